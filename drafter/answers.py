@@ -1,0 +1,433 @@
+"""Answer files: load (safe YAML with line numbers), validate against the questionnaire, save.
+
+An answer file is YAML a person can read and edit::
+
+    kind: adhoc
+    schema_version: 1
+    gruppe:
+      navn: ...
+    tidsplan:
+      start: 2027-01-04
+
+The loader composes YAML nodes itself instead of constructing Python objects, so that it
+knows the line of every value, sees duplicate keys, and never builds anything but plain
+text, numbers, lists and mappings (no Python objects, no aliases).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import AnswerFileError, Problem
+from drafter.questionnaire import (
+    InvalidValue,
+    Question,
+    Questionnaire,
+    available_kinds,
+    danish_long_date,
+    load_questionnaire,
+    suggest,
+)
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Machine fields every answer file has, whatever its kind.
+META_KEYS = ("kind", "schema_version", "complete")
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 12
+
+Path_ = tuple  # a location in the answer data: ("tidsplan", "milepaele", 0, "dato")
+
+
+@dataclass
+class AnswerFile:
+    """Raw answer data as read from a file, with the line of every value."""
+
+    path: str
+    data: dict[str, Any]
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, *where: Any) -> int | None:
+        """Line of the nearest located ancestor of *where* (the file's first line if none)."""
+        key = tuple(where)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, where: tuple, message: str) -> Problem:
+        return Problem(self.path, message, self.line(*where), field_name(where))
+
+
+@dataclass
+class Answers:
+    """Validated answers of one kind: normalised values, ready to render or to save."""
+
+    questionnaire: Questionnaire
+    values: dict[str, dict[str, Any]]
+    source: AnswerFile | None = None
+    complete: bool = True
+
+    def get(self, dotted: str) -> Any:
+        section, _, key = dotted.partition(".")
+        return self.values.get(section, {}).get(key)
+
+
+def field_name(where: tuple) -> str:
+    """("tidsplan", "milepaele", 0, "dato") -> "tidsplan.milepaele[1].dato" (1-based, for people)."""
+    out = ""
+    for part in where:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+# -- loading ---------------------------------------------------------------------------
+
+def read_answer_file(path: str | Path) -> AnswerFile:
+    """Parse an answer file into plain data with line numbers; raise AnswerFileError."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise AnswerFileError(Problem(name, "filen findes ikke")) from None
+    except IsADirectoryError:
+        raise AnswerFileError(Problem(name, "er en mappe, ikke en svarfil")) from None
+    except OSError as exc:
+        raise AnswerFileError(Problem(name, f"filen kan ikke læses ({exc.strerror})")) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise AnswerFileError(
+            Problem(name, f"filen er for stor ({len(raw):,} byte; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
+        )
+    return parse_answer_text(raw, name)
+
+
+def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a BOM from Notepad is harmless
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AnswerFileError(
+            Problem(
+                name,
+                f"filen er ikke gemt som UTF-8 (byte 0x{raw[exc.start]:02X} kan ikke læses); "
+                "gem den igen som UTF-8 i din editor",
+                line,
+            )
+        ) from None
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader_cls)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise AnswerFileError(Problem(name, f"YAML-fejl: {_yaml_reason(exc)}", line)) from None
+    except yaml.YAMLError as exc:
+        raise AnswerFileError(Problem(name, f"YAML-fejl: {exc}")) from None
+    except RecursionError:
+        raise AnswerFileError(Problem(name, "filen er for dybt indlejret")) from None
+    if node is None:
+        raise AnswerFileError(Problem(name, "filen er tom; en svarfil begynder med 'kind:' og 'schema_version:'", 1))
+    converter = _NodeConverter(name)
+    data = converter.convert(node, (), 0)
+    if converter.problems:
+        raise AnswerFileError(converter.problems)
+    if not isinstance(data, dict):
+        raise AnswerFileError(
+            Problem(name, "filen skal bestå af felter ('navn: værdi'), ikke af en liste eller en enkelt værdi", node.start_mark.line + 1)
+        )
+    return AnswerFile(name, data, converter.lines)
+
+
+def _yaml_reason(exc: Any) -> str:
+    reason = (exc.problem or exc.context or "ukendt fejl").strip()
+    translations = {
+        "found character '\\t' that cannot start any token": "tabulator brugt til indrykning; brug mellemrum",
+        "found a tab character where an indentation space is expected": "tabulator brugt til indrykning; brug mellemrum",
+        "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
+        "mapping values are not allowed here": "et kolon står et sted, hvor det ikke må (sæt anførselstegn om teksten?)",
+        "could not find expected ':'": "mangler ':' efter et feltnavn",
+        "expected <block end>, but found '-'": "en listelinje ('- ') står forkert indrykket",
+    }
+    for english, danish in translations.items():
+        if english in reason:
+            return danish
+    return reason
+
+
+class _NodeConverter:
+    """YAML node tree -> plain Python data, recording the line of every value."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+
+    def fail(self, node: Any, where: tuple, message: str) -> None:
+        self.problems.append(Problem(self.name, message, node.start_mark.line + 1, field_name(where) or None))
+
+    def convert(self, node: Any, where: tuple, depth: int) -> Any:
+        import yaml
+
+        self.lines[where] = node.start_mark.line + 1
+        if id(node) in self.seen or getattr(node, "anchor", None):
+            # Aliases would let a tiny file expand into billions of values.
+            self.fail(node, where, "YAML-ankre og -aliaser (& og *) kan ikke bruges i en svarfil; skriv værdien ud")
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.fail(node, where, "værdien er for dybt indlejret")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                return self._bad_tag(node, where)
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, where, "et feltnavn skal være almindelig tekst")
+                    continue
+                key = key_node.value
+                if key in out:
+                    self.fail(key_node, (*where, key), f"feltet '{key}' står to gange; slet det ene")
+                    continue
+                out[key] = self.convert(value_node, (*where, key), depth + 1)
+                self.lines[(*where, key)] = key_node.start_mark.line + 1
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                return self._bad_tag(node, where)
+            return [self.convert(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, where)
+
+    def _bad_tag(self, node: Any, where: tuple) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.fail(node, where, f"YAML-mærket '{tag}' er ikke tilladt i en svarfil")
+        return None
+
+    def _scalar(self, node: Any, where: tuple) -> Any:
+        tag, text = node.tag, node.value
+        if tag == "tag:yaml.org,2002:str":
+            return text
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return text.lower() in ("true", "yes", "on", "y")
+        if tag == "tag:yaml.org,2002:int":
+            try:
+                return int(text.replace("_", ""), 0)
+            except ValueError:
+                return text
+        if tag == "tag:yaml.org,2002:float":
+            try:
+                return float(text.replace("_", ""))
+            except ValueError:
+                return text
+        if tag == "tag:yaml.org,2002:timestamp":
+            return text  # dates stay text; the date rule parses (and explains) them
+        return self._bad_tag(node, where)
+
+
+# -- validation ------------------------------------------------------------------------
+
+def load_answers(path: str | Path, expected_kind: str | None = None) -> Answers:
+    """Read and validate an answer file; raise AnswerFileError listing every problem."""
+    return validate(read_answer_file(path), expected_kind)
+
+
+def validate(raw: AnswerFile, expected_kind: str | None = None) -> Answers:
+    problems: list[Problem] = []
+    data = raw.data
+    questionnaire = _questionnaire_for(raw, expected_kind)
+    version = data.get("schema_version")
+    if version is None:
+        problems.append(raw.problem(("schema_version",), f"mangler; skriv 'schema_version: {questionnaire.schema_version}'"))
+    elif isinstance(version, bool) or not isinstance(version, int) or version != questionnaire.schema_version:
+        problems.append(
+            raw.problem(
+                ("schema_version",),
+                f"skemaversion {version!r} understøttes ikke; denne version af drafter læser "
+                f"'{questionnaire.kind}' i skemaversion {questionnaire.schema_version}",
+            )
+        )
+    complete = data.get("complete", True)
+    if not isinstance(complete, bool):
+        problems.append(raw.problem(("complete",), "skal være true eller false"))
+        complete = True
+
+    section_keys = [s.key for s in questionnaire.sections]
+    for key in data:
+        if key not in section_keys and key not in META_KEYS:
+            problems.append(raw.problem((key,), f"ukendt felt{suggest(key, section_keys + list(META_KEYS))}"))
+
+    values: dict[str, dict[str, Any]] = {}
+    for section in questionnaire.sections:
+        given = data.get(section.key)
+        if given is None:
+            given = {}
+        if not isinstance(given, dict):
+            problems.append(raw.problem((section.key,), "skal være en gruppe af felter (indrykkede linjer 'navn: værdi')"))
+            continue
+        known = [q.key for q in section.questions]
+        for key in given:
+            if key not in known:
+                problems.append(raw.problem((section.key, key), f"ukendt felt{suggest(key, known)}"))
+        values[section.key] = {}
+        for question in section.questions:
+            values[section.key][question.key] = _validate_question(
+                raw, question, given.get(question.key), (section.key, question.key), problems, complete
+            )
+
+    answers = Answers(questionnaire, values, raw, complete)
+    problems.extend(_cross_checks(answers))
+    if problems:
+        raise AnswerFileError(sorted(problems, key=lambda p: (p.line or 0)))
+    return answers
+
+
+def _questionnaire_for(raw: AnswerFile, expected_kind: str | None) -> Questionnaire:
+    kind = raw.data.get("kind")
+    known = available_kinds()
+    if kind is None:
+        raise AnswerFileError(raw.problem(("kind",), f"mangler; skriv fx 'kind: adhoc' (kendte typer: {', '.join(known)})"))
+    if not isinstance(kind, str) or kind not in known:
+        raise AnswerFileError(
+            raw.problem(("kind",), f"ukendt kommissorietype {kind!r}; kendte typer: {', '.join(known)}{suggest(str(kind), known)}")
+        )
+    if expected_kind and kind != expected_kind:
+        raise AnswerFileError(raw.problem(("kind",), f"filen er af typen '{kind}', men der blev bedt om '{expected_kind}'"))
+    return load_questionnaire(kind)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _validate_question(
+    raw: AnswerFile, question: Question, value: Any, where: tuple, problems: list[Problem], complete: bool
+) -> Any:
+    try:
+        checked = question.check(value) if value is not None else None
+    except InvalidValue as exc:
+        problems.append(raw.problem(where, str(exc)))
+        return None
+    if question.type == "records" and checked:
+        checked = _validate_records(raw, question, checked, where, problems, complete)
+    if is_empty(checked):
+        if question.required and complete:
+            problems.append(raw.problem(where, _missing_message(question)))
+        return [] if question.is_repeating else None
+    return checked
+
+
+def _validate_records(
+    raw: AnswerFile, question: Question, entries: list, where: tuple, problems: list[Problem], complete: bool
+) -> list[dict]:
+    out = []
+    known = [f.key for f in question.fields]
+    for index, entry in enumerate(entries):
+        at = (*where, index)
+        if not isinstance(entry, dict):
+            problems.append(raw.problem(at, f"hver {question.item_name or 'post'} skal være en gruppe af felter ({', '.join(known)})"))
+            continue
+        for key in entry:
+            if key not in known:
+                problems.append(raw.problem((*at, key), f"ukendt felt{suggest(key, known)}"))
+        record = {}
+        for field_question in question.fields:
+            record[field_question.key] = _validate_question(
+                raw, field_question, entry.get(field_question.key), (*at, field_question.key), problems, complete
+            )
+        out.append(record)
+    return out
+
+
+def _missing_message(question: Question) -> str:
+    if question.is_repeating:
+        return f"mangler; angiv mindst én {question.item_name or 'post'}"
+    return "mangler; feltet skal udfyldes"
+
+
+def _cross_checks(answers: Answers) -> list[Problem]:
+    """Rules between fields that the questionnaire declares (e.g. 'not_before')."""
+    problems = []
+    raw = answers.source
+    for question in answers.questionnaire.questions:
+        if question.not_before:
+            value, earliest = answers.get(question.path), answers.get(question.not_before)
+            if value and earliest and value < earliest:
+                section, key = question.path.split(".")
+                problems.append(
+                    raw.problem(
+                        (section, key),
+                        f"datoen ({danish_long_date(_dt.date.fromisoformat(value))}) ligger før "
+                        f"{question.not_before} ({danish_long_date(_dt.date.fromisoformat(earliest))})",
+                    )
+                )
+    return problems
+
+
+# -- saving ----------------------------------------------------------------------------
+
+def to_yaml(questionnaire: Questionnaire, values: dict[str, dict[str, Any]], complete: bool = True) -> str:
+    """Answers as a readable YAML file, in questionnaire order, multi-line text as blocks."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _str(dumper: yaml.SafeDumper, text: str):
+        if _ISO_DATE.match(text):
+            # Written bare (2027-01-04), as a person would type it; the loader keeps dates as text.
+            return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
+        style = "|" if "\n" in text else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+    _Dumper.add_representer(str, _str)
+
+    lines = [
+        f"# Svar til drafter: {questionnaire.name}.",
+        "# Rediger gerne i hånden, og lav Word-filen igen med: drafter render <denne fil>",
+        "# Datoer skrives ÅÅÅÅ-MM-DD. En tom linje i en tekst skiller to afsnit.",
+    ]
+    head: dict[str, Any] = {"kind": questionnaire.kind, "schema_version": questionnaire.schema_version}
+    if not complete:
+        head["complete"] = False
+    body = yaml.dump(head, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    lines.append(body.rstrip("\n"))
+    for section in questionnaire.sections:
+        given = values.get(section.key, {})
+        section_values = {q.key: _without_empty(given.get(q.key)) for q in section.questions}
+        section_values = {k: v for k, v in section_values.items() if not is_empty(v)}
+        if not section_values:
+            continue
+        lines.append("")
+        lines.append(f"# {section.heading}")
+        dumped = yaml.dump({section.key: section_values}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        lines.append(dumped.rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def _without_empty(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_empty(v) for k, v in value.items() if not is_empty(v)}
+    if isinstance(value, list):
+        return [_without_empty(v) for v in value]
+    return value
+
+
+def save_answers(path: str | Path, questionnaire: Questionnaire, values: dict, complete: bool = True) -> None:
+    from drafter.fsutil import atomic_write
+
+    atomic_write(path, to_yaml(questionnaire, values, complete))

@@ -1,0 +1,164 @@
+"""The `drafter` command: argument parsing, messages and exit codes, nothing else.
+
+Heavy libraries (docxtpl, python-docx, questionary) are imported inside the commands that
+need them, so `drafter --help`, `drafter kinds` and `drafter check` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from drafter import __version__
+from drafter.errors import DrafterError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
+
+_ARGPARSE_DA = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "show program's version number and exit": "vis versionsnummeret og afslut",
+    "the following arguments are required: %s": "disse argumenter mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg: %(value)r (vælg mellem %(choices)s)",
+    "expected one argument": "forventede ét argument",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+}
+
+
+def _danish_argparse() -> None:
+    # argparse looks its texts up through the module-level gettext alias at call time.
+    argparse._ = lambda text: _ARGPARSE_DA.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: _ARGPARSE_DA.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit code for usage errors is 2 too
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _danish_argparse()
+    parser = _Parser(
+        prog="drafter",
+        description="Laver kommissorier (Word) for grupper i sundhedsklyngerne ud fra et kort spørgeskema.",
+        epilog="Se 'drafter KOMMANDO --help' for hjælp til den enkelte kommando.",
+    )
+    parser.add_argument("--version", action="version", version=f"drafter {__version__}", help="vis versionsnummeret og afslut")
+    commands = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+
+    render = commands.add_parser(
+        "render",
+        help="lav Word-dokumenter ud fra svarfiler",
+        description="Laver et Word-dokument (.docx) for hver svarfil. answers/x.yaml bliver til out/x.docx.",
+    )
+    render.add_argument("answers", nargs="+", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    render.add_argument("-o", "--output", type=Path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)")
+    render.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til dokumenterne (standard: out)")
+    render.add_argument(
+        "--force",
+        action="store_true",
+        help="overskriv også et dokument, der er ændret efter drafter lavede det, eller som drafter ikke har lavet",
+    )
+    render.set_defaults(handler=cmd_render)
+
+    check = commands.add_parser(
+        "check",
+        help="kontrollér svarfiler uden at skrive noget",
+        description="Kontrollerer svarfiler og melder alle fejl med fil, linje og felt. Skriver ingen filer.",
+    )
+    check.add_argument("answers", nargs="+", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    check.set_defaults(handler=cmd_check)
+
+    kinds = commands.add_parser(
+        "kinds",
+        help="vis de typer kommissorier, drafter kan lave",
+        description="Viser de typer kommissorier, drafter kan lave, med en kort beskrivelse.",
+    )
+    kinds.set_defaults(handler=cmd_kinds)
+    return parser
+
+
+# -- commands --------------------------------------------------------------------------
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from drafter.main import outputs_for, render_file
+
+    outputs = outputs_for(args.answers, args.output, args.out_dir)
+    failed = 0
+    for answers_path, output in zip(args.answers, outputs):
+        try:
+            result = render_file(answers_path, output, force=args.force)
+        except DrafterError as exc:
+            _report(exc)
+            failed += 1
+            continue
+        note = "" if result.status == "skrevet" else " (uændret)"
+        print(f"{result.output}{note}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from drafter.answers import load_answers
+
+    failed = 0
+    for path in args.answers:
+        try:
+            load_answers(path)
+        except DrafterError as exc:
+            _report(exc)
+            failed += 1
+            continue
+        print(f"{path}: i orden")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_kinds(args: argparse.Namespace) -> int:
+    from drafter.questionnaire import available_kinds, load_questionnaire
+
+    kinds = [load_questionnaire(name) for name in available_kinds()]
+    width = max(len(k.kind) for k in kinds)
+    for kind in kinds:
+        print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
+    return EXIT_OK
+
+
+# -- entry point -----------------------------------------------------------------------
+
+def _report(exc: DrafterError) -> None:
+    for problem in exc.problems:
+        print(str(problem), file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except DrafterError as exc:
+        _report(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nAfbrudt.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_FAILED
+    except Exception as exc:  # the last line of defence: a user never sees a traceback
+        if os.environ.get("DRAFTER_DEBUG"):
+            raise
+        print(
+            f"drafter: intern fejl ({type(exc).__name__}: {exc}). "
+            "Kør igen med DRAFTER_DEBUG=1 for detaljer, og meld fejlen til udviklerne.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

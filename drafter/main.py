@@ -1,0 +1,124 @@
+"""What the commands do, without the command line: check and render answer files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafter.answers import Answers, load_answers
+from drafter.errors import OutputError, UsageError
+
+DEFAULT_OUT_DIR = Path("out")
+
+
+@dataclass
+class RenderResult:
+    answers_path: Path
+    output: Path
+    status: str  # "skrevet" (written) or "uændret" (unchanged)
+
+
+def default_output(answers_path: Path, out_dir: Path) -> Path:
+    return out_dir / f"{answers_path.stem}.docx"
+
+
+def outputs_for(answer_paths: list[Path], output: Path | None, out_dir: Path | None) -> list[Path]:
+    """Where each answer file's document goes; -o names one file, --out-dir a folder."""
+    if output is not None:
+        if len(answer_paths) != 1:
+            raise UsageError("-o/--output kan kun bruges med én svarfil; brug --out-dir til flere")
+        if output.suffix.lower() != ".docx" and not output.is_dir():
+            raise UsageError(f"{output}: outputfilen skal ende på .docx")
+        base = out_dir if out_dir is not None else None
+        target = output if base is None or output.is_absolute() else base / output
+        if base is not None and not _is_inside(target, base):
+            raise UsageError(f"{output}: ligger uden for outputmappen {base}")
+        return [target]
+    folder = out_dir if out_dir is not None else DEFAULT_OUT_DIR
+    return [default_output(p, folder) for p in answer_paths]
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+_renderers: dict[Path, object] = {}
+
+
+def renderer_for(template: Path):
+    """One prepared template per process: preparing costs more than rendering."""
+    from drafter.render import DocxRenderer
+
+    key = template.resolve()
+    if key not in _renderers:
+        _renderers[key] = DocxRenderer(key)
+    return _renderers[key]
+
+
+def render_answers(answers: Answers, output: Path, force: bool = False, template: Path | None = None) -> str:
+    """Render validated answers to *output*; returns "skrevet" or "uændret"."""
+    from drafter.fsutil import atomic_write
+    from drafter.render import render_document
+
+    renderer = renderer_for(template or answers.questionnaire.template_path)
+    data = render_document(answers, renderer)
+    previous = check_overwrite(output, force)
+    if previous == data:
+        return "uændret"
+    if not output.parent.exists():
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{output.parent}: mappen kan ikke oprettes ({exc.strerror})") from None
+    atomic_write(output, data)
+    return "skrevet"
+
+
+def render_file(answers_path: Path, output: Path, force: bool = False, template: Path | None = None) -> RenderResult:
+    answers = load_answers(answers_path)
+    if not answers.complete:
+        raise OutputError(
+            f"{answers_path}: svarfilen er en kladde, som ikke er gjort færdig; "
+            f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {answers_path}"
+        )
+    status = render_answers(answers, output, force, template)
+    return RenderResult(answers_path, output, status)
+
+
+def check_overwrite(output: Path, force: bool) -> bytes | None:
+    """The existing output's bytes, if it may be replaced; refuse to clobber hand edits.
+
+    drafter records a hash of each document's content inside it. A file whose content no
+    longer matches (edited in Word), or that drafter did not write, is only replaced
+    with --force.
+    """
+    from drafter.render import read_recorded_hash
+
+    if output.is_symlink():
+        raise OutputError(f"{output}: er et symbolsk link; drafter skriver ikke gennem links")
+    if output.is_dir():
+        raise OutputError(f"{output}: er en mappe, ikke en fil")
+    if not output.exists():
+        return None
+    try:
+        existing = output.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"{output}: den eksisterende fil kan ikke læses ({exc.strerror})") from None
+    if force:
+        return existing
+    recorded, actual = read_recorded_hash(existing)
+    if recorded is None:
+        raise OutputError(
+            f"{output}: findes allerede og er ikke lavet af drafter; den overskrives ikke "
+            "(brug --force for at overskrive den, eller vælg et andet navn med -o)"
+        )
+    if recorded != actual:
+        raise OutputError(
+            f"{output}: er ændret, efter drafter lavede den (fx redigeret i Word); den overskrives ikke, "
+            "så ændringerne ikke går tabt (gem dem under et andet navn, eller brug --force)"
+        )
+    return existing

@@ -1,0 +1,373 @@
+"""A commission kind's questionnaire: its sections and questions, loaded from data.
+
+The questionnaire is the single source of truth. ``Question.check`` holds the rules for a
+single value; answer-file validation and the interview both call it, so the file and the
+prompt can never disagree about what is a valid answer.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import KindError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUILTIN_KINDS_DIR = PACKAGE_DIR / "kinds"
+# Extra folders with <kind>.yaml (and <kind>.docx beside them), for a secretariat's own kinds.
+KINDS_PATH_ENV = "DRAFTER_KINDS_PATH"
+
+QUESTION_TYPES = ("text", "paragraphs", "date", "choice", "bool", "list", "records")
+FIELD_TYPES = ("text", "paragraphs", "date", "choice", "bool")
+
+# Characters XML 1.0 cannot hold (tab, newline and carriage return are fine), plus the
+# two non-characters and lone surrogates that no Word file can store either.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+# Longest value accepted, in characters; far beyond any real commission, short of
+# anything that would make Word (or the renderer) crawl.
+MAX_LENGTH = {"text": 2_000, "paragraphs": 50_000}
+
+# Keys that would be shadowed by dict methods in the Word template (``x.items``).
+_RESERVED_KEYS = {name for name in dir(dict) if not name.startswith("_")}
+
+MONTHS_DA = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)
+
+
+def danish_long_date(value: _dt.date) -> str:
+    """25. november 2026"""
+    return f"{value.day}. {MONTHS_DA[value.month - 1]} {value.year}"
+
+
+class InvalidValue(ValueError):
+    """A value that breaks a question's rule; the text is Danish and says what to do."""
+
+
+@dataclass
+class Question:
+    key: str
+    path: str  # dotted path in the answer file, e.g. "tidsplan.slut"
+    type: str
+    prompt: str
+    help: str = ""
+    required: bool = False
+    default: Any = None
+    choices: list[str] = field(default_factory=list)
+    allow_other: bool = False
+    fields: list["Question"] = field(default_factory=list)  # for "records"
+    item_name: str = ""  # Danish noun for one entry of a list, e.g. "milepæl"
+    not_before: str | None = None  # dotted path of a date this date may not precede
+    when: str | None = None  # dotted path of a yes/no answer that must be true
+
+    @property
+    def is_repeating(self) -> bool:
+        return self.type in ("list", "records")
+
+    def field_named(self, key: str) -> "Question | None":
+        return next((f for f in self.fields if f.key == key), None)
+
+    def default_value(self, today: _dt.date | None = None) -> Any:
+        if self.type == "date" and self.default == "today":
+            return (today or _dt.date.today()).isoformat()
+        return self.default
+
+    # -- rules for one value -------------------------------------------------------
+    def check(self, value: Any) -> Any:
+        """Return the normalised value, or raise InvalidValue with a Danish reason.
+
+        ``None`` (and empty text or lists) mean "not answered"; whether that is allowed
+        is decided by the caller, which knows about ``required``.
+        """
+        checker = getattr(self, f"_check_{self.type}")
+        return checker(value)
+
+    def _check_text(self, value: Any) -> str:
+        text = _as_text(value, self.type)
+        if len(text) > MAX_LENGTH["text"]:
+            raise InvalidValue(
+                f"teksten er for lang ({len(text):,} tegn; højst {MAX_LENGTH['text']:,})".replace(",", ".")
+            )
+        return text.strip()
+
+    def _check_paragraphs(self, value: Any) -> str:
+        text = _as_text(value, self.type)
+        if len(text) > MAX_LENGTH["paragraphs"]:
+            raise InvalidValue(
+                f"teksten er for lang ({len(text):,} tegn; højst {MAX_LENGTH['paragraphs']:,})".replace(",", ".")
+            )
+        return "\n\n".join(split_paragraphs(text))
+
+    def _check_date(self, value: Any) -> str:
+        if isinstance(value, _dt.datetime):
+            value = value.date()
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if not isinstance(value, str):
+            raise InvalidValue(f"skal være en dato på formen ÅÅÅÅ-MM-DD, ikke {_describe(value)}")
+        text = value.strip()
+        if not _ISO_DATE.match(text):
+            raise InvalidValue(f'"{_clip(text)}" er ikke en dato på formen ÅÅÅÅ-MM-DD (fx 2026-11-25)')
+        try:
+            return _dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise InvalidValue(f'"{text}" er ikke en gyldig dato (findes den dag i kalenderen?)') from None
+
+    def _check_choice(self, value: Any) -> str:
+        text = self._check_text(value)
+        if not text or self.allow_other or text in self.choices:
+            return text
+        lowered = {c.lower(): c for c in self.choices}
+        if text.lower() in lowered:
+            return lowered[text.lower()]
+        options = ", ".join(f'"{c}"' for c in self.choices)
+        raise InvalidValue(f'"{_clip(text)}" er ikke en af mulighederne: {options}{_suggest(text, self.choices)}')
+
+    def _check_bool(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("ja", "nej"):
+            return value.strip().lower() == "ja"
+        raise InvalidValue(f"skal være ja eller nej (true/false), ikke {_describe(value)}")
+
+    def _check_list(self, value: Any) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise InvalidValue(f"skal være en liste (linjer der begynder med '- '), ikke {_describe(value)}")
+        return [item for item in (self._check_text(v) for v in value) if item]
+
+    def _check_records(self, value: Any) -> list[dict]:
+        # Entries are checked field by field by the caller, which knows their lines.
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise InvalidValue(f"skal være en liste af punkter (linjer der begynder med '- '), ikke {_describe(value)}")
+        return value
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs are separated by a blank line; each is trimmed, empty ones dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def _as_text(value: Any, type_: str) -> str:
+    if isinstance(value, bool):
+        raise InvalidValue(
+            f"skal være tekst, men YAML læser værdien som ja/nej ({'true' if value else 'false'}); "
+            'sæt anførselstegn om teksten, fx "nej"'
+        )
+    if isinstance(value, (int, float)):
+        raise InvalidValue(
+            f"skal være tekst, men er et tal ({value}); sæt anførselstegn om værdien, "
+            f'hvis den er ment som tekst, fx "{value}"'
+        )
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        raise InvalidValue(f'skal være tekst, men er en dato; sæt anførselstegn om værdien, fx "{value}"')
+    if not isinstance(value, str):
+        raise InvalidValue(f"skal være tekst, ikke {_describe(value)}")
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _XML_ILLEGAL.search(text)
+    if bad:
+        char = bad.group()
+        raise InvalidValue(
+            f"indeholder tegnet U+{ord(char):04X} (på plads {bad.start() + 1}), som ikke kan stå i et "
+            "Word-dokument; fjern det"
+        )
+    return text
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "en gruppe af felter"
+    if isinstance(value, list):
+        return "en liste"
+    if isinstance(value, bool):
+        return "ja/nej"
+    if isinstance(value, (int, float)):
+        return f"et tal ({value})"
+    if value is None:
+        return "ingenting"
+    return f'"{_clip(str(value))}"'
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _suggest(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f'; mente du "{close[0]}"?' if close else ""
+
+
+def suggest(word: str, candidates: list[str]) -> str:
+    """'; mente du "x"?' when a candidate is close to *word*, else ''."""
+    return _suggest(word, candidates)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    number: int | None
+    intro: str
+    questions: list[Question]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+@dataclass
+class Questionnaire:
+    kind: str
+    name: str
+    description: str
+    schema_version: int
+    template: str
+    sections: list[Section]
+    document: dict[str, str]
+    source_file: Path
+    source: str = ""
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def question(self, path: str) -> Question | None:
+        return next((q for q in self.questions if q.path == path), None)
+
+    @property
+    def template_path(self) -> Path:
+        return find_template(self.template, self.source_file.parent)
+
+
+def kinds_dirs() -> list[Path]:
+    """Folders searched for kinds: the user's own (DRAFTER_KINDS_PATH) first, then built-in."""
+    extra = [Path(p) for p in os.environ.get(KINDS_PATH_ENV, "").split(os.pathsep) if p]
+    return [*extra, BUILTIN_KINDS_DIR]
+
+
+def available_kinds() -> list[str]:
+    names: list[str] = []
+    for folder in kinds_dirs():
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                if path.stem not in names:
+                    names.append(path.stem)
+    return names
+
+
+def load_questionnaire(kind: str) -> Questionnaire:
+    for folder in kinds_dirs():
+        path = folder / f"{kind}.yaml"
+        if path.is_file():
+            return _load_file(path.resolve())
+    known = available_kinds()
+    raise KindError(
+        f'ukendt kommissorietype "{kind}"; kendte typer: {", ".join(known)}{_suggest(kind, known)}'
+    )
+
+
+@lru_cache(maxsize=None)
+def _load_file(path: Path) -> Questionnaire:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise KindError(f"{path}: spørgeskemaet kan ikke læses: {exc}") from None
+    try:
+        return _build(data, path)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise KindError(f"{path}: spørgeskemaet er ugyldigt: {exc}") from None
+
+
+def _build(data: dict, path: Path) -> Questionnaire:
+    sections = []
+    for raw in data["sections"]:
+        questions = [_question(q, raw["key"]) for q in raw["questions"]]
+        sections.append(
+            Section(
+                key=_key(raw["key"]),
+                title=raw["title"],
+                number=raw.get("number"),
+                intro=raw.get("intro", ""),
+                questions=questions,
+            )
+        )
+    return Questionnaire(
+        kind=data["kind"],
+        name=data["name"],
+        description=data["description"],
+        schema_version=int(data["schema_version"]),
+        template=data.get("template", f"{data['kind']}.docx"),
+        sections=sections,
+        document=dict(data.get("document", {})),
+        source_file=path,
+        source=data.get("source", ""),
+    )
+
+
+def _question(raw: dict, parent: str) -> Question:
+    key = _key(raw["key"])
+    qtype = raw["type"]
+    allowed = QUESTION_TYPES if "." not in parent else FIELD_TYPES
+    if qtype not in allowed:
+        raise ValueError(f"{parent}.{key}: ukendt spørgsmålstype {qtype!r} (kendte: {', '.join(allowed)})")
+    path = f"{parent}.{key}"
+    fields = [_question(f, path) for f in raw.get("fields", [])]
+    if qtype == "records" and not fields:
+        raise ValueError(f"{path}: en 'records'-liste skal have 'fields'")
+    return Question(
+        key=key,
+        path=path,
+        type=qtype,
+        prompt=raw["prompt"],
+        help=raw.get("help", ""),
+        required=bool(raw.get("required", False)),
+        default=raw.get("default"),
+        choices=list(raw.get("choices", [])),
+        allow_other=bool(raw.get("allow_other", False)),
+        fields=fields,
+        item_name=raw.get("item_name", ""),
+        not_before=raw.get("not_before"),
+        when=raw.get("when"),
+    )
+
+
+def _key(key: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", key) or key in _RESERVED_KEYS:
+        raise ValueError(f"{key!r} kan ikke bruges som nøgle (små bogstaver a-z, cifre og _; ikke et ord, som Jinja bruger)")
+    return key
+
+
+def template_dirs(kind_dir: Path) -> list[Path]:
+    """Where a kind's Word template is looked for, most specific first."""
+    return [
+        kind_dir,  # a user's kind folder may keep its .docx beside the .yaml
+        PACKAGE_DIR / "_templates" / "docx",  # installed wheel
+        PACKAGE_DIR.parent / "templates" / "docx",  # checkout / editable install
+    ]
+
+
+def find_template(name: str, kind_dir: Path) -> Path:
+    for folder in template_dirs(kind_dir):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise KindError(f'Word-skabelonen "{name}" findes ikke (ledt i: {", ".join(str(d) for d in template_dirs(kind_dir))})')

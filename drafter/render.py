@@ -1,0 +1,314 @@
+"""Validated answers -> template context -> docxtpl -> the bytes of a .docx file.
+
+The Word template is prepared once (docxtpl's own tag clean-up, Jinja compiled once) and
+then renders any number of documents; each document is written as a zip whose unchanged
+parts are copied from the template. Output is deterministic: the same answers give the
+same bytes, so re-rendering an unchanged answer file changes nothing.
+
+Values are data, never code: the Jinja environment is sandboxed, escapes every value into
+the XML and refuses undefined names.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from drafter.answers import Answers
+from drafter.errors import TemplateProblem
+from drafter.questionnaire import Question, danish_long_date, split_paragraphs
+
+HASH_PROPERTY = "drafter_indholds_hash"
+CUSTOM_PART = "docProps/custom.xml"
+CORE_PART = "docProps/core.xml"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that equal documents are equal bytes
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_HEADER_FOOTER_RELS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer",
+)
+_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# docxtpl turns these characters in rendered text into Word structure (see resolve_listing).
+PARAGRAPH_BREAK = "\a"
+
+
+# -- context ---------------------------------------------------------------------------
+
+def build_context(answers: Answers) -> dict[str, Any]:
+    """The template's view of the answers: Danish dates, paragraphs, lists, tables."""
+    context: dict[str, Any] = {}
+    for section in answers.questionnaire.sections:
+        values = answers.values.get(section.key, {})
+        context[section.key] = {q.key: _context_value(q, values.get(q.key)) for q in section.questions}
+    return context
+
+
+def _context_value(question: Question, value: Any) -> Any:
+    if question.type == "records":
+        return [{f.key: _context_value(f, (entry or {}).get(f.key)) for f in question.fields} for entry in value or []]
+    if question.type == "list":
+        return list(value or [])
+    if value is None:
+        return False if question.type == "bool" else ""
+    if question.type == "date":
+        return danish_long_date(_dt.date.fromisoformat(value))
+    if question.type == "paragraphs":
+        # One Word paragraph per paragraph of the answer, each keeping the template's style.
+        return PARAGRAPH_BREAK.join(split_paragraphs(value))
+    return value
+
+
+def jinja_environment(autoescape: bool = True):
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def document_properties(answers: Answers) -> dict[str, str]:
+    """Core properties (title, subject, author, created) from the kind's data."""
+    spec = answers.questionnaire.document
+    env = jinja_environment(autoescape=False)
+    context = build_context(answers)
+    props: dict[str, str] = {}
+    for name in ("title", "subject", "author", "keywords", "description"):
+        if spec.get(name):
+            props[name] = " ".join(env.from_string(spec[name]).render(context).split())
+    created = answers.get(spec["created"]) if spec.get("created") else None
+    props["created"] = f"{created}T00:00:00Z" if created else "2000-01-01T00:00:00Z"
+    return props
+
+
+# -- the template ----------------------------------------------------------------------
+
+class DocxRenderer:
+    """One Word template, prepared once, rendering many documents."""
+
+    def __init__(self, template_path: str | Path):
+        self.template_path = Path(template_path)
+        try:
+            self._prepare()
+        except TemplateProblem:
+            raise
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise TemplateProblem(f"{self.template_path}: er ikke en brugbar Word-skabelon ({exc})") from None
+
+    def _prepare(self) -> None:
+        from docxtpl import DocxTemplate
+        from jinja2 import TemplateSyntaxError
+        from lxml import etree
+
+        self._etree = etree
+        # Only docxtpl's string methods are used; the template is never loaded as a Document.
+        self._tpl = DocxTemplate(self.template_path)
+        env = jinja_environment()
+        with zipfile.ZipFile(self.template_path) as archive:
+            self._entries = {info.filename: archive.read(info) for info in archive.infolist()}
+
+        main_part = _main_part_name(self._entries["_rels/.rels"])
+        self._main_part = main_part
+        root = etree.fromstring(self._entries[main_part])
+        body = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
+        self._templates: dict[str, Any] = {}
+        try:
+            self._templates[main_part] = env.from_string(self._prepare_xml(etree.tostring(body, encoding="unicode")))
+            for part in _header_footer_parts(self._entries, main_part):
+                source = etree.tostring(etree.fromstring(self._entries[part]), encoding="unicode")
+                self._templates[part] = env.from_string(self._prepare_xml(source))
+        except TemplateSyntaxError as exc:
+            raise TemplateProblem(f"{self.template_path}: Jinja-fejl i skabelonen: {exc.message}") from None
+        # The document part around the body, so each render only serialises the body.
+        body.clear()
+        marker = "<!--drafter-body-->"
+        body.getparent().replace(body, etree.Comment("drafter-body"))
+        before, after = etree.tostring(root, encoding="unicode").split(marker)
+        self._document_frame = (before, after)
+
+        self._content_types = _with_custom_override(self._entries["[Content_Types].xml"].decode("utf-8"))
+        self._package_rels = _with_custom_rel(self._entries["_rels/.rels"].decode("utf-8"))
+
+    def _prepare_xml(self, xml: str) -> str:
+        # What docxtpl does before Jinja sees a part (merging tags split across runs,
+        # {%p %}/{%tr %} handling), plus its line-per-paragraph trick.
+        xml = self._tpl.patch_xml(xml)
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+    def _finish_xml(self, xml: str) -> str:
+        # What docxtpl does after Jinja: undo the newline trick, literal-brace escapes,
+        # and turn \n, \t and paragraph breaks in values into Word line breaks, tabs, paragraphs.
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self._tpl.resolve_listing(xml)
+
+    def _render_part(self, part: str, context: dict) -> str:
+        from jinja2 import TemplateError, UndefinedError
+        from jinja2.exceptions import SecurityError
+
+        try:
+            xml = self._templates[part].render(context)
+        except UndefinedError as exc:
+            raise TemplateProblem(f"{self.template_path}: {part}: skabelonen bruger et felt, der ikke findes: {exc.message}") from None
+        except SecurityError as exc:
+            raise TemplateProblem(f"{self.template_path}: {part}: skabelonen forsøger noget, der ikke er tilladt: {exc}") from None
+        except TemplateError as exc:
+            raise TemplateProblem(f"{self.template_path}: {part}: skabelonen kunne ikke udfyldes: {exc}") from None
+        return self._finish_xml(xml)
+
+    def render(self, context: dict[str, Any], properties: dict[str, str]) -> bytes:
+        etree = self._etree
+        parts: dict[str, bytes] = {}
+        body_xml = self._render_part(self._main_part, context)
+        self._check_xml(self._main_part, body_xml)
+        self._tpl.docx_ids_index = 1000
+        tree = self._tpl.fix_tables(body_xml)
+        self._tpl.fix_docpr_ids(tree)
+        before, after = self._document_frame
+        parts[self._main_part] = (_XML_DECL + before + etree.tostring(tree, encoding="unicode") + after).encode("utf-8")
+        for part in self._templates:
+            if part != self._main_part:
+                xml = self._render_part(part, context)
+                self._check_xml(part, xml)
+                parts[part] = (_XML_DECL + xml).encode("utf-8")
+        parts[CORE_PART] = _core_xml(properties).encode("utf-8")
+        parts["[Content_Types].xml"] = self._content_types.encode("utf-8")
+        parts["_rels/.rels"] = self._package_rels.encode("utf-8")
+
+        entries = dict(self._entries)
+        entries.update(parts)
+        entries.pop(CUSTOM_PART, None)
+        digest = content_hash(entries)
+        entries[CUSTOM_PART] = _custom_xml({HASH_PROPERTY: digest}).encode("utf-8")
+        return _zip(entries)
+
+    def _check_xml(self, part: str, xml: str) -> None:
+        try:
+            self._etree.fromstring(xml.encode("utf-8"))
+        except self._etree.XMLSyntaxError as exc:
+            # Never write a document Word would refuse to open.
+            raise TemplateProblem(f"{self.template_path}: {part}: skabelonen giver ugyldig Word-XML ({exc})") from None
+
+
+def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
+    return renderer.render(build_context(answers), document_properties(answers))
+
+
+# -- the package -----------------------------------------------------------------------
+
+def content_hash(entries: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(entries):
+        if name == CUSTOM_PART:
+            continue
+        digest.update(name.encode("utf-8") + b"\0" + entries[name] + b"\0")
+    return digest.hexdigest()
+
+
+def read_recorded_hash(docx_bytes: bytes) -> tuple[str | None, str | None]:
+    """(hash recorded by drafter, hash of the content now); None where there is none."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+            entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None, None
+    custom = entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
+    match = re.search(rf'name="{HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
+    return (match.group(1) if match else None), content_hash(entries)
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    order = ["[Content_Types].xml"] + [n for n in entries if n != "[Content_Types].xml"]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, entries[name])
+    return buffer.getvalue()
+
+
+def _main_part_name(package_rels: bytes) -> str:
+    match = re.search(rb'Type="[^"]*/officeDocument"[^>]*Target="/?([^"]+)"', package_rels) or re.search(
+        rb'Target="/?([^"]+)"[^>]*Type="[^"]*/officeDocument"', package_rels
+    )
+    if not match:
+        raise ValueError("pakken har intet hoveddokument")
+    return match.group(1).decode("utf-8")
+
+
+def _header_footer_parts(entries: dict[str, bytes], main_part: str) -> list[str]:
+    folder, _, name = main_part.rpartition("/")
+    rels = entries.get(f"{folder}/_rels/{name}.rels", b"").decode("utf-8")
+    parts = []
+    for rel in re.findall(r"<Relationship [^>]*>", rels):
+        rel_type = re.search(r'Type="([^"]+)"', rel).group(1)
+        target = re.search(r'Target="([^"]+)"', rel).group(1)
+        if rel_type in _HEADER_FOOTER_RELS:
+            part = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+            if part in entries:
+                parts.append(part)
+    return parts
+
+
+def _with_custom_override(content_types: str) -> str:
+    if 'PartName="/docProps/custom.xml"' in content_types:
+        return content_types
+    override = f'<Override PartName="/docProps/custom.xml" ContentType="{_CUSTOM_CT}"/>'
+    return content_types.replace("</Types>", override + "</Types>")
+
+
+def _with_custom_rel(rels: str) -> str:
+    if _CUSTOM_REL in rels:
+        return rels
+    ids = set(re.findall(r'Id="([^"]+)"', rels))
+    new_id = next(f"rIdDrafter{i}" for i in range(1, 1000) if f"rIdDrafter{i}" not in ids)
+    rel = f'<Relationship Id="{new_id}" Type="{_CUSTOM_REL}" Target="docProps/custom.xml"/>'
+    return rels.replace("</Relationships>", rel + "</Relationships>")
+
+
+def _core_xml(props: dict[str, str]) -> str:
+    def element(tag: str, key: str) -> str:
+        value = props.get(key)
+        return f"<{tag}>{xml_escape(value)}</{tag}>" if value else ""
+
+    created = xml_escape(props["created"])
+    return (
+        _XML_DECL
+        + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        + element("dc:title", "title")
+        + element("dc:subject", "subject")
+        + element("dc:creator", "author")
+        + element("cp:keywords", "keywords")
+        + element("dc:description", "description")
+        + element("cp:lastModifiedBy", "author")
+        + "<dc:language>da-DK</dc:language>"
+        + f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
+        + f'<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified>'
+        + "</cp:coreProperties>"
+    )
+
+
+def _custom_xml(props: dict[str, str]) -> str:
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{xml_escape(name)}">'
+        f"<vt:lpwstr>{xml_escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props.items(), start=2)
+    )
+    return (
+        _XML_DECL
+        + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        + items
+        + "</Properties>"
+    )

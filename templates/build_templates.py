@@ -1,0 +1,379 @@
+"""Builds the Word templates in templates/docx/ with python-docx.
+
+The .docx files are committed (users open and copy them in Word), but their content is
+written here, so that a change to a template is a readable diff. After editing this file:
+
+    python templates/build_templates.py          # rebuild every template
+    python templates/build_templates.py adhoc    # rebuild one
+
+tests/test_templates_build.py checks that the committed files and this script agree.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+OUT_DIR = Path(__file__).resolve().parent / "docx"
+
+ACCENT = RGBColor(0x1F, 0x4E, 0x5F)  # dark teal, prints well in greyscale too
+HEADER_FILL = "DCE6EA"
+TEXT_WIDTH_CM = 16.0
+
+
+# -- document scaffolding ---------------------------------------------------------------
+
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.footer_distance = Cm(1.0)
+    _styles(doc)
+    return doc
+
+
+def _styles(doc: Document) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    _set_east_asian_font(normal, "Calibri")
+    _document_language(doc, "da-DK")
+
+    title = styles["Title"]
+    title.font.name = "Calibri"
+    title.font.size = Pt(24)
+    title.font.bold = True
+    title.font.color.rgb = ACCENT
+    title.paragraph_format.space_after = Pt(4)
+    _remove_border(title)
+
+    subtitle = styles["Subtitle"]
+    subtitle.font.name = "Calibri"
+    subtitle.font.size = Pt(12)
+    subtitle.font.italic = False
+    subtitle.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+    subtitle.paragraph_format.space_after = Pt(12)
+    _no_letter_spacing(subtitle)
+
+    for name, size, before in (("Heading 1", 15, 18), ("Heading 2", 12, 12)):
+        style = styles[name]
+        style.font.name = "Calibri"
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = ACCENT
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True
+        _set_east_asian_font(style, "Calibri")
+
+    bullet = styles["List Bullet"]
+    bullet.font.name = "Calibri"
+    bullet.paragraph_format.space_after = Pt(3)
+
+    footer = styles["Footer"]
+    footer.font.size = Pt(9)
+    footer.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+
+
+def _set_east_asian_font(style, name: str) -> None:
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _document_language(doc: Document, lang: str) -> None:
+    # Word's spelling and hyphenation follow the language of the text.
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang_el = rpr_default.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        rpr_default.append(lang_el)
+    lang_el.set(qn("w:val"), lang)
+
+
+def _no_letter_spacing(style) -> None:
+    rpr = style.element.get_or_add_rPr()
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is not None:
+        rpr.remove(spacing)
+
+
+def _remove_border(style) -> None:
+    ppr = style.element.get_or_add_pPr()
+    border = ppr.find(qn("w:pBdr"))
+    if border is not None:
+        ppr.remove(border)
+
+
+# -- building blocks --------------------------------------------------------------------
+
+def paragraph(doc, text: str = "", style: str | None = None, bold_prefix: str | None = None):
+    p = doc.add_paragraph(style=style)
+    if bold_prefix:
+        p.add_run(bold_prefix).bold = True
+    if text:
+        p.add_run(text)
+    return p
+
+
+def tag(doc, jinja: str):
+    """A paragraph holding only a docxtpl paragraph tag ({%p ... %}); docxtpl removes it."""
+    return doc.add_paragraph(jinja)
+
+
+def heading(doc, text: str, level: int):
+    return doc.add_heading(text, level=level)
+
+
+def paragraphs(doc, expression: str):
+    """A multi-paragraph answer: the renderer turns each blank-line break into a paragraph."""
+    return paragraph(doc, "{{ %s }}" % expression)
+
+
+def bullets(doc, loop_var: str, sequence: str, text: str | None = None):
+    """A real Word bullet list: one "List Bullet" paragraph per entry of *sequence*."""
+    tag(doc, "{%%p for %s in %s %%}" % (loop_var, sequence))
+    paragraph(doc, text or "{{ %s }}" % loop_var, style="List Bullet")
+    tag(doc, "{%p endfor %}")
+
+
+def table(doc, headers: list[str], widths_cm: list[float], loop_var: str, sequence: str, cells: list[str]):
+    """A table with a repeating, shaded header row and one row per entry of *sequence*."""
+    t = doc.add_table(rows=4, cols=len(headers))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    t.autofit = False
+    header, loop_start, body, loop_end = t.rows
+    for cell, text in zip(header.cells, headers):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        _shade(cell, HEADER_FILL)
+    _cant_split(header)
+    _repeat_as_header(header)
+    loop_start.cells[0].text = "{%%tr for %s in %s %%}" % (loop_var, sequence)
+    for cell, expression in zip(body.cells, cells):
+        cell.text = "{{ %s }}" % expression
+    loop_end.cells[0].text = "{%tr endfor %}"
+    _grid(t, widths_cm)
+    for row in t.rows[1:]:
+        _cant_split(row)
+    for row in t.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+            for p in cell.paragraphs:
+                p.paragraph_format.space_after = Pt(2)
+    _cell_margins(t)
+    return t
+
+
+def info_block(doc, rows: list[tuple[str, str]]):
+    """The short facts block under the title: label in bold, value beside it, no grid."""
+    t = doc.add_table(rows=len(rows), cols=2)
+    t.autofit = False
+    _grid(t, [3.6, TEXT_WIDTH_CM - 3.6])
+    for row, (label, value) in zip(t.rows, rows):
+        row.cells[0].width, row.cells[1].width = Cm(3.6), Cm(TEXT_WIDTH_CM - 3.6)
+        row.cells[0].paragraphs[0].add_run(label).bold = True
+        row.cells[1].paragraphs[0].add_run(value)
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.space_after = Pt(2)
+    _cell_margins(t)
+    doc.add_paragraph()
+    return t
+
+
+def footer(doc, left: str):
+    """Footer: group name on the left, "Side X af Y" on the right (Word fields)."""
+    section = doc.sections[0]
+    p = section.footer.paragraphs[0]
+    p.style = doc.styles["Footer"]
+    p.paragraph_format.tab_stops.clear_all()
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
+    p.add_run(left)
+    p.add_run("\tSide ")
+    _field(p, "PAGE", "1")
+    p.add_run(" af ")
+    _field(p, "NUMPAGES", "1")
+
+
+def _field(paragraph, instruction: str, placeholder: str) -> None:
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), f" {instruction} \\* MERGEFORMAT ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def _grid(t, widths_cm: list[float]) -> None:
+    # Word and LibreOffice lay a table out from its grid, not from the cell widths alone.
+    for col, width in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(int(width * 567)))
+    t._tbl.tblPr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
+
+
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _repeat_as_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def _cell_margins(t) -> None:
+    tblpr = t._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side, width in (("top", 40), ("left", 90), ("bottom", 40), ("right", 90)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(width))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    # Schema order matters to Word: tblCellMar comes right before tblLook.
+    look = tblpr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tblpr.append(margins)
+
+
+# -- the kinds ---------------------------------------------------------------------------
+
+def build_adhoc(path: Path) -> None:
+    """Ad-hoc groups and project groups: the six sections of the seed's template."""
+    doc = new_document()
+    paragraph(doc, "Kommissorium for {{ gruppe.navn }}", style="Title")
+    paragraph(doc, "{{ gruppe.type|capitalize }} i {{ gruppe.klynge }}, nedsat af {{ gruppe.nedsat_af }}", style="Subtitle")
+    info_block(
+        doc,
+        [
+            ("Nedsat af", "{{ gruppe.nedsat_af }}"),
+            ("Dato", "{{ dokument.dato }}"),
+            ("Version", "{{ dokument.version }}"),
+            ("Status", "{{ dokument.status|capitalize }}"),
+        ],
+    )
+
+    heading(doc, "1. Formål med gruppens arbejde", 1)
+    paragraphs(doc, "formaal.tekst")
+
+    heading(doc, "2. Opgaver", 1)
+    paragraph(doc, "Gruppen skal:")
+    bullets(doc, "opgave", "opgaver.opgaver")
+    heading(doc, "Snitflader til andre grupper", 2)
+    tag(doc, "{%p if opgaver.snitflader %}")
+    table(doc, ["Gruppe", "Hvad deles eller koordineres"], [5.5, 10.5], "s", "opgaver.snitflader", ["s.gruppe", "s.deles"])
+    tag(doc, "{%p else %}")
+    paragraph(doc, "Gruppen har ingen faste snitflader til andre grupper.")
+    tag(doc, "{%p endif %}")
+    heading(doc, "Inddragelse af patient- og pårørendeperspektivet", 2)
+    paragraphs(doc, "opgaver.patientperspektiv")
+
+    heading(doc, "3. Formandskab og gruppens sammensætning", 1)
+    heading(doc, "Formandskab", 2)
+    bullets(doc, "f", "formandskab.formaend", "{{ f.navn }}, {{ f.titel }}, {{ f.organisation }}")
+    heading(doc, "Medlemmer", 2)
+    table(
+        doc,
+        ["Navn", "Titel", "Organisation", "Rolle i gruppen"],
+        [3.8, 4.0, 4.2, 4.0],
+        "m",
+        "formandskab.medlemmer",
+        ["m.navn", "m.titel", "m.organisation", "m.rolle"],
+    )
+    heading(doc, "Sekretariatsbetjening", 2)
+    paragraphs(doc, "formandskab.sekretariat")
+
+    heading(doc, "4. Tidsplan", 1)
+    paragraph(doc, "Gruppen arbejder fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
+    heading(doc, "Milepæle", 2)
+    table(doc, ["Dato", "Milepæl"], [4.0, 12.0], "m", "tidsplan.milepaele", ["m.dato", "m.beskrivelse"])
+    heading(doc, "Rapportering til klynge-temagruppen eller klyngestyregruppen", 2)
+    table(
+        doc,
+        ["Dato", "Til", "Hvad rapporteres"],
+        [4.0, 5.0, 7.0],
+        "r",
+        "tidsplan.rapportering",
+        ["r.dato", "r.modtager", "r.indhold"],
+    )
+
+    heading(doc, "5. Kommunikationsplan", 1)
+    heading(doc, "Interessenter", 2)
+    bullets(doc, "i", "kommunikation.interessenter")
+    heading(doc, "Hvem skal informeres og af hvem", 2)
+    table(
+        doc,
+        ["Hvem informerer", "Hvem informeres", "Om hvad", "Hvornår"],
+        [3.6, 3.9, 5.0, 3.5],
+        "k",
+        "kommunikation.plan",
+        ["k.afsender", "k.modtager", "k.indhold", "k.tidspunkt"],
+    )
+
+    heading(doc, "6. Afslutning", 1)
+    paragraphs(doc, "afslutning.tekst")
+    heading(doc, "Overdragelse", 2)
+    paragraphs(doc, "afslutning.overdragelse")
+
+    footer(doc, "Kommissorium for {{ gruppe.navn }}")
+    _properties(doc)
+    doc.save(path)
+
+
+def _properties(doc: Document) -> None:
+    props = doc.core_properties
+    props.author = "drafter"
+    props.title = "Skabelon"
+    props.comments = "Word-skabelon til drafter (docxtpl). Felter i {{ }} udfyldes fra en svarfil."
+
+
+BUILDERS = {"adhoc": build_adhoc}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or sorted(BUILDERS)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        BUILDERS[name](OUT_DIR / f"{name}.docx")
+        print(OUT_DIR / f"{name}.docx")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,75 @@
+"""Shared test helpers: the real CLI as a subprocess, and .docx files opened again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ANSWERS_DIR = REPO / "answers"
+TEMPLATES_DIR = REPO / "templates" / "docx"
+EXAMPLES = sorted(ANSWERS_DIR.glob("*.yaml"))
+ADHOC_EXAMPLE = ANSWERS_DIR / "udskrivelse-af-skroebelige-aeldre.yaml"
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `python -m drafter ARGS` as a real process, as a user's shell would."""
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    full_env.pop("DRAFTER_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "drafter", *map(str, args)],
+        cwd=cwd or REPO,
+        env=full_env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    """Non-zero exit, a message with every fragment, and never a traceback."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    for fragment in fragments:
+        assert fragment in output, f"{fragment!r} not in:\n{output}"
+
+
+def docx_text(path: Path) -> str:
+    """All text of a .docx: body paragraphs, tables, headers and footers, one per line."""
+    from docx import Document
+
+    doc = Document(str(path))
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines.extend(p.text for p in cell.paragraphs)
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            lines.extend(p.text for p in part.paragraphs)
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A scratch folder with a copy of the example answers, as a user's checkout would have."""
+    shutil.copytree(ANSWERS_DIR, tmp_path / "answers")
+    return tmp_path
+
+
+@pytest.fixture
+def adhoc_example(workdir: Path) -> Path:
+    return workdir / "answers" / ADHOC_EXAMPLE.name
+
+
+def has_soffice() -> bool:
+    return shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
