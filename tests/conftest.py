@@ -20,7 +20,8 @@ ADHOC_EXAMPLE = ANSWERS_DIR / "udskrivelse-af-skroebelige-aeldre.yaml"
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `python -m drafter ARGS` as a real process, as a user's shell would."""
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    # PYTHONPATH: the drafter of this checkout, whatever else is installed.
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
     full_env.pop("DRAFTER_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "drafter", *map(str, args)],
