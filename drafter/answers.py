@@ -158,6 +158,8 @@ def _yaml_reason(exc: Any) -> str:
         "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
         "mapping values are not allowed here": "et kolon står et sted, hvor det ikke må (sæt anførselstegn om teksten?)",
         "could not find expected ':'": "mangler ':' efter et feltnavn",
+        "did not find expected key": "en linje passer ikke ind (forkert indrykning, eller mangler et afsluttende anførselstegn?)",
+        "found duplicate anchor": "samme YAML-anker (&) står to gange",
         "expected <block end>, but found '-'": "en listelinje ('- ') står forkert indrykket",
     }
     for english, danish in translations.items():

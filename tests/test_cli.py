@@ -1,0 +1,62 @@
+"""The command line itself: help, version, kinds, exit codes, and the packaged files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import REPO, assert_clean_failure, run_cli
+from drafter import __version__
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"drafter {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["render"], ["check"], ["kinds"]])
+def test_help_on_every_command_is_danish(command):
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("brug: drafter")
+    assert "vis denne hjælp og afslut" in result.stdout
+
+
+def test_kinds_lists_adhoc_with_a_danish_description():
+    result = run_cli("kinds")
+    assert result.returncode == 0
+    line = next(l for l in result.stdout.splitlines() if l.startswith("adhoc "))
+    assert "ad-hoc gruppe" in line.lower() and "projektgruppe" in line
+
+
+def test_usage_errors_exit_2_in_danish():
+    result = run_cli("render")
+    assert result.returncode == 2
+    assert "fejl: disse argumenter mangler" in result.stderr
+    result = run_cli("render", "a.yaml", "b.yaml", "-o", "x.docx")
+    assert_clean_failure(result, "-o/--output kan kun bruges med én svarfil")
+    result = run_cli("frobnicate")
+    assert result.returncode == 2 and "ugyldigt valg" in result.stderr
+
+
+def test_no_command_prints_help():
+    result = run_cli()
+    assert result.returncode == 2
+    assert "KOMMANDO" in result.stdout
+
+
+def test_wheel_carries_kinds_and_templates(tmp_path):
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+        capture_output=True, text=True, timeout=300,
+    )
+    if built.returncode != 0:
+        pytest.skip(f"could not build a wheel here: {built.stderr[-300:]}")
+    wheel = next(tmp_path.glob("drafter-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "drafter/kinds/adhoc.yaml" in names
+    assert "drafter/_templates/docx/adhoc.docx" in names
