@@ -83,6 +83,33 @@ def build_parser() -> argparse.ArgumentParser:
         description="Viser de typer kommissorier, drafter kan lave, med en kort beskrivelse.",
     )
     kinds.set_defaults(handler=cmd_kinds)
+
+    new = commands.add_parser(
+        "new",
+        help="besvar spørgsmålene og lav et nyt kommissorium",
+        description="Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
+        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet.",
+    )
+    new.add_argument("kind", metavar="TYPE", help="typen af kommissorium, fx adhoc")
+    new.add_argument("--answers-dir", type=Path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
+    new.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til dokumentet (standard: out)")
+    new.add_argument("--resume", type=Path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde")
+    new.add_argument(
+        "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
+        help="besvar et spørgsmål på forhånd, fx --set gruppe.navn=\"...\" (kan gentages)",
+    )
+    new.set_defaults(handler=cmd_new)
+
+    edit = commands.add_parser(
+        "edit",
+        help="ret svarene i en svarfil ved at få spørgsmålene igen",
+        description="Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
+        "Word-dokumentet igen, hvis svarfilen er færdig.",
+    )
+    edit.add_argument("answers", type=Path, metavar="SVARFIL", help="svarfilen, der skal rettes")
+    edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
+    edit.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til dokumentet (standard: out)")
+    edit.set_defaults(handler=cmd_edit)
     return parser
 
 
@@ -128,6 +155,56 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     for kind in kinds:
         print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
     return EXIT_OK
+
+
+def _require_terminal(command: str) -> None:
+    if not sys.stdin.isatty():
+        from drafter.errors import UsageError
+
+        raise UsageError(
+            f"drafter {command} stiller spørgsmål og skal køres i en terminal, men input kommer ikke fra en "
+            "terminal (fx i CI eller gennem et rør). Intet er skrevet.\n"
+            "Uden terminal: skriv svarene i en svarfil (se eksemplerne i answers/) og lav dokumentet med "
+            "'drafter render SVARFIL'.\n"
+            "En påbegyndt kladde fortsættes i en terminal med 'drafter new TYPE --resume SVARFIL'."
+        )
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from drafter.questionnaire import load_questionnaire
+
+    questionnaire = load_questionnaire(args.kind)
+    _require_terminal("new")
+    from drafter import interview
+
+    presets = interview.parse_presets(questionnaire, args.set)
+    result = interview.new(
+        questionnaire,
+        answers_dir=args.answers_dir or interview.DEFAULT_ANSWERS_DIR,
+        out_dir=args.out_dir,
+        resume=args.resume,
+        presets=presets,
+    )
+    _print_result(result)
+    return EXIT_OK
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    _require_terminal("edit")
+    from drafter import interview
+
+    result = interview.edit(args.answers, section=args.section, out_dir=args.out_dir)
+    _print_result(result)
+    return EXIT_OK
+
+
+def _print_result(result) -> None:
+    print(f"\nSvarfil: {result.answers_path}")
+    if result.output is None:
+        print(f"Svarfilen er en kladde; gør den færdig med: drafter new {result.kind} --resume {result.answers_path}")
+        return
+    note = "" if result.status == "skrevet" else " (uændret)"
+    print(f"Dokument: {result.output}{note}")
 
 
 # -- entry point -----------------------------------------------------------------------

@@ -1,0 +1,40 @@
+"""Key strokes for driving the real interview through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+UP = "\x1b[A"
+CLEAR = "\x15"  # Ctrl-U: empty the line (a prompt starts with its default filled in)
+FINISH = "\x1b\r"  # Esc, then Enter: ends a multi-line answer
+CTRL_C = "\x03"
+
+
+def typed(text: str) -> str:
+    """Replace whatever the prompt holds with *text*, and press Enter."""
+    return CLEAR + text + ENTER
+
+
+def paragraphs(*parts: str) -> str:
+    """A multi-line answer: paragraphs separated by an empty line, finished with Esc Enter."""
+    return (ENTER + ENTER).join(parts) + FINISH
+
+
+@contextmanager
+def piped(keys: str):
+    """Run the block with the real prompts reading *keys*; once they run out, input ends.
+
+    The pipe is closed after the keys, so a test that sends too few keys ends (the
+    interview sees end of input, as with Ctrl-D) instead of waiting for ever.
+    """
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        with create_app_session(input=pipe, output=DummyOutput()):
+            yield
