@@ -50,6 +50,7 @@ YES, NO = "Ja", "Nej"
 ADD_FIRST, SKIP_LIST = "Ja, tilføj", "Nej, videre"
 ADD_MORE, DONE, EDIT_ITEM, REMOVE_ITEM = "Ja, tilføj flere", "Nej, videre", "Ret et punkt", "Fjern et punkt"
 APPROVE = "Alt er rigtigt: gem og lav Word-dokumentet"
+SELECT_HINT = "(vælg med piletasterne og Enter)"
 MULTILINE_HINT = "(afslut med Esc og derefter Enter; en tom linje skiller to afsnit)"
 
 HELP_STYLE = "italic fg:ansibrightblack"
@@ -314,7 +315,7 @@ class Interview:
             start = YES if default is True or default is None else NO
             if default is None and not question.required:
                 start = NO
-            return questionary.select(message, choices=[YES, NO], default=start).unsafe_ask() == YES
+            return _select(message, choices=[YES, NO], default=start).unsafe_ask() == YES
         multiline = question.type == "paragraphs"
         instruction = MULTILINE_HINT if multiline else ("(ÅÅÅÅ-MM-DD)" if question.type == "date" else None)
         text = questionary.text(
@@ -338,7 +339,7 @@ class Interview:
             start = OTHER
         else:
             start = None
-        picked = questionary.select(message, choices=choices, default=start).unsafe_ask()
+        picked = _select(message, choices=choices, default=start).unsafe_ask()
         if picked == NONE_CHOICE:
             return None
         if picked != OTHER:
@@ -372,7 +373,7 @@ class Interview:
                     self.save()
         if not items:
             if not question.required:
-                wanted = questionary.select(
+                wanted = _select(
                     f"{question.prompt} (kan springes over)", choices=[ADD_FIRST, SKIP_LIST]
                 ).unsafe_ask()
                 if wanted == SKIP_LIST:
@@ -382,7 +383,7 @@ class Interview:
         while True:
             self._show_items(question, items)
             choices = [ADD_MORE, DONE] + ([EDIT_ITEM, REMOVE_ITEM] if items else [])
-            picked = questionary.select(
+            picked = _select(
                 "Tilføj flere?", choices=choices, default=DONE if editing else ADD_MORE
             ).unsafe_ask()
             if picked == ADD_MORE:
@@ -433,7 +434,7 @@ class Interview:
 
     def _pick(self, question: Question, items: list, message: str) -> int:
         labels = [f"{n}. {summary(question, item)}" for n, item in enumerate(items, 1)]
-        picked = questionary.select(message, choices=labels).unsafe_ask()
+        picked = _select(message, choices=labels).unsafe_ask()
         return labels.index(picked)
 
     def _show_items(self, question: Question, items: list) -> None:
@@ -456,7 +457,7 @@ class Interview:
                     for line in describe(question, self.get(question.path)):
                         self.say(line)
             self.say()
-            picked = questionary.select(
+            picked = _select(
                 "Er alt rigtigt, eller vil du rette et afsnit?", choices=[APPROVE, *labels]
             ).unsafe_ask()
             if picked == APPROVE:
@@ -487,6 +488,10 @@ class Interview:
         output = default_output(self.path, out_dir if out_dir is not None else DEFAULT_OUT_DIR)
         rendered = render_file(self.path, output)
         return Result(self.path, rendered.output, rendered.status)
+
+
+def _select(message: str, choices: list[str], default: str | None = None):
+    return questionary.select(message, choices=choices, default=default, instruction=SELECT_HINT)
 
 
 def summary(question: Question, item: Any) -> str:

@@ -249,3 +249,58 @@ def test_section_is_chosen_by_number_or_key(adhoc):
 )
 def test_slug(name, slug):
     assert interview.slugify(name) == slug
+
+
+SMALL_KIND = """
+kind: proeve
+schema_version: 1
+name: Prøvekommissorium
+description: En lille type, kun til test af spørgsmålstyperne.
+sections:
+  - key: gruppe
+    title: Gruppen
+    questions:
+      - key: navn
+        type: text
+        prompt: Hvad hedder gruppen?
+        required: true
+      - key: budget
+        type: bool
+        prompt: Har gruppen et budget?
+        default: false
+        required: true
+      - key: beloeb
+        type: text
+        prompt: Hvor stort er budgettet?
+        when: gruppe.budget
+        required: true
+      - key: farve
+        type: choice
+        prompt: Hvilken farve har forsiden?
+        choices: [rød, grøn]
+      - key: frist
+        type: date
+        prompt: Er der en frist?
+"""
+
+
+@pytest.mark.parametrize(
+    "keys, expected",
+    [
+        # "Nej" (the default): the amount is not asked; no colour; no deadline.
+        ([typed("Gruppe A"), ENTER, UP + ENTER, ENTER], {"navn": "Gruppe A", "budget": False}),
+        # "Ja": the amount is asked; a colour; an empty optional date stays empty; a bad one is refused.
+        ([typed("Gruppe A"), UP + ENTER, typed("10.000 kr."), DOWN + ENTER, typed("snart") + typed("2027-01-01")],
+         {"navn": "Gruppe A", "budget": True, "beloeb": "10.000 kr.", "farve": "grøn", "frist": "2027-01-01"}),
+    ],
+)
+def test_yes_no_when_optional_choice_and_date(tmp_path, monkeypatch, keys, expected):
+    kinds = tmp_path / "kinds"
+    kinds.mkdir()
+    (kinds / "proeve.yaml").write_text(SMALL_KIND, encoding="utf-8")
+    monkeypatch.setenv("DRAFTER_KINDS_PATH", str(kinds))
+    with pytest.raises(interview.Interrupted):  # stopped at the review
+        with piped("".join(keys + [CTRL_C])):
+            interview.new(load_questionnaire("proeve"), answers_dir=tmp_path / "answers")
+    draft = read_answer_file(tmp_path / "answers" / "gruppe-a.yaml").data
+    assert draft["gruppe"] == expected

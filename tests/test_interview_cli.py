@@ -1,0 +1,124 @@
+"""`drafter new` and `drafter edit` as commands: without a terminal, and in a real one (tmux)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, assert_clean_failure, run_cli
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("new", "adhoc"),
+        ("new", "adhoc", "--set", "gruppe.navn=Gruppe om noget"),
+        ("new", "adhoc", "--resume", "answers/udskrivelse-af-skroebelige-aeldre.yaml"),
+        ("edit", "answers/udskrivelse-af-skroebelige-aeldre.yaml", "--section", "3"),
+    ],
+)
+def test_without_a_terminal_nothing_is_written(workdir, args):
+    before = _files(workdir)
+    result = run_cli(*args, cwd=workdir)  # stdin is /dev/null, as in CI
+    assert_clean_failure(result, "terminal", "drafter render", "--resume")
+    assert result.returncode == 2
+    assert _files(workdir) == before
+
+
+def test_piped_input_is_not_a_terminal_either(workdir):
+    before = _files(workdir)
+    result = run_cli("new", "adhoc", cwd=workdir, input="Gruppe om noget\n")
+    assert_clean_failure(result, "Intet er skrevet")
+    assert _files(workdir) == before
+
+
+def test_unknown_kind_is_named(workdir):
+    assert_clean_failure(run_cli("new", "adhok", cwd=workdir), 'ukendt kommissorietype "adhok"', 'mente du "adhoc"')
+
+
+def test_help_lists_the_new_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "new" in result.stdout and "edit" in result.stdout
+    new_help = run_cli("new", "--help").stdout
+    for option in ("--answers-dir", "--out-dir", "--resume", "--set"):
+        assert option in new_help
+    assert "--section" in run_cli("edit", "--help").stdout
+
+
+# -- a real terminal -------------------------------------------------------------------------
+
+class Tmux:
+    """One detached tmux session running a command; its screen read with capture-pane."""
+
+    def __init__(self, command: str, cwd: Path):
+        self.name = f"drafter-{uuid.uuid4().hex[:8]}"
+        self.socket = ["-L", self.name]  # a server of its own, gone when the test ends
+        self._tmux("new-session", "-d", "-s", self.name, "-x", "110", "-y", "40", "-c", str(cwd), command)
+        self._tmux("set-option", "-t", self.name, "remain-on-exit", "on")
+
+    def _tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", *self.socket, *args], capture_output=True, text=True, check=True).stdout
+
+    def send(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", self.name, *keys)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", self.name, "-l", text)
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, limit: float = 30) -> str:
+        """The screen once *text* is on it (a wait, not a timing check: slow machines pass)."""
+        deadline = time.monotonic() + limit
+        while True:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared on the screen:\n{screen}")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", *self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_ctrl_c_in_a_real_terminal_keeps_the_draft(workdir):
+    env = f"PYTHONPATH={shlex.quote(str(REPO))} PYTHONIOENCODING=utf-8 LANG=C.UTF-8 TERM=xterm-256color"
+    session = Tmux(f"env {env} {shlex.quote(sys.executable)} -m drafter new adhoc", workdir)
+    try:
+        session.wait_for("Hvad hedder gruppen?")
+        session.type("Ad-hoc gruppe om søvn")
+        session.send("Enter")
+        session.wait_for("Er det en ad-hoc gruppe eller en projektgruppe?")
+        session.send("Down", "Enter")  # projektgruppe
+        session.wait_for("Hvem nedsætter gruppen?")
+        session.send("C-c")
+        screen = session.wait_for("Fortsæt, hvor du slap")
+        draft = workdir / "answers" / "ad-hoc-gruppe-om-soevn.yaml"
+        assert "Afbrudt. Dine svar indtil nu er gemt i answers/ad-hoc-gruppe-om-soevn.yaml" in screen
+        assert "drafter new adhoc --resume answers/ad-hoc-gruppe-om-soevn.yaml" in screen
+        assert "Traceback" not in screen
+        text = draft.read_text(encoding="utf-8")
+        assert "complete: false" in text
+        assert "navn: Ad-hoc gruppe om søvn" in text
+        assert "type: projektgruppe" in text
+        assert "nedsat_af" not in text
+        if os.environ.get("DRAFTER_SHOW_SCREEN"):
+            print(screen)
+    finally:
+        session.close()
