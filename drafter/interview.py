@@ -33,6 +33,7 @@ from drafter.answers import (
     validate,
 )
 from drafter.errors import AnswerFileError, DrafterError, UsageError
+from drafter.main import DEFAULT_OUT_DIR
 from drafter.questionnaire import (
     InvalidValue,
     Question,
@@ -187,11 +188,14 @@ class Interview:
     def save(self) -> None:
         """Write the draft atomically; before the group has a name there is nowhere to write."""
         if self.path is None:
-            name = self.get(self.name_question.path) if self.name_question else None
+            if self.name_question is None:  # a kind without a name question: named after the kind
+                name = self.questionnaire.kind
+            else:
+                name = self.get(self.name_question.path)
             if is_empty(name):
                 return
             self.answers_dir.mkdir(parents=True, exist_ok=True)
-            self.path = free_path(self.answers_dir, slugify(name), self.out_dir)
+            self.path = free_path(self.answers_dir, slugify(name), self.out_dir or DEFAULT_OUT_DIR)
         save_answers(self.path, self.questionnaire, self.values, complete=self.complete)
 
     def interrupted_message(self) -> str:
@@ -324,6 +328,7 @@ class Interview:
             validate=self.validator(question),
             multiline=multiline,
             instruction=instruction,
+            validate_while_typing=False,  # explain a wrong answer on Enter, not at every key
         ).unsafe_ask()
         return self._normalise(question, text)
 
@@ -346,7 +351,7 @@ class Interview:
             return picked
         own = current if isinstance(current, str) and current not in question.choices else ""
         text = questionary.text(
-            f"{message} (skriv selv)", default=own, validate=self.validator(question)
+            f"{message} (skriv selv)", default=own, validate=self.validator(question), validate_while_typing=False
         ).unsafe_ask()
         return self._normalise(question, text)
 
@@ -481,7 +486,7 @@ class Interview:
 
     def finish(self, out_dir: Path | None) -> Result:
         """Mark the answers complete, save them and render through `drafter render`'s code."""
-        from drafter.main import DEFAULT_OUT_DIR, default_output, render_file
+        from drafter.main import default_output, render_file
 
         self.complete = True
         self.save()

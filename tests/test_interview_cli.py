@@ -92,14 +92,33 @@ class Tmux:
                 raise AssertionError(f"{text!r} never appeared on the screen:\n{screen}")
             time.sleep(0.1)
 
+    def exit_status(self, limit: float = 30) -> int:
+        """The command's exit status, once it has ended."""
+        deadline = time.monotonic() + limit
+        while True:
+            status = self._tmux("display-message", "-p", "-t", self.name, "#{pane_dead}:#{pane_dead_status}").strip()
+            dead, _, code = status.partition(":")
+            if dead == "1" and code:
+                return int(code)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the command did not end:\n{self.screen()}")
+            time.sleep(0.1)
+
     def close(self) -> None:
         subprocess.run(["tmux", *self.socket, "kill-server"], capture_output=True)
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_ctrl_c_in_a_real_terminal_keeps_the_draft(workdir):
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def drafter_in_tmux(args: str, cwd: Path) -> Tmux:
     env = f"PYTHONPATH={shlex.quote(str(REPO))} PYTHONIOENCODING=utf-8 LANG=C.UTF-8 TERM=xterm-256color"
-    session = Tmux(f"env {env} {shlex.quote(sys.executable)} -m drafter new adhoc", workdir)
+    return Tmux(f"env {env} {shlex.quote(sys.executable)} -m drafter {args}", cwd)
+
+
+@needs_tmux
+def test_ctrl_c_in_a_real_terminal_keeps_the_draft(workdir):
+    session = drafter_in_tmux("new adhoc", workdir)
     try:
         session.wait_for("Hvad hedder gruppen?")
         session.type("Ad-hoc gruppe om søvn")
@@ -118,7 +137,36 @@ def test_ctrl_c_in_a_real_terminal_keeps_the_draft(workdir):
         assert "navn: Ad-hoc gruppe om søvn" in text
         assert "type: projektgruppe" in text
         assert "nedsat_af" not in text
+        assert session.exit_status() == 130
         if os.environ.get("DRAFTER_SHOW_SCREEN"):
             print(screen)
+    finally:
+        session.close()
+
+
+@needs_tmux
+def test_edit_in_a_real_terminal_explains_a_bad_date_then_saves_and_renders(adhoc_example, workdir):
+    session = drafter_in_tmux(f"edit answers/{adhoc_example.name} --section 4", workdir)
+    try:
+        session.wait_for("4/6 Tidsplan")
+        session.wait_for("Hvornår begynder gruppen sit arbejde?")
+        session.send("C-u")
+        session.type("2027-02-30")
+        session.send("Enter")
+        session.wait_for("er ikke en gyldig dato (findes den dag i kalenderen?)")
+        session.send("C-u")
+        session.type("2027-01-11")
+        session.send("Enter")
+        session.wait_for("Hvornår afslutter gruppen sit arbejde?")
+        session.send("Enter")  # keep the end date
+        for repeating in ("Hvilke milepæle har gruppen?", "Hvornår og til hvem rapporterer gruppen?"):
+            session.wait_for(repeating)
+            session.send("Enter")  # at "Tilføj flere?", "Nej, videre" is the default when editing
+        screen = session.wait_for("Dokument: out/")
+        assert session.exit_status() == 0
+        assert f"Svarfil: answers/{adhoc_example.name}" in screen
+        assert "start: 2027-01-11" in adhoc_example.read_text(encoding="utf-8")
+        assert (workdir / "out" / f"{adhoc_example.stem}.docx").is_file()
+        assert "Traceback" not in screen
     finally:
         session.close()
