@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Viser de typer kommissorier, drafter kan lave, med en kort beskrivelse.",
     )
     kinds.set_defaults(handler=cmd_kinds)
+
+    data = commands.add_parser(
+        "data",
+        help="vis klyngernes referencedata (klynger, parter, grupper, rotationsplan)",
+        description="Viser de fakta fra kildematerialet, som spørgeskemaerne tilbyder som valgmuligheder: "
+        "sundhedsklyngerne og deres kommuner, Midtklyngens parter og grupper og planen for kommunernes "
+        "rotation i formandskaberne. Ukendte felter står som ukendt.",
+    )
+    data.set_defaults(handler=cmd_data)
     return parser
 
 
@@ -127,6 +136,13 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     width = max(len(k.kind) for k in kinds)
     for kind in kinds:
         print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
+    return EXIT_OK
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from drafter.reference import describe
+
+    print(describe())
     return EXIT_OK
 
 
