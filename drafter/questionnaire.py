@@ -135,11 +135,13 @@ class Question:
 
     def _check_choice(self, value: Any) -> str:
         text = self._check_text(value)
-        if not text or self.allow_other or text in self.choices:
+        if not text or text in self.choices:
             return text
         lowered = {c.lower(): c for c in self.choices}
         if text.lower() in lowered:
-            return lowered[text.lower()]
+            return lowered[text.lower()]  # spelled as the list spells it, free text or not
+        if self.allow_other:
+            return text
         options = ", ".join(f'"{c}"' for c in self.choices)
         raise InvalidValue(f'"{_clip(text)}" er ikke en af mulighederne: {options}{_suggest(text, self.choices)}')
 
