@@ -110,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
     edit.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til dokumentet (standard: out)")
     edit.set_defaults(handler=cmd_edit)
+    data = commands.add_parser(
+        "data",
+        help="vis klyngernes referencedata (klynger, parter, grupper, rotationsplan)",
+        description="Viser de fakta fra kildematerialet, som spørgeskemaerne tilbyder som valgmuligheder: "
+        "sundhedsklyngerne og deres kommuner, Midtklyngens parter og grupper og planen for kommunernes "
+        "rotation i formandskaberne. Ukendte felter står som ukendt.",
+    )
+    data.set_defaults(handler=cmd_data)
     return parser
 
 
@@ -205,6 +213,13 @@ def _print_result(result) -> None:
         return
     note = "" if result.status == "skrevet" else " (uændret)"
     print(f"Dokument: {result.output}{note}")
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from drafter.reference import describe
+
+    print(describe())
+    return EXIT_OK
 
 
 # -- entry point -----------------------------------------------------------------------

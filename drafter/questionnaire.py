@@ -69,6 +69,8 @@ class Question:
     item_name: str = ""  # Danish noun for one entry of a list, e.g. "milepæl"
     not_before: str | None = None  # dotted path of a date this date may not precede
     when: str | None = None  # dotted path of a yes/no answer that must be true
+    choices_from: str | None = None  # name of a reference list (drafter/data) the choices came from
+    default_from: dict | None = None  # a default computed from reference data and earlier answers
 
     @property
     def is_repeating(self) -> bool:
@@ -77,7 +79,15 @@ class Question:
     def field_named(self, key: str) -> "Question | None":
         return next((f for f in self.fields if f.key == key), None)
 
-    def default_value(self, today: _dt.date | None = None) -> Any:
+    def default_value(self, today: _dt.date | None = None, answers: dict | None = None) -> Any:
+        """The suggested answer; with *answers* (section -> key -> value, the answers so far)
+        a ``default_from`` lookup in the reference data is tried first."""
+        if self.default_from and answers is not None:
+            from drafter import reference
+
+            suggested = reference.lookup(self.default_from, answers)
+            if suggested not in (None, "", []):
+                return suggested
         if self.type == "date" and self.default == "today":
             return (today or _dt.date.today()).isoformat()
         return self.default
@@ -125,11 +135,13 @@ class Question:
 
     def _check_choice(self, value: Any) -> str:
         text = self._check_text(value)
-        if not text or self.allow_other or text in self.choices:
+        if not text or text in self.choices:
             return text
         lowered = {c.lower(): c for c in self.choices}
         if text.lower() in lowered:
-            return lowered[text.lower()]
+            return lowered[text.lower()]  # spelled as the list spells it, free text or not
+        if self.allow_other:
+            return text
         options = ", ".join(f'"{c}"' for c in self.choices)
         raise InvalidValue(f'"{_clip(text)}" er ikke en af mulighederne: {options}{_suggest(text, self.choices)}')
 
@@ -272,11 +284,18 @@ def available_kinds() -> list[str]:
     return names
 
 
-def load_questionnaire(kind: str) -> Questionnaire:
+def _kind_file(kind: str, exclude: Path | None = None) -> Path | None:
     for folder in kinds_dirs():
         path = folder / f"{kind}.yaml"
-        if path.is_file():
-            return _load_file(path.resolve())
+        if path.is_file() and path.resolve() != exclude:
+            return path.resolve()
+    return None
+
+
+def load_questionnaire(kind: str) -> Questionnaire:
+    path = _kind_file(kind)
+    if path is not None:
+        return _load_file(path)
     known = available_kinds()
     raise KindError(
         f'ukendt kommissorietype "{kind}"; kendte typer: {", ".join(known)}{_suggest(kind, known)}'
@@ -285,16 +304,71 @@ def load_questionnaire(kind: str) -> Questionnaire:
 
 @lru_cache(maxsize=None)
 def _load_file(path: Path) -> Questionnaire:
+    data = _read_with_parents(path, ())
+    try:
+        return _build(data, path)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise KindError(f"{path}: spørgeskemaet er ugyldigt: {exc}") from None
+
+
+def _read_yaml(path: Path) -> dict:
     import yaml
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KindError(f"{path}: spørgeskemaet kan ikke læses: {exc}") from None
+    if not isinstance(data, dict):
+        raise KindError(f"{path}: spørgeskemaet er ugyldigt: filen skal bestå af felter ('navn: værdi')")
+    return data
+
+
+def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict:
+    """The kind's raw data, with ``extends: <kind>`` resolved (see merge_kind)."""
+    data = _read_yaml(path)
+    parent_kind = data.pop("extends", None)
+    if parent_kind is None:
+        return data
+    parent_path = _kind_file(str(parent_kind), exclude=path)
+    if parent_path is None:
+        raise KindError(f'{path}: "extends: {parent_kind}" henviser til en type, der ikke findes')
+    if parent_path in seen or parent_path == path:
+        raise KindError(f'{path}: "extends" går i ring ({" -> ".join(p.stem for p in (*seen, path, parent_path))})')
+    parent = _read_with_parents(parent_path, (*seen, path))
     try:
-        return _build(data, path)
+        return merge_kind(parent, data)
     except (KeyError, TypeError, ValueError) as exc:
         raise KindError(f"{path}: spørgeskemaet er ugyldigt: {exc}") from None
+
+
+def merge_kind(parent: dict, child: dict) -> dict:
+    """A child kind = its parent with the child's changes.
+
+    Top-level fields of the child replace the parent's (``document`` is merged by name).
+    ``sections`` are matched by ``key``: a known section takes the child's fields, and
+    within it ``questions`` are matched by ``key`` too (the child's fields replace the
+    parent's; a new key is added at the end); a new section is added at the end.
+    """
+    merged = {k: v for k, v in parent.items() if k != "sections"}
+    for key, value in child.items():
+        if key == "document":
+            merged["document"] = {**parent.get("document", {}), **value}
+        elif key != "sections":
+            merged[key] = value
+    merged["sections"] = _merge_by_key(parent.get("sections", []), child.get("sections", []), _merge_section)
+    return merged
+
+
+def _merge_section(parent: dict, child: dict) -> dict:
+    out = {**parent, **{k: v for k, v in child.items() if k != "questions"}}
+    out["questions"] = _merge_by_key(parent.get("questions", []), child.get("questions", []), lambda p, c: {**p, **c})
+    return out
+
+
+def _merge_by_key(parents: list[dict], children: list[dict], merge) -> list[dict]:
+    by_key = {c["key"]: c for c in children}
+    out = [merge(p, by_key.pop(p["key"])) if p["key"] in by_key else p for p in parents]
+    return out + [c for c in children if c["key"] in by_key]
 
 
 def _build(data: dict, path: Path) -> Questionnaire:
@@ -333,6 +407,21 @@ def _question(raw: dict, parent: str) -> Question:
     fields = [_question(f, path) for f in raw.get("fields", [])]
     if qtype == "records" and not fields:
         raise ValueError(f"{path}: en 'records'-liste skal have 'fields'")
+    choices = list(raw.get("choices", []))
+    choices_from = raw.get("choices_from")
+    if choices_from:
+        from drafter import reference
+
+        try:
+            choices = reference.choices(choices_from) + [c for c in choices if c not in reference.choices(choices_from)]
+        except KeyError as exc:
+            raise ValueError(f"{path}: {exc.args[0]}") from None
+    default_from = raw.get("default_from")
+    if default_from is not None:
+        from drafter import reference
+
+        if not isinstance(default_from, dict) or default_from.get("lookup") not in reference.LOOKUPS:
+            raise ValueError(f"{path}: 'default_from' skal have 'lookup' (kendte: {', '.join(reference.LOOKUPS)})")
     return Question(
         key=key,
         path=path,
@@ -341,12 +430,14 @@ def _question(raw: dict, parent: str) -> Question:
         help=raw.get("help", ""),
         required=bool(raw.get("required", False)),
         default=raw.get("default"),
-        choices=list(raw.get("choices", [])),
+        choices=choices,
         allow_other=bool(raw.get("allow_other", False)),
         fields=fields,
         item_name=raw.get("item_name", ""),
         not_before=raw.get("not_before"),
         when=raw.get("when"),
+        choices_from=choices_from,
+        default_from=default_from,
     )
 
 

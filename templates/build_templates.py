@@ -85,6 +85,8 @@ def _styles(doc: Document) -> None:
     bullet.paragraph_format.space_after = Pt(3)
 
     footer = styles["Footer"]
+    # The built-in style's centre tab (8.3 cm) would catch "Side X af Y" mid-page.
+    footer.paragraph_format.tab_stops.clear_all()
     footer.font.size = Pt(9)
     footer.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
 
@@ -275,7 +277,16 @@ def _cell_margins(t) -> None:
 # -- the kinds ---------------------------------------------------------------------------
 
 def build_adhoc(path: Path) -> None:
-    """Ad-hoc groups and project groups: the six sections of the seed's template."""
+    """Ad-hoc groups: the six sections of the seed's template."""
+    _build_six_sections(path, group="Gruppen", period="Gruppen arbejder fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
+
+
+def build_projektgruppe(path: Path) -> None:
+    """Project groups: the same six sections (the seed's template serves both), project wording."""
+    _build_six_sections(path, group="Projektgruppen", period="Projektet løber fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
+
+
+def _build_six_sections(path: Path, group: str, period: str) -> None:
     doc = new_document()
     paragraph(doc, "Kommissorium for {{ gruppe.navn }}", style="Title")
     paragraph(doc, "{{ gruppe.type|capitalize }} i {{ gruppe.klynge }}, nedsat af {{ gruppe.nedsat_af }}", style="Subtitle")
@@ -293,13 +304,13 @@ def build_adhoc(path: Path) -> None:
     paragraphs(doc, "formaal.tekst")
 
     heading(doc, "2. Opgaver", 1)
-    paragraph(doc, "Gruppen skal:")
+    paragraph(doc, f"{group} skal:")
     bullets(doc, "opgave", "opgaver.opgaver")
     heading(doc, "Snitflader til andre grupper", 2)
     tag(doc, "{%p if opgaver.snitflader %}")
     table(doc, ["Gruppe", "Hvad deles eller koordineres"], [5.5, 10.5], "s", "opgaver.snitflader", ["s.gruppe", "s.deles"])
     tag(doc, "{%p else %}")
-    paragraph(doc, "Gruppen har ingen faste snitflader til andre grupper.")
+    paragraph(doc, f"{group} har ingen faste snitflader til andre grupper.")
     tag(doc, "{%p endif %}")
     heading(doc, "Inddragelse af patient- og pårørendeperspektivet", 2)
     paragraphs(doc, "opgaver.patientperspektiv")
@@ -320,7 +331,7 @@ def build_adhoc(path: Path) -> None:
     paragraphs(doc, "formandskab.sekretariat")
 
     heading(doc, "4. Tidsplan", 1)
-    paragraph(doc, "Gruppen arbejder fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
+    paragraph(doc, period)
     heading(doc, "Milepæle", 2)
     table(doc, ["Dato", "Milepæl"], [4.0, 12.0], "m", "tidsplan.milepaele", ["m.dato", "m.beskrivelse"])
     heading(doc, "Rapportering til klynge-temagruppen eller klyngestyregruppen", 2)
@@ -356,6 +367,139 @@ def build_adhoc(path: Path) -> None:
     doc.save(path)
 
 
+# -- the cluster's standing groups and the implementation networks -------------------------
+
+LOWER_FIRST = "{{ gruppe.navn[:1]|lower }}{{ gruppe.navn[1:] }}"  # "Klyngestyregruppen" -> "klyngestyregruppen"
+
+
+def label(doc, text: str):
+    """A bold line that introduces what follows (a party above its member lines)."""
+    p = doc.add_paragraph()
+    p.add_run(text).bold = True
+    p.paragraph_format.space_before = Pt(6)
+    p.paragraph_format.space_after = Pt(2)
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def members_by_party(doc, sequence: str):
+    """Member lines as bullets under their party; consecutive lines of a party share one label."""
+    tag(doc, "{%%p for m in %s %%}" % sequence)
+    tag(doc, "{%p if loop.first or m.part != loop.previtem.part %}")
+    label(doc, "{{ m.part }}")
+    tag(doc, "{%p endif %}")
+    paragraph(doc, "{{ m.beskrivelse }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+
+
+def optional_paragraphs(doc, expression: str):
+    tag(doc, "{%%p if %s %%}" % expression)
+    paragraphs(doc, expression)
+    tag(doc, "{%p endif %}")
+
+
+def _standing_group(path: Path, subtitle: str, facts: list[tuple[str, str]], meetings_title: str, meetings: list[str]) -> None:
+    doc = new_document()
+    paragraph(doc, "Kommissorium for " + LOWER_FIRST, style="Title")
+    paragraph(doc, subtitle, style="Subtitle")
+    info_block(doc, facts + [("Dato", "{{ dokument.dato }}"), ("Version", "{{ dokument.version }}"), ("Status", "{{ dokument.status|capitalize }}")])
+
+    heading(doc, "Formål", 1)
+    paragraphs(doc, "formaal.tekst")
+
+    heading(doc, "Opgaver", 1)
+    bullets(doc, "opgave", "opgaver.opgaver")
+
+    heading(doc, "Medlemmer", 1)
+    paragraphs(doc, "medlemmer.tekst")
+    members_by_party(doc, "medlemmer.medlemmer")
+    optional_paragraphs(doc, "medlemmer.supplering")
+
+    heading(doc, "Formandskab og sekretariatsbetjening", 1)
+    paragraphs(doc, "formandskab.tekst")
+    tag(doc, "{%p if formandskab.medformandskab %}")
+    paragraph(doc, "{{ formandskab.medformandskab }}.", bold_prefix="Formandskab i perioden {{ gruppe.periode }}: ")
+    tag(doc, "{%p endif %}")
+    paragraphs(doc, "formandskab.sekretariat")
+
+    heading(doc, meetings_title, 1)
+    for expression in meetings:
+        optional_paragraphs(doc, expression)
+
+    footer(doc, "Kommissorium for " + LOWER_FIRST)
+    _properties(doc)
+    doc.save(path)
+
+
+def build_klyngestyregruppe(path: Path) -> None:
+    """The cluster steering group, as Midtklyngen's "Kommissorium for klyngestyregruppen"."""
+    _standing_group(
+        path,
+        subtitle="{{ gruppe.klynge }} ({{ gruppe.niveau }})",
+        facts=[("Klynge", "{{ gruppe.klynge }}"), ("Periode", "{{ gruppe.periode }}")],
+        meetings_title="Mødefrekvens og mødeplanlægning",
+        meetings=["moeder.frekvens", "moeder.planlaegning"],
+    )
+
+
+def build_temagruppe(path: Path) -> None:
+    """A theme group, as Midtklyngen's "Kommissorium for temagrupper"."""
+    _standing_group(
+        path,
+        subtitle="Temagruppe i {{ gruppe.klynge }}, nedsat af {{ gruppe.nedsat_af }}",
+        facts=[("Nedsat af", "{{ gruppe.nedsat_af }}"), ("Periode", "{{ gruppe.periode }}")],
+        meetings_title="Mødefrekvens",
+        meetings=["moeder.frekvens"],
+    )
+
+
+def build_implementeringsnetvaerk(path: Path) -> None:
+    """The cross-sector implementation networks: five numbered sections and the cluster appendix."""
+    doc = new_document()
+    paragraph(doc, "Kommissorium for {{ netvaerk.navn }}", style="Title")
+    paragraph(doc, "Udarbejdet af {{ netvaerk.udarbejdet_af }}", style="Subtitle")
+    info_block(
+        doc,
+        [
+            ("Region", "{{ netvaerk.region }}"),
+            ("Dato", "{{ dokument.dato }}"),
+            ("Version", "{{ dokument.version }}"),
+            ("Status", "{{ dokument.status|capitalize }}"),
+        ],
+    )
+
+    heading(doc, "1. Baggrund og formål", 1)
+    paragraphs(doc, "baggrund.tekst")
+
+    heading(doc, "2. Implementeringsnetværkets opgaver", 1)
+    paragraph(doc, "{{ opgaver.indledning }}")
+    bullets(doc, "opgave", "opgaver.opgaver")
+
+    heading(doc, "3. Sammensætning, arbejdsform og referenceforhold", 1)
+    paragraphs(doc, "sammensaetning.tekst")
+
+    heading(doc, "4. Funktionsperiode", 1)
+    paragraphs(doc, "funktionsperiode.tekst")
+
+    heading(doc, "5. Baggrundsmateriale", 1)
+    bullets(doc, "m", "baggrundsmateriale.materiale")
+
+    appendix = heading(doc, "Bilag 1: Sundhedsklynger", 1)
+    appendix.paragraph_format.page_break_before = True
+    paragraph(doc, "{{ bilag.indledning }}")
+    tag(doc, "{%p for k in bilag.klynger %}")
+    label(doc, "{{ k.navn }}")
+    paragraph(doc, "kommunerne: {{ k.kommuner }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if bilag.tekst %}")
+    paragraphs(doc, "bilag.tekst").paragraph_format.space_before = Pt(12)
+    tag(doc, "{%p endif %}")
+
+    footer(doc, "Kommissorium for {{ netvaerk.navn }}")
+    _properties(doc)
+    doc.save(path)
+
+
 def _properties(doc: Document) -> None:
     props = doc.core_properties
     props.author = "drafter"
@@ -363,7 +507,13 @@ def _properties(doc: Document) -> None:
     props.comments = "Word-skabelon til drafter (docxtpl). Felter i {{ }} udfyldes fra en svarfil."
 
 
-BUILDERS = {"adhoc": build_adhoc}
+BUILDERS = {
+    "adhoc": build_adhoc,
+    "projektgruppe": build_projektgruppe,
+    "temagruppe": build_temagruppe,
+    "klyngestyregruppe": build_klyngestyregruppe,
+    "implementeringsnetvaerk": build_implementeringsnetvaerk,
+}
 
 
 def main(argv: list[str]) -> int:
