@@ -35,8 +35,9 @@ from drafter.questionnaire import (
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# Machine fields every answer file has, whatever its kind.
-META_KEYS = ("kind", "schema_version", "complete")
+# Machine fields every answer file has, whatever its kind ("undtagelser": rules waived
+# with a written reason, read and checked by drafter.rules).
+META_KEYS = ("kind", "schema_version", "complete", "undtagelser")
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 12
 
@@ -382,8 +383,13 @@ def _cross_checks(answers: Answers) -> list[Problem]:
 
 # -- saving ----------------------------------------------------------------------------
 
-def to_yaml(questionnaire: Questionnaire, values: dict[str, dict[str, Any]], complete: bool = True) -> str:
-    """Answers as a readable YAML file, in questionnaire order, multi-line text as blocks."""
+def to_yaml(
+    questionnaire: Questionnaire, values: dict[str, dict[str, Any]], complete: bool = True, meta: dict | None = None
+) -> str:
+    """Answers as a readable YAML file, in questionnaire order, multi-line text as blocks.
+
+    *meta* holds further META_KEYS to keep (e.g. a file's "undtagelser" when it is edited).
+    """
     import yaml
 
     class _Dumper(yaml.SafeDumper):
@@ -408,6 +414,10 @@ def to_yaml(questionnaire: Questionnaire, values: dict[str, dict[str, Any]], com
         head["complete"] = False
     body = yaml.dump(head, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     lines.append(body.rstrip("\n"))
+    extra = {k: v for k, v in (meta or {}).items() if k in META_KEYS and k not in head and not is_empty(v)}
+    if extra:
+        lines.append("")
+        lines.append(yaml.dump(extra, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100).rstrip("\n"))
     for section in questionnaire.sections:
         given = values.get(section.key, {})
         section_values = {q.key: _without_empty(given.get(q.key)) for q in section.questions}
@@ -429,7 +439,9 @@ def _without_empty(value: Any) -> Any:
     return value
 
 
-def save_answers(path: str | Path, questionnaire: Questionnaire, values: dict, complete: bool = True) -> None:
+def save_answers(
+    path: str | Path, questionnaire: Questionnaire, values: dict, complete: bool = True, meta: dict | None = None
+) -> None:
     from drafter.fsutil import atomic_write
 
-    atomic_write(path, to_yaml(questionnaire, values, complete))
+    atomic_write(path, to_yaml(questionnaire, values, complete, meta))

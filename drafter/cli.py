@@ -67,15 +67,56 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="overskriv også et dokument, der er ændret efter drafter lavede det, eller som drafter ikke har lavet",
     )
+    render.add_argument(
+        "--template",
+        type=Path,
+        metavar="SKABELON",
+        help="brug denne Word-skabelon i stedet for typens egen (den kontrolleres først, som med 'drafter template check')",
+    )
     render.set_defaults(handler=cmd_render)
 
     check = commands.add_parser(
         "check",
         help="kontrollér svarfiler uden at skrive noget",
-        description="Kontrollerer svarfiler og melder alle fejl med fil, linje og felt. Skriver ingen filer.",
+        description=(
+            "Kontrollerer svarfiler og melder alle fejl med fil, linje og felt, og derefter samarbejdets regler "
+            "som 'fil:linje: [regel] fejl/advarsel: besked'. Afslutter med 0, når der ingen fejl er "
+            "(advarsler er tilladt). Skriver ingen filer."
+        ),
     )
-    check.add_argument("answers", nargs="+", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    check.add_argument("answers", nargs="*", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
+    check.add_argument("--list-rules", action="store_true", help="vis alle regler med alvor og kilde")
     check.set_defaults(handler=cmd_check)
+
+    template = commands.add_parser(
+        "template",
+        help="kontrollér en Word-skabelon, eller lav en ny ud fra den indbyggede",
+        description="Egne Word-skabeloner (fx med kommunens brevhoved): kontrollér dem, eller begynd fra en kopi.",
+    )
+    template_commands = template.add_subparsers(dest="template_command", metavar="HANDLING", parser_class=_Parser)
+    template_check = template_commands.add_parser(
+        "check",
+        help="kontrollér, at en Word-skabelon passer til en type",
+        description=(
+            "Kontrollerer en Word-skabelon: at Jinja-koden kan læses, at ingen felter er delt over flere "
+            "Word-tekststykker, at alle felter findes i typens spørgeskema, og hvilke spørgsmål skabelonen ikke bruger. "
+            "Sidehoveder og sidefødder kontrolleres også."
+        ),
+    )
+    template_check.add_argument("template", type=Path, metavar="SKABELON.docx", help="Word-skabelonen")
+    template_check.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
+    template_check.set_defaults(handler=cmd_template_check)
+    template_new = template_commands.add_parser(
+        "new",
+        help="skriv en kopi af typens indbyggede skabelon som udgangspunkt",
+        description="Skriver en kopi af typens indbyggede Word-skabelon, som du kan tilpasse i Word.",
+    )
+    template_new.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
+    template_new.add_argument("template", type=Path, metavar="SKABELON.docx", help="hvor kopien skal skrives")
+    template_new.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    template_new.set_defaults(handler=cmd_template_new)
+    template.set_defaults(handler=lambda args: _help(template))
 
     kinds = commands.add_parser(
         "kinds",
@@ -130,11 +171,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     failed = 0
     for answers_path, output in zip(args.answers, outputs):
         try:
-            result = render_file(answers_path, output, force=args.force)
+            result = render_file(answers_path, output, force=args.force, template=args.template)
         except DrafterError as exc:
             _report(exc)
             failed += 1
             continue
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
         note = "" if result.status == "skrevet" else " (uændret)"
         print(f"{result.output}{note}")
     return EXIT_FAILED if failed else EXIT_OK
@@ -142,17 +185,74 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from drafter.answers import load_answers
+    from drafter.errors import UsageError
+    from drafter.rules import check_answers
 
+    if args.list_rules:
+        return _list_rules()
+    if not args.answers:
+        raise UsageError("angiv mindst én svarfil (eller --list-rules)")
     failed = 0
     for path in args.answers:
         try:
-            load_answers(path)
+            answers = load_answers(path)
         except DrafterError as exc:
             _report(exc)
             failed += 1
             continue
-        print(f"{path}: i orden")
+        report = check_answers(answers)
+        for finding in report.findings:
+            print(finding.format(args.strict))
+        errors = report.errors(args.strict)
+        if errors:
+            failed += 1
+            print(f"{path}: {_count(len(errors), 'fejl', 'fejl')}", file=sys.stderr)
+        else:
+            warnings = len(report.warnings())
+            print(f"{path}: i orden" + (f" ({_count(warnings, 'bemærkning', 'bemærkninger')})" if warnings else ""))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _list_rules() -> int:
+    from drafter.rules import RULES
+
+    width = max(len(r.id) for r in RULES)
+    for r in RULES:
+        applies = ", ".join(r.needs)
+        if r.kinds:
+            applies = f"typen {', '.join(r.kinds)}; {applies}"
+        print(f"{r.id.ljust(width)}  {r.severity:<8}  {r.title}")
+        print(f"{'':{width}}  kilde:    {r.source}")
+        print(f"{'':{width}}  gælder:   {applies}")
+    return EXIT_OK
+
+
+def cmd_template_check(args: argparse.Namespace) -> int:
+    from drafter.questionnaire import load_questionnaire
+    from drafter.templates import check_template
+
+    result = check_template(args.template, load_questionnaire(args.kind))
+    for line in result.lines():
+        print(line, file=sys.stderr if result.errors else sys.stdout)
+    return EXIT_FAILED if result.errors else EXIT_OK
+
+
+def cmd_template_new(args: argparse.Namespace) -> int:
+    from drafter.questionnaire import load_questionnaire
+    from drafter.templates import new_template
+
+    written = new_template(load_questionnaire(args.kind), args.template, force=args.force)
+    print(written)
+    return EXIT_OK
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return EXIT_USAGE
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:

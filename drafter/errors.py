@@ -41,6 +41,10 @@ class KindError(DrafterError):
     """An unknown commission kind, or a kind whose own files are broken."""
 
 
+class RuleViolation(DrafterError):
+    """The answers break one of the collaboration's rules (drafter.rules) at severity error."""
+
+
 class TemplateProblem(DrafterError):
     """A Word template that cannot be used."""
 

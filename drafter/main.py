@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.answers import Answers, load_answers
-from drafter.errors import OutputError, UsageError
+from drafter.errors import OutputError, RuleViolation, UsageError
 
 DEFAULT_OUT_DIR = Path("out")
 
@@ -16,6 +16,7 @@ class RenderResult:
     answers_path: Path
     output: Path
     status: str  # "skrevet" (written) or "uændret" (unchanged)
+    warnings: list[str] = field(default_factory=list)  # rule findings that do not stop rendering
 
 
 def default_output(answers_path: Path, out_dir: Path) -> Path:
@@ -64,6 +65,8 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
     from drafter.fsutil import atomic_write
     from drafter.render import render_document
 
+    if template is not None:
+        checked_template(template, answers.questionnaire)
     renderer = renderer_for(template or answers.questionnaire.template_path)
     data = render_document(answers, renderer)
     previous = check_overwrite(output, force)
@@ -85,8 +88,35 @@ def render_file(answers_path: Path, output: Path, force: bool = False, template:
             f"{answers_path}: svarfilen er en kladde, som ikke er gjort færdig; "
             f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {answers_path}"
         )
+    report = check_rules(answers)
     status = render_answers(answers, output, force, template)
-    return RenderResult(answers_path, output, status)
+    return RenderResult(answers_path, output, status, [f.format() for f in report.findings])
+
+
+def check_rules(answers: Answers):
+    """The collaboration's rules; raise RuleViolation when one is broken at severity error."""
+    from drafter.rules import check_answers
+
+    report = check_answers(answers)
+    errors = report.errors()
+    if errors:
+        lines = [f.format() for f in report.findings]
+        lines.append(f"{report.file}: dokumentet laves ikke, før fejlene er rettet (eller undtaget med en begrundelse)")
+        raise RuleViolation(lines)
+    return report
+
+
+_checked_templates: set[tuple[Path, str]] = set()
+
+
+def checked_template(template: Path, questionnaire) -> None:
+    """Run the template check once per template and kind; raise TemplateProblem if it fails."""
+    from drafter.templates import require_usable_template
+
+    key = (template.resolve(), questionnaire.kind)
+    if key not in _checked_templates:
+        require_usable_template(template, questionnaire)
+        _checked_templates.add(key)
 
 
 def check_overwrite(output: Path, force: bool) -> bytes | None:

@@ -1,0 +1,677 @@
+"""The collaboration's rules: what a commission should respect, beyond valid values.
+
+Each rule is data: an id, a severity, the seed sentence it comes from, the question paths
+it needs, and a small check function. A rule applies to a kind when the kind's
+questionnaire has every path the rule needs (and, for the few rules written for one kind,
+when the kind is named); otherwise it is skipped. There is no ``if kind == ...`` here.
+
+An answer file may waive a rule with a written reason::
+
+    undtagelser:
+      - regel: formandskab-todelt
+        begrundelse: Gruppen er kun internt i kommunerne.
+
+A waived finding is still shown, marked as waived, with its reason. This module imports
+neither docxtpl nor python-docx: ``drafter check`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from drafter.answers import AnswerFile, Answers, field_name, is_empty
+
+ERROR, WARNING = "fejl", "advarsel"
+WAIVED = "undtaget"
+WAIVER_KEY = "undtagelser"
+WAIVER_RULE = "undtagelse"  # the id under which problems with waivers themselves are reported
+MIN_REASON_WORDS = 3
+
+SEED = "003_8fb6801c147988ea.txt"
+
+# Side of an organisation in a two-part chair. Decided from the name: a municipality says
+# "Kommune"; the region's side is the hospital unit or psychiatry. Anything else (general
+# practice, patient representatives) is neither.
+HOSPITAL, MUNICIPALITY = "hospital", "kommune"
+SIDE_NAMES = {HOSPITAL: "hospital/psykiatri", MUNICIPALITY: "kommune"}
+_HOSPITAL_WORDS = ("hospital", "psykiatri", "he midt", "region")
+
+# Bodies that may commission an ad-hoc group or project, and receive its reports.
+_COMMISSIONING_WORDS = ("klyngestyregruppe", "temagruppe")
+
+# What a theme-group commission is assumed to hold (kind "temagruppe", issue 4):
+# the theme group's name, the start of the period the commission covers, and for each
+# co-chair the date from which they hold the post.
+THEME_GROUP_KINDS = ("temagruppe",)
+THEME_GROUP_NAME_PATHS = ("gruppe.temagruppe", "gruppe.navn")
+PERIOD_START_PATHS = ("periode.start", "funktionsperiode.start", "tidsplan.start", "dokument.dato")
+CHAIR_SINCE_FIELD = "fra"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check function reports: where (a path in the answer file) and what to do."""
+
+    where: tuple
+    message: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    title: str  # what the rule asks for, in Danish
+    source: str  # the seed sentence it comes from, quoted
+    needs: tuple[str, ...]  # question paths the kind must have for the rule to apply
+    check: Callable[["Context"], Iterable[Hit]]
+    kinds: tuple[str, ...] = ()  # only these kinds; empty: every kind that has `needs`
+
+    def applies_to(self, questionnaire) -> bool:
+        if self.kinds and questionnaire.kind not in self.kinds:
+            return False
+        return all(_has_path(questionnaire, path) for path in self.needs)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    file: str
+    line: int | None = None
+    field: str | None = None
+    waived: str | None = None  # the written reason, when the rule is waived
+
+    def is_error(self, strict: bool = False) -> bool:
+        if self.waived is not None:
+            return False
+        return self.severity == ERROR or (strict and self.severity == WARNING)
+
+    def label(self, strict: bool = False) -> str:
+        if self.waived is not None:
+            return WAIVED
+        return ERROR if self.is_error(strict) else self.severity
+
+    def format(self, strict: bool = False) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        if self.waived is not None:
+            text += f' (undtaget med begrundelsen: "{self.waived}")'
+        return f"{where}: [{self.rule}] {self.label(strict)}: {text}"
+
+
+@dataclass
+class Report:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def errors(self, strict: bool = False) -> list[Finding]:
+        return [f for f in self.findings if f.is_error(strict)]
+
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error()]
+
+
+class Context:
+    """What a check function sees: the validated answers and where each value stands."""
+
+    def __init__(self, answers: Answers):
+        self.answers = answers
+        self.questionnaire = answers.questionnaire
+        self.raw: AnswerFile = answers.source or AnswerFile("<svar>", {}, {})
+        self.complete = answers.complete
+
+    def has(self, path: str) -> bool:
+        return _has_path(self.questionnaire, path)
+
+    def value(self, path: str) -> Any:
+        return self.answers.get(path)
+
+    def first_present(self, paths: Iterable[str]) -> str | None:
+        return next((p for p in paths if self.has(p)), None)
+
+    def records(self, path: str) -> list[tuple[int, dict]]:
+        return [(i, r) for i, r in enumerate(self.value(path) or []) if isinstance(r, dict)]
+
+    @staticmethod
+    def where(path: str, *more: Any) -> tuple:
+        return (*path.split("."), *more)
+
+
+def _has_path(questionnaire, path: str) -> bool:
+    return questionnaire.question(path) is not None
+
+
+# -- the rules ---------------------------------------------------------------------------
+
+RULES: list[Rule] = []
+
+
+def rule(id: str, severity: str, title: str, source: str, needs: tuple[str, ...], kinds: tuple[str, ...] = ()):
+    def register(check: Callable[[Context], Iterable[Hit]]):
+        RULES.append(Rule(id, severity, title, source, needs, check, kinds))
+        return check
+
+    return register
+
+
+def side_of(organisation: str | None) -> str | None:
+    """"Skive Kommune" -> kommune; "Regionspsykiatrien Midt" -> hospital; "Almen praksis" -> None."""
+    name = (organisation or "").lower()
+    if "kommune" in name:
+        return MUNICIPALITY
+    if any(word in name for word in _HOSPITAL_WORDS):
+        return HOSPITAL
+    return None
+
+
+_TWO_PART = (
+    '"Der udarbejdes altid et kommissorium for arbejdet, og som udgangspunkt nedsættes et '
+    'to-delt formandskab." (003, Ad hoc grupper og projekter)'
+)
+
+
+@rule("formandskab-todelt", WARNING, "Formandskabet er to-delt (to formænd).", _TWO_PART, ("formandskab.formaend",))
+def _two_chairs(ctx: Context) -> Iterator[Hit]:
+    chairs = ctx.records("formandskab.formaend")
+    if not chairs and not ctx.complete:
+        return
+    if len(chairs) != 2:
+        count = "ingen formand" if not chairs else "kun én formand" if len(chairs) == 1 else f"{len(chairs)} formænd"
+        yield Hit(
+            ctx.where("formandskab.formaend"),
+            f"der er {count}; som udgangspunkt er formandskabet to-delt, typisk én fra hospital/psykiatri "
+            "og én fra en kommune. Tilføj en medformand, eller skriv en undtagelse med begrundelse",
+        )
+
+
+@rule(
+    "formandskab-begge-sider",
+    WARNING,
+    "De to formænd kommer fra hver sin side: hospital/psykiatri og kommune.",
+    '"Arbejdet i en temagruppe ledes af et formandskab med rep. fra HE Midt/ Regionspsykiatrien og en kommune." '
+    "(003, Temagrupper; samme princip for ad-hoc grupper: \"et to-delt formandskab\")",
+    ("formandskab.formaend",),
+)
+def _chairs_from_both_sides(ctx: Context) -> Iterator[Hit]:
+    chairs = ctx.records("formandskab.formaend")
+    if len(chairs) != 2:
+        return  # formandskab-todelt speaks about the count
+    sides = [side_of(r.get("organisation")) for _, r in chairs]
+    if sides[0] is not None and sides[0] == sides[1]:
+        orgs = " og ".join(str(r.get("organisation")) for _, r in chairs)
+        other = SIDE_NAMES[MUNICIPALITY if sides[0] == HOSPITAL else HOSPITAL]
+        yield Hit(
+            ctx.where("formandskab.formaend", 1, "organisation"),
+            f"begge formænd kommer fra {SIDE_NAMES[sides[0]]} ({orgs}); lad den ene medformand komme fra {other}",
+        )
+
+
+_TIME_LIMITED = (
+    '"At forestå udførelse af konkrete, tidsafgrænsede opgaver på opdrag fra klyngestyregruppen eller '
+    'temagrupperne udsteder." (003, Kommissorium for Ad-hoc grupper og projektgrupper)'
+)
+
+
+@rule("tidsplan-slutdato", ERROR, "En tidsafgrænset opgave har en slutdato.", _TIME_LIMITED, ("tidsplan.slut",))
+def _end_date(ctx: Context) -> Iterator[Hit]:
+    if ctx.complete and not ctx.value("tidsplan.slut"):
+        yield Hit(ctx.where("tidsplan.slut"), "slutdatoen mangler; opgaven er tidsafgrænset, så skriv hvornår gruppen afslutter sit arbejde (ÅÅÅÅ-MM-DD)")
+
+
+def _dated(ctx: Context, path: str) -> list[tuple[int, _dt.date]]:
+    out = []
+    for index, record in ctx.records(path):
+        if record.get("dato"):
+            out.append((index, _dt.date.fromisoformat(record["dato"])))
+    return out
+
+
+def _long(day: _dt.date) -> str:
+    from drafter.questionnaire import danish_long_date
+
+    return danish_long_date(day)
+
+
+_DATED_LISTS = (("tidsplan.milepaele", "milepælen"), ("tidsplan.rapportering", "afrapporteringen"))
+
+
+@rule(
+    "tidsplan-inden-for-perioden",
+    ERROR,
+    "Milepæle og afrapporteringer ligger mellem start- og slutdato.",
+    _TIME_LIMITED,
+    ("tidsplan.start", "tidsplan.slut"),
+)
+def _dates_within_period(ctx: Context) -> Iterator[Hit]:
+    start, end = ctx.value("tidsplan.start"), ctx.value("tidsplan.slut")
+    start = _dt.date.fromisoformat(start) if start else None
+    end = _dt.date.fromisoformat(end) if end else None
+    for path, noun in _DATED_LISTS:
+        if not ctx.has(path):
+            continue
+        for index, day in _dated(ctx, path):
+            if start and day < start:
+                yield Hit(ctx.where(path, index, "dato"), f"{noun} ({_long(day)}) ligger før gruppens start ({_long(start)}); ret datoen eller starten")
+            elif end and day > end:
+                yield Hit(ctx.where(path, index, "dato"), f"{noun} ({_long(day)}) ligger efter gruppens slutdato ({_long(end)}); ret datoen, eller flyt slutdatoen")
+
+
+@rule(
+    "tidsplan-kronologisk",
+    WARNING,
+    "Milepæle og afrapporteringer står i tidsorden.",
+    _TIME_LIMITED,
+    ("tidsplan.milepaele",),
+)
+def _dates_in_order(ctx: Context) -> Iterator[Hit]:
+    for path, noun in _DATED_LISTS:
+        if not ctx.has(path):
+            continue
+        dated = _dated(ctx, path)
+        for (_, before), (index, day) in zip(dated, dated[1:]):
+            if day < before:
+                yield Hit(
+                    ctx.where(path, index, "dato"),
+                    f"{noun} ({_long(day)}) står efter en senere dato ({_long(before)}); sæt punkterne i tidsorden",
+                )
+
+
+def _is_commissioning_body(name: str | None) -> bool:
+    lowered = (name or "").lower()
+    return any(word in lowered for word in _COMMISSIONING_WORDS)
+
+
+_COMMISSIONED = (
+    '"Klyngestyregruppen og temagrupperne kan nedsætte ad-hoc grupper og etablere projekter med henblik på '
+    'løsning af konkrete opgaver." (003, Ad hoc grupper og projekter)'
+)
+_REPORTING = (
+    '"Ad-hoc grupperne afrapporterer i henhold til opdrag." og skabelonens "Hvornår skal der rapporteres til '
+    'Klynge-temagruppen eller Klyngestyregruppen" (003)'
+)
+
+
+@rule("opdragsgiver", ERROR, "Gruppen er nedsat af klyngestyregruppen eller en temagruppe.", _COMMISSIONED, ("gruppe.nedsat_af",))
+def _commissioned_by(ctx: Context) -> Iterator[Hit]:
+    body = ctx.value("gruppe.nedsat_af")
+    if body and not _is_commissioning_body(body):
+        yield Hit(
+            ctx.where("gruppe.nedsat_af"),
+            f'"{body}" er hverken klyngestyregruppen eller en temagruppe; ad-hoc grupper og projekter nedsættes af '
+            "en af dem. Skriv den gruppe, der giver opdraget",
+        )
+
+
+@rule(
+    "afrapportering",
+    ERROR,
+    "Gruppen rapporterer mindst én gang, til klyngestyregruppen eller en temagruppe.",
+    _REPORTING,
+    ("tidsplan.rapportering",),
+)
+def _reports(ctx: Context) -> Iterator[Hit]:
+    reports = ctx.records("tidsplan.rapportering")
+    if not any(r.get("dato") for _, r in reports):
+        if ctx.complete:
+            yield Hit(
+                ctx.where("tidsplan.rapportering"),
+                "der er ingen afrapportering med dato; skriv hvornår gruppen rapporterer til klyngestyregruppen eller temagruppen",
+            )
+        return
+    for index, report in reports:
+        receiver = report.get("modtager")
+        if receiver and not _is_commissioning_body(receiver):
+            yield Hit(
+                ctx.where("tidsplan.rapportering", index, "modtager"),
+                f'"{receiver}" er hverken klyngestyregruppen eller en temagruppe; gruppen rapporterer til en af dem',
+            )
+
+
+@rule(
+    "afrapportering-til-opdragsgiver",
+    WARNING,
+    "Mindst én afrapportering går til den gruppe, der gav opdraget.",
+    _REPORTING,
+    ("tidsplan.rapportering", "gruppe.nedsat_af"),
+)
+def _reports_to_commissioner(ctx: Context) -> Iterator[Hit]:
+    body = ctx.value("gruppe.nedsat_af")
+    reports = ctx.records("tidsplan.rapportering")
+    if not body or not reports:
+        return
+    wanted = _normal(body)
+    if not any(_normal(r.get("modtager")) == wanted for _, r in reports):
+        yield Hit(
+            ctx.where("tidsplan.rapportering"),
+            f'ingen afrapportering går til {body}, som har nedsat gruppen; tilføj en afrapportering til {body}',
+        )
+
+
+_PATIENT = (
+    '"Inddragelse af patient- og pårørendeperspektivet" (003, Bilag – skabelon for kommissorier ved nedsættelse '
+    "af ad-hoc grupper og projektgrupper, punkt 2)"
+)
+_DISMISSALS = re.compile(r"^\W*(ingen|nej|ikke relevant|ikke aktuelt|intet|n/?a|-+|tbd|udfyldes senere|\?+)\W*$", re.IGNORECASE)
+
+
+@rule(
+    "patientperspektiv",
+    ERROR,
+    "Kommissoriet beskriver, hvordan patient- og pårørendeperspektivet inddrages.",
+    _PATIENT,
+    ("opgaver.patientperspektiv",),
+)
+def _patient_perspective(ctx: Context) -> Iterator[Hit]:
+    text = (ctx.value("opgaver.patientperspektiv") or "").strip()
+    where = ctx.where("opgaver.patientperspektiv")
+    if not text:
+        if ctx.complete:
+            yield Hit(where, "beskriv, hvordan patient- og pårørendeperspektivet inddrages (fx repræsentanter i gruppen, interviews, høring)")
+    elif _DISMISSALS.match(text) or len(text.split()) < MIN_REASON_WORDS:
+        yield Hit(
+            where,
+            f'"{text}" siger ikke, hvordan patient- og pårørendeperspektivet inddrages; beskriv hvordan, '
+            "eller skriv en undtagelse med begrundelse",
+        )
+
+
+_COMMUNICATION = '"Kommunikationsplan, herunder: Hvem er interessenter? Hvem skal informeres og af hvem?" (003, Bilag, punkt 5)'
+
+
+@rule(
+    "kommunikationsplan",
+    ERROR,
+    "Kommunikationsplanen nævner mindst én interessent, og hvem der informerer hvem.",
+    _COMMUNICATION,
+    ("kommunikation.interessenter", "kommunikation.plan"),
+)
+def _communication(ctx: Context) -> Iterator[Hit]:
+    if not ctx.complete:
+        return
+    if not ctx.value("kommunikation.interessenter"):
+        yield Hit(ctx.where("kommunikation.interessenter"), "nævn mindst én interessent i gruppens arbejde")
+    plan = ctx.records("kommunikation.plan")
+    if not any(r.get("afsender") and r.get("modtager") for _, r in plan):
+        yield Hit(ctx.where("kommunikation.plan"), "skriv mindst én linje i planen med, hvem der informerer, og hvem der informeres")
+
+
+_PEOPLE = (
+    '"3. Formandskab og gruppens sammensætning" (003, Bilag, punkt 3): formandskabet og medlemmerne er én '
+    "liste af personer, hver nævnt én gang"
+)
+
+
+def _normal(text: Any) -> str:
+    return " ".join(str(text or "").casefold().split())
+
+
+def _person_lists(ctx: Context) -> list[tuple[str, str]]:
+    """(path, noun) of every list of people in the kind: records with a 'navn' field, chairs first."""
+    lists = []
+    for question in ctx.questionnaire.questions:
+        if question.type == "records" and question.field_named("navn") is not None:
+            noun = question.item_name or "person"
+            lists.append((question.path, noun))
+    lists.sort(key=lambda item: item[0] != "formandskab.formaend")
+    return lists
+
+
+@rule(
+    "personer-dubletter",
+    ERROR,
+    "Ingen står to gange; formænd gentages ikke blandt medlemmerne.",
+    _PEOPLE,
+    ("formandskab.formaend",),
+)
+def _nobody_twice(ctx: Context) -> Iterator[Hit]:
+    seen: dict[str, tuple[str, int, str, dict]] = {}
+    for path, noun in _person_lists(ctx):
+        for index, person in ctx.records(path):
+            name = _normal(person.get("navn"))
+            if not name:
+                continue
+            if name not in seen:
+                seen[name] = (path, index, noun, person)
+                continue
+            first_path, first_index, first_noun, first = seen[name]
+            where = ctx.where(path, index, "navn")
+            shown = person.get("navn")
+            first_at = f"{field_name(ctx.where(first_path, first_index))}"
+            if first_path == path:
+                message = f"{shown} står to gange (også som {first_at}); slet den ene"
+            else:
+                message = f"{shown} står både som {first_noun} ({first_at}) og som {noun}; nævn hver person ét sted"
+            differs = [
+                f"{key}: {first.get(key)!s} / {person.get(key)!s}"
+                for key in ("organisation", "titel")
+                if key in person and key in first and _normal(person.get(key)) != _normal(first.get(key))
+            ]
+            if differs:
+                message += f" (og oplysningerne er forskellige: {'; '.join(differs)})"
+            yield Hit(where, message)
+
+
+# -- theme groups: the rotation plan ---------------------------------------------------------
+
+_ROTATION = (
+    '"Plan for kommunernes rotation i formandskaberne" og "Det kommunale medformandskab varetages for en '
+    '2-årige periode." (003, Temagrupper)'
+)
+_NO_SAME_YEAR = (
+    '"Hvis HE Midt eller Regionspsykiatrien foretager udskiftning af medformand, skal det af hensyn til '
+    'kontinuitet sikres, at det ikke sker samme år, som de kommunale medformænd skifter." (003)'
+)
+
+
+def _rotation_pair_function() -> Callable[[str, int], Any] | None:
+    try:
+        from drafter import reference  # built with the theme-group kind (issue 4)
+    except ImportError:
+        return None
+    return getattr(reference, "rotation_pair", None)
+
+
+def _plan_pair(lookup: Callable[[str, int], Any], group: str, year: int) -> tuple[str, ...] | None:
+    """The plan's co-chairs for *group* in *year*, as organisation names; None where unknown."""
+    try:
+        pair = lookup(group, year)
+    except (KeyError, LookupError, ValueError, TypeError):
+        return None
+    if not pair:
+        return None
+    if isinstance(pair, str):
+        pair = re.split(r"\s+og\s+", pair)
+    if isinstance(pair, dict):
+        pair = tuple(v for v in pair.values() if isinstance(v, str))
+    names = tuple(str(p).strip() for p in pair if p)
+    if any(name.lower().startswith("x ") or name.lower() in ("", "ukendt") for name in names):
+        return None
+    return names or None
+
+
+_ALIASES = {"he midt": "hospitalsenhed midt", "psykiatrien i region midtjylland": "regionspsykiatrien"}
+
+
+def same_organisation(a: str | None, b: str | None) -> bool:
+    """Loose match: "HE Midt" = "Hospitalsenhed Midt", "Regionspsykiatrien" = "Regionspsykiatrien Midt"."""
+    x, y = _normal(a), _normal(b)
+    for short, full in _ALIASES.items():
+        x, y = x.replace(short, full), y.replace(short, full)
+    if not x or not y:
+        return False
+    if "kommune" in x or "kommune" in y:
+        strip = lambda s: s.replace(" kommune", "").replace("kommune", "").strip()  # noqa: E731
+        return strip(x) == strip(y)
+    return x in y or y in x
+
+
+def _theme_group(ctx: Context) -> tuple[str, str] | None:
+    path = ctx.first_present(THEME_GROUP_NAME_PATHS)
+    name = ctx.value(path) if path else None
+    return (path, name) if name else None
+
+
+def _period_year(ctx: Context) -> int | None:
+    for path in PERIOD_START_PATHS:
+        if ctx.has(path) and ctx.value(path):
+            return int(str(ctx.value(path))[:4])
+    return None
+
+
+@rule(
+    "temagruppe-rotation",
+    WARNING,
+    "Temagruppens medformænd følger rotationsplanen for perioden.",
+    _ROTATION,
+    ("formandskab.formaend",),
+    kinds=THEME_GROUP_KINDS,
+)
+def _rotation(ctx: Context) -> Iterator[Hit]:
+    lookup = _rotation_pair_function()
+    group, year = _theme_group(ctx), _period_year(ctx)
+    if lookup is None or group is None or year is None:
+        return
+    pair = _plan_pair(lookup, group[1], year)
+    if pair is None:
+        return  # the plan has no (readable) cell for this group and year
+    orgs = [r.get("organisation") for _, r in ctx.records("formandskab.formaend")]
+    missing = [p for p in pair if not any(same_organisation(p, o) for o in orgs)]
+    if missing:
+        yield Hit(
+            ctx.where("formandskab.formaend"),
+            f"ifølge rotationsplanen har {group[1]} i {year} formandskabet {' og '.join(pair)}; "
+            f"formandskabet her er {' og '.join(str(o) for o in orgs) or 'tomt'}. Ret formandskabet, "
+            "eller skriv en undtagelse med begrundelse",
+        )
+
+
+def municipal_change_years(lookup: Callable[[str, int], Any], group: str, first: int = 2021, last: int = 2029) -> set[int]:
+    """Years in which the plan hands the municipal co-chair to another municipality."""
+    years = set()
+    previous = None
+    for year in range(first, last + 1):
+        pair = _plan_pair(lookup, group, year)
+        municipality = next((p for p in pair or () if side_of(p) == MUNICIPALITY), None)
+        if municipality and previous and not same_organisation(municipality, previous):
+            years.add(year)
+        if municipality:
+            previous = municipality
+    return years
+
+
+@rule(
+    "temagruppe-medformand-skifte",
+    ERROR,
+    "Hospitalets/psykiatriens medformand skiftes ikke samme år som den kommunale.",
+    _NO_SAME_YEAR,
+    ("formandskab.formaend",),
+    kinds=THEME_GROUP_KINDS,
+)
+def _not_same_year(ctx: Context) -> Iterator[Hit]:
+    question = ctx.questionnaire.question("formandskab.formaend")
+    if question.field_named(CHAIR_SINCE_FIELD) is None:
+        return
+    chairs = ctx.records("formandskab.formaend")
+    since = {i: int(str(r[CHAIR_SINCE_FIELD])[:4]) for i, r in chairs if r.get(CHAIR_SINCE_FIELD)}
+    municipal_years = {since[i] for i, r in chairs if i in since and side_of(r.get("organisation")) == MUNICIPALITY}
+    lookup, group = _rotation_pair_function(), _theme_group(ctx)
+    if lookup is not None and group is not None:
+        municipal_years |= municipal_change_years(lookup, group[1])
+    for index, chair in chairs:
+        if side_of(chair.get("organisation")) == HOSPITAL and since.get(index) in municipal_years:
+            yield Hit(
+                ctx.where("formandskab.formaend", index, CHAIR_SINCE_FIELD),
+                f"{chair.get('navn')} ({chair.get('organisation')}) bliver medformand i {since[index]}, samme år som "
+                "den kommunale medformand skifter; af hensyn til kontinuiteten skiftes hospitalets/psykiatriens "
+                "medformand et andet år",
+            )
+
+
+RULES_BY_ID = {r.id: r for r in RULES}
+
+
+# -- running the rules -----------------------------------------------------------------------
+
+def rules_for(questionnaire) -> list[Rule]:
+    return [r for r in RULES if r.applies_to(questionnaire)]
+
+
+def check_answers(answers: Answers) -> Report:
+    """Every rule that applies to the answers' kind, with waivers applied and checked."""
+    ctx = Context(answers)
+    raw = ctx.raw
+    waivers, findings = read_waivers(raw)
+    used: set[str] = set()
+    for r in rules_for(answers.questionnaire):
+        for hit in r.check(ctx):
+            reason = waivers.get(r.id)
+            if reason is not None:
+                used.add(r.id)
+            findings.append(
+                Finding(r.id, r.severity, hit.message, raw.path, raw.line(*hit.where), field_name(hit.where) or None, reason)
+            )
+    for rule_id, reason in waivers.items():
+        if rule_id not in used:
+            findings.append(
+                Finding(
+                    WAIVER_RULE,
+                    WARNING,
+                    f"reglen '{rule_id}' er undtaget, men den melder intet her; slet undtagelsen",
+                    raw.path,
+                    raw.line(WAIVER_KEY),
+                    WAIVER_KEY,
+                )
+            )
+    findings.sort(key=lambda f: (f.line or 0, f.rule))
+    return Report(raw.path, findings)
+
+
+def read_waivers(raw: AnswerFile) -> tuple[dict[str, str], list[Finding]]:
+    """{rule id: reason} from the answer file's 'undtagelser', and any problems with them."""
+    given = raw.data.get(WAIVER_KEY)
+    problems: list[Finding] = []
+    waivers: dict[str, str] = {}
+
+    def problem(where: tuple, message: str) -> None:
+        problems.append(Finding(WAIVER_RULE, ERROR, message, raw.path, raw.line(*where), field_name(where)))
+
+    if is_empty(given):
+        return waivers, problems
+    if not isinstance(given, list):
+        problem((WAIVER_KEY,), "skal være en liste af undtagelser ('- regel: ...' med 'begrundelse: ...')")
+        return waivers, problems
+    for index, entry in enumerate(given):
+        at = (WAIVER_KEY, index)
+        if not isinstance(entry, dict):
+            problem(at, "hver undtagelse skal have 'regel:' og 'begrundelse:'")
+            continue
+        for key in entry:
+            if key not in ("regel", "begrundelse"):
+                problem((*at, key), "ukendt felt; en undtagelse har kun 'regel' og 'begrundelse'")
+        rule_id = entry.get("regel")
+        reason = entry.get("begrundelse")
+        if not isinstance(rule_id, str) or not rule_id.strip():
+            problem((*at, "regel"), "angiv reglens id (se: drafter check --list-rules)")
+            continue
+        rule_id = rule_id.strip()
+        if rule_id not in RULES_BY_ID:
+            from drafter.questionnaire import suggest
+
+            problem((*at, "regel"), f"ukendt regel '{rule_id}'{suggest(rule_id, list(RULES_BY_ID))} (se: drafter check --list-rules)")
+            continue
+        if not isinstance(reason, str) or len(reason.split()) < MIN_REASON_WORDS:
+            problem(
+                (*at, "begrundelse"),
+                f"undtagelsen fra '{rule_id}' mangler en skrevet begrundelse (mindst {MIN_REASON_WORDS} ord); "
+                "en regel kan kun undtages med en begrundelse",
+            )
+            continue
+        if rule_id in waivers:
+            problem((*at, "regel"), f"reglen '{rule_id}' er undtaget to gange; slet den ene")
+            continue
+        waivers[rule_id] = " ".join(reason.split())
+    return waivers, problems
