@@ -158,7 +158,12 @@ class DocxRenderer:
         except UndefinedError as exc:
             raise TemplateProblem(f"{self.template_path}: {part}: skabelonen bruger et felt, der ikke findes: {exc.message}") from None
         except SecurityError as exc:
-            raise TemplateProblem(f"{self.template_path}: {part}: skabelonen forsøger noget, der ikke er tilladt: {exc}") from None
+            unsafe = re.search(r"attribute '([^']+)'", str(exc))
+            what = f' ("{unsafe.group(1)}")' if unsafe else ""
+            raise TemplateProblem(
+                f"{self.template_path}: {part}: skabelonen forsøger at nå Pythons indre dele{what}; "
+                "det er ikke tilladt i en skabelon"
+            ) from None
         except TemplateError as exc:
             raise TemplateProblem(f"{self.template_path}: {part}: skabelonen kunne ikke udfyldes: {exc}") from None
         return self._finish_xml(xml)

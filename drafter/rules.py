@@ -39,6 +39,11 @@ HOSPITAL, MUNICIPALITY = "hospital", "kommune"
 SIDE_NAMES = {HOSPITAL: "hospital/psykiatri", MUNICIPALITY: "kommune"}
 _HOSPITAL_WORDS = ("hospital", "psykiatri", "he midt", "region")
 
+# Kinds for ad-hoc groups and project groups: the rules about who commissions the group and
+# whom it reports to come from the seed's sentences about exactly these (other kinds, such
+# as an implementation network commissioned by a birth-planning committee, differ).
+ADHOC_KINDS = ("adhoc", "projektgruppe")
+
 # Bodies that may commission an ad-hoc group or project, and receive its reports.
 _COMMISSIONING_WORDS = ("klyngestyregruppe", "temagruppe")
 
@@ -295,7 +300,7 @@ _REPORTING = (
 )
 
 
-@rule("opdragsgiver", ERROR, "Gruppen er nedsat af klyngestyregruppen eller en temagruppe.", _COMMISSIONED, ("gruppe.nedsat_af",))
+@rule("opdragsgiver", ERROR, "Gruppen er nedsat af klyngestyregruppen eller en temagruppe.", _COMMISSIONED, ("gruppe.nedsat_af",), ADHOC_KINDS)
 def _commissioned_by(ctx: Context) -> Iterator[Hit]:
     body = ctx.value("gruppe.nedsat_af")
     if body and not _is_commissioning_body(body):
@@ -312,6 +317,7 @@ def _commissioned_by(ctx: Context) -> Iterator[Hit]:
     "Gruppen rapporterer mindst én gang, til klyngestyregruppen eller en temagruppe.",
     _REPORTING,
     ("tidsplan.rapportering",),
+    ADHOC_KINDS,
 )
 def _reports(ctx: Context) -> Iterator[Hit]:
     reports = ctx.records("tidsplan.rapportering")
@@ -337,6 +343,7 @@ def _reports(ctx: Context) -> Iterator[Hit]:
     "Mindst én afrapportering går til den gruppe, der gav opdraget.",
     _REPORTING,
     ("tidsplan.rapportering", "gruppe.nedsat_af"),
+    ADHOC_KINDS,
 )
 def _reports_to_commissioner(ctx: Context) -> Iterator[Hit]:
     body = ctx.value("gruppe.nedsat_af")
@@ -475,8 +482,8 @@ def _rotation_pair_function() -> Callable[[str, int], Any] | None:
     return getattr(reference, "rotation_pair", None)
 
 
-def _plan_pair(lookup: Callable[[str, int], Any], group: str, year: int) -> tuple[str, ...] | None:
-    """The plan's co-chairs for *group* in *year*, as organisation names; None where unknown."""
+def _plan_pair(lookup: Callable[[str, int], Any], group: str, year: int) -> tuple[str | None, ...] | None:
+    """The plan's co-chairs for *group* in *year* (None in an unknown place); None if all unknown."""
     try:
         pair = lookup(group, year)
     except (KeyError, LookupError, ValueError, TypeError):
@@ -485,12 +492,9 @@ def _plan_pair(lookup: Callable[[str, int], Any], group: str, year: int) -> tupl
         return None
     if isinstance(pair, str):
         pair = re.split(r"\s+og\s+", pair)
-    if isinstance(pair, dict):
-        pair = tuple(v for v in pair.values() if isinstance(v, str))
-    names = tuple(str(p).strip() for p in pair if p)
-    if any(name.lower().startswith("x ") or name.lower() in ("", "ukendt") for name in names):
-        return None
-    return names or None
+    names = tuple(str(p).strip() if p else None for p in pair)
+    names = tuple(None if n and (n.lower().startswith("x ") or n.lower() == "ukendt") else n for n in names)
+    return names if any(names) else None
 
 
 _ALIASES = {"he midt": "hospitalsenhed midt", "psykiatrien i region midtjylland": "regionspsykiatrien"}
@@ -539,11 +543,12 @@ def _rotation(ctx: Context) -> Iterator[Hit]:
     if pair is None:
         return  # the plan has no (readable) cell for this group and year
     orgs = [r.get("organisation") for _, r in ctx.records("formandskab.formaend")]
-    missing = [p for p in pair if not any(same_organisation(p, o) for o in orgs)]
+    missing = [p for p in pair if p and not any(same_organisation(p, o) for o in orgs)]
     if missing:
+        plan = " og ".join(p or "en medformand, som planen ikke angiver" for p in pair)
         yield Hit(
             ctx.where("formandskab.formaend"),
-            f"ifølge rotationsplanen har {group[1]} i {year} formandskabet {' og '.join(pair)}; "
+            f"ifølge rotationsplanen har {group[1]} i {year} formandskabet {plan}; "
             f"formandskabet her er {' og '.join(str(o) for o in orgs) or 'tomt'}. Ret formandskabet, "
             "eller skriv en undtagelse med begrundelse",
         )
@@ -555,7 +560,7 @@ def municipal_change_years(lookup: Callable[[str, int], Any], group: str, first:
     previous = None
     for year in range(first, last + 1):
         pair = _plan_pair(lookup, group, year)
-        municipality = next((p for p in pair or () if side_of(p) == MUNICIPALITY), None)
+        municipality = next((p for p in pair or () if p and side_of(p) == MUNICIPALITY), None)
         if municipality and previous and not same_organisation(municipality, previous):
             years.add(year)
         if municipality:

@@ -1,0 +1,527 @@
+"""Word templates a secretariat brings itself: check them before use, or start from a copy.
+
+``check_template`` reads every part that is rendered (the body, headers and footers) and
+reports, each with the text around it so a person can find the place in Word:
+
+- tags broken across Word's structure, looked for *before* docxtpl's clean-up
+  (``patch_xml``): a tag that is never closed in its paragraph, or whose pieces lie in two
+  paragraphs (docxtpl would glue the paragraphs together, or fail), is an error; a tag
+  whose characters are spread over several runs of one paragraph is a warning, since
+  docxtpl rejoins it but the text around it takes the first run's formatting;
+- Jinja that cannot be parsed (after docxtpl's clean-up, exactly as rendering sees it);
+- names that do not exist in the kind's questionnaire (the Jinja syntax tree is walked;
+  a loop variable over a list of records knows the records' fields);
+- any attempt to reach Python's internals (attributes beginning with "_");
+- the questions the template never uses (information, not an error).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import OutputError, TemplateProblem
+from drafter.questionnaire import Question, Questionnaire, suggest
+
+ERROR, WARNING = "fejl", "advarsel"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_OPENER = re.compile(r"\{\{|\{%|\{#")
+_BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "autoescape", "raw")
+QUOTE_AROUND = 30
+
+
+@dataclass(frozen=True)
+class TemplateFinding:
+    severity: str
+    where: str  # "brødtekst", "sidehoved (word/header1.xml)", ...
+    message: str
+    quote: str = ""
+
+    def format(self, path: str) -> str:
+        text = f"{path}: {self.where}: {self.severity}: {self.message}"
+        return text + (f' — i teksten: "{self.quote}"' if self.quote else "")
+
+
+@dataclass
+class TemplateReport:
+    path: str
+    kind: str
+    findings: list[TemplateFinding] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[TemplateFinding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    def lines(self) -> list[str]:
+        out = [f.format(self.path) for f in self.findings]
+        if self.unused:
+            out.append(f"{self.path}: spørgsmål, som skabelonen ikke bruger: {', '.join(self.unused)}")
+        if self.errors:
+            n = len(self.errors)
+            out.append(f"{self.path}: {n} {'fejl' if n == 1 else 'fejl'}; skabelonen kan ikke bruges til '{self.kind}'")
+        else:
+            out.append(f"{self.path}: skabelonen kan bruges til '{self.kind}'")
+        return out
+
+
+# -- reading the parts -------------------------------------------------------------------
+
+def _parts(path: Path) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+    """The zip's entries, and (part name, Danish label) of every part that is rendered."""
+    from drafter.render import _header_footer_parts, _main_part_name
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = {info.filename: archive.read(info) for info in archive.infolist()}
+        main = _main_part_name(entries["_rels/.rels"])
+        entries[main]  # noqa: B018 - a package without its main part is no Word file
+    except FileNotFoundError:
+        raise TemplateProblem(f"{path}: filen findes ikke") from None
+    except IsADirectoryError:
+        raise TemplateProblem(f"{path}: er en mappe, ikke en Word-fil") from None
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        raise TemplateProblem(f"{path}: er ikke en Word-fil (.docx); gem skabelonen som Word-dokument") from None
+    labels = [(main, "brødtekst")]
+    for part in _header_footer_parts(entries, main):
+        name = "sidehoved" if "header" in part else "sidefod"
+        labels.append((part, f"{name} ({part})"))
+    return entries, labels
+
+
+def _clip(text: str, start: int, end: int) -> str:
+    left = max(0, start - QUOTE_AROUND)
+    right = min(len(text), end + QUOTE_AROUND)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+def _own_texts(paragraph) -> list:
+    """The w:t elements of *paragraph* itself (not of paragraphs nested in text boxes)."""
+    out = []
+    for t in paragraph.iter(f"{W}t"):
+        if next(t.iterancestors(f"{W}p"), None) is paragraph:
+            out.append(t)
+    return out
+
+
+def _run_format(t) -> bytes:
+    from lxml import etree
+
+    run = t.getparent()
+    props = run.find(f"{W}rPr") if run is not None else None
+    if props is None:
+        return b""
+    # Spelling marks and revision ids do not change how the text looks.
+    clean = etree.fromstring(etree.tostring(props))
+    for child in list(clean):
+        if child.tag in (f"{W}lang", f"{W}noProof", f"{W}rsid"):
+            clean.remove(child)
+    return etree.tostring(clean)
+
+
+def _scan_tags(xml: bytes, where: str) -> list[TemplateFinding]:
+    """Tags broken by Word's structure, before docxtpl touches the XML."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    paragraphs = []
+    for p in root.iter(f"{W}p"):
+        texts = _own_texts(p)
+        pieces = [(t, t.text or "") for t in texts]
+        joined = "".join(text for _, text in pieces)
+        owner = [i for i, (_, text) in enumerate(pieces) for _ in text]
+        paragraphs.append((joined, owner, pieces))
+
+    findings = []
+    for number, (text, owner, pieces) in enumerate(paragraphs):
+        pos = 0
+        while True:
+            match = _OPENER.search(text, pos)
+            if not match:
+                break
+            start, opener = match.start(), match.group()
+            closer = _CLOSERS[opener]
+            end = text.find(closer, start + 2)
+            if end < 0:
+                later = next((n for n in range(number + 1, len(paragraphs)) if closer in paragraphs[n][0]), None)
+                tag = text[start:]
+                if later is not None:
+                    message = (
+                        f'feltet "{tag.strip()}" fortsætter i et senere afsnit; et felt skal stå i ét afsnit. '
+                        f"Skriv hele feltet ({opener} … {closer}) på én linje i Word"
+                    )
+                else:
+                    message = f'feltet "{tag.strip()}" bliver aldrig lukket; tilføj "{closer}"'
+                findings.append(TemplateFinding(ERROR, where, message, _clip(text, start, len(text))))
+                break
+            end += 2
+            spread = sorted(set(owner[start:end]))
+            if len(spread) > 1:
+                formats = {_run_format(pieces[i][0]) for i in spread}
+                how = " med forskellig formatering" if len(formats) > 1 else ""
+                findings.append(
+                    TemplateFinding(
+                        WARNING,
+                        where,
+                        f'feltet "{text[start:end]}" er i Word delt over {len(spread)} tekststykker{how}; '
+                        "drafter kan samle det, men teksten får det første stykkes formatering. Marker feltet i Word, "
+                        "slet det og skriv det igen i ét stræk (eller indsæt det som ren tekst)",
+                        _clip(text, start, end),
+                    )
+                )
+            pos = end
+    return findings
+
+
+# -- Jinja -----------------------------------------------------------------------------
+
+def _prepared_source(tpl, xml: bytes) -> str:
+    """What rendering hands to Jinja (see render.DocxRenderer._prepare_xml)."""
+    from lxml import etree
+
+    source = etree.tostring(etree.fromstring(xml), encoding="unicode")
+    source = tpl.patch_xml(source)
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+
+
+def _line_text(source: str, lineno: int | None) -> str:
+    lines = source.split("\n")
+    if not lineno or lineno > len(lines):
+        return ""
+    text = re.sub(r"<[^>]+>", "", lines[lineno - 1])
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def _quote_line(source: str, lineno: int | None, needle: str = "") -> str:
+    text = _line_text(source, lineno)
+    at = text.find(needle) if needle else -1
+    if at < 0:
+        return text if len(text) <= 2 * QUOTE_AROUND + 20 else text[: 2 * QUOTE_AROUND + 20] + "…"
+    return _clip(text, at, at + len(needle))
+
+
+def _unclosed_block_line(source: str, block: str) -> int | None:
+    """Line of the innermost opening of *block* that is never closed."""
+    stack: list[tuple[str, int]] = []
+    for match in re.finditer(r"\{%-?\s*(\w+)([^%]*)%\}", source):
+        name, rest = match.group(1), match.group(2)
+        line = source.count("\n", 0, match.start()) + 1
+        if name in _BLOCKS or (name == "set" and "=" not in rest):
+            stack.append((name, line))
+        elif name.startswith("end") and stack and stack[-1][0] == name[3:]:
+            stack.pop()
+    lines = [line for name, line in stack if name == block]
+    return lines[-1] if lines else None
+
+
+def _syntax_message(exc, source: str) -> tuple[str, int | None]:
+    message = exc.message or ""
+    block = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if block:
+        name = block.group(1)
+        line = _unclosed_block_line(source, name) or exc.lineno
+        return f'blokken "{{% {name} … %}}" bliver aldrig lukket; tilføj "{{% end{name} %}}" der, hvor den skal slutte', line
+    unknown = re.search(r"Encountered unknown tag '(\w+)'", message)
+    if unknown:
+        tag = unknown.group(1)
+        if tag.startswith("end") or tag in ("else", "elif"):
+            return f'"{{% {tag} %}}" står uden en åbnende blok (eller blokkene er lukket i forkert rækkefølge)', exc.lineno
+        return f'"{{% {tag} %}}" er ikke et kendt Jinja-mærke', exc.lineno
+    no_filter = re.search(r"No filter named '([^']+)'", message)
+    if no_filter:
+        return f'filteret "{no_filter.group(1)}" findes ikke', exc.lineno
+    no_test = re.search(r"No test named '([^']+)'", message)
+    if no_test:
+        return f'testen "{no_test.group(1)}" findes ikke', exc.lineno
+    expected = re.search(r"expected token '([^']+)', got '([^']+)'", message)
+    if expected:
+        return f'Jinja-koden kan ikke læses: forventede "{expected.group(1)}", men fandt "{expected.group(2)}"', exc.lineno
+    if "unexpected end of template" in message.lower():
+        return "skabelonen slutter midt i et felt eller en blok", exc.lineno
+    return f"Jinja-koden kan ikke læses ({message})", exc.lineno
+
+
+def _target_names(target) -> list[str]:
+    from jinja2 import nodes
+
+    if isinstance(target, nodes.Name):
+        return [target.name]
+    return [n.name for n in target.find_all(nodes.Name)]
+
+
+class _Walker:
+    """Walks a Jinja syntax tree and checks every name against the questionnaire."""
+
+    def __init__(self, questionnaire: Questionnaire, env, report, where: str, source: str):
+        self.q = questionnaire
+        self.env = env
+        self.report = report
+        self.where = where
+        self.source = source
+        self.used: set[str] = set()
+        self.sections = {s.key: s for s in questionnaire.sections}
+
+    def problem(self, node, message: str, needle: str = "", severity: str = ERROR) -> None:
+        quote = _quote_line(self.source, getattr(node, "lineno", None), needle)
+        self.report.findings.append(TemplateFinding(severity, self.where, message, quote))
+
+    # names bound in scope: ("record", question) | ("item", question) | ("any", None)
+    def visit(self, node, scope: dict) -> None:
+        from jinja2 import nodes
+
+        if isinstance(node, nodes.For):
+            self.visit(node.iter, scope)
+            inner = dict(scope)
+            binding = self.loop_binding(node.iter, scope)
+            for name in _target_names(node.target):
+                inner[name] = binding if isinstance(node.target, nodes.Name) else ("any", None)
+            inner["loop"] = ("any", None)
+            if node.test is not None:
+                self.visit(node.test, inner)
+            for child in node.body:
+                self.visit(child, inner)
+            for child in node.else_:
+                self.visit(child, scope)
+            return
+        if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
+            if isinstance(node, nodes.Assign):
+                self.visit(node.node, scope)
+            else:
+                for child in node.body:
+                    self.visit(child, scope)
+            for name in _target_names(node.target):
+                scope[name] = ("any", None)
+            return
+        if isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            inner = dict(scope)
+            for arg in node.args:
+                inner[arg.name] = ("any", None)
+            inner.update(varargs=("any", None), kwargs=("any", None), caller=("any", None))
+            if isinstance(node, nodes.Macro):
+                scope[node.name] = ("any", None)
+            else:
+                self.visit(node.call, scope)
+            for child in node.body:
+                self.visit(child, inner)
+            return
+        if isinstance(node, nodes.With):
+            inner = dict(scope)
+            for value in node.values:
+                self.visit(value, scope)
+            for target in node.targets:
+                for name in _target_names(target):
+                    inner[name] = ("any", None)
+            for child in node.body:
+                self.visit(child, inner)
+            return
+        if isinstance(node, nodes.Filter) and node.name == "attr":
+            for arg in node.args:
+                if not isinstance(arg, nodes.Const) or str(arg.value).startswith("_"):
+                    self.internals(node, str(getattr(arg, "value", "?")))
+        if isinstance(node, (nodes.Getattr, nodes.Getitem, nodes.Name)) and getattr(node, "ctx", "load") == "load":
+            root, parts = self.chain(node)
+            private = next((p for p in parts if isinstance(p, str) and p.startswith("_")), None)
+            if private is not None:
+                self.internals(node, private)
+                return
+            if isinstance(root, nodes.Name):
+                self.check_chain(node, [root.name, *parts], scope)
+                return
+            if root is not node:
+                self.visit(root, scope)
+                return
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+
+    def internals(self, node, name: str) -> None:
+        self.problem(
+            node,
+            f'skabelonen forsøger at nå Pythons indre dele ("{name}"); det er ikke tilladt i en skabelon. Fjern feltet',
+            name,
+        )
+
+    @staticmethod
+    def chain(node) -> tuple[Any, list]:
+        """x.a['b'].c -> (Name x, ['a', 'b', 'c']); the root is whatever the chain starts from."""
+        from jinja2 import nodes
+
+        parts: list = []
+        while True:
+            if isinstance(node, nodes.Getattr):
+                parts.append(node.attr)
+                node = node.node
+            elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                parts.append(node.arg.value)
+                node = node.node
+            else:
+                return node, list(reversed(parts))
+
+    def check_chain(self, node, chain: list, scope: dict) -> None:
+        name, rest = chain[0], chain[1:]
+        if name in scope:
+            kind, question = scope[name]
+            if kind == "record" and rest and isinstance(rest[0], str):
+                self.check_field(node, name, question, rest[0])
+            return
+        if name in self.env.globals:
+            return
+        section = self.sections.get(name)
+        if section is None:
+            self.problem(
+                node,
+                f'"{name}" findes ikke i spørgeskemaet for "{self.q.kind}"{suggest(name, list(self.sections))}',
+                name,
+            )
+            return
+        if not rest:
+            self.used.update(q.path for q in section.questions)
+            return
+        key = rest[0]
+        question = next((q for q in section.questions if q.key == key), None)
+        if question is None:
+            known = [q.key for q in section.questions]
+            self.problem(
+                node,
+                f'"{name}.{key}" findes ikke i spørgeskemaet for "{self.q.kind}"{suggest(str(key), known)}',
+                str(key),
+            )
+            return
+        self.used.add(question.path)
+        if question.type == "records" and len(rest) >= 3 and isinstance(rest[1], int) and isinstance(rest[2], str):
+            self.check_field(node, f"{name}.{key}[{rest[1]}]", question, rest[2])
+
+    def check_field(self, node, shown: str, question: Question, key: str) -> None:
+        if question.field_named(key) is not None:
+            self.used.add(f"{question.path}.{key}")
+            return
+        fields = [f.key for f in question.fields]
+        self.problem(
+            node,
+            f'"{shown}.{key}" findes ikke: hvert punkt i {question.path} har felterne {", ".join(fields)}'
+            f"{suggest(key, fields)}",
+            key,
+        )
+
+    def loop_binding(self, iter_node, scope: dict) -> tuple[str, Question | None]:
+        from jinja2 import nodes
+
+        chain = None
+        if isinstance(iter_node, (nodes.Getattr, nodes.Getitem)):
+            parts, node = [], iter_node
+            while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+                if isinstance(node, nodes.Getattr):
+                    parts.append(node.attr)
+                elif isinstance(node.arg, nodes.Const):
+                    parts.append(node.arg.value)
+                else:
+                    return ("any", None)
+                node = node.node
+            if isinstance(node, nodes.Name):
+                chain = [node.name, *reversed(parts)]
+        if not chain or len(chain) != 2 or chain[0] in scope:
+            return ("any", None)
+        question = self.q.question(f"{chain[0]}.{chain[1]}")
+        if question is None:
+            return ("any", None)
+        return ("record", question) if question.type == "records" else ("item", question)
+
+
+def _used_by_properties(questionnaire: Questionnaire, env) -> set[str]:
+    """Questions the kind's document properties (title, author, …) use: used outside the template."""
+    from jinja2 import TemplateSyntaxError
+
+    used = set()
+    for name, spec in questionnaire.document.items():
+        if name == "created":
+            used.add(spec)
+            continue
+        try:
+            tree = env.parse(spec)
+        except TemplateSyntaxError:
+            continue
+        walker = _Walker(questionnaire, env, TemplateReport("", questionnaire.kind), "", "")
+        walker.visit(tree, {})
+        used |= walker.used
+    return used
+
+
+# -- the check -------------------------------------------------------------------------
+
+def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateReport:
+    """Every problem of a Word template for *questionnaire*'s kind (see the module's docstring)."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateSyntaxError
+
+    from drafter.render import jinja_environment
+
+    path = Path(path)
+    report = TemplateReport(str(path), questionnaire.kind)
+    entries, parts = _parts(path)
+    try:
+        tpl = DocxTemplate(path)
+    except Exception:  # docxtpl opens the file lazily; any failure is a broken file
+        raise TemplateProblem(f"{path}: er ikke en Word-fil (.docx)") from None
+    env = jinja_environment()
+    used: set[str] = set()
+    for part, where in parts:
+        try:
+            broken = _scan_tags(entries[part], where)
+        except Exception as exc:  # lxml.etree.XMLSyntaxError, without importing lxml here
+            raise TemplateProblem(f"{path}: {where}: Word-XML'en kan ikke læses ({exc})") from None
+        report.findings.extend(broken)
+        if any(f.severity == ERROR for f in broken):
+            continue  # Jinja would only repeat the same problem, less clearly
+        source = _prepared_source(tpl, entries[part])
+        try:
+            tree = env.parse(source)
+            env.from_string(source)  # compiling also finds unknown filters and tests
+        except TemplateSyntaxError as exc:
+            message, line = _syntax_message(exc, source)
+            report.findings.append(TemplateFinding(ERROR, where, message, _quote_line(source, line)))
+            continue
+        walker = _Walker(questionnaire, env, report, where, source)
+        walker.visit(tree, {})
+        used |= walker.used
+    used |= _used_by_properties(questionnaire, env)
+    report.unused = _unused(questionnaire, used)
+    return report
+
+
+def _unused(questionnaire: Questionnaire, used: set[str]) -> list[str]:
+    out = []
+    for question in questionnaire.questions:
+        if question.path not in used:
+            out.append(question.path)
+        elif question.type == "records" and any(p.startswith(question.path + ".") for p in used):
+            out.extend(f"{question.path}[].{f.key}" for f in question.fields if f"{question.path}.{f.key}" not in used)
+    return out
+
+
+def require_usable_template(path: Path, questionnaire: Questionnaire) -> TemplateReport:
+    """The check before a --template is used: raise TemplateProblem listing the errors."""
+    report = check_template(path, questionnaire)
+    if report.errors:
+        raise TemplateProblem([*(f.format(report.path) for f in report.errors),
+                               f"{path}: skabelonen bruges ikke; ret fejlene (se: drafter template check {path} --kind {questionnaire.kind})"])
+    return report
+
+
+def new_template(questionnaire: Questionnaire, target: Path, force: bool = False) -> Path:
+    """Write a copy of the kind's built-in template to *target* as a starting point."""
+    from drafter.fsutil import atomic_write
+
+    if target.suffix.lower() != ".docx":
+        raise OutputError(f"{target}: en Word-skabelon skal ende på .docx")
+    if target.is_dir():
+        raise OutputError(f"{target}: er en mappe, ikke en fil")
+    if target.exists() and not force:
+        raise OutputError(f"{target}: findes allerede; den overskrives ikke (brug --force, eller vælg et andet navn)")
+    if not target.parent.exists():
+        raise OutputError(f"{target.parent}: mappen findes ikke")
+    atomic_write(target, questionnaire.template_path.read_bytes())
+    return target
+
