@@ -123,6 +123,23 @@ def _run_format(t) -> bytes:
     return etree.tostring(clean)
 
 
+def _paragraph_texts(xml: bytes) -> list[str]:
+    """The text of every paragraph of a part, as a person sees it in Word."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    return ["".join(t.text or "" for t in _own_texts(p)) for p in root.iter(f"{W}p")]
+
+
+def _quote_paragraph(paragraphs: list[str], *needles: str) -> str:
+    """The text around the first paragraph that holds every needle ('' if none does)."""
+    for text in paragraphs:
+        if needles and all(n in text for n in needles):
+            at = text.find(needles[-1])
+            return _clip(text, at, at + len(needles[-1]))
+    return ""
+
+
 def _scan_tags(xml: bytes, where: str) -> list[TemplateFinding]:
     """Tags broken by Word's structure, before docxtpl touches the XML."""
     from lxml import etree
@@ -204,45 +221,49 @@ def _quote_line(source: str, lineno: int | None, needle: str = "") -> str:
     return _clip(text, at, at + len(needle))
 
 
-def _unclosed_block_line(source: str, block: str) -> int | None:
-    """Line of the innermost opening of *block* that is never closed."""
-    stack: list[tuple[str, int]] = []
+def _unclosed_block(source: str, block: str) -> tuple[int, str] | None:
+    """(line, text after the block's name) of the innermost opening of *block* never closed."""
+    stack: list[tuple[str, int, str]] = []
     for match in re.finditer(r"\{%-?\s*(\w+)([^%]*)%\}", source):
         name, rest = match.group(1), match.group(2)
         line = source.count("\n", 0, match.start()) + 1
         if name in _BLOCKS or (name == "set" and "=" not in rest):
-            stack.append((name, line))
+            stack.append((name, line, rest.strip()))
         elif name.startswith("end") and stack and stack[-1][0] == name[3:]:
             stack.pop()
-    lines = [line for name, line in stack if name == block]
-    return lines[-1] if lines else None
+    found = [(line, rest) for name, line, rest in stack if name == block]
+    return found[-1] if found else None
 
 
-def _syntax_message(exc, source: str) -> tuple[str, int | None]:
+def _syntax_message(exc, source: str) -> tuple[str, int | None, tuple[str, ...]]:
+    """(Danish message, line in the prepared source, texts to find the place in Word by)."""
     message = exc.message or ""
     block = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
     if block:
         name = block.group(1)
-        line = _unclosed_block_line(source, name) or exc.lineno
-        return f'blokken "{{% {name} … %}}" bliver aldrig lukket; tilføj "{{% end{name} %}}" der, hvor den skal slutte', line
+        opening = _unclosed_block(source, name)
+        line, needles = (opening[0], ("{%", name, opening[1])) if opening else (exc.lineno, ())
+        text = f'blokken "{{% {name} … %}}" bliver aldrig lukket; tilføj "{{% end{name} %}}" der, hvor den skal slutte'
+        return text, line, tuple(n for n in needles if n)
     unknown = re.search(r"Encountered unknown tag '(\w+)'", message)
     if unknown:
         tag = unknown.group(1)
         if tag.startswith("end") or tag in ("else", "elif"):
-            return f'"{{% {tag} %}}" står uden en åbnende blok (eller blokkene er lukket i forkert rækkefølge)', exc.lineno
-        return f'"{{% {tag} %}}" er ikke et kendt Jinja-mærke', exc.lineno
+            return f'"{{% {tag} %}}" står uden en åbnende blok (eller blokkene er lukket i forkert rækkefølge)', exc.lineno, ("{%", tag)
+        return f'"{{% {tag} %}}" er ikke et kendt Jinja-mærke', exc.lineno, ("{%", tag)
     no_filter = re.search(r"No filter named '([^']+)'", message)
     if no_filter:
-        return f'filteret "{no_filter.group(1)}" findes ikke', exc.lineno
+        return f'filteret "{no_filter.group(1)}" findes ikke', exc.lineno, (no_filter.group(1),)
     no_test = re.search(r"No test named '([^']+)'", message)
     if no_test:
-        return f'testen "{no_test.group(1)}" findes ikke', exc.lineno
+        return f'testen "{no_test.group(1)}" findes ikke', exc.lineno, (no_test.group(1),)
     expected = re.search(r"expected token '([^']+)', got '([^']+)'", message)
     if expected:
-        return f'Jinja-koden kan ikke læses: forventede "{expected.group(1)}", men fandt "{expected.group(2)}"', exc.lineno
+        text = f'Jinja-koden kan ikke læses: forventede "{expected.group(1)}", men fandt "{expected.group(2)}"'
+        return text, exc.lineno, ()
     if "unexpected end of template" in message.lower():
-        return "skabelonen slutter midt i et felt eller en blok", exc.lineno
-    return f"Jinja-koden kan ikke læses ({message})", exc.lineno
+        return "skabelonen slutter midt i et felt eller en blok", exc.lineno, ()
+    return f"Jinja-koden kan ikke læses ({message})", exc.lineno, ()
 
 
 def _target_names(target) -> list[str]:
@@ -256,7 +277,8 @@ def _target_names(target) -> list[str]:
 class _Walker:
     """Walks a Jinja syntax tree and checks every name against the questionnaire."""
 
-    def __init__(self, questionnaire: Questionnaire, env, report, where: str, source: str):
+    def __init__(self, questionnaire: Questionnaire, env, report, where: str, source: str, paragraphs: list[str]):
+        self.paragraphs = paragraphs
         self.q = questionnaire
         self.env = env
         self.report = report
@@ -265,8 +287,11 @@ class _Walker:
         self.used: set[str] = set()
         self.sections = {s.key: s for s in questionnaire.sections}
 
-    def problem(self, node, message: str, needle: str = "", severity: str = ERROR) -> None:
-        quote = _quote_line(self.source, getattr(node, "lineno", None), needle)
+    def problem(self, node, message: str, *needles: str, severity: str = ERROR) -> None:
+        """A finding quoting the Word paragraph holding the first needle found (most specific first)."""
+        quote = next((q for q in (_quote_paragraph(self.paragraphs, n) for n in needles if n) if q), "")
+        if not quote:
+            quote = _quote_line(self.source, getattr(node, "lineno", None), needles[-1] if needles else "")
         self.report.findings.append(TemplateFinding(severity, self.where, message, quote))
 
     # names bound in scope: ("record", question) | ("item", question) | ("any", None)
@@ -374,6 +399,7 @@ class _Walker:
             self.problem(
                 node,
                 f'"{name}" findes ikke i spørgeskemaet for "{self.q.kind}"{suggest(name, list(self.sections))}',
+                ".".join(str(p) for p in chain[:2]),
                 name,
             )
             return
@@ -387,6 +413,7 @@ class _Walker:
             self.problem(
                 node,
                 f'"{name}.{key}" findes ikke i spørgeskemaet for "{self.q.kind}"{suggest(str(key), known)}',
+                f"{name}.{key}",
                 str(key),
             )
             return
@@ -403,6 +430,7 @@ class _Walker:
             node,
             f'"{shown}.{key}" findes ikke: hvert punkt i {question.path} har felterne {", ".join(fields)}'
             f"{suggest(key, fields)}",
+            f"{shown}.{key}",
             key,
         )
 
@@ -443,7 +471,7 @@ def _used_by_properties(questionnaire: Questionnaire, env) -> set[str]:
             tree = env.parse(spec)
         except TemplateSyntaxError:
             continue
-        walker = _Walker(questionnaire, env, TemplateReport("", questionnaire.kind), "", "")
+        walker = _Walker(questionnaire, env, TemplateReport("", questionnaire.kind), "", "", [])
         walker.visit(tree, {})
         used |= walker.used
     return used
@@ -473,6 +501,7 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
         except Exception as exc:  # lxml.etree.XMLSyntaxError, without importing lxml here
             raise TemplateProblem(f"{path}: {where}: Word-XML'en kan ikke læses ({exc})") from None
         report.findings.extend(broken)
+        paragraphs = _paragraph_texts(entries[part])
         if any(f.severity == ERROR for f in broken):
             continue  # Jinja would only repeat the same problem, less clearly
         source = _prepared_source(tpl, entries[part])
@@ -480,14 +509,16 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
             tree = env.parse(source)
             env.from_string(source)  # compiling also finds unknown filters and tests
         except TemplateSyntaxError as exc:
-            message, line = _syntax_message(exc, source)
-            report.findings.append(TemplateFinding(ERROR, where, message, _quote_line(source, line)))
+            message, line, needles = _syntax_message(exc, source)
+            quote = _quote_paragraph(paragraphs, *needles) or _quote_line(source, line)
+            report.findings.append(TemplateFinding(ERROR, where, message, quote))
             continue
-        walker = _Walker(questionnaire, env, report, where, source)
+        walker = _Walker(questionnaire, env, report, where, source, paragraphs)
         walker.visit(tree, {})
         used |= walker.used
-    used |= _used_by_properties(questionnaire, env)
-    report.unused = _unused(questionnaire, used)
+    if not report.errors:  # with errors, some parts were not read: "unused" would mislead
+        used |= _used_by_properties(questionnaire, env)
+        report.unused = _unused(questionnaire, used)
     return report
 
 
