@@ -206,7 +206,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         errors = report.errors(args.strict)
         if errors:
             failed += 1
-            print(f"{path}: {_count(len(errors), 'fejl', 'fejl')}", file=sys.stderr)
+            print(f"{path}: {_count(len(errors), 'fejl', 'fejl')}")
         else:
             warnings = len(report.warnings())
             print(f"{path}: i orden" + (f" ({_count(warnings, 'bemærkning', 'bemærkninger')})" if warnings else ""))

@@ -47,12 +47,16 @@ ADHOC_KINDS = ("adhoc", "projektgruppe")
 # Bodies that may commission an ad-hoc group or project, and receive its reports.
 _COMMISSIONING_WORDS = ("klyngestyregruppe", "temagruppe")
 
-# What a theme-group commission is assumed to hold (kind "temagruppe", issue 4):
-# the theme group's name, the start of the period the commission covers, and for each
-# co-chair the date from which they hold the post.
+# What a theme-group commission is assumed to hold (kind "temagruppe"): the theme group's
+# name; the period (a text "2026-2027" or a start date; its first year is used); the
+# co-chairs, either as records with an organisation (and, for the replacement rule, the
+# date "fra" from which each holds the post) or as one text "HE Midt og Viborg Kommune".
+# The plan itself comes from drafter.reference.rotation_pair(group, year).
 THEME_GROUP_KINDS = ("temagruppe",)
 THEME_GROUP_NAME_PATHS = ("gruppe.temagruppe", "gruppe.navn")
-PERIOD_START_PATHS = ("periode.start", "funktionsperiode.start", "tidsplan.start", "dokument.dato")
+PERIOD_PATHS = ("gruppe.periode", "periode.start", "funktionsperiode.start", "tidsplan.start")
+CHAIR_RECORDS_PATH = "formandskab.formaend"
+CHAIR_TEXT_PATHS = ("formandskab.medformandskab",)
 CHAIR_SINCE_FIELD = "fra"
 
 
@@ -519,11 +523,28 @@ def _theme_group(ctx: Context) -> tuple[str, str] | None:
     return (path, name) if name else None
 
 
-def _period_year(ctx: Context) -> int | None:
-    for path in PERIOD_START_PATHS:
-        if ctx.has(path) and ctx.value(path):
-            return int(str(ctx.value(path))[:4])
+def _period(ctx: Context) -> tuple[int, str] | None:
+    """(first year, how to say it) of the period the commission covers."""
+    for path in PERIOD_PATHS:
+        value = ctx.value(path) if ctx.has(path) else None
+        match = re.match(r"\s*(\d{4})", str(value or ""))
+        if match:
+            text = str(value).strip()
+            label = f"perioden {text}" if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else str(match.group(1))
+            return int(match.group(1)), label
     return None
+
+
+def _co_chairs(ctx: Context) -> tuple[tuple, list[str]] | None:
+    """(where, organisations) of the co-chairs, from records or from one text."""
+    if ctx.has(CHAIR_RECORDS_PATH):
+        orgs = [str(r.get("organisation") or "") for _, r in ctx.records(CHAIR_RECORDS_PATH)]
+        return ctx.where(CHAIR_RECORDS_PATH), [o for o in orgs if o]
+    path = ctx.first_present(CHAIR_TEXT_PATHS)
+    text = ctx.value(path) if path else None
+    if not text:
+        return None
+    return ctx.where(path), [part.strip() for part in re.split(r",|\s+og\s+", str(text)) if part.strip()]
 
 
 @rule(
@@ -531,25 +552,26 @@ def _period_year(ctx: Context) -> int | None:
     WARNING,
     "Temagruppens medformænd følger rotationsplanen for perioden.",
     _ROTATION,
-    ("formandskab.formaend",),
+    ("gruppe.navn",),
     kinds=THEME_GROUP_KINDS,
 )
 def _rotation(ctx: Context) -> Iterator[Hit]:
     lookup = _rotation_pair_function()
-    group, year = _theme_group(ctx), _period_year(ctx)
-    if lookup is None or group is None or year is None:
+    group, period, chairs = _theme_group(ctx), _period(ctx), _co_chairs(ctx)
+    if lookup is None or group is None or period is None or chairs is None:
         return
+    year, when = period
     pair = _plan_pair(lookup, group[1], year)
     if pair is None:
-        return  # the plan has no (readable) cell for this group and year
-    orgs = [r.get("organisation") for _, r in ctx.records("formandskab.formaend")]
+        return  # the plan has no (readable) cell for this group and period
+    where, orgs = chairs
     missing = [p for p in pair if p and not any(same_organisation(p, o) for o in orgs)]
     if missing:
         plan = " og ".join(p or "en medformand, som planen ikke angiver" for p in pair)
         yield Hit(
-            ctx.where("formandskab.formaend"),
-            f"ifølge rotationsplanen har {group[1]} i {year} formandskabet {plan}; "
-            f"formandskabet her er {' og '.join(str(o) for o in orgs) or 'tomt'}. Ret formandskabet, "
+            where,
+            f"ifølge rotationsplanen har {group[1]} i {when} formandskabet {plan}; "
+            f"formandskabet her er {' og '.join(orgs) or 'ikke angivet'}. Ret formandskabet, "
             "eller skriv en undtagelse med begrundelse",
         )
 

@@ -318,6 +318,35 @@ def test_hospital_co_chair_not_replaced_in_a_municipal_change_year(theme_kind):
     assert "Anne Holm (Hospitalsenhed Midt) bliver medformand i 2026" in found[0].message
 
 
+def test_rotation_plan_with_the_period_and_co_chairs_as_text(tmp_path, monkeypatch):
+    # The shape of issue 4's theme-group kind: gruppe.periode "2026-2027", one text for the chairs.
+    kind = {
+        **THEME_KIND,
+        "sections": [
+            {"key": "gruppe", "title": "Gruppen", "questions": [
+                {"key": "navn", "type": "text", "prompt": "Navn?", "required": True},
+                {"key": "periode", "type": "text", "prompt": "Periode?", "required": True}]},
+            {"key": "formandskab", "title": "Formandskab", "questions": [
+                {"key": "medformandskab", "type": "text", "prompt": "Hvem?", "required": False}]},
+        ],
+    }
+    folder = tmp_path / "kinds"
+    folder.mkdir()
+    (folder / "temagruppe.yaml").write_text(yaml.safe_dump(kind, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("DRAFTER_KINDS_PATH", str(folder))
+    monkeypatch.setitem(sys.modules, "drafter.reference", FakeReference)
+
+    def answers(chairs: str) -> str:
+        return yaml.safe_dump({"kind": "temagruppe", "schema_version": 1,
+                               "gruppe": {"navn": "Voksentemagruppen for somatik", "periode": "2026-2027"},
+                               "formandskab": {"medformandskab": chairs}}, allow_unicode=True)
+
+    assert ids(answers("HE Midt og Viborg Kommune")) == []
+    found = findings(answers("Hospitalsenhed Midt og Skive Kommune"))
+    assert [f.field for f in found] == ["formandskab.medformandskab"]
+    assert "i perioden 2026-2027 formandskabet HE Midt og Viborg Kommune" in found[0].message
+
+
 def test_theme_group_rules_skip_without_reference_data(theme_kind, monkeypatch):
     monkeypatch.setitem(sys.modules, "drafter.reference", None)  # import fails: no reference data
     text = theme_answers("2024-01-01", [dict(HE, fra="2026-02-01"), {"navn": "Bo Lind", "organisation": "Viborg Kommune"}])
