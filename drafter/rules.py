@@ -39,22 +39,19 @@ HOSPITAL, MUNICIPALITY = "hospital", "kommune"
 SIDE_NAMES = {HOSPITAL: "hospital/psykiatri", MUNICIPALITY: "kommune"}
 _HOSPITAL_WORDS = ("hospital", "psykiatri", "he midt", "region")
 
-# Kinds for ad-hoc groups and project groups: the rules about who commissions the group and
-# whom it reports to come from the seed's sentences about exactly these (other kinds, such
-# as an implementation network commissioned by a birth-planning committee, differ).
-ADHOC_KINDS = ("adhoc", "projektgruppe")
-
 # Bodies that may commission an ad-hoc group or project, and receive its reports.
-_COMMISSIONING_WORDS = ("klyngestyregruppe", "temagruppe")
+# (Words in a body's name, such as "Voksentemagruppen for somatik"; not kind names.)
+_COMMISSIONING_BODY = re.compile(r"klyngestyregruppe|temagruppe", re.IGNORECASE)
 
-# What a theme-group commission is assumed to hold (kind "temagruppe"): the theme group's
-# name; the period (a text "2026-2027" or a start date; its first year is used); the
-# co-chairs, either as records with an organisation (and, for the replacement rule, the
-# date "fra" from which each holds the post) or as one text "HE Midt og Viborg Kommune".
-# The plan itself comes from drafter.reference.rotation_pair(group, year).
-THEME_GROUP_KINDS = ("temagruppe",)
-THEME_GROUP_NAME_PATHS = ("gruppe.temagruppe", "gruppe.navn")
-PERIOD_PATHS = ("gruppe.periode", "periode.start", "funktionsperiode.start", "tidsplan.start")
+# The rotation rules apply to a commission that names its group and its period
+# ("gruppe.navn", "gruppe.periode": a text "2026-2027", or a date; its first year is used),
+# as the theme groups' and the steering group's commissions do. The co-chairs are either
+# records with an organisation (and, for the replacement rule, the date "fra" from which
+# each holds the post) or one text "HE Midt og Viborg Kommune". The plan itself comes from
+# drafter.reference.rotation_pair(group, year); without it, the rules are skipped.
+ROTATION_NEEDS = ("gruppe.navn", "gruppe.periode")
+THEME_GROUP_NAME_PATHS = ("gruppe.navn",)
+PERIOD_PATHS = ("gruppe.periode",)
 CHAIR_RECORDS_PATH = "formandskab.formaend"
 CHAIR_TEXT_PATHS = ("formandskab.medformandskab",)
 CHAIR_SINCE_FIELD = "fra"
@@ -290,8 +287,7 @@ def _dates_in_order(ctx: Context) -> Iterator[Hit]:
 
 
 def _is_commissioning_body(name: str | None) -> bool:
-    lowered = (name or "").lower()
-    return any(word in lowered for word in _COMMISSIONING_WORDS)
+    return bool(_COMMISSIONING_BODY.search(name or ""))
 
 
 _COMMISSIONED = (
@@ -304,7 +300,7 @@ _REPORTING = (
 )
 
 
-@rule("opdragsgiver", ERROR, "Gruppen er nedsat af klyngestyregruppen eller en temagruppe.", _COMMISSIONED, ("gruppe.nedsat_af",), ADHOC_KINDS)
+@rule("opdragsgiver", ERROR, "Gruppen er nedsat af klyngestyregruppen eller en temagruppe.", _COMMISSIONED, ("gruppe.nedsat_af", "tidsplan.rapportering"))
 def _commissioned_by(ctx: Context) -> Iterator[Hit]:
     body = ctx.value("gruppe.nedsat_af")
     if body and not _is_commissioning_body(body):
@@ -321,7 +317,6 @@ def _commissioned_by(ctx: Context) -> Iterator[Hit]:
     "Gruppen rapporterer mindst én gang, til klyngestyregruppen eller en temagruppe.",
     _REPORTING,
     ("tidsplan.rapportering",),
-    ADHOC_KINDS,
 )
 def _reports(ctx: Context) -> Iterator[Hit]:
     reports = ctx.records("tidsplan.rapportering")
@@ -347,7 +342,6 @@ def _reports(ctx: Context) -> Iterator[Hit]:
     "Mindst én afrapportering går til den gruppe, der gav opdraget.",
     _REPORTING,
     ("tidsplan.rapportering", "gruppe.nedsat_af"),
-    ADHOC_KINDS,
 )
 def _reports_to_commissioner(ctx: Context) -> Iterator[Hit]:
     body = ctx.value("gruppe.nedsat_af")
@@ -548,12 +542,11 @@ def _co_chairs(ctx: Context) -> tuple[tuple, list[str]] | None:
 
 
 @rule(
-    "temagruppe-rotation",
+    "formandskab-rotation",
     WARNING,
-    "Temagruppens medformænd følger rotationsplanen for perioden.",
+    "Medformændene følger planen for kommunernes rotation i formandskaberne for perioden.",
     _ROTATION,
-    ("gruppe.navn",),
-    kinds=THEME_GROUP_KINDS,
+    ROTATION_NEEDS,
 )
 def _rotation(ctx: Context) -> Iterator[Hit]:
     lookup = _rotation_pair_function()
@@ -591,18 +584,17 @@ def municipal_change_years(lookup: Callable[[str, int], Any], group: str, first:
 
 
 @rule(
-    "temagruppe-medformand-skifte",
+    "formandskab-skifte-samme-aar",
     ERROR,
     "Hospitalets/psykiatriens medformand skiftes ikke samme år som den kommunale.",
     _NO_SAME_YEAR,
-    ("formandskab.formaend",),
-    kinds=THEME_GROUP_KINDS,
+    (*ROTATION_NEEDS, CHAIR_RECORDS_PATH),
 )
 def _not_same_year(ctx: Context) -> Iterator[Hit]:
-    question = ctx.questionnaire.question("formandskab.formaend")
+    question = ctx.questionnaire.question(CHAIR_RECORDS_PATH)
     if question.field_named(CHAIR_SINCE_FIELD) is None:
         return
-    chairs = ctx.records("formandskab.formaend")
+    chairs = ctx.records(CHAIR_RECORDS_PATH)
     since = {i: int(str(r[CHAIR_SINCE_FIELD])[:4]) for i, r in chairs if r.get(CHAIR_SINCE_FIELD)}
     municipal_years = {since[i] for i, r in chairs if i in since and side_of(r.get("organisation")) == MUNICIPALITY}
     lookup, group = _rotation_pair_function(), _theme_group(ctx)
@@ -611,7 +603,7 @@ def _not_same_year(ctx: Context) -> Iterator[Hit]:
     for index, chair in chairs:
         if side_of(chair.get("organisation")) == HOSPITAL and since.get(index) in municipal_years:
             yield Hit(
-                ctx.where("formandskab.formaend", index, CHAIR_SINCE_FIELD),
+                ctx.where(CHAIR_RECORDS_PATH, index, CHAIR_SINCE_FIELD),
                 f"{chair.get('navn')} ({chair.get('organisation')}) bliver medformand i {since[index]}, samme år som "
                 "den kommunale medformand skifter; af hensyn til kontinuiteten skiftes hospitalets/psykiatriens "
                 "medformand et andet år",
