@@ -473,8 +473,10 @@ _NO_SAME_YEAR = (
 
 
 def _rotation_pair_function() -> Callable[[str, int], Any] | None:
+    import importlib
+
     try:
-        from drafter import reference  # built with the theme-group kind (issue 4)
+        reference = importlib.import_module("drafter.reference")  # the seeds' reference data
     except ImportError:
         return None
     return getattr(reference, "rotation_pair", None)
