@@ -111,6 +111,24 @@ def test_tag_split_across_runs_is_reported_and_still_renders(tmp_path, workdir):
     assert f"Arbejdsgruppe: {GROUP_NAME} (udkast)" in docx_text(workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx")
 
 
+def test_a_split_delimiter_is_reported_and_rejoined(tmp_path, workdir):
+    # "{" in one run and "{ gruppe.klynge }}" in the next: the kind of split Word makes.
+    path = template_with(tmp_path, runs=[("Klynge: {", False), ("{ gruppe.klynge }}", False)])
+    result = check(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'feltet "{{ gruppe.klynge }}" er i Word delt over 2 tekststykker;' in result.stdout
+    render = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--template", str(path), cwd=workdir)
+    assert render.returncode == 0, render.stderr
+    assert "Klynge: Midtklyngen" in docx_text(workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx")
+
+
+@pytest.mark.parametrize("command", [["template"], ["template", "check"], ["template", "new"]])
+def test_template_help_is_danish(command):
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("brug: drafter template") and "vis denne hjælp og afslut" in result.stdout
+
+
 def test_tag_split_across_paragraphs_is_an_error(tmp_path):
     result = check(template_with(tmp_path, "Gruppe: {{ gruppe.", "navn }}"))
     assert_clean_failure(result, 'feltet "{{ gruppe." fortsætter i et senere afsnit; et felt skal stå i ét afsnit')
