@@ -167,6 +167,7 @@ class Interview:
         self.complete = complete
         self.mode = mode
         self.today = today
+        self.meta: dict[str, Any] = {}  # other meta keys of the file (e.g. undtagelser), kept on save
         for dotted, value in self.presets.items():
             self._put(dotted, value)
         # The draft is named after the first text question (the group's name).
@@ -196,7 +197,7 @@ class Interview:
                 return
             self.answers_dir.mkdir(parents=True, exist_ok=True)
             self.path = free_path(self.answers_dir, slugify(name), self.out_dir or DEFAULT_OUT_DIR)
-        save_answers(self.path, self.questionnaire, self.values, complete=self.complete)
+        save_answers(self.path, self.questionnaire, self.values, complete=self.complete, meta=self.meta)
 
     def interrupted_message(self) -> str:
         if self.path is None:
@@ -545,6 +546,8 @@ def new(
         questionnaire, values, path=resume, answers_dir=answers_dir, out_dir=out_dir,
         presets=presets, complete=complete, today=today,
     )
+    if resume is not None:
+        interview.meta = kept_meta(answers)
 
     def flow() -> Result:
         interview.run_new()
@@ -552,6 +555,14 @@ def new(
         return interview.finish(out_dir)
 
     return _guarded(interview, flow)
+
+
+def kept_meta(answers) -> dict[str, Any]:
+    """Meta keys of a loaded file that the interview does not ask about but must not drop."""
+    from drafter.answers import META_KEYS
+
+    data = answers.source.data if answers.source is not None else {}
+    return {k: data[k] for k in META_KEYS if k in data and k not in ("kind", "schema_version", "complete")}
 
 
 def edit(path: Path, section: str | None = None, out_dir: Path | None = None, today: _dt.date | None = None) -> Result:
@@ -565,6 +576,7 @@ def edit(path: Path, section: str | None = None, out_dir: Path | None = None, to
         questionnaire, answers.values, path=path, out_dir=out_dir, complete=answers.complete,
         mode="edit", today=today,
     )
+    interview.meta = kept_meta(answers)
 
     def flow() -> Result:
         for chosen in sections:

@@ -451,3 +451,18 @@ def test_render_refuses_rule_errors_and_shows_warnings(workdir):
     (workdir / "answers" / "undtaget.yaml").write_text(WAIVED, encoding="utf-8")
     waived = run_cli("render", "answers/undtaget.yaml", cwd=workdir)
     assert waived.returncode == 0 and "[formandskab-todelt] undtaget:" in waived.stderr
+
+
+def test_drafter_edit_keeps_the_waivers(workdir):
+    from interview_keys import FINISH, piped
+
+    from drafter import interview
+
+    path = workdir / "answers" / "undtaget.yaml"
+    path.write_text(WAIVED, encoding="utf-8")
+    with piped(FINISH + FINISH):  # section 6: keep both texts as they are
+        result = interview.edit(path, section="6", out_dir=workdir / "out")
+    assert result.output is not None and result.output.exists()
+    saved = path.read_text(encoding="utf-8")
+    assert "undtagelser:" in saved and "Gruppen er en intern arbejdsgruppe" in saved
+    assert [f.waived is not None for f in findings(saved)] == [True]
