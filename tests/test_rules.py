@@ -348,6 +348,19 @@ def test_rotation_plan_with_the_period_and_co_chairs_as_text(tmp_path, monkeypat
     assert "i perioden 2026-2027 formandskabet HE Midt og Viborg Kommune" in found[0].message
 
 
+def test_rotation_plan_from_the_reference_data_on_a_shipped_theme_group():
+    # The real kind and the real plan (drafter/data/reference.yaml): somatik 2026-2027 is HE Midt and Viborg.
+    example = REPO / "answers" / "temagruppe-voksentemagruppen-for-somatik.yaml"
+    if not example.exists():
+        pytest.skip("no theme-group example in this checkout")
+    text = example.read_text(encoding="utf-8")
+    assert "  periode: 2026-2027" in text and "medformandskab: HE Midt og Viborg Kommune" in text
+    assert ids(text) == []
+    found = findings(text.replace("medformandskab: HE Midt og Viborg Kommune", "medformandskab: HE Midt og Skive Kommune"))
+    assert [f.rule for f in found] == ["formandskab-rotation"]
+    assert "i perioden 2026-2027 formandskabet HE Midt og Viborg Kommune" in found[0].message
+
+
 def test_theme_group_rules_skip_without_reference_data(theme_kind, monkeypatch):
     monkeypatch.setitem(sys.modules, "drafter.reference", None)  # import fails: no reference data
     text = theme_answers("2023-2025", [dict(HE, fra="2026-02-01"), {"navn": "Bo Lind", "organisation": "Viborg Kommune"}])

@@ -53,11 +53,12 @@ def check(path: Path, kind: str = "adhoc"):
     return run_cli("template", "check", str(path), "--kind", kind)
 
 
-def test_the_builtin_template_passes_and_uses_every_question():
-    result = check(BUILTIN)
+@pytest.mark.parametrize("template", sorted(TEMPLATES_DIR.glob("*.docx")), ids=lambda p: p.stem)
+def test_every_builtin_template_passes_and_uses_every_question(template):
+    result = check(template, kind=template.stem)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "skabelonen kan bruges til 'adhoc'" in result.stdout
-    assert "ikke bruger" not in result.stdout
+    assert f"skabelonen kan bruges til '{template.stem}'" in result.stdout
+    assert "ikke bruger" not in result.stdout and "advarsel" not in result.stdout
 
 
 def test_misspelled_variable(tmp_path):
