@@ -93,6 +93,16 @@ def _parts(path: Path) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
     return entries, labels
 
 
+def _xml(data: bytes):
+    """Parse one part without resolving entities or reaching the network (the file is foreign)."""
+    from lxml import etree
+
+    if b"<!DOCTYPE" in data[:2000] or b"<!ENTITY" in data:
+        raise ValueError("delen har en DOCTYPE eller ENTITY-erklæring, som Word-filer ikke har")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
 def _clip(text: str, start: int, end: int) -> str:
     left = max(0, start - QUOTE_AROUND)
     right = min(len(text), end + QUOTE_AROUND)
@@ -125,9 +135,7 @@ def _run_format(t) -> bytes:
 
 def _paragraph_texts(xml: bytes) -> list[str]:
     """The text of every paragraph of a part, as a person sees it in Word."""
-    from lxml import etree
-
-    root = etree.fromstring(xml)
+    root = _xml(xml)
     return ["".join(t.text or "" for t in _own_texts(p)) for p in root.iter(f"{W}p")]
 
 
@@ -142,9 +150,7 @@ def _quote_paragraph(paragraphs: list[str], *needles: str) -> str:
 
 def _scan_tags(xml: bytes, where: str) -> list[TemplateFinding]:
     """Tags broken by Word's structure, before docxtpl touches the XML."""
-    from lxml import etree
-
-    root = etree.fromstring(xml)
+    root = _xml(xml)
     paragraphs = []
     for p in root.iter(f"{W}p"):
         texts = _own_texts(p)
@@ -200,7 +206,7 @@ def _prepared_source(tpl, xml: bytes) -> str:
     """What rendering hands to Jinja (see render.DocxRenderer._prepare_xml)."""
     from lxml import etree
 
-    source = etree.tostring(etree.fromstring(xml), encoding="unicode")
+    source = etree.tostring(_xml(xml), encoding="unicode")
     source = tpl.patch_xml(source)
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
 
@@ -342,6 +348,9 @@ class _Walker:
                     inner[name] = ("any", None)
             for child in node.body:
                 self.visit(child, inner)
+            return
+        if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            self.problem(node, "en Word-skabelon kan ikke hente andre skabeloner (include, import, extends); skriv indholdet ind", "{%")
             return
         if isinstance(node, nodes.Filter) and node.name == "attr":
             for arg in node.args:
@@ -488,17 +497,16 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
 
     path = Path(path)
     report = TemplateReport(str(path), questionnaire.kind)
+    from lxml.etree import XMLSyntaxError
+
     entries, parts = _parts(path)
-    try:
-        tpl = DocxTemplate(path)
-    except Exception:  # docxtpl opens the file lazily; any failure is a broken file
-        raise TemplateProblem(f"{path}: er ikke en Word-fil (.docx)") from None
+    tpl = DocxTemplate(path)  # only its XML clean-up is used; it does not open the file here
     env = jinja_environment()
     used: set[str] = set()
     for part, where in parts:
         try:
             broken = _scan_tags(entries[part], where)
-        except Exception as exc:  # lxml.etree.XMLSyntaxError, without importing lxml here
+        except (XMLSyntaxError, ValueError) as exc:
             raise TemplateProblem(f"{path}: {where}: Word-XML'en kan ikke læses ({exc})") from None
         report.findings.extend(broken)
         paragraphs = _paragraph_texts(entries[part])

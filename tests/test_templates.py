@@ -233,3 +233,20 @@ def test_render_with_a_broken_template_writes_nothing(tmp_path, workdir):
     result = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--template", str(path), cwd=workdir)
     assert_clean_failure(result, '"gruppe.nanv" findes ikke', "skabelonen bruges ikke")
     assert not (workdir / "out").exists()
+
+
+def test_a_template_cannot_include_other_files(tmp_path):
+    assert_clean_failure(check(template_with(tmp_path, "{% include '/etc/passwd' %}")), "kan ikke hente andre skabeloner")
+
+
+def test_xml_entities_in_a_template_are_refused(tmp_path):
+    # A part that declares an entity (which could pull in a local file) is never read.
+    source = template_with(tmp_path, "{{ gruppe.navn }}")
+    target = tmp_path / "entitet.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>', 1)
+            dst.writestr(item, data)
+    assert_clean_failure(check(target), "DOCTYPE eller ENTITY")
