@@ -222,9 +222,7 @@ def _list_rules() -> int:
 
     width = max(len(r.id) for r in RULES)
     for r in RULES:
-        applies = ", ".join(r.needs)
-        if r.kinds:
-            applies = f"typen {', '.join(r.kinds)}; {applies}"
+        applies = "typer med " + ", ".join(r.needs)
         print(f"{r.id.ljust(width)}  {r.severity:<8}  {r.title}")
         print(f"{'':{width}}  kilde:    {r.source}")
         print(f"{'':{width}}  gælder:   {applies}")

@@ -2,8 +2,8 @@
 
 Each rule is data: an id, a severity, the seed sentence it comes from, the question paths
 it needs, and a small check function. A rule applies to a kind when the kind's
-questionnaire has every path the rule needs (and, for the few rules written for one kind,
-when the kind is named); otherwise it is skipped. There is no ``if kind == ...`` here.
+questionnaire has every path the rule needs; otherwise it is skipped. No rule names a
+kind: adding a kind adds files, and the rules follow its fields.
 
 An answer file may waive a rule with a written reason::
 
@@ -73,11 +73,9 @@ class Rule:
     source: str  # the seed sentence it comes from, quoted
     needs: tuple[str, ...]  # question paths the kind must have for the rule to apply
     check: Callable[["Context"], Iterable[Hit]]
-    kinds: tuple[str, ...] = ()  # only these kinds; empty: every kind that has `needs`
 
     def applies_to(self, questionnaire) -> bool:
-        if self.kinds and questionnaire.kind not in self.kinds:
-            return False
+        """A rule applies to every kind whose questionnaire has the paths it needs."""
         return all(_has_path(questionnaire, path) for path in self.needs)
 
 
@@ -156,9 +154,9 @@ def _has_path(questionnaire, path: str) -> bool:
 RULES: list[Rule] = []
 
 
-def rule(id: str, severity: str, title: str, source: str, needs: tuple[str, ...], kinds: tuple[str, ...] = ()):
+def rule(id: str, severity: str, title: str, source: str, needs: tuple[str, ...]):
     def register(check: Callable[[Context], Iterable[Hit]]):
-        RULES.append(Rule(id, severity, title, source, needs, check, kinds))
+        RULES.append(Rule(id, severity, title, source, needs, check))
         return check
 
     return register
