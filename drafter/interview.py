@@ -153,7 +153,6 @@ class Interview:
         out_dir: Path | None = None,
         presets: dict[str, Any] | None = None,
         complete: bool = False,
-        mode: str = "new",
         today: _dt.date | None = None,
     ):
         self.questionnaire = questionnaire
@@ -165,7 +164,6 @@ class Interview:
         self.out_dir = out_dir
         self.presets = dict(presets or {})
         self.complete = complete
-        self.mode = mode
         self.today = today
         self.meta: dict[str, Any] = {}  # other meta keys of the file (e.g. undtagelser), kept on save
         for dotted, value in self.presets.items():
@@ -538,13 +536,9 @@ def new(
     today: _dt.date | None = None,
 ) -> Result:
     """`drafter new KIND`: ask, autosave, review, then render; or continue a draft (--resume)."""
-    values, complete = None, False
-    if resume is not None:
-        answers = load_answers(resume, questionnaire.kind)
-        values = answers.values
+    values = load_answers(resume, questionnaire.kind).values if resume is not None else None
     interview = Interview(
-        questionnaire, values, path=resume, answers_dir=answers_dir, out_dir=out_dir,
-        presets=presets, complete=complete, today=today,
+        questionnaire, values, path=resume, answers_dir=answers_dir, out_dir=out_dir, presets=presets, today=today,
     )
     if resume is not None:
         interview.meta = kept_meta(answers)
@@ -573,8 +567,7 @@ def edit(path: Path, section: str | None = None, out_dir: Path | None = None, to
     if section is not None:
         sections = [pick_section(questionnaire, section)]
     interview = Interview(
-        questionnaire, answers.values, path=path, out_dir=out_dir, complete=answers.complete,
-        mode="edit", today=today,
+        questionnaire, answers.values, path=path, out_dir=out_dir, complete=answers.complete, today=today,
     )
     interview.meta = kept_meta(answers)
 
