@@ -304,3 +304,16 @@ def test_yes_no_when_optional_choice_and_date(tmp_path, monkeypatch, keys, expec
             interview.new(load_questionnaire("proeve"), answers_dir=tmp_path / "answers")
     draft = read_answer_file(tmp_path / "answers" / "gruppe-a.yaml").data
     assert draft["gruppe"] == expected
+
+
+def test_review_lets_a_section_be_changed_before_the_document_is_made(tmp_path):
+    change_purpose = [
+        DOWN * 3 + ENTER,  # "Ret 1. Formål med gruppens arbejde"
+        "\x15" + "Nyt andet afsnit." + FINISH,  # Ctrl-U empties the last line of the old text
+    ]
+    result = run_new(FULL[:-1] + change_purpose + APPROVE, tmp_path)
+    answers = load_answers(result.answers_path)
+    assert answers.complete
+    assert answers.get("formaal.tekst") == "Beboere sover dårligt.\n\nNyt andet afsnit."
+    text = docx_text(result.output)
+    assert "Nyt andet afsnit." in text and "Gruppen skal finde ud af hvorfor." not in text
