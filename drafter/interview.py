@@ -13,6 +13,7 @@ current app session, so tests can drive the real prompts with a pipe.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as _dt
 import re
@@ -311,13 +312,11 @@ class Interview:
         message = label or question.prompt
         if question.help:
             self.say(question.help, HELP_STYLE)
-        default = current if not is_empty(current) else question.default_value(self.today)
+        default = current if not is_empty(current) else question.default_value(self.today, self.values)
         if question.type == "choice":
             return self._ask_choice(question, message, current, default)
         if question.type == "bool":
-            start = YES if default is True or default is None else NO
-            if default is None and not question.required:
-                start = NO
+            start = NO if default is False or (default is None and not question.required) else YES
             return _select(message, choices=[YES, NO], default=start).unsafe_ask() == YES
         multiline = question.type == "paragraphs"
         instruction = MULTILINE_HINT if multiline else ("(ÅÅÅÅ-MM-DD)" if question.type == "date" else None)
@@ -341,6 +340,8 @@ class Interview:
             start = default
         elif not is_empty(current) and question.allow_other:
             start = OTHER
+        elif is_empty(default) and not question.required:
+            start = NONE_CHOICE  # an unanswered optional choice stays unanswered on Enter
         else:
             start = None
         picked = _select(message, choices=choices, default=start).unsafe_ask()
@@ -371,10 +372,16 @@ class Interview:
             for number, entry in enumerate(items, 1):  # an entry interrupted half-way
                 missing = [f for f in question.fields if f.required and is_empty(entry.get(f.key))]
                 if missing:
-                    self.say(f"{question.item_name.capitalize()} {number} mangler stadig:")
+                    self.say(f"{(question.item_name or 'punkt').capitalize()} {number} mangler stadig:")
                 for field_question in missing:
                     entry[field_question.key] = self.ask_value(field_question, None)
                     self.save()
+        if not items:
+            suggested = question.default_value(self.today, self.values)
+            if isinstance(suggested, list) and suggested:  # e.g. from the reference data
+                items.extend(copy.deepcopy(suggested))
+                self.say("Forslag (behold, ret eller fjern punkterne):")
+                editing = True  # keeping the suggestion is one Enter
         if not items:
             if not question.required:
                 wanted = _select(
@@ -396,6 +403,7 @@ class Interview:
                 if question.required and not items:
                     self.say(f"Angiv mindst én {question.item_name or 'post'}.", WARNING_STYLE)
                     continue
+                self.save()  # a kept suggestion is an answer too
                 return
             elif picked == EDIT_ITEM:
                 index = self._pick(question, items, "Hvilket punkt vil du rette?")
@@ -418,7 +426,7 @@ class Interview:
             items.append(self.ask_value(self._item_question(question, number), None))
             self.save()
             return
-        self.say(f"{question.item_name.capitalize() or 'Punkt'} {number}:", HEADING_STYLE)
+        self.say(f"{(question.item_name or 'punkt').capitalize()} {number}:", HEADING_STYLE)
         entry: dict[str, Any] = {}
         for position, field_question in enumerate(question.fields):
             entry[field_question.key] = self.ask_value(field_question, None)

@@ -287,10 +287,10 @@ sections:
 @pytest.mark.parametrize(
     "keys, expected",
     [
-        # "Nej" (the default): the amount is not asked; no colour; no deadline.
-        ([typed("Gruppe A"), ENTER, UP + ENTER, ENTER], {"navn": "Gruppe A", "budget": False}),
-        # "Ja": the amount is asked; a colour; an empty optional date stays empty; a bad one is refused.
-        ([typed("Gruppe A"), UP + ENTER, typed("10.000 kr."), DOWN + ENTER, typed("snart") + typed("2027-01-01")],
+        # "Nej" (the default): the amount is not asked; no colour ("(ingen)" is the default); no deadline.
+        ([typed("Gruppe A"), ENTER, ENTER, ENTER], {"navn": "Gruppe A", "budget": False}),
+        # "Ja": the amount is asked; a colour (up from "(ingen)"); an empty optional date stays empty; a bad one is refused.
+        ([typed("Gruppe A"), UP + ENTER, typed("10.000 kr."), UP + ENTER, typed("snart") + typed("2027-01-01")],
          {"navn": "Gruppe A", "budget": True, "beloeb": "10.000 kr.", "farve": "grøn", "frist": "2027-01-01"}),
     ],
 )
@@ -317,3 +317,59 @@ def test_review_lets_a_section_be_changed_before_the_document_is_made(tmp_path):
     assert answers.get("formaal.tekst") == "Beboere sover dårligt.\n\nNyt andet afsnit."
     text = docx_text(result.output)
     assert "Nyt andet afsnit." in text and "Gruppen skal finde ud af hvorfor." not in text
+
+
+def keep_everything(questionnaire, answers) -> list[str]:
+    """The keys that answer every question of `drafter edit` with its earlier answer."""
+    keys = []
+    for question in questionnaire.questions:
+        if question.when and answers.get(question.when) is not True:
+            continue
+        value = answers.get(question.path)
+        if question.is_repeating:
+            keys.append(ENTER if value else DOWN + ENTER)  # "Nej, videre" / skip an empty optional list
+        elif question.type == "paragraphs":
+            keys.append(FINISH)
+        elif question.type == "choice" and value and value not in question.choices:
+            keys.append(ENTER + ENTER)  # "Andet (skriv selv)" is chosen, the own text filled in
+        else:
+            keys.append(ENTER)
+    return keys
+
+
+@pytest.mark.parametrize("example", sorted((Path(__file__).parent.parent / "answers").glob("*.yaml")), ids=lambda p: p.stem)
+def test_edit_keeping_every_answer_changes_nothing_for_every_kind(example, tmp_path):
+    copy = tmp_path / example.name
+    copy.write_bytes(example.read_bytes())
+    before = load_answers(copy)
+    with piped("".join(keep_everything(before.questionnaire, before))):
+        result = interview.edit(copy, out_dir=tmp_path / "out", today=TODAY)
+    after = load_answers(copy)
+    assert after.values == before.values
+    assert after.complete == before.complete
+    assert result.output == tmp_path / "out" / f"{example.stem}.docx"
+    from drafter.main import render_file
+
+    rendered_directly = render_file(example, tmp_path / "direct.docx").output
+    assert docx_text(result.output) == docx_text(rendered_directly)
+
+
+def test_a_suggestion_from_the_reference_data_is_kept_with_one_enter(tmp_path):
+    from drafter import reference
+    from drafter.answers import save_answers
+
+    example = Path(__file__).parent.parent / "answers" / "implementeringsnetvaerk-amning.yaml"
+    answers = load_answers(example)
+    question = next(q for q in answers.questionnaire.questions if q.default_from and q.is_repeating)
+    section, key = question.path.split(".")
+    values = {s: dict(v) for s, v in answers.values.items()}
+    values[section][key] = []
+    draft = tmp_path / "answers" / "netvaerk.yaml"
+    draft.parent.mkdir()
+    save_answers(draft, answers.questionnaire, values, complete=False)
+
+    with piped(ENTER + ENTER):  # keep the suggested list; approve in the review
+        result = interview.new(answers.questionnaire, out_dir=tmp_path / "out", resume=draft, today=TODAY)
+    finished = load_answers(result.answers_path)
+    assert finished.complete
+    assert finished.get(question.path) == reference.clusters_as_records()
