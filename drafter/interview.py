@@ -169,8 +169,8 @@ class Interview:
         self.meta: dict[str, Any] = {}  # other meta keys of the file (e.g. undtagelser), kept on save
         for dotted, value in self.presets.items():
             self._put(dotted, value)
-        # The draft is named after the first text question (the group's name).
-        self.name_question = next((q for q in questionnaire.questions if q.type == "text"), None)
+        # The draft is named after the first question answered with text: the group's name.
+        self.name_question = next((q for q in questionnaire.questions if q.type in ("text", "choice")), None)
 
     # -- values and the draft on disk ------------------------------------------------------
     def get(self, dotted: str) -> Any:

@@ -373,3 +373,14 @@ def test_a_suggestion_from_the_reference_data_is_kept_with_one_enter(tmp_path):
     finished = load_answers(result.answers_path)
     assert finished.complete
     assert finished.get(question.path) == reference.clusters_as_records()
+
+
+def test_a_draft_is_named_after_the_group_also_when_the_name_is_chosen_from_a_list(tmp_path):
+    questionnaire = load_questionnaire("temagruppe")
+    first = questionnaire.questions[0]
+    assert first.type == "choice"
+    with pytest.raises(interview.Interrupted):
+        with piped(ENTER + CTRL_C):  # the first group in the list
+            interview.new(questionnaire, answers_dir=tmp_path / "answers", today=TODAY)
+    expected = tmp_path / "answers" / f"{interview.slugify(first.choices[0])}.yaml"
+    assert load_answers(expected).get(first.path) == first.choices[0]
