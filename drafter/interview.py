@@ -53,7 +53,7 @@ ADD_FIRST, SKIP_LIST = "Ja, tilføj", "Nej, videre"
 ADD_MORE, DONE, EDIT_ITEM, REMOVE_ITEM = "Ja, tilføj flere", "Nej, videre", "Ret et punkt", "Fjern et punkt"
 APPROVE = "Alt er rigtigt: gem og lav Word-dokumentet"
 SELECT_HINT = "(vælg med piletasterne og Enter)"
-MULTILINE_HINT = "(afslut med Esc og derefter Enter; en tom linje skiller to afsnit)"
+MULTILINE_HINT = "(afslut med Esc og derefter Enter; en tom linje skiller to afsnit)\n>"  # answer below
 
 HELP_STYLE = "italic fg:ansibrightblack"
 HEADING_STYLE = "bold"
