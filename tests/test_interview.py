@@ -384,3 +384,11 @@ def test_a_draft_is_named_after_the_group_also_when_the_name_is_chosen_from_a_li
             interview.new(questionnaire, answers_dir=tmp_path / "answers", today=TODAY)
     expected = tmp_path / "answers" / f"{interview.slugify(first.choices[0])}.yaml"
     assert load_answers(expected).get(first.path) == first.choices[0]
+
+
+def test_an_enter_typed_ahead_as_newline_also_picks_in_menus(tmp_path):
+    # Between two prompts the terminal is in cooked mode and may turn Enter into "\n".
+    with pytest.raises(interview.Interrupted):
+        run_new([typed(NAME), "\n", DOWN + "\n", CTRL_C], tmp_path)
+    draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
+    assert draft.get("gruppe.nedsat_af") == "Voksentemagruppen for somatik"
