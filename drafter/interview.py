@@ -484,7 +484,7 @@ class Interview:
 
     def final_problems(self) -> list:
         """What stops the answers from being a finished commission, by answer-file validation."""
-        text = to_yaml(self.questionnaire, self.values, complete=True)
+        text = to_yaml(self.questionnaire, self.values, complete=True, meta=self.meta)
         try:
             validate(parse_answer_text(text.encode("utf-8"), str(self.path)), self.questionnaire.kind)
         except AnswerFileError as exc:
@@ -544,11 +544,11 @@ def new(
     today: _dt.date | None = None,
 ) -> Result:
     """`drafter new KIND`: ask, autosave, review, then render; or continue a draft (--resume)."""
-    values = load_answers(resume, questionnaire.kind).values if resume is not None else None
+    answers = load_answers(resume, questionnaire.kind) if resume is not None else None
     interview = Interview(
-        questionnaire, values, path=resume, answers_dir=answers_dir, out_dir=out_dir, presets=presets, today=today,
+        questionnaire, answers.values if answers else None, path=resume, answers_dir=answers_dir, out_dir=out_dir, presets=presets, today=today,
     )
-    if resume is not None:
+    if answers is not None:
         interview.meta = kept_meta(answers)
 
     def flow() -> Result:
