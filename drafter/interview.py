@@ -546,7 +546,9 @@ def new(
     """`drafter new KIND`: ask, autosave, review, then render; or continue a draft (--resume)."""
     answers = load_answers(resume, questionnaire.kind) if resume is not None else None
     interview = Interview(
-        questionnaire, answers.values if answers else None, path=resume, answers_dir=answers_dir, out_dir=out_dir, presets=presets, today=today,
+        questionnaire, answers.values if answers else None, path=resume, answers_dir=answers_dir, out_dir=out_dir,
+        presets=presets, today=today,
+        complete=bool(answers and answers.complete),  # resuming a finished file keeps it finished
     )
     if answers is not None:
         interview.meta = kept_meta(answers)

@@ -392,3 +392,14 @@ def test_an_enter_typed_ahead_as_newline_also_picks_in_menus(tmp_path):
         run_new([typed(NAME), "\n", DOWN + "\n", CTRL_C], tmp_path)
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
     assert draft.get("gruppe.nedsat_af") == "Voksentemagruppen for somatik"
+
+
+def test_resuming_a_finished_file_goes_to_the_review_and_keeps_it_finished(adhoc_example):
+    before = load_answers(adhoc_example)
+    with pytest.raises(interview.Interrupted) as stopped:
+        with piped(CTRL_C):  # at the review: nothing is left to ask
+            interview.new(load_questionnaire("adhoc"), resume=adhoc_example, today=TODAY)
+    assert f"drafter edit {adhoc_example}" in str(stopped.value)
+    after = load_answers(adhoc_example)
+    assert after.complete
+    assert after.values == before.values
