@@ -60,3 +60,7 @@ def test_wheel_carries_kinds_and_templates(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "drafter/kinds/adhoc.yaml" in names
     assert "drafter/_templates/docx/adhoc.docx" in names
+    assert "drafter/data/reference.yaml" in names
+    for kind in ("projektgruppe", "temagruppe", "klyngestyregruppe", "implementeringsnetvaerk"):
+        assert f"drafter/kinds/{kind}.yaml" in names
+        assert f"drafter/_templates/docx/{kind}.docx" in names
