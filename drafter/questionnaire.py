@@ -422,6 +422,9 @@ def _question(raw: dict, parent: str) -> Question:
 
         if not isinstance(default_from, dict) or default_from.get("lookup") not in reference.LOOKUPS:
             raise ValueError(f"{path}: 'default_from' skal have 'lookup' (kendte: {', '.join(reference.LOOKUPS)})")
+        missing = [f for f in reference.LOOKUP_FIELDS[default_from["lookup"]] if not isinstance(default_from.get(f), str)]
+        if missing:
+            raise ValueError(f"{path}: 'default_from' med lookup {default_from['lookup']!r} mangler {', '.join(missing)}")
     return Question(
         key=key,
         path=path,

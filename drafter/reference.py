@@ -137,6 +137,8 @@ LOOKUPS: dict[str, Callable[[dict, Callable[[str], Any]], Any]] = {
     "rotation": _lookup_rotation,
     "klynger": lambda spec, answer: clusters_as_records(),
 }
+# The fields each lookup needs in a questionnaire's ``default_from`` (dotted answer paths).
+LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {"rotation": ("group", "period"), "klynger": ()}
 
 
 def lookup(spec: dict, answers: dict[str, dict[str, Any]] | None) -> Any:

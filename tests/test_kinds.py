@@ -274,3 +274,17 @@ def test_a_user_kind_can_extend_a_builtin_kind_with_files_only(tmp_path, workdir
     result = run_cli("render", "answers/arbejdsgruppe.yaml", cwd=workdir, env={qn.KINDS_PATH_ENV: str(folder)})
     assert result.returncode == 0, result.stderr
     assert "Kommissorium for Ad-hoc gruppe om udskrivelse af skrøbelige ældre" in docx_text(workdir / "out" / "arbejdsgruppe.docx")
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("{lookup: vejret}", "'default_from' skal have 'lookup'"),
+        ("{lookup: rotation, group: gruppe.navn}", "mangler period"),
+    ],
+)
+def test_a_bad_default_from_is_refused_when_the_kind_is_loaded(kinds_path, spec, message):
+    text = THROWAWAY_KIND.replace("        choices_from: parter\n", f"        choices_from: parter\n        default_from: {spec}\n")
+    write_kind(kinds_path, "netvaerksgruppe", text)
+    with pytest.raises(KindError, match=message):
+        qn.load_questionnaire("netvaerksgruppe")
