@@ -1,0 +1,71 @@
+"""The interview on the new kinds: choices from the reference data, the theme group's
+co-chairs suggested from the rotation plan, a list started from the reference data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import docx_text
+from interview_keys import DOWN, ENTER, FINISH, paragraphs, piped, typed
+
+from drafter import interview
+from drafter.answers import load_answers
+from drafter.questionnaire import load_questionnaire
+
+TODAY = dt.date(2026, 11, 25)
+
+THEME_GROUP = [
+    DOWN + ENTER,  # gruppe.navn: Voksentemagruppen for psykiatri (reference list)
+    ENTER,  # gruppe.klynge: Midtklyngen (default)
+    ENTER,  # gruppe.nedsat_af: Klyngestyregruppen (default)
+    DOWN * 2 + ENTER,  # gruppe.periode: 2026-2027
+    ENTER, ENTER, ENTER, ENTER,  # dokument: today, 1.0, udkast, Fællessekretariatet
+    FINISH,  # formaal.tekst: the seed's purpose text, suggested
+    typed("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"), DOWN + ENTER,
+    FINISH,  # medlemmer.tekst: suggested
+    DOWN + ENTER, typed("1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"), DOWN + ENTER,
+    FINISH,  # medlemmer.supplering: left empty
+    paragraphs("Arbejdet i temagrupperne ledes af et formandskab."),
+    ENTER,  # formandskab.medformandskab: the rotation plan's pair, suggested
+    paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
+    FINISH,  # moeder.frekvens: suggested
+    ENTER,  # approve
+]
+
+
+def test_theme_group_interview_suggests_the_co_chairs_from_the_rotation_plan(tmp_path):
+    with piped("".join(THEME_GROUP)):
+        result = interview.new(
+            load_questionnaire("temagruppe"), answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", today=TODAY
+        )
+    answers = load_answers(result.answers_path)
+    assert answers.values["gruppe"] == {
+        "navn": "Voksentemagruppen for psykiatri", "klynge": "Midtklyngen",
+        "nedsat_af": "Klyngestyregruppen", "periode": "2026-2027",
+    }
+    assert answers.get("formandskab.medformandskab") == "Regionspsykiatrien og Viborg Kommune"
+    assert answers.get("medlemmer.medlemmer") == [
+        {"part": "Regionspsykiatrien Midt", "beskrivelse": "1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"}
+    ]
+    assert answers.get("moeder.frekvens").startswith("Som udgangspunkt afholdes 4 årlige møder.")
+    text = docx_text(result.output)
+    assert "Kommissorium for voksentemagruppen for psykiatri" in text
+    assert "Formandskab i perioden 2026-2027: Regionspsykiatrien og Viborg Kommune." in text
+
+
+def test_the_cluster_appendix_starts_from_the_reference_data(tmp_path):
+    from conftest import ANSWERS_DIR
+    from drafter import reference
+
+    text = (ANSWERS_DIR / "implementeringsnetvaerk-amning.yaml").read_text(encoding="utf-8")
+    head, _, _ = text.partition("  klynger:\n")  # a draft that stops before the cluster list
+    draft = tmp_path / "answers" / "netvaerk.yaml"
+    draft.parent.mkdir()
+    draft.write_text(head.replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"), encoding="utf-8")
+    keys = [DOWN + ENTER, FINISH, ENTER]  # the suggested clusters: done; no closing text; approve
+    with piped("".join(keys)):
+        result = interview.new(
+            load_questionnaire("implementeringsnetvaerk"), resume=draft, out_dir=tmp_path / "out", today=TODAY
+        )
+    assert load_answers(result.answers_path).get("bilag.klynger") == reference.clusters_as_records()
+    assert "kommunerne: Aarhus og Samsø" in docx_text(result.output)
