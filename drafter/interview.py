@@ -312,6 +312,9 @@ class Interview:
         message = label or question.prompt
         if question.help:
             self.say(question.help, HELP_STYLE)
+        note = question.default_note(self.values) if is_empty(current) else None
+        if note:
+            self.say(note, WARNING_STYLE)
         default = current if not is_empty(current) else question.default_value(self.today, self.values)
         if question.type == "choice":
             return self._ask_choice(question, message, current, default)

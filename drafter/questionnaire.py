@@ -92,6 +92,14 @@ class Question:
             return (today or _dt.date.today()).isoformat()
         return self.default
 
+    def default_note(self, answers: dict | None) -> str | None:
+        """Why the reference data gives no suggestion here (e.g. an unreadable cell), or None."""
+        if not self.default_from or answers is None:
+            return None
+        from drafter import reference
+
+        return reference.lookup_note(self.default_from, answers)
+
     # -- rules for one value -------------------------------------------------------
     def check(self, value: Any) -> Any:
         """Return the normalised value, or raise InvalidValue with a Danish reason.

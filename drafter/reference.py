@@ -141,6 +141,22 @@ LOOKUPS: dict[str, Callable[[dict, Callable[[str], Any]], Any]] = {
 LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {"rotation": ("group", "period"), "klynger": ()}
 
 
+def lookup_note(spec: dict, answers: dict[str, dict[str, Any]] | None) -> str | None:
+    """Why a ``default_from`` has no (whole) suggestion, from the data's own note; else None."""
+    if spec.get("lookup") != "rotation":
+        return None
+    values = answers or {}
+
+    def answer(dotted: str) -> Any:
+        section, _, key = dotted.partition(".")
+        return (values.get(section) or {}).get(key)
+
+    cell = rotation_cell(answer(spec["group"]) or "", answer(spec["period"]) or "")
+    if cell is None or not cell.get("note") or (cell["hospital"] and cell["kommune"]):
+        return None
+    return f"Planen for rotation i formandskaberne, {cell['periode']}: {' '.join(cell['note'].split())}"
+
+
 def lookup(spec: dict, answers: dict[str, dict[str, Any]] | None) -> Any:
     """Evaluate a questionnaire's ``default_from`` against the answers given so far."""
     values = answers or {}

@@ -69,3 +69,28 @@ def test_the_cluster_appendix_starts_from_the_reference_data(tmp_path):
         )
     assert load_answers(result.answers_path).get("bilag.klynger") == reference.clusters_as_records()
     assert "kommunerne: Aarhus og Samsø" in docx_text(result.output)
+
+
+def test_steering_group_interview_says_why_the_plan_gives_no_co_chair(tmp_path, monkeypatch):
+    from conftest import ANSWERS_DIR
+
+    said: list[str] = []
+    monkeypatch.setattr(interview.Interview, "say", staticmethod(lambda text="", style=None: said.append(text)))
+    text = (ANSWERS_DIR / "klyngestyregruppe-midtklyngen.yaml").read_text(encoding="utf-8")
+    head, _, _ = text.partition("  sekretariat: |\n")  # a draft that stops after the chair rules
+    draft = tmp_path / "answers" / "styregruppe.yaml"
+    draft.parent.mkdir()
+    draft.write_text(head.replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"), encoding="utf-8")
+    keys = [
+        ENTER,  # formandskab.medformandskab: no suggestion for 2026-2027; left empty
+        paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
+        paragraphs("4 gange om året samt ad hoc."),
+        FINISH,  # planlaegning: empty
+        ENTER,  # approve
+    ]
+    with piped("".join(keys)):
+        result = interview.new(load_questionnaire("klyngestyregruppe"), resume=draft, out_dir=tmp_path / "out", today=TODAY)
+    notes = [s for s in said if s.startswith("Planen for rotation i formandskaberne, 2026-2027")]
+    assert len(notes) == 1 and "kan ikke læses i kilden" in notes[0]
+    assert load_answers(result.answers_path).get("formandskab.medformandskab") is None
+    assert "Formandskab i perioden" not in docx_text(result.output)

@@ -288,3 +288,13 @@ def test_a_bad_default_from_is_refused_when_the_kind_is_loaded(kinds_path, spec,
     write_kind(kinds_path, "netvaerksgruppe", text)
     with pytest.raises(KindError, match=message):
         qn.load_questionnaire("netvaerksgruppe")
+
+
+def test_where_the_plan_is_unknown_the_interview_is_told_why():
+    question = qn.load_questionnaire("klyngestyregruppe").question("formandskab.medformandskab")
+    unknown = question.default_note({"gruppe": {"navn": "Klyngestyregruppen", "periode": "2026-2027"}})
+    assert unknown.startswith("Planen for rotation i formandskaberne, 2026-2027: Ukendt: cellen kan ikke læses i kilden")
+    partly = question.default_note({"gruppe": {"navn": "Klyngestyregruppen", "periode": "2028-2029"}})
+    assert "afhænger af udpegning af politisk formandskommune" in partly
+    assert question.default_note({"gruppe": {"navn": "Klyngestyregruppen", "periode": "2023-2025"}}) is None
+    assert qn.load_questionnaire("temagruppe").question("gruppe.navn").default_note({}) is None
