@@ -421,9 +421,10 @@ def _question(raw: dict, parent: str) -> Question:
         from drafter import reference
 
         try:
-            choices = reference.choices(choices_from) + [c for c in choices if c not in reference.choices(choices_from)]
+            listed = reference.choices(choices_from)
         except KeyError as exc:
             raise ValueError(f"{path}: {exc.args[0]}") from None
+        choices = listed + [c for c in choices if c not in listed]
     default_from = raw.get("default_from")
     if default_from is not None:
         from drafter import reference

@@ -145,12 +145,7 @@ def lookup_note(spec: dict, answers: dict[str, dict[str, Any]] | None) -> str | 
     """Why a ``default_from`` has no (whole) suggestion, from the data's own note; else None."""
     if spec.get("lookup") != "rotation":
         return None
-    values = answers or {}
-
-    def answer(dotted: str) -> Any:
-        section, _, key = dotted.partition(".")
-        return (values.get(section) or {}).get(key)
-
+    answer = _answer_getter(answers)
     cell = rotation_cell(answer(spec["group"]) or "", answer(spec["period"]) or "")
     if cell is None or not cell.get("note") or (cell["hospital"] and cell["kommune"]):
         return None
@@ -159,13 +154,17 @@ def lookup_note(spec: dict, answers: dict[str, dict[str, Any]] | None) -> str | 
 
 def lookup(spec: dict, answers: dict[str, dict[str, Any]] | None) -> Any:
     """Evaluate a questionnaire's ``default_from`` against the answers given so far."""
+    return LOOKUPS[spec["lookup"]](spec, _answer_getter(answers))
+
+
+def _answer_getter(answers: dict[str, dict[str, Any]] | None) -> Callable[[str], Any]:
     values = answers or {}
 
     def answer(dotted: str) -> Any:
         section, _, key = dotted.partition(".")
         return (values.get(section) or {}).get(key)
 
-    return LOOKUPS[spec["lookup"]](spec, answer)
+    return answer
 
 
 # -- for people: `drafter data` -----------------------------------------------------------
@@ -183,7 +182,7 @@ def describe() -> str:
     for party in data["parter"]:
         note = f" ({party['note']})" if party.get("note") else ""
         out.append(f"  {party['navn']}{note}")
-    out.append("  Kilde: 003_8fb6801c147988ea.txt")
+    out.append("  Kilde: " + "; ".join(sorted({p["kilde"].split(":")[0] for p in data["parter"]})))
     out.append("")
     out.append("Klyngestyregruppen og temagrupperne")
     for group in data["grupper"]:
