@@ -366,8 +366,7 @@ class Interview:
 
     # -- repeating groups ------------------------------------------------------------------
     def ask_repeating(self, question: Question, editing: bool) -> None:
-        # An unanswered list starts from its suggestion, if any (e.g. the region's clusters).
-        items = list(self.get(question.path) or question.default_value(self.today, self.values) or [])
+        items = list(self.get(question.path) or [])
         self._put(question.path, items)
         self.say(question.prompt, HEADING_STYLE)
         if question.help:

@@ -62,7 +62,7 @@ def test_the_cluster_appendix_starts_from_the_reference_data(tmp_path):
     draft = tmp_path / "answers" / "netvaerk.yaml"
     draft.parent.mkdir()
     draft.write_text(head.replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"), encoding="utf-8")
-    keys = [DOWN + ENTER, FINISH, ENTER]  # the suggested clusters: done; no closing text; approve
+    keys = [ENTER, FINISH, ENTER]  # keep the suggested clusters; no closing text; approve
     with piped("".join(keys)):
         result = interview.new(
             load_questionnaire("implementeringsnetvaerk"), resume=draft, out_dir=tmp_path / "out", today=TODAY
