@@ -8,7 +8,6 @@ prompt can never disagree about what is a valid answer.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -227,6 +226,8 @@ def _clip(text: str, limit: int = 60) -> str:
 
 
 def _suggest(word: str, candidates: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f'; mente du "{close[0]}"?' if close else ""
 
@@ -323,7 +324,9 @@ def _read_yaml(path: Path) -> dict:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C loader when PyYAML has it: the pure-Python one costs more than a render.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KindError(f"{path}: spørgeskemaet kan ikke læses: {exc}") from None
     if not isinstance(data, dict):
