@@ -15,6 +15,9 @@ from drafter import __version__
 from drafter.errors import DrafterError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
+# sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
+# The Word documents were written; only the PDFs or previews asked for are not there.
+EXIT_UNAVAILABLE = 69
 
 _ARGPARSE_DA = {
     "usage: ": "brug: ",
@@ -57,9 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render",
         help="lav Word-dokumenter ud fra svarfiler",
-        description="Laver et Word-dokument (.docx) for hver svarfil. answers/x.yaml bliver til out/x.docx.",
+        description=(
+            "Laver et Word-dokument (.docx) for hver svarfil. answers/x.yaml bliver til out/x.docx. "
+            "En mappe betyder alle dens svarfiler (*.yaml, *.yml); mange filer laves samtidig på "
+            "alle maskinens kerner, og en fejl i én fil stopper ikke de andre."
+        ),
     )
-    render.add_argument("answers", nargs="+", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    render.add_argument("answers", nargs="+", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler")
     render.add_argument("-o", "--output", type=Path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)")
     render.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til dokumenterne (standard: out)")
     render.add_argument(
@@ -72,6 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="SKABELON",
         help="brug denne Word-skabelon i stedet for typens egen (den kontrolleres først, som med 'drafter template check')",
+    )
+    render.add_argument(
+        "--pdf",
+        action="store_true",
+        help="lav også en PDF ved siden af hvert dokument (kræver LibreOffice)",
+    )
+    render.add_argument(
+        "--preview",
+        action="store_true",
+        help="lav også et billede (PNG) af side 1 ved siden af PDF'en (medfører --pdf; kræver pdftoppm)",
     )
     render.set_defaults(handler=cmd_render)
 
@@ -165,22 +182,46 @@ def build_parser() -> argparse.ArgumentParser:
 # -- commands --------------------------------------------------------------------------
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from drafter.main import outputs_for, render_file
+    from drafter.batch import FAILED, expand_paths, failure_lines, render_batch, summary_line
+    from drafter.main import outputs_for
+    from drafter.progress import ProgressBar
 
-    outputs = outputs_for(args.answers, args.output, args.out_dir)
-    failed = 0
-    for answers_path, output in zip(args.answers, outputs):
+    paths = expand_paths(args.answers)
+    outputs = outputs_for(paths, args.output, args.out_dir)
+    bar = ProgressBar(sys.stderr, "Word", enabled=None if len(paths) > 1 else False)
+    try:
+        outcomes = render_batch(paths, outputs, force=args.force, progress=bar)
+    finally:
+        bar.close()
+    missing: list[str] = []
+    if args.pdf or args.preview:
+        from drafter.pdf import add_pdfs
+
+        bar = ProgressBar(sys.stderr, "PDF ")
         try:
-            result = render_file(answers_path, output, force=args.force, template=args.template)
-        except DrafterError as exc:
-            _report(exc)
-            failed += 1
-            continue
-        for warning in result.warnings:
-            print(warning, file=sys.stderr)
-        note = "" if result.status == "skrevet" else " (uændret)"
-        print(f"{result.output}{note}")
-    return EXIT_FAILED if failed else EXIT_OK
+            missing = add_pdfs(outcomes, preview=args.preview, progress=bar)
+        finally:
+            bar.close()
+
+    if len(outcomes) == 1:
+        outcome = outcomes[0]
+        for problem in outcome.problems + outcome.pdf_problems:
+            print(problem, file=sys.stderr)
+        if outcome.status != FAILED:
+            note = "" if outcome.status == "skrevet" else " (uændret)"
+            print(f"{outcome.output}{note}")
+            for extra in (outcome.pdf, outcome.preview):
+                if extra is not None:
+                    print(extra)
+    else:
+        for line in failure_lines(outcomes):
+            print(line, file=sys.stderr)
+        print(summary_line(outcomes))
+    for message in missing:
+        print(f"drafter: {message}", file=sys.stderr)
+    if any(not outcome.ok for outcome in outcomes):
+        return EXIT_FAILED
+    return EXIT_UNAVAILABLE if missing else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:

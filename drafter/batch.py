@@ -1,0 +1,236 @@
+"""Render many answer files at once: folders expanded, work spread over the CPU cores.
+
+Every file gets an Outcome, whatever happens to the others: one bad answer file never
+stops the batch. Workers are processes; each keeps its prepared templates
+(main.renderer_for caches them per process), so a template is prepared once per worker,
+not once per document. Nothing here prints; cli.py shows progress and the summary.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from drafter.errors import DrafterError, UsageError
+
+ANSWER_SUFFIXES = (".yaml", ".yml")
+# Below this many files a process pool costs more (start-up, imports) than it saves.
+MIN_FILES_FOR_POOL = 3
+JOBS_ENV = "DRAFTER_JOBS"
+
+WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
+
+
+@dataclass
+class Outcome:
+    """What became of one answer file."""
+
+    answers_path: Path
+    output: Path
+    status: str  # WRITTEN, UNCHANGED or FAILED
+    problems: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+    preview: Path | None = None
+    pdf_problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != FAILED and not self.pdf_problems
+
+
+# -- which files -----------------------------------------------------------------------
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Folders become their answer files (*.yaml, *.yml; not recursive, no hidden files).
+
+    Files are kept as given, even when they do not exist, so that rendering reports them;
+    the same file named twice is rendered once.
+    """
+    result: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir()
+                if p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith(".") and p.is_file()
+            )
+            if not found:
+                raise UsageError(f"{path}: mappen indeholder ingen svarfiler (*.yaml eller *.yml)")
+        else:
+            found = [path]
+        for item in found:
+            key = item.resolve()
+            if key not in seen:
+                seen.add(key)
+                result.append(item)
+    return result
+
+
+def worker_count(files: int) -> int:
+    """How many processes: the cores this process may use, never more than there are files."""
+    wanted = os.environ.get(JOBS_ENV, "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        cores = int(wanted)
+    elif hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, files))
+
+
+# -- rendering -------------------------------------------------------------------------
+
+def render_one(answers_path: Path, output: Path, force: bool) -> Outcome:
+    """Render one file and say what happened; never raises for a problem with the file."""
+    from drafter.main import render_file
+
+    try:
+        result = render_file(answers_path, output, force=force)
+    except DrafterError as exc:
+        return Outcome(answers_path, output, FAILED, [str(p) for p in exc.problems])
+    except Exception as exc:  # one broken file must not take the batch down
+        if os.environ.get("DRAFTER_DEBUG"):
+            raise
+        return Outcome(answers_path, output, FAILED, [f"{answers_path}: intern fejl ({type(exc).__name__}: {exc})"])
+    return Outcome(answers_path, output, result.status)
+
+
+def _render_chunk(jobs: list[tuple[Path, Path, bool]]) -> list[Outcome]:
+    return [render_one(*job) for job in jobs]
+
+
+def _duplicate_outputs(answer_paths: list[Path], outputs: list[Path]) -> dict[int, Outcome]:
+    """Two answer files that would write the same document: the later ones fail."""
+    first: dict[Path, Path] = {}
+    failed: dict[int, Outcome] = {}
+    for index, (answers_path, output) in enumerate(zip(answer_paths, outputs)):
+        key = output.resolve()
+        if key in first:
+            failed[index] = Outcome(answers_path, output, FAILED, [
+                f"{answers_path}: giver samme dokument ({output}) som {first[key]}; "
+                "giv svarfilerne forskellige navne"
+            ])
+        else:
+            first[key] = answers_path
+    return failed
+
+
+def render_batch(
+    answer_paths: list[Path],
+    outputs: list[Path],
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> list[Outcome]:
+    """Render every answer file to its output; outcomes in the order of the files."""
+    total = len(answer_paths)
+    outcomes: list[Outcome | None] = [None] * total
+    for index, outcome in _duplicate_outputs(answer_paths, outputs).items():
+        outcomes[index] = outcome
+    todo = [i for i in range(total) if outcomes[i] is None]
+    done = total - len(todo)
+    if progress:
+        progress(done, total)
+    workers = workers or worker_count(len(todo))
+
+    if len(todo) < MIN_FILES_FOR_POOL or workers == 1:
+        for i in todo:
+            outcomes[i] = render_one(answer_paths[i], outputs[i], force)
+            done += 1
+            if progress:
+                progress(done, total)
+        return outcomes  # type: ignore[return-value]
+
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # Small chunks keep the bar moving and the cores evenly busy; not so small that
+    # passing them between processes costs more than rendering them.
+    size = max(1, min(25, len(todo) // (workers * 4)))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    _warm_up()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+        futures = {
+            pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force) for i in chunk]): chunk
+            for chunk in chunks
+        }
+        try:
+            for future in as_completed(futures):
+                chunk = futures[future]
+                try:
+                    results = future.result()
+                except Exception as exc:  # a worker died (killed, out of memory)
+                    results = [
+                        Outcome(answer_paths[i], outputs[i], FAILED,
+                                [f"{answer_paths[i]}: arbejdsprocessen stoppede uventet ({type(exc).__name__})"])
+                        for i in chunk
+                    ]
+                for i, outcome in zip(chunk, results):
+                    outcomes[i] = outcome
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+    return outcomes  # type: ignore[return-value]
+
+
+def _mp_context():
+    import multiprocessing
+
+    # fork: workers start at once with the modules imported below already loaded.
+    # Elsewhere (macOS, Windows) the platform's default is the safe choice.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _warm_up() -> None:
+    # Imported once here, before the workers fork, instead of once in every worker.
+    import drafter.main  # noqa: F401
+    import drafter.render  # noqa: F401
+
+
+# -- summary ---------------------------------------------------------------------------
+
+def count(outcomes: list[Outcome]) -> dict[str, int]:
+    counts = {WRITTEN: 0, UNCHANGED: 0, FAILED: 0}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    return counts
+
+
+def summary_line(outcomes: list[Outcome]) -> str:
+    """"Færdig: 12 skrevet, 3 uændret, 1 fejlet." plus where the documents went."""
+    counts = count(outcomes)
+    folders = {o.output.parent for o in outcomes if o.status != FAILED}
+    where = f" i {next(iter(folders))}" if len(folders) == 1 else ""
+    line = f"Færdig: {counts[WRITTEN]} skrevet, {counts[UNCHANGED]} uændret, {counts[FAILED]} fejlet{where}."
+    pdfs = sum(1 for o in outcomes if o.pdf is not None)
+    previews = sum(1 for o in outcomes if o.preview is not None)
+    pdf_failed = sum(1 for o in outcomes if o.pdf_problems)
+    if pdfs or pdf_failed:
+        line += f" PDF: {pdfs} lavet"
+        if previews:
+            line += f", {previews} forhåndsvisninger"
+        if pdf_failed:
+            line += f", {pdf_failed} fejlet"
+        line += "."
+    return line
+
+
+def failure_lines(outcomes: list[Outcome]) -> list[str]:
+    """Each failed file with its reasons, for the end of the run."""
+    lines: list[str] = []
+    for outcome in outcomes:
+        if outcome.status == FAILED:
+            lines.append(f"fejlet: {outcome.answers_path}")
+            lines.extend(f"  {problem}" for problem in outcome.problems)
+        elif outcome.pdf_problems:
+            lines.append(f"PDF fejlet: {outcome.answers_path}")
+            lines.extend(f"  {problem}" for problem in outcome.pdf_problems)
+    return lines

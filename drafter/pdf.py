@@ -1,0 +1,223 @@
+"""PDF (LibreOffice headless) and a PNG of page 1 (pdftoppm) beside each Word document.
+
+The whole batch is converted by ONE LibreOffice start, with a private profile folder in
+a temporary directory, so it neither waits for nor disturbs a LibreOffice the person has
+open. LibreOffice writes into a temporary folder; each finished PDF is then moved into
+place with fsutil.atomic_write, so a reader never sees half a PDF.
+
+DRAFTER_SOFFICE and DRAFTER_PDFTOPPM name the programs to use instead of looking them up
+on PATH; set to an empty value they mean "not installed" (used by the tests).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from drafter.batch import FAILED, UNCHANGED, Outcome
+from drafter.errors import DrafterError
+from drafter.fsutil import atomic_write
+
+SOFFICE_ENV = "DRAFTER_SOFFICE"
+PDFTOPPM_ENV = "DRAFTER_PDFTOPPM"
+
+MISSING_SOFFICE = (
+    "LibreOffice findes ikke på denne maskine, så der er ikke lavet PDF'er "
+    "(Word-dokumenterne er skrevet). Installér LibreOffice Writer, på Debian og Ubuntu med: "
+    "sudo apt install libreoffice-writer"
+)
+MISSING_PDFTOPPM = (
+    "pdftoppm findes ikke på denne maskine, så der er ikke lavet forhåndsvisninger (PNG). "
+    "Installér den, på Debian og Ubuntu med: sudo apt install poppler-utils"
+)
+
+# LibreOffice needs some seconds to start with a fresh profile, then well under one per page.
+_BASE_TIMEOUT, _PER_DOCUMENT_TIMEOUT = 120, 10
+
+
+def find_program(env_name: str, *names: str) -> str | None:
+    if env_name in os.environ:
+        chosen = os.environ[env_name].strip()
+        return shutil.which(chosen) if chosen else None
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def add_pdfs(
+    outcomes: list[Outcome],
+    preview: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Write a PDF (and with *preview* a PNG) beside every rendered document.
+
+    Fills in each outcome's pdf, preview and pdf_problems. Returns the messages about
+    missing programs (empty when everything needed was there).
+    """
+    missing: list[str] = []
+    soffice = find_program(SOFFICE_ENV, "soffice", "libreoffice")
+    if soffice is None:
+        return [MISSING_SOFFICE]
+
+    wanted = [o for o in outcomes if o.status != FAILED]
+    todo = [o for o in wanted if not _up_to_date(o.output.with_suffix(".pdf"), o.output, o.status)]
+    for outcome in wanted:
+        if outcome not in todo:
+            outcome.pdf = outcome.output.with_suffix(".pdf")
+    if todo:
+        _convert(soffice, todo, progress)
+
+    if preview:
+        pdftoppm = find_program(PDFTOPPM_ENV, "pdftoppm")
+        if pdftoppm is None:
+            missing.append(MISSING_PDFTOPPM)
+        else:
+            _previews(pdftoppm, [o for o in wanted if o.pdf is not None])
+    return missing
+
+
+def _up_to_date(target: Path, source: Path, status: str) -> bool:
+    # A document drafter left unchanged keeps its PDF, if that PDF is newer than it.
+    if status != UNCHANGED:
+        return False
+    try:
+        return target.is_file() and not target.is_symlink() and target.stat().st_mtime >= source.stat().st_mtime
+    except OSError:
+        return False
+
+
+def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int], None] | None) -> None:
+    # LibreOffice names each PDF after its document; documents with the same name (from
+    # different folders) need separate runs. Normally there is one group: one start.
+    groups: list[list[Outcome]] = []
+    for outcome in outcomes:
+        for group in groups:
+            if all(o.output.stem != outcome.output.stem for o in group):
+                group.append(outcome)
+                break
+        else:
+            groups.append([outcome])
+    done = 0
+    for group in groups:
+        _convert_group(soffice, group, lambda n: progress and progress(done + n, len(outcomes)))
+        done += len(group)
+
+
+def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[int], None]) -> None:
+    with tempfile.TemporaryDirectory(prefix="drafter-pdf-") as scratch:
+        profile = Path(scratch, "profil")
+        out_dir = Path(scratch, "pdf")
+        out_dir.mkdir()
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
+            "--convert-to", "pdf:writer_pdf_Export",
+            "--outdir", str(out_dir),
+            *[str(o.output.resolve()) for o in outcomes],
+        ]
+        problem = _run_soffice(command, out_dir, len(outcomes), progress)
+        for outcome in outcomes:
+            produced = out_dir / f"{outcome.output.stem}.pdf"
+            target = outcome.output.with_suffix(".pdf")
+            if not produced.is_file() or produced.stat().st_size == 0:
+                outcome.pdf_problems.append(f"{outcome.output}: LibreOffice lavede ingen PDF{problem}")
+                continue
+            try:
+                atomic_write(target, produced.read_bytes())
+            except DrafterError as exc:
+                outcome.pdf_problems.extend(str(p) for p in exc.problems)
+                continue
+            outcome.pdf = target
+
+
+def _run_soffice(command: list[str], out_dir: Path, total: int, progress: Callable[[int], None]) -> str:
+    """Run LibreOffice; while it works, count finished PDFs for the progress bar.
+
+    Returns "" or a reason (" (...)") to add to the message of each missing PDF.
+    """
+    deadline = time.monotonic() + _BASE_TIMEOUT + _PER_DOCUMENT_TIMEOUT * total
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group, so a timeout can stop all of it
+        )
+    except OSError as exc:
+        return f" (LibreOffice kunne ikke startes: {exc.strerror})"
+    try:
+        while True:
+            try:
+                process.wait(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
+                progress(sum(1 for _ in out_dir.glob("*.pdf")))
+                if time.monotonic() > deadline:
+                    _stop(process)
+                    return " (LibreOffice blev ikke færdig i tide og er stoppet)"
+    except BaseException:
+        _stop(process)
+        raise
+    progress(total)
+    errors = process.stderr.read().decode("utf-8", "replace").strip() if process.stderr else ""
+    process.stderr and process.stderr.close()
+    if process.returncode != 0:
+        detail = errors.splitlines()[-1] if errors else f"afslutningskode {process.returncode}"
+        return f" (LibreOffice fejlede: {detail})"
+    return ""
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def _previews(pdftoppm: str, outcomes: list[Outcome]) -> None:
+    todo = [o for o in outcomes if not _up_to_date(o.pdf.with_suffix(".png"), o.pdf, UNCHANGED)]
+    for outcome in outcomes:
+        if outcome not in todo:
+            outcome.preview = outcome.pdf.with_suffix(".png")
+    workers = max(1, min(len(todo), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(lambda o: _preview(pdftoppm, o), todo))
+
+
+def _preview(pdftoppm: str, outcome: Outcome) -> None:
+    target = outcome.pdf.with_suffix(".png")
+    with tempfile.TemporaryDirectory(prefix="drafter-png-") as scratch:
+        prefix = Path(scratch, "side1")
+        try:
+            result = subprocess.run(
+                [pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(outcome.pdf), str(prefix)],
+                stdin=subprocess.DEVNULL, capture_output=True, timeout=120,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            outcome.pdf_problems.append(f"{target}: pdftoppm fejlede ({type(exc).__name__})")
+            return
+        produced = prefix.with_suffix(".png")
+        if result.returncode != 0 or not produced.is_file():
+            reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            outcome.pdf_problems.append(
+                f"{target}: forhåndsvisningen kunne ikke laves ({reason[-1] if reason else result.returncode})"
+            )
+            return
+        try:
+            atomic_write(target, produced.read_bytes())
+        except DrafterError as exc:
+            outcome.pdf_problems.extend(str(p) for p in exc.problems)
+            return
+    outcome.preview = target
