@@ -1,0 +1,195 @@
+"""Many answer files at once, PDFs and previews, and what `drafter --help` imports."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ADHOC_EXAMPLE, REPO, assert_clean_failure, docx_text, has_soffice, run_cli
+from drafter.batch import FAILED, UNCHANGED, WRITTEN, expand_paths, render_batch
+from drafter.progress import ProgressBar
+
+BAD_YAML = "kind: adhoc\nschema_version: 1\ngruppe:\n  navn: [\n"
+
+
+def _many(workdir: Path, count: int) -> list[Path]:
+    """count copies of the example, each with its own group name, in workdir/answers."""
+    source = ADHOC_EXAMPLE.read_text(encoding="utf-8")
+    paths = []
+    for i in range(count):
+        path = workdir / "answers" / f"gruppe-{i:02d}.yaml"
+        path.write_text(source.replace("udskrivelse af skrøbelige ældre", f"udskrivelse nr. {i}", 1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_folder_with_one_bad_file_renders_the_others_and_names_the_bad_one(workdir):
+    _many(workdir, 6)
+    (workdir / "answers" / "ødelagt.yaml").write_text(BAD_YAML, encoding="utf-8")
+    (workdir / "answers" / "noter.txt").write_text("ikke en svarfil", encoding="utf-8")
+
+    result = run_cli("render", "answers", cwd=workdir)
+
+    assert_clean_failure(result, "fejlet: answers/ødelagt.yaml", "answers/ødelagt.yaml:5: YAML-fejl")
+    assert result.returncode == 1
+    assert "Færdig: 8 skrevet, 0 uændret, 1 fejlet i out." in result.stdout
+    written = sorted(p.name for p in (workdir / "out").iterdir())
+    assert len(written) == 8 and "ødelagt.docx" not in written and "noter.docx" not in written
+    assert "udskrivelse nr. 3" in docx_text(workdir / "out" / "gruppe-03.docx")
+    assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
+
+    again = run_cli("render", "answers", cwd=workdir)
+    assert again.returncode == 1
+    assert "Færdig: 0 skrevet, 8 uændret, 1 fejlet i out." in again.stdout
+
+
+def test_two_files_one_bad_without_a_pool(workdir):
+    (workdir / "answers" / "ødelagt.yaml").write_text(BAD_YAML, encoding="utf-8")
+    result = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "answers/ødelagt.yaml", "--out-dir", "ud", cwd=workdir)
+    assert_clean_failure(result, "fejlet: answers/ødelagt.yaml", "1 skrevet, 0 uændret, 1 fejlet i ud.")
+    assert (workdir / "ud" / f"{ADHOC_EXAMPLE.stem}.docx").is_file()
+
+
+def test_render_batch_in_a_pool_keeps_order_and_isolates_failures(workdir):
+    paths = _many(workdir, 5)
+    bad = workdir / "answers" / "ødelagt.yaml"
+    bad.write_text(BAD_YAML, encoding="utf-8")
+    paths.insert(2, bad)
+    paths.append(workdir / "answers" / "findes-ikke.yaml")
+    outputs = [workdir / "out" / f"{p.stem}.docx" for p in paths]
+    seen = []
+
+    outcomes = render_batch(paths, outputs, progress=lambda done, total: seen.append((done, total)), workers=2)
+
+    assert [o.answers_path for o in outcomes] == paths
+    assert [o.status for o in outcomes] == [WRITTEN] * 2 + [FAILED] + [WRITTEN] * 3 + [FAILED]
+    assert "YAML-fejl" in outcomes[2].problems[0]
+    assert "filen findes ikke" in outcomes[-1].problems[0]
+    assert seen[-1] == (7, 7)
+    assert all(o.output.is_file() for o in outcomes if o.status == WRITTEN)
+    again = render_batch(paths[:2], outputs[:2], workers=2)
+    assert [o.status for o in again] == [UNCHANGED, UNCHANGED]
+
+
+def test_two_answer_files_for_the_same_document_do_not_overwrite_each_other(workdir):
+    other = workdir / "andre"
+    other.mkdir()
+    shutil.copy(ADHOC_EXAMPLE, other / ADHOC_EXAMPLE.name)
+    result = run_cli("render", "answers", "andre", cwd=workdir)
+    assert_clean_failure(result, f"fejlet: andre/{ADHOC_EXAMPLE.name}", "giver samme dokument")
+
+
+def test_same_file_twice_is_rendered_once(workdir):
+    paths = expand_paths([workdir / "answers", workdir / "answers" / ADHOC_EXAMPLE.name])
+    assert len(paths) == len(list((workdir / "answers").glob("*.yaml")))
+
+
+def test_empty_folder_is_a_usage_error(workdir):
+    (workdir / "tom").mkdir()
+    result = run_cli("render", "tom", cwd=workdir)
+    assert_clean_failure(result, "tom: mappen indeholder ingen svarfiler")
+    assert result.returncode == 2
+
+
+def test_progress_bar_draws_on_a_terminal_and_clears_its_line():
+    stream = io.StringIO()
+    bar = ProgressBar(stream, "Word", enabled=True)
+    bar(0, 3)
+    bar(3, 3)
+    bar.close()
+    assert "3/3" in stream.getvalue() and stream.getvalue().endswith("\r\033[K")
+    quiet = io.StringIO()
+    ProgressBar(quiet, "Word")(1, 2)  # a StringIO is not a terminal
+    assert quiet.getvalue() == ""
+
+
+# -- PDF and preview -------------------------------------------------------------------
+
+needs_soffice = pytest.mark.skipif(not has_soffice(), reason="LibreOffice (soffice) is not installed")
+needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed")
+
+
+@needs_soffice
+def test_pdf_beside_every_document_with_one_bad_file(workdir):
+    _many(workdir, 3)
+    (workdir / "answers" / "ødelagt.yaml").write_text(BAD_YAML, encoding="utf-8")
+    result = run_cli("render", "answers", "--pdf", cwd=workdir, timeout=600)
+    assert result.returncode == 1, result.stderr
+    docs = sorted((workdir / "out").glob("*.docx"))
+    assert len(docs) == 5
+    for doc in docs:
+        pdf = doc.with_suffix(".pdf")
+        assert pdf.read_bytes().startswith(b"%PDF-"), pdf
+    assert not list((workdir / "out").glob(".*"))  # no temporary files left behind
+    assert "PDF: 5 lavet." in result.stdout
+
+
+@needs_soffice
+@needs_pdftoppm
+def test_preview_png_of_page_one(workdir):
+    result = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--preview", cwd=workdir, timeout=600)
+    assert result.returncode == 0, result.stderr
+    png = workdir / "out" / f"{ADHOC_EXAMPLE.stem}.png"
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert str(png.relative_to(workdir)) in result.stdout
+    assert (workdir / "out" / f"{ADHOC_EXAMPLE.stem}.pdf").is_file()
+
+
+def test_without_libreoffice_the_documents_are_written_and_the_package_is_named(workdir, tmp_path):
+    # A PATH with no soffice on it (the CLI runs as sys.executable, so it needs no PATH).
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    env = {"PATH": str(empty_bin)}
+    result = run_cli("render", "answers", "--pdf", cwd=workdir, env=env)
+    assert_clean_failure(result, "LibreOffice findes ikke", "sudo apt install libreoffice-writer")
+    assert result.returncode == 69
+    for example in (workdir / "answers").glob("*.yaml"):
+        assert (workdir / "out" / f"{example.stem}.docx").is_file()
+    assert not list((workdir / "out").glob("*.pdf"))
+
+
+def test_drafter_soffice_empty_means_not_installed(workdir):
+    result = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--pdf", cwd=workdir, env={"DRAFTER_SOFFICE": ""})
+    assert_clean_failure(result, "libreoffice-writer")
+    assert (workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx").is_file()
+
+
+@needs_soffice
+def test_without_pdftoppm_the_pdf_is_still_made(workdir):
+    result = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--preview", cwd=workdir,
+                     env={"DRAFTER_PDFTOPPM": ""}, timeout=600)
+    assert_clean_failure(result, "pdftoppm findes ikke", "poppler-utils")
+    assert result.returncode == 69
+    assert (workdir / "out" / f"{ADHOC_EXAMPLE.stem}.pdf").is_file()
+
+
+# -- start-up --------------------------------------------------------------------------
+
+HEAVY = ("docxtpl", "docx", "questionary", "prompt_toolkit")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["--version"], ["kinds"], ["check", str(ADHOC_EXAMPLE)], ["render", "--help"]],
+    ids=["help", "version", "kinds", "check", "render-help"],
+)
+def test_light_commands_do_not_import_heavy_libraries(argv):
+    probe = (
+        "import sys\n"
+        "from drafter.cli import main\n"
+        "try:\n"
+        f"    code = main({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print('HEAVY', heavy, 'CODE', code, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert "HEAVY [] CODE 0" in result.stderr, result.stderr
