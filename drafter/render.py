@@ -15,7 +15,10 @@ import datetime as _dt
 import hashlib
 import io
 import re
+import struct
 import zipfile
+import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,15 +85,20 @@ def jinja_environment(autoescape: bool = True):
 def document_properties(answers: Answers) -> dict[str, str]:
     """Core properties (title, subject, author, created) from the kind's data."""
     spec = answers.questionnaire.document
-    env = jinja_environment(autoescape=False)
     context = build_context(answers)
     props: dict[str, str] = {}
     for name in ("title", "subject", "author", "keywords", "description"):
         if spec.get(name):
-            props[name] = " ".join(env.from_string(spec[name]).render(context).split())
+            props[name] = " ".join(_property_template(spec[name]).render(context).split())
     created = answers.get(spec["created"]) if spec.get("created") else None
     props["created"] = f"{created}T00:00:00Z" if created else "2000-01-01T00:00:00Z"
     return props
+
+
+@lru_cache(maxsize=256)
+def _property_template(source: str):
+    # Compiled once per process, not once per document: compiling costs more than rendering.
+    return jinja_environment(autoescape=False).from_string(source)
 
 
 # -- the template ----------------------------------------------------------------------
@@ -140,6 +148,18 @@ class DocxRenderer:
 
         self._content_types = _with_custom_override(self._entries["[Content_Types].xml"].decode("utf-8"))
         self._package_rels = _with_custom_rel(self._entries["_rels/.rels"].decode("utf-8"))
+        # Parts every document shares (styles, theme, fonts, ...) are compressed once here.
+        self._packed: dict[str, tuple[bytes, int, int]] = {}
+        self._packed_source: dict[str, bytes] = {}
+        constant = {
+            name: data for name, data in self._entries.items()
+            if name not in self._templates and name not in (CORE_PART, CUSTOM_PART)
+        }
+        constant["[Content_Types].xml"] = self._content_types.encode("utf-8")
+        constant["_rels/.rels"] = self._package_rels.encode("utf-8")
+        for name, data in constant.items():
+            self._packed[name] = _deflate(data)
+            self._packed_source[name] = data
 
     def _prepare_xml(self, xml: str) -> str:
         # What docxtpl does before Jinja sees a part (merging tags split across runs,
@@ -189,15 +209,17 @@ class DocxRenderer:
                 self._check_xml(part, xml)
                 parts[part] = (_XML_DECL + xml).encode("utf-8")
         parts[CORE_PART] = _core_xml(properties).encode("utf-8")
-        parts["[Content_Types].xml"] = self._content_types.encode("utf-8")
-        parts["_rels/.rels"] = self._package_rels.encode("utf-8")
+        parts["[Content_Types].xml"] = self._packed_source["[Content_Types].xml"]
+        parts["_rels/.rels"] = self._packed_source["_rels/.rels"]
 
         entries = dict(self._entries)
         entries.update(parts)
         entries.pop(CUSTOM_PART, None)
         digest = content_hash(entries)
         entries[CUSTOM_PART] = _custom_xml({HASH_PROPERTY: digest}).encode("utf-8")
-        return _zip(entries)
+        packed = {name: self._packed[name] for name, data in entries.items()
+                  if name in self._packed and self._packed_source[name] is data}
+        return _zip(entries, packed)
 
     def _check_xml(self, part: str, xml: str) -> None:
         try:
@@ -234,14 +256,59 @@ def read_recorded_hash(docx_bytes: bytes) -> tuple[str | None, str | None]:
     return (match.group(1) if match else None), content_hash(entries)
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
+def _deflate(data: bytes) -> tuple[bytes, int, int]:
+    """(raw deflate stream, CRC-32, size) the way zipfile compresses a member."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data)
+
+
+# DOS date and time of _ZIP_TIME (1980-01-01 00:00:00), as zipfile writes them.
+_DOS_DATE = ((_ZIP_TIME[0] - 1980) << 9) | (_ZIP_TIME[1] << 5) | _ZIP_TIME[2]
+_DOS_TIME = (_ZIP_TIME[3] << 11) | (_ZIP_TIME[4] << 5) | (_ZIP_TIME[5] // 2)
+_EXTERNAL_ATTR = 0o644 << 16
+
+
+def _zip(entries: dict[str, bytes], packed: dict[str, tuple[bytes, int, int]] | None = None) -> bytes:
+    """The .docx package: the same bytes zipfile writes, [Content_Types].xml first.
+
+    Written by hand so that parts compressed once (*packed*, from the template) are
+    copied in as they are instead of being compressed again for every document.
+    """
+    packed = packed or {}
+    order = ["[Content_Types].xml"] + [n for n in entries if n != "[Content_Types].xml"]
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name in order:
+        data, crc, size = packed[name] if name in packed else _deflate(entries[name])
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), 0x800
+        header = struct.pack(
+            "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+            crc, len(data), size, len(encoded), 0,
+        )
+        central.append(struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+            crc, len(data), size, len(encoded), 0, 0, 0, 0, _EXTERNAL_ATTR, offset,
+        ) + encoded)
+        out += (header, encoded, data)
+        offset += len(header) + len(encoded) + len(data)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(order), len(order), len(directory), offset, 0)
+    return b"".join(out) + directory + end
+
+
+def _zip_with_zipfile(entries: dict[str, bytes]) -> bytes:
+    """The reference _zip must match byte for byte (kept for the tests)."""
     buffer = io.BytesIO()
     order = ["[Content_Types].xml"] + [n for n in entries if n != "[Content_Types].xml"]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in order:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.external_attr = _EXTERNAL_ATTR
             archive.writestr(info, entries[name])
     return buffer.getvalue()
 

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""How fast is drafter next to what a user would write with docxtpl alone?
+
+Run from the repository root:
+
+    python bench/bench_render.py            # full run (a few minutes)
+    python bench/bench_render.py --quick    # fewer repetitions, for a quick look
+
+Everything runs as cold processes (a new Python each time), as a user's shell would run
+them, and each figure is the median of repeated runs. The ratios and their targets:
+
+  (a) `drafter render ONE.yaml`  ÷  a bare docxtpl script, same template and data   ≤ 1.10
+  (b) `drafter --help`           ÷  `python -c pass`                                ≤ 4
+  (c) `drafter render DIR` of N answer files  ÷  one docxtpl process that loads the
+      template, renders and saves each of the same N documents                      ≤ 0.40
+  (d) 20 documents to PDF  ÷  1 document to PDF (`drafter render --pdf`)            ≤ 3
+
+plus the peak memory of (c): the largest single process (ru_maxrss of the children) and
+the whole process tree summed (sampled from /proc every 20 ms).
+
+The bare docxtpl scripts get their data ready-made: the contexts are built with
+drafter.render.build_context beforehand and pickled, so they measure docxtpl only. They
+render a copy of the same template whose document description (docProps/core.xml) no
+longer contains "{{ }}": docxtpl renders the core properties as Jinja too and fails on
+it; drafter fills those properties from the kind's data instead. The body, headers and
+footers, which is where the work is, are the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TEMPLATE = REPO / "templates" / "docx" / "adhoc.docx"
+EXAMPLES = sorted((REPO / "answers").glob("*.yaml"))
+TARGETS = {"a": 1.10, "b": 4.0, "c": 0.40, "d": 3.0}
+
+BARE_ONE = """\
+import pickle, sys
+from docxtpl import DocxTemplate
+with open(sys.argv[2], "rb") as f:
+    context = pickle.load(f)
+tpl = DocxTemplate(sys.argv[1])
+tpl.render(context, autoescape=True)
+tpl.save(sys.argv[3])
+"""
+
+BARE_MANY = """\
+import os, pickle, sys
+from docxtpl import DocxTemplate
+with open(sys.argv[2], "rb") as f:
+    jobs = pickle.load(f)
+for name, context in jobs:
+    tpl = DocxTemplate(sys.argv[1])
+    tpl.render(context, autoescape=True)
+    tpl.save(os.path.join(sys.argv[3], name + ".docx"))
+"""
+
+
+# -- set-up ----------------------------------------------------------------------------
+
+def plain_template(target: Path) -> None:
+    """The template with "{{ }}" taken out of its description, for docxtpl alone."""
+    with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                data = data.replace(b"{{ }}", b"")
+            dst.writestr(info, data)
+
+
+def make_answer_files(folder: Path, count: int) -> list[Path]:
+    """count answer files, the examples in turn, each group with its own name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = [p.read_text(encoding="utf-8") for p in EXAMPLES]
+    paths = []
+    for i in range(count):
+        lines = sources[i % len(sources)].splitlines(keepends=True)
+        for n, line in enumerate(lines):
+            if line.startswith("  navn: "):
+                lines[n] = line.rstrip("\n") + f" (nr. {i + 1})\n"
+                break
+        path = folder / f"kommissorium-{i + 1:04d}.yaml"
+        path.write_text("".join(lines), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def contexts_for(paths: list[Path]) -> list[tuple[str, dict]]:
+    from drafter.answers import load_answers
+    from drafter.render import build_context
+
+    return [(p.stem, build_context(load_answers(p))) for p in paths]
+
+
+# -- measuring -------------------------------------------------------------------------
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+
+
+def run(command: list[str], cwd: Path, fresh: Path | None = None) -> float:
+    """Seconds one cold process takes; *fresh* is emptied first (so every run writes)."""
+    if fresh is not None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stderr.decode()}")
+    return elapsed
+
+
+def compare(name: str, ours: list[str], theirs: list[str], cwd: Path, repeat: int,
+            ours_out: Path | None = None, theirs_out: Path | None = None) -> tuple[float, float]:
+    """Median seconds of both commands, run in turns after one untimed warm-up each."""
+    run(ours, cwd, ours_out)
+    run(theirs, cwd, theirs_out)
+    a, b = [], []
+    for i in range(repeat):
+        a.append(run(ours, cwd, ours_out))
+        b.append(run(theirs, cwd, theirs_out))
+        print(f"  {name} {i + 1}/{repeat}: {a[-1]:.3f} s ÷ {b[-1]:.3f} s", file=sys.stderr)
+    return statistics.median(a), statistics.median(b)
+
+
+def tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                status = f.read()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parents[int(entry)] = int(fields.get("PPid", "0").strip())
+        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    total = 0
+    for pid in rss:
+        p = pid
+        while p and p != root:
+            p = parents.get(p, 0)
+        if p == root:
+            total += rss[pid]
+    return total
+
+
+def peak_memory(command: list[str], cwd: Path, fresh: Path) -> tuple[int, int]:
+    """(largest single process, whole tree sampled) peak RSS in KiB of one run."""
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    # A middle process of our own, so ru_maxrss of its children is this run's alone.
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", probe, *command], cwd=cwd, env=env(), stdout=subprocess.PIPE)
+    peak = 0
+    if Path("/proc").is_dir():
+        while process.poll() is None:
+            peak = max(peak, tree_rss_kib(process.pid))
+            time.sleep(0.02)
+    out, _ = process.communicate()
+    return int(out.decode().strip().splitlines()[-1]), peak
+
+
+# -- report ----------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cores} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def verdict(key: str, ratio: float) -> str:
+    target = TARGETS[key]
+    if ratio <= target:
+        return f"target ≤ {target:g}: met"
+    return f"target ≤ {target:g}: MISSED by {ratio / target - 1:.0%}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--files", type=int, default=1000, help="answer files for (c) (default 1000)")
+    parser.add_argument("--repeat", type=int, help="repetitions of each measurement (default 7; 3 with --quick)")
+    parser.add_argument("--skip-pdf", action="store_true", help="leave out (d)")
+    args = parser.parse_args()
+    repeat = args.repeat or (3 if args.quick else 7)
+    repeat_c = max(1, repeat // 2) if args.quick else max(3, repeat // 2)
+    py = sys.executable
+    drafter = [py, "-m", "drafter"]
+    results: dict[str, tuple[float, float]] = {}
+
+    with tempfile.TemporaryDirectory(prefix="drafter-bench-") as scratch:
+        tmp = Path(scratch)
+        plain = tmp / "adhoc-plain.docx"
+        plain_template(plain)
+        (tmp / "bare_one.py").write_text(BARE_ONE)
+        (tmp / "bare_many.py").write_text(BARE_MANY)
+
+        print("setting up …", file=sys.stderr)
+        one = make_answer_files(tmp / "one", 1)[0]
+        with open(tmp / "one.pickle", "wb") as f:
+            pickle.dump(contexts_for([one])[0][1], f)
+        many = make_answer_files(tmp / "many", args.files)
+        with open(tmp / "many.pickle", "wb") as f:
+            pickle.dump(contexts_for(many), f)
+
+        print("(a) one document, cold process", file=sys.stderr)
+        results["a"] = compare(
+            "a",
+            [*drafter, "render", str(one), "--out-dir", str(tmp / "out-a")],
+            [py, str(tmp / "bare_one.py"), str(plain), str(tmp / "one.pickle"), str(tmp / "out-a-bare" / "x.docx")],
+            tmp, repeat, tmp / "out-a", tmp / "out-a-bare",
+        )
+        print("(b) --help, cold process", file=sys.stderr)
+        results["b"] = compare("b", [*drafter, "--help"], [py, "-c", "pass"], tmp, repeat)
+
+        print(f"(c) {args.files} documents", file=sys.stderr)
+        results["c"] = compare(
+            "c",
+            [*drafter, "render", str(tmp / "many"), "--out-dir", str(tmp / "out-c")],
+            [py, str(tmp / "bare_many.py"), str(plain), str(tmp / "many.pickle"), str(tmp / "out-c-bare")],
+            tmp, repeat_c, tmp / "out-c", tmp / "out-c-bare",
+        )
+        mem_ours = peak_memory([*drafter, "render", str(tmp / "many"), "--out-dir", str(tmp / "out-c")], tmp, tmp / "out-c")
+        mem_bare = peak_memory(
+            [py, str(tmp / "bare_many.py"), str(plain), str(tmp / "many.pickle"), str(tmp / "out-c-bare")],
+            tmp, tmp / "out-c-bare",
+        )
+
+        if not args.skip_pdf:
+            if shutil.which("soffice") or shutil.which("libreoffice"):
+                print("(d) PDF: 20 documents ÷ 1", file=sys.stderr)
+                twenty = tmp / "twenty"
+                for path in many[:20]:
+                    twenty.mkdir(exist_ok=True)
+                    shutil.copy(path, twenty / path.name)
+                results["d"] = compare(
+                    "d",
+                    [*drafter, "render", str(twenty), "--pdf", "--out-dir", str(tmp / "out-d20")],
+                    [*drafter, "render", str(one), "--pdf", "--out-dir", str(tmp / "out-d1")],
+                    tmp, max(1, repeat // 2), tmp / "out-d20", tmp / "out-d1",
+                )
+            else:
+                print("(d) skipped: LibreOffice is not installed", file=sys.stderr)
+
+    labels = {
+        "a": "(a) drafter render, 1 document ÷ bare docxtpl",
+        "b": "(b) drafter --help ÷ python -c pass",
+        "c": f"(c) drafter render DIR, {args.files} documents ÷ docxtpl loop",
+        "d": "(d) PDF, 20 documents ÷ 1 document",
+    }
+    print(f"\nMachine: {machine()}")
+    print(f"Medians of {repeat} runs ((c): {repeat_c}, (d): {max(1, repeat // 2)})\n")
+    for key, (ours, theirs) in results.items():
+        ratio = ours / theirs
+        print(f"{labels[key]}: {ours:.3f} s ÷ {theirs:.3f} s = {ratio:.2f}  ({verdict(key, ratio)})")
+    print(
+        f"Peak memory of (c): drafter largest process {mem_ours[0] / 1024:.0f} MiB, all processes "
+        f"{mem_ours[1] / 1024:.0f} MiB; docxtpl loop {mem_bare[0] / 1024:.0f} MiB"
+    )
+    missed = [k for k, (o, t) in results.items() if o / t > TARGETS[k]]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
