@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Callable, Iterable
 
 from drafter.errors import DrafterError, UsageError
 
@@ -24,17 +26,22 @@ JOBS_ENV = "DRAFTER_JOBS"
 WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
 
 
-@dataclass
 class Outcome:
-    """What became of one answer file."""
+    """What became of one answer file (a plain class: a dataclass costs start-up time)."""
 
-    answers_path: Path
-    output: Path
-    status: str  # WRITTEN, UNCHANGED or FAILED
-    problems: list[str] = field(default_factory=list)
-    pdf: Path | None = None
-    preview: Path | None = None
-    pdf_problems: list[str] = field(default_factory=list)
+    __slots__ = ("answers_path", "output", "status", "problems", "pdf", "preview", "pdf_problems")
+
+    def __init__(self, answers_path: Path, output: Path, status: str, problems: list[str] | None = None):
+        self.answers_path = answers_path
+        self.output = output
+        self.status = status  # WRITTEN, UNCHANGED or FAILED
+        self.problems: list[str] = problems or []
+        self.pdf: Path | None = None
+        self.preview: Path | None = None
+        self.pdf_problems: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.answers_path}, {self.status}, {self.problems})"
 
     @property
     def ok(self) -> bool:

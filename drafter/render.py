@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter.answers import Answers
+from drafter import tplcache
 from drafter.errors import TemplateProblem
 from drafter.questionnaire import Question, danish_long_date, split_paragraphs
 
@@ -124,21 +125,29 @@ class DocxRenderer:
         # Only docxtpl's string methods are used; the template is never loaded as a Document.
         self._tpl = DocxTemplate(self.template_path)
         env = jinja_environment()
-        with zipfile.ZipFile(self.template_path) as archive:
+        raw = self.template_path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             self._entries = {info.filename: archive.read(info) for info in archive.infolist()}
 
         main_part = _main_part_name(self._entries["_rels/.rels"])
         self._main_part = main_part
         root = etree.fromstring(self._entries[main_part])
         body = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
+        sources = {main_part: lambda: etree.tostring(body, encoding="unicode")}
+        for part in _header_footer_parts(self._entries, main_part):
+            sources[part] = lambda part=part: etree.tostring(etree.fromstring(self._entries[part]), encoding="unicode")
         self._templates: dict[str, Any] = {}
-        try:
-            self._templates[main_part] = env.from_string(self._prepare_xml(etree.tostring(body, encoding="unicode")))
-            for part in _header_footer_parts(self._entries, main_part):
-                source = etree.tostring(etree.fromstring(self._entries[part]), encoding="unicode")
-                self._templates[part] = env.from_string(self._prepare_xml(source))
-        except TemplateSyntaxError as exc:
-            raise TemplateProblem(f"{self.template_path}: Jinja-fejl i skabelonen: {exc.message}") from None
+        # The compiled Jinja of each part, from an earlier run (see tplcache) or made now.
+        key = tplcache.cache_key(raw)
+        codes = tplcache.load(key)
+        if codes is None or set(codes) != set(sources):
+            try:
+                codes = {part: env.compile(self._prepare_xml(source())) for part, source in sources.items()}
+            except TemplateSyntaxError as exc:
+                raise TemplateProblem(f"{self.template_path}: Jinja-fejl i skabelonen: {exc.message}") from None
+            tplcache.store(key, codes)
+        for part, code in codes.items():
+            self._templates[part] = env.template_class.from_code(env, code, env.make_globals(None), None)
         # The document part around the body, so each render only serialises the body.
         body.clear()
         marker = "<!--drafter-body-->"
