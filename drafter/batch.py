@@ -29,7 +29,7 @@ WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
 class Outcome:
     """What became of one answer file (a plain class: a dataclass costs start-up time)."""
 
-    __slots__ = ("answers_path", "output", "status", "problems", "pdf", "preview", "pdf_problems")
+    __slots__ = ("answers_path", "output", "status", "problems", "pdf", "preview", "pdf_problems", "pdf_reused")
 
     def __init__(self, answers_path: Path, output: Path, status: str, problems: list[str] | None = None):
         self.answers_path = answers_path
@@ -39,6 +39,7 @@ class Outcome:
         self.pdf: Path | None = None
         self.preview: Path | None = None
         self.pdf_problems: list[str] = []
+        self.pdf_reused = False  # the PDF beside an unchanged document was already current
 
     def __repr__(self) -> str:
         return f"Outcome({self.answers_path}, {self.status}, {self.problems})"
@@ -217,11 +218,14 @@ def summary_line(outcomes: list[Outcome]) -> str:
     folders = {o.output.parent for o in outcomes if o.status != FAILED}
     where = f" i {next(iter(folders))}" if len(folders) == 1 else ""
     line = f"Færdig: {counts[WRITTEN]} skrevet, {counts[UNCHANGED]} uændret, {counts[FAILED]} fejlet{where}."
-    pdfs = sum(1 for o in outcomes if o.pdf is not None)
+    pdfs = sum(1 for o in outcomes if o.pdf is not None and not o.pdf_reused)
+    reused = sum(1 for o in outcomes if o.pdf is not None and o.pdf_reused)
     previews = sum(1 for o in outcomes if o.preview is not None)
     pdf_failed = sum(1 for o in outcomes if o.pdf_problems)
-    if pdfs or pdf_failed:
+    if pdfs or reused or pdf_failed:
         line += f" PDF: {pdfs} lavet"
+        if reused:
+            line += f", {reused} allerede aktuelle"
         if previews:
             line += f", {previews} forhåndsvisninger"
         if pdf_failed:

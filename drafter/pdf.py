@@ -73,6 +73,7 @@ def add_pdfs(
     for outcome in wanted:
         if outcome not in todo:
             outcome.pdf = outcome.output.with_suffix(".pdf")
+            outcome.pdf_reused = True
     if todo:
         _convert(soffice, todo, progress)
 

@@ -129,6 +129,9 @@ def test_pdf_beside_every_document_with_one_bad_file(workdir):
     assert not list((workdir / "out").glob(".*"))  # no temporary files left behind
     assert "PDF: 5 lavet." in result.stdout
 
+    again = run_cli("render", "answers", "--pdf", cwd=workdir, timeout=600)
+    assert "0 skrevet, 5 uændret, 1 fejlet i out. PDF: 0 lavet, 5 allerede aktuelle." in again.stdout
+
 
 @needs_soffice
 @needs_pdftoppm
