@@ -29,7 +29,7 @@ WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
 class Outcome:
     """What became of one answer file (a plain class: a dataclass costs start-up time)."""
 
-    __slots__ = ("answers_path", "output", "status", "problems", "pdf", "preview", "pdf_problems", "pdf_reused")
+    __slots__ = ("answers_path", "output", "status", "problems", "pdf", "preview", "pdf_problems", "pdf_reused", "warnings")
 
     def __init__(self, answers_path: Path, output: Path, status: str, problems: list[str] | None = None):
         self.answers_path = answers_path
@@ -40,6 +40,7 @@ class Outcome:
         self.preview: Path | None = None
         self.pdf_problems: list[str] = []
         self.pdf_reused = False  # the PDF beside an unchanged document was already current
+        self.warnings: list[str] = []  # rule findings that did not stop rendering
 
     def __repr__(self) -> str:
         return f"Outcome({self.answers_path}, {self.status}, {self.problems})"
@@ -91,22 +92,24 @@ def worker_count(files: int) -> int:
 
 # -- rendering -------------------------------------------------------------------------
 
-def render_one(answers_path: Path, output: Path, force: bool) -> Outcome:
+def render_one(answers_path: Path, output: Path, force: bool, template: Path | None = None) -> Outcome:
     """Render one file and say what happened; never raises for a problem with the file."""
     from drafter.main import render_file
 
     try:
-        result = render_file(answers_path, output, force=force)
+        result = render_file(answers_path, output, force=force, template=template)
     except DrafterError as exc:
         return Outcome(answers_path, output, FAILED, [str(p) for p in exc.problems])
     except Exception as exc:  # one broken file must not take the batch down
         if os.environ.get("DRAFTER_DEBUG"):
             raise
         return Outcome(answers_path, output, FAILED, [f"{answers_path}: intern fejl ({type(exc).__name__}: {exc})"])
-    return Outcome(answers_path, output, result.status)
+    outcome = Outcome(answers_path, output, result.status)
+    outcome.warnings = list(getattr(result, "warnings", []))
+    return outcome
 
 
-def _render_chunk(jobs: list[tuple[Path, Path, bool]]) -> list[Outcome]:
+def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None]]) -> list[Outcome]:
     return [render_one(*job) for job in jobs]
 
 
@@ -132,6 +135,7 @@ def render_batch(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    template: Path | None = None,
 ) -> list[Outcome]:
     """Render every answer file to its output; outcomes in the order of the files."""
     total = len(answer_paths)
@@ -146,7 +150,7 @@ def render_batch(
 
     if len(todo) < MIN_FILES_FOR_POOL or workers == 1:
         for i in todo:
-            outcomes[i] = render_one(answer_paths[i], outputs[i], force)
+            outcomes[i] = render_one(answer_paths[i], outputs[i], force, template)
             done += 1
             if progress:
                 progress(done, total)
@@ -161,7 +165,7 @@ def render_batch(
     _warm_up()
     with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
         futures = {
-            pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force) for i in chunk]): chunk
+            pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template) for i in chunk]): chunk
             for chunk in chunks
         }
         try:

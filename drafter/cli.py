@@ -190,7 +190,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     outputs = outputs_for(paths, args.output, args.out_dir)
     bar = ProgressBar(sys.stderr, "Word", enabled=None if len(paths) > 1 else False)
     try:
-        outcomes = render_batch(paths, outputs, force=args.force, progress=bar)
+        outcomes = render_batch(paths, outputs, force=args.force, progress=bar, template=args.template)
     finally:
         bar.close()
     missing: list[str] = []
@@ -203,6 +203,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         finally:
             bar.close()
 
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            print(warning, file=sys.stderr)
     if len(outcomes) == 1:
         outcome = outcomes[0]
         for problem in outcome.problems + outcome.pdf_problems:
