@@ -7,6 +7,7 @@ need them, so `drafter --help`, `drafter kinds` and `drafter check` start fast.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -372,6 +373,9 @@ def _report(exc: DrafterError) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A short-lived command allocates much while importing its libraries, and little of it
+    # is ever garbage; collecting less often saves a few per cent of a cold start.
+    gc.set_threshold(20_000, 20, 20)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
