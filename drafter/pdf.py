@@ -70,8 +70,9 @@ def add_pdfs(
 
     wanted = [o for o in outcomes if o.status != FAILED]
     todo = [o for o in wanted if not _up_to_date(o.output.with_suffix(".pdf"), o.output, o.status)]
+    converting = set(map(id, todo))
     for outcome in wanted:
-        if outcome not in todo:
+        if id(outcome) not in converting:
             outcome.pdf = outcome.output.with_suffix(".pdf")
             outcome.pdf_reused = True
     if todo:
@@ -147,35 +148,37 @@ def _run_soffice(command: list[str], out_dir: Path, total: int, progress: Callab
     Returns "" or a reason (" (...)") to add to the message of each missing PDF.
     """
     deadline = time.monotonic() + _BASE_TIMEOUT + _PER_DOCUMENT_TIMEOUT * total
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group, so a timeout can stop all of it
-        )
-    except OSError as exc:
-        return f" (LibreOffice kunne ikke startes: {exc.strerror})"
-    try:
-        while True:
-            try:
-                process.wait(timeout=0.25)
-                break
-            except subprocess.TimeoutExpired:
-                progress(sum(1 for _ in out_dir.glob("*.pdf")))
-                if time.monotonic() > deadline:
-                    _stop(process)
-                    return " (LibreOffice blev ikke færdig i tide og er stoppet)"
-    except BaseException:
-        _stop(process)
-        raise
-    progress(total)
-    errors = process.stderr.read().decode("utf-8", "replace").strip() if process.stderr else ""
-    process.stderr and process.stderr.close()
-    if process.returncode != 0:
-        detail = errors.splitlines()[-1] if errors else f"afslutningskode {process.returncode}"
-        return f" (LibreOffice fejlede: {detail})"
+    # Its messages go to a file: a pipe nobody reads until the end could fill and stall it.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,  # its own process group, so a timeout can stop all of it
+            )
+        except OSError as exc:
+            return f" (LibreOffice kunne ikke startes: {exc.strerror})"
+        try:
+            while True:
+                try:
+                    process.wait(timeout=0.25)
+                    break
+                except subprocess.TimeoutExpired:
+                    progress(sum(1 for _ in out_dir.glob("*.pdf")))
+                    if time.monotonic() > deadline:
+                        _stop(process)
+                        return " (LibreOffice blev ikke færdig i tide og er stoppet)"
+        except BaseException:
+            _stop(process)
+            raise
+        progress(total)
+        if process.returncode != 0:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            detail = lines[-1] if lines else f"afslutningskode {process.returncode}"
+            return f" (LibreOffice fejlede: {detail})"
     return ""
 
 
@@ -189,8 +192,9 @@ def _stop(process: subprocess.Popen) -> None:
 
 def _previews(pdftoppm: str, outcomes: list[Outcome]) -> None:
     todo = [o for o in outcomes if not _up_to_date(o.pdf.with_suffix(".png"), o.pdf, UNCHANGED)]
+    making = set(map(id, todo))
     for outcome in outcomes:
-        if outcome not in todo:
+        if id(outcome) not in making:
             outcome.preview = outcome.pdf.with_suffix(".png")
     workers = max(1, min(len(todo), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -168,6 +168,14 @@ def test_drafter_soffice_empty_means_not_installed(workdir):
     assert (workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx").is_file()
 
 
+@pytest.mark.skipif(shutil.which("false") is None, reason="no false(1)")
+def test_a_libreoffice_that_fails_is_reported_per_document(workdir):
+    result = run_cli("render", "answers", "--pdf", cwd=workdir, env={"DRAFTER_SOFFICE": shutil.which("false")})
+    assert_clean_failure(result, "PDF fejlet: answers/", "LibreOffice lavede ingen PDF (LibreOffice fejlede: afslutningskode 1)")
+    assert result.returncode == 1
+    assert len(list((workdir / "out").glob("*.docx"))) == len(list((workdir / "answers").glob("*.yaml")))
+
+
 @needs_soffice
 def test_without_pdftoppm_the_pdf_is_still_made(workdir):
     result = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--preview", cwd=workdir,
