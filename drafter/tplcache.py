@@ -3,7 +3,7 @@
 Preparing a template (docxtpl's tag clean-up, then compiling the Jinja of each part to
 Python code) costs a cold `drafter render` of one document more than the rendering
 itself. The result depends only on the template's bytes, on drafter's renderer and on
-the versions of docxtpl, Jinja2 and Python, so the compiled code of each part is stored
+the versions of docxtpl, Jinja2, lxml and Python, so the compiled code of each part is stored
 under a key made of all of these (Jinja's own bytecode cache works the same way: marshal
 of the code objects). Nothing from an answer file is ever stored here.
 
@@ -36,11 +36,12 @@ def cache_dir() -> Path | None:
 def cache_key(template_bytes: bytes) -> str:
     import docxtpl
     import jinja2
+    from lxml import etree
 
     digest = hashlib.sha256(_MAGIC)
     # The renderer's own source: a change in how drafter prepares templates is a new key.
     digest.update(Path(__file__).with_name("render.py").read_bytes())
-    for part in (docxtpl.__version__, jinja2.__version__, sys.version, sys.implementation.cache_tag or ""):
+    for part in (docxtpl.__version__, jinja2.__version__, etree.LXML_VERSION, sys.version, sys.implementation.cache_tag or ""):
         digest.update(str(part).encode("utf-8") + b"\0")
     digest.update(template_bytes)
     return digest.hexdigest()
