@@ -23,6 +23,7 @@ from types import CodeType
 
 CACHE_ENV = "DRAFTER_CACHE_DIR"
 _MAGIC = b"drafter-prepared-template-1\n"
+MAX_ENTRIES = 50  # a few KB each; the oldest go when a new one would pass this
 
 
 def cache_dir() -> Path | None:
@@ -77,4 +78,15 @@ def store(key: str, codes: dict[str, CodeType]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / f"{key}.bin", _MAGIC + marshal.dumps(codes))
     except (OSError, DrafterError):
-        pass  # no cache this time; the next run prepares the template again
+        return  # no cache this time; the next run prepares the template again
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the MAX_ENTRIES newest entries: every edit of a template makes a new one."""
+    try:
+        entries = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[MAX_ENTRIES:]:
+            old.unlink()
+    except OSError:
+        pass  # another drafter pruned at the same time

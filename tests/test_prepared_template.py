@@ -59,3 +59,17 @@ def test_hand_written_zip_is_byte_for_byte_what_zipfile_writes():
         entries = {info.filename: archive.read(info) for info in archive.infolist()}
     entries["word/bilag-æøå.xml"] = "<x>æøå</x>".encode("utf-8")  # a non-ASCII name too
     assert _zip(entries) == _zip_with_zipfile(entries)
+
+
+def test_the_cache_keeps_only_the_newest_entries(cache):
+    import os
+
+    cache.mkdir()
+    for i in range(tplcache.MAX_ENTRIES + 5):
+        old = cache / f"{i:064x}.bin"
+        old.write_bytes(tplcache._MAGIC)
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    DocxRenderer(TEMPLATES_DIR / "adhoc.docx")
+    left = list(cache.glob("*.bin"))
+    assert len(left) == tplcache.MAX_ENTRIES
+    assert not (cache / f"{0:064x}.bin").exists()
