@@ -74,3 +74,15 @@ def adhoc_example(workdir: Path) -> Path:
 
 def has_soffice() -> bool:
     return shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_template_cache(tmp_path_factory):
+    """Keep the prepared-template cache of test runs out of the user's ~/.cache."""
+    old = os.environ.get("DRAFTER_CACHE_DIR")
+    os.environ["DRAFTER_CACHE_DIR"] = str(tmp_path_factory.mktemp("drafter-cache"))
+    yield
+    if old is None:
+        os.environ.pop("DRAFTER_CACHE_DIR", None)
+    else:
+        os.environ["DRAFTER_CACHE_DIR"] = old
