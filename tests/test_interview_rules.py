@@ -88,3 +88,21 @@ def test_edit_shows_a_waived_finding_with_its_reason(adhoc_example, tmp_path, sa
     assert len(expected) == 1 and "undtaget: " in expected[0] and reason in expected[0]
     assert result.findings == expected and f"  {expected[0]}" in said
 
+
+
+def test_theme_group_interview_explains_a_hospital_co_chair_change_in_a_municipal_change_year(tmp_path, said):
+    from test_interview_kinds import THEME_GROUP, TODAY
+    from drafter.questionnaire import load_questionnaire
+
+    # hospital_fra is the fourth answer from the end; 2026 is the year the plan hands
+    # psychiatry's municipal co-chair from Silkeborg to Viborg.
+    assert THEME_GROUP[-4] == ENTER
+    keys = THEME_GROUP[:-4] + [typed("2026-03-01")] + THEME_GROUP[-3:] + [CTRL_C]
+    with pytest.raises(interview.Interrupted), piped("".join(keys)):
+        interview.new(load_questionnaire("temagruppe"), answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", today=TODAY)
+    draft = tmp_path / "answers" / "voksentemagruppen-for-psykiatri.yaml"
+    assert load_answers(draft).get("formandskab.hospital_fra") == "2026-03-01"
+    assert not (tmp_path / "out").exists()
+    errors = [s for s in said if "[formandskab-skifte-samme-aar] fejl: formandskab.hospital_fra:" in s]
+    assert errors and "fra Silkeborg Kommune til Viborg Kommune" in errors[-1]
+    assert "    Ret det i afsnittet Formandskab og sekretariatsbetjening (vælg: Ret Formandskab og sekretariatsbetjening)" in said
