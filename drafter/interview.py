@@ -72,6 +72,7 @@ class Result:
     output: Path | None = None
     status: str = ""  # the renderer's "skrevet" / "uændret"; "" when nothing was rendered
     kind: str = ""
+    findings: list[str] = dataclasses.field(default_factory=list)  # rule warnings and waivers, as `drafter check` prints them
 
 
 # -- names of draft files ------------------------------------------------------------------
@@ -459,7 +460,8 @@ class Interview:
 
     # -- review and the end ----------------------------------------------------------------
     def review(self) -> None:
-        """Show every answer per section; let the person change sections until it is right."""
+        """Show every answer per section, and what the rules say; let the person change
+        sections until it is right. Rule errors keep the review open: the draft stays saved."""
         sections = self.questionnaire.sections
         labels = [f"Ret {s.heading}" for s in sections]
         while True:
@@ -471,28 +473,100 @@ class Interview:
                 for question in section.questions:
                     for line in describe(question, self.get(question.path)):
                         self.say(line)
+            report = self.rule_report()
+            if report is not None and report.findings:
+                self.say()
+                self.show_findings(report)
             self.say()
             picked = _select(
                 "Er alt rigtigt, eller vil du rette et afsnit?", choices=[APPROVE, *labels]
             ).unsafe_ask()
             if picked == APPROVE:
                 problems = self.final_problems()
-                if not problems:
-                    return
-                self.say("Der er stadig noget, der skal rettes:", WARNING_STYLE)
-                for problem in problems:
-                    self.say(f"  {problem}", WARNING_STYLE)
-                continue
+                if problems:
+                    self.say("Der er stadig noget, der skal rettes:", WARNING_STYLE)
+                    for problem in problems:
+                        self.say(f"  {problem}", WARNING_STYLE)
+                    continue
+                report = self.rule_report()
+                if report is not None and report.errors():
+                    self.explain_rule_errors(report)
+                    continue
+                return
             self.ask_section(sections[labels.index(picked)])
+
+    def _final_text(self) -> str:
+        return to_yaml(self.questionnaire, self.values, complete=True, meta=self.meta)
 
     def final_problems(self) -> list:
         """What stops the answers from being a finished commission, by answer-file validation."""
-        text = to_yaml(self.questionnaire, self.values, complete=True, meta=self.meta)
         try:
-            validate(parse_answer_text(text.encode("utf-8"), str(self.path)), self.questionnaire.kind)
+            validate(parse_answer_text(self._final_text().encode("utf-8"), str(self.path)), self.questionnaire.kind)
         except AnswerFileError as exc:
             return exc.problems
         return []
+
+    def rule_report(self):
+        """The collaboration's rules on the answers as they would be finished, as `drafter check`
+        runs them; None while the answers are not yet a valid finished file.
+
+        Line numbers refer to the file on disk: the finished file, or the draft while it is one.
+        """
+        from drafter.rules import check_answers
+
+        try:
+            answers = validate(
+                parse_answer_text(self._final_text().encode("utf-8"), str(self.path)), self.questionnaire.kind
+            )
+        except AnswerFileError:
+            return None
+        if not self.complete:  # the draft on disk has one more line ("complete: false")
+            draft = to_yaml(self.questionnaire, self.values, complete=False, meta=self.meta)
+            answers = dataclasses.replace(answers, source=parse_answer_text(draft.encode("utf-8"), str(self.path)))
+        return check_answers(answers)
+
+    def show_findings(self, report) -> None:
+        """The rules' findings, worded as `drafter check` prints them; waived ones with their reason."""
+        errors = report.errors()
+        if errors:
+            self.say("Samarbejdets regler finder fejl, som skal rettes, før dokumentet kan laves:", WARNING_STYLE)
+        else:
+            self.say(
+                "Bemærkninger fra samarbejdets regler (dokumentet kan laves alligevel, men ret gerne afsnittet først):",
+                HEADING_STYLE,
+            )
+        for finding in report.findings:
+            self.say(f"  {finding.format()}", WARNING_STYLE if finding.is_error() else None)
+
+    def explain_rule_errors(self, report) -> None:
+        """Why the document is not made yet, and which section to change for each error."""
+        self.say()
+        self.say(
+            "Dokumentet laves ikke endnu: samarbejdets regler finder fejl. Dine svar er gemt i "
+            f"{self.path}, og du kan rette dem nu.",
+            WARNING_STYLE,
+        )
+        for finding in report.errors():
+            self.say(f"  {finding.format()}", WARNING_STYLE)
+            section = self.section_of(finding.field)
+            if section is not None:
+                self.say(f"    Ret det i afsnittet {section.heading} (vælg: Ret {section.heading})", WARNING_STYLE)
+            else:
+                self.say(
+                    f"    Det rettes i svarfilen {self.path} (fx undtagelserne); ret filen i en teksteditor, "
+                    f"og fortsæt med: drafter edit {shlex.quote(str(self.path))}",
+                    WARNING_STYLE,
+                )
+        self.say(
+            "Vælg det afsnit, der skal rettes. Er der en god grund til at fravige en regel, kan den undtages "
+            "med en skrevet begrundelse i svarfilen (undtagelser: - regel: ... begrundelse: ...).",
+            WARNING_STYLE,
+        )
+
+    def section_of(self, field: str | None) -> Section | None:
+        """"formandskab.formaend[1].fra" -> the section "formandskab"; None for other keys."""
+        key = re.split(r"[.\[]", field or "", maxsplit=1)[0]
+        return next((s for s in self.questionnaire.sections if s.key == key), None)
 
     def finish(self, out_dir: Path | None) -> Result:
         """Mark the answers complete, save them and render through `drafter render`'s code."""
@@ -502,7 +576,15 @@ class Interview:
         self.save()
         output = default_output(self.path, out_dir if out_dir is not None else DEFAULT_OUT_DIR)
         rendered = render_file(self.path, output)
-        return Result(self.path, rendered.output, rendered.status)
+        report = self.rule_report()
+        findings = [f.format() for f in report.findings] if report is not None else []
+        if findings:  # shown again next to the document, as `drafter check` words them
+            self.say()
+            self.say(f"Dokumentet {rendered.output} er lavet med bemærkninger fra samarbejdets regler:", HEADING_STYLE)
+            for line in findings:
+                self.say(f"  {line}")
+            self.say(f"Ret dem med: drafter edit {shlex.quote(str(self.path))}", HELP_STYLE)
+        return Result(self.path, rendered.output, rendered.status, findings=findings)
 
 
 def _select(message: str, choices: list[str], default: str | None = None):
@@ -590,7 +672,10 @@ def edit(path: Path, section: str | None = None, out_dir: Path | None = None, to
         interview.save()
         if not interview.complete:
             return Result(interview.path, kind=questionnaire.kind)
-        if interview.final_problems():
+        report = None if interview.final_problems() else interview.rule_report()
+        if report is None or report.errors():
+            if report is not None:
+                interview.explain_rule_errors(report)
             interview.review()
         return interview.finish(out_dir)
 

@@ -55,6 +55,11 @@ PERIOD_PATHS = ("gruppe.periode",)
 CHAIR_RECORDS_PATH = "formandskab.formaend"
 CHAIR_TEXT_PATHS = ("formandskab.medformandskab",)
 CHAIR_SINCE_FIELD = "fra"
+# Where a kind with the co-chairs as one text says when the hospital/psychiatry side's co-chair
+# took (or takes) office: a date, whose year is compared with the plan's municipal changes.
+HOSPITAL_CHAIR_SINCE_PATHS = ("formandskab.hospital_fra",)
+# A need with alternatives ("a|b"): the kind must have at least one of them.
+CHAIRS_NEED = "|".join((CHAIR_RECORDS_PATH, *CHAIR_TEXT_PATHS))
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,36 @@ class Context:
 
 
 def _has_path(questionnaire, path: str) -> bool:
-    return questionnaire.question(path) is not None
+    """A path, or alternatives "a|b" of which the questionnaire has at least one."""
+    return any(questionnaire.question(p) is not None for p in path.split("|"))
+
+
+@dataclass(frozen=True)
+class CoChairs:
+    """The co-chairs of a commission, from whichever field its kind has: chair records
+    (formandskab.formaend, one record per chair) or one text ("HE Midt og Viborg Kommune")."""
+
+    path: str
+    organisations: list[str]  # for records: one per chair, "" where not given
+    from_records: bool
+
+    def where(self, index: int | None = None, key: str | None = None) -> tuple:
+        if self.from_records and index is not None:
+            return (*self.path.split("."), index, *((key,) if key else ()))
+        return tuple(self.path.split("."))
+
+
+def co_chairs(ctx: "Context") -> CoChairs | None:
+    """The co-chairs' organisations; None when the kind has neither field, or the text is empty."""
+    if ctx.has(CHAIR_RECORDS_PATH):
+        orgs = [str(r.get("organisation") or "").strip() for _, r in ctx.records(CHAIR_RECORDS_PATH)]
+        return CoChairs(CHAIR_RECORDS_PATH, orgs, True)
+    path = ctx.first_present(CHAIR_TEXT_PATHS)
+    text = ctx.value(path) if path else None
+    if not text or not str(text).strip():
+        return None
+    parts = [part.strip() for part in re.split(r",|\s+og\s+|\s*&\s*", str(text)) if part.strip()]
+    return CoChairs(path, parts, False)
 
 
 # -- the rules ---------------------------------------------------------------------------
@@ -178,16 +212,21 @@ _TWO_PART = (
 )
 
 
-@rule("formandskab-todelt", WARNING, "Formandskabet er to-delt (to formænd).", _TWO_PART, ("formandskab.formaend",))
+@rule("formandskab-todelt", WARNING, "Formandskabet er to-delt (to formænd).", _TWO_PART, (CHAIRS_NEED,))
 def _two_chairs(ctx: Context) -> Iterator[Hit]:
-    chairs = ctx.records("formandskab.formaend")
-    if not chairs and not ctx.complete:
+    chairs = co_chairs(ctx)
+    if chairs is None:
+        return  # an optional co-chair text left empty: nothing to count
+    count = len(chairs.organisations)
+    if not count and not ctx.complete:
         return
-    if len(chairs) != 2:
-        count = "ingen formand" if not chairs else "kun én formand" if len(chairs) == 1 else f"{len(chairs)} formænd"
+    if count != 2:
+        noun = ("formand", "formænd") if chairs.from_records else ("medformand", "medformænd")
+        said = f"ingen {noun[0]}" if not count else f"kun én {noun[0]}" if count == 1 else f"{count} {noun[1]}"
+        named = "" if chairs.from_records else f" ({ctx.value(chairs.path)})"
         yield Hit(
-            ctx.where("formandskab.formaend"),
-            f"der er {count}; som udgangspunkt er formandskabet to-delt, typisk én fra hospital/psykiatri "
+            chairs.where(),
+            f"der er {said}{named}; som udgangspunkt er formandskabet to-delt, typisk én fra hospital/psykiatri "
             "og én fra en kommune. Tilføj en medformand, eller skriv en undtagelse med begrundelse",
         )
 
@@ -198,19 +237,20 @@ def _two_chairs(ctx: Context) -> Iterator[Hit]:
     "De to formænd kommer fra hver sin side: hospital/psykiatri og kommune.",
     '"Arbejdet i en temagruppe ledes af et formandskab med rep. fra HE Midt/ Regionspsykiatrien og en kommune." '
     "(003, Temagrupper; samme princip for ad-hoc grupper: \"et to-delt formandskab\")",
-    ("formandskab.formaend",),
+    (CHAIRS_NEED,),
 )
 def _chairs_from_both_sides(ctx: Context) -> Iterator[Hit]:
-    chairs = ctx.records("formandskab.formaend")
-    if len(chairs) != 2:
+    chairs = co_chairs(ctx)
+    if chairs is None or len(chairs.organisations) != 2:
         return  # formandskab-todelt speaks about the count
-    sides = [side_of(r.get("organisation")) for _, r in chairs]
+    sides = [side_of(org) for org in chairs.organisations]
     if sides[0] is not None and sides[0] == sides[1]:
-        orgs = " og ".join(str(r.get("organisation")) for _, r in chairs)
+        orgs = " og ".join(chairs.organisations)
         other = SIDE_NAMES[MUNICIPALITY if sides[0] == HOSPITAL else HOSPITAL]
+        who = "begge formænd" if chairs.from_records else "begge medformænd"
         yield Hit(
-            ctx.where("formandskab.formaend", 1, "organisation"),
-            f"begge formænd kommer fra {SIDE_NAMES[sides[0]]} ({orgs}); lad den ene medformand komme fra {other}",
+            chairs.where(1, "organisation"),
+            f"{who} kommer fra {SIDE_NAMES[sides[0]]} ({orgs}); lad den ene medformand komme fra {other}",
         )
 
 
@@ -529,18 +569,6 @@ def _period(ctx: Context) -> tuple[int, str] | None:
     return None
 
 
-def _co_chairs(ctx: Context) -> tuple[tuple, list[str]] | None:
-    """(where, organisations) of the co-chairs, from records or from one text."""
-    if ctx.has(CHAIR_RECORDS_PATH):
-        orgs = [str(r.get("organisation") or "") for _, r in ctx.records(CHAIR_RECORDS_PATH)]
-        return ctx.where(CHAIR_RECORDS_PATH), [o for o in orgs if o]
-    path = ctx.first_present(CHAIR_TEXT_PATHS)
-    text = ctx.value(path) if path else None
-    if not text:
-        return None
-    return ctx.where(path), [part.strip() for part in re.split(r",|\s+og\s+", str(text)) if part.strip()]
-
-
 @rule(
     "formandskab-rotation",
     WARNING,
@@ -550,14 +578,14 @@ def _co_chairs(ctx: Context) -> tuple[tuple, list[str]] | None:
 )
 def _rotation(ctx: Context) -> Iterator[Hit]:
     lookup = _rotation_pair_function()
-    group, period, chairs = _theme_group(ctx), _period(ctx), _co_chairs(ctx)
+    group, period, chairs = _theme_group(ctx), _period(ctx), co_chairs(ctx)
     if lookup is None or group is None or period is None or chairs is None:
         return
     year, when = period
     pair = _plan_pair(lookup, group[1], year)
     if pair is None:
         return  # the plan has no (readable) cell for this group and period
-    where, orgs = chairs
+    where, orgs = chairs.where(), [o for o in chairs.organisations if o]
     missing = [p for p in pair if p and not any(same_organisation(p, o) for o in orgs)]
     if missing:
         plan = " og ".join(p or "en medformand, som planen ikke angiver" for p in pair)
@@ -569,18 +597,64 @@ def _rotation(ctx: Context) -> Iterator[Hit]:
         )
 
 
-def municipal_change_years(lookup: Callable[[str, int], Any], group: str, first: int = 2021, last: int = 2029) -> set[int]:
-    """Years in which the plan hands the municipal co-chair to another municipality."""
-    years = set()
+def municipal_changes(lookup: Callable[[str, int], Any], group: str, first: int = 2021, last: int = 2029) -> dict[int, tuple[str, str]]:
+    """{year: (from, to)}: the years in which the plan hands the municipal co-chair to another
+    municipality. Only changes the plan states; a cell it does not know is no change."""
+    changes: dict[int, tuple[str, str]] = {}
     previous = None
     for year in range(first, last + 1):
         pair = _plan_pair(lookup, group, year)
         municipality = next((p for p in pair or () if p and side_of(p) == MUNICIPALITY), None)
         if municipality and previous and not same_organisation(municipality, previous):
-            years.add(year)
+            changes[year] = (previous, municipality)
         if municipality:
             previous = municipality
-    return years
+    return changes
+
+
+def municipal_change_years(lookup: Callable[[str, int], Any], group: str, first: int = 2021, last: int = 2029) -> set[int]:
+    """Years in which the plan hands the municipal co-chair to another municipality."""
+    return set(municipal_changes(lookup, group, first, last))
+
+
+def _year(value: Any) -> int | None:
+    match = re.match(r"\s*(\d{4})", str(value or ""))
+    return int(match.group(1)) if match else None
+
+
+def _hospital_chair_changes(ctx: Context) -> Iterator[tuple[tuple, int, str]]:
+    """(where, year, who) for each hospital/psychiatry-side co-chair with a date of taking office."""
+    if ctx.has(CHAIR_RECORDS_PATH):
+        question = ctx.questionnaire.question(CHAIR_RECORDS_PATH)
+        if question.field_named(CHAIR_SINCE_FIELD) is None:
+            return
+        for index, chair in ctx.records(CHAIR_RECORDS_PATH):
+            year = _year(chair.get(CHAIR_SINCE_FIELD))
+            if year is not None and side_of(chair.get("organisation")) == HOSPITAL:
+                yield ctx.where(CHAIR_RECORDS_PATH, index, CHAIR_SINCE_FIELD), year, f"{chair.get('navn')} ({chair.get('organisation')})"
+        return
+    path = ctx.first_present(HOSPITAL_CHAIR_SINCE_PATHS)
+    year = _year(ctx.value(path)) if path else None
+    if year is None:
+        return
+    chairs = co_chairs(ctx)
+    hospital = next((o for o in (chairs.organisations if chairs else ()) if side_of(o) == HOSPITAL), None)
+    yield ctx.where(path), year, f"hospitalets/psykiatriens medformand ({hospital})" if hospital else "hospitalets/psykiatriens medformand"
+
+
+def _municipal_changes_in_answers(ctx: Context) -> dict[int, str]:
+    """Municipal co-chair changes the answers themselves state: a municipal chair's "fra"."""
+    if not ctx.has(CHAIR_RECORDS_PATH):
+        return {}
+    question = ctx.questionnaire.question(CHAIR_RECORDS_PATH)
+    if question.field_named(CHAIR_SINCE_FIELD) is None:
+        return {}
+    out = {}
+    for _, chair in ctx.records(CHAIR_RECORDS_PATH):
+        year = _year(chair.get(CHAIR_SINCE_FIELD))
+        if year is not None and side_of(chair.get("organisation")) == MUNICIPALITY:
+            out[year] = f"{chair.get('organisation')} bliver medformand"
+    return out
 
 
 @rule(
@@ -588,24 +662,23 @@ def municipal_change_years(lookup: Callable[[str, int], Any], group: str, first:
     ERROR,
     "Hospitalets/psykiatriens medformand skiftes ikke samme år som den kommunale.",
     _NO_SAME_YEAR,
-    (*ROTATION_NEEDS, CHAIR_RECORDS_PATH),
+    (*ROTATION_NEEDS, "|".join((CHAIR_RECORDS_PATH, *HOSPITAL_CHAIR_SINCE_PATHS))),
 )
 def _not_same_year(ctx: Context) -> Iterator[Hit]:
-    question = ctx.questionnaire.question(CHAIR_RECORDS_PATH)
-    if question.field_named(CHAIR_SINCE_FIELD) is None:
+    changes = list(_hospital_chair_changes(ctx))
+    if not changes:
         return
-    chairs = ctx.records(CHAIR_RECORDS_PATH)
-    since = {i: int(str(r[CHAIR_SINCE_FIELD])[:4]) for i, r in chairs if r.get(CHAIR_SINCE_FIELD)}
-    municipal_years = {since[i] for i, r in chairs if i in since and side_of(r.get("organisation")) == MUNICIPALITY}
+    municipal = _municipal_changes_in_answers(ctx)
     lookup, group = _rotation_pair_function(), _theme_group(ctx)
     if lookup is not None and group is not None:
-        municipal_years |= municipal_change_years(lookup, group[1])
-    for index, chair in chairs:
-        if side_of(chair.get("organisation")) == HOSPITAL and since.get(index) in municipal_years:
+        for year, (before, after) in municipal_changes(lookup, group[1]).items():
+            municipal.setdefault(year, f"ifølge rotationsplanen skifter det kommunale medformandskab fra {before} til {after}")
+    for where, year, who in changes:
+        if year in municipal:
             yield Hit(
-                ctx.where(CHAIR_RECORDS_PATH, index, CHAIR_SINCE_FIELD),
-                f"{chair.get('navn')} ({chair.get('organisation')}) bliver medformand i {since[index]}, samme år som "
-                "den kommunale medformand skifter; af hensyn til kontinuiteten skiftes hospitalets/psykiatriens "
+                where,
+                f"{who} bliver medformand i {year}, samme år som den kommunale medformand skifter "
+                f"({municipal[year]}); af hensyn til kontinuiteten skiftes hospitalets/psykiatriens "
                 "medformand et andet år",
             )
 

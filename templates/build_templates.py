@@ -289,7 +289,8 @@ def build_projektgruppe(path: Path) -> None:
 def _build_six_sections(path: Path, group: str, period: str) -> None:
     doc = new_document()
     paragraph(doc, "Kommissorium for {{ gruppe.navn }}", style="Title")
-    paragraph(doc, "{{ gruppe.type|capitalize }} i {{ gruppe.klynge }}, nedsat af {{ gruppe.nedsat_af }}", style="Subtitle")
+    # Who commissioned the group stands in the facts block right below; not repeated here.
+    paragraph(doc, "{{ gruppe.type|capitalize }} i {{ gruppe.klynge }}", style="Subtitle")
     info_block(
         doc,
         [
@@ -420,6 +421,9 @@ def _standing_group(path: Path, subtitle: str, facts: list[tuple[str, str]], mee
     tag(doc, "{%p if formandskab.medformandskab %}")
     paragraph(doc, "{{ formandskab.medformandskab }}.", bold_prefix="Formandskab i perioden {{ gruppe.periode }}: ")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if formandskab.hospital_fra %}")
+    paragraph(doc, "Hospitalets/psykiatriens medformand er udpeget fra {{ formandskab.hospital_fra }}.")
+    tag(doc, "{%p endif %}")
     paragraphs(doc, "formandskab.sekretariat")
 
     heading(doc, meetings_title, 1)
@@ -446,7 +450,7 @@ def build_temagruppe(path: Path) -> None:
     """A theme group, as Midtklyngen's "Kommissorium for temagrupper"."""
     _standing_group(
         path,
-        subtitle="Temagruppe i {{ gruppe.klynge }}, nedsat af {{ gruppe.nedsat_af }}",
+        subtitle="Temagruppe i {{ gruppe.klynge }}",  # "Nedsat af" stands in the facts block
         facts=[("Nedsat af", "{{ gruppe.nedsat_af }}"), ("Periode", "{{ gruppe.periode }}")],
         meetings_title="Mødefrekvens",
         meetings=["moeder.frekvens"],

@@ -27,6 +27,7 @@ THEME_GROUP = [
     FINISH,  # medlemmer.supplering: left empty
     paragraphs("Arbejdet i temagrupperne ledes af et formandskab."),
     ENTER,  # formandskab.medformandskab: the rotation plan's pair, suggested
+    ENTER,  # formandskab.hospital_fra: skipped
     paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
     FINISH,  # moeder.frekvens: suggested
     ENTER,  # approve
@@ -83,6 +84,7 @@ def test_steering_group_interview_says_why_the_plan_gives_no_co_chair(tmp_path, 
     draft.write_text(head.replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"), encoding="utf-8")
     keys = [
         ENTER,  # formandskab.medformandskab: no suggestion for 2026-2027; left empty
+        ENTER,  # formandskab.hospital_fra: skipped
         paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
         paragraphs("4 gange om året samt ad hoc."),
         FINISH,  # planlaegning: empty
