@@ -267,7 +267,8 @@ def _list_rules() -> int:
 
     width = max(len(r.id) for r in RULES)
     for r in RULES:
-        applies = "typer med " + ", ".join(r.needs)
+        # "a|b" in a rule's needs means either field will do.
+        applies = "typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)
         print(f"{r.id.ljust(width)}  {r.severity:<8}  {r.title}")
         print(f"{'':{width}}  kilde:    {r.source}")
         print(f"{'':{width}}  gælder:   {applies}")
