@@ -129,11 +129,22 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        _check_nesting(text, loader_cls, name)
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise AnswerFileError(Problem(name, f"YAML-fejl: {_yaml_reason(exc)}", line)) from None
+    except yaml.reader.ReaderError as exc:
+        # A raw control character in the file (the C reader counts bytes, the Python one
+        # characters, so the line is found from the character itself).
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text[:at].count("\n") + 1 if at >= 0 else None
+        raise AnswerFileError(
+            Problem(name, f"YAML-fejl: filen indeholder styretegnet U+{exc.character:04X}, som ikke må stå i en svarfil; fjern det", line)
+            if isinstance(exc.character, int)
+            else Problem(name, f"YAML-fejl: {exc.reason}")
+        ) from None
     except yaml.YAMLError as exc:
         raise AnswerFileError(Problem(name, f"YAML-fejl: {exc}")) from None
     except RecursionError:
@@ -151,6 +162,32 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
     return AnswerFile(name, data, converter.lines)
 
 
+# Deeper than this is no answer file but an attack: libyaml's composer recurses once per
+# level and crashes the process (SIGSEGV) somewhere below 100 000 levels, and its parser
+# slows down quadratically with open flow collections. Answer files need about 4 levels.
+MAX_NESTING = 50
+
+
+def _check_nesting(text: str, loader_cls: Any, name: str) -> None:
+    """Refuse absurd nesting before the (recursive) composer sees it.
+
+    The event parser is iterative, and stopping at the first event that is too deep keeps
+    even a megabyte of '[' cheap.
+    """
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(text, Loader=loader_cls):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise AnswerFileError(
+                    Problem(name, f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en svarfil", event.start_mark.line + 1)
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _yaml_reason(exc: Any) -> str:
     reason = (exc.problem or exc.context or "ukendt fejl").strip()
     translations = {
@@ -162,6 +199,21 @@ def _yaml_reason(exc: Any) -> str:
         "did not find expected key": "en linje passer ikke ind (forkert indrykning, eller mangler et afsluttende anførselstegn?)",
         "found duplicate anchor": "samme YAML-anker (&) står to gange",
         "expected <block end>, but found '-'": "en listelinje ('- ') står forkert indrykket",
+        # libyaml's wording (the C loader), where it differs from PyYAML's
+        "found character that cannot start any token": "et tegn, som ikke kan begynde en værdi (tabulator brugt til indrykning, eller mangler der anførselstegn?)",
+        "found a tab character that violates indentation": "tabulator brugt til indrykning; brug mellemrum",
+        "mapping values are not allowed in this context": "et kolon står et sted, hvor det ikke må (sæt anførselstegn om teksten?)",
+        "block sequence entries are not allowed in this context": "en listelinje ('- ') står et sted, hvor den ikke må",
+        "did not find expected node content": "en værdi mangler eller står forkert (fx en liste '[' der ikke lukkes)",
+        "did not find expected ',' or ']'": "en liste i [ ] er ikke lukket korrekt med ']'",
+        "did not find expected ',' or '}'": "en gruppe i { } er ikke lukket korrekt med '}'",
+        "did not find expected '-' indicator": "en listelinje ('- ') står forkert indrykket",
+        "found invalid Unicode character escape code": "ugyldig Unicode-kode efter \\u eller \\U i en tekst i anførselstegn",
+        "found unknown escape character": "ukendt tegn efter \\ i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
+        "but found another document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
+        "expected a single document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
+        "found undefined alias": "et YAML-alias (*) peger på et anker, der ikke findes; YAML-aliaser kan ikke bruges i en svarfil",
+        "found undefined tag handle": "et ukendt YAML-mærke (!); YAML-mærker kan ikke bruges i en svarfil",
     }
     for english, danish in translations.items():
         if english in reason:
@@ -177,6 +229,7 @@ class _NodeConverter:
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
+        self.alias_reported = False
 
     def fail(self, node: Any, where: tuple, message: str) -> None:
         self.problems.append(Problem(self.name, message, node.start_mark.line + 1, field_name(where) or None))
@@ -186,8 +239,11 @@ class _NodeConverter:
 
         self.lines[where] = node.start_mark.line + 1
         if id(node) in self.seen or getattr(node, "anchor", None):
-            # Aliases would let a tiny file expand into billions of values.
-            self.fail(node, where, "YAML-ankre og -aliaser (& og *) kan ikke bruges i en svarfil; skriv værdien ud")
+            # Aliases would let a tiny file expand into billions of values. One message is
+            # enough: a "billion laughs" file would otherwise give one per alias.
+            if not self.alias_reported:
+                self.alias_reported = True
+                self.fail(node, where, "YAML-ankre og -aliaser (& og *) kan ikke bruges i en svarfil; skriv værdien ud")
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -198,7 +254,10 @@ class _NodeConverter:
                 return self._bad_tag(node, where)
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, where, "YAML-fletning ('<<:') kan ikke bruges i en svarfil; skriv felterne ud")
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode):
                     self.fail(key_node, where, "et feltnavn skal være almindelig tekst")
                     continue
                 key = key_node.value
