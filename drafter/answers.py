@@ -17,6 +17,7 @@ text, numbers, lists and mappings (no Python objects, no aliases).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,16 +97,23 @@ def read_answer_file(path: str | Path) -> AnswerFile:
     """Parse an answer file into plain data with line numbers; raise AnswerFileError."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            # Never more than the limit (and one byte) into memory, whatever the file
+            # claims: /dev/zero or a pipe has no size.
+            raw = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except FileNotFoundError:
         raise AnswerFileError(Problem(name, "filen findes ikke")) from None
     except IsADirectoryError:
         raise AnswerFileError(Problem(name, "er en mappe, ikke en svarfil")) from None
     except OSError as exc:
-        raise AnswerFileError(Problem(name, f"filen kan ikke læses ({exc.strerror})")) from None
-    if len(raw) > MAX_FILE_BYTES:
+        from drafter.fsutil import describe_oserror
+
+        raise AnswerFileError(Problem(name, f"filen kan ikke læses ({describe_oserror(exc)})")) from None
+    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        amount = f"{size:,} byte" if size > MAX_FILE_BYTES else f"over {MAX_FILE_BYTES:,} byte"
         raise AnswerFileError(
-            Problem(name, f"filen er for stor ({len(raw):,} byte; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
+            Problem(name, f"filen er for stor ({amount}; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
         )
     return parse_answer_text(raw, name)
 
