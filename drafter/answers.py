@@ -140,9 +140,8 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
         _check_nesting(text, loader_cls, name)
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise AnswerFileError(Problem(name, f"YAML-fejl: {_yaml_reason(exc)}", line)) from None
+        line, reason = _locate_yaml_error(exc, text, loader_cls)
+        raise AnswerFileError(Problem(name, f"YAML-fejl: {reason}", line)) from None
     except yaml.reader.ReaderError as exc:
         # A raw control character in the file (the C reader counts bytes, the Python one
         # characters, so the line is found from the character itself).
@@ -196,6 +195,41 @@ def _check_nesting(text: str, loader_cls: Any, name: str) -> None:
             depth -= 1
 
 
+def _locate_yaml_error(exc: Any, text: str, loader_cls: Any) -> tuple[int | None, str]:
+    """The line to show for a YAML error, and why; a missing closing quote is shown where it opens.
+
+    The parser notices a missing quote only where the runaway text ends, often many lines
+    later (or at the end of the file); the person needs the line where the quote began.
+    """
+    import yaml
+
+    if exc.context and "quoted scalar" in exc.context and "end of stream" in (exc.problem or "") and exc.context_mark:
+        return exc.context_mark.line + 1, "en tekst i anførselstegn begynder her, men lukkes aldrig (mangler et afsluttende anførselstegn?)"
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    if line is not None:
+        runaway = None
+        try:
+            for token in yaml.scan(text, Loader=loader_cls):
+                if (
+                    isinstance(token, yaml.ScalarToken)
+                    and token.style in ('"', "'")
+                    and token.start_mark.line < token.end_mark.line
+                    and token.end_mark.line + 1 >= line - 1
+                ):
+                    runaway = token
+                    break
+        except yaml.YAMLError:
+            pass
+        if runaway is not None:
+            end = runaway.end_mark.line + 1
+            return runaway.start_mark.line + 1, (
+                f"en tekst i anførselstegn begynder her og fortsætter til linje {end}, hvor filen ikke giver mening "
+                "(mangler et afsluttende anførselstegn?)"
+            )
+    return line, _yaml_reason(exc)
+
+
 def _yaml_reason(exc: Any) -> str:
     reason = (exc.problem or exc.context or "ukendt fejl").strip()
     translations = {
@@ -217,6 +251,8 @@ def _yaml_reason(exc: Any) -> str:
         "did not find expected ',' or '}'": "en gruppe i { } er ikke lukket korrekt med '}'",
         "did not find expected '-' indicator": "en listelinje ('- ') står forkert indrykket",
         "found invalid Unicode character escape code": "ugyldig Unicode-kode efter \\u eller \\U i en tekst i anførselstegn",
+        "did not find expected hexdecimal number": "ugyldig tegnkode efter \\x, \\u eller \\U i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
+        "expected escape sequence of": "ugyldig tegnkode efter \\x, \\u eller \\U i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
         "found unknown escape character": "ukendt tegn efter \\ i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
         "but found another document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
         "expected a single document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
@@ -239,10 +275,13 @@ class _NodeConverter:
         self.seen: set[int] = set()
         self.alias_reported = False
 
-    def fail(self, node: Any, where: tuple, message: str) -> None:
-        self.problems.append(Problem(self.name, message, node.start_mark.line + 1, field_name(where) or None))
+    def fail(self, node: Any, where: tuple, message: str, line: int | None = None) -> None:
+        line = line if line is not None else node.start_mark.line + 1
+        self.problems.append(Problem(self.name, message, line, field_name(where) or None))
 
-    def convert(self, node: Any, where: tuple, depth: int) -> Any:
+    def convert(self, node: Any, where: tuple, depth: int, used_at: int | None = None) -> Any:
+        """*used_at*: the line of the key (or list) holding this value; an alias's node
+        carries the line of its anchor, which is not where the problem is."""
         import yaml
 
         self.lines[where] = node.start_mark.line + 1
@@ -251,7 +290,7 @@ class _NodeConverter:
             # enough: a "billion laughs" file would otherwise give one per alias.
             if not self.alias_reported:
                 self.alias_reported = True
-                self.fail(node, where, "YAML-ankre og -aliaser (& og *) kan ikke bruges i en svarfil; skriv værdien ud")
+                self.fail(node, where, "YAML-ankre og -aliaser (& og *) kan ikke bruges i en svarfil; skriv værdien ud", used_at)
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -272,13 +311,13 @@ class _NodeConverter:
                 if key in out:
                     self.fail(key_node, (*where, key), f"feltet '{key}' står to gange; slet det ene")
                     continue
-                out[key] = self.convert(value_node, (*where, key), depth + 1)
+                out[key] = self.convert(value_node, (*where, key), depth + 1, key_node.start_mark.line + 1)
                 self.lines[(*where, key)] = key_node.start_mark.line + 1
             return out
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 return self._bad_tag(node, where)
-            return [self.convert(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+            return [self.convert(item, (*where, i), depth + 1, node.start_mark.line + 1) for i, item in enumerate(node.value)]
         return self._scalar(node, where)
 
     def _bad_tag(self, node: Any, where: tuple) -> None:
