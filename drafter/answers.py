@@ -505,7 +505,11 @@ def to_yaml(
         if _ISO_DATE.match(text):
             # Written bare (2027-01-04), as a person would type it; the loader keeps dates as text.
             return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
-        style = "|" if "\n" in text else None
+        # A block keeps its text exactly, except one that ends in a blank line: PyYAML then
+        # writes "|+" and ends the document with "...", which would cut the file short.
+        breaks = "\n\x85\u2028\u2029"
+        keep = text[-1:] in tuple(breaks) and (len(text) == 1 or text[-2] in breaks)
+        style = "|" if "\n" in text and not keep else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
     _Dumper.add_representer(str, _str)

@@ -186,6 +186,9 @@ class DocxRenderer:
         # What docxtpl does after Jinja: undo the newline trick, and turn \n, \t and
         # paragraph breaks in values into Word line breaks, tabs, paragraphs.
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        # Word drops leading and trailing spaces of a w:t without xml:space="preserve"; a
+        # value's spaces next to a line break or tab must stay as typed.
+        xml = xml.replace("<w:t>", '<w:t xml:space="preserve">')
         return self._tpl.resolve_listing(xml)
 
     def _render_part(self, part: str, context: dict) -> str:
