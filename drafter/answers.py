@@ -510,6 +510,10 @@ def to_yaml(
         breaks = "\n\x85\u2028\u2029"
         keep = text[-1:] in tuple(breaks) and (len(text) == 1 or text[-2] in breaks)
         style = "|" if "\n" in text and not keep else None
+        if any(ch in text for ch in "\x85\u2028\u2029\ufeff"):
+            # Line breaks to YAML that PyYAML would write raw in a plain or single-quoted
+            # value, where they fold into spaces; double quotes write them as escapes.
+            style = '"'
         return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
     _Dumper.add_representer(str, _str)
