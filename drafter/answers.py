@@ -17,6 +17,7 @@ text, numbers, lists and mappings (no Python objects, no aliases).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,16 +97,23 @@ def read_answer_file(path: str | Path) -> AnswerFile:
     """Parse an answer file into plain data with line numbers; raise AnswerFileError."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            # Never more than the limit (and one byte) into memory, whatever the file
+            # claims: /dev/zero or a pipe has no size.
+            raw = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except FileNotFoundError:
         raise AnswerFileError(Problem(name, "filen findes ikke")) from None
     except IsADirectoryError:
         raise AnswerFileError(Problem(name, "er en mappe, ikke en svarfil")) from None
     except OSError as exc:
-        raise AnswerFileError(Problem(name, f"filen kan ikke læses ({exc.strerror})")) from None
-    if len(raw) > MAX_FILE_BYTES:
+        from drafter.fsutil import describe_oserror
+
+        raise AnswerFileError(Problem(name, f"filen kan ikke læses ({describe_oserror(exc)})")) from None
+    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        amount = f"{size:,} byte" if size > MAX_FILE_BYTES else f"over {MAX_FILE_BYTES:,} byte"
         raise AnswerFileError(
-            Problem(name, f"filen er for stor ({len(raw):,} byte; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
+            Problem(name, f"filen er for stor ({amount}; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
         )
     return parse_answer_text(raw, name)
 
@@ -129,11 +137,21 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        _check_nesting(text, loader_cls, name)
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise AnswerFileError(Problem(name, f"YAML-fejl: {_yaml_reason(exc)}", line)) from None
+        line, reason = _locate_yaml_error(exc, text, loader_cls)
+        raise AnswerFileError(Problem(name, f"YAML-fejl: {reason}", line)) from None
+    except yaml.reader.ReaderError as exc:
+        # A raw control character in the file (the C reader counts bytes, the Python one
+        # characters, so the line is found from the character itself).
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text[:at].count("\n") + 1 if at >= 0 else None
+        raise AnswerFileError(
+            Problem(name, f"YAML-fejl: filen indeholder styretegnet U+{exc.character:04X}, som ikke må stå i en svarfil; fjern det", line)
+            if isinstance(exc.character, int)
+            else Problem(name, f"YAML-fejl: {exc.reason}")
+        ) from None
     except yaml.YAMLError as exc:
         raise AnswerFileError(Problem(name, f"YAML-fejl: {exc}")) from None
     except RecursionError:
@@ -151,6 +169,67 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
     return AnswerFile(name, data, converter.lines)
 
 
+# Deeper than this is no answer file but an attack: libyaml's composer recurses once per
+# level and crashes the process (SIGSEGV) somewhere below 100 000 levels, and its parser
+# slows down quadratically with open flow collections. Answer files need about 4 levels.
+MAX_NESTING = 50
+
+
+def _check_nesting(text: str, loader_cls: Any, name: str) -> None:
+    """Refuse absurd nesting before the (recursive) composer sees it.
+
+    The event parser is iterative, and stopping at the first event that is too deep keeps
+    even a megabyte of '[' cheap.
+    """
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(text, Loader=loader_cls):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise AnswerFileError(
+                    Problem(name, f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en svarfil", event.start_mark.line + 1)
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _locate_yaml_error(exc: Any, text: str, loader_cls: Any) -> tuple[int | None, str]:
+    """The line to show for a YAML error, and why; a missing closing quote is shown where it opens.
+
+    The parser notices a missing quote only where the runaway text ends, often many lines
+    later (or at the end of the file); the person needs the line where the quote began.
+    """
+    import yaml
+
+    if exc.context and "quoted scalar" in exc.context and "end of stream" in (exc.problem or "") and exc.context_mark:
+        return exc.context_mark.line + 1, "en tekst i anførselstegn begynder her, men lukkes aldrig (mangler et afsluttende anførselstegn?)"
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    if line is not None:
+        runaway = None
+        try:
+            for token in yaml.scan(text, Loader=loader_cls):
+                if (
+                    isinstance(token, yaml.ScalarToken)
+                    and token.style in ('"', "'")
+                    and token.start_mark.line < token.end_mark.line
+                    and token.end_mark.line + 1 >= line - 1
+                ):
+                    runaway = token
+                    break
+        except yaml.YAMLError:
+            pass
+        if runaway is not None:
+            end = runaway.end_mark.line + 1
+            return runaway.start_mark.line + 1, (
+                f"en tekst i anførselstegn begynder her og fortsætter til linje {end}, hvor filen ikke giver mening "
+                "(mangler et afsluttende anførselstegn?)"
+            )
+    return line, _yaml_reason(exc)
+
+
 def _yaml_reason(exc: Any) -> str:
     reason = (exc.problem or exc.context or "ukendt fejl").strip()
     translations = {
@@ -162,6 +241,23 @@ def _yaml_reason(exc: Any) -> str:
         "did not find expected key": "en linje passer ikke ind (forkert indrykning, eller mangler et afsluttende anførselstegn?)",
         "found duplicate anchor": "samme YAML-anker (&) står to gange",
         "expected <block end>, but found '-'": "en listelinje ('- ') står forkert indrykket",
+        # libyaml's wording (the C loader), where it differs from PyYAML's
+        "found character that cannot start any token": "et tegn, som ikke kan begynde en værdi (tabulator brugt til indrykning, eller mangler der anførselstegn?)",
+        "found a tab character that violates indentation": "tabulator brugt til indrykning; brug mellemrum",
+        "mapping values are not allowed in this context": "et kolon står et sted, hvor det ikke må (sæt anførselstegn om teksten?)",
+        "block sequence entries are not allowed in this context": "en listelinje ('- ') står et sted, hvor den ikke må",
+        "did not find expected node content": "en værdi mangler eller står forkert (fx en liste '[' der ikke lukkes)",
+        "did not find expected ',' or ']'": "en liste i [ ] er ikke lukket korrekt med ']'",
+        "did not find expected ',' or '}'": "en gruppe i { } er ikke lukket korrekt med '}'",
+        "did not find expected '-' indicator": "en listelinje ('- ') står forkert indrykket",
+        "found invalid Unicode character escape code": "ugyldig Unicode-kode efter \\u eller \\U i en tekst i anførselstegn",
+        "did not find expected hexdecimal number": "ugyldig tegnkode efter \\x, \\u eller \\U i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
+        "expected escape sequence of": "ugyldig tegnkode efter \\x, \\u eller \\U i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
+        "found unknown escape character": "ukendt tegn efter \\ i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
+        "but found another document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
+        "expected a single document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
+        "found undefined alias": "et YAML-alias (*) peger på et anker, der ikke findes; YAML-aliaser kan ikke bruges i en svarfil",
+        "found undefined tag handle": "et ukendt YAML-mærke (!); YAML-mærker kan ikke bruges i en svarfil",
     }
     for english, danish in translations.items():
         if english in reason:
@@ -177,17 +273,24 @@ class _NodeConverter:
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
+        self.alias_reported = False
 
-    def fail(self, node: Any, where: tuple, message: str) -> None:
-        self.problems.append(Problem(self.name, message, node.start_mark.line + 1, field_name(where) or None))
+    def fail(self, node: Any, where: tuple, message: str, line: int | None = None) -> None:
+        line = line if line is not None else node.start_mark.line + 1
+        self.problems.append(Problem(self.name, message, line, field_name(where) or None))
 
-    def convert(self, node: Any, where: tuple, depth: int) -> Any:
+    def convert(self, node: Any, where: tuple, depth: int, used_at: int | None = None) -> Any:
+        """*used_at*: the line of the key (or list) holding this value; an alias's node
+        carries the line of its anchor, which is not where the problem is."""
         import yaml
 
         self.lines[where] = node.start_mark.line + 1
         if id(node) in self.seen or getattr(node, "anchor", None):
-            # Aliases would let a tiny file expand into billions of values.
-            self.fail(node, where, "YAML-ankre og -aliaser (& og *) kan ikke bruges i en svarfil; skriv værdien ud")
+            # Aliases would let a tiny file expand into billions of values. One message is
+            # enough: a "billion laughs" file would otherwise give one per alias.
+            if not self.alias_reported:
+                self.alias_reported = True
+                self.fail(node, where, "YAML-ankre og -aliaser (& og *) kan ikke bruges i en svarfil; skriv værdien ud", used_at)
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -198,20 +301,23 @@ class _NodeConverter:
                 return self._bad_tag(node, where)
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, where, "YAML-fletning ('<<:') kan ikke bruges i en svarfil; skriv felterne ud")
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode):
                     self.fail(key_node, where, "et feltnavn skal være almindelig tekst")
                     continue
                 key = key_node.value
                 if key in out:
                     self.fail(key_node, (*where, key), f"feltet '{key}' står to gange; slet det ene")
                     continue
-                out[key] = self.convert(value_node, (*where, key), depth + 1)
+                out[key] = self.convert(value_node, (*where, key), depth + 1, key_node.start_mark.line + 1)
                 self.lines[(*where, key)] = key_node.start_mark.line + 1
             return out
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 return self._bad_tag(node, where)
-            return [self.convert(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+            return [self.convert(item, (*where, i), depth + 1, node.start_mark.line + 1) for i, item in enumerate(node.value)]
         return self._scalar(node, where)
 
     def _bad_tag(self, node: Any, where: tuple) -> None:
@@ -399,7 +505,15 @@ def to_yaml(
         if _ISO_DATE.match(text):
             # Written bare (2027-01-04), as a person would type it; the loader keeps dates as text.
             return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
-        style = "|" if "\n" in text else None
+        # A block keeps its text exactly, except one that ends in a blank line: PyYAML then
+        # writes "|+" and ends the document with "...", which would cut the file short.
+        breaks = "\n\x85\u2028\u2029"
+        keep = text[-1:] in tuple(breaks) and (len(text) == 1 or text[-2] in breaks)
+        style = "|" if "\n" in text and not keep else None
+        if any(ch in text for ch in "\x85\u2028\u2029\ufeff"):
+            # Line breaks to YAML that PyYAML would write raw in a plain or single-quoted
+            # value, where they fold into spaces; double quotes write them as escapes.
+            style = '"'
         return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
     _Dumper.add_representer(str, _str)

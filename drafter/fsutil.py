@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
 from drafter.errors import OutputError
+
+# The operating system's own texts are English; these are the ones a user may meet.
+_ERRNO_DA = {
+    errno.EACCES: "ingen adgang",
+    errno.EPERM: "ingen adgang",
+    errno.EROFS: "drevet er skrivebeskyttet",
+    errno.ENOSPC: "der er ikke mere plads på disken",
+    errno.EDQUOT: "din diskkvote er brugt op",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.EISDIR: "er en mappe",
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.ENOENT: "findes ikke",
+    errno.EEXIST: "findes allerede",
+    errno.EIO: "fejl ved læsning eller skrivning på disken",
+}
+
+# A temporary file of ours older than this is left over from a drafter that was killed
+# mid-write (a write takes milliseconds); a younger one may belong to a drafter running now.
+STALE_TEMP_SECONDS = 600
+
+
+def describe_oserror(exc: OSError) -> str:
+    """A short Danish reason for an OSError."""
+    return _ERRNO_DA.get(exc.errno, exc.strerror or str(exc))
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
@@ -25,6 +52,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
     if target.is_dir():
         raise OutputError(f"{target}: er en mappe, ikke en fil")
     folder = target.parent if str(target.parent) else Path(".")
+    remove_stale_temp_files(target)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:
@@ -32,7 +60,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
     except PermissionError:
         raise OutputError(f"{target}: der er ikke skriveadgang til mappen {folder}") from None
     except OSError as exc:
-        raise OutputError(f"{target}: kan ikke skrive i mappen {folder} ({exc.strerror})") from None
+        raise OutputError(f"{target}: kan ikke skrive i mappen {folder} ({describe_oserror(exc)})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -46,7 +74,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
         except FileNotFoundError:
             pass
         if isinstance(exc, OSError):
-            raise OutputError(f"{target}: kunne ikke skrives ({exc.strerror})") from None
+            raise OutputError(f"{target}: kunne ikke skrives ({describe_oserror(exc)})") from None
         raise
     _fsync_folder(folder)
 
@@ -69,3 +97,36 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def temp_file_pattern(target: Path) -> re.Pattern:
+    """Names atomic_write gives its temporary files for *target* (mkstemp: 8 random characters)."""
+    return re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
+
+
+def remove_stale_temp_files(target: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove temporary files a killed drafter left beside *target*; return what was removed.
+
+    Only regular files named exactly like atomic_write's own temporary files for this
+    target, and only when they are old enough that no running drafter can be writing them.
+    """
+    folder = target.parent if str(target.parent) else Path(".")
+    pattern = temp_file_pattern(target)
+    removed: list[Path] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        if not pattern.fullmatch(name):
+            continue
+        path = folder / name
+        try:
+            info = path.lstat()
+            if not path.is_symlink() and path.is_file() and now - info.st_mtime > older_than:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from drafter.answers import Answers, load_answers
 from drafter.errors import OutputError, RuleViolation, UsageError
+from drafter.fsutil import describe_oserror
 
 DEFAULT_OUT_DIR = Path("out")
 
@@ -76,7 +77,7 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"{output.parent}: mappen kan ikke oprettes ({exc.strerror})") from None
+            raise OutputError(f"{output.parent}: mappen kan ikke oprettes ({describe_oserror(exc)})") from None
     atomic_write(output, data)
     return "skrevet"
 
@@ -137,7 +138,7 @@ def check_overwrite(output: Path, force: bool) -> bytes | None:
     try:
         existing = output.read_bytes()
     except OSError as exc:
-        raise OutputError(f"{output}: den eksisterende fil kan ikke læses ({exc.strerror})") from None
+        raise OutputError(f"{output}: den eksisterende fil kan ikke læses ({describe_oserror(exc)})") from None
     if force:
         return existing
     recorded, actual = read_recorded_hash(existing)

@@ -40,6 +40,7 @@ _HEADER_FOOTER_RELS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer",
 )
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_LITERAL_BRACES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
 # docxtpl turns these characters in rendered text into Word structure (see resolve_listing).
 PARAGRAPH_BREAK = "\a"
 
@@ -174,13 +175,20 @@ class DocxRenderer:
         # What docxtpl does before Jinja sees a part (merging tags split across runs,
         # {%p %}/{%tr %} handling), plus its line-per-paragraph trick.
         xml = self._tpl.patch_xml(xml)
+        # docxtpl's literal-brace escapes ({_{ in a template means a literal {{) are
+        # resolved here, in the template, as Jinja string literals. docxtpl resolves them in
+        # the rendered text, where it would also turn a user's "{_{" into "{{".
+        for escaped, literal in _LITERAL_BRACES.items():
+            xml = xml.replace(escaped, '{{ "%s" }}' % literal)
         return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
     def _finish_xml(self, xml: str) -> str:
-        # What docxtpl does after Jinja: undo the newline trick, literal-brace escapes,
-        # and turn \n, \t and paragraph breaks in values into Word line breaks, tabs, paragraphs.
+        # What docxtpl does after Jinja: undo the newline trick, and turn \n, \t and
+        # paragraph breaks in values into Word line breaks, tabs, paragraphs.
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        # Word drops leading and trailing spaces of a w:t without xml:space="preserve"; a
+        # value's spaces next to a line break or tab must stay as typed.
+        xml = xml.replace("<w:t>", '<w:t xml:space="preserve">')
         return self._tpl.resolve_listing(xml)
 
     def _render_part(self, part: str, context: dict) -> str:
