@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,9 @@ def read_answer_file(path: str | Path) -> AnswerFile:
     """Parse an answer file into plain data with line numbers; raise AnswerFileError."""
     name = str(path)
     try:
+        if stat.S_ISFIFO(os.stat(path).st_mode):
+            # Opening a named pipe waits for a writer that may never come.
+            raise AnswerFileError(Problem(name, "er en navngivet pipe (FIFO), ikke en svarfil"))
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             # Never more than the limit (and one byte) into memory, whatever the file

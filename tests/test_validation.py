@@ -101,3 +101,12 @@ def test_check_writes_nothing(workdir):
 def test_missing_file_and_folder(workdir):
     assert_clean_failure(run_cli("check", "answers/nope.yaml", cwd=workdir), "answers/nope.yaml: filen findes ikke")
     assert_clean_failure(run_cli("render", "nope.yaml", cwd=workdir), "nope.yaml: filen findes ikke")
+
+
+def test_a_named_pipe_is_refused_without_waiting(workdir):
+    import os
+
+    fifo = workdir / "answers" / "pipe.yaml"
+    os.mkfifo(fifo)
+    result = run_cli("check", "answers/pipe.yaml", cwd=workdir, timeout=30)
+    assert_clean_failure(result, "answers/pipe.yaml: er en navngivet pipe (FIFO)")
