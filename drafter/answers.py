@@ -430,6 +430,10 @@ def is_empty(value: Any) -> bool:
 def _validate_question(
     raw: AnswerFile, question: Question, value: Any, where: tuple, problems: list[Problem], complete: bool
 ) -> Any:
+    if question.type == "list" and isinstance(value, list):
+        # Item by item, so a bad entry is reported at its own line: opgaver.opgaver[3].
+        items = [_validate_question(raw, question.item_question, item, (*where, i), problems, False) for i, item in enumerate(value)]
+        value = [item for item in items if item is not None]
     try:
         checked = question.check(value) if value is not None else None
     except InvalidValue as exc:

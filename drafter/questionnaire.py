@@ -159,6 +159,11 @@ class Question:
             return value.strip().lower() == "ja"
         raise InvalidValue(f"skal være ja eller nej (true/false), ikke {_describe(value)}")
 
+    @property
+    def item_question(self) -> "Question":
+        """One entry of a plain list, checked as short text."""
+        return Question(key=self.key, path=self.path, type="text", prompt=self.prompt, item_name=self.item_name)
+
     def _check_list(self, value: Any) -> list[str]:
         if value is None:
             return []

@@ -153,7 +153,7 @@ CASES: list[Case] = [
     edited("text-for-list", "  interessenter:\n", "  interessenter: Alle\n  gammel:\n", ["skal være en liste"],
            field="kommunikation.interessenter", at="interessenter: Alle"),
     edited("list-in-list", "  interessenter:\n", "  interessenter:\n    - [a, b]\n", ["skal være tekst, ikke en liste"],
-           field="kommunikation.interessenter", at="  interessenter:"),
+           field="kommunikation.interessenter[1]", at="    - [a, b]"),
     edited("list-for-date", "dato: 2026-11-25", "dato: [2026-11-25]", ["skal være en dato på formen ÅÅÅÅ-MM-DD, ikke en liste"],
            field="dokument.dato"),
     edited("number-for-date", "dato: 2026-11-25", "dato: 20261125", ["ikke et tal (20261125)"], field="dokument.dato"),
@@ -226,7 +226,7 @@ CASES: list[Case] = [
     edited("escape-character", "klynge: Midtklyngen", 'klynge: "\\e[31mRød\\e[0m"', ["indeholder tegnet U+001B"], field="gruppe.klynge"),
     edited("non-character-fffe", "klynge: Midtklyngen", 'klynge: "Midt\\uFFFEklyngen"', ["indeholder tegnet U+FFFE"], field="gruppe.klynge"),
     edited("control-character-in-list", "    - Almen praksis i Midtklyngen", '    - "Almen\\x07praksis"', ["indeholder tegnet U+0007"],
-           field="kommunikation.interessenter", at="  interessenter:"),
+           field="kommunikation.interessenter[4]", at='    - "Almen'),
     edited("terminal-escape-in-key", "  klynge: Midtklyngen", '  klynge: Midtklyngen\n  "\\e[2J\\e[31mrød": x',
            ["\\x1b[2J\\x1b[31mrød: ukendt felt"], at='"\\e[2J'),
 ]
