@@ -134,12 +134,8 @@ def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[in
             if not produced.is_file() or produced.stat().st_size == 0:
                 outcome.pdf_problems.append(f"{outcome.output}: LibreOffice lavede ingen PDF{problem}")
                 continue
-            try:
-                atomic_write(target, produced.read_bytes())
-            except DrafterError as exc:
-                outcome.pdf_problems.extend(str(p) for p in exc.problems)
-                continue
-            outcome.pdf = target
+            if _move_into_place(produced, target, outcome):
+                outcome.pdf = target
 
 
 def _run_soffice(command: list[str], out_dir: Path, total: int, progress: Callable[[int], None]) -> str:
@@ -220,9 +216,16 @@ def _preview(pdftoppm: str, outcome: Outcome) -> None:
                 f"{target}: forhåndsvisningen kunne ikke laves ({reason[-1] if reason else result.returncode})"
             )
             return
-        try:
-            atomic_write(target, produced.read_bytes())
-        except DrafterError as exc:
-            outcome.pdf_problems.extend(str(p) for p in exc.problems)
+        if not _move_into_place(produced, target, outcome):
             return
     outcome.preview = target
+
+
+def _move_into_place(produced: Path, target: Path, outcome: Outcome) -> bool:
+    """Copy a converter's scratch output to its place beside the document, atomically."""
+    try:
+        atomic_write(target, produced.read_bytes())
+    except DrafterError as exc:
+        outcome.pdf_problems.extend(str(p) for p in exc.problems)
+        return False
+    return True

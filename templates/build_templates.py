@@ -189,6 +189,17 @@ def table(doc, headers: list[str], widths_cm: list[float], loop_var: str, sequen
     return t
 
 
+def cover(doc, title: str, subtitle: str, facts: list[tuple[str, str]]):
+    """Title, subtitle and the facts block; every kind's facts end with date, version and status."""
+    paragraph(doc, title, style="Title")
+    paragraph(doc, subtitle, style="Subtitle")
+    info_block(doc, facts + [
+        ("Dato", "{{ dokument.dato }}"),
+        ("Version", "{{ dokument.version }}"),
+        ("Status", "{{ dokument.status|capitalize }}"),
+    ])
+
+
 def info_block(doc, rows: list[tuple[str, str]]):
     """The short facts block under the title: label in bold, value beside it, no grid."""
     t = doc.add_table(rows=len(rows), cols=2)
@@ -288,18 +299,9 @@ def build_projektgruppe(path: Path) -> None:
 
 def _build_six_sections(path: Path, group: str, period: str) -> None:
     doc = new_document()
-    paragraph(doc, "Kommissorium for {{ gruppe.navn }}", style="Title")
     # Who commissioned the group stands in the facts block right below; not repeated here.
-    paragraph(doc, "{{ gruppe.type|capitalize }} i {{ gruppe.klynge }}", style="Subtitle")
-    info_block(
-        doc,
-        [
-            ("Nedsat af", "{{ gruppe.nedsat_af }}"),
-            ("Dato", "{{ dokument.dato }}"),
-            ("Version", "{{ dokument.version }}"),
-            ("Status", "{{ dokument.status|capitalize }}"),
-        ],
-    )
+    cover(doc, "Kommissorium for {{ gruppe.navn }}", "{{ gruppe.type|capitalize }} i {{ gruppe.klynge }}",
+          [("Nedsat af", "{{ gruppe.nedsat_af }}")])
 
     heading(doc, "1. Formål med gruppens arbejde", 1)
     paragraphs(doc, "formaal.tekst")
@@ -401,9 +403,7 @@ def optional_paragraphs(doc, expression: str):
 
 def _standing_group(path: Path, subtitle: str, facts: list[tuple[str, str]], meetings_title: str, meetings: list[str]) -> None:
     doc = new_document()
-    paragraph(doc, "Kommissorium for " + LOWER_FIRST, style="Title")
-    paragraph(doc, subtitle, style="Subtitle")
-    info_block(doc, facts + [("Dato", "{{ dokument.dato }}"), ("Version", "{{ dokument.version }}"), ("Status", "{{ dokument.status|capitalize }}")])
+    cover(doc, "Kommissorium for " + LOWER_FIRST, subtitle, facts)
 
     heading(doc, "Formål", 1)
     paragraphs(doc, "formaal.tekst")
@@ -460,17 +460,8 @@ def build_temagruppe(path: Path) -> None:
 def build_implementeringsnetvaerk(path: Path) -> None:
     """The cross-sector implementation networks: five numbered sections and the cluster appendix."""
     doc = new_document()
-    paragraph(doc, "Kommissorium for {{ netvaerk.navn }}", style="Title")
-    paragraph(doc, "Udarbejdet af {{ netvaerk.udarbejdet_af }}", style="Subtitle")
-    info_block(
-        doc,
-        [
-            ("Region", "{{ netvaerk.region }}"),
-            ("Dato", "{{ dokument.dato }}"),
-            ("Version", "{{ dokument.version }}"),
-            ("Status", "{{ dokument.status|capitalize }}"),
-        ],
-    )
+    cover(doc, "Kommissorium for {{ netvaerk.navn }}", "Udarbejdet af {{ netvaerk.udarbejdet_af }}",
+          [("Region", "{{ netvaerk.region }}")])
 
     heading(doc, "1. Baggrund og formål", 1)
     paragraphs(doc, "baggrund.tekst")
