@@ -122,7 +122,10 @@ def test_ctrl_c_in_a_real_terminal_keeps_the_draft(workdir):
         session.type("Ad-hoc gruppe om søvn")
         session.send("Enter")
         session.wait_for("Er det en ad-hoc gruppe eller en projektgruppe?")
-        session.send("Down", "Enter")  # projektgruppe
+        session.wait_for("» ad-hoc gruppe")  # the menu itself is waiting for keys
+        session.send("Down")
+        session.wait_for("» projektgruppe")
+        session.send("Enter")
         session.wait_for("Hvem nedsætter gruppen?")
         session.send("C-c")
         screen = session.wait_for("Fortsæt, hvor du slap")
