@@ -1,0 +1,332 @@
+"""Ctrl-C at every prompt of the real interview leaves every earlier answer on disk (issue 6).
+
+A scripted run is walked once from start to finish; every prompt it shows is recorded. Then,
+for each prompt k of that run, a fresh interview answers the first k prompts with the same
+keys and gets Ctrl-C at prompt k+1. The draft on disk must then hold exactly the answers
+given to those k prompts (the values of the full run, restricted to what was answered),
+stay marked `complete: false`, no Word file may exist, and the interruption must say where
+the draft is and how to go on with `--resume`.
+
+Each step of a script is annotated with what it answers, independently of the code under
+test: a question ("gruppe.navn"), one entry of a list ("opgaver.opgaver", 0) or one field
+of an entry ("formandskab.formaend", 1, "titel"); None for prompts that give no value
+(the "Tilføj flere?" menus, skipping an optional list, picking "Andet (skriv selv)" before
+the own text is typed, the review).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import questionary
+
+from interview_keys import CTRL_C, DOWN, ENTER, FINISH, UP, paragraphs, piped, typed
+
+from drafter import interview
+from drafter.answers import is_empty, load_answers, read_answer_file
+from drafter.questionnaire import load_questionnaire
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@dataclass(frozen=True)
+class Step:
+    keys: str
+    answers: tuple | None = None  # (path,), (path, index) or (path, index, field); None: no value
+
+
+def S(keys: str, *answers) -> Step:
+    return Step(keys, tuple(answers) or None)
+
+
+ADHOC = [
+    S(typed("Ad-hoc gruppe om søvn på plejecentre"), "gruppe.navn"),
+    S(ENTER, "gruppe.type"),
+    S(DOWN + ENTER, "gruppe.nedsat_af"),
+    S(ENTER, "gruppe.klynge"),
+    S(typed("2026-02-30") + typed("2026-12-01"), "dokument.dato"),  # refused once, same prompt
+    S(ENTER, "dokument.version"),
+    S(ENTER, "dokument.status"),
+    S(typed("Fællessekretariatet i Midtklyngen"), "dokument.forfatter"),
+    S(paragraphs("Beboere sover dårligt.", "Gruppen skal finde ud af hvorfor."), "formaal.tekst"),
+    S(typed("Kortlægge søvnvaner"), "opgaver.opgaver", 0),
+    S(ENTER),  # Tilføj flere? -> yes
+    S(typed("Afprøve en aftenrutine"), "opgaver.opgaver", 1),
+    S(DOWN + ENTER),  # -> no, go on
+    S(DOWN + ENTER),  # snitflader (optional): skipped
+    S(paragraphs("To pårørende deltager."), "opgaver.patientperspektiv"),
+    S(typed("Mette Kjærgaard"), "formandskab.formaend", 0, "navn"),
+    S(typed("Overlæge"), "formandskab.formaend", 0, "titel"),
+    S(ENTER, "formandskab.formaend", 0, "organisation"),
+    S(ENTER),  # another chair
+    S(typed("Søren Østergaard"), "formandskab.formaend", 1, "navn"),
+    S(typed("Sundhedschef"), "formandskab.formaend", 1, "titel"),
+    S(DOWN * 4 + ENTER, "formandskab.formaend", 1, "organisation"),
+    S(DOWN + ENTER),  # no more chairs
+    S(typed("Lone Bæk"), "formandskab.medlemmer", 0, "navn"),
+    S(typed("Sygeplejerske"), "formandskab.medlemmer", 0, "titel"),
+    S(UP + ENTER),  # "Andet (skriv selv)": the organisation is not given yet
+    S(typed("Plejecenter Åbo"), "formandskab.medlemmer", 0, "organisation"),
+    S(typed("Tovholder"), "formandskab.medlemmer", 0, "rolle"),
+    S(DOWN + ENTER),  # no more members
+    S(paragraphs("Fællessekretariatet."), "formandskab.sekretariat"),
+    S(typed("2027-01-04"), "tidsplan.start"),
+    S(typed("2026-12-01") + typed("2027-12-31"), "tidsplan.slut"),  # before the start: asked again
+    S(typed("2027-03-01"), "tidsplan.milepaele", 0, "dato"),
+    S(typed("Kortlægning færdig"), "tidsplan.milepaele", 0, "beskrivelse"),
+    S(DOWN + ENTER),
+    S(typed("2027-06-01"), "tidsplan.rapportering", 0, "dato"),
+    S(ENTER, "tidsplan.rapportering", 0, "modtager"),
+    S(typed("Status"), "tidsplan.rapportering", 0, "indhold"),
+    S(DOWN + ENTER),
+    S(typed("Hjemmeplejen"), "kommunikation.interessenter", 0),
+    S(DOWN + ENTER),
+    S(typed("Formandskabet"), "kommunikation.plan", 0, "afsender"),
+    S(typed("Plejecentrene"), "kommunikation.plan", 0, "modtager"),
+    S(typed("Ny aftenrutine"), "kommunikation.plan", 0, "indhold"),
+    S(typed("Marts 2027"), "kommunikation.plan", 0, "tidspunkt"),
+    S(DOWN + ENTER),
+    S(paragraphs("Slutrapport til temagruppen."), "afslutning.tekst"),
+    S(paragraphs("Anbefalinger til temagruppen."), "afslutning.overdragelse"),
+    S(ENTER),  # the review: approve
+]
+
+THEME_GROUP = [
+    S(DOWN + ENTER, "gruppe.navn"),  # from the reference list: the draft is named after it
+    S(ENTER, "gruppe.klynge"),
+    S(ENTER, "gruppe.nedsat_af"),
+    S(DOWN * 2 + ENTER, "gruppe.periode"),
+    S(ENTER, "dokument.dato"),  # today, suggested
+    S(ENTER, "dokument.version"),
+    S(ENTER, "dokument.status"),
+    S(ENTER, "dokument.forfatter"),
+    S(FINISH, "formaal.tekst"),  # the seed's text, suggested
+    S(typed("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"), "opgaver.opgaver", 0),
+    S(DOWN + ENTER),
+    S(FINISH, "medlemmer.tekst"),
+    S(DOWN + ENTER, "medlemmer.medlemmer", 0, "part"),
+    S(typed("1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"), "medlemmer.medlemmer", 0, "beskrivelse"),
+    S(DOWN + ENTER),
+    S(FINISH, "medlemmer.supplering"),  # optional, left empty
+    S(paragraphs("Arbejdet i temagrupperne ledes af et formandskab."), "formandskab.tekst"),
+    S(ENTER, "formandskab.medformandskab"),  # the rotation plan's pair, suggested
+    S(ENTER, "formandskab.hospital_fra"),  # optional, left empty
+    S(paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."), "formandskab.sekretariat"),
+    S(FINISH, "moeder.frekvens"),  # suggested
+    S(ENTER),  # the review: approve
+]
+
+SCRIPTS = {"adhoc": ADHOC, "temagruppe": THEME_GROUP}
+
+
+def recording(shown: list[str], make):
+    """questionary.text / questionary.select that first note the prompt's message in *shown*."""
+
+    def prompt(message, *args, **kwargs):
+        shown.append(message)
+        return make(message, *args, **kwargs)
+
+    return prompt
+
+
+@pytest.fixture
+def prompts(monkeypatch) -> list[str]:
+    """The message of every prompt the interview shows, in order (the real prompts still run)."""
+    shown: list[str] = []
+    monkeypatch.setattr(questionary, "text", recording(shown, questionary.text))
+    monkeypatch.setattr(questionary, "select", recording(shown, questionary.select))
+    return shown
+
+
+def run(kind: str, keys: str, folder: Path, resume: Path | None = None) -> interview.Result:
+    with piped(keys):
+        return interview.new(
+            load_questionnaire(kind), answers_dir=folder / "answers", out_dir=folder / "out", resume=resume, today=TODAY
+        )
+
+
+class FullRun:
+    """One uninterrupted run of a script: its prompts, its finished answers and file."""
+
+    def __init__(self, kind: str, folder: Path, shown: list[str]):
+        steps = SCRIPTS[kind]
+        start = len(shown)
+        result = run(kind, "".join(s.keys for s in steps), folder)
+        self.kind = kind
+        self.steps = steps
+        self.prompts = shown[start:]
+        self.answers = load_answers(result.answers_path)
+        self.text = result.answers_path.read_text(encoding="utf-8")
+        self.questionnaire = self.answers.questionnaire
+
+    def answered(self, k: int) -> set[tuple]:
+        return {s.answers for s in self.steps[:k] if s.answers is not None}
+
+    def expected_values(self, k: int) -> dict[str, dict]:
+        """The full run's values, restricted to what the first k prompts answered, in the shape
+        load_answers gives a draft (unanswered: None or []; an entry's unanswered fields: None)."""
+        given = self.answered(k)
+        values: dict[str, dict] = {s.key: {} for s in self.questionnaire.sections}
+        for question in self.questionnaire.questions:
+            section, key = question.path.split(".")
+            full = self.answers.get(question.path)
+            if question.type == "list":
+                value = [item for i, item in enumerate(full) if (question.path, i) in given]
+            elif question.type == "records":
+                value = []
+                for i, entry in enumerate(full):
+                    keys = {f.key for f in question.fields if (question.path, i, f.key) in given}
+                    if keys:
+                        value.append({f.key: entry[f.key] if f.key in keys else None for f in question.fields})
+            else:
+                value = full if (question.path,) in given else None
+            values[section][key] = value
+        return values
+
+    def value_of(self, step: Step):
+        path, *rest = step.answers
+        value = self.answers.get(path)
+        for part in rest:
+            value = value[part]
+        return value
+
+    def expected_prompt(self, step: Step) -> str:
+        """How the prompt of an answering step begins: its question's (or field's) prompt."""
+        path, *rest = step.answers
+        question = self.questionnaire.question(path)
+        if len(rest) == 2:
+            question = next(f for f in question.fields if f.key == rest[1])
+        return question.prompt
+
+
+@pytest.fixture(scope="module")
+def full_runs(tmp_path_factory):
+    """The uninterrupted runs, once per module (patched by hand: monkeypatch is per test)."""
+    shown: list[str] = []
+    real_text, real_select = questionary.text, questionary.select
+    questionary.text, questionary.select = recording(shown, real_text), recording(shown, real_select)
+    try:
+        return {kind: FullRun(kind, tmp_path_factory.mktemp(f"full-{kind}"), shown) for kind in SCRIPTS}
+    finally:
+        questionary.text, questionary.select = real_text, real_select
+
+
+@pytest.mark.parametrize("kind", SCRIPTS)
+def test_the_script_matches_the_prompts_of_a_full_run(full_runs, kind):
+    full = full_runs[kind]
+    assert len(full.prompts) == len(full.steps), full.prompts
+    for number, (step, message) in enumerate(zip(full.steps, full.prompts), 1):
+        if step.answers is not None:
+            assert message.startswith(full.expected_prompt(step)), (number, step, message)
+        else:
+            assert not any(message.startswith(q.prompt) for q in full.questionnaire.questions if not q.is_repeating), (
+                number, message,
+            )
+    assert full.prompts[-1] == "Er alt rigtigt, eller vil du rette et afsnit?"
+    # Every question of the kind is covered by the script (as an answer or a skipped optional list).
+    answered_paths = {s.answers[0] for s in full.steps if s.answers is not None}
+    skipped = {q.path for q in full.questionnaire.questions if q.is_repeating and not full.answers.get(q.path)}
+    assert answered_paths | skipped == {q.path for q in full.questionnaire.questions}
+    # Every whole answer of the full run is accounted for by the steps.
+    assert full.expected_values(len(full.steps)) == full.answers.values
+
+
+def interrupted_at(kind: str, full: FullRun, k: int, folder: Path, shown: list[str]):
+    """Answer the first k prompts of the full run, then Ctrl-C at prompt k+1."""
+    start = len(shown)
+    with pytest.raises(interview.Interrupted) as stopped:
+        run(kind, "".join(s.keys for s in full.steps[:k]) + CTRL_C, folder)
+    # The interruption came exactly at prompt k+1 of the full run.
+    assert shown[start:] == full.prompts[: k + 1]
+    return stopped.value
+
+
+def check_draft(full: FullRun, k: int, folder: Path, error: interview.Interrupted) -> Path | None:
+    answers_dir = folder / "answers"
+    assert error.exit_code == 130
+    assert not list(folder.rglob("*.docx")), "a Word file was written"
+    if not full.answered(k):
+        # Nothing was answered: nothing is written, not even the folder, and the message says so.
+        assert not answers_dir.exists()
+        assert str(error) == "Afbrudt. Intet er gemt, for gruppens navn var ikke skrevet endnu."
+        return None
+    drafts = sorted(answers_dir.iterdir())
+    assert len(drafts) == 1, drafts
+    draft = drafts[0]
+    assert draft.name == f"{interview.slugify(full.answers.get(full.steps[0].answers[0]))}.yaml"
+    assert read_answer_file(draft).data["complete"] is False
+    assert load_answers(draft, full.kind).values == full.expected_values(k)
+    assert str(error) == (
+        f"Afbrudt. Dine svar indtil nu er gemt i {draft}.\n"
+        f"Fortsæt, hvor du slap, med:\n  drafter new {full.kind} --resume {shlex.quote(str(draft))}"
+    )
+    return draft
+
+
+# Every prompt of the ad-hoc interview; every third of the theme group's (and its last), to
+# keep the module's run time near half a minute: each k is a fresh interview of k+1 prompts.
+EVERY = {"adhoc": 1, "temagruppe": 3}
+
+
+def sampled_k(kind: str) -> list[int]:
+    count = len(SCRIPTS[kind])
+    return sorted(set(range(0, count, EVERY[kind])) | {count - 1})
+
+
+@pytest.mark.parametrize("kind", SCRIPTS)
+def test_ctrl_c_at_every_prompt_keeps_exactly_the_answers_given(full_runs, prompts, tmp_path, kind):
+    full = full_runs[kind]
+    for k in sampled_k(kind):
+        folder = tmp_path / f"k{k:02d}"
+        error = interrupted_at(kind, full, k, folder, prompts)
+        try:
+            check_draft(full, k, folder, error)
+        except AssertionError as exc:
+            raise AssertionError(f"Ctrl-C at prompt {k + 1} ({full.prompts[k]!r}): {exc}") from exc
+
+
+def resume_keys(full: FullRun, k: int) -> str | None:
+    """The keys that finish a draft interrupted at prompt k+1 with `--resume`, or None where
+    resuming asks differently from the uninterrupted run.
+
+    --resume starts again right after the last non-empty answer (a list or entry holding it
+    is reopened at its "Tilføj flere?" menu, an entry's missing required fields asked first).
+    An entry stopped half-way is not asked its optional fields again, so there the resumed
+    run asks fewer prompts than the full one.
+    """
+    last = max((i for i in range(k) if full.steps[i].answers and not is_empty(full.value_of(full.steps[i]))), default=None)
+    if last is None:
+        return None
+    step = full.steps[last]
+    if len(step.answers) == 3:
+        path, index, _ = step.answers
+        question = full.questionnaire.question(path)
+        given = full.answered(k)
+        if any(not f.required and (path, index, f.key) not in given for f in question.fields):
+            return None
+    return "".join(s.keys for s in full.steps[last + 1:])
+
+
+@pytest.mark.parametrize(
+    "kind, k",
+    [
+        ("adhoc", 11),  # at the second task, after "Tilføj flere?": the task list is reopened
+        ("adhoc", 20),  # at the second chair's title: the entry's missing fields are asked
+        ("adhoc", 48),  # at the review: every answer given, nothing more to ask
+        ("temagruppe", 19),  # after an optional date left empty: it is asked again
+    ],
+)
+def test_resuming_a_draft_stopped_half_way_gives_the_same_answer_file(full_runs, prompts, tmp_path, kind, k):
+    full = full_runs[kind]
+    error = interrupted_at(kind, full, k, tmp_path, prompts)
+    draft = check_draft(full, k, tmp_path, error)
+    keys = resume_keys(full, k)
+    assert keys is not None
+    result = run(kind, keys, tmp_path, resume=draft)
+    assert result.answers_path == draft
+    assert draft.read_text(encoding="utf-8") == full.text
+    assert result.output is not None and result.output.exists()
