@@ -201,7 +201,7 @@ class Interview:
 
     def interrupted_message(self) -> str:
         if self.path is None:
-            return "Afbrudt. Intet er gemt, for gruppens navn var ikke skrevet endnu."
+            return "Afbrudt. Intet er gemt, for gruppens navn var ikke angivet endnu."
         where = shlex.quote(str(self.path))
         if self.complete:
             return (

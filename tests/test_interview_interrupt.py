@@ -252,7 +252,7 @@ def check_draft(full: FullRun, k: int, folder: Path, error: interview.Interrupte
     if not full.answered(k):
         # Nothing was answered: nothing is written, not even the folder, and the message says so.
         assert not answers_dir.exists()
-        assert str(error) == "Afbrudt. Intet er gemt, for gruppens navn var ikke skrevet endnu."
+        assert str(error) == "Afbrudt. Intet er gemt, for gruppens navn var ikke angivet endnu."
         return None
     drafts = sorted(answers_dir.iterdir())
     assert len(drafts) == 1, drafts
