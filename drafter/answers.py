@@ -239,6 +239,8 @@ def _yaml_reason(exc: Any) -> str:
     translations = {
         "found character '\\t' that cannot start any token": "tabulator brugt til indrykning; brug mellemrum",
         "found a tab character where an indentation space is expected": "tabulator brugt til indrykning; brug mellemrum",
+        # PyYAML 6.0.4's parser stops deep nesting itself (far deeper than MAX_NESTING).
+        "exceeded maximum nesting depth": f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en svarfil",
         "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
         "mapping values are not allowed here": "et kolon står et sted, hvor det ikke må (sæt anførselstegn om teksten?)",
         "could not find expected ':'": "mangler ':' efter et feltnavn",
