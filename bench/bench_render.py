@@ -32,13 +32,11 @@ import argparse
 import os
 import pickle
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from pathlib import Path

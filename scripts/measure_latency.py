@@ -22,7 +22,6 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 import questionary  # noqa: E402
 
 from drafter import interview  # noqa: E402
-from drafter.answers import save_answers  # noqa: E402
 from drafter.questionnaire import load_questionnaire  # noqa: E402
 from interview_keys import piped  # noqa: E402
 from test_interview import FULL, TODAY  # noqa: E402

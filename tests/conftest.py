@@ -48,7 +48,11 @@ def docx_text(path: Path) -> str:
     """All text of a .docx: body paragraphs, tables, headers and footers, one per line."""
     from docx import Document
 
-    doc = Document(str(path))
+    return "\n".join(docx_paragraphs(Document(str(path))))
+
+
+def docx_paragraphs(doc) -> list[str]:
+    """The text of every paragraph of an open Document: body, tables, headers, footers."""
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
@@ -57,7 +61,15 @@ def docx_text(path: Path) -> str:
     for section in doc.sections:
         for part in (section.header, section.footer):
             lines.extend(p.text for p in part.paragraphs)
-    return "\n".join(lines)
+    return lines
+
+
+def render_examples(work: Path, stems: list[str]) -> dict[str, Path]:
+    """Copy answers/ into *work* and render the named examples with one real `drafter render`."""
+    shutil.copytree(ANSWERS_DIR, work / "answers")
+    result = run_cli("render", *[f"answers/{stem}.yaml" for stem in stems], cwd=work)
+    assert result.returncode == 0, result.stderr
+    return {stem: work / "out" / f"{stem}.docx" for stem in stems}
 
 
 @pytest.fixture

@@ -201,7 +201,7 @@ def test_stale_temporary_files_of_killed_renders_are_cleaned_up(workdir):
     long_ago = time.time() - STALE_TEMP_SECONDS - 60
     os.utime(stale, (long_ago, long_ago))
     # Files that only look similar are someone else's and stay.
-    others = [out.parent / f".{out.name}.notours.tmp", out.parent / f".other.docx.abc123_z.tmp", out.parent / "notes.tmp"]
+    others = [out.parent / f".{out.name}.notours.tmp", out.parent / ".other.docx.abc123_z.tmp", out.parent / "notes.tmp"]
     for path in others:
         path.write_text("keep")
         os.utime(path, (long_ago, long_ago))

@@ -27,7 +27,7 @@ from docx import Document
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import ADHOC_EXAMPLE
+from conftest import ADHOC_EXAMPLE, docx_paragraphs
 from drafter.answers import parse_answer_text, read_answer_file, to_yaml, validate
 from drafter.errors import AnswerFileError
 from drafter.questionnaire import load_questionnaire
@@ -109,18 +109,6 @@ def expected_paragraphs(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n[ \t]*\n", normalised(value)) if part.strip()]
 
 
-def all_paragraphs(doc) -> list[str]:
-    texts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                texts.extend(p.text for p in cell.paragraphs)
-    for section in doc.sections:
-        for part in (section.header, section.footer):
-            texts.extend(p.text for p in part.paragraphs)
-    return texts
-
-
 def check_whitespace_is_preserved(docx: bytes) -> None:
     """Word drops leading/trailing spaces of a w:t unless it says xml:space="preserve"."""
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
@@ -171,7 +159,7 @@ def test_text_is_rendered_exactly_or_refused_clearly(texts, poison):
     docx = render_document(answers, RENDERER)
     check_whitespace_is_preserved(docx)
     doc = Document(io.BytesIO(docx))
-    paragraphs = all_paragraphs(doc)
+    paragraphs = docx_paragraphs(doc)
     for index, (path, (value, kind)) in enumerate(values.items()):
         mark = marker(index)
         if path in PROPERTIES_ONLY:

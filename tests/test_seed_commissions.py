@@ -3,13 +3,12 @@ carry every task bullet, member line, rule and meeting sentence of the original 
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 import yaml
 from docx import Document
 
-from conftest import ANSWERS_DIR, REPO, docx_text, run_cli
+from conftest import ANSWERS_DIR, REPO, docx_text, render_examples
 from drafter import reference
 
 SENTENCES = yaml.safe_load((REPO / "tests" / "data" / "seed_sentences.yaml").read_text(encoding="utf-8"))
@@ -32,11 +31,8 @@ def expected(name: str) -> list[str]:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """All the seed commissions, rendered by one real `drafter render` call."""
-    work = tmp_path_factory.mktemp("seeds")
-    shutil.copytree(ANSWERS_DIR, work / "answers")
-    result = run_cli("render", *[f"answers/{name}" for name in FILES], cwd=work)
-    assert result.returncode == 0, result.stderr
-    return {name: work / "out" / name.replace(".yaml", ".docx") for name in FILES}
+    outputs = render_examples(tmp_path_factory.mktemp("seeds"), [name.removesuffix(".yaml") for name in FILES])
+    return {f"{stem}.yaml": path for stem, path in outputs.items()}
 
 
 def test_the_sentence_list_is_substantial():

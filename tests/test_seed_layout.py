@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from docx import Document
 
-from conftest import ANSWERS_DIR, TEMPLATES_DIR, has_soffice, run_cli
+from conftest import TEMPLATES_DIR, has_soffice, render_examples
 
 pytestmark = pytest.mark.skipif(
     not has_soffice() or shutil.which("pdftotext") is None, reason="needs LibreOffice and pdftotext"
@@ -29,9 +29,7 @@ PAGES = {  # answer file -> (fewest, most) pages a chair should get
 @pytest.fixture(scope="module")
 def pdf_pages(tmp_path_factory):
     work = tmp_path_factory.mktemp("pdf")
-    shutil.copytree(ANSWERS_DIR, work / "answers")
-    result = run_cli("render", *[f"answers/{name}.yaml" for name in PAGES], cwd=work)
-    assert result.returncode == 0, result.stderr
+    render_examples(work, list(PAGES))
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     subprocess.run(
         [soffice, f"-env:UserInstallation=file://{work}/lo", "--headless", "--convert-to", "pdf",
