@@ -48,6 +48,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
 
 
+def _out_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     _danish_argparse()
     parser = _Parser(
@@ -69,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("answers", nargs="+", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler")
     render.add_argument("-o", "--output", type=Path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)")
-    render.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til dokumenterne (standard: out)")
+    _out_dir_option(render)
     render.add_argument(
         "--force",
         action="store_true",
@@ -151,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("kind", metavar="TYPE", help="typen af kommissorium, fx adhoc")
     new.add_argument("--answers-dir", type=Path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
-    new.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til dokumentet (standard: out)")
+    _out_dir_option(new)
     new.add_argument("--resume", type=Path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde")
     new.add_argument(
         "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
@@ -167,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     edit.add_argument("answers", type=Path, metavar="SVARFIL", help="svarfilen, der skal rettes")
     edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
-    edit.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til dokumentet (standard: out)")
+    _out_dir_option(edit)
     edit.set_defaults(handler=cmd_edit)
     data = commands.add_parser(
         "data",

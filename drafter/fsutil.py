@@ -36,6 +36,16 @@ def describe_oserror(exc: OSError) -> str:
     return _ERRNO_DA.get(exc.errno, exc.strerror or str(exc))
 
 
+def refuse_unwritable_target(target: Path) -> None:
+    """Raise OutputError when *target* is a link or a folder: drafter writes neither."""
+    if target.is_symlink():
+        # Renaming over a link would silently replace it; writing through it would
+        # change a file somewhere else. Neither is what the person asked for.
+        raise OutputError(f"{target}: er et symbolsk link; drafter skriver ikke gennem links")
+    if target.is_dir():
+        raise OutputError(f"{target}: er en mappe, ikke en fil")
+
+
 def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
     """Write *data* to *path* so that readers see the old file or the whole new one.
 
@@ -45,12 +55,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
     target = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    if target.is_symlink():
-        # Renaming over a link would silently replace it; writing through it would
-        # change a file somewhere else. Neither is what the person asked for.
-        raise OutputError(f"{target}: er et symbolsk link; drafter skriver ikke gennem links")
-    if target.is_dir():
-        raise OutputError(f"{target}: er en mappe, ikke en fil")
+    refuse_unwritable_target(target)
     folder = target.parent if str(target.parent) else Path(".")
     remove_stale_temp_files(target)
     try:

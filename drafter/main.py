@@ -7,7 +7,7 @@ from pathlib import Path
 
 from drafter.answers import Answers, load_answers
 from drafter.errors import OutputError, RuleViolation, UsageError
-from drafter.fsutil import describe_oserror
+from drafter.fsutil import describe_oserror, refuse_unwritable_target
 
 DEFAULT_OUT_DIR = Path("out")
 
@@ -129,10 +129,7 @@ def check_overwrite(output: Path, force: bool) -> bytes | None:
     """
     from drafter.render import read_recorded_hash
 
-    if output.is_symlink():
-        raise OutputError(f"{output}: er et symbolsk link; drafter skriver ikke gennem links")
-    if output.is_dir():
-        raise OutputError(f"{output}: er en mappe, ikke en fil")
+    refuse_unwritable_target(output)
     if not output.exists():
         return None
     try:

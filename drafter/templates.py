@@ -551,12 +551,11 @@ def require_usable_template(path: Path, questionnaire: Questionnaire) -> Templat
 
 def new_template(questionnaire: Questionnaire, target: Path, force: bool = False) -> Path:
     """Write a copy of the kind's built-in template to *target* as a starting point."""
-    from drafter.fsutil import atomic_write
+    from drafter.fsutil import atomic_write, refuse_unwritable_target
 
     if target.suffix.lower() != ".docx":
         raise OutputError(f"{target}: en Word-skabelon skal ende på .docx")
-    if target.is_dir():
-        raise OutputError(f"{target}: er en mappe, ikke en fil")
+    refuse_unwritable_target(target)
     if target.exists() and not force:
         raise OutputError(f"{target}: findes allerede; den overskrives ikke (brug --force, eller vælg et andet navn)")
     if not target.parent.exists():
