@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from drafter.dates import MONTHS_DA, long_date as danish_long_date  # noqa: F401 (used by others)
 from drafter.errors import KindError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -37,16 +38,6 @@ MAX_LENGTH = {"text": 2_000, "paragraphs": 50_000}
 
 # Keys that would be shadowed by dict methods in the Word template (``x.items``).
 _RESERVED_KEYS = {name for name in dir(dict) if not name.startswith("_")}
-
-MONTHS_DA = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)
-
-
-def danish_long_date(value: _dt.date) -> str:
-    """25. november 2026"""
-    return f"{value.day}. {MONTHS_DA[value.month - 1]} {value.year}"
 
 
 class InvalidValue(ValueError):
