@@ -16,7 +16,6 @@ text, numbers, lists and mappings (no Python objects, no aliases).
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import re
 import stat
@@ -24,22 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drafter.errors import AnswerFileError, Problem
-from drafter.questionnaire import (
-    InvalidValue,
-    Question,
-    Questionnaire,
-    available_kinds,
-    danish_long_date,
-    load_questionnaire,
-    suggest,
-)
+from drafter.errors import AnswerFileError
+from drafter.problems import Problem, SourceMap, display_path, in_file_order
+from drafter.questionnaire import Questionnaire
+from drafter.validate import META_KEYS, is_complete, is_empty, questionnaire_for, validate  # noqa: F401 (re-exported)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# Machine fields every answer file has, whatever its kind ("undtagelser": rules waived
-# with a written reason, read and checked by drafter.rules).
-META_KEYS = ("kind", "schema_version", "complete", "undtagelser")
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 12
 
@@ -54,25 +44,26 @@ class AnswerFile:
     data: dict[str, Any]
     lines: dict[Path_, int] = field(default_factory=dict)
 
+    @property
+    def source(self) -> SourceMap:
+        return SourceMap(self.path, self.lines)
+
     def line(self, *where: Any) -> int | None:
         """Line of the nearest located ancestor of *where* (the file's first line if none)."""
-        key = tuple(where)
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return self.lines.get((), 1)
-
-    def problem(self, where: tuple, message: str) -> Problem:
-        return Problem(self.path, message, self.line(*where), field_name(where))
+        return self.source.line(where)
 
 
 @dataclass
 class Answers:
-    """Validated answers of one kind: normalised values, ready to render or to save."""
+    """Validated answers of one kind: normalised values, ready to render or to save.
+
+    *data* is the plain data they were validated from (with its meta keys, such as the
+    waivers of rules); *source* the file they were read from, if any.
+    """
 
     questionnaire: Questionnaire
     values: dict[str, dict[str, Any]]
+    data: dict[str, Any] = field(default_factory=dict)
     source: AnswerFile | None = None
     complete: bool = True
 
@@ -80,19 +71,20 @@ class Answers:
         section, _, key = dotted.partition(".")
         return self.values.get(section, {}).get(key)
 
+    @property
+    def source_map(self) -> SourceMap | None:
+        return self.source.source if self.source is not None else None
 
-def field_name(where: tuple) -> str:
-    """("tidsplan", "milepaele", 0, "dato") -> "tidsplan.milepaele[1].dato" (1-based, for people)."""
-    out = ""
-    for part in where:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+
+field_name = display_path  # ("tidsplan", "milepaele", 0, "dato") -> "tidsplan.milepaele[1].dato"
 
 
 # -- loading ---------------------------------------------------------------------------
+
+def _at(file: str, message: str, line: int | None = None) -> Problem:
+    """A problem with the file itself (not with one answer): named by file and line."""
+    return Problem(message, file=file, line=line)
+
 
 def read_answer_file(path: str | Path) -> AnswerFile:
     """Parse an answer file into plain data with line numbers; raise AnswerFileError."""
@@ -100,24 +92,24 @@ def read_answer_file(path: str | Path) -> AnswerFile:
     try:
         if stat.S_ISFIFO(os.stat(path).st_mode):
             # Opening a named pipe waits for a writer that may never come.
-            raise AnswerFileError(Problem(name, "er en navngivet pipe (FIFO), ikke en svarfil"))
+            raise AnswerFileError(_at(name, "er en navngivet pipe (FIFO), ikke en svarfil"))
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             # Never more than the limit (and one byte) into memory, whatever the file
             # claims: /dev/zero or a pipe has no size.
             raw = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except FileNotFoundError:
-        raise AnswerFileError(Problem(name, "filen findes ikke")) from None
+        raise AnswerFileError(_at(name, "filen findes ikke")) from None
     except IsADirectoryError:
-        raise AnswerFileError(Problem(name, "er en mappe, ikke en svarfil")) from None
+        raise AnswerFileError(_at(name, "er en mappe, ikke en svarfil")) from None
     except OSError as exc:
         from drafter.fsutil import describe_oserror
 
-        raise AnswerFileError(Problem(name, f"filen kan ikke læses ({describe_oserror(exc)})")) from None
+        raise AnswerFileError(_at(name, f"filen kan ikke læses ({describe_oserror(exc)})")) from None
     if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
         amount = f"{size:,} byte" if size > MAX_FILE_BYTES else f"over {MAX_FILE_BYTES:,} byte"
         raise AnswerFileError(
-            Problem(name, f"filen er for stor ({amount}; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
+            _at(name, f"filen er for stor ({amount}; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
         )
     return parse_answer_text(raw, name)
 
@@ -130,7 +122,7 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise AnswerFileError(
-            Problem(
+            _at(
                 name,
                 f"filen er ikke gemt som UTF-8 (byte 0x{raw[exc.start]:02X} kan ikke læses); "
                 "gem den igen som UTF-8 i din editor",
@@ -145,30 +137,30 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         line, reason = _locate_yaml_error(exc, text, loader_cls)
-        raise AnswerFileError(Problem(name, f"YAML-fejl: {reason}", line)) from None
+        raise AnswerFileError(_at(name, f"YAML-fejl: {reason}", line)) from None
     except yaml.reader.ReaderError as exc:
         # A raw control character in the file (the C reader counts bytes, the Python one
         # characters, so the line is found from the character itself).
         at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
         line = text[:at].count("\n") + 1 if at >= 0 else None
         raise AnswerFileError(
-            Problem(name, f"YAML-fejl: filen indeholder styretegnet U+{exc.character:04X}, som ikke må stå i en svarfil; fjern det", line)
+            _at(name, f"YAML-fejl: filen indeholder styretegnet U+{exc.character:04X}, som ikke må stå i en svarfil; fjern det", line)
             if isinstance(exc.character, int)
-            else Problem(name, f"YAML-fejl: {exc.reason}")
+            else _at(name, f"YAML-fejl: {exc.reason}")
         ) from None
     except yaml.YAMLError as exc:
-        raise AnswerFileError(Problem(name, f"YAML-fejl: {exc}")) from None
+        raise AnswerFileError(_at(name, f"YAML-fejl: {exc}")) from None
     except RecursionError:
-        raise AnswerFileError(Problem(name, "filen er for dybt indlejret")) from None
+        raise AnswerFileError(_at(name, "filen er for dybt indlejret")) from None
     if node is None:
-        raise AnswerFileError(Problem(name, "filen er tom; en svarfil begynder med 'kind:' og 'schema_version:'", 1))
+        raise AnswerFileError(_at(name, "filen er tom; en svarfil begynder med 'kind:' og 'schema_version:'", 1))
     converter = _NodeConverter(name)
     data = converter.convert(node, (), 0)
     if converter.problems:
         raise AnswerFileError(converter.problems)
     if not isinstance(data, dict):
         raise AnswerFileError(
-            Problem(name, "filen skal bestå af felter ('navn: værdi'), ikke af en liste eller en enkelt værdi", node.start_mark.line + 1)
+            _at(name, "filen skal bestå af felter ('navn: værdi'), ikke af en liste eller en enkelt værdi", node.start_mark.line + 1)
         )
     return AnswerFile(name, data, converter.lines)
 
@@ -193,7 +185,7 @@ def _check_nesting(text: str, loader_cls: Any, name: str) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 raise AnswerFileError(
-                    Problem(name, f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en svarfil", event.start_mark.line + 1)
+                    _at(name, f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en svarfil", event.start_mark.line + 1)
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -283,7 +275,7 @@ class _NodeConverter:
 
     def fail(self, node: Any, where: tuple, message: str, line: int | None = None) -> None:
         line = line if line is not None else node.start_mark.line + 1
-        self.problems.append(Problem(self.name, message, line, field_name(where) or None))
+        self.problems.append(Problem(message, path=where, file=self.name, line=line))
 
     def convert(self, node: Any, where: tuple, depth: int, used_at: int | None = None) -> Any:
         """*used_at*: the line of the key (or list) holding this value; an alias's node
@@ -358,143 +350,18 @@ class _NodeConverter:
 
 def load_answers(path: str | Path, expected_kind: str | None = None) -> Answers:
     """Read and validate an answer file; raise AnswerFileError listing every problem."""
-    return validate(read_answer_file(path), expected_kind)
+    return check_file(read_answer_file(path), expected_kind)
 
 
-def validate(raw: AnswerFile, expected_kind: str | None = None) -> Answers:
-    problems: list[Problem] = []
-    data = raw.data
-    questionnaire = _questionnaire_for(raw, expected_kind)
-    version = data.get("schema_version")
-    if version is None:
-        problems.append(raw.problem(("schema_version",), f"mangler; skriv 'schema_version: {questionnaire.schema_version}'"))
-    elif isinstance(version, bool) or not isinstance(version, int) or version != questionnaire.schema_version:
-        problems.append(
-            raw.problem(
-                ("schema_version",),
-                f"skemaversion {version!r} understøttes ikke; denne version af drafter læser "
-                f"'{questionnaire.kind}' i skemaversion {questionnaire.schema_version}",
-            )
-        )
-    complete = data.get("complete", True)
-    if not isinstance(complete, bool):
-        problems.append(raw.problem(("complete",), "skal være true eller false"))
-        complete = True
-
-    section_keys = [s.key for s in questionnaire.sections]
-    for key in data:
-        if key not in section_keys and key not in META_KEYS:
-            problems.append(raw.problem((key,), f"ukendt felt{suggest(key, section_keys + list(META_KEYS))}"))
-
-    values: dict[str, dict[str, Any]] = {}
-    for section in questionnaire.sections:
-        given = data.get(section.key)
-        if given is None:
-            given = {}
-        if not isinstance(given, dict):
-            problems.append(raw.problem((section.key,), "skal være en gruppe af felter (indrykkede linjer 'navn: værdi')"))
-            continue
-        known = [q.key for q in section.questions]
-        for key in given:
-            if key not in known:
-                problems.append(raw.problem((section.key, key), f"ukendt felt{suggest(key, known)}"))
-        values[section.key] = {}
-        for question in section.questions:
-            values[section.key][question.key] = _validate_question(
-                raw, question, given.get(question.key), (section.key, question.key), problems, complete
-            )
-
-    answers = Answers(questionnaire, values, raw, complete)
-    problems.extend(_cross_checks(answers))
+def check_file(raw: AnswerFile, expected_kind: str | None = None) -> Answers:
+    """Validate a read answer file (drafter.validate); raise AnswerFileError with its source map."""
+    questionnaire, problems = questionnaire_for(raw.data, expected_kind)
+    if questionnaire is None:
+        raise AnswerFileError(problems, raw.source)
+    values, problems = validate(raw.data, questionnaire)
     if problems:
-        raise AnswerFileError(sorted(problems, key=lambda p: (p.line or 0)))
-    return answers
-
-
-def _questionnaire_for(raw: AnswerFile, expected_kind: str | None) -> Questionnaire:
-    kind = raw.data.get("kind")
-    known = available_kinds()
-    if kind is None:
-        raise AnswerFileError(raw.problem(("kind",), f"mangler; skriv fx 'kind: adhoc' (kendte typer: {', '.join(known)})"))
-    if not isinstance(kind, str) or kind not in known:
-        raise AnswerFileError(
-            raw.problem(("kind",), f"ukendt kommissorietype {kind!r}; kendte typer: {', '.join(known)}{suggest(str(kind), known)}")
-        )
-    if expected_kind and kind != expected_kind:
-        raise AnswerFileError(raw.problem(("kind",), f"filen er af typen '{kind}', men der blev bedt om '{expected_kind}'"))
-    return load_questionnaire(kind)
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
-def _validate_question(
-    raw: AnswerFile, question: Question, value: Any, where: tuple, problems: list[Problem], complete: bool
-) -> Any:
-    if question.type == "list" and isinstance(value, list):
-        # Item by item, so a bad entry is reported at its own line: opgaver.opgaver[3].
-        items = [_validate_question(raw, question.item_question, item, (*where, i), problems, False) for i, item in enumerate(value)]
-        value = [item for item in items if item is not None]
-    try:
-        checked = question.check(value) if value is not None else None
-    except InvalidValue as exc:
-        problems.append(raw.problem(where, str(exc)))
-        return None
-    if question.type == "records" and checked:
-        checked = _validate_records(raw, question, checked, where, problems, complete)
-    if is_empty(checked):
-        if question.required and complete:
-            problems.append(raw.problem(where, _missing_message(question)))
-        return [] if question.is_repeating else None
-    return checked
-
-
-def _validate_records(
-    raw: AnswerFile, question: Question, entries: list, where: tuple, problems: list[Problem], complete: bool
-) -> list[dict]:
-    out = []
-    known = [f.key for f in question.fields]
-    for index, entry in enumerate(entries):
-        at = (*where, index)
-        if not isinstance(entry, dict):
-            problems.append(raw.problem(at, f"hver {question.item_name or 'post'} skal være en gruppe af felter ({', '.join(known)})"))
-            continue
-        for key in entry:
-            if key not in known:
-                problems.append(raw.problem((*at, key), f"ukendt felt{suggest(key, known)}"))
-        record = {}
-        for field_question in question.fields:
-            record[field_question.key] = _validate_question(
-                raw, field_question, entry.get(field_question.key), (*at, field_question.key), problems, complete
-            )
-        out.append(record)
-    return out
-
-
-def _missing_message(question: Question) -> str:
-    if question.is_repeating:
-        return f"mangler; angiv mindst én {question.item_name or 'post'}"
-    return "mangler; feltet skal udfyldes"
-
-
-def _cross_checks(answers: Answers) -> list[Problem]:
-    """Rules between fields that the questionnaire declares (e.g. 'not_before')."""
-    problems = []
-    raw = answers.source
-    for question in answers.questionnaire.questions:
-        if question.not_before:
-            value, earliest = answers.get(question.path), answers.get(question.not_before)
-            if value and earliest and value < earliest:
-                section, key = question.path.split(".")
-                problems.append(
-                    raw.problem(
-                        (section, key),
-                        f"datoen ({danish_long_date(_dt.date.fromisoformat(value))}) ligger før "
-                        f"{question.not_before} ({danish_long_date(_dt.date.fromisoformat(earliest))})",
-                    )
-                )
-    return problems
+        raise AnswerFileError(in_file_order(problems, raw.source), raw.source)
+    return Answers(questionnaire, values, raw.data, raw, is_complete(raw.data))
 
 
 # -- saving ----------------------------------------------------------------------------

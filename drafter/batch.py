@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from typing import Callable, Iterable
 
 from drafter.errors import DrafterError, UsageError
+from drafter.problems import Problem, SourceMap, format_problems, printable
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more (start-up, imports) than it saves.
@@ -29,18 +30,20 @@ WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
 class Outcome:
     """What became of one answer file (a plain class: a dataclass costs start-up time)."""
 
-    __slots__ = ("answers_path", "output", "status", "problems", "pdf", "preview", "pdf_problems", "pdf_reused", "warnings")
+    __slots__ = ("answers_path", "output", "status", "problems", "source", "pdf", "preview", "pdf_problems", "pdf_reused", "warnings")
 
-    def __init__(self, answers_path: Path, output: Path, status: str, problems: list[str] | None = None):
+    def __init__(self, answers_path: Path, output: Path, status: str, problems: list[Problem | str] | None = None,
+                 source: SourceMap | None = None):
         self.answers_path = answers_path
         self.output = output
         self.status = status  # WRITTEN, UNCHANGED or FAILED
-        self.problems: list[str] = problems or []
+        self.problems: list[Problem | str] = problems or []
+        self.source = source  # the answer file's lines, to print problems and warnings
         self.pdf: Path | None = None
         self.preview: Path | None = None
         self.pdf_problems: list[str] = []
         self.pdf_reused = False  # the PDF beside an unchanged document was already current
-        self.warnings: list[str] = []  # rule findings that did not stop rendering
+        self.warnings: list[Problem] = []  # rule findings that did not stop rendering
 
     def __repr__(self) -> str:
         return f"Outcome({self.answers_path}, {self.status}, {self.problems})"
@@ -99,13 +102,13 @@ def render_one(answers_path: Path, output: Path, force: bool, template: Path | N
     try:
         result = render_file(answers_path, output, force=force, template=template)
     except DrafterError as exc:
-        return Outcome(answers_path, output, FAILED, [str(p) for p in exc.problems])
+        return Outcome(answers_path, output, FAILED, exc.problems, exc.source)
     except Exception as exc:  # one broken file must not take the batch down
         if os.environ.get("DRAFTER_DEBUG"):
             raise
         return Outcome(answers_path, output, FAILED, [f"{answers_path}: intern fejl ({type(exc).__name__}: {exc})"])
-    outcome = Outcome(answers_path, output, result.status)
-    outcome.warnings = list(getattr(result, "warnings", []))
+    outcome = Outcome(answers_path, output, result.status, source=result.source)
+    outcome.warnings = list(result.warnings)
     return outcome
 
 
@@ -239,13 +242,13 @@ def summary_line(outcomes: list[Outcome]) -> str:
 
 
 def failure_lines(outcomes: list[Outcome]) -> list[str]:
-    """Each failed file with its reasons, for the end of the run."""
+    """Each failed file with its reasons, for the end of the run (printable lines)."""
     lines: list[str] = []
     for outcome in outcomes:
         if outcome.status == FAILED:
-            lines.append(f"fejlet: {outcome.answers_path}")
-            lines.extend(f"  {problem}" for problem in outcome.problems)
+            lines.append(printable(f"fejlet: {outcome.answers_path}"))
+            lines.extend(f"  {line}" for line in format_problems(outcome.problems, outcome.source))
         elif outcome.pdf_problems:
-            lines.append(f"PDF fejlet: {outcome.answers_path}")
-            lines.extend(f"  {problem}" for problem in outcome.pdf_problems)
+            lines.append(printable(f"PDF fejlet: {outcome.answers_path}"))
+            lines.extend(f"  {line}" for line in format_problems(outcome.pdf_problems))
     return lines

@@ -189,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_render(args: argparse.Namespace) -> int:
     from drafter.batch import FAILED, expand_paths, failure_lines, render_batch, summary_line
     from drafter.main import outputs_for
+    from drafter.problems import format_problems
     from drafter.progress import ProgressBar
 
     paths = expand_paths(args.answers)
@@ -209,33 +210,33 @@ def cmd_render(args: argparse.Namespace) -> int:
             bar.close()
 
     for outcome in outcomes:
-        for warning in outcome.warnings:
-            print(warning, file=sys.stderr)
+        for line in format_problems(outcome.warnings, outcome.source):
+            _print(line, sys.stderr)
     if len(outcomes) == 1:
         outcome = outcomes[0]
-        for problem in outcome.problems + outcome.pdf_problems:
-            print(problem, file=sys.stderr)
+        for line in [*format_problems(outcome.problems, outcome.source), *outcome.pdf_problems]:
+            _print(line, sys.stderr)
         if outcome.status != FAILED:
             note = "" if outcome.status == "skrevet" else " (uændret)"
-            print(f"{outcome.output}{note}")
+            _print(f"{outcome.output}{note}")
             for extra in (outcome.pdf, outcome.preview):
                 if extra is not None:
-                    print(extra)
+                    _print(str(extra))
     else:
         for line in failure_lines(outcomes):
-            print(line, file=sys.stderr)
-        print(summary_line(outcomes))
+            _print(line, sys.stderr)
+        _print(summary_line(outcomes))
     for message in missing:
-        print(f"drafter: {message}", file=sys.stderr)
+        _print(f"drafter: {message}", sys.stderr)
     if any(not outcome.ok for outcome in outcomes):
         return EXIT_FAILED
     return EXIT_UNAVAILABLE if missing else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from drafter.answers import load_answers
+    from drafter import api
     from drafter.errors import UsageError
-    from drafter.rules import check_answers
+    from drafter.problems import format_problems, in_file_order
 
     if args.list_rules:
         return _list_rules()
@@ -244,21 +245,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.answers:
         try:
-            answers = load_answers(path)
+            answers = api.load(path)
         except DrafterError as exc:
             _report(exc)
             failed += 1
             continue
-        report = check_answers(answers)
-        for finding in report.findings:
-            print(finding.format(args.strict))
-        errors = report.errors(args.strict)
+        findings = api.check(answers)
+        for line in format_problems(in_file_order(findings, answers.source_map), answers.source_map, strict=args.strict):
+            _print(line)
+        errors = [f for f in findings if f.is_error(args.strict)]
         if errors:
             failed += 1
-            print(f"{path}: {_count(len(errors), 'fejl', 'fejl')}")
+            _print(f"{path}: {_count(len(errors), 'fejl', 'fejl')}")
         else:
-            warnings = len(report.warnings())
-            print(f"{path}: i orden" + (f" ({_count(warnings, 'bemærkning', 'bemærkninger')})" if warnings else ""))
+            warnings = len(findings) - len(errors)
+            _print(f"{path}: i orden" + (f" ({_count(warnings, 'bemærkning', 'bemærkninger')})" if warnings else ""))
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -285,7 +286,7 @@ def cmd_template_check(args: argparse.Namespace) -> int:
 
     result = check_template(args.template, load_questionnaire(args.kind))
     for line in result.lines():
-        print(line, file=sys.stderr if result.errors else sys.stdout)
+        _print(line, sys.stderr if result.errors else sys.stdout)
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
@@ -294,7 +295,7 @@ def cmd_template_new(args: argparse.Namespace) -> int:
     from drafter.templates import new_template
 
     written = new_template(load_questionnaire(args.kind), args.template, force=args.force)
-    print(written)
+    _print(str(written))
     return EXIT_OK
 
 
@@ -309,7 +310,7 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     kinds = [load_questionnaire(name) for name in available_kinds()]
     width = max(len(k.kind) for k in kinds)
     for kind in kinds:
-        print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
+        _print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
     return EXIT_OK
 
 
@@ -355,12 +356,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def _print_result(result) -> None:
-    print(f"\nSvarfil: {result.answers_path}")
+    _print(f"\nSvarfil: {result.answers_path}")
     if result.output is None:
-        print(f"Svarfilen er en kladde; gør den færdig med: drafter new {result.kind} --resume {result.answers_path}")
+        _print(f"Svarfilen er en kladde; gør den færdig med: drafter new {result.kind} --resume {result.answers_path}")
         return
     note = "" if result.status == "skrevet" else " (uændret)"
-    print(f"Dokument: {result.output}{note}")
+    _print(f"Dokument: {result.output}{note}")
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -372,9 +373,17 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 # -- entry point -----------------------------------------------------------------------
 
+def _print(text: str, stream=None) -> None:
+    """Every line drafter prints about files and answers: control characters, ANSI
+    sequences and bidi overrides in a value or a file name are shown as escapes."""
+    from drafter.problems import printable_lines
+
+    print(printable_lines(text), file=stream or sys.stdout)
+
+
 def _report(exc: DrafterError) -> None:
-    for problem in exc.problems:
-        print(str(problem), file=sys.stderr)
+    for line in exc.lines():
+        print(line, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -399,9 +408,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: a user never sees a traceback
         if os.environ.get("DRAFTER_DEBUG"):
             raise
-        print(
+        _print(
             f"drafter: intern fejl ({type(exc).__name__}: {exc}). "
             "Kør igen med DRAFTER_DEBUG=1 for detaljer, og meld fejlen til udviklerne.",
-            file=sys.stderr,
+            sys.stderr,
         )
         return EXIT_INTERNAL

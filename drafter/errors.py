@@ -1,47 +1,34 @@
-"""User-facing failures. Every message here is Danish; only cli.py prints them."""
+"""User-facing failures. Every message here is Danish; only the front ends print them."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-# Control characters (and the bidi overrides) that a hostile answer file can smuggle into a
-# message through a key or a quoted value: printed raw they would move the cursor, recolour
-# or reorder the terminal. They are shown as escapes; a problem is always one line.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """*text* with control characters shown as escapes (\\n, \\x1b, \\u202e)."""
-    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one file: where it is and what to do about it."""
-
-    file: str
-    message: str
-    line: int | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        if self.field:
-            return printable(f"{where}: {self.field}: {self.message}")
-        return printable(f"{where}: {self.message}")
+from drafter.problems import Problem, SourceMap, format_problem, printable  # noqa: F401  (printable: older imports)
 
 
 class DrafterError(Exception):
-    """Base of every failure a user may see; carries one or more problems."""
+    """Base of every failure a user may see; carries one or more problems.
+
+    A plain message becomes one problem per line. *source* is the source map of the file
+    the problems belong to, so that the front end can print their lines.
+    """
 
     exit_code = 1
 
-    def __init__(self, problems: list[Problem] | Problem | str):
+    def __init__(self, problems: list[Problem | str] | Problem | str, source: SourceMap | None = None):
         if isinstance(problems, (Problem, str)):
             problems = [problems]
-        self.problems: list[Problem | str] = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.problems: list[Problem] = []
+        for problem in problems:
+            if isinstance(problem, str):
+                self.problems.extend(Problem(text) for text in problem.split("\n"))
+            else:
+                self.problems.append(problem)
+        self.source = source
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """The problems as printable lines (file and line from the source map)."""
+        return [format_problem(p, self.source) for p in self.problems]
 
 
 class AnswerFileError(DrafterError):

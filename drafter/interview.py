@@ -25,24 +25,18 @@ from typing import Any, Callable
 
 import questionary
 
-from drafter.answers import (
-    is_empty,
-    load_answers,
-    parse_answer_text,
-    save_answers,
-    to_yaml,
-    validate,
-)
-from drafter.errors import AnswerFileError, DrafterError, UsageError
+from drafter.answers import Answers, is_empty, load_answers, save_answers
+from drafter.errors import DrafterError, UsageError
+from drafter.problems import format_problem, printable_lines
 from drafter.main import DEFAULT_OUT_DIR
 from drafter.questionnaire import (
     InvalidValue,
     Question,
     Questionnaire,
     Section,
-    danish_long_date,
     suggest,
 )
+from drafter.validate import cross_field_message, is_asked, validate
 
 DEFAULT_ANSWERS_DIR = Path("answers")
 
@@ -216,7 +210,7 @@ class Interview:
     # -- output --------------------------------------------------------------------------
     @staticmethod
     def say(text: str = "", style: str | None = None) -> None:
-        questionary.print(text, style=style)
+        questionary.print(printable_lines(text), style=style)  # answers may hold control characters
 
     def heading(self, section: Section) -> None:
         numbers = [s.number for s in self.questionnaire.sections if s.number]
@@ -269,7 +263,7 @@ class Interview:
             self.ask(question, editing=True)
 
     def ask(self, question: Question, editing: bool) -> None:
-        if question.when and self.get(question.when) is not True:
+        if not is_asked(question, self.values):
             if not is_empty(self.get(question.path)):
                 self.set(question.path, [] if question.is_repeating else None)
             return
@@ -291,16 +285,8 @@ class Interview:
             return reason[:1].upper() + reason[1:]
         if is_empty(value) and question.required:
             return "Feltet skal udfyldes"
-        if question.not_before:
-            earliest = self.get(question.not_before)
-            if isinstance(earliest, str) and value < earliest:
-                before = self.questionnaire.question(question.not_before)
-                what = before.prompt.rstrip("?").lower() if before else question.not_before
-                return (
-                    f"Datoen ligger før {danish_long_date(_dt.date.fromisoformat(earliest))} "
-                    f"(svaret på: {what})"
-                )
-        return None
+        reason = cross_field_message(question, value, self.values)
+        return reason[:1].upper() + reason[1:] if reason else None
 
     def validator(self, question: Question) -> Callable[[str], bool | str]:
         def check(text: str) -> bool | str:
@@ -471,6 +457,8 @@ class Interview:
                 self.say()
                 self.say(section.heading, HEADING_STYLE)
                 for question in section.questions:
+                    if not is_asked(question, self.values):
+                        continue  # switched off by an earlier answer: not part of the commission
                     for line in describe(question, self.get(question.path)):
                         self.say(line)
             report = self.rule_report()
@@ -495,35 +483,27 @@ class Interview:
                 return
             self.ask_section(sections[labels.index(picked)])
 
-    def _final_text(self) -> str:
-        return to_yaml(self.questionnaire, self.values, complete=True, meta=self.meta)
+    def finished_data(self) -> dict[str, Any]:
+        """The answers as plain data, as they would be saved once finished."""
+        return {
+            "kind": self.questionnaire.kind, "schema_version": self.questionnaire.schema_version,
+            **self.meta, **self.values,
+        }
 
     def final_problems(self) -> list:
-        """What stops the answers from being a finished commission, by answer-file validation."""
-        try:
-            validate(parse_answer_text(self._final_text().encode("utf-8"), str(self.path)), self.questionnaire.kind)
-        except AnswerFileError as exc:
-            return exc.problems
-        return []
+        """What stops the answers from being a finished commission (drafter.validate, in memory)."""
+        return validate(self.finished_data(), self.questionnaire)[1]
 
     def rule_report(self):
         """The collaboration's rules on the answers as they would be finished, as `drafter check`
-        runs them; None while the answers are not yet a valid finished file.
-
-        Line numbers refer to the file on disk: the finished file, or the draft while it is one.
-        """
+        runs them; None while the answers are not yet valid."""
         from drafter.rules import check_answers
 
-        try:
-            answers = validate(
-                parse_answer_text(self._final_text().encode("utf-8"), str(self.path)), self.questionnaire.kind
-            )
-        except AnswerFileError:
+        data = self.finished_data()
+        values, problems = validate(data, self.questionnaire)
+        if problems:
             return None
-        if not self.complete:  # the draft on disk has one more line ("complete: false")
-            draft = to_yaml(self.questionnaire, self.values, complete=False, meta=self.meta)
-            answers = dataclasses.replace(answers, source=parse_answer_text(draft.encode("utf-8"), str(self.path)))
-        return check_answers(answers)
+        return check_answers(Answers(self.questionnaire, values, data, None, complete=True))
 
     def show_findings(self, report) -> None:
         """The rules' findings, worded as `drafter check` prints them; waived ones with their reason."""
@@ -536,7 +516,7 @@ class Interview:
                 HEADING_STYLE,
             )
         for finding in report.findings:
-            self.say(f"  {finding.format()}", WARNING_STYLE if finding.is_error() else None)
+            self.say(f"  {format_problem(finding)}", WARNING_STYLE if finding.is_error() else None)
 
     def explain_rule_errors(self, report) -> None:
         """Why the document is not made yet, and which section to change for each error."""
@@ -547,7 +527,7 @@ class Interview:
             WARNING_STYLE,
         )
         for finding in report.errors():
-            self.say(f"  {finding.format()}", WARNING_STYLE)
+            self.say(f"  {format_problem(finding)}", WARNING_STYLE)
             section = self.section_of(finding.field)
             if section is not None:
                 self.say(f"    Ret det i afsnittet {section.heading} (vælg: Ret {section.heading})", WARNING_STYLE)
@@ -577,7 +557,7 @@ class Interview:
         output = default_output(self.path, out_dir if out_dir is not None else DEFAULT_OUT_DIR)
         rendered = render_file(self.path, output)
         report = self.rule_report()
-        findings = [f.format() for f in report.findings] if report is not None else []
+        findings = [format_problem(f) for f in report.findings] if report is not None else []
         if findings:  # shown again next to the document, as `drafter check` words them
             self.say()
             self.say(f"Dokumentet {rendered.output} er lavet med bemærkninger fra samarbejdets regler:", HEADING_STYLE)
@@ -650,7 +630,7 @@ def kept_meta(answers) -> dict[str, Any]:
     """Meta keys of a loaded file that the interview does not ask about but must not drop."""
     from drafter.answers import META_KEYS
 
-    data = answers.source.data if answers.source is not None else {}
+    data = answers.data
     return {k: data[k] for k in META_KEYS if k in data and k not in ("kind", "schema_version", "complete")}
 
 

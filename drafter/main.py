@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.answers import Answers, load_answers
-from drafter.errors import OutputError, RuleViolation, UsageError
+from drafter.answers import Answers
+from drafter.errors import AnswerFileError, OutputError, RuleViolation, UsageError
+from drafter.problems import Problem, SourceMap, in_file_order
 from drafter.fsutil import describe_oserror, refuse_unwritable_target
 
 DEFAULT_OUT_DIR = Path("out")
@@ -17,7 +18,8 @@ class RenderResult:
     answers_path: Path
     output: Path
     status: str  # "skrevet" (written) or "uændret" (unchanged)
-    warnings: list[str] = field(default_factory=list)  # rule findings that do not stop rendering
+    warnings: list[Problem] = field(default_factory=list)  # rule findings that do not stop rendering
+    source: SourceMap | None = None  # the answer file's lines, to print the findings
 
 
 def default_output(answers_path: Path, out_dir: Path) -> Path:
@@ -83,15 +85,27 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
 
 
 def render_file(answers_path: Path, output: Path, force: bool = False, template: Path | None = None) -> RenderResult:
-    answers = load_answers(answers_path)
-    if not answers.complete:
-        raise OutputError(
-            f"{answers_path}: svarfilen er en kladde, som ikke er gjort færdig; "
-            f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {answers_path}"
-        )
+    """`drafter render` for one file: load, refuse a draft, check the rules, render."""
+    from drafter import api
+
+    answers = api.load(answers_path)
+    require_finished(answers)
     report = check_rules(answers)
     status = render_answers(answers, output, force, template)
-    return RenderResult(answers_path, output, status, [f.format() for f in report.findings])
+    return RenderResult(answers_path, output, status, in_file_order(report.findings, answers.source_map), answers.source_map)
+
+
+def require_finished(answers: Answers) -> None:
+    """A draft (complete: false) is not rendered; say how to finish it."""
+    if answers.complete:
+        return
+    if answers.source is not None:
+        where = answers.source.path
+        raise OutputError(
+            f"{where}: svarfilen er en kladde, som ikke er gjort færdig; "
+            f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {where}"
+        )
+    raise AnswerFileError(Problem("svarene er en kladde (complete: false); gør dem færdige først", path=("complete",)))
 
 
 def check_rules(answers: Answers):
@@ -99,11 +113,14 @@ def check_rules(answers: Answers):
     from drafter.rules import check_answers
 
     report = check_answers(answers)
-    errors = report.errors()
-    if errors:
-        lines = [f.format() for f in report.findings]
-        lines.append(f"{report.file}: dokumentet laves ikke, før fejlene er rettet (eller undtaget med en begrundelse)")
-        raise RuleViolation(lines)
+    if report.errors():
+        source = answers.source_map
+        findings = in_file_order(report.findings, source)
+        where = f"{source.file}: " if source is not None else ""
+        raise RuleViolation(
+            [*findings, f"{where}dokumentet laves ikke, før fejlene er rettet (eller undtaget med en begrundelse)"],
+            source,
+        )
     return report
 
 

@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from drafter.answers import AnswerFile, Answers, field_name, is_empty
+from drafter.answers import Answers
+from drafter.problems import ERROR, WAIVED, WARNING, Problem, display_path as field_name
+from drafter.validate import is_empty
 
-ERROR, WARNING = "fejl", "advarsel"
-WAIVED = "undtaget"
 WAIVER_KEY = "undtagelser"
 WAIVER_RULE = "undtagelse"  # the id under which problems with waivers themselves are reported
 MIN_REASON_WORDS = 3
@@ -84,43 +84,16 @@ class Rule:
         return all(_has_path(questionnaire, path) for path in self.needs)
 
 
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str
-    message: str
-    file: str
-    line: int | None = None
-    field: str | None = None
-    waived: str | None = None  # the written reason, when the rule is waived
-
-    def is_error(self, strict: bool = False) -> bool:
-        if self.waived is not None:
-            return False
-        return self.severity == ERROR or (strict and self.severity == WARNING)
-
-    def label(self, strict: bool = False) -> str:
-        if self.waived is not None:
-            return WAIVED
-        return ERROR if self.is_error(strict) else self.severity
-
-    def format(self, strict: bool = False) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        text = f"{self.field}: {self.message}" if self.field else self.message
-        if self.waived is not None:
-            text += f' (undtaget med begrundelsen: "{self.waived}")'
-        return f"{where}: [{self.rule}] {self.label(strict)}: {text}"
-
-
 @dataclass
 class Report:
-    file: str
-    findings: list[Finding] = field(default_factory=list)
+    """The rules' findings on one set of answers (problems with a rule id and answer path)."""
 
-    def errors(self, strict: bool = False) -> list[Finding]:
+    findings: list[Problem] = field(default_factory=list)
+
+    def errors(self, strict: bool = False) -> list[Problem]:
         return [f for f in self.findings if f.is_error(strict)]
 
-    def warnings(self) -> list[Finding]:
+    def warnings(self) -> list[Problem]:
         return [f for f in self.findings if not f.is_error()]
 
 
@@ -130,7 +103,6 @@ class Context:
     def __init__(self, answers: Answers):
         self.answers = answers
         self.questionnaire = answers.questionnaire
-        self.raw: AnswerFile = answers.source or AnswerFile("<svar>", {}, {})
         self.complete = answers.complete
 
     def has(self, path: str) -> bool:
@@ -695,41 +667,35 @@ def rules_for(questionnaire) -> list[Rule]:
 def check_answers(answers: Answers) -> Report:
     """Every rule that applies to the answers' kind, with waivers applied and checked."""
     ctx = Context(answers)
-    raw = ctx.raw
-    waivers, findings = read_waivers(raw)
+    waivers, findings = read_waivers(answers.data)
     used: set[str] = set()
     for r in rules_for(answers.questionnaire):
         for hit in r.check(ctx):
             reason = waivers.get(r.id)
             if reason is not None:
                 used.add(r.id)
-            findings.append(
-                Finding(r.id, r.severity, hit.message, raw.path, raw.line(*hit.where), field_name(hit.where) or None, reason)
-            )
+            findings.append(Problem(hit.message, severity=r.severity, path=tuple(hit.where), rule=r.id, waived=reason))
     for rule_id, reason in waivers.items():
         if rule_id not in used:
             findings.append(
-                Finding(
-                    WAIVER_RULE,
-                    WARNING,
+                Problem(
                     f"reglen '{rule_id}' er undtaget, men den melder intet her; slet undtagelsen",
-                    raw.path,
-                    raw.line(WAIVER_KEY),
-                    WAIVER_KEY,
+                    severity=WARNING,
+                    path=(WAIVER_KEY,),
+                    rule=WAIVER_RULE,
                 )
             )
-    findings.sort(key=lambda f: (f.line or 0, f.rule))
-    return Report(raw.path, findings)
+    return Report(findings)
 
 
-def read_waivers(raw: AnswerFile) -> tuple[dict[str, str], list[Finding]]:
-    """{rule id: reason} from the answer file's 'undtagelser', and any problems with them."""
-    given = raw.data.get(WAIVER_KEY)
-    problems: list[Finding] = []
+def read_waivers(data: dict) -> tuple[dict[str, str], list[Problem]]:
+    """{rule id: reason} from the answers' 'undtagelser', and any problems with them."""
+    given = data.get(WAIVER_KEY)
+    problems: list[Problem] = []
     waivers: dict[str, str] = {}
 
     def problem(where: tuple, message: str) -> None:
-        problems.append(Finding(WAIVER_RULE, ERROR, message, raw.path, raw.line(*where), field_name(where)))
+        problems.append(Problem(message, path=where, rule=WAIVER_RULE))
 
     if is_empty(given):
         return waivers, problems

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from drafter.errors import OutputError, TemplateProblem
+from drafter.problems import ERROR, WARNING, Problem, format_problem, printable
 from drafter.questionnaire import Question, Questionnaire, suggest
 
-ERROR, WARNING = "fejl", "advarsel"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _OPENER = re.compile(r"\{\{|\{%|\{#")
@@ -34,38 +34,31 @@ _BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "autoescape"
 QUOTE_AROUND = 30
 
 
-@dataclass(frozen=True)
-class TemplateFinding:
-    severity: str
-    where: str  # "brødtekst", "sidehoved (word/header1.xml)", ...
-    message: str
-    quote: str = ""
-
-    def format(self, path: str) -> str:
-        text = f"{path}: {self.where}: {self.severity}: {self.message}"
-        return text + (f' — i teksten: "{self.quote}"' if self.quote else "")
+def template_finding(severity: str, where: str, message: str, quote: str = "") -> Problem:
+    """A problem at a place in a template ("brødtekst", "sidehoved (word/header1.xml)")."""
+    return Problem(message, severity=severity, place=where, quote=quote)
 
 
 @dataclass
 class TemplateReport:
     path: str
     kind: str
-    findings: list[TemplateFinding] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[TemplateFinding]:
+    def errors(self) -> list[Problem]:
         return [f for f in self.findings if f.severity == ERROR]
 
     def lines(self) -> list[str]:
-        out = [f.format(self.path) for f in self.findings]
+        out = [format_problem(f.in_file(self.path)) for f in self.findings]
         if self.unused:
-            out.append(f"{self.path}: spørgsmål, som skabelonen ikke bruger: {', '.join(self.unused)}")
+            out.append(printable(f"{self.path}: spørgsmål, som skabelonen ikke bruger: {', '.join(self.unused)}"))
         if self.errors:
             n = len(self.errors)
-            out.append(f"{self.path}: {n} {'fejl' if n == 1 else 'fejl'}; skabelonen kan ikke bruges til '{self.kind}'")
+            out.append(printable(f"{self.path}: {n} {'fejl' if n == 1 else 'fejl'}; skabelonen kan ikke bruges til '{self.kind}'"))
         else:
-            out.append(f"{self.path}: skabelonen kan bruges til '{self.kind}'")
+            out.append(printable(f"{self.path}: skabelonen kan bruges til '{self.kind}'"))
         return out
 
 
@@ -148,7 +141,7 @@ def _quote_paragraph(paragraphs: list[str], *needles: str) -> str:
     return ""
 
 
-def _scan_tags(xml: bytes, where: str) -> list[TemplateFinding]:
+def _scan_tags(xml: bytes, where: str) -> list[Problem]:
     """Tags broken by Word's structure, before docxtpl touches the XML."""
     root = _xml(xml)
     paragraphs = []
@@ -179,7 +172,7 @@ def _scan_tags(xml: bytes, where: str) -> list[TemplateFinding]:
                     )
                 else:
                     message = f'feltet "{tag.strip()}" bliver aldrig lukket; tilføj "{closer}"'
-                findings.append(TemplateFinding(ERROR, where, message, _clip(text, start, len(text))))
+                findings.append(template_finding(ERROR, where, message, _clip(text, start, len(text))))
                 break
             end += 2
             spread = sorted(set(owner[start:end]))
@@ -187,7 +180,7 @@ def _scan_tags(xml: bytes, where: str) -> list[TemplateFinding]:
                 formats = {_run_format(pieces[i][0]) for i in spread}
                 how = " med forskellig formatering" if len(formats) > 1 else ""
                 findings.append(
-                    TemplateFinding(
+                    template_finding(
                         WARNING,
                         where,
                         f'feltet "{text[start:end]}" er i Word delt over {len(spread)} tekststykker{how}; '
@@ -298,7 +291,7 @@ class _Walker:
         quote = next((q for q in (_quote_paragraph(self.paragraphs, n) for n in needles if n) if q), "")
         if not quote:
             quote = _quote_line(self.source, getattr(node, "lineno", None), needles[-1] if needles else "")
-        self.report.findings.append(TemplateFinding(severity, self.where, message, quote))
+        self.report.findings.append(template_finding(severity, self.where, message, quote))
 
     # names bound in scope: ("record", question) | ("item", question) | ("any", None)
     def visit(self, node, scope: dict) -> None:
@@ -519,7 +512,7 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
         except TemplateSyntaxError as exc:
             message, line, needles = _syntax_message(exc, source)
             quote = _quote_paragraph(paragraphs, *needles) or _quote_line(source, line)
-            report.findings.append(TemplateFinding(ERROR, where, message, quote))
+            report.findings.append(template_finding(ERROR, where, message, quote))
             continue
         walker = _Walker(questionnaire, env, report, where, source, paragraphs)
         walker.visit(tree, {})
@@ -544,7 +537,7 @@ def require_usable_template(path: Path, questionnaire: Questionnaire) -> Templat
     """The check before a --template is used: raise TemplateProblem listing the errors."""
     report = check_template(path, questionnaire)
     if report.errors:
-        raise TemplateProblem([*(f.format(report.path) for f in report.errors),
+        raise TemplateProblem([*(f.in_file(report.path) for f in report.errors),
                                f"{path}: skabelonen bruges ikke; ret fejlene (se: drafter template check {path} --kind {questionnaire.kind})"])
     return report
 

@@ -71,8 +71,8 @@ def test_render_batch_in_a_pool_keeps_order_and_isolates_failures(workdir):
 
     assert [o.answers_path for o in outcomes] == paths
     assert [o.status for o in outcomes] == [WRITTEN] * 2 + [FAILED] + [WRITTEN] * 3 + [FAILED]
-    assert "YAML-fejl" in outcomes[2].problems[0]
-    assert "filen findes ikke" in outcomes[-1].problems[0]
+    assert "YAML-fejl" in outcomes[2].problems[0].message
+    assert "filen findes ikke" in outcomes[-1].problems[0].message
     assert seen[-1] == (7, 7)
     assert all(o.output.is_file() for o in outcomes if o.status == WRITTEN)
     again = render_batch(paths[:2], outputs[:2], workers=2)

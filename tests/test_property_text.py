@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import ADHOC_EXAMPLE, docx_paragraphs
-from drafter.answers import parse_answer_text, read_answer_file, to_yaml, validate
+from drafter.answers import check_file, parse_answer_text, read_answer_file, to_yaml
 from drafter.errors import AnswerFileError
 from drafter.questionnaire import load_questionnaire
 from drafter.render import DocxRenderer, render_document
@@ -138,13 +138,13 @@ def test_text_is_rendered_exactly_or_refused_clearly(texts, poison):
         values[path] = (value, kind)
     source = to_yaml(QUESTIONNAIRE, {k: v for k, v in data.items() if isinstance(v, dict)})
     try:
-        answers = validate(parse_answer_text(source.encode("utf-8"), "egenskab.yaml"))
+        answers = check_file(parse_answer_text(source.encode("utf-8"), "egenskab.yaml"))
     except AnswerFileError as exc:
         illegal = {field_name(path) for path, (value, _) in values.items() if XML_ILLEGAL.search(value)}
         assert illegal, f"refused although every character can be stored: {exc}"
         reported = set()
         for problem in exc.problems:
-            assert problem.file == "egenskab.yaml" and problem.line is not None, problem
+            assert exc.source.file == "egenskab.yaml" and exc.source.line(problem.path) is not None, problem
             assert "som ikke kan stå i et Word-dokument" in problem.message, problem
             # A plain list's bad entry is named by its index: kommunikation.interessenter[1].
             field = re.sub(r"\[\d+\]$", "", problem.field)

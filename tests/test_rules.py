@@ -9,14 +9,20 @@ import pytest
 import yaml
 
 from conftest import ADHOC_EXAMPLE, EXAMPLES, REPO, assert_clean_failure, run_cli
-from drafter.answers import parse_answer_text, validate
+from drafter.answers import check_file, parse_answer_text
+from drafter.problems import format_problem
 from drafter.rules import ERROR, RULES, RULES_BY_ID, WARNING, check_answers, same_organisation, side_of
 
 EXAMPLE_TEXT = ADHOC_EXAMPLE.read_text(encoding="utf-8")
 
 
 def findings(text: str, name: str = "x.yaml"):
-    return check_answers(validate(parse_answer_text(text.encode("utf-8"), name))).findings
+    return check_answers(check_file(parse_answer_text(text.encode("utf-8"), name))).findings
+
+
+def source_of(text: str, name: str = "x.yaml"):
+    """The answer file's source map: where a finding's answer path stands."""
+    return parse_answer_text(text.encode("utf-8"), name).source
 
 
 def ids(text: str) -> list[str]:
@@ -113,10 +119,12 @@ def test_each_rule_trips_on_a_flawed_file(rule_id, text, fragment):
 
 def test_a_finding_points_at_the_line_of_the_field():
     found = [f for f in findings(MILESTONE_AFTER_END) if f.rule == "tidsplan-inden-for-perioden"][0]
-    assert found.line == line_of(MILESTONE_AFTER_END, "2028-01-15")
+    source = source_of(MILESTONE_AFTER_END)
+    line = source.line(found.path)
+    assert line == line_of(MILESTONE_AFTER_END, "2028-01-15")
     assert found.field == "tidsplan.milepaele[4].dato"
-    assert found.format() == (
-        f"x.yaml:{found.line}: [tidsplan-inden-for-perioden] fejl: tidsplan.milepaele[4].dato: "
+    assert format_problem(found, source) == (
+        f"x.yaml:{line}: [tidsplan-inden-for-perioden] fejl: tidsplan.milepaele[4].dato: "
         "milepælen (15. januar 2028) ligger efter gruppens slutdato (17. december 2027); ret datoen, eller flyt slutdatoen"
     )
 
@@ -383,7 +391,8 @@ def test_a_waived_rule_is_shown_with_its_reason():
     found = findings(WAIVED)
     assert [f.rule for f in found] == ["formandskab-todelt"]
     assert found[0].waived.startswith("Gruppen er en intern arbejdsgruppe")
-    assert "undtaget" in found[0].format() and "Gruppen er en intern arbejdsgruppe" in found[0].format()
+    shown = format_problem(found[0])
+    assert "undtaget" in shown and "Gruppen er en intern arbejdsgruppe" in shown
     assert not found[0].is_error(strict=True)
 
 
@@ -400,7 +409,7 @@ def test_a_waiver_without_reason_or_for_an_unknown_rule_is_an_error(waiver, frag
     text = ONE_CHAIR.replace("schema_version: 1\n", "schema_version: 1\nundtagelser:\n" + waiver)
     found = [f for f in findings(text) if f.rule == "undtagelse"]
     assert found and found[0].severity == ERROR and fragment in found[0].message, [f.message for f in findings(text)]
-    assert found[0].line in (line_of(text, "undtagelser:") + 1, line_of(text, "undtagelser:") + 2)  # the waiver's own line
+    assert source_of(text).line(found[0].path) in (line_of(text, "undtagelser:") + 1, line_of(text, "undtagelser:") + 2)  # the waiver's own line
     # The rule it tried to waive is not waived.
     assert [f for f in findings(text) if f.rule == "formandskab-todelt"][0].waived is None
 
@@ -417,8 +426,8 @@ def test_an_unused_waiver_is_pointed_out():
 def test_waivers_survive_saving_the_answers():
     from drafter.answers import to_yaml
 
-    answers = validate(parse_answer_text(WAIVED.encode("utf-8"), "x.yaml"))
-    again = to_yaml(answers.questionnaire, answers.values, meta={"undtagelser": answers.source.data["undtagelser"]})
+    answers = check_file(parse_answer_text(WAIVED.encode("utf-8"), "x.yaml"))
+    again = to_yaml(answers.questionnaire, answers.values, meta={"undtagelser": answers.data["undtagelser"]})
     assert [f.waived for f in findings(again)] == [f.waived for f in findings(WAIVED)]
 
 

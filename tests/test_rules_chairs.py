@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ANSWERS_DIR
-from drafter.answers import parse_answer_text, validate
+from drafter.answers import check_file, parse_answer_text
 from drafter.questionnaire import load_questionnaire
 from drafter.rules import ERROR, WARNING, check_answers, co_chairs, Context, municipal_changes, rules_for
 from drafter.reference import rotation_pair
@@ -17,7 +17,7 @@ STEERING = (ANSWERS_DIR / "klyngestyregruppe-midtklyngen.yaml").read_text(encodi
 
 
 def findings(text: str):
-    return check_answers(validate(parse_answer_text(text.encode("utf-8"), "x.yaml"))).findings
+    return check_answers(check_file(parse_answer_text(text.encode("utf-8"), "x.yaml"))).findings
 
 
 def with_hospital_chair_from(text: str, date: str) -> str:
@@ -56,7 +56,8 @@ def test_theme_group_hospital_chair_in_the_municipal_change_year_trips():
     found = findings(text)
     assert [f.rule for f in found] == ["formandskab-skifte-samme-aar"]
     assert found[0].severity == ERROR and found[0].field == "formandskab.hospital_fra"
-    assert found[0].line == text.splitlines().index("  hospital_fra: 2026-03-01") + 1
+    line = parse_answer_text(text.encode("utf-8"), "x.yaml").source.line(found[0].path)
+    assert line == text.splitlines().index("  hospital_fra: 2026-03-01") + 1
     assert "hospitalets/psykiatriens medformand (HE Midt) bliver medformand i 2026" in found[0].message
     assert "fra Silkeborg Kommune til Viborg Kommune" in found[0].message
 
@@ -70,12 +71,12 @@ def test_steering_group_hospital_chair_passes_and_trips():
 
 
 def test_co_chairs_come_from_records_or_from_the_text():
-    ctx = Context(validate(parse_answer_text(SOMATIK.encode("utf-8"), "x.yaml")))
+    ctx = Context(check_file(parse_answer_text(SOMATIK.encode("utf-8"), "x.yaml")))
     chairs = co_chairs(ctx)
     assert chairs.organisations == ["HE Midt", "Viborg Kommune"] and not chairs.from_records
     assert chairs.where(1, "organisation") == ("formandskab", "medformandskab")
     adhoc = (ANSWERS_DIR / "udskrivelse-af-skroebelige-aeldre.yaml").read_text(encoding="utf-8")
-    chairs = co_chairs(Context(validate(parse_answer_text(adhoc.encode("utf-8"), "y.yaml"))))
+    chairs = co_chairs(Context(check_file(parse_answer_text(adhoc.encode("utf-8"), "y.yaml"))))
     assert chairs.from_records and chairs.organisations == ["Hospitalsenhed Midt", "Viborg Kommune"]
     assert chairs.where(1, "organisation") == ("formandskab", "formaend", 1, "organisation")
 

@@ -1,0 +1,101 @@
+"""drafter as a library: load, check and render commissions from a script or another front end.
+
+::
+
+    from drafter import api
+
+    answers = {"kind": kind, "schema_version": 1, "gruppe": {"navn": "...", ...}, ...}  # kind: see `drafter kinds`
+    for problem in api.check(answers):           # validation and the collaboration's rules
+        print(problem)                            # "gruppe.navn: mangler; feltet skal udfyldes"
+    api.render(answers, "out/kommissorium.docx")  # validates first; raises DrafterError
+
+Answers are plain Python data: the sections of the kind's questionnaire as dicts, lists,
+text and dates (``datetime.date`` or "2027-01-04"), with ``kind`` and ``schema_version``.
+Problems are :class:`drafter.problems.Problem`: a severity ("fejl"/"advarsel"), a Danish
+message, and the answer path (``problem.field``: "formandskab.medlemmer[2].titel").
+Nothing here prints or exits; failures raise :class:`drafter.errors.DrafterError`, whose
+``problems`` say what is wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from drafter.answers import Answers, check_file, read_answer_file
+from drafter.errors import AnswerFileError
+from drafter.problems import Problem
+from drafter.validate import is_complete, questionnaire_for, validate
+
+__all__ = ["Answers", "Problem", "check", "load", "render"]
+
+
+def load(path: str | Path) -> Answers:
+    """Read and validate an answer file.
+
+    Returns :class:`~drafter.answers.Answers` (``.values``, ``.get("gruppe.navn")``,
+    ``.complete``), which remembers the file and the line of every value
+    (``.source_map``). Raises :class:`~drafter.errors.AnswerFileError` listing every
+    problem; ``drafter.problems.format_problem(p, error.source)`` shows each with its line.
+    """
+    return check_file(read_answer_file(path))
+
+
+def check(data: Mapping[str, Any] | Answers, kind: str | None = None) -> list[Problem]:
+    """Every problem with *data*: validation first; when the answers are valid, the rules.
+
+    *data* is plain data (see the module) or loaded :class:`Answers`. *kind* is the
+    questionnaire to check against; without it, ``data["kind"]``. An empty list means the
+    answers can be rendered; problems whose ``is_error()`` is false are warnings (or rules
+    waived with a reason) and do not stop rendering.
+    """
+    answers, problems = _validated(data, kind)
+    if answers is None:
+        return problems
+    from drafter.rules import check_answers
+
+    return check_answers(answers).findings
+
+
+def render(
+    data: Mapping[str, Any] | Answers,
+    output: str | Path,
+    *,
+    template: str | Path | None = None,
+    force: bool = False,
+) -> Path:
+    """Validate *data*, check the rules, and write the Word document *output*; return its path.
+
+    Raises :class:`~drafter.errors.AnswerFileError` for invalid answers or a draft
+    (``complete: false``), :class:`~drafter.errors.RuleViolation` when a rule is broken at
+    severity "fejl", :class:`~drafter.errors.TemplateProblem` for an unusable *template*,
+    and :class:`~drafter.errors.OutputError` when *output* cannot be written. The file is
+    written atomically; a document edited after drafter wrote it (in Word), or not written
+    by drafter, is only replaced with ``force=True``. The same answers give the same bytes,
+    and an unchanged document is not touched.
+    """
+    from drafter.main import check_rules, render_answers, require_finished
+
+    answers, problems = _validated(data, None)
+    if answers is None:
+        raise AnswerFileError(problems)
+    require_finished(answers)
+    check_rules(answers)
+    output = Path(output)
+    render_answers(answers, output, force, Path(template) if template is not None else None)
+    return output
+
+
+def _validated(data: Mapping[str, Any] | Answers, kind: str | None) -> tuple[Answers | None, list[Problem]]:
+    """(Answers, []) for valid *data*; (None, problems) otherwise."""
+    if isinstance(data, Answers):
+        if kind is None or kind == data.questionnaire.kind:
+            return data, []
+        data = data.data
+    questionnaire, problems = questionnaire_for(data, kind)
+    if questionnaire is None:
+        return None, problems
+    values, problems = validate(data, questionnaire)
+    if problems:
+        return None, problems
+    return Answers(questionnaire, values, dict(data), None, is_complete(data)), []
