@@ -88,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--pdf",
         action="store_true",
-        help="lav også en PDF ved siden af hvert dokument (kræver LibreOffice)",
+        help="lav også en tilgængelig PDF (tagget, PDF/UA) ved siden af hvert dokument (kræver LibreOffice)",
+    )
+    render.add_argument(
+        "--pdfa",
+        action="store_true",
+        help="lav PDF'en til arkivering som PDF/A-2b (og tagget, PDF/UA) (medfører --pdf; kræver LibreOffice)",
     )
     render.add_argument(
         "--preview",
@@ -200,12 +205,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     missing: list[str] = []
-    if args.pdf or args.preview:
+    if args.pdf or args.pdfa or args.preview:
         from drafter.pdf import add_pdfs
 
         bar = ProgressBar(sys.stderr, "PDF ")
         try:
-            missing = add_pdfs(outcomes, preview=args.preview, progress=bar)
+            missing = add_pdfs(outcomes, preview=args.preview, progress=bar, archive=args.pdfa)
         finally:
             bar.close()
 

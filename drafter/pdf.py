@@ -38,6 +38,37 @@ MISSING_PDFTOPPM = (
     "Installér den, på Debian og Ubuntu med: sudo apt install poppler-utils"
 )
 
+# writer_pdf_Export options. LibreOffice writes an untagged PDF unless asked: tagged PDF/UA-1
+# (structure tree, /Lang from the document, title as window title) is the default, as
+# Danish public bodies must publish accessible documents. With archive=True also PDF/A-2b:
+# LibreOffice 7.x offers PDF/A-1b, 2b and 3b only, not the "a"/"u" levels.
+_TAGGED = {
+    "UseTaggedPDF": {"type": "boolean", "value": "true"},
+    "PDFUACompliance": {"type": "boolean", "value": "true"},
+    "ExportBookmarks": {"type": "boolean", "value": "true"},
+    "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
+}
+_PDFA_2B = {"SelectPdfVersion": {"type": "long", "value": "2"}}
+
+
+def export_filter(archive: bool = False) -> str:
+    """The --convert-to argument for a tagged PDF/UA (and with *archive* PDF/A-2b) PDF."""
+    import json
+
+    options = {**_TAGGED, **(_PDFA_2B if archive else {})}
+    return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
+
+
+def _conforms(pdf: Path, archive: bool) -> bool:
+    # An existing PDF is reused only if it was made the way this run asks for: tagged
+    # PDF/UA, and PDF/A exactly when archive is asked for (LibreOffice's XMP says which).
+    try:
+        data = pdf.read_bytes()
+    except OSError:
+        return False
+    return b"pdfuaid:part" in data and (b"pdfaid:part" in data) == archive
+
+
 # LibreOffice needs some seconds to start with a fresh profile, then well under one per page.
 _BASE_TIMEOUT, _PER_DOCUMENT_TIMEOUT = 120, 10
 
@@ -57,8 +88,10 @@ def add_pdfs(
     outcomes: list[Outcome],
     preview: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    archive: bool = False,
 ) -> list[str]:
-    """Write a PDF (and with *preview* a PNG) beside every rendered document.
+    """Write a tagged PDF/UA (with *archive* also PDF/A-2b) and with *preview* a PNG
+    beside every rendered document.
 
     Fills in each outcome's pdf, preview and pdf_problems. Returns the messages about
     missing programs (empty when everything needed was there).
@@ -69,14 +102,16 @@ def add_pdfs(
         return [MISSING_SOFFICE]
 
     wanted = [o for o in outcomes if o.status != FAILED]
-    todo = [o for o in wanted if not _up_to_date(o.output.with_suffix(".pdf"), o.output, o.status)]
+    todo = [o for o in wanted
+            if not (_up_to_date(o.output.with_suffix(".pdf"), o.output, o.status)
+                    and _conforms(o.output.with_suffix(".pdf"), archive))]
     converting = set(map(id, todo))
     for outcome in wanted:
         if id(outcome) not in converting:
             outcome.pdf = outcome.output.with_suffix(".pdf")
             outcome.pdf_reused = True
     if todo:
-        _convert(soffice, todo, progress)
+        _convert(soffice, todo, progress, archive)
 
     if preview:
         pdftoppm = find_program(PDFTOPPM_ENV, "pdftoppm")
@@ -97,7 +132,8 @@ def _up_to_date(target: Path, source: Path, status: str) -> bool:
         return False
 
 
-def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int], None] | None) -> None:
+def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int], None] | None,
+             archive: bool = False) -> None:
     # LibreOffice names each PDF after its document; documents with the same name (from
     # different folders) need separate runs. Normally there is one group: one start.
     groups: list[list[Outcome]] = []
@@ -110,11 +146,11 @@ def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int
             groups.append([outcome])
     done = 0
     for group in groups:
-        _convert_group(soffice, group, lambda n: progress and progress(done + n, len(outcomes)))
+        _convert_group(soffice, group, lambda n: progress and progress(done + n, len(outcomes)), archive)
         done += len(group)
 
 
-def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[int], None]) -> None:
+def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[int], None], archive: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="drafter-pdf-") as scratch:
         profile = Path(scratch, "profil")
         out_dir = Path(scratch, "pdf")
@@ -123,7 +159,7 @@ def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[in
             soffice,
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-            "--convert-to", "pdf:writer_pdf_Export",
+            "--convert-to", export_filter(archive),
             "--outdir", str(out_dir),
             *[str(o.output.resolve()) for o in outcomes],
         ]
