@@ -25,6 +25,7 @@ from typing import Any
 from drafter.answers import Answers
 from drafter import tplcache
 from drafter.errors import TemplateProblem
+from drafter.tablefit import fit_tables
 from drafter.questionnaire import Question, danish_long_date, split_paragraphs
 
 HASH_PROPERTY = "drafter_indholds_hash"
@@ -217,6 +218,7 @@ class DocxRenderer:
         self._check_xml(self._main_part, body_xml)
         self._tpl.docx_ids_index = 1000
         tree = self._tpl.fix_tables(body_xml)
+        fit_tables(tree)  # column widths from the answers, empty columns out, short tables on one page
         self._tpl.fix_docpr_ids(tree)
         before, after = self._document_frame
         parts[self._main_part] = (_XML_DECL + before + etree.tostring(tree, encoding="unicode") + after).encode("utf-8")

@@ -1,18 +1,32 @@
 """Builds the Word templates in templates/docx/ with python-docx.
 
-The .docx files are committed (users open and copy them in Word), but their content is
-written here, so that a change to a template is a readable diff. After editing this file:
+This script and the kinds' YAML are the one source of the built-in templates: the section
+headings come from each kind's sections (number and title, typed once there), everything
+else is written here, so that a change to a template is a readable diff. The .docx files
+are committed (users open and copy them in Word) as build products: the build is
+deterministic, and tests/test_template_build.py fails when a committed file differs from a
+fresh build by one byte (a heading turned red in Word, or an edit here not rebuilt).
+After editing this file or a kind's section titles:
 
     python templates/build_templates.py          # rebuild every template
     python templates/build_templates.py adhoc    # rebuild one
 
-tests/test_templates_build.py checks that the committed files and this script agree.
+Every template is then cleaned of what python-docx's own Word 2010 starting document
+leaves behind (see clean_package), so that Word opens it in its current mode with Danish
+spelling, and an OOXML validator finds nothing to report.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import sys
+import zipfile
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # the drafter of this checkout, to read its kinds
+    sys.path.insert(0, str(REPO))
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -23,6 +37,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 OUT_DIR = Path(__file__).resolve().parent / "docx"
+KINDS_DIR = REPO / "drafter" / "kinds"
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x5F)  # dark teal, prints well in greyscale too
 HEADER_FILL = "DCE6EA"
@@ -147,6 +162,13 @@ def heading(doc, text: str, level: int):
     return doc.add_heading(text, level=level)
 
 
+def section_headings(kind: str) -> dict[str, str]:
+    """Each section's heading as the kind's YAML types it once: "1. Formål med gruppens arbejde"."""
+    from drafter.questionnaire import _load_file
+
+    return {s.key: s.heading for s in _load_file((KINDS_DIR / f"{kind}.yaml").resolve()).sections}
+
+
 def paragraphs(doc, expression: str):
     """A multi-paragraph answer: the renderer turns each blank-line break into a paragraph."""
     return paragraph(doc, "{{ %s }}" % expression)
@@ -200,30 +222,47 @@ def cover(doc, title: str, subtitle: str, facts: list[tuple[str, str]]):
     ])
 
 
+FACT_LABEL_CM = 3.6
+
+
 def info_block(doc, rows: list[tuple[str, str]]):
-    """The short facts block under the title: label in bold, value beside it, no grid."""
-    t = doc.add_table(rows=len(rows), cols=2)
-    t.autofit = False
-    _grid(t, [3.6, TEXT_WIDTH_CM - 3.6])
-    for row, (label, value) in zip(t.rows, rows):
-        row.cells[0].width, row.cells[1].width = Cm(3.6), Cm(TEXT_WIDTH_CM - 3.6)
-        row.cells[0].paragraphs[0].add_run(label).bold = True
-        row.cells[1].paragraphs[0].add_run(value)
-        for cell in row.cells:
-            cell.paragraphs[0].paragraph_format.space_after = Pt(2)
-    _cell_margins(t)
-    doc.add_paragraph()
-    return t
+    """The short facts block under the title: label in bold, a tab, the value.
+
+    Paragraphs, not a table: a table without header cells is what an accessibility check
+    flags, and these label/value lines are not tabular data. A long value wraps under
+    itself (hanging indent), as it did in the table's second column.
+    """
+    for label, value in rows:
+        p = doc.add_paragraph()
+        p.add_run(label).bold = True
+        p.add_run("\t" + value)
+        fmt = p.paragraph_format
+        fmt.left_indent = Cm(FACT_LABEL_CM)
+        fmt.first_line_indent = Cm(-FACT_LABEL_CM)
+        fmt.tab_stops.add_tab_stop(Cm(FACT_LABEL_CM))
+        fmt.space_after = Pt(4)
+        fmt.keep_with_next = True
+    last = doc.paragraphs[-1]
+    last.paragraph_format.space_after = Pt(18)
+    last.paragraph_format.keep_with_next = False
+
+
+# At 9 pt, "Side 10 af 12" and this many characters of title fit on one footer line.
+FOOTER_TITLE_CHARS = 85
 
 
 def footer(doc, left: str):
-    """Footer: group name on the left, "Side X af Y" on the right (Word fields)."""
+    """Footer: document title on the left, "Side X af Y" on the right (Word fields).
+
+    *left* is a Jinja expression; a title longer than the line is cut at a word and ends in
+    "…", so the footer never wraps to two lines.
+    """
     section = doc.sections[0]
     p = section.footer.paragraphs[0]
     p.style = doc.styles["Footer"]
     p.paragraph_format.tab_stops.clear_all()
     p.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-    p.add_run(left)
+    p.add_run('{{ (%s)|truncate(%d, false, "…", 0) }}' % (left, FOOTER_TITLE_CHARS))
     p.add_run("\tSide ")
     _field(p, "PAGE", "1")
     p.add_run(" af ")
@@ -259,9 +298,7 @@ def _shade(cell, fill: str) -> None:
 
 def _repeat_as_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
+    trpr.append(OxmlElement("w:tblHeader"))  # present = on; "true" is not in Word's schema
 
 
 def _cant_split(row) -> None:
@@ -289,24 +326,25 @@ def _cell_margins(t) -> None:
 
 def build_adhoc(path: Path) -> None:
     """Ad-hoc groups: the six sections of the seed's template."""
-    _build_six_sections(path, group="Gruppen", period="Gruppen arbejder fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
+    _build_six_sections(path, "adhoc", group="Gruppen", period="Gruppen arbejder fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
 
 
 def build_projektgruppe(path: Path) -> None:
     """Project groups: the same six sections (the seed's template serves both), project wording."""
-    _build_six_sections(path, group="Projektgruppen", period="Projektet løber fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
+    _build_six_sections(path, "projektgruppe", group="Projektgruppen", period="Projektet løber fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
 
 
-def _build_six_sections(path: Path, group: str, period: str) -> None:
+def _build_six_sections(path: Path, kind: str, group: str, period: str) -> None:
+    sections = section_headings(kind)
     doc = new_document()
     # Who commissioned the group stands in the facts block right below; not repeated here.
     cover(doc, "Kommissorium for {{ gruppe.navn }}", "{{ gruppe.type|capitalize }} i {{ gruppe.klynge }}",
           [("Nedsat af", "{{ gruppe.nedsat_af }}")])
 
-    heading(doc, "1. Formål med gruppens arbejde", 1)
+    heading(doc, sections["formaal"], 1)
     paragraphs(doc, "formaal.tekst")
 
-    heading(doc, "2. Opgaver", 1)
+    heading(doc, sections["opgaver"], 1)
     paragraph(doc, f"{group} skal:")
     bullets(doc, "opgave", "opgaver.opgaver")
     heading(doc, "Snitflader til andre grupper", 2)
@@ -318,7 +356,7 @@ def _build_six_sections(path: Path, group: str, period: str) -> None:
     heading(doc, "Inddragelse af patient- og pårørendeperspektivet", 2)
     paragraphs(doc, "opgaver.patientperspektiv")
 
-    heading(doc, "3. Formandskab og gruppens sammensætning", 1)
+    heading(doc, sections["formandskab"], 1)
     heading(doc, "Formandskab", 2)
     bullets(doc, "f", "formandskab.formaend", "{{ f.navn }}, {{ f.titel }}, {{ f.organisation }}")
     heading(doc, "Medlemmer", 2)
@@ -333,7 +371,7 @@ def _build_six_sections(path: Path, group: str, period: str) -> None:
     heading(doc, "Sekretariatsbetjening", 2)
     paragraphs(doc, "formandskab.sekretariat")
 
-    heading(doc, "4. Tidsplan", 1)
+    heading(doc, sections["tidsplan"], 1)
     paragraph(doc, period)
     heading(doc, "Milepæle", 2)
     table(doc, ["Dato", "Milepæl"], [4.0, 12.0], "m", "tidsplan.milepaele", ["m.dato", "m.beskrivelse"])
@@ -347,7 +385,7 @@ def _build_six_sections(path: Path, group: str, period: str) -> None:
         ["r.dato", "r.modtager", "r.indhold"],
     )
 
-    heading(doc, "5. Kommunikationsplan", 1)
+    heading(doc, sections["kommunikation"], 1)
     heading(doc, "Interessenter", 2)
     bullets(doc, "i", "kommunikation.interessenter")
     heading(doc, "Hvem skal informeres og af hvem", 2)
@@ -360,38 +398,53 @@ def _build_six_sections(path: Path, group: str, period: str) -> None:
         ["k.afsender", "k.modtager", "k.indhold", "k.tidspunkt"],
     )
 
-    heading(doc, "6. Afslutning", 1)
+    heading(doc, sections["afslutning"], 1)
     paragraphs(doc, "afslutning.tekst")
     heading(doc, "Overdragelse", 2)
     paragraphs(doc, "afslutning.overdragelse")
 
-    footer(doc, "Kommissorium for {{ gruppe.navn }}")
-    _properties(doc)
-    doc.save(path)
+    footer(doc, '"Kommissorium for " ~ gruppe.navn')
+    save(doc, path, "Kommissorium for en " + ("projektgruppe" if kind == "projektgruppe" else "ad-hoc gruppe"))
 
 
 # -- the cluster's standing groups and the implementation networks -------------------------
 
 LOWER_FIRST = "{{ gruppe.navn[:1]|lower }}{{ gruppe.navn[1:] }}"  # "Klyngestyregruppen" -> "klyngestyregruppen"
+# A period is a range of years: "2026–2027" with an en dash, however the plan or the answer
+# writes the hyphen.
+PERIOD = '{{ gruppe.periode|replace("-", "–") }}'
 
 
 def label(doc, text: str):
-    """A bold line that introduces what follows (a party above its member lines)."""
-    p = doc.add_paragraph()
-    p.add_run(text).bold = True
-    p.paragraph_format.space_before = Pt(6)
-    p.paragraph_format.space_after = Pt(2)
-    p.paragraph_format.keep_with_next = True
-    return p
+    """A heading one level below its section that starts a block (a party above its member
+    lines, a cluster above its municipalities): in Word's navigation pane and the PDF's tags."""
+    return doc.add_paragraph(text, style="Heading 2")
+
+
+def label_headings(doc) -> None:
+    """In the documents whose level-2 headings are such labels: a quieter Heading 2, the
+    size of the text, close to the lines it introduces."""
+    style = doc.styles["Heading 2"]
+    style.font.size = Pt(11)
+    style.paragraph_format.space_before = Pt(8)
+    style.paragraph_format.space_after = Pt(2)
 
 
 def members_by_party(doc, sequence: str):
-    """Member lines as bullets under their party; consecutive lines of a party share one label."""
+    """Member lines as bullets under their party; consecutive lines of a party share one label.
+
+    A party's lines are kept on one page with their label: every line but the party's last
+    keeps with the next (two variants of the bullet, as Word has no conditional formatting).
+    """
     tag(doc, "{%%p for m in %s %%}" % sequence)
     tag(doc, "{%p if loop.first or m.part != loop.previtem.part %}")
     label(doc, "{{ m.part }}")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if not loop.last and loop.nextitem.part == m.part %}")
+    paragraph(doc, "{{ m.beskrivelse }}", style="List Bullet").paragraph_format.keep_with_next = True
+    tag(doc, "{%p else %}")
     paragraph(doc, "{{ m.beskrivelse }}", style="List Bullet")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
 
@@ -401,47 +454,48 @@ def optional_paragraphs(doc, expression: str):
     tag(doc, "{%p endif %}")
 
 
-def _standing_group(path: Path, subtitle: str, facts: list[tuple[str, str]], meetings_title: str, meetings: list[str]) -> None:
+def _standing_group(path: Path, kind: str, subtitle: str, facts: list[tuple[str, str]], meetings: list[str]) -> None:
+    sections = section_headings(kind)
     doc = new_document()
+    label_headings(doc)
     cover(doc, "Kommissorium for " + LOWER_FIRST, subtitle, facts)
 
-    heading(doc, "Formål", 1)
+    heading(doc, sections["formaal"], 1)
     paragraphs(doc, "formaal.tekst")
 
-    heading(doc, "Opgaver", 1)
+    heading(doc, sections["opgaver"], 1)
     bullets(doc, "opgave", "opgaver.opgaver")
 
-    heading(doc, "Medlemmer", 1)
+    heading(doc, sections["medlemmer"], 1)
     paragraphs(doc, "medlemmer.tekst")
     members_by_party(doc, "medlemmer.medlemmer")
     optional_paragraphs(doc, "medlemmer.supplering")
 
-    heading(doc, "Formandskab og sekretariatsbetjening", 1)
+    heading(doc, sections["formandskab"], 1)
     paragraphs(doc, "formandskab.tekst")
     tag(doc, "{%p if formandskab.medformandskab %}")
-    paragraph(doc, "{{ formandskab.medformandskab }}.", bold_prefix="Formandskab i perioden {{ gruppe.periode }}: ")
+    paragraph(doc, "{{ formandskab.medformandskab }}.", bold_prefix=f"Formandskab i perioden {PERIOD}: ")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if formandskab.hospital_fra %}")
-    paragraph(doc, "Hospitalets/psykiatriens medformand er udpeget fra {{ formandskab.hospital_fra }}.")
+    paragraph(doc, "Hospitalets eller psykiatriens medformand er udpeget med virkning fra {{ formandskab.hospital_fra }}.")
     tag(doc, "{%p endif %}")
     paragraphs(doc, "formandskab.sekretariat")
 
-    heading(doc, meetings_title, 1)
+    heading(doc, sections["moeder"], 1)
     for expression in meetings:
         optional_paragraphs(doc, expression)
 
-    footer(doc, "Kommissorium for " + LOWER_FIRST)
-    _properties(doc)
-    doc.save(path)
+    footer(doc, '"Kommissorium for " ~ gruppe.navn[:1]|lower ~ gruppe.navn[1:]')
+    save(doc, path, "Kommissorium for " + ("klyngestyregruppen" if kind == "klyngestyregruppe" else "en temagruppe"))
 
 
 def build_klyngestyregruppe(path: Path) -> None:
     """The cluster steering group, as Midtklyngen's "Kommissorium for klyngestyregruppen"."""
     _standing_group(
         path,
+        "klyngestyregruppe",
         subtitle="{{ gruppe.klynge }} ({{ gruppe.niveau }})",
-        facts=[("Klynge", "{{ gruppe.klynge }}"), ("Periode", "{{ gruppe.periode }}")],
-        meetings_title="Mødefrekvens og mødeplanlægning",
+        facts=[("Klynge", "{{ gruppe.klynge }}"), ("Periode", PERIOD)],
         meetings=["moeder.frekvens", "moeder.planlaegning"],
     )
 
@@ -450,56 +504,146 @@ def build_temagruppe(path: Path) -> None:
     """A theme group, as Midtklyngen's "Kommissorium for temagrupper"."""
     _standing_group(
         path,
+        "temagruppe",
         subtitle="Temagruppe i {{ gruppe.klynge }}",  # "Nedsat af" stands in the facts block
-        facts=[("Nedsat af", "{{ gruppe.nedsat_af }}"), ("Periode", "{{ gruppe.periode }}")],
-        meetings_title="Mødefrekvens",
+        facts=[("Nedsat af", "{{ gruppe.nedsat_af }}"), ("Periode", PERIOD)],
         meetings=["moeder.frekvens"],
     )
 
 
 def build_implementeringsnetvaerk(path: Path) -> None:
     """The cross-sector implementation networks: five numbered sections and the cluster appendix."""
+    sections = section_headings("implementeringsnetvaerk")
     doc = new_document()
+    label_headings(doc)
     cover(doc, "Kommissorium for {{ netvaerk.navn }}", "Udarbejdet af {{ netvaerk.udarbejdet_af }}",
           [("Region", "{{ netvaerk.region }}")])
 
-    heading(doc, "1. Baggrund og formål", 1)
+    heading(doc, sections["baggrund"], 1)
     paragraphs(doc, "baggrund.tekst")
 
-    heading(doc, "2. Implementeringsnetværkets opgaver", 1)
+    heading(doc, sections["opgaver"], 1)
     paragraph(doc, "{{ opgaver.indledning }}")
     bullets(doc, "opgave", "opgaver.opgaver")
 
-    heading(doc, "3. Sammensætning, arbejdsform og referenceforhold", 1)
+    heading(doc, sections["sammensaetning"], 1)
     paragraphs(doc, "sammensaetning.tekst")
 
-    heading(doc, "4. Funktionsperiode", 1)
+    heading(doc, sections["funktionsperiode"], 1)
     paragraphs(doc, "funktionsperiode.tekst")
 
-    heading(doc, "5. Baggrundsmateriale", 1)
+    heading(doc, sections["baggrundsmateriale"], 1)
     bullets(doc, "m", "baggrundsmateriale.materiale")
 
-    appendix = heading(doc, "Bilag 1: Sundhedsklynger", 1)
+    appendix = heading(doc, sections["bilag"], 1)
     appendix.paragraph_format.page_break_before = True
     paragraph(doc, "{{ bilag.indledning }}")
     tag(doc, "{%p for k in bilag.klynger %}")
     label(doc, "{{ k.navn }}")
-    paragraph(doc, "kommunerne: {{ k.kommuner }}", style="List Bullet")
+    paragraph(doc, "Kommunerne: {{ k.kommuner }}", style="List Bullet")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if bilag.tekst %}")
     paragraphs(doc, "bilag.tekst").paragraph_format.space_before = Pt(12)
     tag(doc, "{%p endif %}")
 
-    footer(doc, "Kommissorium for {{ netvaerk.navn }}")
-    _properties(doc)
-    doc.save(path)
+    footer(doc, '"Kommissorium for " ~ netvaerk.navn')
+    save(doc, path, "Kommissorium for implementeringsnetværk")
 
 
-def _properties(doc: Document) -> None:
-    props = doc.core_properties
-    props.author = "drafter"
-    props.title = "Skabelon"
-    props.comments = "Word-skabelon til drafter (docxtpl). Felter i {{ }} udfyldes fra en svarfil."
+# -- a clean package ----------------------------------------------------------------------
+
+# python-docx starts from a Word 2010 document made on a Mac; these parts of it are stale
+# (a second style sheet in en-US, a blank thumbnail, a bibliography store) and go.
+_STALE_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
+_STALE_RELS = ("/stylesWithEffects", "/metadata/thumbnail", "/customXml")
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entry time: the same build gives the same bytes
+_TEMPLATE_DATE = "2026-01-01T00:00:00Z"
+
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>Normal.dotm</Template><Application>drafter</Application><DocSecurity>0</DocSecurity>"
+    "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+
+
+def _core_xml(title: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>Skabelon: {title}</dc:title><dc:creator>drafter</dc:creator>"
+        "<dc:description>Word-skabelon til drafter. Felterne i {{ }} udfyldes fra en svarfil.</dc:description>"
+        "<dc:language>da-DK</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{_TEMPLATE_DATE}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{_TEMPLATE_DATE}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+
+
+def _clean_settings(xml: str) -> str:
+    # Word 2013+ layout (compatibility mode 15), Danish theme fonts and number format, and
+    # no "spelling checked and clean" flag, so Word checks the Danish text when it opens.
+    xml = re.sub(r"<w:proofState [^>]*/>", "", xml)
+    xml = re.sub(r"<w:savePreviewPicture/>", "", xml)
+    xml = xml.replace('w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="14"',
+                      'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"')
+    xml = re.sub(r"<w:themeFontLang [^>]*/>", '<w:themeFontLang w:val="da-DK"/>', xml)
+    xml = xml.replace('<w:decimalSymbol w:val="."/>', '<w:decimalSymbol w:val=","/>')
+    xml = xml.replace('<w:listSeparator w:val=","/>', '<w:listSeparator w:val=";"/>')
+    return xml
+
+
+def _without_rels(xml: str, types: tuple[str, ...]) -> str:
+    return re.sub(
+        r"<Relationship [^>]*/>",
+        lambda m: "" if any(f'{t}"' in m.group(0) for t in types) else m.group(0),
+        xml,
+    )
+
+
+def clean_package(data: bytes, title: str) -> bytes:
+    """The .docx python-docx wrote, without its starting document's leftovers, as
+    deterministic bytes (fixed entry times, [Content_Types].xml first)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts = {n: b for n, b in parts.items() if not any(n == s or (s.endswith("/") and n.startswith(s)) for s in _STALE_PARTS)}
+    text = {n: parts[n].decode("utf-8") for n in parts if n.endswith((".xml", ".rels"))}
+    types = text["[Content_Types].xml"]
+    types = re.sub(r'<Override PartName="/(word/stylesWithEffects|customXml/[^"]*)"[^>]*/>', "", types)
+    types = re.sub(r'<Default Extension="jpeg"[^>]*/>', "", types)
+    text["[Content_Types].xml"] = types
+    text["_rels/.rels"] = _without_rels(text["_rels/.rels"], _STALE_RELS)
+    text["word/_rels/document.xml.rels"] = _without_rels(text["word/_rels/document.xml.rels"], _STALE_RELS)
+    text["word/settings.xml"] = _clean_settings(text["word/settings.xml"])
+    text["word/styles.xml"] = text["word/styles.xml"].replace(
+        '<w:lang w:val="da-DK" w:eastAsia="en-US" w:bidi="ar-SA"/>', '<w:lang w:val="da-DK"/>'
+    )
+    text["docProps/app.xml"] = _APP_XML
+    text["docProps/core.xml"] = _core_xml(title)
+    parts.update({n: t.encode("utf-8") for n, t in text.items()})
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(parts, key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, _FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, parts[name])
+    return out.getvalue()
+
+
+def save(doc: Document, path: Path, title: str) -> None:
+    """Write the template: python-docx's package, cleaned (see clean_package)."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = clean_package(buffer.getvalue(), title)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 BUILDERS = {

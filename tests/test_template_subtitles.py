@@ -31,6 +31,6 @@ def test_the_hospital_co_chairs_date_is_in_the_document(workdir):
     path.write_text(text.replace("  sekretariat: |\n", "  hospital_fra: 2027-01-01\n  sekretariat: |\n"), encoding="utf-8")
     result = run_cli("render", str(path), "--out-dir", str(workdir / "out"), cwd=workdir)
     assert result.returncode == 0, result.stderr
-    assert "Hospitalets/psykiatriens medformand er udpeget fra 1. januar 2027." in docx_text(
+    assert "Hospitalets eller psykiatriens medformand er udpeget med virkning fra 1. januar 2027." in docx_text(
         workdir / "out" / "temagruppe-voksentemagruppen-for-somatik.docx"
     )
