@@ -51,7 +51,7 @@ def test_theme_group_interview_suggests_the_co_chairs_from_the_rotation_plan(tmp
     assert answers.get("moeder.frekvens").startswith("Som udgangspunkt afholdes 4 årlige møder.")
     text = docx_text(result.output)
     assert "Kommissorium for voksentemagruppen for psykiatri" in text
-    assert "Formandskab i perioden 2026-2027: Regionspsykiatrien og Viborg Kommune." in text
+    assert "Formandskab i perioden 2026–2027: Regionspsykiatrien og Viborg Kommune." in text
 
 
 def test_the_cluster_appendix_starts_from_the_reference_data(tmp_path):
@@ -69,7 +69,7 @@ def test_the_cluster_appendix_starts_from_the_reference_data(tmp_path):
             load_questionnaire("implementeringsnetvaerk"), resume=draft, out_dir=tmp_path / "out", today=TODAY
         )
     assert load_answers(result.answers_path).get("bilag.klynger") == reference.clusters_as_records()
-    assert "kommunerne: Aarhus og Samsø" in docx_text(result.output)
+    assert "Kommunerne: Aarhus og Samsø" in docx_text(result.output)
 
 
 def test_steering_group_interview_says_why_the_plan_gives_no_co_chair(tmp_path, monkeypatch):
