@@ -98,3 +98,16 @@ def _private_template_cache(tmp_path_factory):
         os.environ.pop("DRAFTER_CACHE_DIR", None)
     else:
         os.environ["DRAFTER_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def example_pdfs(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """Every example rendered by one real `drafter render --pdf` (one LibreOffice start):
+    stem -> (the .docx, its PDF). Shared by every test that reads the examples' PDFs."""
+    if not has_soffice():
+        pytest.skip("LibreOffice is not installed")
+    work = tmp_path_factory.mktemp("example-pdfs")
+    shutil.copytree(ANSWERS_DIR, work / "answers")
+    result = run_cli("render", "answers", "--pdf", cwd=work, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {p.stem: (work / "out" / f"{p.stem}.docx", work / "out" / f"{p.stem}.pdf") for p in EXAMPLES}

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from docx import Document
 
-from conftest import TEMPLATES_DIR, has_soffice, render_examples
+from conftest import TEMPLATES_DIR, has_soffice
 
 pytestmark = pytest.mark.skipif(
     not has_soffice() or shutil.which("pdftotext") is None, reason="needs LibreOffice and pdftotext"
@@ -27,18 +27,10 @@ PAGES = {  # answer file -> (fewest, most) pages a chair should get
 
 
 @pytest.fixture(scope="module")
-def pdf_pages(tmp_path_factory):
-    work = tmp_path_factory.mktemp("pdf")
-    render_examples(work, list(PAGES))
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{work}/lo", "--headless", "--convert-to", "pdf",
-         "--outdir", str(work / "pdf"), *[str(work / "out" / f"{name}.docx") for name in PAGES]],
-        capture_output=True, timeout=300, check=True,
-    )
+def pdf_pages(example_pdfs):
     pages = {}
     for name in PAGES:
-        text = subprocess.run(["pdftotext", "-layout", str(work / "pdf" / f"{name}.pdf"), "-"],
+        text = subprocess.run(["pdftotext", "-layout", str(example_pdfs[name][1]), "-"],
                               capture_output=True, text=True, check=True).stdout
         pages[name] = text.rstrip("\f").split("\f")
     return pages
