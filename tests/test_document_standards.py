@@ -253,3 +253,55 @@ def test_pdfa_declares_pdfa_2_in_its_metadata(workdir):
 
     pdf = workdir / "out" / "klyngestyregruppe-midtklyngen.pdf"
     assert _conforms(pdf, archive=True) and not _conforms(pdf, archive=False)
+
+
+# -- page flow -----------------------------------------------------------------------------
+
+def pdf_pages(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [" ".join(page.split()) for page in text.rstrip("\f").split("\f")]
+
+
+@needs_pdf_tools
+@pytest.mark.parametrize("stem", STEMS)
+def test_no_heading_ends_a_page(example_pdfs, stem):
+    docx, pdf = example_pdfs[stem]
+    headings = {text for _, text in heading_levels(docx)}
+    raw = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for number, page in enumerate(raw.rstrip("\f").split("\f")[:-1], start=1):
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        last_body_line = lines[-2]  # the last line is the footer
+        assert last_body_line not in headings, f"page {number} ends with the heading {last_body_line!r}"
+
+
+@needs_pdf_tools
+@pytest.mark.parametrize("stem", STEMS)
+def test_short_tables_stay_on_one_page(example_pdfs, stem):
+    from drafter.tablefit import SHORT_TABLE_ROWS
+
+    docx, pdf = example_pdfs[stem]
+    pages = pdf_pages(pdf)
+    for table in Document(str(docx)).tables:
+        if len(table.rows) > SHORT_TABLE_ROWS:
+            continue
+        where = None
+        for row in table.rows:
+            # The first word of the row (a cell may wrap: "Birgitte" / "Laursen").
+            start = " ".join(c.text for c in row.cells).split()[0]
+            found = {i for i, page in enumerate(pages) if start in page}
+            where = found if where is None else where & found
+        assert where, f"{stem}: the table starting {table.rows[0].cells[0].text!r} is split over pages"
+
+
+def test_a_long_title_is_shortened_in_the_footer_never_wrapped(workdir):
+    path = workdir / "answers" / "udskrivelse-af-skroebelige-aeldre.yaml"
+    long_name = "Ad-hoc gruppe om udskrivelse af skrøbelige ældre med mange samtidige sygdomme og behov for koordineret opfølgning"
+    text = path.read_text(encoding="utf-8").replace("navn: Ad-hoc gruppe om udskrivelse af skrøbelige ældre", f"navn: {long_name}")
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("render", str(path), "--out-dir", str(workdir / "out"), cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    doc = Document(str(workdir / "out" / "udskrivelse-af-skroebelige-aeldre.docx"))
+    footer = doc.sections[0].footer.paragraphs[0].text.split("\t")[0]
+    assert footer.endswith("…") and len(footer) <= 86
+    assert ("Kommissorium for " + long_name).startswith(footer[:-1])
+    assert doc.paragraphs[0].text == "Kommissorium for " + long_name  # the title keeps every word
