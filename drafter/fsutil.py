@@ -30,6 +30,12 @@ _ERRNO_DA = {
 # mid-write (a write takes milliseconds); a younger one may belong to a drafter running now.
 STALE_TEMP_SECONDS = 600
 
+# On Windows a file open in Word (or held for a moment by a virus scanner or OneDrive)
+# cannot be replaced: os.replace raises PermissionError. Wait a little, then say so.
+REPLACE_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
+FILE_IN_USE = "Dokumentet er åbent i et andet program (fx Word); luk det og prøv igen"
+_WINDOWS = os.name == "nt"
+
 
 def describe_oserror(exc: OSError) -> str:
     """A short Danish reason for an OSError."""
@@ -46,11 +52,12 @@ def refuse_unwritable_target(target: Path) -> None:
         raise OutputError(f"{target}: er en mappe, ikke en fil")
 
 
-def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
+def atomic_write(path: str | os.PathLike, data: bytes | str, mode: int | None = None) -> None:
     """Write *data* to *path* so that readers see the old file or the whole new one.
 
     A temporary file in the same folder is written, flushed to disk and renamed over the
     target; on any failure the temporary file is removed and the old file is untouched.
+    *mode* gives the file these permissions instead of the usual ones (umask).
     """
     target = Path(path)
     if isinstance(data, str):
@@ -71,17 +78,33 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        _match_umask(tmp_name)
-        os.replace(tmp_name, target)
+        if mode is None:
+            _match_umask(tmp_name)
+        else:
+            os.chmod(tmp_name, mode)
+        _replace(tmp_name, target)
     except BaseException as exc:
         try:
             os.unlink(tmp_name)
         except FileNotFoundError:
             pass
+        if isinstance(exc, PermissionError) and target.exists() and _WINDOWS:
+            raise OutputError(f"{target}: {FILE_IN_USE}") from None
         if isinstance(exc, OSError):
             raise OutputError(f"{target}: kunne ikke skrives ({describe_oserror(exc)})") from None
         raise
     _fsync_folder(folder)
+
+
+def _replace(tmp_name: str, target: Path) -> None:
+    """os.replace, retried briefly on Windows while another program holds the target open."""
+    for delay in REPLACE_RETRY_DELAYS if _WINDOWS else ():
+        try:
+            os.replace(tmp_name, target)
+            return
+        except PermissionError:
+            time.sleep(delay)
+    os.replace(tmp_name, target)
 
 
 def _match_umask(name: str) -> None:
