@@ -23,6 +23,8 @@ ANSWER_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more (start-up, imports) than it saves.
 MIN_FILES_FOR_POOL = 3
 JOBS_ENV = "DRAFTER_JOBS"
+# Windows waits on at most 63 handles at once; concurrent.futures refuses more than 61 workers.
+MAX_WINDOWS_WORKERS = 61
 
 WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
 
@@ -90,6 +92,8 @@ def worker_count(files: int) -> int:
         cores = len(os.sched_getaffinity(0))
     else:
         cores = os.cpu_count() or 1
+    if sys.platform == "win32":
+        cores = min(cores, MAX_WINDOWS_WORKERS)
     return max(1, min(cores, files))
 
 
@@ -117,18 +121,27 @@ def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None]]) -> list[Outc
 
 
 def _duplicate_outputs(answer_paths: list[Path], outputs: list[Path]) -> dict[int, Outcome]:
-    """Two answer files that would write the same document: the later ones fail."""
-    first: dict[Path, Path] = {}
+    """Two answer files that would write the same document: the later ones fail.
+
+    Names that differ only in case (Rapport.docx, rapport.docx) count as the same: on
+    Windows and macOS, and on a USB stick or a shared drive anywhere, they are one file.
+    """
+    first: dict[str, tuple[Path, Path]] = {}
     failed: dict[int, Outcome] = {}
     for index, (answers_path, output) in enumerate(zip(answer_paths, outputs)):
-        key = output.resolve()
+        key = str(output.resolve()).casefold()
         if key in first:
+            earlier, earlier_output = first[key]
+            case = (
+                f" (på Windows og macOS er {earlier_output.name} og {output.name} samme fil)"
+                if earlier_output.name != output.name else ""
+            )
             failed[index] = Outcome(answers_path, output, FAILED, [
-                f"{answers_path}: giver samme dokument ({output}) som {first[key]}; "
+                f"{answers_path}: giver samme dokument ({output}) som {earlier}{case}; "
                 "giv svarfilerne forskellige navne"
             ])
         else:
-            first[key] = answers_path
+            first[key] = (answers_path, output)
     return failed
 
 
@@ -198,10 +211,11 @@ def _mp_context():
     import multiprocessing
 
     # fork: workers start at once with the modules imported below already loaded.
-    # Elsewhere (macOS, Windows) the platform's default is the safe choice.
-    if sys.platform.startswith("linux"):
+    # Elsewhere spawn, the only method on Windows and the safe one on macOS; nothing a
+    # worker needs comes from the parent's memory, so both give the same documents.
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+    return multiprocessing.get_context("spawn")
 
 
 def _warm_up() -> None:

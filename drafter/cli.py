@@ -391,7 +391,20 @@ def _report(exc: DrafterError) -> None:
         print(line, file=sys.stderr)
 
 
+def _escape_what_the_console_cannot_show() -> None:
+    # Redirected output on Windows is in the ANSI code page (cp1252), which has no "ł" for
+    # a file named møde-Michał.yaml; a POSIX file name may hold bytes that are not UTF-8.
+    # Such characters are printed as \u0142-style escapes instead of stopping drafter.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream.errors == "strict":
+                stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass  # replaced by something that is not a text file (tests, embedding)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _escape_what_the_console_cannot_show()
     # A short-lived command allocates much while importing its libraries, and little of it
     # is ever garbage; collecting less often saves a few per cent of a cold start.
     gc.set_threshold(20_000, 20, 20)

@@ -5,8 +5,9 @@ a temporary directory, so it neither waits for nor disturbs a LibreOffice the pe
 open. LibreOffice writes into a temporary folder; each finished PDF is then moved into
 place with fsutil.atomic_write, so a reader never sees half a PDF.
 
-DRAFTER_SOFFICE and DRAFTER_PDFTOPPM name the programs to use instead of looking them up
-on PATH; set to an empty value they mean "not installed" (used by the tests).
+LibreOffice is looked for on PATH and, on Windows and macOS, where its installer puts it
+(off PATH there). DRAFTER_SOFFICE and DRAFTER_PDFTOPPM name the programs to use instead;
+set to an empty value they mean "not installed" (used by the tests).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,11 +30,13 @@ from drafter.fsutil import atomic_write
 SOFFICE_ENV = "DRAFTER_SOFFICE"
 PDFTOPPM_ENV = "DRAFTER_PDFTOPPM"
 
-MISSING_SOFFICE = (
-    "LibreOffice findes ikke på denne maskine, så der er ikke lavet PDF'er "
-    "(Word-dokumenterne er skrevet). Installér LibreOffice Writer, på Debian og Ubuntu med: "
-    "sudo apt install libreoffice-writer"
-)
+_NO_PDFS = "så der er ikke lavet PDF'er (Word-dokumenterne er skrevet)"
+_INSTALL_SOFFICE = {
+    "win32": "Installér LibreOffice fra https://da.libreoffice.org/ (drafter finder det selv i "
+             "Programmer), eller angiv stien til soffice.exe i DRAFTER_SOFFICE",
+    "darwin": "Installér LibreOffice fra https://da.libreoffice.org/ eller med: brew install --cask libreoffice",
+}
+_INSTALL_SOFFICE_ELSEWHERE = "Installér LibreOffice Writer, på Debian og Ubuntu med: sudo apt install libreoffice-writer"
 MISSING_PDFTOPPM = (
     "pdftoppm findes ikke på denne maskine, så der er ikke lavet forhåndsvisninger (PNG). "
     "Installér den, på Debian og Ubuntu med: sudo apt install poppler-utils"
@@ -73,6 +77,12 @@ def _conforms(pdf: Path, archive: bool) -> bool:
 _BASE_TIMEOUT, _PER_DOCUMENT_TIMEOUT = 120, 10
 
 
+# A Windows command line holds at most 32,767 characters; the documents of one LibreOffice
+# start get what is left after its program, profile, options and output folder.
+_WINDOWS_COMMAND_LINE = 32_767
+_COMMAND_RESERVE = 4_096
+
+
 def find_program(env_name: str, *names: str) -> str | None:
     if env_name in os.environ:
         chosen = os.environ[env_name].strip()
@@ -84,22 +94,72 @@ def find_program(env_name: str, *names: str) -> str | None:
     return None
 
 
+def standard_soffice_locations() -> list[Path]:
+    """Where LibreOffice's own installer puts the program on Windows and macOS."""
+    if sys.platform == "win32":
+        bases = [os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+        local = os.environ.get("LOCALAPPDATA")
+        bases.append(str(Path(local, "Programs")) if local else None)
+        return [Path(base, "LibreOffice", "program", "soffice.exe") for base in dict.fromkeys(bases) if base]
+    if sys.platform == "darwin":
+        app = Path("LibreOffice.app", "Contents", "MacOS", "soffice")
+        return [Path("/Applications") / app, Path(os.path.expanduser("~"), "Applications") / app]
+    return []  # Linux and the like: the packages put it on PATH
+
+
+def find_soffice(configured: str | os.PathLike | None = None) -> str | None:
+    """LibreOffice's program, or None.
+
+    DRAFTER_SOFFICE first, then *configured* (a workspace profile's setting), then PATH,
+    then the standard install locations.
+    """
+    if SOFFICE_ENV in os.environ:
+        return find_program(SOFFICE_ENV)
+    if configured is not None and str(configured).strip():
+        return shutil.which(str(configured).strip())
+    found = find_program(SOFFICE_ENV, "soffice", "libreoffice")
+    if found:
+        return found
+    for candidate in standard_soffice_locations():
+        if candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def missing_soffice_message(configured: str | os.PathLike | None = None) -> str:
+    if configured is not None and str(configured).strip() and SOFFICE_ENV not in os.environ:
+        return f"LibreOffice findes ikke på stien {configured}, som indstillingen for LibreOffice angiver, {_NO_PDFS}"
+    advice = _INSTALL_SOFFICE.get(sys.platform, _INSTALL_SOFFICE_ELSEWHERE)
+    return f"LibreOffice findes ikke på denne maskine, {_NO_PDFS}. {advice}"
+
+
+def command_line_budget() -> int:
+    """Characters the document arguments of one LibreOffice start may take."""
+    if sys.platform == "win32":
+        return _WINDOWS_COMMAND_LINE - _COMMAND_RESERVE
+    # POSIX allows far more (ARG_MAX), but a start per some hundred documents costs little.
+    return 128 * 1024
+
+
 def add_pdfs(
     outcomes: list[Outcome],
     preview: bool = False,
     progress: Callable[[int, int], None] | None = None,
     archive: bool = False,
+    soffice_setting: str | os.PathLike | None = None,
 ) -> list[str]:
     """Write a tagged PDF/UA (with *archive* also PDF/A-2b) and with *preview* a PNG
     beside every rendered document.
+
+    *soffice_setting* is LibreOffice's program as a workspace profile names it, if it does.
 
     Fills in each outcome's pdf, preview and pdf_problems. Returns the messages about
     missing programs (empty when everything needed was there).
     """
     missing: list[str] = []
-    soffice = find_program(SOFFICE_ENV, "soffice", "libreoffice")
+    soffice = find_soffice(soffice_setting)
     if soffice is None:
-        return [MISSING_SOFFICE]
+        return [missing_soffice_message(soffice_setting)]
 
     wanted = [o for o in outcomes if o.status != FAILED]
     todo = [o for o in wanted
@@ -135,17 +195,24 @@ def _up_to_date(target: Path, source: Path, status: str) -> bool:
 def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int], None] | None,
              archive: bool = False) -> None:
     # LibreOffice names each PDF after its document; documents with the same name (from
-    # different folders) need separate runs. Normally there is one group: one start.
-    groups: list[list[Outcome]] = []
+    # different folders, or differing only in case, which Windows' temporary folder does
+    # not tell apart) need separate runs. A run's documents must also fit on one command
+    # line. Normally there is one group: one start.
+    budget = command_line_budget()
+    groups: list[tuple[list[Outcome], set[str], list[int]]] = []  # outcomes, stems, length
     for outcome in outcomes:
-        for group in groups:
-            if all(o.output.stem != outcome.output.stem for o in group):
+        stem = outcome.output.stem.casefold()
+        length = len(str(outcome.output.resolve())) + 3  # a space and quotes
+        for group, stems, used in groups:
+            if stem not in stems and used[0] + length <= budget:
                 group.append(outcome)
+                stems.add(stem)
+                used[0] += length
                 break
         else:
-            groups.append([outcome])
+            groups.append(([outcome], {stem}, [length]))
     done = 0
-    for group in groups:
+    for group, _, _ in groups:
         _convert_group(soffice, group, lambda n: progress and progress(done + n, len(outcomes)), archive)
         done += len(group)
 
@@ -215,10 +282,24 @@ def _run_soffice(command: list[str], out_dir: Path, total: int, progress: Callab
 
 
 def _stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    """Stop LibreOffice and every process it started (soffice starts soffice.bin)."""
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the group start_new_session made
+        except (ProcessLookupError, PermissionError):
+            pass
+    else:
+        # Windows has no process groups to kill; taskkill /T stops the process and its
+        # children. It comes with Windows, so drafter needs no extra package (psutil) for it.
+        try:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        try:
+            process.kill()  # in case taskkill could not run; nothing happens if it is gone
+        except OSError:
+            pass
     process.wait()
 
 

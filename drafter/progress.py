@@ -1,4 +1,8 @@
-"""A one-line progress bar for a terminal; does nothing when the stream is not one."""
+"""A one-line progress bar for a terminal; does nothing when the stream is not one.
+
+Plain text only (a carriage return, no ANSI escapes), so Windows' classic console shows
+it as it is meant; block characters only where the stream's encoding has them.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,9 @@ class ProgressBar:
             except (AttributeError, ValueError):
                 enabled = False
         self.enabled = enabled
+        self._full, self._empty = _bar_characters(stream)
         self._last = 0.0
-        self._shown = False
+        self._shown = 0  # the length of the line on screen
 
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled or total <= 0:
@@ -30,14 +35,23 @@ class ProgressBar:
             return
         self._last = now
         filled = _WIDTH * done // total
-        bar = "█" * filled + "·" * (_WIDTH - filled)
-        self.stream.write(f"\r{self.label} {bar} {done}/{total}")
+        bar = self._full * filled + self._empty * (_WIDTH - filled)
+        line = f"{self.label} {bar} {done}/{total}"
+        self.stream.write(f"\r{line}")
         self.stream.flush()
-        self._shown = True
+        self._shown = max(self._shown, len(line))
 
     def close(self) -> None:
         """Clear the bar's line, so the summary starts on a clean line."""
         if self._shown:
-            self.stream.write("\r\033[K")
+            self.stream.write("\r" + " " * self._shown + "\r")
             self.stream.flush()
-            self._shown = False
+            self._shown = 0
+
+
+def _bar_characters(stream: TextIO) -> tuple[str, str]:
+    try:
+        "█·".encode(getattr(stream, "encoding", None) or "ascii")
+    except (LookupError, UnicodeEncodeError):
+        return "#", "."
+    return "█", "·"

@@ -105,7 +105,9 @@ def test_progress_bar_draws_on_a_terminal_and_clears_its_line():
     bar(0, 3)
     bar(3, 3)
     bar.close()
-    assert "3/3" in stream.getvalue() and stream.getvalue().endswith("\r\033[K")
+    text = stream.getvalue()
+    assert "3/3" in text and text.endswith("\r" + " " * len("Word " + "█" * 30 + " 3/3") + "\r")
+    assert "\033" not in text  # plain text: Windows' classic console shows no ANSI escapes
     quiet = io.StringIO()
     ProgressBar(quiet, "Word")(1, 2)  # a StringIO is not a terminal
     assert quiet.getvalue() == ""
