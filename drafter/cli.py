@@ -363,7 +363,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
 def _print_result(result) -> None:
     _print(f"\nSvarfil: {result.answers_path}")
     if result.output is None:
-        _print(f"Svarfilen er en kladde; gør den færdig med: drafter new {result.kind} --resume {result.answers_path}")
+        from drafter.shellquote import quote
+
+        _print(f"Svarfilen er en kladde; gør den færdig med: drafter new {result.kind} --resume {quote(result.answers_path)}")
         return
     note = "" if result.status == "skrevet" else " (uændret)"
     _print(f"Dokument: {result.output}{note}")

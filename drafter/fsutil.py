@@ -78,10 +78,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, mode: int | None = 
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is None:
-            _match_umask(tmp_name)
-        else:
-            os.chmod(tmp_name, mode)
+        _set_mode(tmp_name, mode)
         _replace(tmp_name, target)
     except BaseException as exc:
         try:
@@ -107,11 +104,19 @@ def _replace(tmp_name: str, target: Path) -> None:
     os.replace(tmp_name, target)
 
 
-def _match_umask(name: str) -> None:
-    # mkstemp creates 0600; a finished document should get the ordinary permissions.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(name, 0o666 & ~umask)
+def _set_mode(name: str, mode: int | None) -> None:
+    if mode is None:
+        # mkstemp creates 0600; a finished document should get the ordinary permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        os.chmod(name, mode)
+    except OSError as exc:
+        # FAT (a USB stick), some network and FUSE file systems keep no POSIX
+        # permissions and refuse chmod; the file is written all the same.
+        if exc.errno not in (errno.EPERM, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
 
 
 def _fsync_folder(folder: Path) -> None:

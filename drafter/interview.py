@@ -17,7 +17,6 @@ import copy
 import dataclasses
 import datetime as _dt
 import re
-import shlex
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any, Callable
 
 import questionary
 
+from drafter import shellquote
 from drafter.answers import Answers, is_empty, load_answers, save_answers
 from drafter.errors import DrafterError, UsageError
 from drafter.problems import format_problem, printable_lines
@@ -196,7 +196,7 @@ class Interview:
     def interrupted_message(self) -> str:
         if self.path is None:
             return "Afbrudt. Intet er gemt, for gruppens navn var ikke angivet endnu."
-        where = shlex.quote(str(self.path))
+        where = shellquote.quote(self.path)
         if self.complete:
             return (
                 f"Afbrudt. Dine ændringer indtil nu er gemt i {self.path}.\n"
@@ -534,7 +534,7 @@ class Interview:
             else:
                 self.say(
                     f"    Det rettes i svarfilen {self.path} (fx undtagelserne); ret filen i en teksteditor, "
-                    f"og fortsæt med: drafter edit {shlex.quote(str(self.path))}",
+                    f"og fortsæt med: drafter edit {shellquote.quote(self.path)}",
                     WARNING_STYLE,
                 )
         self.say(
@@ -563,7 +563,7 @@ class Interview:
             self.say(f"Dokumentet {rendered.output} er lavet med bemærkninger fra samarbejdets regler:", HEADING_STYLE)
             for line in findings:
                 self.say(f"  {line}")
-            self.say(f"Ret dem med: drafter edit {shlex.quote(str(self.path))}", HELP_STYLE)
+            self.say(f"Ret dem med: drafter edit {shellquote.quote(self.path)}", HELP_STYLE)
         return Result(self.path, rendered.output, rendered.status, findings=findings)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter import shellquote
 from drafter.answers import Answers
 from drafter.errors import AnswerFileError, OutputError, RuleViolation, UsageError
 from drafter.problems import Problem, SourceMap, in_file_order
@@ -103,7 +104,7 @@ def require_finished(answers: Answers) -> None:
         where = answers.source.path
         raise OutputError(
             f"{where}: svarfilen er en kladde, som ikke er gjort færdig; "
-            f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {where}"
+            f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {shellquote.quote(where)}"
         )
     raise AnswerFileError(Problem("svarene er en kladde (complete: false); gør dem færdige først", path=("complete",)))
 
