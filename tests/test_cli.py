@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import zipfile
 
 import pytest
 
-from conftest import REPO, assert_clean_failure, run_cli
+from conftest import assert_clean_failure, run_cli
 from drafter import __version__
 
 
@@ -48,19 +45,3 @@ def test_no_command_prints_help():
     assert result.returncode == 2
     assert "KOMMANDO" in result.stdout
 
-
-def test_wheel_carries_kinds_and_templates(tmp_path):
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
-        capture_output=True, text=True, timeout=300,
-    )
-    if built.returncode != 0:
-        pytest.skip(f"could not build a wheel here: {built.stderr[-300:]}")
-    wheel = next(tmp_path.glob("drafter-*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "drafter/kinds/adhoc.yaml" in names
-    assert "drafter/_templates/docx/adhoc.docx" in names
-    assert "drafter/data/reference.yaml" in names
-    for kind in ("projektgruppe", "temagruppe", "klyngestyregruppe", "implementeringsnetvaerk"):
-        assert f"drafter/kinds/{kind}.yaml" in names
-        assert f"drafter/_templates/docx/{kind}.docx" in names
