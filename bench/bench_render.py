@@ -301,7 +301,10 @@ def main() -> int:
     }
     print(f"\nMachine: {machine()}")
     print(f"Medians of {repeat} runs ((c): {repeat_c}, (d): {repeat_d})")
-    print(f"Load average before / after: {load_before} / {os.getloadavg()[0]:.2f}\n")
+    print(f"Load average before / after: {load_before} / {os.getloadavg()[0]:.2f}")
+    bytecode = ("without bytecode files" if "DRAFTER_BENCH_NO_PYC" in os.environ
+                else "bytecode compiled once and kept, as after a pip install")
+    print(f"Install mode: this checkout on PYTHONPATH, run as `python -m drafter`, {bytecode}\n")
     for key, (ours, theirs, ratio) in results.items():
         print(f"{labels[key]}: {ratio:.2f}  ({verdict(key, ratio)}); medians {ours:.3f} s and {theirs:.3f} s")
         if key == "a" and "a0" in extra:
