@@ -24,34 +24,52 @@ from typing import Any, Callable
 
 import questionary
 
-from drafter import shellquote
 from drafter.answers import Answers, is_empty, load_answers, save_answers
-from drafter.errors import DrafterError, UsageError
-from drafter.problems import format_problem, printable_lines
+from drafter.dates import DateError, iso_date, long_date
+from drafter.errors import DrafterError, OutputError, UsageError
+from drafter.problems import format_problem, printable
 from drafter.main import DEFAULT_OUT_DIR
+from drafter import prompts, shellquote
+from drafter.prompts import (
+    ECHO_STYLE,
+    HEADING_STYLE,
+    HELP_STYLE,
+    MULTILINE_HINT,
+    SUGGESTION_HINT,
+    WARNING_STYLE,
+    Stopped,
+    say,
+    select,
+    text,
+    width,
+    height,
+    clear,
+    wrap,
+)
+from drafter.rules import WAIVER_KEY, WAIVER_RULE
 from drafter.questionnaire import (
     InvalidValue,
     Question,
     Questionnaire,
     Section,
+    split_paragraphs,
     suggest,
 )
 from drafter.validate import cross_field_message, is_asked, validate
 
 DEFAULT_ANSWERS_DIR = Path("answers")
+UNFINISHED_KEY = "ufaerdige"  # meta key: answer paths a draft was stopped in the middle of
 
 OTHER = "Andet (skriv selv)"
 NONE_CHOICE = "(ingen)"
 YES, NO = "Ja", "Nej"
-ADD_FIRST, SKIP_LIST = "Ja, tilføj", "Nej, videre"
-ADD_MORE, DONE, EDIT_ITEM, REMOVE_ITEM = "Ja, tilføj flere", "Nej, videre", "Ret et punkt", "Fjern et punkt"
-APPROVE = "Alt er rigtigt: gem og lav Word-dokumentet"
-SELECT_HINT = "(vælg med piletasterne og Enter)"
-MULTILINE_HINT = "(afslut med Esc og derefter Enter; en tom linje skiller to afsnit)\n>"  # answer below
-
-HELP_STYLE = "italic fg:ansibrightblack"
-HEADING_STYLE = "bold"
-WARNING_STYLE = "fg:ansired"
+DONE, ADD, EDIT_ITEM, REMOVE_ITEM = "Færdig, videre", "Tilføj", "Ret et punkt", "Fjern et punkt"
+APPROVE = "Godkend: gem og lav Word-dokumentet"
+SHOW_SECTION = "Se"
+WAIVE = "Undtag en regel (med en skrevet begrundelse)"
+BACK = "Tilbage"
+NEXT_PAGE = "Næste side"
+DATE_HINT = "Fx 1/12-2026, 1. december 2026 eller i dag."
 
 
 class Interrupted(DrafterError):
@@ -162,6 +180,7 @@ class Interview:
         self.complete = complete
         self.today = today
         self.meta: dict[str, Any] = {}  # other meta keys of the file (e.g. undtagelser), kept on save
+        self.kept = ""  # what an interruption kept of an answer being typed, for the message
         for dotted, value in self.presets.items():
             self._put(dotted, value)
         # The draft is named after the first question answered with text: the group's name.
@@ -180,6 +199,18 @@ class Interview:
         self._put(dotted, value)
         self.save()
 
+    @property
+    def unfinished(self) -> list[str]:
+        """Answer paths the person was still working on (a list being filled, an answer
+        stopped half-typed); saved in the draft as 'ufaerdige' so --resume goes back there."""
+        return self.meta.setdefault(UNFINISHED_KEY, [])
+
+    def mark_unfinished(self, path: str, unfinished: bool = True) -> None:
+        if unfinished and path not in self.unfinished:
+            self.unfinished.append(path)
+        elif not unfinished and path in self.unfinished:
+            self.unfinished.remove(path)
+
     def save(self) -> None:
         """Write the draft atomically; before the group has a name there is nowhere to write."""
         if self.path is None:
@@ -189,41 +220,59 @@ class Interview:
                 name = self.get(self.name_question.path)
             if is_empty(name):
                 return
-            self.answers_dir.mkdir(parents=True, exist_ok=True)
-            self.path = free_path(self.answers_dir, slugify(name), self.out_dir or DEFAULT_OUT_DIR)
+            self.path = self.new_path(name)
+        if self.complete:
+            self.meta.pop(UNFINISHED_KEY, None)
         save_answers(self.path, self.questionnaire, self.values, complete=self.complete, meta=self.meta)
+
+    def new_path(self, name: str) -> Path:
+        """Where a new draft goes: named after the group; if that name is taken, ask."""
+        self.answers_dir.mkdir(parents=True, exist_ok=True)
+        out_dir = self.out_dir or DEFAULT_OUT_DIR
+        wanted = self.answers_dir / f"{slugify(name)}.yaml"
+        path = free_path(self.answers_dir, slugify(name), out_dir)
+        if path == wanted:
+            return path
+        taken = wanted if (wanted.exists() or wanted.is_symlink()) else out_dir / f"{wanted.stem}.docx"
+        say(f"Der findes allerede {taken} for en gruppe med det navn.", WARNING_STYLE)
+        if wanted.is_file():
+            say(f"Vil du fortsætte den, så stop her (Ctrl-C) og skriv: drafter new {self.questionnaire.kind} "
+                f"--resume {shellquote.quote(wanted)}", HELP_STYLE)
+        picked = select("Hvad skal den nye svarfil hedde?", [f"Gem den nye som {path}", "Giv gruppen et andet navn"])
+        if picked.startswith("Gem"):
+            return path
+        question = self.name_question
+        self._put(question.path, self.ask_value(question, None, label="Hvad skal gruppen hedde i stedet?"))
+        return self.new_path(self.get(question.path))
 
     def interrupted_message(self) -> str:
         if self.path is None:
             return "Afbrudt. Intet er gemt, for gruppens navn var ikke angivet endnu."
         where = shellquote.quote(self.path)
+        kept = f"\n{self.kept}" if self.kept else ""
         if self.complete:
             return (
-                f"Afbrudt. Dine ændringer indtil nu er gemt i {self.path}.\n"
+                f"Afbrudt. Dine ændringer indtil nu er gemt i {self.path}.{kept}\n"
                 f"Ret videre med:\n  drafter edit {where}"
             )
         return (
-            f"Afbrudt. Dine svar indtil nu er gemt i {self.path}.\n"
+            f"Afbrudt. Dine svar indtil nu er gemt i {self.path}.{kept}\n"
             f"Fortsæt, hvor du slap, med:\n  drafter new {self.questionnaire.kind} --resume {where}"
         )
 
     # -- output --------------------------------------------------------------------------
-    @staticmethod
-    def say(text: str = "", style: str | None = None) -> None:
-        questionary.print(printable_lines(text), style=style)  # answers may hold control characters
-
     def heading(self, section: Section) -> None:
         numbers = [s.number for s in self.questionnaire.sections if s.number]
         title = f"{section.number}/{max(numbers)} {section.title}" if section.number else section.title
-        self.say()
-        self.say(title, HEADING_STYLE)
+        say()
+        say(title, HEADING_STYLE)
         if section.intro:
-            self.say(section.intro, HELP_STYLE)
+            say(section.intro, HELP_STYLE)
 
     # -- flows -----------------------------------------------------------------------------
     def run_new(self) -> None:
-        self.say(f"{self.questionnaire.name}.")
-        self.say("Svarene gemmes efter hvert spørgsmål. Tryk Ctrl-C for at stoppe og fortsætte senere.", HELP_STYLE)
+        say(f"{self.questionnaire.name}.")
+        say("Svarene gemmes efter hvert spørgsmål. Tryk Ctrl-C for at stoppe og fortsætte senere.", HELP_STYLE)
         self.save()
         plan = {q.path for q in self.resume_plan()}
         for section in self.questionnaire.sections:
@@ -235,27 +284,20 @@ class Interview:
                 self.ask(question, editing=False)
 
     def resume_plan(self) -> list[Question]:
-        """The questions still to ask: from the first unanswered one after the last answer.
+        """The questions still to ask: from the first unfinished one (a list being filled, an
+        answer stopped half-typed), else from the first unanswered one after the last answer.
 
-        Empty optional questions before the last answer were skipped on purpose and are not
-        asked again; a repeating question that holds the last answer is reopened, so more
-        entries can be added. Pre-answered (--set) questions are never asked here.
+        Empty optional questions before that point were skipped on purpose and are not asked
+        again. Pre-answered (--set) questions are never asked here.
         """
         order = [q for q in self.questionnaire.questions if q.path not in self.presets]
+        unfinished = [i for i, q in enumerate(order) if q.path in self.unfinished]
         answered = [i for i, q in enumerate(order) if not is_empty(self.get(q.path))]
-        last = max(answered, default=-1)
-        plan = []
-        for index, question in enumerate(order):
-            empty = is_empty(self.get(question.path))
-            if index < last:
-                wanted = empty and question.required
-            elif index == last:
-                wanted = question.is_repeating
-            else:
-                wanted = True
-            if wanted:
-                plan.append(question)
-        return plan
+        start = min(unfinished) if unfinished else max(answered, default=-1) + 1
+        return [
+            q for i, q in enumerate(order)
+            if i >= start or q.path in self.unfinished or (is_empty(self.get(q.path)) and q.required)
+        ]
 
     def ask_section(self, section: Section) -> None:
         self.heading(section)
@@ -267,11 +309,37 @@ class Interview:
             if not is_empty(self.get(question.path)):
                 self.set(question.path, [] if question.is_repeating else None)
             return
-        self.say()
+        say()
         if question.is_repeating:
             self.ask_repeating(question, editing)
-        else:
-            self.set(question.path, self.ask_value(question, self.get(question.path)))
+            return
+        try:
+            value = self.ask_value(question, self.get(question.path))
+        except Stopped as stopped:
+            self.keep_typed(question, stopped.typed)
+            raise
+        self.mark_unfinished(question.path, False)
+        self.set(question.path, value)
+
+    def keep_typed(self, question: Question, typed: str) -> None:
+        """Ctrl-C inside an answer: keep the text typed so far in the draft, marked unfinished,
+        and say exactly what was kept (or why it could not be)."""
+        if not isinstance(typed, str) or not typed.strip():
+            return
+        label = f'"{question.prompt}"'
+        try:
+            value = self._normalise(question, typed)
+        except (InvalidValue, DateError) as exc:
+            self.kept = f'Det halvt skrevne svar på {label} ("{_clip(typed)}") er ikke gemt: {exc}.'
+            return
+        self._put(question.path, value)
+        self.mark_unfinished(question.path)
+        self.save()
+        if self.path is not None:
+            self.kept = (
+                f"Også det, du var i gang med at skrive som svar på {label}, er gemt ({_amount(value)}: "
+                f'"{_clip(value)}"), markeret som ufærdigt; du fortsætter med det.'
+            )
 
     # -- one value -------------------------------------------------------------------------
     def problem(self, question: Question, text: str) -> str | None:
@@ -279,215 +347,446 @@ class Interview:
         if not text.strip():
             return "Feltet skal udfyldes" if question.required else None
         try:
-            value = question.check(text)
-        except InvalidValue as exc:
+            value = self._normalise(question, text)
+        except (InvalidValue, DateError) as exc:
             reason = str(exc)
             return reason[:1].upper() + reason[1:]
         if is_empty(value) and question.required:
             return "Feltet skal udfyldes"
         reason = cross_field_message(question, value, self.values)
-        return reason[:1].upper() + reason[1:] if reason else None
+        if not reason:
+            return None
+        earlier = self.questionnaire.question(question.not_before) if question.not_before else None
+        if earlier is not None:  # the other answer by its question, not its key in the file
+            reason = reason.replace(earlier.path, f'svaret på "{earlier.prompt}"')
+        return reason[:1].upper() + reason[1:]
 
-    def validator(self, question: Question) -> Callable[[str], bool | str]:
-        def check(text: str) -> bool | str:
-            return self.problem(question, text) or True
-
-        return check
+    def suggestion(self, question: Question) -> Any:
+        return question.default_value(self.today, self.values)
 
     def ask_value(self, question: Question, current: Any, label: str | None = None) -> Any:
         """Ask one value with the prompt fitting its type; return it normalised (or None)."""
         message = label or question.prompt
         if question.help:
-            self.say(question.help, HELP_STYLE)
+            say(question.help, HELP_STYLE)
         note = question.default_note(self.values) if is_empty(current) else None
         if note:
-            self.say(note, WARNING_STYLE)
-        default = current if not is_empty(current) else question.default_value(self.today, self.values)
+            say(note, WARNING_STYLE)
+        suggested = current if not is_empty(current) else self.suggestion(question)
         if question.type == "choice":
-            return self._ask_choice(question, message, current, default)
+            return self._ask_choice(question, message, current, suggested)
         if question.type == "bool":
-            start = NO if default is False or (default is None and not question.required) else YES
-            return _select(message, choices=[YES, NO], default=start).unsafe_ask() == YES
+            start = NO if suggested is False or (suggested is None and not question.required) else YES
+            return select(message, [YES, NO], default=start) == YES
+        if question.type == "date":
+            shown = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else ""
+            if not question.help:
+                say(DATE_HINT, HELP_STYLE)
+            typed = text(message, lambda t: self.problem(question, t), suggestion=shown)
+            value = self._normalise(question, typed)
+            if value:
+                say(f"  {long_date(_dt.date.fromisoformat(value))}", ECHO_STYLE)
+            return value
         multiline = question.type == "paragraphs"
-        instruction = MULTILINE_HINT if multiline else ("(ÅÅÅÅ-MM-DD)" if question.type == "date" else None)
-        text = questionary.text(
-            message,
-            default="" if default is None else str(default),
-            validate=self.validator(question),
-            multiline=multiline,
-            instruction=instruction,
-            validate_while_typing=False,  # explain a wrong answer on Enter, not at every key
-        ).unsafe_ask()
-        return self._normalise(question, text)
+        if multiline:
+            say(MULTILINE_HINT, HELP_STYLE)
+        # An earlier answer is there to be edited; a suggestion is grey until Enter or Tab.
+        given = "" if is_empty(current) else str(current)
+        suggestion = "" if given or is_empty(suggested) else str(suggested)
+        if suggestion:
+            say(SUGGESTION_HINT, HELP_STYLE)
+        typed = text(message, lambda t: self.problem(question, t), current=given, suggestion=suggestion,
+                     multiline=multiline)
+        return self._normalise(question, typed)
 
-    def _ask_choice(self, question: Question, message: str, current: Any, default: Any) -> Any:
+    def _ask_choice(self, question: Question, message: str, current: Any, suggested: Any) -> Any:
         choices = list(question.choices)
+        if len(choices) == 1 and question.required and not question.allow_other:
+            say(f"{message} {choices[0]}")  # nothing to choose
+            return choices[0]
+        if isinstance(suggested, str) and suggested in choices:  # the suggested choice first
+            choices.remove(suggested)
+            choices.insert(0, suggested)
         if question.allow_other:
             choices.append(OTHER)
         if not question.required:
             choices.append(NONE_CHOICE)
-        if isinstance(default, str) and default in question.choices:
-            start = default
+        if isinstance(suggested, str) and suggested in question.choices:
+            start = suggested
         elif not is_empty(current) and question.allow_other:
             start = OTHER
-        elif is_empty(default) and not question.required:
+        elif is_empty(suggested) and not question.required:
             start = NONE_CHOICE  # an unanswered optional choice stays unanswered on Enter
         else:
             start = None
-        picked = _select(message, choices=choices, default=start).unsafe_ask()
+        picked = select(message, choices, default=start, search=question.allow_other or len(choices) > 7)
         if picked == NONE_CHOICE:
             return None
         if picked != OTHER:
             return picked
         own = current if isinstance(current, str) and current not in question.choices else ""
-        text = questionary.text(
-            f"{message} (skriv selv)", default=own, validate=self.validator(question), validate_while_typing=False
-        ).unsafe_ask()
-        return self._normalise(question, text)
+        typed = text(f"{message} (skriv selv)", lambda t: self.problem(question, t), current=own)
+        return self._normalise(question, typed)
 
-    def _normalise(self, question: Question, text: str) -> Any:
-        if not text.strip():
+    def _normalise(self, question: Question, text_: str) -> Any:
+        if not text_.strip():
             return None
-        value = question.check(text)  # already accepted by the validator; this normalises
+        if question.type == "date":
+            text_ = iso_date(text_, self.today)
+        value = question.check(text_)
         return None if is_empty(value) else value
 
     # -- repeating groups ------------------------------------------------------------------
     def ask_repeating(self, question: Question, editing: bool) -> None:
         items = list(self.get(question.path) or [])
         self._put(question.path, items)
-        self.say(question.prompt, HEADING_STYLE)
+        say(question.prompt, HEADING_STYLE)
         if question.help:
-            self.say(question.help, HELP_STYLE)
-        if question.type == "records":
-            for number, entry in enumerate(items, 1):  # an entry interrupted half-way
-                missing = [f for f in question.fields if f.required and is_empty(entry.get(f.key))]
-                if missing:
-                    self.say(f"{(question.item_name or 'punkt').capitalize()} {number} mangler stadig:")
-                for field_question in missing:
-                    entry[field_question.key] = self.ask_value(field_question, None)
-                    self.save()
+            say(question.help, HELP_STYLE)
         if not items:
-            suggested = question.default_value(self.today, self.values)
+            suggested = self.suggestion(question)
             if isinstance(suggested, list) and suggested:  # e.g. from the reference data
                 items.extend(copy.deepcopy(suggested))
-                self.say("Forslag (behold, ret eller fjern punkterne):")
+                say("Forslag fra drafters data (behold, ret eller fjern punkterne):", HELP_STYLE)
                 editing = True  # keeping the suggestion is one Enter
-        if not items:
-            if not question.required:
-                wanted = _select(
-                    f"{question.prompt} (kan springes over)", choices=[ADD_FIRST, SKIP_LIST]
-                ).unsafe_ask()
-                if wanted == SKIP_LIST:
-                    self.save()
-                    return
-            self._add(question, items)
+        if editing and items:
+            self._edit_menu(question, items)
+        else:
+            self._show_items(question, items)
+            self._fill(question, items)
+        self.mark_unfinished(question.path, False)
+        self.save()
+
+    def _fill(self, question: Question, items: list) -> None:
+        """New entries until an empty one: a form per record, a line per list item."""
+        self.mark_unfinished(question.path)
+        if question.type == "records":
+            for number, entry in enumerate(items, 1):  # an entry interrupted half-way: finish it first
+                if any(f.required and is_empty(entry.get(f.key)) for f in question.fields):
+                    filled = self._form(question, items, number, entry, resumed=True)
+                    if filled is not None:
+                        items[number - 1] = filled
+                        self.save()
+        while True:
+            number = len(items) + 1
+            entry = self._form(question, items, number, None) if question.type == "records" else self._list_item(question, items, number)
+            if entry is None:
+                if not items:
+                    say("  (ingen)", ECHO_STYLE)
+                return
+            items.append(entry)
+            self.save()
+            if question.type == "records":  # the form is gone from the screen; this line stays
+                say(f"✓ {self._noun(question, number)}: {summary(question, entry)}", ECHO_STYLE, indent="    ", first="  ")
+
+    def _noun(self, question: Question, number: int | None = None) -> str:
+        noun = (question.item_name or "punkt").capitalize()
+        return f"{noun} {number}" if number else noun
+
+    def _done_hint(self, question: Question, items: list) -> tuple[str, str | None]:
+        """What an empty entry does here, and the error when it may not end the list yet."""
+        if items or not question.required:
+            return ("tomt: færdig" if items else "tomt: ingen, videre"), None
+        return "", f"Angiv mindst én {question.item_name or 'post'}."
+
+    def _list_item(self, question: Question, items: list, number: int, current: str = "") -> str | None:
+        hint, empty_error = self._done_hint(question, items)
+        item_question = self._item_question(question)
+
+        def check(typed: str) -> str | None:
+            if not typed.strip():
+                return None if empty_error is None else empty_error
+            return self.problem(item_question, typed)
+
+        try:
+            typed = text(f"{self._noun(question, number)}:", check, current=current, hint=f"({hint})" if hint else "",
+                         name=f"{question.prompt} ({self._noun(question, number)})")
+        except Stopped as stopped:
+            if isinstance(stopped.typed, str) and stopped.typed.strip() and not self.problem(item_question, stopped.typed):
+                items.append(self._normalise(item_question, stopped.typed))
+                self.save()
+                self.kept = (f'Også {question.item_name or "punktet"} du var i gang med at skrive, er gemt '
+                             f'("{_clip(items[-1])}"), markeret som ufærdigt.')
+            raise
+        return self._normalise(item_question, typed) if typed.strip() else None
+
+    def _item_question(self, question: Question) -> Question:
+        # One entry of a list obeys the text rule, through the same Question.check.
+        return dataclasses.replace(question, type="text", required=True, default=None, help="", default_from=None)
+
+    def _form(
+        self, question: Question, items: list, number: int, entry: dict | None, resumed: bool = False
+    ) -> dict | None:
+        """One entry as a form; None when it was sent empty (the list is done). An entry
+        stopped half-way (*resumed*) opens in the last field that has text, to go on typing."""
+        from drafter.recordform import FormField, RecordForm
+
+        fields = []
+        for field_question in question.fields:
+            current = (entry or {}).get(field_question.key)
+            shown = "" if is_empty(current) else str(current)
+            suggested = self.suggestion(field_question) if entry is None else None
+            if field_question.type == "date":
+                shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
+                suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
+            if field_question.type == "bool":
+                shown = {True: YES, False: NO}.get(current, "")
+            fields.append(FormField(
+                key=field_question.key,
+                label=field_question.prompt,
+                check=self._field_check(field_question),
+                current=shown,
+                suggestion="" if is_empty(suggested) else str(suggested),
+                choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
+                help=field_question.help,
+            ))
+        hint, empty_error = self._done_hint(question, [e for e in items if e is not entry])
+        if entry is not None:
+            hint, empty_error = "", None
+        typed_in = [i for i, f in enumerate(fields) if f.current]
+        focus = typed_in[-1] if resumed and typed_in else 0
+        form = RecordForm(f"{self._noun(question, number)}:", fields, hint, empty_error, focus=focus)
+        try:
+            typed = prompts.run(form.app, f"{question.prompt} ({self._noun(question, number)})")
+        except Stopped as stopped:
+            self._keep_entry(question, items, number, entry, stopped.typed)
+            raise
+        if typed is None:
+            return None
+        return {f.key: self._normalise(f, typed[f.key]) for f in question.fields}
+
+    def _field_check(self, field_question: Question):
+        def check(typed: str) -> tuple[str | None, str]:
+            reason = self.problem(field_question, typed)
+            if reason or field_question.type != "date" or not typed.strip():
+                return reason, ""
+            return None, long_date(_dt.date.fromisoformat(self._normalise(field_question, typed)))
+
+        return check
+
+    def _keep_entry(self, question: Question, items: list, number: int, entry: dict | None, typed: Any) -> None:
+        """Ctrl-C inside a form: keep every field that was typed and is valid, in the draft."""
+        if not isinstance(typed, dict):
+            return
+        kept = dict(entry or {f.key: None for f in question.fields})
+        lost = []
+        for field_question in question.fields:
+            value = typed.get(field_question.key, "")
+            if not value.strip():
+                continue
+            if self.problem(field_question, value):
+                lost.append(field_question.prompt)
+                continue
+            kept[field_question.key] = self._normalise(field_question, value)
+        if all(is_empty(v) for v in kept.values()):
+            return
+        if entry is None:
+            items.append(kept)
+        else:
+            items[number - 1] = kept
+        self.save()
+        shown = summary(question, kept)
+        self.kept = f"Også {self._noun(question, number).lower()}, som du var i gang med, er gemt ({shown}), markeret som ufærdig."
+        if lost:
+            self.kept += f" Ikke gemt, fordi det ikke var gyldigt endnu: {', '.join(lost)}."
+
+    def _edit_menu(self, question: Question, items: list) -> None:
         while True:
             self._show_items(question, items)
-            choices = [ADD_MORE, DONE] + ([EDIT_ITEM, REMOVE_ITEM] if items else [])
-            picked = _select(
-                "Tilføj flere?", choices=choices, default=DONE if editing else ADD_MORE
-            ).unsafe_ask()
-            if picked == ADD_MORE:
-                self._add(question, items)
-            elif picked == DONE:
+            choices = [DONE, ADD] + ([EDIT_ITEM, REMOVE_ITEM] if items else [])
+            picked = select("Hvad vil du?", choices, default=DONE)
+            if picked == DONE:
                 if question.required and not items:
-                    self.say(f"Angiv mindst én {question.item_name or 'post'}.", WARNING_STYLE)
+                    say(f"Angiv mindst én {question.item_name or 'post'}.", WARNING_STYLE)
                     continue
-                self.save()  # a kept suggestion is an answer too
                 return
-            elif picked == EDIT_ITEM:
-                index = self._pick(question, items, "Hvilket punkt vil du rette?")
-                self._edit(question, items, index)
-            elif picked == REMOVE_ITEM:
-                index = self._pick(question, items, "Hvilket punkt vil du fjerne?")
+            if picked == ADD:
+                self._fill(question, items)
+                continue
+            index = self._pick(question, items, "Hvilket punkt?")
+            if picked == REMOVE_ITEM:
                 del items[index]
-                self.save()
-
-    def _item_question(self, question: Question, number: int) -> Question:
-        # One entry of a list obeys the text rule, through the same Question.check.
-        return dataclasses.replace(
-            question, type="text", required=True, default=None, help="",
-            prompt=f"{question.prompt} ({question.item_name or 'punkt'} {number})",
-        )
-
-    def _add(self, question: Question, items: list) -> None:
-        number = len(items) + 1
-        if question.type == "list":
-            items.append(self.ask_value(self._item_question(question, number), None))
-            self.save()
-            return
-        self.say(f"{(question.item_name or 'punkt').capitalize()} {number}:", HEADING_STYLE)
-        entry: dict[str, Any] = {}
-        for position, field_question in enumerate(question.fields):
-            entry[field_question.key] = self.ask_value(field_question, None)
-            if position == 0:
-                items.append(entry)
-            self.save()
-
-    def _edit(self, question: Question, items: list, index: int) -> None:
-        if question.type == "list":
-            items[index] = self.ask_value(self._item_question(question, index + 1), items[index])
-            self.save()
-            return
-        entry = items[index]
-        for field_question in question.fields:
-            entry[field_question.key] = self.ask_value(field_question, entry.get(field_question.key))
+            elif question.type == "list":
+                items[index] = self._list_item(question, items, index + 1, current=items[index]) or items[index]
+            else:
+                items[index] = self._form(question, items, index + 1, items[index]) or items[index]
             self.save()
 
     def _pick(self, question: Question, items: list, message: str) -> int:
         labels = [f"{n}. {summary(question, item)}" for n, item in enumerate(items, 1)]
-        picked = _select(message, choices=labels).unsafe_ask()
-        return labels.index(picked)
+        picked = select(message, [_clip(label, width() - 8) for label in labels])
+        return [_clip(label, width() - 8) for label in labels].index(picked)
 
     def _show_items(self, question: Question, items: list) -> None:
-        self.say(f"Indtil nu ({len(items)}):" if items else "Ingen endnu.")
+        if not items:
+            return
+        say(f"Indtil nu ({len(items)}):")
         for number, item in enumerate(items, 1):
-            self.say(f"  {number}. {summary(question, item)}")
+            say(summary(question, item), indent="     ", first=f"  {number}. ")
 
     # -- review and the end ----------------------------------------------------------------
     def review(self) -> None:
-        """Show every answer per section, and what the rules say; let the person change
-        sections until it is right. Rule errors keep the review open: the draft stays saved."""
+        """The problems first, in plain Danish with the section to fix; then each section on
+        a page of its own. A rule finding can be waived here with a written reason. Loops
+        until the answers are approved and nothing blocks the document."""
         sections = self.questionnaire.sections
-        labels = [f"Ret {s.heading}" for s in sections]
+        notice = ""
         while True:
-            self.say()
-            self.say("Gennemsyn af dine svar", HEADING_STYLE)
+            problems = self.review_problems()
+            blocking = [p for p in problems if p.blocking]
+            waivable = [p for p in problems if p.finding is not None and p.finding.waived is None]
+            choices = [APPROVE]
             for section in sections:
-                self.say()
-                self.say(section.heading, HEADING_STYLE)
-                for question in section.questions:
-                    if not is_asked(question, self.values):
-                        continue  # switched off by an earlier answer: not part of the commission
-                    for line in describe(question, self.get(question.path)):
-                        self.say(line)
-            report = self.rule_report()
-            if report is not None and report.findings:
-                self.say()
-                self.show_findings(report)
-            self.say()
-            picked = _select(
-                "Er alt rigtigt, eller vil du rette et afsnit?", choices=[APPROVE, *labels]
-            ).unsafe_ask()
+                count = sum(1 for p in problems if p.section is section)
+                choices.append(f"{SHOW_SECTION} {section.heading}" + (f"  (! {count})" if count else ""))
+            if waivable:
+                choices.append(WAIVE)
+            clear()
+            say("Gennemsyn af dine svar", HEADING_STYLE)
+            if notice:
+                say(notice, WARNING_STYLE)
+            room = height() - len(choices) - 6 - (2 if notice else 0)
+            self._show_problems(problems, blocking, room)
+            notice = ""
+            picked = select("Hvad vil du nu?", choices)
             if picked == APPROVE:
-                problems = self.final_problems()
-                if problems:
-                    self.say("Der er stadig noget, der skal rettes:", WARNING_STYLE)
-                    for problem in problems:
-                        self.say(f"  {problem}", WARNING_STYLE)
-                    continue
-                report = self.rule_report()
-                if report is not None and report.errors():
-                    self.explain_rule_errors(report)
+                if blocking:
+                    notice = "Dokumentet kan ikke laves endnu: ret først det, der står herunder."
                     continue
                 return
-            self.ask_section(sections[labels.index(picked)])
+            if picked == WAIVE:
+                self.waive(waivable)
+                continue
+            self.section_page(sections[choices.index(picked) - 1], problems)
+
+    def _show_problems(self, problems: list, blocking: list, room: int) -> None:
+        if not problems:
+            say("Alle spørgsmål er besvaret, og samarbejdets regler har ingen bemærkninger.")
+            say()
+            return
+        if blocking:
+            say("Det skal rettes, før dokumentet kan laves:", WARNING_STYLE)
+        else:
+            say("Bemærkninger (dokumentet kan laves alligevel, men ret gerne først):", HEADING_STYLE)
+        ordered = blocking + [p for p in problems if not p.blocking]
+        lines: list[tuple[str, str | None]] = []
+        for number, problem in enumerate(ordered):
+            style = WARNING_STYLE if problem.blocking else None
+            wrapped = wrap(problem.full_text, indent="   ", first=" • ")
+            if len(lines) + len(wrapped) > max(3, room) - (number + 1 < len(ordered)):
+                lines.append((f"   … og {len(ordered) - number} til: se afsnittene mærket med !", style))
+                break
+            lines.extend((line, style) for line in wrapped)
+        for line, style in lines:
+            questionary.print(printable(line), style=style)  # answers may hold control characters
+        say()
+
+    def section_page(self, section: Section, problems: list) -> None:
+        """One section's answers, a screen at a time; change it from here."""
+        lines: list[tuple[str, str | None]] = []
+        for problem in problems:
+            if problem.section is section:
+                lines.extend((line, WARNING_STYLE) for line in wrap(problem.text, indent="   ", first=" ! "))
+        for question in section.questions:
+            if not is_asked(question, self.values):
+                continue  # switched off by an earlier answer: not part of the commission
+            for number, line in enumerate(describe(question, self.get(question.path))):
+                lines.extend((part, None) for part in wrap(line.strip(), indent="      ", first="  " if number == 0 else "    "))
+        room = max(4, height() - 7)
+        pages = [lines[i:i + room] for i in range(0, len(lines), room)] or [[]]
+        page = 0
+        change = f"Ret {section.heading}"
+        while True:
+            clear()
+            title = section.heading + (f"  (side {page + 1} af {len(pages)})" if len(pages) > 1 else "")
+            say(title, HEADING_STYLE)
+            for line, style in pages[page]:
+                questionary.print(printable(line), style=style)  # answers may hold control characters
+            choices = ([NEXT_PAGE] if page + 1 < len(pages) else []) + [BACK, change]
+            picked = select("Hvad vil du?", choices)
+            if picked == NEXT_PAGE:
+                page += 1
+            elif picked == BACK:
+                return
+            else:
+                clear()
+                self.ask_section(section)
+                return
+
+    def waive(self, waivable: list) -> None:
+        """Waive a rule from the review, with a written reason saved as 'undtagelser'."""
+        from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID
+
+        labels = [_clip(p.full_text, width() - 8) for p in waivable]
+        picked = select("Hvilken regel skal undtages?", labels + [BACK])
+        if picked == BACK:
+            return
+        finding = waivable[labels.index(picked)].finding
+        rule = RULES_BY_ID[finding.rule]
+        say()
+        say(f"Reglen: {rule.title}", HEADING_STYLE)
+        say(f"Kilde: {rule.source}", HELP_STYLE)
+        say("En undtagelse gemmes i svarfilen med din begrundelse og står i 'drafter check'.", HELP_STYLE)
+
+        def check(typed: str) -> str | None:
+            if typed.strip() and len(typed.split()) < MIN_REASON_WORDS:
+                return f"Skriv en begrundelse på mindst {MIN_REASON_WORDS} ord"
+            return None
+
+        reason = text("Hvorfor skal reglen ikke gælde her?", check, instruction="(tom: fortryd)")
+        if not reason.strip():
+            return
+        waivers = self.meta.setdefault(WAIVER_KEY, [])
+        waivers.append({"regel": finding.rule, "begrundelse": " ".join(reason.split())})
+        self.save()
+
+    def review_problems(self) -> list["ReviewProblem"]:
+        """What stands between the answers and a finished document, then the rules' remarks."""
+        problems = [self.plain(p.field, p.message, blocking=True) for p in self.final_problems() if not isinstance(p, str)]
+        if problems:
+            return problems
+        report = self.rule_report()
+        for finding in report.findings if report is not None else []:
+            if finding.rule == WAIVER_RULE or finding.waived is not None:
+                continue
+            problems.append(self.plain(finding.field, finding.message, blocking=finding.is_error(), finding=finding))
+        return problems
+
+    def plain(self, field: str | None, message: str, blocking: bool, finding=None) -> "ReviewProblem":
+        """A problem in plain Danish: which section, which answer (an entry by its number and
+        first text), what is wrong. No file names, line numbers or field paths."""
+        section = self.section_of(field)
+        match = re.match(r"([a-z0-9_]+)\.([a-z0-9_]+)(?:\[(\d+)\])?(?:\.([a-z0-9_]+))?", field or "")
+        question = self.questionnaire.question(f"{match.group(1)}.{match.group(2)}") if match else None
+        place = ""
+        if question is not None:
+            place = f'Svaret på "{question.prompt}"'
+            if match.group(3) and question.is_repeating:
+                number = int(match.group(3))
+                items = self.get(question.path) or []
+                entry = items[number - 1] if number <= len(items) else None
+                place = self._noun(question, number)
+                name = _entry_name(question, entry)
+                if name:
+                    place += f' ("{_clip(name, 40)}")'
+                field_question = question.field_named(match.group(4) or "")
+                if field_question is not None and field_question.type != "date":
+                    place += f", {field_question.prompt.rstrip('?').lower()}"
+        for known in self.questionnaire.questions:  # "tidsplan.start" in a message -> its question
+            message = re.sub(rf"\b{re.escape(known.path)}\b", f'svaret på "{known.prompt}"', message)
+        text_ = message[:1].upper() + message[1:]
+        if finding is not None and finding.waived is not None:
+            text_ += f' (undtaget med begrundelsen: "{finding.waived}")'
+        if place:
+            text_ = f"{place}: {text_}"
+        return ReviewProblem(section, text_, blocking, finding)
 
     def finished_data(self) -> dict[str, Any]:
         """The answers as plain data, as they would be saved once finished."""
+        meta = {k: v for k, v in self.meta.items() if k != UNFINISHED_KEY}
         return {
             "kind": self.questionnaire.kind, "schema_version": self.questionnaire.schema_version,
-            **self.meta, **self.values,
+            **meta, **self.values,
         }
 
     def final_problems(self) -> list:
@@ -505,44 +804,6 @@ class Interview:
             return None
         return check_answers(Answers(self.questionnaire, values, data, None, complete=True))
 
-    def show_findings(self, report) -> None:
-        """The rules' findings, worded as `drafter check` prints them; waived ones with their reason."""
-        errors = report.errors()
-        if errors:
-            self.say("Samarbejdets regler finder fejl, som skal rettes, før dokumentet kan laves:", WARNING_STYLE)
-        else:
-            self.say(
-                "Bemærkninger fra samarbejdets regler (dokumentet kan laves alligevel, men ret gerne afsnittet først):",
-                HEADING_STYLE,
-            )
-        for finding in report.findings:
-            self.say(f"  {format_problem(finding)}", WARNING_STYLE if finding.is_error() else None)
-
-    def explain_rule_errors(self, report) -> None:
-        """Why the document is not made yet, and which section to change for each error."""
-        self.say()
-        self.say(
-            "Dokumentet laves ikke endnu: samarbejdets regler finder fejl. Dine svar er gemt i "
-            f"{self.path}, og du kan rette dem nu.",
-            WARNING_STYLE,
-        )
-        for finding in report.errors():
-            self.say(f"  {format_problem(finding)}", WARNING_STYLE)
-            section = self.section_of(finding.field)
-            if section is not None:
-                self.say(f"    Ret det i afsnittet {section.heading} (vælg: Ret {section.heading})", WARNING_STYLE)
-            else:
-                self.say(
-                    f"    Det rettes i svarfilen {self.path} (fx undtagelserne); ret filen i en teksteditor, "
-                    f"og fortsæt med: drafter edit {shellquote.quote(self.path)}",
-                    WARNING_STYLE,
-                )
-        self.say(
-            "Vælg det afsnit, der skal rettes. Er der en god grund til at fravige en regel, kan den undtages "
-            "med en skrevet begrundelse i svarfilen (undtagelser: - regel: ... begrundelse: ...).",
-            WARNING_STYLE,
-        )
-
     def section_of(self, field: str | None) -> Section | None:
         """"formandskab.formaend[1].fra" -> the section "formandskab"; None for other keys."""
         key = re.split(r"[.\[]", field or "", maxsplit=1)[0]
@@ -555,25 +816,81 @@ class Interview:
         self.complete = True
         self.save()
         output = default_output(self.path, out_dir if out_dir is not None else DEFAULT_OUT_DIR)
-        rendered = render_file(self.path, output)
+        try:
+            rendered = render_file(self.path, output)
+        except OutputError as exc:  # e.g. the document was edited in Word since
+            where = shellquote.quote(self.path)
+            raise OutputError(
+                f"{exc}\nDine svar er gemt i {self.path}. Lav dokumentet under et andet navn med: "
+                f"drafter render {where} -o NYT-NAVN.docx, eller overskriv det med: drafter render {where} --force"
+            ) from None
         report = self.rule_report()
         findings = [format_problem(f) for f in report.findings] if report is not None else []
-        if findings:  # shown again next to the document, as `drafter check` words them
-            self.say()
-            self.say(f"Dokumentet {rendered.output} er lavet med bemærkninger fra samarbejdets regler:", HEADING_STYLE)
-            for line in findings:
-                self.say(f"  {line}")
-            self.say(f"Ret dem med: drafter edit {shellquote.quote(self.path)}", HELP_STYLE)
+        remarks = [self.plain(f.field, f.message, False, f).full_text for f in report.findings] if findings else []
+        if remarks:  # shown again next to the document
+            say()
+            say(f"Dokumentet {rendered.output} er lavet med bemærkninger fra samarbejdets regler:", HEADING_STYLE)
+            for line in remarks:
+                say(line, indent="   ", first=" • ")
+            say(f"Ret dem med: drafter edit {shellquote.quote(self.path)}", HELP_STYLE)
         return Result(self.path, rendered.output, rendered.status, findings=findings)
 
 
-def _select(message: str, choices: list[str], default: str | None = None):
-    return questionary.select(message, choices=choices, default=default, instruction=SELECT_HINT)
+@dataclass
+class ReviewProblem:
+    section: Section | None
+    text: str  # plain Danish, naming the answer it is about
+    blocking: bool  # stops the document from being made
+    finding: Any = None  # the rule finding, when it is one (it may be waived)
+
+    @property
+    def full_text(self) -> str:
+        """With the section to fix it in, for lists of problems from every section."""
+        return f"{self.section.heading} – {self.text}" if self.section is not None else self.text
+
+
+def _entry_name(question: Question, entry: Any) -> str:
+    """How an entry is called in a message: its first text field that is not a date."""
+    if not isinstance(entry, dict):
+        return str(entry or "")
+    for field_question in question.fields:
+        value = entry.get(field_question.key)
+        if field_question.type in ("text", "choice") and not is_empty(value):
+            return str(value)
+    return ""
+
+
+def _clip(text_: Any, limit: int = 60) -> str:
+    text_ = " ".join(str(text_).split())
+    return text_ if len(text_) <= limit else text_[: limit - 1] + "…"
+
+
+def _amount(value: Any) -> str:
+    text_ = str(value)
+    paragraphs = len(split_paragraphs(text_))
+    return f"{len(text_)} tegn" + (f" i {paragraphs} afsnit" if paragraphs > 1 else "")
+
+
+def show_value(question: Question, value: Any) -> str:
+    """A value as people read it: dates long, yes/no in words."""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if question.type == "date" and isinstance(value, str):
+        try:
+            return long_date(_dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 def summary(question: Question, item: Any) -> str:
+    """One entry on one line, its fields labelled: 'Navn: Lone Bæk · Titel: Sygeplejerske'."""
     if isinstance(item, dict):
-        return ", ".join(str(item[f.key]) for f in question.fields if not is_empty(item.get(f.key))) or "(tom)"
+        parts = [
+            f"{f.prompt.rstrip('?').split(' (')[0]}: {show_value(f, item[f.key])}"
+            for f in question.fields if not is_empty(item.get(f.key))
+        ]
+        return " · ".join(parts) or "(tom)"
     return str(item)
 
 
@@ -583,11 +900,19 @@ def describe(question: Question, value: Any) -> list[str]:
     if is_empty(value):
         return [f"  {label}: (ikke besvaret)"]
     if question.is_repeating:
-        return [f"  {label}:"] + [f"    - {summary(question, item)}" for item in value]
-    if isinstance(value, bool):
-        return [f"  {label}: {YES if value else NO}"]
-    text = str(value).replace("\n\n", " ¶ ")
-    return [f"  {label}: {text if len(text) <= 160 else text[:159] + '…'}"]
+        return [f"  {label}:"] + [f"    {n}. {summary(question, item)}" for n, item in enumerate(value, 1)]
+    text_ = show_value(question, value).replace("\n\n", " ¶ ")
+    return [f"  {label}: {text_ if len(text_) <= 300 else text_[:299] + '…'}"]
+
+
+def choose_kind() -> str:
+    """`drafter new` without a kind: offer the kinds there are."""
+    from drafter.questionnaire import available_kinds, load_questionnaire
+
+    kinds = [load_questionnaire(name) for name in available_kinds()]
+    labels = [f"{k.name} ({k.kind})" for k in kinds]
+    picked = select("Hvilken slags kommissorium vil du skrive?", labels)
+    return kinds[labels.index(picked)].kind
 
 
 # -- entry points for the command line ---------------------------------------------------
@@ -630,7 +955,7 @@ def kept_meta(answers) -> dict[str, Any]:
     """Meta keys of a loaded file that the interview does not ask about but must not drop."""
     from drafter.answers import META_KEYS
 
-    data = answers.data
+    data = answers.source.data if answers.source is not None else {}
     return {k: data[k] for k in META_KEYS if k in data and k not in ("kind", "schema_version", "complete")}
 
 
@@ -652,11 +977,8 @@ def edit(path: Path, section: str | None = None, out_dir: Path | None = None, to
         interview.save()
         if not interview.complete:
             return Result(interview.path, kind=questionnaire.kind)
-        report = None if interview.final_problems() else interview.rule_report()
-        if report is None or report.errors():
-            if report is not None:
-                interview.explain_rule_errors(report)
-            interview.review()
+        if any(p.blocking for p in interview.review_problems()):
+            interview.review()  # the problems first; the document once they are fixed or waived
         return interview.finish(out_dir)
 
     return _guarded(interview, flow)

@@ -138,9 +138,10 @@ def _lookup_rotation(spec: dict, answer: Callable[[str], Any]) -> str | None:
 LOOKUPS: dict[str, Callable[[dict, Callable[[str], Any]], Any]] = {
     "rotation": _lookup_rotation,
     "klynger": lambda spec, answer: clusters_as_records(),
+    "answer": lambda spec, answer: answer(spec["path"]),  # an earlier answer, e.g. who commissioned the group
 }
 # The fields each lookup needs in a questionnaire's ``default_from`` (dotted answer paths).
-LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {"rotation": ("group", "period"), "klynger": ()}
+LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {"rotation": ("group", "period"), "klynger": (), "answer": ("path",)}
 
 
 def lookup_note(spec: dict, answers: dict[str, dict[str, Any]] | None) -> str | None:

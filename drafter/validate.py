@@ -27,8 +27,9 @@ from drafter.questionnaire import (
 )
 
 # Machine fields every answer file has, whatever its kind ("undtagelser": rules waived
-# with a written reason, read and checked by drafter.rules).
-META_KEYS = ("kind", "schema_version", "complete", "undtagelser")
+# with a written reason, read and checked by drafter.rules; "ufaerdige": the answer paths
+# of a draft that the interview was stopped in the middle of).
+META_KEYS = ("kind", "schema_version", "complete", "undtagelser", "ufaerdige")
 
 Values = dict  # section key -> question key -> normalised value
 

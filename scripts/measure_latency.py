@@ -1,9 +1,10 @@
 """Prompt-to-prompt latency of `drafter new adhoc` with autosave on.
 
 Drives the real interview (the full ad-hoc questionnaire of tests/test_interview.py)
-through prompt_toolkit's pipe input and records, for every prompt, the time from the
-moment one answer is accepted to the moment the next prompt starts: checking the answer,
-the atomic autosave (write, fsync, rename) and building the next prompt.
+through prompt_toolkit's pipe input and records, for every prompt (a question, a list
+entry, a record's form, the review), the time from the moment one answer is accepted to
+the moment the next prompt starts: checking the answer, the atomic autosave (write,
+fsync, rename) and building the next prompt.
 
     python scripts/measure_latency.py [RUNS]
 """
@@ -19,9 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-import questionary  # noqa: E402
-
-from drafter import interview  # noqa: E402
+from drafter import interview, prompts  # noqa: E402
 from drafter.questionnaire import load_questionnaire  # noqa: E402
 from interview_keys import piped  # noqa: E402
 from test_interview import FULL, TODAY  # noqa: E402
@@ -31,13 +30,13 @@ def main(runs: int) -> None:
     gaps: list[float] = []
     saves: list[float] = []
     marks: list[tuple[str, float]] = []
-    original_ask = questionary.Question.unsafe_ask
+    original_run = prompts.run
     original_save = interview.save_answers
 
-    def timed_ask(self, *args, **kwargs):
+    def timed_run(prompt, message):
         marks.append(("start", time.perf_counter()))
         try:
-            return original_ask(self, *args, **kwargs)
+            return original_run(prompt, message)
         finally:
             marks.append(("end", time.perf_counter()))
 
@@ -46,7 +45,7 @@ def main(runs: int) -> None:
         original_save(*args, **kwargs)
         saves.append(time.perf_counter() - began)
 
-    questionary.Question.unsafe_ask = timed_ask
+    prompts.run = timed_run
     interview.save_answers = timed_save
     try:
         for _ in range(runs):
@@ -57,7 +56,7 @@ def main(runs: int) -> None:
                                   out_dir=Path(folder) / "out", today=TODAY)
             gaps.extend(b[1] - a[1] for a, b in zip(marks, marks[1:]) if a[0] == "end" and b[0] == "start")
     finally:
-        questionary.Question.unsafe_ask = original_ask
+        prompts.run = original_run
         interview.save_answers = original_save
 
     ms = sorted(g * 1000 for g in gaps)

@@ -8,8 +8,9 @@ ENTER = "\r"
 DOWN = "\x1b[B"
 UP = "\x1b[A"
 CLEAR = "\x15"  # Ctrl-U: empty the line (a prompt starts with its default filled in)
-FINISH = "\x1b\r"  # Esc, then Enter: ends a multi-line answer
+FINISH = "\x1b\r"  # Esc, then Enter: ends a multi-line answer, sends a form from any field
 CTRL_C = "\x03"
+TAB = "\t"
 
 
 def typed(text: str) -> str:
@@ -18,8 +19,18 @@ def typed(text: str) -> str:
 
 
 def paragraphs(*parts: str) -> str:
-    """A multi-line answer: paragraphs separated by an empty line, finished with Esc Enter."""
-    return (ENTER + ENTER).join(parts) + FINISH
+    """A multi-line answer: paragraphs separated by an empty line, finished as people finish
+    it: Enter on an empty line twice."""
+    return (ENTER + ENTER).join(parts) + ENTER * 3
+
+
+def form(*values: str) -> str:
+    """One entry's form: each value typed into its field (Tab between them), then sent.
+    A field given as "" is left empty (or takes its suggestion)."""
+    return TAB.join(CLEAR + value for value in values) + FINISH
+
+
+END = ENTER  # an empty entry (a form or a list line) ends a list
 
 
 @contextmanager

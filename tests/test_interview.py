@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import docx_text
-from interview_keys import CTRL_C, DOWN, ENTER, FINISH, UP, paragraphs, piped, typed
+from interview_keys import CTRL_C, DOWN, END, ENTER, FINISH, UP, form, paragraphs, piped, typed
 
 from drafter import interview
 from drafter.answers import load_answers, read_answer_file
@@ -18,8 +18,8 @@ TODAY = dt.date(2026, 11, 25)
 NAME = "Ad-hoc gruppe om søvn på plejecentre"
 SLUG = "ad-hoc-gruppe-om-soevn-paa-plejecentre"
 
-# One answer per entry, in the order the interview asks. Menu choices in repeating groups
-# ("Tilføj flere?") are steps of their own; they are not answers and are never saved.
+# One step per prompt, in the order the interview asks. A list ends with an empty entry
+# (END); an entry of a list with several fields is one form (all its fields, Tab between).
 GROUP = [
     typed(NAME),  # gruppe.navn
     ENTER,  # gruppe.type: the default, ad-hoc gruppe
@@ -27,39 +27,36 @@ GROUP = [
     ENTER,  # gruppe.klynge: Midtklyngen (default)
 ]
 DOCUMENT = [
-    typed("2026-02-30") + typed("2026-12-01"),  # dokument.dato: not a day; asked again
-    ENTER,  # version 1.0
+    typed("30/2-2026") + typed("1/12-2026"),  # dokument.dato: not a day; asked again
+    ENTER,  # version 1.0 (the suggestion)
     ENTER,  # status udkast
     typed("Fællessekretariatet i Midtklyngen"),
 ]
 PURPOSE = [paragraphs("Beboere sover dårligt.", "Gruppen skal finde ud af hvorfor.")]
 TASKS = [
-    typed("Kortlægge søvnvaner"), ENTER,  # first task, then "Tilføj flere?" -> yes (default)
-    typed("Afprøve en aftenrutine"), DOWN + ENTER,  # second task, then -> no, go on
-    DOWN + ENTER,  # snitflader (optional): skip
+    typed("Kortlægge søvnvaner"), typed("Afprøve en aftenrutine"), END,
+    END,  # snitflader (optional): none
     paragraphs("To pårørende deltager."),
 ]
 CHAIRS = [
-    typed("Mette Kjærgaard"), typed("Overlæge"), ENTER,  # Hospitalsenhed Midt
-    ENTER,  # add another chair
-    typed("Søren Østergaard"), typed("Sundhedschef"), DOWN * 4 + ENTER,  # Viborg Kommune
-    DOWN + ENTER,  # no more chairs
+    form("Mette Kjærgaard", "Overlæge", "Hospitalsenhed Midt"),
+    form("Søren Østergaard", "Sundhedschef", "Viborg Kommune"),
+    END,
 ]
 MEMBERS = [
-    typed("Lone Bæk"), typed("Sygeplejerske"), UP + ENTER + typed("Plejecenter Åbo"),  # Andet (skriv selv)
-    typed("Tovholder"),
-    DOWN + ENTER,  # no more members
+    form("Lone Bæk", "Sygeplejerske", "Plejecenter Åbo", "Tovholder"),  # an organisation of her own
+    END,
     paragraphs("Fællessekretariatet."),
 ]
 TIMELINE = [
-    typed("2027-01-04"),
-    typed("2026-12-01") + typed("2027-12-31"),  # before the start: refused, asked again
-    typed("2027-03-01"), typed("Kortlægning færdig"), DOWN + ENTER,
-    typed("2027-06-01"), ENTER, typed("Status"), DOWN + ENTER,
+    typed("4. januar 2027"),
+    typed("1.12.2026") + typed("31 dec 2027"),  # before the start: refused, asked again
+    form("1/3-2027", "Kortlægning færdig"), END,
+    form("01-06-2027", "", "Status"), END,  # "Til hvem?": the suggestion, the commissioning group
 ]
 COMMUNICATION = [
-    typed("Hjemmeplejen"), DOWN + ENTER,
-    typed("Formandskabet"), typed("Plejecentrene"), typed("Ny aftenrutine"), typed("Marts 2027"), DOWN + ENTER,
+    typed("Hjemmeplejen"), END,
+    form("Formandskabet", "Plejecentrene", "Ny aftenrutine", "Marts 2027"), END,
 ]
 ENDING = [paragraphs("Slutrapport til temagruppen."), paragraphs("Anbefalinger til temagruppen.")]
 APPROVE = [ENTER]
@@ -100,7 +97,7 @@ def test_full_interview_writes_answer_file_and_docx(tmp_path):
     ]
     assert answers.get("tidsplan.slut") == "2027-12-31"
     assert answers.get("tidsplan.rapportering") == [
-        {"dato": "2027-06-01", "modtager": "Klyngestyregruppen", "indhold": "Status"}
+        {"dato": "2027-06-01", "modtager": "Voksentemagruppen for somatik", "indhold": "Status"}
     ]
 
     text = docx_text(result.output)
@@ -110,11 +107,47 @@ def test_full_interview_writes_answer_file_and_docx(tmp_path):
 
 
 def test_invalid_date_is_asked_again_not_accepted(tmp_path):
-    keys = GROUP + [typed("25-11-2026") + typed("2026-13-01") + typed("2026-11-20"), CTRL_C]
+    keys = GROUP + [typed("25-13-2026") + typed("snart") + typed("20. nov 2026"), CTRL_C]
     with pytest.raises(interview.Interrupted):
         run_new(keys, tmp_path)
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
     assert draft.get("dokument.dato") == "2026-11-20"
+
+
+@pytest.mark.parametrize(
+    "typed_date, expected",
+    [
+        ("1/12-2026", "2026-12-01"), ("1.12.2026", "2026-12-01"), ("01-12-2026", "2026-12-01"),
+        ("1. december 2026", "2026-12-01"), ("1 dec 2026", "2026-12-01"), ("i dag", TODAY.isoformat()),
+        ("2026-12-01", "2026-12-01"),
+    ],
+)
+def test_every_danish_date_form_is_accepted_at_the_prompt_and_stored_as_iso(adhoc, typed_date, expected):
+    asking = interview.Interview(adhoc, today=TODAY)
+    with piped(typed(typed_date)):
+        assert asking.ask_value(adhoc.question("tidsplan.start"), None) == expected
+
+
+def test_a_date_field_in_a_form_takes_danish_dates_and_a_suggestion_is_replaced_by_typing(adhoc):
+    asking = interview.Interview(adhoc, today=TODAY)
+    asking.values["gruppe"]["nedsat_af"] = "Klyngestyregruppen"
+    question = adhoc.question("tidsplan.rapportering")
+    items: list = []
+    with piped(form("1. marts 2027", "", "Status") + form("2/4-2027", "Voksentemagruppen for somatik", "Slut")):
+        first = asking._form(question, items, 1, None)
+        second = asking._form(question, items, 2, None)
+    assert first == {"dato": "2027-03-01", "modtager": "Klyngestyregruppen", "indhold": "Status"}
+    assert second == {"dato": "2027-04-02", "modtager": "Voksentemagruppen for somatik", "indhold": "Slut"}
+
+
+def test_a_default_is_a_suggestion_that_typing_replaces(adhoc):
+    asking = interview.Interview(adhoc, today=TODAY)
+    version = adhoc.question("dokument.version")
+    with piped(ENTER + "2.0" + ENTER + "\t" + ".1" + ENTER):
+        assert asking.ask_value(version, None) == "1.0"  # Enter takes the suggestion
+        assert asking.ask_value(version, None) == "2.0"  # typing replaces it, nothing appended
+        assert asking.ask_value(version, None) == "1.0.1"  # Tab puts it in the line to be edited
+    assert adhoc.question("tidsplan.start").default_value(TODAY, asking.values) is None  # no default start
 
 
 def test_ctrl_c_keeps_exactly_the_answers_given_and_resume_finishes(tmp_path):
@@ -145,21 +178,43 @@ def test_ctrl_c_keeps_exactly_the_answers_given_and_resume_finishes(tmp_path):
     assert docx_text(resumed.output) == docx_text(full.output)
 
 
-def test_ctrl_c_inside_a_member_resumes_with_the_missing_fields(tmp_path):
-    upto = GROUP + DOCUMENT + PURPOSE + TASKS + CHAIRS + [typed("Lone Bæk")]
-    with pytest.raises(interview.Interrupted):
+def test_ctrl_c_inside_a_member_keeps_what_was_typed_and_resume_finishes_the_form(tmp_path):
+    upto = GROUP + DOCUMENT + PURPOSE + TASKS + CHAIRS + ["Lone Bæk\tSygepl"]
+    with pytest.raises(interview.Interrupted) as stopped:
         run_new(upto + [CTRL_C], tmp_path)
     draft_path = tmp_path / "answers" / f"{SLUG}.yaml"
     assert load_answers(draft_path).get("formandskab.medlemmer") == [
-        {"navn": "Lone Bæk", "titel": None, "organisation": None, "rolle": None}
+        {"navn": "Lone Bæk", "titel": "Sygepl", "organisation": None, "rolle": None}
     ]
-    # The member's missing required fields are asked; the optional role is left empty.
-    rest = [typed("Sygeplejerske"), UP + ENTER + typed("Plejecenter Åbo"), DOWN + ENTER, paragraphs("Sekretariat.")]
+    assert read_answer_file(draft_path).data["ufaerdige"] == ["formandskab.medlemmer"]
+    assert "Navn: Lone Bæk · Titel: Sygepl" in str(stopped.value)
+    # The half-filled member comes back as a form with what was typed; then the list goes on.
+    rest = ["ejerske\t" + "\x15Plejecenter Åbo" + FINISH, END, paragraphs("Sekretariat.")]
     resumed = run_new(rest + TIMELINE + COMMUNICATION + ENDING + APPROVE, tmp_path, resume=draft_path)
     assert load_answers(resumed.answers_path).get("formandskab.medlemmer") == [
         {"navn": "Lone Bæk", "titel": "Sygeplejerske", "organisation": "Plejecenter Åbo", "rolle": None}
     ]
+    assert "ufaerdige" not in read_answer_file(resumed.answers_path).data
     assert "Plejecenter Åbo" in docx_text(resumed.output)
+
+
+def test_ctrl_c_in_the_middle_of_a_multi_line_answer_keeps_the_text_in_the_draft(tmp_path):
+    half = "Beboere sover dårligt." + ENTER + ENTER + "Gruppen skal finde"
+    with pytest.raises(interview.Interrupted) as stopped:
+        run_new(GROUP + DOCUMENT + [half + CTRL_C], tmp_path)
+    draft_path = tmp_path / "answers" / f"{SLUG}.yaml"
+    raw = read_answer_file(draft_path).data
+    assert raw["formaal"]["tekst"] == "Beboere sover dårligt.\n\nGruppen skal finde"
+    assert raw["ufaerdige"] == ["formaal.tekst"] and raw["complete"] is False
+    message = str(stopped.value)
+    assert 'svar på "Hvad er formålet med gruppens arbejde?", er gemt (42 tegn i 2 afsnit' in message
+    assert "markeret som ufærdigt" in message
+    # --resume goes back to that answer with the text in place, to be finished.
+    rest = [" ud af hvorfor." + ENTER * 3] + TASKS + CHAIRS + MEMBERS + TIMELINE + COMMUNICATION + ENDING + APPROVE
+    resumed = run_new(rest, tmp_path, resume=draft_path)
+    assert load_answers(resumed.answers_path).get("formaal.tekst") == (
+        "Beboere sover dårligt.\n\nGruppen skal finde ud af hvorfor."
+    )
 
 
 def test_nothing_is_written_before_the_group_has_a_name(tmp_path):
@@ -174,7 +229,7 @@ def test_an_existing_file_is_never_overwritten(tmp_path):
     folder.mkdir()
     (folder / f"{SLUG}.yaml").write_text("# someone else's\n", encoding="utf-8")
     with pytest.raises(interview.Interrupted):
-        run_new(GROUP[:1] + [CTRL_C], tmp_path)
+        run_new(GROUP[:1] + [ENTER, CTRL_C], tmp_path)  # asked: "Gem den nye som ...-2.yaml"
     assert (folder / f"{SLUG}.yaml").read_text(encoding="utf-8") == "# someone else's\n"
     assert load_answers(folder / f"{SLUG}-2.yaml").get("gruppe.navn") == NAME
 
@@ -205,10 +260,10 @@ def test_edit_section_3_changes_section_3_only(adhoc_example, tmp_path):
     before = load_answers(adhoc_example)
     original_text = adhoc_example.read_text(encoding="utf-8")
     keys = [
-        ENTER,  # formænd: keep as they are ("Nej, videre" is the default when editing)
-        DOWN + DOWN + ENTER, ENTER,  # medlemmer: "Fjern et punkt", the first one (Lone Bæk)
-        DOWN + ENTER, ENTER,  # "Ret et punkt", the (new) first one: Anders Holm
-        ENTER, typed("Overfarmaceut"), ENTER, ENTER,  # keep name, new title, keep organisation and role
+        ENTER,  # formænd: keep as they are ("Færdig, videre" is the default when editing)
+        DOWN * 3 + ENTER, ENTER,  # medlemmer: "Fjern et punkt", the first one (Lone Bæk)
+        DOWN * 2 + ENTER, ENTER,  # "Ret et punkt", the (new) first one: Anders Holm
+        "\t\x15Overfarmaceut" + FINISH,  # his form: a new title, the rest kept
         ENTER,  # done with the members
         FINISH,  # sekretariat: keep the text
     ]
@@ -308,7 +363,8 @@ def test_yes_no_when_optional_choice_and_date(tmp_path, monkeypatch, keys, expec
 
 def test_review_lets_a_section_be_changed_before_the_document_is_made(tmp_path):
     change_purpose = [
-        DOWN * 3 + ENTER,  # "Ret 1. Formål med gruppens arbejde"
+        DOWN * 3 + ENTER,  # "Se 1. Formål med gruppens arbejde"
+        DOWN + ENTER,  # on its page: "Ret 1. Formål med gruppens arbejde"
         "\x15" + "Nyt andet afsnit." + FINISH,  # Ctrl-U empties the last line of the old text
     ]
     result = run_new(FULL[:-1] + change_purpose + APPROVE, tmp_path)
@@ -403,3 +459,45 @@ def test_resuming_a_finished_file_goes_to_the_review_and_keeps_it_finished(adhoc
     after = load_answers(adhoc_example)
     assert after.complete
     assert after.values == before.values
+
+
+def test_a_rule_is_waived_from_the_review_with_a_written_reason(tmp_path):
+    late = [
+        TIMELINE[0], TIMELINE[1],
+        form("1/3-2027", "Kortlægning færdig"), form("15. januar 2028", "Evaluering"), END,  # after the end
+        *TIMELINE[4:],
+    ]
+    reason = "Evalueringen ligger bevidst efter perioden, når data for hele året foreligger"
+    review = [
+        ENTER,  # approve: refused, the rule's error is shown first
+        UP + ENTER,  # "Undtag en regel" (the last choice)
+        ENTER,  # the one finding
+        typed(reason),
+        ENTER,  # approve
+    ]
+    keys = GROUP + DOCUMENT + PURPOSE + TASKS + CHAIRS + MEMBERS + late + COMMUNICATION + ENDING + review
+    result = run_new(keys, tmp_path)
+    raw = read_answer_file(result.answers_path).data
+    assert raw["undtagelser"] == [{"regel": "tidsplan-inden-for-perioden", "begrundelse": reason}]
+    assert "complete" not in raw
+    assert result.output.exists()
+    assert any("tidsplan-inden-for-perioden" in f and reason in f for f in result.findings)
+
+
+def test_the_review_names_the_problem_in_plain_danish_with_its_section(adhoc):
+    asking = interview.Interview(adhoc, today=TODAY)
+    asking.values["tidsplan"] = {
+        "start": "2027-01-04", "slut": "2027-12-17",
+        "milepaele": [{"dato": "2027-03-01", "beskrivelse": "Kortlægning"}, {"dato": "2028-01-15", "beskrivelse": "Evaluering"}],
+    }
+    problem = asking.plain("tidsplan.milepaele[2].dato", "milepælen (15. januar 2028) ligger efter gruppens slutdato "
+                           "(17. december 2027); ret datoen, eller flyt slutdatoen", blocking=True)
+    assert problem.full_text == (
+        '4. Tidsplan – Milepæl 2 ("Evaluering"): Milepælen (15. januar 2028) ligger efter gruppens slutdato '
+        "(17. december 2027); ret datoen, eller flyt slutdatoen"
+    )
+    missing = asking.plain("tidsplan.slut", "datoen (1. januar 2027) ligger før tidsplan.start (4. januar 2027)", True)
+    assert missing.full_text == (
+        '4. Tidsplan – Svaret på "Hvornår afslutter gruppen sit arbejde?": Datoen (1. januar 2027) ligger før '
+        'svaret på "Hvornår begynder gruppen sit arbejde?" (4. januar 2027)'
+    )

@@ -16,6 +16,8 @@ import pytest
 
 from conftest import REPO, assert_clean_failure, run_cli
 
+from drafter.answers import load_answers
+
 
 def _files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
@@ -64,10 +66,11 @@ def test_help_lists_the_new_commands():
 class Tmux:
     """One detached tmux session running a command; its screen read with capture-pane."""
 
-    def __init__(self, command: str, cwd: Path):
+    def __init__(self, command: str, cwd: Path, size: tuple[int, int] = (110, 40)):
         self.name = f"drafter-{uuid.uuid4().hex[:8]}"
         self.socket = ["-L", self.name]  # a server of its own, gone when the test ends
-        self._tmux("new-session", "-d", "-s", self.name, "-x", "110", "-y", "40", "-c", str(cwd), command)
+        columns, rows = size
+        self._tmux("new-session", "-d", "-s", self.name, "-x", str(columns), "-y", str(rows), "-c", str(cwd), command)
         self._tmux("set-option", "-t", self.name, "remain-on-exit", "on")
 
     def _tmux(self, *args: str) -> str:
@@ -108,10 +111,10 @@ needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 EXIT_MARK = "drafter-exit="
 
 
-def drafter_in_tmux(args: str, cwd: Path) -> Tmux:
+def drafter_in_tmux(args: str, cwd: Path, size: tuple[int, int] = (110, 40)) -> Tmux:
     env = f"PYTHONPATH={shlex.quote(str(REPO))} PYTHONIOENCODING=utf-8 LANG=C.UTF-8 TERM=xterm-256color"
     command = f"env {env} {shlex.quote(sys.executable)} -m drafter {args}; echo {EXIT_MARK}$?"
-    return Tmux(f"sh -c {shlex.quote(command)}", cwd)
+    return Tmux(f"sh -c {shlex.quote(command)}", cwd, size)
 
 
 @needs_tmux
@@ -154,21 +157,64 @@ def test_edit_in_a_real_terminal_explains_a_bad_date_then_saves_and_renders(adho
         session.send("C-u")
         session.type("2027-02-30")
         session.send("Enter")
-        session.wait_for("er ikke en gyldig dato (findes den dag i kalenderen?)")
+        session.wait_for("er ikke en gyldig dato: februar 2027 har ikke en 30. dag")
         session.send("C-u")
-        session.type("2027-01-11")
+        session.type("11/1-2027")
         session.send("Enter")
+        session.wait_for("11. januar 2027")  # said back in long form
         session.wait_for("Hvornår afslutter gruppen sit arbejde?")
         session.send("Enter")  # keep the end date
         for repeating in ("Hvilke milepæle har gruppen?", "Hvornår og til hvem rapporterer gruppen?"):
             session.wait_for(repeating)
-            session.wait_for("Tilføj flere? (vælg med piletasterne og Enter)")  # the menu is waiting for keys
-            session.send("Enter")  # "Nej, videre" is the default when editing
+            session.wait_for("» Færdig, videre")  # the menu is waiting for keys
+            session.send("Enter")
         screen = session.wait_for("Dokument: out/")
         assert session.exit_status() == 0
         assert f"Svarfil: answers/{adhoc_example.name}" in screen
         assert "start: 2027-01-11" in adhoc_example.read_text(encoding="utf-8")
         assert (workdir / "out" / f"{adhoc_example.stem}.docx").is_file()
         assert "Traceback" not in screen
+    finally:
+        session.close()
+
+
+def _fits(screen: str, columns: int) -> None:
+    assert all(len(line) <= columns for line in screen.splitlines()), screen
+
+
+@needs_tmux
+def test_a_member_is_added_in_one_form_on_an_80_by_24_screen(adhoc_example, workdir):
+    session = drafter_in_tmux(f"edit answers/{adhoc_example.name} --section 3", workdir, size=(80, 24))
+    try:
+        session.wait_for("Hvem er formand?")
+        session.wait_for("» Færdig, videre")
+        session.send("Enter")  # the chairs stay
+        session.wait_for("Hvem er medlem af gruppen?")
+        session.wait_for("» Færdig, videre")
+        session.send("Down", "Enter")  # "Tilføj"
+        screen = session.wait_for("Tab: næste felt")
+        for label in ("Navn", "Titel", "Organisation", "Tab: næste felt"):
+            assert label in screen  # every field of the member on one screen, with the keys
+        _fits(screen, 80)
+        session.type("Ida Holm")
+        session.send("Tab")
+        session.type("Visitator")
+        session.send("Tab")
+        session.type("viborg")
+        session.wait_for("Viborg Kommune")  # the list's choices that match what is typed
+        session.send("Down", "Enter")  # picks it and moves on to the role
+        session.send("Enter")  # no role: the member is sent
+        session.wait_for("✓ Medlem")
+        session.wait_for("tomt: færdig")
+        session.send("Enter")  # an empty form ends the list
+        session.wait_for("» Færdig, videre")
+        session.send("Enter")
+        session.wait_for("Hvem sekretariatsbetjener gruppen?")
+        session.send("Escape", "Enter")  # keep the text
+        screen = session.wait_for("Dokument: out/")
+        assert session.exit_status() == 0
+        assert "Traceback" not in screen
+        members = load_answers(adhoc_example).get("formandskab.medlemmer")
+        assert members[-1] == {"navn": "Ida Holm", "titel": "Visitator", "organisation": "Viborg Kommune", "rolle": None}
     finally:
         session.close()

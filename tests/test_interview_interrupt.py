@@ -8,10 +8,10 @@ stay marked `complete: false`, no Word file may exist, and the interruption must
 the draft is and how to go on with `--resume`.
 
 Each step of a script is annotated with what it answers, independently of the code under
-test: a question ("gruppe.navn"), one entry of a list ("opgaver.opgaver", 0) or one field
-of an entry ("formandskab.formaend", 1, "titel"); None for prompts that give no value
-(the "Tilføj flere?" menus, skipping an optional list, picking "Andet (skriv selv)" before
-the own text is typed, the review).
+test: a question ("gruppe.navn"), one entry of a list ("opgaver.opgaver", 0), a whole entry
+of a list with fields, given in one form ("formandskab.formaend", 1); None for prompts that
+give no value (the empty entry that ends a list, picking "Andet (skriv selv)" before the
+own text is typed, the review). An empty entry names the list it ends (``ends``).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import questionary
 
-from interview_keys import CTRL_C, DOWN, ENTER, FINISH, UP, paragraphs, piped, typed
+from interview_keys import CTRL_C, DOWN, END, ENTER, FINISH, form, paragraphs, piped, typed
 
 from drafter import interview
+from drafter import prompts as prompt_module
 from drafter.answers import is_empty, load_answers, read_answer_file
 from drafter.questionnaire import load_questionnaire
 
@@ -36,11 +36,17 @@ TODAY = dt.date(2026, 11, 25)
 @dataclass(frozen=True)
 class Step:
     keys: str
-    answers: tuple | None = None  # (path,), (path, index) or (path, index, field); None: no value
+    answers: tuple | None = None  # (path,) or (path, index); None: no value
+    ends: str | None = None  # the list an empty entry ends
 
 
 def S(keys: str, *answers) -> Step:
     return Step(keys, tuple(answers) or None)
+
+
+def E(path: str) -> Step:
+    """The empty entry that ends the list at *path*."""
+    return Step(END, None, path)
 
 
 ADHOC = [
@@ -48,48 +54,32 @@ ADHOC = [
     S(ENTER, "gruppe.type"),
     S(DOWN + ENTER, "gruppe.nedsat_af"),
     S(ENTER, "gruppe.klynge"),
-    S(typed("2026-02-30") + typed("2026-12-01"), "dokument.dato"),  # refused once, same prompt
+    S(typed("30/2-2026") + typed("1/12-2026"), "dokument.dato"),  # refused once, same prompt
     S(ENTER, "dokument.version"),
     S(ENTER, "dokument.status"),
     S(typed("Fællessekretariatet i Midtklyngen"), "dokument.forfatter"),
     S(paragraphs("Beboere sover dårligt.", "Gruppen skal finde ud af hvorfor."), "formaal.tekst"),
     S(typed("Kortlægge søvnvaner"), "opgaver.opgaver", 0),
-    S(ENTER),  # Tilføj flere? -> yes
     S(typed("Afprøve en aftenrutine"), "opgaver.opgaver", 1),
-    S(DOWN + ENTER),  # -> no, go on
-    S(DOWN + ENTER),  # snitflader (optional): skipped
+    E("opgaver.opgaver"),
+    E("opgaver.snitflader"),  # optional: none
     S(paragraphs("To pårørende deltager."), "opgaver.patientperspektiv"),
-    S(typed("Mette Kjærgaard"), "formandskab.formaend", 0, "navn"),
-    S(typed("Overlæge"), "formandskab.formaend", 0, "titel"),
-    S(ENTER, "formandskab.formaend", 0, "organisation"),
-    S(ENTER),  # another chair
-    S(typed("Søren Østergaard"), "formandskab.formaend", 1, "navn"),
-    S(typed("Sundhedschef"), "formandskab.formaend", 1, "titel"),
-    S(DOWN * 4 + ENTER, "formandskab.formaend", 1, "organisation"),
-    S(DOWN + ENTER),  # no more chairs
-    S(typed("Lone Bæk"), "formandskab.medlemmer", 0, "navn"),
-    S(typed("Sygeplejerske"), "formandskab.medlemmer", 0, "titel"),
-    S(UP + ENTER),  # "Andet (skriv selv)": the organisation is not given yet
-    S(typed("Plejecenter Åbo"), "formandskab.medlemmer", 0, "organisation"),
-    S(typed("Tovholder"), "formandskab.medlemmer", 0, "rolle"),
-    S(DOWN + ENTER),  # no more members
+    S(form("Mette Kjærgaard", "Overlæge", "Hospitalsenhed Midt"), "formandskab.formaend", 0),
+    S(form("Søren Østergaard", "Sundhedschef", "Viborg Kommune"), "formandskab.formaend", 1),
+    E("formandskab.formaend"),
+    S(form("Lone Bæk", "Sygeplejerske", "Plejecenter Åbo", "Tovholder"), "formandskab.medlemmer", 0),
+    E("formandskab.medlemmer"),
     S(paragraphs("Fællessekretariatet."), "formandskab.sekretariat"),
-    S(typed("2027-01-04"), "tidsplan.start"),
-    S(typed("2026-12-01") + typed("2027-12-31"), "tidsplan.slut"),  # before the start: asked again
-    S(typed("2027-03-01"), "tidsplan.milepaele", 0, "dato"),
-    S(typed("Kortlægning færdig"), "tidsplan.milepaele", 0, "beskrivelse"),
-    S(DOWN + ENTER),
-    S(typed("2027-06-01"), "tidsplan.rapportering", 0, "dato"),
-    S(ENTER, "tidsplan.rapportering", 0, "modtager"),
-    S(typed("Status"), "tidsplan.rapportering", 0, "indhold"),
-    S(DOWN + ENTER),
+    S(typed("4. januar 2027"), "tidsplan.start"),
+    S(typed("1.12.2026") + typed("31 dec 2027"), "tidsplan.slut"),  # before the start: asked again
+    S(form("1/3-2027", "Kortlægning færdig"), "tidsplan.milepaele", 0),
+    E("tidsplan.milepaele"),
+    S(form("01-06-2027", "", "Status"), "tidsplan.rapportering", 0),  # to whom: the suggestion
+    E("tidsplan.rapportering"),
     S(typed("Hjemmeplejen"), "kommunikation.interessenter", 0),
-    S(DOWN + ENTER),
-    S(typed("Formandskabet"), "kommunikation.plan", 0, "afsender"),
-    S(typed("Plejecentrene"), "kommunikation.plan", 0, "modtager"),
-    S(typed("Ny aftenrutine"), "kommunikation.plan", 0, "indhold"),
-    S(typed("Marts 2027"), "kommunikation.plan", 0, "tidspunkt"),
-    S(DOWN + ENTER),
+    E("kommunikation.interessenter"),
+    S(form("Formandskabet", "Plejecentrene", "Ny aftenrutine", "Marts 2027"), "kommunikation.plan", 0),
+    E("kommunikation.plan"),
     S(paragraphs("Slutrapport til temagruppen."), "afslutning.tekst"),
     S(paragraphs("Anbefalinger til temagruppen."), "afslutning.overdragelse"),
     S(ENTER),  # the review: approve
@@ -106,11 +96,11 @@ THEME_GROUP = [
     S(ENTER, "dokument.forfatter"),
     S(FINISH, "formaal.tekst"),  # the seed's text, suggested
     S(typed("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"), "opgaver.opgaver", 0),
-    S(DOWN + ENTER),
+    E("opgaver.opgaver"),
     S(FINISH, "medlemmer.tekst"),
-    S(DOWN + ENTER, "medlemmer.medlemmer", 0, "part"),
-    S(typed("1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"), "medlemmer.medlemmer", 0, "beskrivelse"),
-    S(DOWN + ENTER),
+    S(form("Regionspsykiatrien Midt", "1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"),
+      "medlemmer.medlemmer", 0),
+    E("medlemmer.medlemmer"),
     S(FINISH, "medlemmer.supplering"),  # optional, left empty
     S(paragraphs("Arbejdet i temagrupperne ledes af et formandskab."), "formandskab.tekst"),
     S(ENTER, "formandskab.medformandskab"),  # the rotation plan's pair, suggested
@@ -123,22 +113,21 @@ THEME_GROUP = [
 SCRIPTS = {"adhoc": ADHOC, "temagruppe": THEME_GROUP}
 
 
-def recording(shown: list[str], make):
-    """questionary.text / questionary.select that first note the prompt's message in *shown*."""
+def recording(shown: list[str], real_run):
+    """prompts.run that first notes which question the prompt asks in *shown*."""
 
-    def prompt(message, *args, **kwargs):
+    def run(prompt, message):
         shown.append(message)
-        return make(message, *args, **kwargs)
+        return real_run(prompt, message)
 
-    return prompt
+    return run
 
 
 @pytest.fixture
 def prompts(monkeypatch) -> list[str]:
-    """The message of every prompt the interview shows, in order (the real prompts still run)."""
+    """The question of every prompt the interview shows, in order (the real prompts still run)."""
     shown: list[str] = []
-    monkeypatch.setattr(questionary, "text", recording(shown, questionary.text))
-    monkeypatch.setattr(questionary, "select", recording(shown, questionary.select))
+    monkeypatch.setattr(prompt_module, "run", recording(shown, prompt_module.run))
     return shown
 
 
@@ -177,11 +166,10 @@ class FullRun:
             if question.type == "list":
                 value = [item for i, item in enumerate(full) if (question.path, i) in given]
             elif question.type == "records":
-                value = []
-                for i, entry in enumerate(full):
-                    keys = {f.key for f in question.fields if (question.path, i, f.key) in given}
-                    if keys:
-                        value.append({f.key: entry[f.key] if f.key in keys else None for f in question.fields})
+                value = [
+                    {f.key: entry.get(f.key) for f in question.fields}
+                    for i, entry in enumerate(full) if (question.path, i) in given
+                ]
             else:
                 value = full if (question.path,) in given else None
             values[section][key] = value
@@ -196,23 +184,19 @@ class FullRun:
 
     def expected_prompt(self, step: Step) -> str:
         """How the prompt of an answering step begins: its question's (or field's) prompt."""
-        path, *rest = step.answers
-        question = self.questionnaire.question(path)
-        if len(rest) == 2:
-            question = next(f for f in question.fields if f.key == rest[1])
-        return question.prompt
+        return self.questionnaire.question(step.answers[0]).prompt
 
 
 @pytest.fixture(scope="module")
 def full_runs(tmp_path_factory):
     """The uninterrupted runs, once per module (patched by hand: monkeypatch is per test)."""
     shown: list[str] = []
-    real_text, real_select = questionary.text, questionary.select
-    questionary.text, questionary.select = recording(shown, real_text), recording(shown, real_select)
+    real_run = prompt_module.run
+    prompt_module.run = recording(shown, real_run)
     try:
         return {kind: FullRun(kind, tmp_path_factory.mktemp(f"full-{kind}"), shown) for kind in SCRIPTS}
     finally:
-        questionary.text, questionary.select = real_text, real_select
+        prompt_module.run = real_run
 
 
 @pytest.mark.parametrize("kind", SCRIPTS)
@@ -226,7 +210,9 @@ def test_the_script_matches_the_prompts_of_a_full_run(full_runs, kind):
             assert not any(message.startswith(q.prompt) for q in full.questionnaire.questions if not q.is_repeating), (
                 number, message,
             )
-    assert full.prompts[-1] == "Er alt rigtigt, eller vil du rette et afsnit?"
+            if step.ends:  # an empty entry is asked as the next entry of its list
+                assert message.startswith(full.questionnaire.question(step.ends).prompt), (number, message)
+    assert full.prompts[-1] == "Hvad vil du nu?"  # the review
     # Every question of the kind is covered by the script (as an answer or a skipped optional list).
     answered_paths = {s.answers[0] for s in full.steps if s.answers is not None}
     skipped = {q.path for q in full.questionnaire.questions if q.is_repeating and not full.answers.get(q.path)}
@@ -290,34 +276,33 @@ def test_ctrl_c_at_every_prompt_keeps_exactly_the_answers_given(full_runs, promp
 
 
 def resume_keys(full: FullRun, k: int) -> str | None:
-    """The keys that finish a draft interrupted at prompt k+1 with `--resume`, or None where
-    resuming asks differently from the uninterrupted run.
+    """The keys that finish a draft interrupted at prompt k+1 with `--resume`.
 
-    --resume starts again right after the last non-empty answer (a list or entry holding it
-    is reopened at its "Tilføj flere?" menu, an entry's missing required fields asked first).
-    An entry stopped half-way is not asked its optional fields again, so there the resumed
-    run asks fewer prompts than the full one.
+    --resume goes back to a list that was being filled (its next entry, as the full run
+    did), else to the first question after the last answer (so an optional question left
+    empty just before the interruption is asked again).
     """
-    last = max((i for i in range(k) if full.steps[i].answers and not is_empty(full.value_of(full.steps[i]))), default=None)
-    if last is None:
+    steps = full.steps
+    given = [i for i in range(k) if steps[i].answers and not is_empty(full.value_of(steps[i]))]
+    if not given:
         return None
-    step = full.steps[last]
-    if len(step.answers) == 3:
-        path, index, _ = step.answers
-        question = full.questionnaire.question(path)
-        given = full.answered(k)
-        if any(not f.required and (path, index, f.key) not in given for f in question.fields):
-            return None
-    return "".join(s.keys for s in full.steps[last + 1:])
+    last = given[-1]
+    path = steps[last].answers[0]
+    if full.questionnaire.question(path).is_repeating and (
+        steps[k].ends == path or (steps[k].answers or (None,))[0] == path
+    ):
+        return "".join(s.keys for s in steps[k:])  # the list is still open
+    return "".join(s.keys for s in steps[last + 1:])
 
 
 @pytest.mark.parametrize(
     "kind, k",
     [
-        ("adhoc", 11),  # at the second task, after "Tilføj flere?": the task list is reopened
-        ("adhoc", 20),  # at the second chair's title: the entry's missing fields are asked
-        ("adhoc", 48),  # at the review: every answer given, nothing more to ask
-        ("temagruppe", 19),  # after an optional date left empty: it is asked again
+        ("adhoc", 10),  # at the second task: the task list is reopened at its next entry
+        ("adhoc", 13),  # after the optional interfaces were left empty: asked again
+        ("adhoc", 15),  # at the second chair's form: the chair list goes on
+        ("adhoc", 32),  # at the review: every answer given, nothing more to ask
+        ("temagruppe", 18),  # after an optional date left empty: it is asked again
     ],
 )
 def test_resuming_a_draft_stopped_half_way_gives_the_same_answer_file(full_runs, prompts, tmp_path, kind, k):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import docx_text
-from interview_keys import DOWN, ENTER, FINISH, paragraphs, piped, typed
+from interview_keys import DOWN, END, ENTER, FINISH, form, paragraphs, piped, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -21,9 +21,9 @@ THEME_GROUP = [
     DOWN * 2 + ENTER,  # gruppe.periode: 2026-2027
     ENTER, ENTER, ENTER, ENTER,  # dokument: today, 1.0, udkast, Fællessekretariatet
     FINISH,  # formaal.tekst: the seed's purpose text, suggested
-    typed("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"), DOWN + ENTER,
+    typed("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"), END,
     FINISH,  # medlemmer.tekst: suggested
-    DOWN + ENTER, typed("1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"), DOWN + ENTER,
+    form("Regionspsykiatrien Midt", "1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"), END,
     FINISH,  # medlemmer.supplering: left empty
     paragraphs("Arbejdet i temagrupperne ledes af et formandskab."),
     ENTER,  # formandskab.medformandskab: the rotation plan's pair, suggested
@@ -76,7 +76,7 @@ def test_steering_group_interview_says_why_the_plan_gives_no_co_chair(tmp_path, 
     from conftest import ANSWERS_DIR
 
     said: list[str] = []
-    monkeypatch.setattr(interview.Interview, "say", staticmethod(lambda text="", style=None: said.append(text)))
+    monkeypatch.setattr(interview, "say", lambda text="", style=None, **_: said.append(text))
     text = (ANSWERS_DIR / "klyngestyregruppe-midtklyngen.yaml").read_text(encoding="utf-8")
     head, _, _ = text.partition("  sekretariat: |\n")  # a draft that stops after the chair rules
     draft = tmp_path / "answers" / "styregruppe.yaml"

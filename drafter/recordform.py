@@ -1,0 +1,284 @@
+"""One small form for one entry of a list (a member, a milestone ...): every field on one
+screen, Tab between them, each field checked when it is left and all of them on Enter.
+
+Built on prompt_toolkit directly, since questionary has no form. An empty form (nothing
+typed in any field) is the sign that the list is done; Ctrl-C raises prompts.Stopped with
+every field's text so far.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from prompt_toolkit.application import Application
+from prompt_toolkit.buffer import Buffer
+from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.filters import Condition, has_completions
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.layout import (
+    ConditionalContainer,
+    Float,
+    FloatContainer,
+    HSplit,
+    Layout,
+    VSplit,
+    Window,
+)
+from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
+from prompt_toolkit.layout.menus import CompletionsMenu
+from prompt_toolkit.layout.processors import Processor, Transformation
+from prompt_toolkit.styles import Style
+
+from drafter.prompts import Stopped
+
+STYLE = Style.from_dict({
+    "title": "bold",
+    "label": "",
+    "label.focused": "bold",
+    "field": "underline",
+    "placeholder": "fg:ansibrightblack",
+    "error": "fg:ansired",
+    "echo": "fg:ansigreen",
+    "hint": "italic fg:ansibrightblack",
+    "completion-menu": "bg:ansiblue fg:ansiwhite",
+    "completion-menu.completion.current": "bg:ansiwhite fg:ansiblack",
+})
+
+KEYS_HINT = "Tab: næste felt · Skift-Tab: forrige · Enter: gem"
+MENU_ROOM = 6  # lines kept free below the form while a list of choices is open
+
+
+@dataclass
+class FormField:
+    """One field of the form. *check* gets the text typed (or the suggestion) and returns
+    (Danish reason or None, what to show beside the field once it is left, e.g. a date in
+    long form)."""
+
+    key: str
+    label: str
+    check: Callable[[str], tuple[str | None, str]]
+    current: str = ""
+    suggestion: str = ""
+    choices: list[str] = field(default_factory=list)
+    help: str = ""
+
+
+class _ChoiceCompleter(Completer):
+    """The choices that contain what is typed (anywhere, ignoring case)."""
+
+    def __init__(self, choices: list[str]):
+        self.choices = choices
+
+    def get_completions(self, document, complete_event):
+        typed = document.text.strip().lower()
+        for choice in self.choices:
+            if not typed or typed in choice.lower():
+                yield Completion(choice, start_position=-len(document.text), display=choice)
+
+
+class _Placeholder(Processor):
+    """Grey suggestion in an empty field."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def apply_transformation(self, ti):
+        if ti.document.text or ti.lineno != 0 or not self.text:
+            return Transformation(ti.fragments)
+        return Transformation(list(ti.fragments) + [("class:placeholder", self.text)])
+
+
+class RecordForm:
+    """The form for one entry; ``app`` is the prompt_toolkit Application to run.
+
+    The app returns {key: text} (suggestions taken where a field was left empty), or None
+    when the form was sent empty (the list is done).
+    """
+
+    def __init__(
+        self, title: str, fields: list[FormField], done_hint: str, empty_error: str | None = None, focus: int = 0
+    ):
+        self.title = title
+        self.fields = fields
+        self.done_hint = done_hint
+        self.empty_error = empty_error  # said when the form is sent empty but may not be
+        self.errors: dict[str, str] = {}
+        self.echoes: dict[str, str] = {}
+        self.message = ""
+        self.buffers = [
+            Buffer(
+                document=Document(f.current, len(f.current)),
+                multiline=False,
+                completer=_ChoiceCompleter(f.choices) if f.choices else None,
+                complete_while_typing=bool(f.choices),
+                name=f.key,
+            )
+            for f in fields
+        ]
+        self.windows = []
+        # Labels beside their fields; a long label wraps within its column.
+        width = min(32, max(len(f.label) for f in fields) + 3)
+        rows = [Window(FormattedTextControl(lambda: [("class:title", self.title)]), height=1)]
+        for index, (form_field, buffer) in enumerate(zip(fields, self.buffers)):
+            window = Window(
+                BufferControl(buffer, input_processors=[_Placeholder(form_field.suggestion)]),
+                height=1, style="class:field", dont_extend_width=False,
+            )
+            self.windows.append(window)
+            rows.append(VSplit([
+                Window(FormattedTextControl(self._label(index)), width=width, wrap_lines=True, dont_extend_height=True),
+                window,
+            ]))
+            rows.append(ConditionalContainer(
+                Window(FormattedTextControl(self._note(form_field.key)), height=1),
+                filter=Condition(lambda key=form_field.key: key in self.errors or key in self.echoes),
+            ))
+        rows.append(Window(FormattedTextControl(self._footer), height=2))
+        rows.append(ConditionalContainer(Window(height=MENU_ROOM), filter=has_completions))
+        body = FloatContainer(
+            HSplit(rows),
+            floats=[Float(xcursor=True, ycursor=True, content=CompletionsMenu(max_height=6, scroll_offset=1))],
+        )
+        self.app = Application(
+            layout=Layout(body, focused_element=self.windows[focus]),
+            key_bindings=self._bindings(),
+            style=STYLE,
+            full_screen=False,
+            mouse_support=False,
+            erase_when_done=True,
+        )
+
+    # -- drawing -------------------------------------------------------------------------
+    def _focused(self) -> int:
+        current = self.app.layout.current_window
+        return self.windows.index(current) if current in self.windows else 0
+
+    def _label(self, index: int):
+        def text():
+            focused = index == self._focused()
+            style = "class:label.focused" if focused else "class:label"
+            return [(style, ("› " if focused else "  ") + self.fields[index].label)]
+
+        return text
+
+    def _note(self, key: str):
+        def text():
+            if key in self.errors:
+                return [("class:error", "    " + self.errors[key])]
+            return [("class:echo", "    " + self.echoes.get(key, ""))]
+
+        return text
+
+    def _footer(self):
+        focused = self.fields[self._focused()]
+        lines = []
+        if self.message:
+            lines.append(("class:error", self.message + "\n"))
+        elif focused.help:
+            lines.append(("class:hint", focused.help[: 200] + "\n"))
+        else:
+            lines.append(("", "\n"))
+        lines.append(("class:hint", f"{KEYS_HINT} · {self.done_hint}" if self.done_hint else KEYS_HINT))
+        return lines
+
+    # -- checking ------------------------------------------------------------------------
+    def _text(self, index: int) -> str:
+        typed = self.buffers[index].text
+        return typed if typed.strip() else self.fields[index].suggestion
+
+    def _check(self, index: int) -> bool:
+        form_field = self.fields[index]
+        reason, echo = form_field.check(self._text(index))
+        self.errors.pop(form_field.key, None)
+        self.echoes.pop(form_field.key, None)
+        if reason:
+            self.errors[form_field.key] = reason
+        elif echo:
+            self.echoes[form_field.key] = echo
+        return reason is None
+
+    def _empty(self) -> bool:
+        return not any(b.text.strip() for b in self.buffers)
+
+    def _submit(self, event) -> None:
+        if self._empty():
+            if self.empty_error:
+                self.message = self.empty_error
+                return
+            event.app.exit(result=None)
+            return
+        self.message = ""
+        bad = [i for i in range(len(self.fields)) if not self._check(i)]
+        if bad:
+            event.app.layout.focus(self.windows[bad[0]])
+            return
+        event.app.exit(result={f.key: self._text(i) for i, f in enumerate(self.fields)})
+
+    def _move(self, event, step: int) -> None:
+        index = self._focused()
+        if self.buffers[index].text.strip() or step > 0:
+            self._check(index)
+        self.message = ""
+        target = index + step
+        if 0 <= target < len(self.windows):
+            event.app.layout.focus(self.windows[target])
+
+    # -- keys ----------------------------------------------------------------------------
+    def _bindings(self) -> KeyBindings:
+        bindings = KeyBindings()
+        menu_open = has_completions
+        chosen = Condition(lambda: self._completion_chosen())
+
+        @bindings.add("c-c", eager=True)
+        @bindings.add("<sigint>")
+        def _stop(event):
+            event.app.exit(exception=Stopped({f.key: b.text for f, b in zip(self.fields, self.buffers)}))
+
+        # Up and Down walk an open list of choices; Tab always goes to the next field.
+        @bindings.add("down", filter=menu_open)
+        def _next_choice(event):
+            event.app.current_buffer.complete_next()
+
+        @bindings.add("up", filter=menu_open)
+        def _previous_choice(event):
+            event.app.current_buffer.complete_previous()
+
+        @bindings.add("tab")
+        @bindings.add("down", filter=~menu_open)
+        def _next(event):
+            event.app.current_buffer.complete_state = None
+            self._move(event, +1)
+
+        @bindings.add("s-tab")
+        @bindings.add("up", filter=~menu_open)
+        def _previous(event):
+            event.app.current_buffer.complete_state = None
+            self._move(event, -1)
+
+        @bindings.add("enter", filter=chosen)
+        def _take_choice(event):
+            buffer = event.app.current_buffer
+            buffer.complete_state = None  # keeps the chosen completion's text
+            self._move(event, +1) if self._focused() < len(self.fields) - 1 else self._submit(event)
+
+        @bindings.add("enter", filter=~chosen)
+        @bindings.add("c-j", filter=~chosen)
+        def _enter(event):
+            event.app.current_buffer.complete_state = None
+            if self._focused() < len(self.fields) - 1 and not self._empty():
+                self._move(event, +1)  # Enter goes through the fields; on the last one it sends
+                return
+            self._submit(event)
+
+        @bindings.add("escape", "enter")
+        def _send(event):
+            self._submit(event)
+
+        return bindings
+
+    def _completion_chosen(self) -> bool:
+        state = self.app.current_buffer.complete_state
+        return bool(state and state.current_completion is not None)
+
