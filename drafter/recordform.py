@@ -47,6 +47,7 @@ STYLE = Style.from_dict({
 })
 
 KEYS_HINT = "Tab: næste felt · Skift-Tab: forrige · Enter: gem"
+CHOICE_KEYS_HINT = "↑/↓: vælg i listen · Enter: tag det valgte · Tab: næste felt"
 MENU_ROOM = 6  # lines kept free below the form while a list of choices is open
 
 
@@ -135,7 +136,7 @@ class RecordForm:
                 Window(FormattedTextControl(self._note(form_field.key)), height=1),
                 filter=Condition(lambda key=form_field.key: key in self.errors or key in self.echoes),
             ))
-        rows.append(Window(FormattedTextControl(self._footer), height=2))
+        rows.append(Window(FormattedTextControl(self._footer), wrap_lines=True, dont_extend_height=True))
         rows.append(ConditionalContainer(Window(height=MENU_ROOM), filter=has_completions))
         body = FloatContainer(
             HSplit(rows),
@@ -180,7 +181,10 @@ class RecordForm:
             lines.append(("class:hint", focused.help[: 200] + "\n"))
         else:
             lines.append(("", "\n"))
-        lines.append(("class:hint", f"{KEYS_HINT} · {self.done_hint}" if self.done_hint else KEYS_HINT))
+        if self.buffers[self._focused()].complete_state is not None:
+            lines.append(("class:hint", CHOICE_KEYS_HINT))
+        else:
+            lines.append(("class:hint", f"{KEYS_HINT} · {self.done_hint}" if self.done_hint else KEYS_HINT))
         return lines
 
     # -- checking ------------------------------------------------------------------------

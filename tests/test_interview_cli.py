@@ -201,7 +201,7 @@ def test_a_member_is_added_in_one_form_on_an_80_by_24_screen(adhoc_example, work
         session.type("Visitator")
         session.send("Tab")
         session.type("viborg")
-        session.wait_for("Viborg Kommune")  # the list's choices that match what is typed
+        session.wait_for("↑/↓: vælg i listen")  # the list's choices that match what is typed
         session.send("Down", "Enter")  # picks it and moves on to the role
         session.send("Enter")  # no role: the member is sent
         session.wait_for("✓ Medlem")
