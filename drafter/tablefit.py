@@ -18,6 +18,7 @@ the same metrics), so the result is the same on every machine, with or without f
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -56,23 +57,33 @@ def fit_tables(root) -> None:
         _keep_short_table_together(table)
 
 
+def _child(element, *tags):
+    """element/tag1/tag2... by direct child lookups, or None."""
+    # iterchildren(tag=...) filters in C; find() goes through ElementPath, many times slower.
+    for tag in tags:
+        if element is None:
+            return None
+        element = next(element.iterchildren(W + tag), None)
+    return element
+
+
 def _rows(table):
-    return table.findall(f"{W}tr")
+    return list(table.iterchildren(f"{W}tr"))
 
 
 def _cells(row):
-    return row.findall(f"{W}tc")
+    return list(row.iterchildren(f"{W}tc"))
 
 
 def _grid_cols(table):
-    grid = table.find(f"{W}tblGrid")
-    return [] if grid is None else grid.findall(f"{W}gridCol")
+    grid = _child(table, "tblGrid")
+    return [] if grid is None else list(grid.iterchildren(f"{W}gridCol"))
 
 
 def _is_simple_grid(table) -> bool:
     # Only tables this module fully understands: fixed layout, one cell per grid column in
     # every row, no merged cells, no table inside a cell.
-    layout = table.find(f"{W}tblPr/{W}tblLayout")
+    layout = _child(table, "tblPr", "tblLayout")
     if layout is None or layout.get(f"{W}type") != "fixed":
         return False
     columns = len(_grid_cols(table))
@@ -83,15 +94,16 @@ def _is_simple_grid(table) -> bool:
         if len(cells) != columns:
             return False
         for cell in cells:
-            if cell.find(f"{W}tcPr/{W}gridSpan") is not None or cell.find(f"{W}tcPr/{W}vMerge") is not None:
+            tcpr = _child(cell, "tcPr")
+            if tcpr is not None and next(tcpr.iterchildren(f"{W}gridSpan", f"{W}vMerge"), None) is not None:
                 return False
-            if cell.find(f".//{W}tbl") is not None:
+            if next(cell.iter(f"{W}tbl"), None) is not None:
                 return False
     return True
 
 
 def _is_header(row) -> bool:
-    marker = row.find(f"{W}trPr/{W}tblHeader")
+    marker = _child(row, "trPr", "tblHeader")
     return marker is not None and marker.get(f"{W}val", "on") not in ("0", "false", "off")
 
 
@@ -136,8 +148,9 @@ def _fit_widths(table) -> None:
     margins = _cell_margins(table)
     needed = [0.0] * len(columns)
     for row in _rows(table):
+        header = _is_header(row)
         for c, cell in enumerate(_cells(row)):
-            needed[c] = max(needed[c], _longest_word(cell, bold_row=_is_header(row)) + margins)
+            needed[c] = max(needed[c], _longest_word(cell, bold_row=header) + margins)
     if all(n <= p for n, p in zip(needed, preferred)):
         return
     if sum(needed) >= total:
@@ -155,6 +168,8 @@ def _widen(preferred: list[float], needed: list[float], total: float) -> list[fl
         free = total - sum(needed[c] for c in fixed)
         flexible = [c for c in range(len(preferred)) if c not in fixed]
         weight = sum(preferred[c] for c in flexible)
+        if weight <= 0:  # never expected (see _fit_widths), but never a division by zero
+            return [total * n / sum(needed) for n in needed]
         widths = [needed[c] if c in fixed else free * preferred[c] / weight for c in range(len(preferred))]
         short = [c for c in flexible if widths[c] < needed[c]]
         if not short:
@@ -170,36 +185,38 @@ def _longest_word(cell, bold_row: bool) -> float:
             continue
         size, bold = _run_font(run)
         bold = bold or bold_row
-        for word in text.split():
-            for piece in _BREAK_AFTER.split(word):
-                width = sum(_WIDTH.get(ch, _UNKNOWN_WIDTH) for ch in piece)
-                width *= (_BOLD if bold else 1.0) * _SAFETY * size * 10 / _EM  # half-points -> twips
-                longest = max(longest, width)
+        widest = max(_word_units(piece) for word in text.split() for piece in _BREAK_AFTER.split(word)) if text.strip() else 0
+        longest = max(longest, widest * (_BOLD if bold else 1.0) * _SAFETY * size * 10 / _EM)  # half-points -> twips
     # A word split over several runs is measured per run: templates put a value in one run.
     return longest
 
 
+@lru_cache(maxsize=4096)
+def _word_units(word: str) -> int:
+    return sum(_WIDTH.get(ch, _UNKNOWN_WIDTH) for ch in word)
+
+
 def _run_font(run) -> tuple[int, bool]:
-    rpr = run.find(f"{W}rPr")
+    rpr = _child(run, "rPr")
     size, bold = _DEFAULT_SIZE_HALF_POINTS, False
     if rpr is not None:
-        sz = rpr.find(f"{W}sz")
+        sz = _child(rpr, "sz")
         if sz is not None and (sz.get(f"{W}val") or "").isdigit():
             size = int(sz.get(f"{W}val"))
-        b = rpr.find(f"{W}b")
+        b = _child(rpr, "b")
         bold = b is not None and b.get(f"{W}val", "on") not in ("0", "false", "off")
     return size, bold
 
 
 def _cell_margins(table) -> float:
-    margins = table.find(f"{W}tblPr/{W}tblCellMar")
+    margins = _child(table, "tblPr", "tblCellMar")
     total = 0.0
     for side, alias in (("left", "start"), ("right", "end")):
         el = None
         if margins is not None:
-            el = margins.find(f"{W}{side}")
+            el = _child(margins, side)
             if el is None:  # lxml: an element without children is falsy, so no "or"
-                el = margins.find(f"{W}{alias}")
+                el = _child(margins, alias)
         value = None if el is None else el.get(f"{W}w")
         total += int(value) if value and value.isdigit() else _DEFAULT_CELL_MARGIN
     return total
@@ -217,8 +234,7 @@ def _set_widths(table, widths: list[float]) -> None:
         col.set(f"{W}w", str(width))
     for row in _rows(table):
         for cell, width in zip(_cells(row), rounded):
-            tcpr = cell.find(f"{W}tcPr")
-            tcw = None if tcpr is None else tcpr.find(f"{W}tcW")
+            tcw = _child(cell, "tcPr", "tcW")
             if tcw is not None:
                 tcw.set(f"{W}w", str(width))
                 tcw.set(f"{W}type", "dxa")
@@ -238,16 +254,11 @@ _BEFORE_KEEP_NEXT = {f"{W}pStyle"}
 
 
 def _keep_with_next(paragraph) -> None:
-    from lxml import etree
-
-    ppr = paragraph.find(f"{W}pPr")
+    ppr = _child(paragraph, "pPr")
     if ppr is None:
-        ppr = etree.Element(f"{W}pPr")
+        ppr = paragraph.makeelement(f"{W}pPr", {})
         paragraph.insert(0, ppr)
-    if ppr.find(f"{W}keepNext") is not None:
+    elif _child(ppr, "keepNext") is not None:
         return
-    index = 0
-    for i, child in enumerate(ppr):
-        if child.tag in _BEFORE_KEEP_NEXT:
-            index = i + 1
-    ppr.insert(index, etree.Element(f"{W}keepNext"))
+    first = ppr[0] if len(ppr) else None
+    ppr.insert(1 if first is not None and first.tag in _BEFORE_KEEP_NEXT else 0, ppr.makeelement(f"{W}keepNext", {}))
