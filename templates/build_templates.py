@@ -153,6 +153,13 @@ def paragraph(doc, text: str = "", style: str | None = None, bold_prefix: str | 
     return p
 
 
+def list_intro(doc, text: str):
+    """The line that introduces a list ("Gruppen skal:"): never alone at the foot of a page."""
+    p = paragraph(doc, text)
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
 def tag(doc, jinja: str):
     """A paragraph holding only a docxtpl paragraph tag ({%p ... %}); docxtpl removes it."""
     return doc.add_paragraph(jinja)
@@ -345,7 +352,7 @@ def _build_six_sections(path: Path, kind: str, group: str, period: str) -> None:
     paragraphs(doc, "formaal.tekst")
 
     heading(doc, sections["opgaver"], 1)
-    paragraph(doc, f"{group} skal:")
+    list_intro(doc, f"{group} skal:")
     bullets(doc, "opgave", "opgaver.opgaver")
     heading(doc, "Snitflader til andre grupper", 2)
     tag(doc, "{%p if opgaver.snitflader %}")
@@ -523,7 +530,7 @@ def build_implementeringsnetvaerk(path: Path) -> None:
     paragraphs(doc, "baggrund.tekst")
 
     heading(doc, sections["opgaver"], 1)
-    paragraph(doc, "{{ opgaver.indledning }}")
+    list_intro(doc, "{{ opgaver.indledning }}")
     bullets(doc, "opgave", "opgaver.opgaver")
 
     heading(doc, sections["sammensaetning"], 1)
@@ -537,7 +544,7 @@ def build_implementeringsnetvaerk(path: Path) -> None:
 
     appendix = heading(doc, sections["bilag"], 1)
     appendix.paragraph_format.page_break_before = True
-    paragraph(doc, "{{ bilag.indledning }}")
+    list_intro(doc, "{{ bilag.indledning }}")
     tag(doc, "{%p for k in bilag.klynger %}")
     label(doc, "{{ k.navn }}")
     paragraph(doc, "Kommunerne: {{ k.kommuner }}", style="List Bullet")
