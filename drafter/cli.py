@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--pdfa",
         action="store_true",
-        help="lav PDF'en til arkivering som PDF/A-2b (og tagget, PDF/UA) (medfører --pdf; kræver LibreOffice)",
+        help="lav PDF'en som PDF/A-2b til arkivering, stadig tagget (PDF/UA); medfører --pdf og kræver LibreOffice",
     )
     render.add_argument(
         "--preview",
