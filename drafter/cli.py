@@ -186,6 +186,21 @@ def build_parser() -> argparse.ArgumentParser:
         "rotation i formandskaberne. Ukendte felter står som ukendt.",
     )
     data.set_defaults(handler=cmd_data)
+
+    serve = commands.add_parser(
+        "serve",
+        help="udfyld kommissorier i browseren (en lokal webformular)",
+        description="Starter en lokal webserver med spørgeskemaet som formular og åbner browseren. "
+        "Svarene gemmes i answers/ efter hver ændring; dokumenterne skrives i out/. Serveren kan kun "
+        "nås fra denne maskine, og kun med nøglen i den adresse, den skriver. Stop den med Ctrl-C.",
+    )
+    serve.add_argument("--port", type=int, metavar="N", help="porten (standard: 8470 eller den næste ledige)")
+    serve.add_argument("--no-browser", action="store_true", help="åbn ikke browseren")
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRESSE",
+        help="lyt på denne adresse i stedet for 127.0.0.1 (kun denne maskine); andet end det er en risiko",
+    )
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 
@@ -376,6 +391,16 @@ def cmd_data(args: argparse.Namespace) -> int:
 
     print(describe())
     return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from drafter.web.run import serve
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        from drafter.errors import UsageError
+
+        raise UsageError(f"--port {args.port}: en port er et tal fra 1 til 65535")
+    return serve(Path.cwd(), host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
 # -- entry point -----------------------------------------------------------------------

@@ -1,0 +1,543 @@
+"""The pages of `drafter serve`: commissions, a new one, its sections, review, document.
+
+Every file the app touches is ``<answers>/<slug>.yaml`` or ``<out>/<slug>.{docx,pdf,png}``
+of the workspace it was started in, where the slug is checked against SLUG before any
+path is built. Answers are saved as a draft after every change; a page carries the hash
+of the file it was made from, so a file changed meanwhile (by hand, in another tab) is
+never overwritten by an older form.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from drafter.answers import AnswerFile, META_KEYS, is_empty, parse_answer_text, read_answer_file, validate
+from drafter.errors import AnswerFileError, DrafterError, KindError
+from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
+from drafter.web import form as forms
+from drafter.web.server import Refused, Request, Response
+
+PACKAGE = Path(__file__).resolve().parent
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
+DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "png": "image/png",
+}
+WAIVER_KEY = "undtagelser"
+
+
+@dataclass
+class Workspace:
+    root: Path
+    answers_dir: Path
+    out_dir: Path
+
+    @classmethod
+    def at(cls, root: Path) -> "Workspace":
+        root = root.resolve()
+        return cls(root, root / "answers", root / "out")
+
+
+@dataclass
+class Commission:
+    """One answer file as the web form sees it."""
+
+    slug: str
+    path: Path
+    raw: AnswerFile
+    questionnaire: Questionnaire
+    version: str  # hash of the file's bytes when read
+
+    @property
+    def values(self) -> dict[str, dict[str, Any]]:
+        return {s.key: dict(self.raw.data.get(s.key) or {}) if isinstance(self.raw.data.get(s.key), dict) else {}
+                for s in self.questionnaire.sections}
+
+    @property
+    def complete(self) -> bool:
+        return self.raw.data.get("complete", True) is True
+
+    @property
+    def title(self) -> str:
+        name = self.questionnaire.questions[0] if self.questionnaire.questions else None
+        value = self.raw.data.get(name.path.split(".")[0], {}).get(name.key) if name else None
+        return value if isinstance(value, str) and value.strip() else self.slug
+
+    def meta(self) -> dict[str, Any]:
+        return {k: self.raw.data[k] for k in META_KEYS if k in self.raw.data and k not in ("kind", "schema_version", "complete")}
+
+
+class WebApp:
+    def __init__(self, workspace: Workspace, csrf: str, today: _dt.date | None = None):
+        import jinja2
+
+        self.workspace = workspace
+        self.today = today
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(PACKAGE / "templates")),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(csrf=csrf, dom_id=forms.dom_id, OTHER=forms.OTHER, OTHER_SUFFIX=forms.OTHER_SUFFIX,
+                                shown_text=forms.shown_text, choice_state=forms.choice_state, is_empty=is_empty)
+        self.static = {p.name: p.read_bytes() for p in (PACKAGE / "static").iterdir() if p.suffix in STATIC_TYPES}
+
+    # -- routing ---------------------------------------------------------------------------
+    def __call__(self, request: Request) -> Response:
+        parts = [p for p in request.path.split("/") if p]
+        get = request.method == "GET"
+        if not parts:
+            return self.index() if get else self.not_found()
+        head = parts[0]
+        if head == "static" and len(parts) == 2 and get:
+            return self.static_file(parts[1])
+        if head == "ny" and len(parts) == 1:
+            return self.new_page() if get else self.create(request)
+        if head == "k" and len(parts) >= 2:
+            commission = self.open(parts[1])
+            rest = parts[2:]
+            if not rest and get:
+                return Response.redirect(self.resume_url(commission))
+            if len(rest) == 2 and rest[0] == "afsnit":
+                section = commission.questionnaire.section(rest[1])
+                if section is None:
+                    return self.not_found()
+                return self.section_page(commission, section) if get else self.save_section(commission, section, request)
+            if rest == ["gennemse"] and get:
+                return self.review_page(commission)
+            if rest == ["undtagelse"] and not get:
+                return self.change_waiver(commission, request)
+            if rest == ["faerdig"] and not get:
+                return self.finish(commission, request)
+            if rest == ["dokument"]:
+                return self.document_page(commission) if get else self.make_pdf(commission, request)
+            if len(rest) == 2 and rest[0] == "hent" and get:
+                return self.download(commission, rest[1])
+        return self.not_found()
+
+    def page(self, template: str, status: int = 200, **context: Any) -> Response:
+        html = self.env.get_template(template).render(**context)
+        return Response(status, html.encode("utf-8"))
+
+    def not_found(self) -> Response:
+        raise Refused(HTTPStatus.NOT_FOUND, "Siden findes ikke.")
+
+    def error_page(self, status: int, message: str) -> Response:
+        return self.page("error.html", status=status, title="Fejl", message=message)
+
+    def static_file(self, name: str) -> Response:
+        if name not in self.static:
+            return self.not_found()
+        return Response(200, self.static[name], STATIC_TYPES[Path(name).suffix], {"Cache-Control": "max-age=3600"})
+
+    # -- files -----------------------------------------------------------------------------
+    def answer_path(self, slug: str) -> Path:
+        if not SLUG.fullmatch(slug):
+            self.not_found()
+        path = self.workspace.answers_dir / f"{slug}.yaml"
+        if path.is_symlink() or not path.is_file() or path.resolve().parent != self.workspace.answers_dir.resolve():
+            self.not_found()
+        return path
+
+    def output_path(self, slug: str, suffix: str) -> Path:
+        return self.workspace.out_dir / f"{slug}.{suffix}"
+
+    def open(self, slug: str) -> Commission:
+        path = self.answer_path(slug)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.not_found()
+        try:
+            raw = parse_answer_text(data, str(path.relative_to(self.workspace.root)))
+            kind = raw.data.get("kind")
+            if not isinstance(kind, str) or kind not in available_kinds():
+                validate(raw)  # raises with the file's own message
+            questionnaire = load_questionnaire(kind)
+        except DrafterError as exc:
+            raise Refused(
+                HTTPStatus.UNPROCESSABLE_ENTITY,
+                "Svarfilen kan ikke åbnes i formularen: " + "; ".join(str(p) for p in exc.problems)
+                + ". Ret filen i en teksteditor (eller med drafter check), og genindlæs siden.",
+            ) from None
+        return Commission(slug, path, raw, questionnaire, hashlib.sha256(data).hexdigest()[:20])
+
+    def save(self, commission: Commission, values: dict, complete: bool, meta: dict | None = None) -> str:
+        from drafter.answers import to_yaml
+        from drafter.fsutil import atomic_write
+
+        text = to_yaml(commission.questionnaire, values, complete=complete, meta=meta if meta is not None else commission.meta())
+        data = text.encode("utf-8")
+        atomic_write(commission.path, data)
+        return hashlib.sha256(data).hexdigest()[:20]
+
+    # -- pages -----------------------------------------------------------------------------
+    def index(self) -> Response:
+        rows = []
+        folder = self.workspace.answers_dir
+        paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        for path in paths:
+            if path.name.startswith("."):
+                continue
+            rows.append(self.status_row(path))
+        return self.page("index.html", title="Kommissorier", rows=rows, folder=self.workspace.answers_dir)
+
+    def status_row(self, path: Path) -> dict:
+        from drafter.render import read_recorded_hash
+
+        slug = path.stem
+        row = {"slug": slug, "openable": bool(SLUG.fullmatch(slug)) and not path.is_symlink(), "name": slug,
+               "kind": "", "state": "", "problems": [], "findings": 0, "errors": 0, "document": ""}
+        try:
+            raw = read_answer_file(path)
+            answers = validate(raw)
+        except DrafterError as exc:
+            row["state"] = "fejl i svarfilen"
+            row["problems"] = [p.message if hasattr(p, "message") else str(p) for p in exc.problems][:3]
+            kind = None
+        else:
+            kind = answers.questionnaire
+            row["kind"] = kind.name
+            first = kind.questions[0] if kind.questions else None
+            if first is not None and isinstance(answers.get(first.path), str):
+                row["name"] = answers.get(first.path)
+            row["state"] = "færdig" if answers.complete else "kladde"
+            if answers.complete:
+                from drafter.rules import check_answers
+
+                report = check_answers(answers)
+                row["findings"] = len(report.findings)
+                row["errors"] = len(report.errors())
+        document = self.output_path(slug, "docx")
+        if document.is_file():
+            try:
+                recorded, actual = read_recorded_hash(document.read_bytes())
+            except (OSError, ValueError, Exception):  # a broken .docx is shown as such, never a crash
+                recorded, actual = None, "?"
+            if recorded is None:
+                row["document"] = "ikke lavet af drafter"
+            elif recorded != actual:
+                row["document"] = "ændret i Word"
+            elif document.stat().st_mtime < path.stat().st_mtime:
+                row["document"] = "forældet (svarene er ændret siden)"
+            else:
+                row["document"] = "opdateret"
+        else:
+            row["document"] = "intet dokument endnu"
+        return row
+
+    def new_page(self, kind: str = "", name: str = "", error: str = "") -> Response:
+        kinds = []
+        for key in available_kinds():
+            try:
+                kinds.append(load_questionnaire(key))
+            except KindError:
+                continue
+        status = HTTPStatus.UNPROCESSABLE_ENTITY if error else 200
+        return self.page("new.html", status=status, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name, error=error)
+
+    def create(self, request: Request) -> Response:
+        from drafter.interview import free_path, slugify
+
+        kind, name = request.value("kind"), request.value("navn")
+        if kind not in available_kinds():
+            return self.new_page(kind, name, "Vælg en type kommissorium.")
+        questionnaire = load_questionnaire(kind)
+        name_question = next((q for q in questionnaire.questions if q.type in ("text", "choice")), None)
+        try:
+            value = name_question.check(name) if name_question else None
+        except forms.InvalidValue as exc:
+            return self.new_page(kind, name, forms._sentence(str(exc)))
+        if name_question is not None and is_empty(value):
+            return self.new_page(kind, name, "Skriv gruppens navn; svarfilen får navn efter det.")
+        folder = self.workspace.answers_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = free_path(folder, slugify(value or kind), self.workspace.out_dir)
+        values: dict[str, dict] = {s.key: {} for s in questionnaire.sections}
+        if name_question is not None:
+            section, key = name_question.path.split(".")
+            values[section][key] = value
+        from drafter.answers import save_answers
+
+        save_answers(path, questionnaire, values, complete=False)
+        return Response.redirect(f"/k/{path.stem}/afsnit/{questionnaire.sections[0].key}")
+
+    def resume_url(self, commission: Commission) -> str:
+        """Where the person was: the section after the last one answered, unless that one
+        still lacks a required answer; the review when nothing is missing."""
+        values = commission.values
+        sections = commission.questionnaire.sections
+        answered = [i for i, s in enumerate(sections) if any(not is_empty(values[s.key].get(q.key)) for q in s.questions)]
+        last = max(answered, default=0)
+        for index in range(last, len(sections)):
+            section = sections[index]
+            if index > last or any(q.required and is_empty(values[section.key].get(q.key)) for q in section.questions):
+                return f"/k/{commission.slug}/afsnit/{section.key}"
+        return f"/k/{commission.slug}/gennemse"
+
+    def section_values(self, commission: Commission, section: Section) -> dict[str, Any]:
+        """The section's answers; an untouched section shows the questions' suggestions."""
+        values = commission.values
+        given = values[section.key]
+        if any(not is_empty(given.get(q.key)) for q in section.questions):
+            return given
+        return {q.key: q.default_value(self.today, values) for q in section.questions}
+
+    def section_page(
+        self, commission: Commission, section: Section, data: forms.SectionInput | None = None,
+        status: int = 200, banner: str = "", focus: str | None = None, saved: bool = False,
+    ) -> Response:
+        values = data.values if data is not None else self.section_values(commission, section)
+        rows = {}
+        for question in section.questions:
+            if question.is_repeating:
+                shown = data.rows.get(question.key) if data is not None else None
+                if shown is None:
+                    shown = list(values.get(question.key) or [])
+                if not shown:
+                    shown = [{} if question.type == "records" else None]
+                rows[question.key] = shown
+        sections = commission.questionnaire.sections
+        index = sections.index(section)
+        errors = data.errors if data is not None else {}
+        labels = {}
+        for question in section.questions:
+            labels[question.path] = question.prompt
+        return self.page(
+            "section.html", status=status, title=f"{section.heading} – {commission.title}",
+            commission=commission, section=section, sections=sections, index=index,
+            values=values, rows=rows, typed=data.typed if data is not None else {}, errors=errors,
+            error_list=[(name, self.label_for(section, name), message) for name, message in errors.items()],
+            banner=banner, focus=focus, saved=saved,
+            previous=sections[index - 1] if index > 0 else None,
+            next=sections[index + 1] if index + 1 < len(sections) else None,
+        )
+
+    @staticmethod
+    def label_for(section: Section, name: str) -> str:
+        parts = name.split(".")
+        question = next((q for q in section.questions if q.key == (parts[1] if len(parts) > 1 else "")), None)
+        if question is None:
+            return name
+        label = question.prompt
+        if len(parts) >= 3 and parts[2].isdigit():
+            label = f"{question.prompt.rstrip('?')} ({question.item_name or 'punkt'} {int(parts[2]) + 1})"
+            if len(parts) >= 4 and question.field_named(parts[3].split("~")[0]):
+                label += ": " + question.field_named(parts[3].split("~")[0]).prompt
+        return label
+
+    def save_section(self, commission: Commission, section: Section, request: Request) -> Response:
+        action = request.value("action", "gem")
+        previous = commission.values[section.key]
+        data = forms.read_section(section, request.form, previous)
+        focus = None
+        if ":" in action:
+            focus = forms.apply_action(section, data, action)
+        if request.value("version") != commission.version:
+            message = (
+                "Svarfilen er ændret et andet sted (i en teksteditor eller en anden fane), efter siden blev åbnet. "
+                "Det, du har skrevet herunder, er ikke gemt. Genindlæs siden for at se filen, som den er nu."
+            )
+            if request.wants_json:
+                return Response.json({"saved": False, "conflict": True, "message": message}, HTTPStatus.CONFLICT)
+            return self.section_page(commission, section, data, HTTPStatus.CONFLICT, banner=message)
+        self.clear_unwanted(commission, section, data)
+        self.cross_check(commission, section, data)
+        values = commission.values
+        values[section.key] = {k: v for k, v in data.values.items()}
+        complete = commission.complete
+        banner = ""
+        if complete and self.problems(commission, values, complete=True):
+            complete = False
+            banner = ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
+                      "gør det færdigt fra siden Gennemse.")
+        try:
+            version = self.save(commission, values, complete)
+        except DrafterError as exc:
+            message = "Svarene kunne ikke gemmes: " + "; ".join(str(p) for p in exc.problems)
+            if request.wants_json:
+                return Response.json({"saved": False, "message": message}, HTTPStatus.INTERNAL_SERVER_ERROR)
+            return self.section_page(commission, section, data, HTTPStatus.INTERNAL_SERVER_ERROR, banner=message)
+        commission.version = version
+        commission.raw = AnswerFile(str(commission.path), {**commission.raw.data, **values, "complete": complete})
+        if request.wants_json:
+            return Response.json({"saved": True, "version": version, "errors": data.errors, "banner": banner,
+                                  "labels": {n: self.label_for(section, n) for n in data.errors}})
+        sections = commission.questionnaire.sections
+        index = sections.index(section)
+        if data.errors or ":" in action or action == "gem" or banner:
+            status = HTTPStatus.UNPROCESSABLE_ENTITY if data.errors else 200
+            return self.section_page(commission, section, data, status, banner=banner, focus=focus, saved=not data.errors)
+        if action == "forrige" and index > 0:
+            return Response.redirect(f"/k/{commission.slug}/afsnit/{sections[index - 1].key}")
+        if action == "naeste" and index + 1 < len(sections):
+            return Response.redirect(f"/k/{commission.slug}/afsnit/{sections[index + 1].key}")
+        return Response.redirect(f"/k/{commission.slug}/gennemse")
+
+    @staticmethod
+    def clear_unwanted(commission: Commission, section: Section, data: forms.SectionInput) -> None:
+        """A question asked only 'when' a yes/no answer is yes loses its answer when it is no."""
+        values = commission.values
+        for question in section.questions:
+            if question.when:
+                when_section, when_key = question.when.split(".", 1)
+                source = data.values if when_section == section.key else values.get(when_section, {})
+                if source.get(when_key) is not True:
+                    data.values[question.key] = [] if question.is_repeating else None
+
+    def cross_check(self, commission: Commission, section: Section, data: forms.SectionInput) -> None:
+        """Checks between fields (a date before another) as the answer file gets them; a value
+        they refuse keeps its previous answer (the file stays one that `drafter check` reads)."""
+        previous = commission.values[section.key]
+        for _ in range(3):
+            values = {**commission.values, section.key: data.values}
+            mine = [p for p in self.problems(commission, values, complete=False)
+                    if (forms.form_name(p.field) or "").split(".")[0] == section.key]
+            if not mine:
+                return
+            for problem in mine:
+                name = forms.form_name(problem.field)
+                data.errors.setdefault(name, forms._sentence(problem.message))
+                key = name.split(".")[1] if "." in name else None
+                if key in data.values:
+                    data.values[key] = previous.get(key)
+        data.values = dict(previous)  # the section as it was: nothing better can be saved
+
+    def problems(self, commission: Commission, values: dict, complete: bool) -> list:
+        data = {"kind": commission.questionnaire.kind, "schema_version": commission.questionnaire.schema_version,
+                **commission.meta(), **values, "complete": complete}
+        try:
+            validate(AnswerFile(str(commission.path), data))
+        except AnswerFileError as exc:
+            return [p for p in exc.problems if not isinstance(p, str)]
+        return []
+
+    # -- review, waivers, finishing ----------------------------------------------------------
+    def review_page(self, commission: Commission, status: int = 200, messages: list[str] | None = None) -> Response:
+        values = commission.values
+        problems = self.problems(commission, values, complete=True)
+        findings = []
+        if not problems:
+            from drafter.rules import check_answers
+
+            answers = validate(AnswerFile(str(commission.path), {**commission.raw.data, "complete": True}))
+            findings = check_answers(answers).findings
+        return self.page(
+            "review.html", status=status, title=f"Gennemse – {commission.title}", commission=commission,
+            sections=commission.questionnaire.sections, values=values,
+            problems=[(self.field_link(commission, p.field), p.field, p.message) for p in problems],
+            findings=[(self.field_link(commission, f.field), f) for f in findings],
+            blocking=bool(problems) or any(f.is_error() for f in findings),
+            waivers=[w for w in (commission.raw.data.get(WAIVER_KEY) or []) if isinstance(w, dict)],
+            messages=messages or [],
+        )
+
+    @staticmethod
+    def field_link(commission: Commission, field_label: str | None) -> str:
+        name = forms.form_name(field_label) or ""
+        section = name.split(".")[0]
+        if commission.questionnaire.section(section) is None:
+            return "#undtagelser"
+        return f"/k/{commission.slug}/afsnit/{section}#{forms.dom_id(name)}"
+
+    def change_waiver(self, commission: Commission, request: Request) -> Response:
+        from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID
+
+        if request.value("version") != commission.version:
+            return self.review_page(commission, HTTPStatus.CONFLICT, [
+                "Svarfilen er ændret et andet sted, efter siden blev åbnet; intet er gemt. Se siden igen."])
+        waivers = [w for w in (commission.raw.data.get(WAIVER_KEY) or []) if isinstance(w, dict)]
+        rule_id = request.value("regel").strip()
+        if request.value("handling") == "fjern":
+            waivers = [w for w in waivers if w.get("regel") != rule_id]
+        else:
+            reason = " ".join(request.value("begrundelse").split())
+            if rule_id not in RULES_BY_ID:
+                return self.review_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY, ["Ukendt regel."])
+            if len(reason.split()) < MIN_REASON_WORDS:
+                return self.review_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY, [
+                    f"En regel kan kun undtages med en skrevet begrundelse på mindst {MIN_REASON_WORDS} ord."])
+            waivers = [w for w in waivers if w.get("regel") != rule_id] + [{"regel": rule_id, "begrundelse": reason}]
+        meta = {**commission.meta(), WAIVER_KEY: waivers}
+        self.save(commission, commission.values, commission.complete, meta)
+        return Response.redirect(f"/k/{commission.slug}/gennemse#undtagelser")
+
+    def finish(self, commission: Commission, request: Request) -> Response:
+        if request.value("version") != commission.version:
+            return self.review_page(commission, HTTPStatus.CONFLICT, [
+                "Svarfilen er ændret et andet sted, efter siden blev åbnet; intet er gemt. Se siden igen."])
+        values = commission.values
+        if self.problems(commission, values, complete=True):
+            return self.review_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY,
+                                    ["Der mangler stadig svar; se listen herunder."])
+        self.save(commission, values, complete=True)
+        return self.render(self.open(commission.slug))
+
+    def render(self, commission: Commission) -> Response:
+        from drafter.main import render_file
+
+        output = self.output_path(commission.slug, "docx")
+        try:
+            result = render_file(commission.path, output)
+        except DrafterError as exc:
+            return self.document_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY,
+                                      [_plain(p) for p in exc.problems])
+        note = "Word-dokumentet er lavet." if result.status == "skrevet" else "Word-dokumentet var allerede opdateret."
+        return self.document_page(commission, messages=[note])
+
+    def document_page(self, commission: Commission, status: int = 200, problems: list[str] | None = None,
+                      messages: list[str] | None = None) -> Response:
+        from drafter.pdf import PDFTOPPM_ENV, SOFFICE_ENV, find_program
+
+        files = {s: self.output_path(commission.slug, s) for s in DOWNLOADS}
+        present = {s: p.is_file() and not p.is_symlink() for s, p in files.items()}
+        docx_time = files["docx"].stat().st_mtime if present["docx"] else 0
+        current = {s: present[s] and files[s].stat().st_mtime >= docx_time for s in ("pdf", "png")}
+        return self.page(
+            "document.html", status=status, title=f"Dokument – {commission.title}", commission=commission,
+            present=present, current=current, problems=problems or [], messages=messages or [],
+            has_soffice=find_program(SOFFICE_ENV, "soffice", "libreoffice") is not None,
+            has_pdftoppm=find_program(PDFTOPPM_ENV, "pdftoppm") is not None,
+            docx_name=files["docx"].name,
+        )
+
+    def make_pdf(self, commission: Commission, request: Request) -> Response:
+        from drafter.batch import UNCHANGED, Outcome
+        from drafter.pdf import add_pdfs
+
+        if request.value("handling") == "word":
+            return self.render(commission)
+        output = self.output_path(commission.slug, "docx")
+        if not output.is_file():
+            return self.document_page(commission, HTTPStatus.CONFLICT, ["Lav Word-dokumentet først."])
+        outcome = Outcome(commission.path, output, UNCHANGED)
+        missing = add_pdfs([outcome], preview=True)
+        problems = [*outcome.pdf_problems, *missing]
+        return self.document_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY if problems else 200, problems,
+                                  [] if problems else ["PDF og forhåndsvisning er lavet."])
+
+    def download(self, commission: Commission, name: str) -> Response:
+        stem, _, suffix = name.rpartition(".")
+        if stem != commission.slug or suffix not in DOWNLOADS:
+            return self.not_found()
+        path = self.output_path(commission.slug, suffix)
+        if path.is_symlink() or not path.is_file() or path.resolve().parent != self.workspace.out_dir.resolve():
+            return self.not_found()
+        disposition = "inline" if suffix == "png" else f'attachment; filename="{path.name}"'
+        return Response(200, path.read_bytes(), DOWNLOADS[suffix], {"Content-Disposition": disposition})
+
+
+def _plain(problem: Any) -> str:
+    from drafter.errors import printable
+
+    return printable(str(problem))
