@@ -1,0 +1,354 @@
+"""`drafter serve` over HTTP: token, host, CSRF, paths, limits, saving, review, render.
+
+The server runs in a thread of the test process (one per module); the browser tests in
+test_web_browser.py drive the same pages in Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from web_support import LiveServer
+
+ADHOC = "udskrivelse-af-skroebelige-aeldre"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("ws"))
+    yield server
+    server.stop()
+
+
+def answer_file(live: LiveServer, slug: str) -> Path:
+    return live.root / "answers" / f"{slug}.yaml"
+
+
+def new_commission(live: LiveServer, name: str, kind: str = "adhoc") -> str:
+    reply = live.post("/ny", {"kind": kind, "navn": name})
+    assert reply.status == 303, reply.text
+    slug = reply.headers["location"].split("/")[2]
+    return slug
+
+
+# -- the token -----------------------------------------------------------------------------
+
+def test_every_request_needs_the_token(live):
+    for path in ("/", "/ny", f"/k/{ADHOC}/afsnit/gruppe", "/static/style.css", f"/k/{ADHOC}/hent/{ADHOC}.docx"):
+        reply = live.get(path, token=False)
+        assert reply.status == 403, path
+        assert "nøglen" in reply.text and 'lang="da"' in reply.text
+    wrong = live.get("/?token=" + "x" * 43, token=False)
+    assert wrong.status == 403
+    cookie = live.get("/", token=False, headers={"Cookie": "drafter_token=wrong"})
+    assert cookie.status == 403
+
+
+def test_the_token_in_the_url_becomes_an_httponly_cookie(live):
+    reply = live.get(f"/ny?token={live.token}", token=False)
+    assert reply.status == 303
+    assert reply.headers["location"] == "/ny"
+    cookie = reply.headers["set-cookie"]
+    assert f"drafter_token={live.token}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert live.get("/ny").status == 200
+
+
+def test_a_foreign_host_name_is_refused(live):
+    # A DNS-rebinding page reaches 127.0.0.1 under its own name.
+    reply = live.get("/", headers={"Host": f"evil.example:{live.port}"})
+    assert reply.status == 403
+
+
+def test_pages_forbid_framing_and_foreign_scripts(live):
+    reply = live.get("/")
+    policy = reply.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert reply.headers["x-frame-options"] == "DENY"
+    assert reply.headers["cache-control"] == "no-store"
+
+
+# -- cross-site requests ----------------------------------------------------------------
+
+def test_posts_without_the_csrf_field_or_from_elsewhere_are_refused(live):
+    slug = new_commission(live, "Gruppe om krydssideforespørgsler")
+    path = answer_file(live, slug)
+    before = path.read_bytes()
+    url = f"/k/{slug}/afsnit/gruppe"
+    version = live.version(url)
+    form = {"version": version, "gruppe.navn": "Overtaget", "action": "gem"}
+    attempts = [
+        live.post(url, form, csrf=False),
+        live.post(url, {**form, "csrf": "0" * 64}, csrf=False),
+        live.post(url, form, headers={"Origin": "http://evil.example"}),
+        live.post(url, form, headers={"Origin": f"http://127.0.0.1:{live.port + 1}"}),
+        live.post(url, form, headers={"Sec-Fetch-Site": "cross-site"}),
+        live.post(url, form, headers={"Sec-Fetch-Site": "same-site"}),
+    ]
+    assert [a.status for a in attempts] == [403] * len(attempts)
+    assert path.read_bytes() == before
+    ok = live.post(url, form, headers={"Origin": live.base, "Sec-Fetch-Site": "same-origin"})
+    assert ok.status == 200
+    assert "navn: Overtaget" in path.read_text(encoding="utf-8")
+
+
+def test_request_bodies_are_bounded_and_must_be_forms(live):
+    big = live.request("POST", "/ny", body=b"x", headers={"Content-Length": str(10**9),
+                                                             "Content-Type": "application/x-www-form-urlencoded"})
+    assert big.status == 413
+    json_body = live.request("POST", "/ny", body=b"{}", headers={"Content-Type": "application/json"})
+    assert json_body.status == 415
+
+
+# -- paths ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/k/..%2F..%2Fetc%2Fpasswd",
+    "/k/%2e%2e/afsnit/gruppe",
+    "/k/../../etc/passwd",
+    "/k/UDSKRIVELSE/afsnit/gruppe",
+    "/k/findes-ikke",
+    "/static/..%2Fapp.py",
+    "/static/app.py",
+    f"/k/{ADHOC}/hent/..%2F..%2Fanswers%2F{ADHOC}.yaml",
+    f"/k/{ADHOC}/hent/{ADHOC}.yaml",
+    f"/k/{ADHOC}/hent/andet-navn.docx",
+    f"/k/{ADHOC}/afsnit/..",
+    "/k/%ff%fe",
+])
+def test_no_path_from_a_request_leaves_the_workspace(live, path):
+    reply = live.get(path)
+    assert reply.status == 404, (path, reply.status)
+    assert "findes ikke" in reply.text
+
+
+def test_a_linked_answer_file_is_not_opened(live, tmp_path):
+    outside = tmp_path / "hemmelig.yaml"
+    outside.write_text((REPO / "answers" / f"{ADHOC}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    link = answer_file(live, "link-ud")
+    link.symlink_to(outside)
+    try:
+        assert live.get("/k/link-ud/afsnit/gruppe").status == 404
+        assert 'href="/k/link-ud"' not in live.get("/").text
+    finally:
+        link.unlink()
+
+
+# -- the list, a new commission, a section -----------------------------------------------
+
+def test_the_list_shows_each_commission_with_its_state(live):
+    draft = new_commission(live, "Gruppe i kladde")
+    page = live.get("/").text
+    assert f'href="/k/{ADHOC}"' in page and f'href="/k/{draft}"' in page
+    assert "kladde" in page and "færdig" in page and "intet dokument endnu" in page
+
+
+def test_a_new_commission_is_a_draft_named_after_the_group(live):
+    page = live.get("/ny").text
+    assert "Ad-hoc gruppe eller projektgruppe" in page and 'name="kind"' in page
+    slug = new_commission(live, "Ad-hoc gruppe om søvn & hvile")
+    assert slug == "ad-hoc-gruppe-om-soevn-hvile"
+    text = answer_file(live, slug).read_text(encoding="utf-8")
+    assert "complete: false" in text and "navn: Ad-hoc gruppe om søvn & hvile" in text
+    again = new_commission(live, "Ad-hoc gruppe om søvn & hvile")
+    assert again == slug + "-2"  # never an existing file
+    missing = live.post("/ny", {"kind": "adhoc", "navn": "  "})
+    assert missing.status == 422 and "Skriv gruppens navn" in missing.text
+    unknown = live.post("/ny", {"kind": "../../x", "navn": "Navn"})
+    assert unknown.status == 422
+
+
+def test_an_invalid_value_is_shown_at_its_field_and_not_saved(live):
+    slug = new_commission(live, "Gruppe om datoer")
+    url = f"/k/{slug}/afsnit/tidsplan"
+    version = live.version(url)
+    reply = live.post(url, {"version": version, "tidsplan.start": "32. marts 2027", "tidsplan.slut": "17. december 2027",
+                            "action": "naeste"})
+    assert reply.status == 422
+    page = reply.text
+    assert 'value="32. marts 2027"' in page  # what was typed stays
+    assert re.search(r'id="f-tidsplan-start-error"[^>]*>[^<]*ikke en gyldig dato', page)
+    assert 'aria-invalid="true"' in page and 'href="#f-tidsplan-start"' in page
+    saved = answer_file(live, slug).read_text(encoding="utf-8")
+    assert "slut: 2027-12-17" in saved and "start:" not in saved
+    # A date before another is the answer file's cross-check, shown at the field.
+    version = live.version(url)
+    reply = live.post(url, {"version": version, "tidsplan.start": "2028-01-04", "tidsplan.slut": "2027-12-17",
+                            "action": "gem"})
+    assert reply.status == 422 and "ligger før" in reply.text
+    assert "start:" not in answer_file(live, slug).read_text(encoding="utf-8")
+    reply = live.post(url, {"version": version, "tidsplan.start": "4.1.2027", "tidsplan.slut": "17. dec. 2027",
+                            "action": "naeste"})
+    assert reply.status == 303 and reply.headers["location"].endswith("/afsnit/kommunikation")
+    saved = answer_file(live, slug).read_text(encoding="utf-8")
+    assert "start: 2027-01-04" in saved and "slut: 2027-12-17" in saved
+
+
+def test_autosave_answers_json_and_keeps_the_draft_valid(live):
+    slug = new_commission(live, "Gruppe om autosave")
+    url = f"/k/{slug}/afsnit/formaal"
+    version = live.version(url)
+    reply = live.post(url, {"version": version, "formaal.tekst": "Første afsnit.\r\n\r\nAndet afsnit.", "action": "autosave"},
+                      headers={"Accept": "application/json"})
+    assert reply.status == 200
+    data = __import__("json").loads(reply.text)
+    assert data["saved"] and data["errors"] == {} and data["version"] != version
+    assert run_cli("check", str(answer_file(live, slug))).returncode in (0, 1)
+    text = answer_file(live, slug).read_text(encoding="utf-8")
+    assert "Første afsnit.\n\n    Andet afsnit." in text
+    # The page made before that save is now out of date: nothing it sends is written.
+    stale = live.post(url, {"version": version, "formaal.tekst": "Gammel fane", "action": "autosave"},
+                      headers={"Accept": "application/json"})
+    assert stale.status == 409
+    assert "Gammel fane" not in answer_file(live, slug).read_text(encoding="utf-8")
+
+
+def test_a_file_edited_by_hand_meanwhile_is_not_overwritten(live):
+    slug = new_commission(live, "Gruppe om håndredigering")
+    url = f"/k/{slug}/afsnit/gruppe"
+    version = live.version(url)
+    path = answer_file(live, slug)
+    path.write_text(path.read_text(encoding="utf-8").replace("Gruppe om håndredigering", "Rettet i editoren"),
+                    encoding="utf-8")
+    reply = live.post(url, {"version": version, "gruppe.navn": "Fra formularen", "action": "gem"})
+    assert reply.status == 409
+    assert "ændret et andet sted" in reply.text and 'value="Fra formularen"' in reply.text
+    assert "Rettet i editoren" in path.read_text(encoding="utf-8")
+
+
+def test_tables_add_remove_and_reorder_rows(live):
+    slug = new_commission(live, "Gruppe om tabeller")
+    url = f"/k/{slug}/afsnit/formandskab"
+    version = live.version(url)
+    base = {"version": version,
+            "formandskab.medlemmer.0.navn": "Anna", "formandskab.medlemmer.0.titel": "Sygeplejerske",
+            "formandskab.medlemmer.0.organisation": "__andet__", "formandskab.medlemmer.0.organisation~andet": "Egen org",
+            "formandskab.medlemmer.1.navn": "Bo", "formandskab.medlemmer.1.titel": "Læge",
+            "formandskab.medlemmer.1.organisation": ""}
+    reply = live.post(url, {**base, "action": "tilfoej:formandskab.medlemmer"})
+    assert reply.status == 200
+    assert 'id="f-formandskab-medlemmer-2-navn"' in reply.text
+    assert re.search(r'id="f-formandskab-medlemmer-2-navn"[^>]*autofocus', reply.text)
+    version = live.version(url)
+    reply = live.post(url, {**base, "version": version, "action": "op:formandskab.medlemmer:1"})
+    assert reply.status == 200
+    text = answer_file(live, slug).read_text(encoding="utf-8")
+    assert text.index("navn: Bo") < text.index("navn: Anna") and "organisation: Egen org" in text
+    version = live.version(url)
+    form = {"version": version, "formandskab.medlemmer.0.navn": "Bo", "formandskab.medlemmer.1.navn": "Anna",
+            "action": "fjern:formandskab.medlemmer:0"}
+    live.post(url, form)
+    text = answer_file(live, slug).read_text(encoding="utf-8")
+    assert "navn: Bo" not in text and "navn: Anna" in text
+
+
+def test_values_are_html_escaped_everywhere(live):
+    slug = new_commission(live, '<script>alert(1)</script>"><img src=x onerror=alert(2)>')
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    for page in (f"/k/{slug}/afsnit/gruppe", f"/k/{slug}/gennemse", "/"):
+        text = live.get(page).text
+        assert "<script>alert" not in text and "<img src=x" not in text, page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in text, page
+    assert evil in answer_file(live, slug).read_text(encoding="utf-8")
+
+
+# -- review, waivers and the document ----------------------------------------------------
+
+def test_review_lists_what_is_missing_with_links_to_the_fields(live):
+    slug = new_commission(live, "Gruppe der mangler svar")
+    page = live.get(f"/k/{slug}/gennemse").text
+    assert f'href="/k/{slug}/afsnit/formaal#f-formaal-tekst"' in page
+    assert "mangler; feltet skal udfyldes" in page
+    finish = live.post(f"/k/{slug}/faerdig", {"version": live.version(f"/k/{slug}/gennemse")})
+    assert finish.status == 422
+    assert "complete: false" in answer_file(live, slug).read_text(encoding="utf-8")
+
+
+def test_rule_findings_can_be_waived_with_a_reason_and_the_document_rendered(live):
+    source = answer_file(live, ADHOC).read_text(encoding="utf-8")
+    # One chair only: the two-part chair rule finds it.
+    text = re.sub(r"(  formaend:\n(?:    .*\n)+?)(    - navn:.*\n(?:      .*\n)+)", r"\1", source, count=1)
+    slug = "regeltest"
+    answer_file(live, slug).write_text(text, encoding="utf-8")
+    review = f"/k/{slug}/gennemse"
+    page = live.get(review).text
+    assert "formandskab-todelt" in page and f'href="/k/{slug}/afsnit/formandskab#f-formandskab-formaend' in page
+    short = live.post(f"/k/{slug}/undtagelse", {"version": live.version(review), "regel": "formandskab-todelt",
+                                                 "begrundelse": "for kort"})
+    assert short.status == 422 and "mindst 3 ord" in short.text
+    reply = live.post(f"/k/{slug}/undtagelse", {"version": live.version(review), "regel": "formandskab-todelt",
+                                                 "begrundelse": "Gruppen har kun én faglig leder."})
+    assert reply.status == 303
+    saved = answer_file(live, slug).read_text(encoding="utf-8")
+    assert "regel: formandskab-todelt" in saved and "begrundelse: Gruppen har kun én faglig leder." in saved
+    assert "Undtaget" in live.get(review).text
+    done = live.post(f"/k/{slug}/faerdig", {"version": live.version(review)})
+    assert done.status == 200 and "Hent Word-dokumentet" in done.text
+    document = live.root / "out" / f"{slug}.docx"
+    download = live.get(f"/k/{slug}/hent/{slug}.docx")
+    assert download.status == 200 and download.body == document.read_bytes()
+    assert download.headers["content-disposition"] == f'attachment; filename="{slug}.docx"'
+    # Edited in Word since: the web form does not overwrite it either.
+    from docx import Document
+
+    edited = Document(str(document))
+    edited.add_paragraph("Tilføjet i Word")
+    edited.save(str(document))
+    before = document.read_bytes()
+    again = live.post(f"/k/{slug}/dokument", {"handling": "word"})
+    assert again.status == 422 and "ændret, efter drafter lavede den" in again.text
+    assert document.read_bytes() == before
+    assert "ændret i Word" in live.get("/").text
+
+
+def test_reopening_continues_where_the_person_was(live):
+    slug = new_commission(live, "Gruppe der genoptages")
+    assert live.get(f"/k/{slug}").headers["location"] == f"/k/{slug}/afsnit/gruppe"
+    url = f"/k/{slug}/afsnit/formaal"
+    live.post(url, {"version": live.version(url), "formaal.tekst": "Formålet.", "action": "gem"})
+    assert live.get(f"/k/{slug}").headers["location"] == f"/k/{slug}/afsnit/opgaver"
+    assert live.get(f"/k/{ADHOC}").headers["location"] == f"/k/{ADHOC}/gennemse"
+
+
+# -- the command ---------------------------------------------------------------------------
+
+def test_drafter_serve_starts_answers_and_stops_cleanly_on_ctrl_c(tmp_path):
+    (tmp_path / "answers").mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        url = next(line.split()[1] for line in lines if line.startswith("Åbn "))
+        assert url.startswith("http://127.0.0.1:") and "token=" in url
+        import urllib.request
+
+        with urllib.request.urlopen(url, timeout=10) as response:  # follows the redirect, keeps no cookie
+            pass
+    except Exception as exc:  # the redirect target needs the cookie: a 403 is the expected end
+        assert getattr(exc, "code", None) == 403, exc
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "stoppet" in out and "Traceback" not in err
+
+
+def test_serve_refuses_a_port_that_is_taken(live):
+    result = run_cli("serve", "--no-browser", "--port", str(live.port))
+    assert result.returncode == 2 and "vælg en anden port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_other_commands_do_not_import_the_web_form():
+    code = "import sys; from drafter import cli; cli.main(['kinds']); print('drafter.web' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.stdout.strip().endswith("False"), result.stdout + result.stderr
