@@ -99,6 +99,8 @@ class WebApp:
         if not parts:
             return self.index() if get else self.not_found()
         head = parts[0]
+        if head == "favicon.ico" and len(parts) == 1:
+            return Response(HTTPStatus.NO_CONTENT)
         if head == "static" and len(parts) == 2 and get:
             return self.static_file(parts[1])
         if head == "ny" and len(parts) == 1:
@@ -286,12 +288,17 @@ class WebApp:
         return f"/k/{commission.slug}/gennemse"
 
     def section_values(self, commission: Commission, section: Section) -> dict[str, Any]:
-        """The section's answers; an untouched section shows the questions' suggestions."""
+        """The section's answers; a question not reached yet (after the last one answered)
+        shows its suggestion, as the terminal's interview offers it."""
         values = commission.values
-        given = values[section.key]
-        if any(not is_empty(given.get(q.key)) for q in section.questions):
-            return given
-        return {q.key: q.default_value(self.today, values) for q in section.questions}
+        order = commission.questionnaire.questions
+        answered = [i for i, q in enumerate(order) if not is_empty(values[q.path.split(".")[0]].get(q.key))]
+        last = max(answered, default=-1)
+        shown = dict(values[section.key])
+        for question in section.questions:
+            if is_empty(shown.get(question.key)) and order.index(question) > last:
+                shown[question.key] = question.default_value(self.today, values)
+        return shown
 
     def section_page(
         self, commission: Commission, section: Section, data: forms.SectionInput | None = None,
@@ -339,7 +346,7 @@ class WebApp:
     def save_section(self, commission: Commission, section: Section, request: Request) -> Response:
         action = request.value("action", "gem")
         previous = commission.values[section.key]
-        data = forms.read_section(section, request.form, previous)
+        data = forms.read_section(section, request.form, previous, self.today)
         focus = None
         if ":" in action:
             focus = forms.apply_action(section, data, action)
@@ -435,12 +442,18 @@ class WebApp:
         return self.page(
             "review.html", status=status, title=f"Gennemse – {commission.title}", commission=commission,
             sections=commission.questionnaire.sections, values=values,
-            problems=[(self.field_link(commission, p.field), p.field, p.message) for p in problems],
+            problems=[(self.field_link(commission, p.field), self.field_label(commission, p.field), p.message)
+                      for p in problems],
             findings=[(self.field_link(commission, f.field), f) for f in findings],
             blocking=bool(problems) or any(f.is_error() for f in findings),
             waivers=[w for w in (commission.raw.data.get(WAIVER_KEY) or []) if isinstance(w, dict)],
             messages=messages or [],
         )
+
+    def field_label(self, commission: Commission, field_label: str | None) -> str:
+        name = forms.form_name(field_label) or ""
+        section = commission.questionnaire.section(name.split(".")[0])
+        return self.label_for(section, name) if section is not None else (field_label or "")
 
     @staticmethod
     def field_link(commission: Commission, field_label: str | None) -> str:

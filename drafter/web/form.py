@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drafter.answers import is_empty
+from drafter.dates import DateError
 from drafter.questionnaire import InvalidValue, Question, Section
 
 OTHER = "__andet__"  # the value of the "Andet (skriv selv)" option
@@ -42,7 +43,7 @@ class SectionInput:
     rows: dict[str, list] = field(default_factory=dict)  # question key -> entries to show (empty rows too)
 
 
-def read_section(section: Section, form: dict[str, list[str]], previous: dict[str, Any]) -> SectionInput:
+def read_section(section: Section, form: dict[str, list[str]], previous: dict[str, Any], today=None) -> SectionInput:
     """The posted values of *section*; an invalid value keeps *previous* and reports why."""
     result = SectionInput(values={})
     for question in section.questions:
@@ -56,17 +57,17 @@ def read_section(section: Section, form: dict[str, list[str]], previous: dict[st
                 for sub in question.fields:
                     sub_name = f"{name}.{index}.{sub.key}"
                     old_entry = old[index] if isinstance(old, list) and index < len(old) and isinstance(old[index], dict) else {}
-                    entry[sub.key] = _read_value(sub, form, sub_name, old_entry.get(sub.key), result)
+                    entry[sub.key] = _read_value(sub, form, sub_name, old_entry.get(sub.key), result, today)
                 entries.append(entry)
             result.rows[question.key] = _renumber(entries, rows, name, result)
             result.values[question.key] = [e for e in entries if not all(is_empty(v) for v in e.values())]
         elif question.type == "list":
             rows = _indexed_rows(form, name)
-            items = [_read_value(question.item_question, form, f"{name}.{i}", None, result) for i in rows]
+            items = [_read_value(question.item_question, form, f"{name}.{i}", None, result, today) for i in rows]
             result.rows[question.key] = _renumber(items, rows, name, result)
             result.values[question.key] = [item for item in items if not is_empty(item)]
         else:
-            result.values[question.key] = _read_value(question, form, name, old, result)
+            result.values[question.key] = _read_value(question, form, name, old, result, today)
     return result
 
 
@@ -88,7 +89,7 @@ def _renumber(entries: list, indices: list[int], name: str, result: SectionInput
     return entries
 
 
-def _read_value(question: Question, form: dict[str, list[str]], name: str, old: Any, result: SectionInput) -> Any:
+def _read_value(question: Question, form: dict[str, list[str]], name: str, old: Any, result: SectionInput, today=None) -> Any:
     text = form.get(name, [""])[0]
     if question.type == "bool":
         return {"ja": True, "nej": False}.get(text)
@@ -100,11 +101,11 @@ def _read_value(question: Question, form: dict[str, list[str]], name: str, old: 
         return None
     try:
         if question.type == "date":
-            from drafter.web.dates import parse_date
+            from drafter.dates import iso_date
 
-            text = parse_date(text)
+            text = iso_date(text, today)
         value = question.check(text)
-    except InvalidValue as exc:
+    except (InvalidValue, DateError) as exc:
         result.errors[name] = _sentence(str(exc))
         return old
     return None if is_empty(value) else value
@@ -180,9 +181,14 @@ def shown_text(question: Question, value: Any) -> str:
     if value is None:
         return ""
     if question.type == "date":
-        from drafter.web.dates import show_date
+        import datetime as _dt
 
-        return show_date(value)
+        from drafter.dates import long_date
+
+        try:
+            return long_date(_dt.date.fromisoformat(value))
+        except (TypeError, ValueError):
+            return str(value)
     if isinstance(value, bool):
         return "ja" if value else "nej"
     return str(value)

@@ -192,7 +192,7 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
                 "Cache-Control": "no-store",
                 "X-Content-Type-Options": "nosniff",
                 "X-Frame-Options": "DENY",
-                "Referrer-Policy": "no-referrer",
+                "Referrer-Policy": "same-origin",  # "no-referrer" would make Chromium send "Origin: null"
                 "Content-Security-Policy": (
                     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"

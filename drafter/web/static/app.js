@@ -24,6 +24,17 @@
     return y + "-" + ("0" + mo).slice(-2) + "-" + ("0" + d).slice(-2);
   }
 
+  // Reopening a commission from the list continues on the page where the person was.
+  try {
+    var here = document.querySelector("[data-commission]");
+    if (here) localStorage.setItem("drafter-side:" + here.getAttribute("data-commission"), location.pathname);
+    document.querySelectorAll("a[data-resume]").forEach(function (link) {
+      var slug = link.getAttribute("data-resume");
+      var last = localStorage.getItem("drafter-side:" + slug);
+      if (last && last.indexOf("/k/" + slug + "/") === 0) link.href = last;
+    });
+  } catch (e) { /* no storage: the server's own guess is used */ }
+
   // Date picker beside each date field: it fills the text field, which stays the answer.
   document.querySelectorAll("input[data-picker-for]").forEach(function (picker) {
     var field = document.getElementById(picker.getAttribute("data-picker-for"));
@@ -63,7 +74,7 @@
   if (!form || !window.fetch) return;
   var status = document.getElementById("autosave");
   var summary = document.getElementById("fejl");
-  var timer = null, busy = false, again = false;
+  var timer = null, busy = false, again = false, waiting = null;
 
   function showErrors(errors, labels) {
     form.querySelectorAll("[data-error-for]").forEach(function (p) {
@@ -98,11 +109,12 @@
     busy = true;
     var body = new URLSearchParams(new FormData(form));
     body.set("action", "autosave");
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {  // form.action is the button named "action"
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (r) { return r.json(); }).then(function (data) {
       if (data.saved) {
+        status.className = "autosave";
         form.querySelector("input[name=version]").value = data.version;
         showErrors(data.errors || {}, data.labels || {});
         var n = Object.keys(data.errors || {}).length;
@@ -117,10 +129,26 @@
       status.className = "autosave error";
     }).then(function () {
       busy = false;
-      if (again) { again = false; save(); }
+      if (waiting) {  // a button was pressed while saving: send the form now, with the new version
+        var button = waiting;
+        waiting = null;
+        form.requestSubmit(button);
+      } else if (again) {
+        again = false;
+        save();
+      }
     });
   }
 
   form.addEventListener("change", function () { clearTimeout(timer); save(); });
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    again = false;
+    if (busy) {
+      event.preventDefault();
+      waiting = event.submitter || null;
+      if (!waiting) waiting = form.querySelector("button[value=gem]");
+    }
+  });
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 1200); });
 })();
