@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, has_soffice, run_cli
 from web_support import LiveServer
 
 ADHOC = "udskrivelse-af-skroebelige-aeldre"
@@ -352,3 +352,21 @@ def test_other_commands_do_not_import_the_web_form():
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.stdout.strip().endswith("False"), result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not has_soffice(), reason="LibreOffice is not installed")
+def test_the_document_page_makes_a_pdf_and_a_preview_of_page_one(live):
+    slug = "pdf-test"
+    answer_file(live, slug).write_text(answer_file(live, ADHOC).read_text(encoding="utf-8"), encoding="utf-8")
+    page = live.get(f"/k/{slug}/dokument").text
+    assert "Der er ikke lavet et Word-dokument endnu" in page
+    made = live.post(f"/k/{slug}/dokument", {"handling": "word"})
+    assert made.status == 200 and "Lav PDF og forhåndsvisning" in made.text
+    reply = live.post(f"/k/{slug}/dokument", {"handling": "pdf"})
+    assert reply.status == 200, reply.text
+    assert f'href="/k/{slug}/hent/{slug}.pdf"' in reply.text
+    assert f'<img src="/k/{slug}/hent/{slug}.png" alt="Side 1 af kommissoriet' in reply.text
+    pdf = live.get(f"/k/{slug}/hent/{slug}.pdf")
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    png = live.get(f"/k/{slug}/hent/{slug}.png")
+    assert png.status == 200 and png.body.startswith(b"\x89PNG") and png.headers["content-disposition"] == "inline"

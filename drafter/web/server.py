@@ -114,6 +114,9 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
         sys_version = ""
         timeout = REQUEST_TIMEOUT
         protocol_version = "HTTP/1.1"
+        # Headers and body go out as two writes; with Nagle's algorithm the second waits
+        # for the browser's delayed ACK (40 ms) on every page.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's name
             pass  # the terminal is for the person, not for a request log
