@@ -17,9 +17,11 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from drafter.answers import AnswerFile, META_KEYS, is_empty, parse_answer_text, read_answer_file, validate
-from drafter.errors import AnswerFileError, DrafterError, KindError
+from drafter.answers import AnswerFile, parse_answer_text
+from drafter.errors import DrafterError, KindError
+from drafter.problems import Problem
 from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
+from drafter.validate import META_KEYS, is_empty, questionnaire_for, validate
 from drafter.web import form as forms
 from drafter.web.server import Refused, Request, Response
 
@@ -162,14 +164,13 @@ class WebApp:
             self.not_found()
         try:
             raw = parse_answer_text(data, str(path.relative_to(self.workspace.root)))
-            kind = raw.data.get("kind")
-            if not isinstance(kind, str) or kind not in available_kinds():
-                validate(raw)  # raises with the file's own message
-            questionnaire = load_questionnaire(kind)
+            questionnaire, problems = questionnaire_for(raw.data)
+            if questionnaire is None:
+                raise DrafterError(problems, raw.source)
         except DrafterError as exc:
             raise Refused(
                 HTTPStatus.UNPROCESSABLE_ENTITY,
-                "Svarfilen kan ikke åbnes i formularen: " + "; ".join(str(p) for p in exc.problems)
+                "Svarfilen kan ikke åbnes i formularen: " + "; ".join(exc.lines())
                 + ". Ret filen i en teksteditor (eller med drafter check), og genindlæs siden.",
             ) from None
         return Commission(slug, path, raw, questionnaire, hashlib.sha256(data).hexdigest()[:20])
@@ -195,18 +196,17 @@ class WebApp:
         return self.page("index.html", title="Kommissorier", rows=rows, folder=self.workspace.answers_dir)
 
     def status_row(self, path: Path) -> dict:
+        from drafter import api
         from drafter.render import read_recorded_hash
 
         slug = path.stem
         row = {"slug": slug, "openable": bool(SLUG.fullmatch(slug)) and not path.is_symlink(), "name": slug,
                "kind": "", "state": "", "problems": [], "findings": 0, "errors": 0, "document": ""}
         try:
-            raw = read_answer_file(path)
-            answers = validate(raw)
+            answers = api.load(path)
         except DrafterError as exc:
             row["state"] = "fejl i svarfilen"
-            row["problems"] = [p.message if hasattr(p, "message") else str(p) for p in exc.problems][:3]
-            kind = None
+            row["problems"] = exc.lines()[:3]
         else:
             kind = answers.questionnaire
             row["kind"] = kind.name
@@ -215,11 +215,9 @@ class WebApp:
                 row["name"] = answers.get(first.path)
             row["state"] = "færdig" if answers.complete else "kladde"
             if answers.complete:
-                from drafter.rules import check_answers
-
-                report = check_answers(answers)
-                row["findings"] = len(report.findings)
-                row["errors"] = len(report.errors())
+                findings = api.check(answers)
+                row["findings"] = len(findings)
+                row["errors"] = sum(1 for f in findings if f.is_error())
         document = self.output_path(slug, "docx")
         if document.is_file():
             try:
@@ -408,60 +406,49 @@ class WebApp:
         previous = commission.values[section.key]
         for _ in range(3):
             values = {**commission.values, section.key: data.values}
-            mine = [p for p in self.problems(commission, values, complete=False)
-                    if (forms.form_name(p.field) or "").split(".")[0] == section.key]
+            mine = [p for p in self.problems(commission, values, complete=False) if p.path[:1] == (section.key,)]
             if not mine:
                 return
             for problem in mine:
-                name = forms.form_name(problem.field)
-                data.errors.setdefault(name, forms._sentence(problem.message))
-                key = name.split(".")[1] if "." in name else None
+                data.errors.setdefault(forms.path_name(problem.path), forms._sentence(problem.message))
+                key = problem.path[1] if len(problem.path) > 1 else None
                 if key in data.values:
                     data.values[key] = previous.get(key)
         data.values = dict(previous)  # the section as it was: nothing better can be saved
 
-    def problems(self, commission: Commission, values: dict, complete: bool) -> list:
+    def problems(self, commission: Commission, values: dict, complete: bool) -> list[Problem]:
+        """What drafter.validate says about these answers (as a draft, or as finished)."""
         data = {"kind": commission.questionnaire.kind, "schema_version": commission.questionnaire.schema_version,
                 **commission.meta(), **values, "complete": complete}
-        try:
-            validate(AnswerFile(str(commission.path), data))
-        except AnswerFileError as exc:
-            return [p for p in exc.problems if not isinstance(p, str)]
-        return []
+        return validate(data, commission.questionnaire)[1]
 
     # -- review, waivers, finishing ----------------------------------------------------------
     def review_page(self, commission: Commission, status: int = 200, messages: list[str] | None = None) -> Response:
+        from drafter import api
+
         values = commission.values
         problems = self.problems(commission, values, complete=True)
-        findings = []
-        if not problems:
-            from drafter.rules import check_answers
-
-            answers = validate(AnswerFile(str(commission.path), {**commission.raw.data, "complete": True}))
-            findings = check_answers(answers).findings
+        findings = [] if problems else api.check({**commission.raw.data, "complete": True})
         return self.page(
             "review.html", status=status, title=f"Gennemse – {commission.title}", commission=commission,
             sections=commission.questionnaire.sections, values=values,
-            problems=[(self.field_link(commission, p.field), self.field_label(commission, p.field), p.message)
+            problems=[(self.field_link(commission, p.path), self.field_label(commission, p.path), p.message)
                       for p in problems],
-            findings=[(self.field_link(commission, f.field), f) for f in findings],
+            findings=[(self.field_link(commission, f.path), f) for f in findings],
             blocking=bool(problems) or any(f.is_error() for f in findings),
             waivers=[w for w in (commission.raw.data.get(WAIVER_KEY) or []) if isinstance(w, dict)],
             messages=messages or [],
         )
 
-    def field_label(self, commission: Commission, field_label: str | None) -> str:
-        name = forms.form_name(field_label) or ""
-        section = commission.questionnaire.section(name.split(".")[0])
-        return self.label_for(section, name) if section is not None else (field_label or "")
+    def field_label(self, commission: Commission, path: tuple) -> str:
+        section = commission.questionnaire.section(str(path[0])) if path else None
+        return self.label_for(section, forms.path_name(path)) if section is not None else forms.path_name(path)
 
     @staticmethod
-    def field_link(commission: Commission, field_label: str | None) -> str:
-        name = forms.form_name(field_label) or ""
-        section = name.split(".")[0]
-        if commission.questionnaire.section(section) is None:
+    def field_link(commission: Commission, path: tuple) -> str:
+        if not path or commission.questionnaire.section(str(path[0])) is None:
             return "#undtagelser"
-        return f"/k/{commission.slug}/afsnit/{section}#{forms.dom_id(name)}"
+        return f"/k/{commission.slug}/afsnit/{path[0]}#{forms.dom_id(forms.path_name(path))}"
 
     def change_waiver(self, commission: Commission, request: Request) -> Response:
         from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID
@@ -497,15 +484,16 @@ class WebApp:
         return self.render(self.open(commission.slug))
 
     def render(self, commission: Commission) -> Response:
-        from drafter.main import render_file
+        from drafter import api
 
         output = self.output_path(commission.slug, "docx")
+        before = output.read_bytes() if output.is_file() and not output.is_symlink() else None
         try:
-            result = render_file(commission.path, output)
+            api.render(api.load(commission.path), output)
         except DrafterError as exc:
-            return self.document_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY,
-                                      [_plain(p) for p in exc.problems])
-        note = "Word-dokumentet er lavet." if result.status == "skrevet" else "Word-dokumentet var allerede opdateret."
+            return self.document_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY, exc.lines())
+        unchanged = before is not None and output.read_bytes() == before
+        note = "Word-dokumentet var allerede opdateret." if unchanged else "Word-dokumentet er lavet."
         return self.document_page(commission, messages=[note])
 
     def document_page(self, commission: Commission, status: int = 200, problems: list[str] | None = None,
@@ -549,8 +537,3 @@ class WebApp:
         disposition = "inline" if suffix == "png" else f'attachment; filename="{path.name}"'
         return Response(200, path.read_bytes(), DOWNLOADS[suffix], {"Content-Disposition": disposition})
 
-
-def _plain(problem: Any) -> str:
-    from drafter.errors import printable
-
-    return printable(str(problem))

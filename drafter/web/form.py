@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from drafter.answers import is_empty
 from drafter.dates import DateError
 from drafter.questionnaire import InvalidValue, Question, Section
+from drafter.validate import is_empty
 
 OTHER = "__andet__"  # the value of the "Andet (skriv selv)" option
 OTHER_SUFFIX = "~andet"
@@ -26,11 +26,9 @@ def dom_id(name: str) -> str:
     return "f-" + re.sub(r"[^a-z0-9_-]", "-", name.lower())
 
 
-def form_name(field_label: str | None) -> str | None:
-    """A problem's field ('tidsplan.milepaele[1].dato', 1-based) as a form name (0-based)."""
-    if not field_label:
-        return None
-    return re.sub(r"\[(\d+)\]", lambda m: f".{int(m.group(1)) - 1}", field_label)
+def path_name(path: tuple) -> str:
+    """An answer path as a form name: ("tidsplan", "milepaele", 0, "dato") -> 'tidsplan.milepaele.0.dato'."""
+    return ".".join(str(part) for part in path)
 
 
 @dataclass
