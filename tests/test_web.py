@@ -370,3 +370,46 @@ def test_the_document_page_makes_a_pdf_and_a_preview_of_page_one(live):
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
     png = live.get(f"/k/{slug}/hent/{slug}.png")
     assert png.status == 200 and png.body.startswith(b"\x89PNG") and png.headers["content-disposition"] == "inline"
+
+
+def test_a_file_with_comments_or_unknown_fields_is_not_saved_over(live):
+    # The form writes the whole file; what it cannot write (a person's comment, a
+    # misspelt field) must not silently disappear.
+    slug = new_commission(live, "Gruppe med kommentar")
+    path = answer_file(live, slug)
+    text = path.read_text(encoding="utf-8").replace(
+        "gruppe:\n", "gruppe:\n  # Navnet er aftalt med formandskabet\n  nedsat_aff: Klyngestyregruppen\n")
+    path.write_text(text, encoding="utf-8")
+    url = f"/k/{slug}/afsnit/gruppe"
+    page = live.get(url).text
+    assert "kommentaren i linje" in page and "feltet &#39;gruppe.nedsat_aff&#39;" in page
+    reply = live.post(url, {"version": live.version(url), "gruppe.navn": "Nyt navn", "action": "gem"})
+    assert reply.status == 409 and "gemmer derfor intet" in reply.text
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_another_host_is_served_with_a_warning(tmp_path):
+    # 127.0.0.2 is loopback too, but not one of the names drafter treats as "this machine only".
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0", "--host", "127.0.0.2"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        url = next(line.split()[1] for line in lines if line.startswith("Åbn "))
+        assert url.startswith("http://127.0.0.2:")
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    assert "Advarsel" in err and "andre maskiner" in err
+    assert process.returncode == 0
+
+
+def test_an_unexpected_failure_is_a_danish_page_not_a_dropped_connection(live, monkeypatch, capsys):
+    def broken():
+        raise RuntimeError("noget gik galt")
+
+    monkeypatch.delenv("DRAFTER_DEBUG", raising=False)
+    monkeypatch.setattr(live.server.app, "index", broken)
+    reply = live.get("/")
+    assert reply.status == 500 and "intern fejl i drafter serve (RuntimeError)" in reply.text
+    assert "Traceback" not in capsys.readouterr().err

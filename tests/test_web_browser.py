@@ -105,7 +105,12 @@ class Checker:
 @pytest.fixture(scope="session")
 def check_page():
     folder = os.environ.get("DRAFTER_WEB_SCREENSHOTS")
-    return Checker(Path(folder) if folder else None)
+    checker = Checker(Path(folder) if folder else None)
+    yield checker
+    if folder:  # every violation axe reported, serious or not, for the person looking
+        lines = [f"{name}: {', '.join(f'{rule} ({impact})' for rule, impact in found) or 'none'}"
+                 for name, found in checker.seen.items()]
+        (Path(folder) / "axe.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def date_field(page, label: str):

@@ -57,6 +57,26 @@ class Commission:
     raw: AnswerFile
     questionnaire: Questionnaire
     version: str  # hash of the file's bytes when read
+    text: str = ""  # the file as read
+
+    def would_lose(self) -> list[str]:
+        """What in the file a save from the form would drop: comments a person wrote,
+        fields the questionnaire does not know. The form refuses to save over them."""
+        known = {"# " + s.heading for s in self.questionnaire.sections}
+        strings = "\n".join(_strings(self.raw.data))
+        lost = []
+        for number, line in enumerate(self.text.splitlines(), 1):
+            stripped = line.strip()
+            if stripped.startswith("#") and stripped not in known and stripped not in strings and number > 3:
+                lost.append(f"kommentaren i linje {number}")
+        sections = {s.key: s for s in self.questionnaire.sections}
+        for key, value in self.raw.data.items():
+            if key not in sections and key not in META_KEYS:
+                lost.append(f"feltet '{key}'")
+            elif key in sections and isinstance(value, dict):
+                names = {q.key for q in sections[key].questions}
+                lost += [f"feltet '{key}.{k}'" for k in value if k not in names]
+        return lost
 
     @property
     def values(self) -> dict[str, dict[str, Any]]:
@@ -173,11 +193,17 @@ class WebApp:
                 "Svarfilen kan ikke åbnes i formularen: " + "; ".join(exc.lines())
                 + ". Ret filen i en teksteditor (eller med drafter check), og genindlæs siden.",
             ) from None
-        return Commission(slug, path, raw, questionnaire, hashlib.sha256(data).hexdigest()[:20])
+        return Commission(slug, path, raw, questionnaire, hashlib.sha256(data).hexdigest()[:20],
+                          data.decode("utf-8", "replace"))
 
     def save(self, commission: Commission, values: dict, complete: bool, meta: dict | None = None) -> str:
         from drafter.answers import to_yaml
+        from drafter.errors import OutputError
         from drafter.fsutil import atomic_write
+
+        lost = commission.would_lose()
+        if lost:
+            raise OutputError(_would_lose_message(commission, lost))
 
         text = to_yaml(commission.questionnaire, values, complete=complete, meta=meta if meta is not None else commission.meta())
         data = text.encode("utf-8")
@@ -315,6 +341,9 @@ class WebApp:
         sections = commission.questionnaire.sections
         index = sections.index(section)
         errors = data.errors if data is not None else {}
+        lost = commission.would_lose()
+        if lost and not banner:
+            banner = _would_lose_message(commission, lost)
         labels = {}
         for question in section.questions:
             labels[question.path] = question.prompt
@@ -369,10 +398,10 @@ class WebApp:
         try:
             version = self.save(commission, values, complete)
         except DrafterError as exc:
-            message = "Svarene kunne ikke gemmes: " + "; ".join(str(p) for p in exc.problems)
+            message = "Svarene er ikke gemt. " + " ".join(exc.lines())
             if request.wants_json:
-                return Response.json({"saved": False, "message": message}, HTTPStatus.INTERNAL_SERVER_ERROR)
-            return self.section_page(commission, section, data, HTTPStatus.INTERNAL_SERVER_ERROR, banner=message)
+                return Response.json({"saved": False, "message": message}, HTTPStatus.CONFLICT)
+            return self.section_page(commission, section, data, HTTPStatus.CONFLICT, banner=message)
         commission.version = version
         commission.raw = AnswerFile(str(commission.path), {**commission.raw.data, **values, "complete": complete})
         if request.wants_json:
@@ -469,7 +498,10 @@ class WebApp:
                     f"En regel kan kun undtages med en skrevet begrundelse på mindst {MIN_REASON_WORDS} ord."])
             waivers = [w for w in waivers if w.get("regel") != rule_id] + [{"regel": rule_id, "begrundelse": reason}]
         meta = {**commission.meta(), WAIVER_KEY: waivers}
-        self.save(commission, commission.values, commission.complete, meta)
+        try:
+            self.save(commission, commission.values, commission.complete, meta)
+        except DrafterError as exc:
+            return self.review_page(commission, HTTPStatus.CONFLICT, exc.lines())
         return Response.redirect(f"/k/{commission.slug}/gennemse#undtagelser")
 
     def finish(self, commission: Commission, request: Request) -> Response:
@@ -480,7 +512,10 @@ class WebApp:
         if self.problems(commission, values, complete=True):
             return self.review_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY,
                                     ["Der mangler stadig svar; se listen herunder."])
-        self.save(commission, values, complete=True)
+        try:
+            self.save(commission, values, complete=True)
+        except DrafterError as exc:
+            return self.review_page(commission, HTTPStatus.CONFLICT, exc.lines())
         return self.render(self.open(commission.slug))
 
     def render(self, commission: Commission) -> Response:
@@ -537,3 +572,23 @@ class WebApp:
         disposition = "inline" if suffix == "png" else f'attachment; filename="{path.name}"'
         return Response(200, path.read_bytes(), DOWNLOADS[suffix], {"Content-Disposition": disposition})
 
+
+def _strings(value: Any):
+    """Every text in plain answer data (to tell a '#' inside a text from a comment)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _would_lose_message(commission: Commission, lost: list[str]) -> str:
+    shown = ", ".join(lost[:5]) + (f" og {len(lost) - 5} mere" if len(lost) > 5 else "")
+    return (
+        f"Svarfilen {commission.path.name} har {shown}, som formularen ikke kan gemme; den gemmer derfor intet, "
+        "så intet går tabt. Ret filen i en teksteditor (flyt kommentaren ind i et svar, eller ret feltets navn), "
+        "og genindlæs siden."
+    )

@@ -20,8 +20,10 @@ import hashlib
 import hmac
 import http.server
 import json
+import os
 import secrets
 import socket
+import sys
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -135,6 +137,15 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
                 response = self._respond(method)
             except Refused as exc:
                 response = error_page(exc.status, exc.message)
+            except Exception as exc:  # the last line of defence: a page, never a dropped connection
+                if os.environ.get("DRAFTER_DEBUG"):
+                    raise
+                print(f"drafter serve: intern fejl ({type(exc).__name__}: {exc})", file=sys.stderr)
+                response = error_page(
+                    HTTPStatus.INTERNAL_SERVER_ERROR,
+                    f"Der skete en intern fejl i drafter serve ({type(exc).__name__}). Genindlæs siden for at se, "
+                    "hvad der er gemt. Kør med DRAFTER_DEBUG=1 for detaljer, og meld fejlen til udviklerne.",
+                )
             self._send(response, head=method == "HEAD")
 
         def _respond(self, method: str) -> Response:

@@ -35,6 +35,13 @@
     });
   } catch (e) { /* no storage: the server's own guess is used */ }
 
+  // A page that comes back with errors starts at their summary (its links lead to the fields).
+  var shownErrors = document.querySelector(".error-summary:not([hidden])");
+  if (shownErrors && !document.querySelector("[autofocus]")) {
+    shownErrors.setAttribute("tabindex", "-1");
+    shownErrors.focus();
+  }
+
   // Date picker beside each date field: it fills the text field, which stays the answer.
   document.querySelectorAll("input[data-picker-for]").forEach(function (picker) {
     var field = document.getElementById(picker.getAttribute("data-picker-for"));
