@@ -47,14 +47,14 @@ def serve(root: Path, host: str = "127.0.0.1", port: int | None = None, open_bro
                          "vælg en anden port med --port") from None
     shown_host = "127.0.0.1" if host in ("127.0.0.1", "localhost") else (f"[{host}]" if ":" in host else host)
     url = f"http://{shown_host}:{guard.port}/?token={guard.token}"
-    print(f"drafter serve: kommissorierne i {Path(root).resolve()}", flush=True)
-    print(f"Åbn {url}", flush=True)
-    print("Stop serveren med Ctrl-C.", flush=True)
-    if open_browser:
-        import webbrowser
+    try:  # from here on, Ctrl-C is the way to stop, wherever it comes
+        print(f"drafter serve: kommissorierne i {Path(root).resolve()}", flush=True)
+        print(f"Åbn {url}", flush=True)
+        print("Stop serveren med Ctrl-C.", flush=True)
+        if open_browser:
+            import webbrowser
 
-        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    try:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
