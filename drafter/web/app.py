@@ -391,12 +391,13 @@ class WebApp:
         values[section.key] = {k: v for k, v in data.values.items()}
         complete = commission.complete
         banner = ""
-        if complete and self.problems(commission, values, complete=True):
+        unchanged = _compact(values[section.key]) == _compact(previous)  # autosave got there first
+        if not unchanged and complete and self.problems(commission, values, complete=True):
             complete = False
             banner = ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
                       "gør det færdigt fra siden Gennemse.")
         try:
-            version = self.save(commission, values, complete)
+            version = commission.version if unchanged else self.save(commission, values, complete)
         except DrafterError as exc:
             message = "Svarene er ikke gemt. " + " ".join(exc.lines())
             if request.wants_json:
@@ -592,3 +593,12 @@ def _would_lose_message(commission: Commission, lost: list[str]) -> str:
         "så intet går tabt. Ret filen i en teksteditor (flyt kommentaren ind i et svar, eller ret feltets navn), "
         "og genindlæs siden."
     )
+
+
+def _compact(value: Any) -> Any:
+    """Answers without their empty values, as the file holds them (to see whether anything changed)."""
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items() if not is_empty(v)}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
