@@ -52,6 +52,13 @@ def _out_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
 
 
+def _workspace_option(parser: argparse.ArgumentParser, default=None) -> None:
+    parser.add_argument(
+        "--workspace", type=Path, metavar="MAPPE", default=default,
+        help="brug arbejdsmappen MAPPE (standard: den nærmeste mappe med drafter.yaml over den aktuelle mappe)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     _danish_argparse()
     parser = _Parser(
@@ -60,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Se 'drafter KOMMANDO --help' for hjælp til den enkelte kommando.",
     )
     parser.add_argument("--version", action="version", version=f"drafter {__version__}", help="vis versionsnummeret og afslut")
+    _workspace_option(parser, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
 
     render = commands.add_parser(
@@ -140,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Skriver en kopi af typens indbyggede Word-skabelon, som du kan tilpasse i Word.",
     )
     template_new.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
-    template_new.add_argument("template", type=Path, metavar="SKABELON.docx", help="hvor kopien skal skrives")
+    template_new.add_argument(
+        "template", type=Path, nargs="?", metavar="SKABELON.docx",
+        help="hvor kopien skal skrives (standard i en arbejdsmappe: templates/TYPE.docx, som drafter så bruger)",
+    )
     template_new.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
     template_new.set_defaults(handler=cmd_template_new)
     template.set_defaults(handler=lambda args: _help(template))
@@ -201,6 +212,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="lyt på denne adresse i stedet for 127.0.0.1 (kun denne maskine); andet end det er en risiko",
     )
     serve.set_defaults(handler=cmd_serve)
+
+    init = commands.add_parser(
+        "init",
+        help="lav en arbejdsmappe til jeres organisation",
+        description="Laver en arbejdsmappe: drafter.yaml (organisationens profil), answers/, out/, kinds/, "
+        "templates/ og en kort README. Profilen kopieres fra en indbygget profil (se 'drafter profiles'), "
+        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke.",
+    )
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="MAPPE", help="mappen (standard: den aktuelle)")
+    init.add_argument("--profile", metavar="PROFIL", help="den indbyggede profil, der begyndes fra (standard: neutral)")
+    init.set_defaults(handler=cmd_init)
+
+    profiles = commands.add_parser(
+        "profiles",
+        help="vis de organisationsprofiler, drafter har indbygget",
+        description="Viser de indbyggede organisationsprofiler, som 'drafter init --profile' kan begynde fra, "
+        "og hvilken profil der gælder her.",
+    )
+    profiles.set_defaults(handler=cmd_profiles)
+    for sub in commands.choices.values():
+        _workspace_option(sub, argparse.SUPPRESS)
+    for sub in template_commands.choices.values():
+        _workspace_option(sub, argparse.SUPPRESS)
     return parser
 
 
@@ -262,6 +296,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         return _list_rules()
     if not args.answers:
         raise UsageError("angiv mindst én svarfil (eller --list-rules)")
+    from drafter.rules import profile_notes
+
+    for note in profile_notes():
+        print(note)
     failed = 0
     for path in args.answers:
         try:
@@ -288,15 +326,25 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _list_rules() -> int:
+    from drafter import workspace
     from drafter.rules import RULES
 
+    profile = workspace.profile()
     width = max(len(r.id) for r in RULES)
     for r in RULES:
         # "a|b" in a rule's needs means either field will do.
         applies = "typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)
-        print(f"{r.id.ljust(width)}  {r.severity:<8}  {r.title}")
+        setting = profile.rule_setting(r.id)
+        severity = setting.get("alvor") or r.severity
+        print(f"{r.id.ljust(width)}  {severity:<8}  {r.title}")
         print(f"{'':{width}}  kilde:    {r.source}")
         print(f"{'':{width}}  gælder:   {applies}")
+        skipped = r.skipped_because(profile)
+        if skipped:
+            print(f"{'':{width}}  springes over: {skipped}")
+        elif severity != r.severity:
+            print(f"{'':{width}}  alvor ændret i profilen (fra {r.severity}): {' '.join(str(setting.get('begrundelse')).split())}")
+    print(f"\nProfil: {workspace.current().describe()}")
     return EXIT_OK
 
 
@@ -311,10 +359,18 @@ def cmd_template_check(args: argparse.Namespace) -> int:
 
 
 def cmd_template_new(args: argparse.Namespace) -> int:
+    from drafter import workspace
+    from drafter.errors import UsageError
     from drafter.questionnaire import load_questionnaire
     from drafter.templates import new_template
 
-    written = new_template(load_questionnaire(args.kind), args.template, force=args.force)
+    target = args.template
+    if target is None:
+        own = workspace.current().templates_dir
+        if own is None:
+            raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
+        target = own / f"{args.kind}.docx"
+    written = new_template(load_questionnaire(args.kind), target, force=args.force)
     _print(str(written))
     return EXIT_OK
 
@@ -357,13 +413,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     presets = interview.parse_presets(questionnaire, args.set)
     result = interview.new(
         questionnaire,
-        answers_dir=args.answers_dir or interview.DEFAULT_ANSWERS_DIR,
+        answers_dir=args.answers_dir or _workspace_folder("answers") or interview.DEFAULT_ANSWERS_DIR,
         out_dir=args.out_dir,
         resume=args.resume,
         presets=presets,
     )
     _print_result(result)
     return EXIT_OK
+
+
+def _workspace_folder(name: str) -> Path | None:
+    from drafter import workspace
+
+    return workspace.current().folder(name)
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -401,6 +463,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         raise UsageError(f"--port {args.port}: en port er et tal fra 1 til 65535")
     return serve(Path.cwd(), host=args.host, port=args.port, open_browser=not args.no_browser)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from drafter import workspace
+
+    result = workspace.init(args.folder, args.profile)
+    if result.existed:
+        print(f"{args.folder / workspace.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret")
+        return EXIT_OK
+    for path in result.created:
+        print(f"oprettet: {path}")
+    print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / workspace.WORKSPACE_FILE}.")
+    return EXIT_OK
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from drafter import workspace
+
+    profiles = {name: workspace.builtin_profile(name) for name in workspace.builtin_profiles()}
+    width = max(len(name) for name in profiles)
+    for name, profile in profiles.items():
+        default = " (standard uden arbejdsmappe)" if name == workspace.DEFAULT_PROFILE else ""
+        print(f"{name.ljust(width)}  {profile.describe()}{default}")
+    print(f"\nHer gælder: {workspace.current().describe()}")
+    return EXIT_OK
 
 
 # -- entry point -----------------------------------------------------------------------
@@ -441,6 +528,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        if getattr(args, "workspace", None) is not None:
+            from drafter import workspace
+
+            workspace.activate(args.workspace)
         return args.handler(args)
     except DrafterError as exc:
         _report(exc)

@@ -39,7 +39,12 @@ def outputs_for(answer_paths: list[Path], output: Path | None, out_dir: Path | N
         if base is not None and not _is_inside(target, base):
             raise UsageError(f"{output}: ligger uden for outputmappen {base}")
         return [target]
-    folder = out_dir if out_dir is not None else DEFAULT_OUT_DIR
+    if out_dir is not None:
+        folder = out_dir
+    else:
+        from drafter import workspace
+
+        folder = workspace.current().folder("out") or DEFAULT_OUT_DIR  # a workspace's own out/
     return [default_output(p, folder) for p in answer_paths]
 
 
@@ -69,6 +74,10 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
     from drafter.fsutil import atomic_write
     from drafter.render import render_document
 
+    from drafter.questionnaire import is_builtin_template
+
+    if template is None and not is_builtin_template(answers.questionnaire.template_path):
+        template = answers.questionnaire.template_path  # a workspace's own template: checked first
     if template is not None:
         checked_template(template, answers.questionnaire)
     renderer = renderer_for(template or answers.questionnaire.template_path)

@@ -38,6 +38,9 @@ MAX_LENGTH = {"text": 2_000, "paragraphs": 50_000}
 
 # Keys that would be shadowed by dict methods in the Word template (``x.items``).
 _RESERVED_KEYS = {name for name in dir(dict) if not name.startswith("_")}
+# Names the templates use beside the sections: the profile's words (profil.ord.*).
+PROFILE_CONTEXT_KEY = "profil"
+RESERVED_SECTION_KEYS = {PROFILE_CONTEXT_KEY}
 
 
 class InvalidValue(ValueError):
@@ -257,6 +260,7 @@ class Questionnaire:
     document: dict[str, str]
     source_file: Path
     source: str = ""
+    removed: list[Section] = field(default_factory=list)  # taken away from the parent kind
 
     @property
     def questions(self) -> list[Question]:
@@ -270,13 +274,40 @@ class Questionnaire:
 
     @property
     def template_path(self) -> Path:
+        """The Word template: the workspace's templates/<kind>.docx if there is one (a
+        letterhead), else the kind's own template, looked for in template_dirs()."""
+        from drafter import workspace
+
+        own = workspace.current().templates_dir
+        if own is not None and (own / f"{self.kind}.docx").is_file():
+            return own / f"{self.kind}.docx"
         return find_template(self.template, self.source_file.parent)
+
+    @property
+    def template_sections(self) -> list[Section]:
+        """What a Word template may refer to: the sections, plus what the kind removed from
+        its parent (``remove``), so that an inherited template still finds those names and,
+        given nothing, prints nothing there."""
+        if not self.removed:
+            return self.sections
+        out = [Section(s.key, s.title, s.number, s.intro, list(s.questions)) for s in self.sections]
+        by_key = {s.key: s for s in out}
+        for gone in self.removed:
+            if gone.key in by_key:
+                by_key[gone.key].questions.extend(gone.questions)
+            else:
+                out.append(gone)
+        return out
 
 
 def kinds_dirs() -> list[Path]:
-    """Folders searched for kinds: the user's own (DRAFTER_KINDS_PATH) first, then built-in."""
+    """Folders searched for kinds: the workspace's kinds/, the user's own (DRAFTER_KINDS_PATH),
+    then the built-in ones. A kind found earlier hides a built-in kind of the same name."""
+    from drafter import workspace
+
+    own = workspace.current().kinds_dir
     extra = [Path(p) for p in os.environ.get(KINDS_PATH_ENV, "").split(os.pathsep) if p]
-    return [*extra, BUILTIN_KINDS_DIR]
+    return [*([own] if own is not None else []), *extra, BUILTIN_KINDS_DIR]
 
 
 def available_kinds() -> list[str]:
@@ -343,9 +374,11 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict:
         raise KindError(f'{path}: "extends" går i ring ({" -> ".join(p.stem for p in (*seen, path, parent_path))})')
     parent = _read_with_parents(parent_path, (*seen, path))
     try:
-        return merge_kind(parent, data)
+        merged = merge_kind(parent, data)
     except (KeyError, TypeError, ValueError) as exc:
         raise KindError(f"{path}: spørgeskemaet er ugyldigt: {exc}") from None
+    merged["_lineage"] = [*parent.get("_lineage", []), parent.get("kind")]
+    return merged
 
 
 def merge_kind(parent: dict, child: dict) -> dict:
@@ -356,14 +389,41 @@ def merge_kind(parent: dict, child: dict) -> dict:
     within it ``questions`` are matched by ``key`` too (the child's fields replace the
     parent's; a new key is added at the end); a new section is added at the end.
     """
-    merged = {k: v for k, v in parent.items() if k != "sections"}
+    merged = {k: v for k, v in parent.items() if k not in ("sections", "remove")}
     for key, value in child.items():
         if key == "document":
             merged["document"] = {**parent.get("document", {}), **value}
-        elif key != "sections":
+        elif key not in ("sections", "remove"):
             merged[key] = value
     merged["sections"] = _merge_by_key(parent.get("sections", []), child.get("sections", []), _merge_section)
+    removed = list(parent.get("_removed", []))
+    for path in child.get("remove") or []:
+        removed.append(_remove(merged["sections"], path))
+    if removed:
+        merged["_removed"] = removed
     return merged
+
+
+def _remove(sections: list[dict], path: Any) -> dict:
+    """Take a section ("kommunikation") or a question ("opgaver.snitflader") out of *sections*;
+    return what was taken, as a section holding it."""
+    if not isinstance(path, str) or not path.strip():
+        raise ValueError("'remove' skal være en liste af afsnit ('afsnit') og spørgsmål ('afsnit.spørgsmål')")
+    section_key, _, question_key = path.strip().partition(".")
+    section = next((s for s in sections if s.get("key") == section_key), None)
+    if section is None:
+        known = [s.get("key") for s in sections]
+        raise ValueError(f"remove: afsnittet '{section_key}' findes ikke{_suggest(section_key, known)}")
+    if not question_key:
+        sections.remove(section)
+        return section
+    questions = section.get("questions", [])
+    question = next((q for q in questions if q.get("key") == question_key), None)
+    if question is None:
+        known = [q.get("key") for q in questions]
+        raise ValueError(f"remove: spørgsmålet '{path}' findes ikke{_suggest(question_key, known)}")
+    section["questions"] = [q for q in questions if q is not question]
+    return {**{k: v for k, v in section.items() if k != "questions"}, "questions": [question]}
 
 
 def _merge_section(parent: dict, child: dict) -> dict:
@@ -379,18 +439,28 @@ def _merge_by_key(parents: list[dict], children: list[dict], merge) -> list[dict
 
 
 def _build(data: dict, path: Path) -> Questionnaire:
-    sections = []
-    for raw in data["sections"]:
+    from drafter import workspace
+
+    profile = workspace.profile()
+    kinds = [data["kind"], *reversed(data.get("_lineage", []))]  # the kind's own settings first
+
+    def section(raw: dict) -> Section:
         questions = [_question(q, raw["key"]) for q in raw["questions"]]
-        sections.append(
-            Section(
-                key=_key(raw["key"]),
-                title=raw["title"],
-                number=raw.get("number"),
-                intro=raw.get("intro", ""),
-                questions=questions,
-            )
+        for question in questions:
+            _apply_profile(question, profile, kinds)
+        return Section(
+            key=_key(raw["key"]),
+            title=raw["title"],
+            number=raw.get("number"),
+            intro=raw.get("intro", ""),
+            questions=questions,
         )
+
+    sections = [section(raw) for raw in data["sections"]]
+    for built in sections:
+        if built.key in RESERVED_SECTION_KEYS:
+            raise ValueError(f"{built.key!r} kan ikke bruges som afsnit; skabelonerne bruger navnet til profilens ord")
+    removed = [section(raw) for raw in data.get("_removed", [])]
     return Questionnaire(
         kind=data["kind"],
         name=data["name"],
@@ -401,7 +471,20 @@ def _build(data: dict, path: Path) -> Questionnaire:
         document=dict(data.get("document", {})),
         source_file=path,
         source=data.get("source", ""),
+        removed=removed,
     )
+
+
+def _apply_profile(question: Question, profile, kinds: list[str]) -> None:
+    """The profile's suggestion (forslag) and extra choices (valg) for a question."""
+    for kind in kinds:
+        setting = profile.question_setting(kind, question.path)
+        if setting:
+            if "forslag" in setting:
+                question.default = setting["forslag"]
+            extra = [c for c in setting.get("valg") or [] if c not in question.choices]
+            question.choices = extra + question.choices
+            return
 
 
 def _question(raw: dict, parent: str) -> Question:
@@ -460,11 +543,21 @@ def _key(key: str) -> str:
 
 def template_dirs(kind_dir: Path) -> list[Path]:
     """Where a kind's Word template is looked for, most specific first."""
+    from drafter import workspace
+
+    own = workspace.current().templates_dir
     return [
+        *([own] if own is not None else []),  # the workspace's templates/ (letterhead)
         kind_dir,  # a user's kind folder may keep its .docx beside the .yaml
         PACKAGE_DIR / "_templates" / "docx",  # installed wheel
         PACKAGE_DIR.parent / "templates" / "docx",  # checkout / editable install
     ]
+
+
+def is_builtin_template(path: Path) -> bool:
+    """A Word template shipped with drafter (trusted), as opposed to a user's own."""
+    builtin = (PACKAGE_DIR / "_templates" / "docx", PACKAGE_DIR.parent / "templates" / "docx")
+    return path.resolve().parent in {folder.resolve() for folder in builtin}
 
 
 def find_template(name: str, kind_dir: Path) -> Path:

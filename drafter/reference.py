@@ -1,47 +1,45 @@
-"""Reference data from the seed texts (drafter/data/reference.yaml): clusters, parties,
-groups and the co-chair rotation plan.
+"""The organisation's reference data, from the workspace's profile (drafter.workspace):
+clusters, parties, groups and the co-chair rotation plan.
 
 Questionnaires refer to these lists by name (``choices_from: parter``) and may take a
-default from them (``default_from: {lookup: rotation, ...}``); the rules can ask the
-rotation plan through :func:`rotation_pair`. Unknown cells stay unknown (``None``).
+default from them (``default_from: {lookup: rotation, ...}``, ``{lookup: profil, felt:
+organisation.navn}``); the rules can ask the rotation plan through :func:`rotation_pair`.
+Unknown cells stay unknown (``None``); a list the profile does not have is empty.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable
 
-from drafter.errors import KindError
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.yaml"
-
-
-@lru_cache(maxsize=None)
 def load() -> dict[str, Any]:
-    import yaml
+    """The active profile's data (the workspace's drafter.yaml, or the default profile)."""
+    from drafter import workspace
 
-    try:
-        # The C loader when PyYAML has it: the pure-Python one costs a cold render dearly.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(DATA_FILE.read_text(encoding="utf-8"), Loader=loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise KindError(f"{DATA_FILE}: referencedata kan ikke læses: {exc}") from None
+    return workspace.profile().data
+
+
+def _entries(section: str) -> list[dict]:
+    return list(load().get(section) or [])
+
+
+def _periods() -> list[dict]:
+    return list((load().get("rotation") or {}).get("perioder") or [])
 
 
 # -- named lists, for questionnaire choices ---------------------------------------------
 
 def _names(section: str) -> Callable[[], list[str]]:
-    return lambda: [entry["navn"] for entry in load()[section]]
+    return lambda: [entry["navn"] for entry in _entries(section)]
 
 
 LISTS: dict[str, Callable[[], list[str]]] = {
     "klynger": _names("klynger"),
     "parter": _names("parter"),
     "grupper": _names("grupper"),
-    "temagrupper": lambda: [g["navn"] for g in load()["grupper"] if g["key"] != "klyngestyregruppen"],
-    "opdragsgivere": lambda: [g["navn"] for g in load()["grupper"]] + [o["navn"] for o in load()["andre_opdragsgivere"]],
-    "perioder": lambda: [p["periode"] for p in load()["rotation"]["perioder"]],
+    "temagrupper": lambda: [g["navn"] for g in _entries("grupper") if g.get("er_temagruppe")],
+    "opdragsgivere": lambda: [g["navn"] for g in _entries("grupper") + _entries("andre_opdragsgivere")],
+    "perioder": lambda: [p["periode"] for p in _periods()],
 }
 
 
@@ -57,7 +55,7 @@ def choices(name: str) -> list[str]:
 def group_key(name_or_key: str) -> str | None:
     """The key of a group ("somatik") from its key or its Danish name, case-insensitively."""
     wanted = (name_or_key or "").strip().lower()
-    for group in load()["grupper"]:
+    for group in _entries("grupper"):
         if wanted in (group["key"], group["navn"].lower()):
             return group["key"]
     return None
@@ -66,14 +64,14 @@ def group_key(name_or_key: str) -> str | None:
 def _period(year: int | str) -> dict | None:
     if isinstance(year, str):
         text = year.strip()
-        for period in load()["rotation"]["perioder"]:
+        for period in _periods():
             if period["periode"] == text:
                 return period
         try:
             year = int(text[:4])
         except ValueError:
             return None
-    for period in load()["rotation"]["perioder"]:
+    for period in _periods():
         if period["fra"] <= year <= period["til"]:
             return period
     return None
@@ -126,7 +124,7 @@ def join_da(items: list[str]) -> str:
 
 def clusters_as_records() -> list[dict[str, str]]:
     """The region's clusters as records (navn, kommuner), for the appendix of a commission."""
-    return [{"navn": c["navn"], "kommuner": join_da(c["kommuner"])} for c in load()["klynger"]]
+    return [{"navn": c["navn"], "kommuner": join_da(c.get("kommuner") or [])} for c in _entries("klynger")]
 
 
 # -- defaults computed from data ----------------------------------------------------------
@@ -135,13 +133,20 @@ def _lookup_rotation(spec: dict, answer: Callable[[str], Any]) -> str | None:
     return co_chair_text(answer(spec["group"]) or spec.get("group_default", ""), answer(spec["period"]) or "")
 
 
+def _lookup_profile(spec: dict, answer: Callable[[str], Any]) -> Any:
+    from drafter import workspace
+
+    return workspace.profile().get(spec["felt"])
+
+
 LOOKUPS: dict[str, Callable[[dict, Callable[[str], Any]], Any]] = {
     "rotation": _lookup_rotation,
     "klynger": lambda spec, answer: clusters_as_records(),
     "answer": lambda spec, answer: answer(spec["path"]),  # an earlier answer, e.g. who commissioned the group
+    "profil": _lookup_profile,  # a value of the profile, e.g. {lookup: profil, felt: organisation.navn}
 }
-# The fields each lookup needs in a questionnaire's ``default_from`` (dotted answer paths).
-LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {"rotation": ("group", "period"), "klynger": (), "answer": ("path",)}
+# The fields each lookup needs in a questionnaire's ``default_from`` (dotted paths).
+LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {"rotation": ("group", "period"), "klynger": (), "answer": ("path",), "profil": ("felt",)}
 
 
 def lookup_note(spec: dict, answers: dict[str, dict[str, Any]] | None) -> str | None:
@@ -172,44 +177,86 @@ def _answer_getter(answers: dict[str, dict[str, Any]] | None) -> Callable[[str],
 
 # -- for people: `drafter data` -----------------------------------------------------------
 
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
 def describe() -> str:
-    """The reference data as readable Danish text."""
-    data = load()
-    out: list[str] = []
-    out.append(f"Sundhedsklynger i {data['region']}")
-    for cluster in data["klynger"]:
-        out.append(f"  {cluster['navn']} - kommunerne: {join_da(cluster['kommuner'])}")
-    out.append(f"  Kilde: {data['klynger'][0]['kilde']}")
-    out.append("")
-    out.append("Parterne i Midtklyngen")
-    for party in data["parter"]:
-        note = f" ({party['note']})" if party.get("note") else ""
-        out.append(f"  {party['navn']}{note}")
-    out.append("  Kilde: " + "; ".join(sorted({p["kilde"].split(":")[0] for p in data["parter"]})))
-    out.append("")
-    out.append("Klyngestyregruppen og temagrupperne")
-    for group in data["grupper"]:
-        out.append(
-            f"  {group['navn']}: formandskab delt mellem {group['formandskab']}; "
-            f"det kommunale medformandskab {group['kommunal_periode_aar']} år ad gangen"
-        )
-    out.append("  Andre, der nedsætter grupper: " + ", ".join(o["navn"] for o in data["andre_opdragsgivere"]))
-    out.append("")
-    rotation = data["rotation"]
-    out.append("Plan for kommunernes rotation i formandskaberne")
-    names = {g["key"]: g["navn"] for g in data["grupper"]}
-    for period in rotation["perioder"]:
-        out.append(f"  {period['periode']}:")
-        for key, cell in period["celler"].items():
-            hospital = cell.get("hospital") or "ukendt"
-            kommune = cell.get("kommune") or "ukendt kommune"
-            text = "ukendt" if not cell.get("hospital") and not cell.get("kommune") else f"{hospital} og {kommune}"
-            out.append(f"    {names[key]}: {text}")
-            if cell.get("note"):
-                out.append(f"      NB: {' '.join(cell['note'].split())}")
-        for label in ("note", "tolkning"):
-            if period.get(label):
-                out.append(f"    {label.capitalize()}: {' '.join(period[label].split())}")
-    out.append(f"  Regel: {' '.join(rotation['regel'].split())}")
-    out.append(f"  Kilde: {rotation['kilde']}")
+    """The profile's data as readable Danish text; what the profile does not say is said so."""
+    from drafter import workspace
+
+    ws = workspace.current()
+    profile = ws.profile
+    data = profile.data
+    out: list[str] = [f"Profil: {profile.name} ({ws.root / workspace.WORKSPACE_FILE if ws.root else 'indbygget standardprofil'})"]
+    org = profile.organisation or "ingen bestemt organisation"
+    out.append(f"Organisation: {org} ({profile.get('organisation.type') or 'type ikke angivet'})")
+    for label, key in (("Region", "region"), ("Sekretariat", "sekretariat"), ("Forfatter", "forfatter")):
+        if data.get(key):
+            out.append(f"{label}: {data[key]}")
+    model = profile.chair_model
+    out.append(f"Formandskab: {workspace.CHAIR_MODELS[model] if model else 'ikke angivet i profilen'}")
+    if profile.commissioning_bodies():
+        out.append("Nedsætter grupper: " + join_da(profile.commissioning_bodies()))
+    if profile.report_receivers():
+        out.append("Modtager afrapportering: " + join_da(profile.report_receivers()))
+
+    if data.get("klynger"):
+        out.append("")
+        out.append(f"Sundhedsklynger i {data.get('region') or 'regionen'}")
+        for cluster in data["klynger"]:
+            out.append(f"  {cluster['navn']} - kommunerne: {join_da(cluster.get('kommuner') or [])}")
+        sources = sorted({c["kilde"] for c in data["klynger"] if c.get("kilde")})
+        if sources:
+            out.append(f"  Kilde: {'; '.join(sources)}")
+    if data.get("parter"):
+        out.append("")
+        out.append(f"Parterne i {org}")
+        for party in data["parter"]:
+            note = f" ({party['note']})" if party.get("note") else ""
+            out.append(f"  {party['navn']}{note}")
+        sources = sorted({p["kilde"].split(":")[0] for p in data["parter"] if p.get("kilde")})
+        if sources:
+            out.append("  Kilde: " + "; ".join(sources))
+    if data.get("grupper"):
+        out.append("")
+        out.append(f"Grupperne i {org}")
+        for group in data["grupper"]:
+            facts = []
+            if group.get("formandskab"):
+                facts.append(f"formandskab delt mellem {group['formandskab']}")
+            if group.get("kommunal_periode_aar"):
+                facts.append(f"det kommunale medformandskab {group['kommunal_periode_aar']} år ad gangen")
+            out.append(f"  {group['navn']}" + (f": {'; '.join(facts)}" if facts else ""))
+    if data.get("andre_opdragsgivere"):
+        out.append("  Andre, der nedsætter grupper: " + ", ".join(o["navn"] for o in data["andre_opdragsgivere"]))
+    rotation = data.get("rotation")
+    if rotation:
+        out.append("")
+        out.append("Plan for kommunernes rotation i formandskaberne")
+        names = {g["key"]: g["navn"] for g in data.get("grupper") or []}
+        for period in rotation.get("perioder") or []:
+            out.append(f"  {period['periode']}:")
+            for key, cell in (period.get("celler") or {}).items():
+                cell = cell or {}
+                hospital = cell.get("hospital") or "ukendt"
+                kommune = cell.get("kommune") or "ukendt kommune"
+                text = "ukendt" if not cell.get("hospital") and not cell.get("kommune") else f"{hospital} og {kommune}"
+                out.append(f"    {names.get(key, key)}: {text}")
+                if cell.get("note"):
+                    out.append(f"      NB: {_one_line(cell['note'])}")
+            for label in ("note", "tolkning"):
+                if period.get(label):
+                    out.append(f"    {label.capitalize()}: {_one_line(period[label])}")
+        if rotation.get("regel"):
+            out.append(f"  Regel: {_one_line(rotation['regel'])}")
+        if rotation.get("kilde"):
+            out.append(f"  Kilde: {rotation['kilde']}")
+    settings = data.get("regler") or {}
+    if settings:
+        out.append("")
+        out.append("Regler, som profilen ændrer")
+        for rule_id, setting in settings.items():
+            change = "slået fra" if setting.get("slaaet_fra") else f"alvor: {setting.get('alvor')}" if setting.get("alvor") else "uændret"
+            out.append(f"  {rule_id}: {change}" + (f" ({_one_line(setting['begrundelse'])})" if setting.get("begrundelse") else ""))
     return "\n".join(out)

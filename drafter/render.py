@@ -26,7 +26,7 @@ from drafter.answers import Answers
 from drafter import tplcache
 from drafter.errors import TemplateProblem
 from drafter.tablefit import fit_tables
-from drafter.questionnaire import Question, danish_long_date, split_paragraphs
+from drafter.questionnaire import PROFILE_CONTEXT_KEY, Question, danish_long_date, split_paragraphs
 
 HASH_PROPERTY = "drafter_indholds_hash"
 CUSTOM_PART = "docProps/custom.xml"
@@ -55,9 +55,13 @@ def xml_escape(text: str) -> str:
 # -- context ---------------------------------------------------------------------------
 
 def build_context(answers: Answers) -> dict[str, Any]:
-    """The template's view of the answers: Danish dates, paragraphs, lists, tables."""
-    context: dict[str, Any] = {}
-    for section in answers.questionnaire.sections:
+    """The template's view of the answers: Danish dates, paragraphs, lists, tables; and the
+    profile's words for the fixed texts (profil.ord.*, "" where the profile has none)."""
+    from drafter import workspace
+
+    profile = workspace.profile()
+    context: dict[str, Any] = {PROFILE_CONTEXT_KEY: {"ord": profile.words, "organisation": profile.organisation}}
+    for section in answers.questionnaire.template_sections:
         values = answers.values.get(section.key, {})
         context[section.key] = {q.key: _context_value(q, values.get(q.key)) for q in section.questions}
     return context
@@ -82,7 +86,11 @@ def jinja_environment(autoescape: bool = True):
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True)
+    env = SandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True)
+    # A name every template may use besides the sections: the profile's words, given in the
+    # context of each document (build_context); declared here so the template check knows it.
+    env.globals[PROFILE_CONTEXT_KEY] = {}
+    return env
 
 
 def document_properties(answers: Answers) -> dict[str, str]:

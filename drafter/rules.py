@@ -32,16 +32,17 @@ MIN_REASON_WORDS = 3
 
 SEED = "003_8fb6801c147988ea.txt"
 
-# Side of an organisation in a two-part chair. Decided from the name: a municipality says
-# "Kommune"; the region's side is the hospital unit or psychiatry. Anything else (general
-# practice, patient representatives) is neither.
+# Side of an organisation in a two-part chair: from the profile's parties (their "side"),
+# else from the name: a municipality says "Kommune"; the region's side is a hospital or
+# psychiatry. Anything else (general practice, patient representatives) is neither.
 HOSPITAL, MUNICIPALITY = "hospital", "kommune"
 SIDE_NAMES = {HOSPITAL: "hospital/psykiatri", MUNICIPALITY: "kommune"}
-_HOSPITAL_WORDS = ("hospital", "psykiatri", "he midt", "region")
+_HOSPITAL_WORDS = ("hospital", "psykiatri", "region")
+_PROFILE_SIDES = {"region": HOSPITAL, "kommune": MUNICIPALITY}
 
-# Bodies that may commission an ad-hoc group or project, and receive its reports.
-# (Words in a body's name, such as "Voksentemagruppen for somatik"; not kind names.)
-_COMMISSIONING_BODY = re.compile(r"klyngestyregruppe|temagruppe", re.IGNORECASE)
+# What a rule may need from the organisation profile (drafter.workspace.Profile.missing):
+# "opdragsgivere" (who may commission a group), "todelt" (a two-part chair model),
+# "rotation" (the plan for rotation in the chairs). Without it the rule is skipped.
 
 # The rotation rules apply to a commission that names its group and its period
 # ("gruppe.navn", "gruppe.periode": a text "2026-2027", or a date; its first year is used),
@@ -78,10 +79,18 @@ class Rule:
     source: str  # the seed sentence it comes from, quoted
     needs: tuple[str, ...]  # question paths the kind must have for the rule to apply
     check: Callable[["Context"], Iterable[Hit]]
+    data: tuple[str, ...] = ()  # what it needs from the organisation profile
 
     def applies_to(self, questionnaire) -> bool:
         """A rule applies to every kind whose questionnaire has the paths it needs."""
         return all(_has_path(questionnaire, path) for path in self.needs)
+
+    def skipped_because(self, profile) -> str | None:
+        """Why the organisation profile keeps this rule from running (no data, or switched off)."""
+        setting = profile.rule_setting(self.id)
+        if setting.get("slaaet_fra"):
+            return f"slået fra i profilen: {' '.join(str(setting.get('begrundelse', '')).split())}"
+        return next((reason for reason in map(profile.missing, self.data) if reason), None)
 
 
 @dataclass
@@ -160,17 +169,27 @@ def co_chairs(ctx: "Context") -> CoChairs | None:
 RULES: list[Rule] = []
 
 
-def rule(id: str, severity: str, title: str, source: str, needs: tuple[str, ...]):
+def rule(id: str, severity: str, title: str, source: str, needs: tuple[str, ...], data: tuple[str, ...] = ()):
     def register(check: Callable[[Context], Iterable[Hit]]):
-        RULES.append(Rule(id, severity, title, source, needs, check))
+        RULES.append(Rule(id, severity, title, source, needs, check, data))
         return check
 
     return register
 
 
+def _profile():
+    from drafter import workspace
+
+    return workspace.profile()
+
+
 def side_of(organisation: str | None) -> str | None:
-    """"Skive Kommune" -> kommune; "Regionspsykiatrien Midt" -> hospital; "Almen praksis" -> None."""
+    """"Skive Kommune" -> kommune; "Regionspsykiatrien Midt" -> hospital; "Almen praksis" -> None.
+    A party the profile names has the side the profile gives it ("HE Midt": region)."""
     name = (organisation or "").lower()
+    from_profile = _profile().side_of(name) if name.strip() else None
+    if from_profile is not None:
+        return _PROFILE_SIDES.get(from_profile)
     if "kommune" in name:
         return MUNICIPALITY
     if any(word in name for word in _HOSPITAL_WORDS):
@@ -184,7 +203,7 @@ _TWO_PART = (
 )
 
 
-@rule("formandskab-todelt", WARNING, "Formandskabet er to-delt (to formænd).", _TWO_PART, (CHAIRS_NEED,))
+@rule("formandskab-todelt", WARNING, "Formandskabet er to-delt (to formænd).", _TWO_PART, (CHAIRS_NEED,), ("todelt",))
 def _two_chairs(ctx: Context) -> Iterator[Hit]:
     chairs = co_chairs(ctx)
     if chairs is None:
@@ -210,6 +229,7 @@ def _two_chairs(ctx: Context) -> Iterator[Hit]:
     '"Arbejdet i en temagruppe ledes af et formandskab med rep. fra HE Midt/ Regionspsykiatrien og en kommune." '
     "(003, Temagrupper; samme princip for ad-hoc grupper: \"et to-delt formandskab\")",
     (CHAIRS_NEED,),
+    ("todelt",),
 )
 def _chairs_from_both_sides(ctx: Context) -> Iterator[Hit]:
     chairs = co_chairs(ctx)
@@ -296,8 +316,12 @@ def _dates_in_order(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def _is_commissioning_body(name: str | None) -> bool:
-    return bool(_COMMISSIONING_BODY.search(name or ""))
+def _one_of(name: str | None, bodies: list[str]) -> bool:
+    return _normal(name) in {_normal(b) for b in bodies}
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
 
 
 _COMMISSIONED = (
@@ -310,39 +334,46 @@ _REPORTING = (
 )
 
 
-@rule("opdragsgiver", ERROR, "Gruppen er nedsat af klyngestyregruppen eller en temagruppe.", _COMMISSIONED, ("gruppe.nedsat_af", "tidsplan.rapportering"))
+@rule(
+    "opdragsgiver",
+    ERROR,
+    "Gruppen er nedsat af en af de grupper, der ifølge profilen kan nedsætte grupper.",
+    _COMMISSIONED,
+    ("gruppe.nedsat_af", "tidsplan.rapportering"),
+    ("opdragsgivere",),
+)
 def _commissioned_by(ctx: Context) -> Iterator[Hit]:
     body = ctx.value("gruppe.nedsat_af")
-    if body and not _is_commissioning_body(body):
+    bodies = _profile().commissioning_bodies()
+    if body and not _one_of(body, bodies):
         yield Hit(
             ctx.where("gruppe.nedsat_af"),
-            f'"{body}" er hverken klyngestyregruppen eller en temagruppe; ad-hoc grupper og projekter nedsættes af '
-            "en af dem. Skriv den gruppe, der giver opdraget",
+            f'"{body}" er ikke blandt dem, der kan nedsætte grupper ({_either(bodies)}). '
+            "Skriv den gruppe, der giver opdraget",
         )
 
 
 @rule(
     "afrapportering",
     ERROR,
-    "Gruppen rapporterer mindst én gang, til klyngestyregruppen eller en temagruppe.",
+    "Gruppen rapporterer mindst én gang, og til en af dem, der ifølge profilen modtager afrapportering.",
     _REPORTING,
     ("tidsplan.rapportering",),
 )
 def _reports(ctx: Context) -> Iterator[Hit]:
     reports = ctx.records("tidsplan.rapportering")
+    receivers = _profile().report_receivers()  # empty: the profile does not say who receives reports
     if not any(r.get("dato") for _, r in reports):
         if ctx.complete:
-            yield Hit(
-                ctx.where("tidsplan.rapportering"),
-                "der er ingen afrapportering med dato; skriv hvornår gruppen rapporterer til klyngestyregruppen eller temagruppen",
-            )
+            to = f" til {_either(receivers)}" if receivers else ""
+            yield Hit(ctx.where("tidsplan.rapportering"), f"der er ingen afrapportering med dato; skriv hvornår gruppen rapporterer{to}")
         return
     for index, report in reports:
         receiver = report.get("modtager")
-        if receiver and not _is_commissioning_body(receiver):
+        if receiver and receivers and not _one_of(receiver, receivers):
             yield Hit(
                 ctx.where("tidsplan.rapportering", index, "modtager"),
-                f'"{receiver}" er hverken klyngestyregruppen eller en temagruppe; gruppen rapporterer til en af dem',
+                f'"{receiver}" er ikke blandt dem, der modtager afrapportering ({_either(receivers)}); gruppen rapporterer til en af dem',
             )
 
 
@@ -507,14 +538,12 @@ def _plan_pair(lookup: Callable[[str, int], Any], group: str, year: int) -> tupl
     return names if any(names) else None
 
 
-_ALIASES = {"he midt": "hospitalsenhed midt", "psykiatrien i region midtjylland": "regionspsykiatrien"}
-
-
 def same_organisation(a: str | None, b: str | None) -> bool:
-    """Loose match: "HE Midt" = "Hospitalsenhed Midt", "Regionspsykiatrien" = "Regionspsykiatrien Midt"."""
+    """Loose match, with the profile's short names and aliases: "HE Midt" = "Hospitalsenhed Midt",
+    "Regionspsykiatrien" = "Regionspsykiatrien Midt"."""
     x, y = _normal(a), _normal(b)
-    for short, full in _ALIASES.items():
-        x, y = x.replace(short, full), y.replace(short, full)
+    aliases = _profile().aliases()
+    x, y = aliases.get(x, x), aliases.get(y, y)
     if not x or not y:
         return False
     if "kommune" in x or "kommune" in y:
@@ -547,6 +576,7 @@ def _period(ctx: Context) -> tuple[int, str] | None:
     "Medformændene følger planen for kommunernes rotation i formandskaberne for perioden.",
     _ROTATION,
     ROTATION_NEEDS,
+    ("rotation",),
 )
 def _rotation(ctx: Context) -> Iterator[Hit]:
     lookup = _rotation_pair_function()
@@ -635,6 +665,7 @@ def _municipal_changes_in_answers(ctx: Context) -> dict[int, str]:
     "Hospitalets/psykiatriens medformand skiftes ikke samme år som den kommunale.",
     _NO_SAME_YEAR,
     (*ROTATION_NEEDS, "|".join((CHAIR_RECORDS_PATH, *HOSPITAL_CHAIR_SINCE_PATHS))),
+    ("rotation",),
 )
 def _not_same_year(ctx: Context) -> Iterator[Hit]:
     changes = list(_hospital_chair_changes(ctx))
@@ -661,7 +692,43 @@ RULES_BY_ID = {r.id: r for r in RULES}
 # -- running the rules -----------------------------------------------------------------------
 
 def rules_for(questionnaire) -> list[Rule]:
-    return [r for r in RULES if r.applies_to(questionnaire)]
+    """The rules that run on a kind under the organisation profile, each at the severity the
+    profile gives it; a changed severity says so, with the profile's reason, in every finding."""
+    import dataclasses
+
+    profile = _profile()
+    out = []
+    for r in RULES:
+        if not r.applies_to(questionnaire) or r.skipped_because(profile):
+            continue
+        setting = profile.rule_setting(r.id)
+        if setting.get("alvor") and setting["alvor"] != r.severity:
+            r = dataclasses.replace(r, severity=setting["alvor"], check=_noting(r.check, setting))
+        out.append(r)
+    return out
+
+
+def _noting(check: Callable[[Context], Iterable[Hit]], setting: dict) -> Callable[[Context], Iterable[Hit]]:
+    note = f" (profilen gør reglen til {setting['alvor']}: {' '.join(str(setting.get('begrundelse', '')).split())})"
+
+    def noted(ctx: Context) -> Iterator[Hit]:
+        for hit in check(ctx):
+            yield Hit(hit.where, hit.message + note)
+
+    return noted
+
+
+def profile_notes() -> list[str]:
+    """One line for each rule the profile switches off, with its reason (printed by check)."""
+    from drafter import workspace
+
+    ws = workspace.current()
+    where = str(ws.root / workspace.WORKSPACE_FILE) if ws.root else f"profilen {ws.profile.name}"
+    return [
+        f"{where}: [{r.id}] {reason}"
+        for r in RULES
+        if (reason := r.skipped_because(ws.profile)) and ws.profile.rule_setting(r.id).get("slaaet_fra")
+    ]
 
 
 def check_answers(answers: Answers) -> Report:

@@ -284,7 +284,7 @@ class _Walker:
         self.where = where
         self.source = source
         self.used: set[str] = set()
-        self.sections = {s.key: s for s in questionnaire.sections}
+        self.sections = {s.key: s for s in questionnaire.template_sections}
 
     def problem(self, node, message: str, *needles: str, severity: str = ERROR) -> None:
         """A finding quoting the Word paragraph holding the first needle found (most specific first)."""

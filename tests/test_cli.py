@@ -43,4 +43,3 @@ def test_no_command_prints_help():
     result = run_cli()
     assert result.returncode == 2
     assert "KOMMANDO" in result.stdout
-

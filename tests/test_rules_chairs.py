@@ -1,5 +1,5 @@
 """The chair rules on the real theme-group and steering-group kinds, with the real rotation
-plan (drafter/data/reference.yaml): co-chairs held as one text, and the hospital side's
+plan (drafter/profiles/midtklyngen.yaml): co-chairs held as one text, and the hospital side's
 co-chair not replaced in a year the plan changes the municipal one."""
 
 from __future__ import annotations

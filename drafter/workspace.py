@@ -1,0 +1,512 @@
+"""The workspace: a folder a secretariat owns, with its organisation profile.
+
+A workspace is a folder with ``drafter.yaml`` (the organisation profile: its parties,
+groups, who commissions and receives reports, the chair model, the rotation plan, the
+words its documents use), ``answers/``, ``out/``, ``kinds/`` (own kinds and overrides) and
+``templates/`` (own Word templates, e.g. with a letterhead). Every command finds it by
+walking up from the current folder to the nearest ``drafter.yaml``, as git finds ``.git``,
+or is given it with ``--workspace DIR``. Without a workspace the built-in default profile
+applies, so that drafter works from any folder as before.
+
+The profiles shipped with drafter live in ``drafter/profiles/<name>.yaml``; ``drafter init
+--profile NAME`` copies one into a new workspace's ``drafter.yaml``. The package itself
+holds no organisation's facts or wording: they are all profile data.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import DrafterError, Problem
+
+PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+WORKSPACE_FILE = "drafter.yaml"
+# Set by `--workspace DIR` so that worker processes (and the interview) see the same one.
+WORKSPACE_ENV = "DRAFTER_WORKSPACE"
+# The built-in profile that applies without a workspace: the one the example answer files
+# in answers/ and the README were written for. A workspace always names its own.
+DEFAULT_PROFILE = "midtklyngen"
+# What `drafter init` starts a workspace from when no --profile is given.
+INIT_PROFILE = "neutral"
+
+ORGANISATION_TYPES = ("sundhedsklynge", "sundhedsråd", "region", "kommune", "andet")
+CHAIR_MODELS = {
+    "todelt": "to-delt formandskab (hospital/psykiatri og kommune)",
+    "en": "én formand",
+    "ingen": "intet fast formandskab",
+}
+PARTY_SIDES = ("region", "kommune", "almen praksis", "patienter og pårørende", "andet")
+SEVERITIES = ("fejl", "advarsel")
+# Words the Word templates' fixed texts take from the profile (profil.ord.<key>). A word
+# the profile leaves out makes the template leave the text out, never print a blank.
+WORDS = {
+    "organisation": 'betegnelsen foran organisationens navn i dokumentets faktaboks, fx "Klynge"',
+    "rapportering_til": 'hvem grupper rapporterer til, i overskriften "Rapportering til ...", fx "styregruppen"',
+    "klyngebilag": 'overskriften på bilaget med regionens klynger: "Bilag 1: ..."',
+    "tema": 'hvad en temagruppe kaldes i undertitlen "... i <organisation>"',
+}
+
+
+class ProfileError(DrafterError):
+    """A drafter.yaml (or a shipped profile) that cannot be used."""
+
+
+# -- the profile -------------------------------------------------------------------------
+
+@dataclass
+class Profile:
+    """An organisation profile: plain data, read from a profile file and checked."""
+
+    name: str
+    path: Path
+    data: dict[str, Any]
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        value: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return default
+            value = value[part]
+        return value
+
+    @property
+    def organisation(self) -> str:
+        return self.get("organisation.navn") or ""
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The vocabulary for the templates; every known word present, "" where not given."""
+        given = self.data.get("ord") or {}
+        return {key: given.get(key) or "" for key in WORDS}
+
+    @property
+    def chair_model(self) -> str | None:
+        return self.get("formandskab.model")
+
+    def groups(self) -> list[dict]:
+        return list(self.data.get("grupper") or [])
+
+    def bodies(self) -> list[dict]:
+        """Every group and other body the profile names (groups first)."""
+        return self.groups() + list(self.data.get("andre_opdragsgivere") or [])
+
+    def commissioning_bodies(self) -> list[str]:
+        """Names of the bodies that may commission a group (empty: the profile does not say)."""
+        return [b["navn"] for b in self.bodies() if b.get("nedsaetter")]
+
+    def report_receivers(self) -> list[str]:
+        """Names of the bodies that receive groups' reports (empty: the profile does not say)."""
+        return [b["navn"] for b in self.bodies() if b.get("modtager_rapporter")]
+
+    def rule_setting(self, rule_id: str) -> dict:
+        """The profile's setting for a rule: {"slaaet_fra": bool, "alvor": ..., "begrundelse": ...}."""
+        return dict((self.data.get("regler") or {}).get(rule_id) or {})
+
+    def question_setting(self, kind: str, path: str) -> dict:
+        """The profile's suggestion for a question of a kind: {"forslag": ..., "valg": [...]}."""
+        return dict(((self.data.get("spoergsmaal") or {}).get(kind) or {}).get(path) or {})
+
+    def missing(self, need: str) -> str | None:
+        """Why the profile lacks what a rule needs (RULE_DATA), or None when it has it."""
+        if need == "opdragsgivere" and not self.commissioning_bodies():
+            return "profilen angiver ikke, hvem der kan nedsætte grupper (grupper med 'nedsaetter: true')"
+        if need == "todelt" and self.chair_model != "todelt":
+            if self.chair_model is None:
+                return "profilen angiver ingen formandskabsmodel ('formandskab: {model: ...}')"
+            return f"profilens formandskab er {CHAIR_MODELS[self.chair_model]}, ikke to-delt"
+        if need == "rotation" and not self.get("rotation.perioder"):
+            return "profilen har ingen plan for rotation i formandskaberne ('rotation')"
+        return None
+
+    def side_of(self, organisation: str) -> str | None:
+        """The side ("region", "kommune", ...) of a party the profile names, by name, short name or alias."""
+        wanted = " ".join(organisation.casefold().split())
+        for party in self.data.get("parter") or []:
+            names = [party.get("navn"), party.get("kort"), *(party.get("kaldes_ogsaa") or [])]
+            if wanted in {" ".join(str(n).casefold().split()) for n in names if n}:
+                return party.get("side")
+        return None
+
+    def aliases(self) -> dict[str, str]:
+        """{short name or alias: full name} of the profile's parties, case-folded."""
+        out = {}
+        for party in self.data.get("parter") or []:
+            for alias in [party.get("kort"), *(party.get("kaldes_ogsaa") or [])]:
+                if alias:
+                    out[" ".join(alias.casefold().split())] = " ".join(party["navn"].casefold().split())
+        return out
+
+    def describe(self) -> str:
+        what = self.get("organisation.type") or "organisation"
+        return f"{self.organisation or 'ingen bestemt organisation'} ({what})"
+
+
+def builtin_profiles() -> dict[str, Path]:
+    """The profiles shipped with drafter, by name."""
+    return {p.stem: p for p in sorted(PROFILES_DIR.glob("*.yaml"))}
+
+
+def builtin_profile(name: str) -> Profile:
+    profiles = builtin_profiles()
+    if name not in profiles:
+        from drafter.questionnaire import suggest
+
+        raise ProfileError(
+            f'ukendt profil "{name}"{suggest(name, list(profiles))}; '
+            f"de indbyggede profiler er: {', '.join(profiles)} (se: drafter profiles)"
+        )
+    return load_profile(profiles[name], name)
+
+
+def load_profile(path: Path, name: str | None = None) -> Profile:
+    """Read and check a profile file; ProfileError lists every problem as file:line: field: message."""
+    from drafter.answers import read_answer_file
+    from drafter.errors import AnswerFileError
+
+    shown = str(path)
+    try:
+        if path.is_file() and path.stat().st_size == 0:
+            raise ProfileError(Problem(shown, "filen er tom; en profil begynder med 'organisation:'", 1))
+        raw = read_answer_file(path)
+    except AnswerFileError as exc:
+        raise ProfileError(exc.problems) from None
+    problems = check_profile(raw.data, raw.problem)
+    if problems:
+        raise ProfileError(sorted(problems, key=lambda p: p.line or 0))
+    return Profile(name or path.stem, path, raw.data)
+
+
+# -- checking a profile --------------------------------------------------------------------
+
+def check_profile(data: dict, problem) -> list[Problem]:
+    """Every problem in a profile's data; *problem(where, message)* makes a located Problem."""
+    out: list[Problem] = []
+    check = _Checker(out, problem)
+    check.fields(data, (), {
+        "schema_version": check.int_, "organisation": check.organisation, "region": check.text,
+        "sekretariat": check.text, "forfatter": check.text, "formandskab": check.chairs,
+        "ord": check.words, "klynger": check.clusters, "parter": check.parties, "grupper": check.groups,
+        "andre_opdragsgivere": check.bodies, "rotation": check.rotation, "regler": check.rules,
+        "spoergsmaal": check.questions,
+    }, required=("organisation",))
+    if not out:
+        check.cross(data)
+    return out
+
+
+@dataclass
+class _Checker:
+    out: list
+    problem: Any
+    group_keys: set = field(default_factory=set)
+
+    def fail(self, where: tuple, message: str) -> None:
+        self.out.append(self.problem(where, message))
+
+    def fields(self, value: Any, where: tuple, known: dict, required: tuple = ()) -> None:
+        if not isinstance(value, dict):
+            self.fail(where, "skal være en gruppe af felter (indrykkede linjer 'navn: værdi')")
+            return
+        from drafter.questionnaire import suggest
+
+        for key, item in value.items():
+            if key not in known:
+                self.fail((*where, key), f"ukendt felt{suggest(str(key), list(known))}; kendte felter: {', '.join(known)}")
+            elif item is not None:
+                known[key](item, (*where, key))
+        for key in required:
+            if value.get(key) in (None, "", []):
+                self.fail((*where, key), "mangler")
+
+    def text(self, value: Any, where: tuple) -> None:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, "skal være en tekst")
+
+    def optional_text(self, value: Any, where: tuple) -> None:
+        if value is not None and not isinstance(value, str):
+            self.fail(where, "skal være en tekst (eller null, hvis den er ukendt)")
+
+    def int_(self, value: Any, where: tuple) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(where, "skal være et helt tal")
+
+    def bool_(self, value: Any, where: tuple) -> None:
+        if not isinstance(value, bool):
+            self.fail(where, "skal være true eller false")
+
+    def one_of(self, choices) -> Any:
+        def check(value: Any, where: tuple) -> None:
+            if value not in choices:
+                from drafter.questionnaire import suggest
+
+                self.fail(where, f'"{value}" er ikke en af mulighederne: {", ".join(choices)}{suggest(str(value), list(choices))}')
+        return check
+
+    def text_list(self, value: Any, where: tuple) -> None:
+        if not isinstance(value, list):
+            self.fail(where, "skal være en liste (linjer der begynder med '- ')")
+            return
+        for index, item in enumerate(value):
+            self.text(item, (*where, index))
+
+    def entries(self, value: Any, where: tuple, known: dict, required: tuple) -> None:
+        if not isinstance(value, list):
+            self.fail(where, "skal være en liste (linjer der begynder med '- ')")
+            return
+        for index, entry in enumerate(value):
+            self.fields(entry, (*where, index), dict(known), required)
+
+    def organisation(self, value: Any, where: tuple) -> None:
+        self.fields(value, where, {"navn": self.text, "type": self.one_of(ORGANISATION_TYPES), "kilde": self.text,
+                                   "note": self.text}, required=("type",))
+
+    def chairs(self, value: Any, where: tuple) -> None:
+        self.fields(value, where, {"model": self.one_of(tuple(CHAIR_MODELS)), "kilde": self.text, "note": self.text},
+                    required=("model",))
+
+    def words(self, value: Any, where: tuple) -> None:
+        self.fields(value, where, {key: self.text for key in WORDS})
+
+    def clusters(self, value: Any, where: tuple) -> None:
+        self.entries(value, where, {"key": self.text, "navn": self.text, "kommuner": self.text_list, "kilde": self.text,
+                                    "note": self.text}, ("navn",))
+
+    def parties(self, value: Any, where: tuple) -> None:
+        self.entries(value, where, {"navn": self.text, "kort": self.text, "side": self.one_of(PARTY_SIDES),
+                                    "kaldes_ogsaa": self.text_list, "note": self.text, "kilde": self.text}, ("navn",))
+
+    def groups(self, value: Any, where: tuple) -> None:
+        self.entries(value, where, {
+            "key": self.text, "navn": self.text, "niveau": self.text, "formandskab": self.text,
+            "kommunal_periode_aar": self.int_, "nedsaetter": self.bool_, "modtager_rapporter": self.bool_,
+            "er_temagruppe": self.bool_, "note": self.text, "kilde": self.text,
+        }, ("key", "navn"))
+        if isinstance(value, list):
+            self.group_keys = {g.get("key") for g in value if isinstance(g, dict)}
+
+    def bodies(self, value: Any, where: tuple) -> None:
+        self.entries(value, where, {"navn": self.text, "nedsaetter": self.bool_, "modtager_rapporter": self.bool_,
+                                    "note": self.text, "kilde": self.text}, ("navn",))
+
+    def rotation(self, value: Any, where: tuple) -> None:
+        self.fields(value, where, {"kilde": self.text, "regel": self.text, "perioder": self.periods}, required=("perioder",))
+
+    def periods(self, value: Any, where: tuple) -> None:
+        self.entries(value, where, {"periode": self.text, "fra": self.int_, "til": self.int_, "note": self.text,
+                                    "tolkning": self.text, "celler": self.cells}, ("periode", "fra", "til", "celler"))
+
+    def cells(self, value: Any, where: tuple) -> None:
+        if not isinstance(value, dict):
+            self.fail(where, "skal være en gruppe af felter: én celle pr. gruppe ('nøgle: {hospital: ..., kommune: ...}')")
+            return
+        for key, cell in value.items():
+            self.fields(cell, (*where, key), {"hospital": self.optional_text, "kommune": self.optional_text, "note": self.text})
+
+    def rules(self, value: Any, where: tuple) -> None:
+        if not isinstance(value, dict):
+            self.fail(where, "skal være en gruppe af felter: én pr. regel ('regel-id: {slaaet_fra: true, begrundelse: ...}')")
+            return
+        from drafter.questionnaire import suggest
+        from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID
+
+        for rule_id, setting in value.items():
+            at = (*where, rule_id)
+            if rule_id not in RULES_BY_ID:
+                self.fail(at, f"ukendt regel '{rule_id}'{suggest(str(rule_id), list(RULES_BY_ID))} (se: drafter check --list-rules)")
+                continue
+            self.fields(setting, at, {"slaaet_fra": self.bool_, "alvor": self.one_of(SEVERITIES), "begrundelse": self.text,
+                                      "kilde": self.text})
+            if not isinstance(setting, dict):
+                continue
+            changes = setting.get("slaaet_fra") or setting.get("alvor")
+            reason = setting.get("begrundelse")
+            if changes and (not isinstance(reason, str) or len(reason.split()) < MIN_REASON_WORDS):
+                self.fail((*at, "begrundelse"), f"en regel slås kun fra eller får en anden alvor med en skrevet begrundelse (mindst {MIN_REASON_WORDS} ord)")
+
+    def questions(self, value: Any, where: tuple) -> None:
+        if not isinstance(value, dict):
+            self.fail(where, "skal være en gruppe af felter: én pr. type ('adhoc: {gruppe.klynge: {forslag: ...}}')")
+            return
+        for kind, paths in value.items():
+            if not isinstance(paths, dict):
+                self.fail((*where, kind), "skal være en gruppe af felter: én pr. spørgsmål ('afsnit.spørgsmål: {forslag: ...}')")
+                continue
+            for path, setting in paths.items():
+                self.fields(setting, (*where, kind, path), {"forslag": lambda v, w: None, "valg": self.text_list})
+
+    def cross(self, data: dict) -> None:
+        """What needs more than one field: rotation cells name known groups."""
+        rotation = data.get("rotation") or {}
+        for index, period in enumerate(rotation.get("perioder") or []):
+            for key in period.get("celler") or {}:
+                if key not in self.group_keys:
+                    from drafter.questionnaire import suggest
+
+                    self.fail(("rotation", "perioder", index, "celler", key),
+                              f"ukendt gruppe '{key}'{suggest(str(key), sorted(k for k in self.group_keys if k))}; "
+                              "en celle hører til en gruppe under 'grupper' (dens 'key')")
+            if isinstance(period.get("fra"), int) and isinstance(period.get("til"), int) and period["til"] < period["fra"]:
+                self.fail(("rotation", "perioder", index, "til"), f"året {period['til']} ligger før 'fra' ({period['fra']})")
+
+
+# -- the workspace -------------------------------------------------------------------------
+
+@dataclass
+class Workspace:
+    """The organisation's folder (root None: no workspace, the built-in default profile)."""
+
+    root: Path | None
+    profile: Profile
+
+    def folder(self, name: str) -> Path | None:
+        return self.root / name if self.root is not None else None
+
+    @property
+    def kinds_dir(self) -> Path | None:
+        return self.folder("kinds")
+
+    @property
+    def templates_dir(self) -> Path | None:
+        return self.folder("templates")
+
+    def describe(self) -> str:
+        if self.root is None:
+            return f"ingen arbejdsmappe; den indbyggede profil {self.profile.name}: {self.profile.describe()}"
+        return f"arbejdsmappen {self.root} ({WORKSPACE_FILE}): {self.profile.describe()}"
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above *start* holding drafter.yaml."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / WORKSPACE_FILE).is_file():
+            return folder
+    return None
+
+
+_current: Workspace | None = None
+
+
+def current() -> Workspace:
+    """The workspace of this process: --workspace (DRAFTER_WORKSPACE), or found from the current folder."""
+    global _current
+    if _current is None:
+        _current = _open(os.environ.get(WORKSPACE_ENV) or None)
+    return _current
+
+
+def _open(given: str | None) -> Workspace:
+    if given:
+        root = Path(given)
+        if not root.is_dir():
+            raise ProfileError(f"{given}: arbejdsmappen findes ikke (--workspace)")
+        if not (root / WORKSPACE_FILE).is_file():
+            raise ProfileError(
+                f"{given}: er ikke en arbejdsmappe (der er ingen {WORKSPACE_FILE}); lav en med: drafter init {given}"
+            )
+    else:
+        root = find_root(Path.cwd())
+    if root is None:
+        return Workspace(None, builtin_profile(DEFAULT_PROFILE))
+    root = root.resolve()
+    return Workspace(root, load_profile(root / WORKSPACE_FILE, root.name))
+
+
+def activate(root: Path | None) -> Workspace:
+    """Use the workspace at *root* (None: find it again from the current folder) from now on.
+
+    Sets DRAFTER_WORKSPACE so worker processes use the same one, and forgets what was
+    read under the previous workspace (questionnaires take choices from the profile).
+    """
+    global _current
+    if root is None:
+        os.environ.pop(WORKSPACE_ENV, None)
+    else:
+        os.environ[WORKSPACE_ENV] = str(Path(root).resolve())
+    _current = None
+    _forget_cached()
+    return current()
+
+
+def _forget_cached() -> None:
+    import sys
+
+    questionnaire = sys.modules.get("drafter.questionnaire")
+    if questionnaire is not None:
+        questionnaire._load_file.cache_clear()
+
+
+def profile() -> Profile:
+    return current().profile
+
+
+# -- drafter init ----------------------------------------------------------------------------
+
+README_TEXT = """\
+# Arbejdsmappe til drafter
+
+Denne mappe er {organisation}s arbejdsmappe til kommissorier. drafter finder den selv, når
+du står i mappen (eller i en mappe under den).
+
+- `drafter.yaml` er organisationens profil: navn, parter, grupper, hvem der nedsætter grupper
+  og modtager deres afrapportering, formandskabsmodel, rotationsplan og de ord, dokumenterne
+  bruger. Ret den, så den passer til jer; `drafter data` viser, hvad der står i den.
+- `answers/` holder svarfilerne (én pr. kommissorium).
+- `out/` får de færdige Word-dokumenter.
+- `kinds/` kan holde jeres egne typer kommissorier (`<type>.yaml`); en fil med samme navn som en
+  indbygget type erstatter den. `extends: adhoc` bygger videre på en indbygget type.
+- `templates/` kan holde jeres egne Word-skabeloner (`<type>.docx`), fx med brevhoved og logo.
+  Begynd med en kopi: `drafter template new --kind adhoc`.
+
+Kom i gang:
+
+    drafter new arbejdsgruppe
+    drafter render answers/
+"""
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[Path]
+    existed: bool
+
+
+def init(root: Path, profile_name: str | None = None) -> InitResult:
+    """Create a workspace at *root* from a shipped profile; an existing one is left as it is."""
+    from drafter.fsutil import atomic_write
+
+    target = root / WORKSPACE_FILE
+    if target.exists():
+        return InitResult(root, [], True)
+    chosen = builtin_profile(profile_name or INIT_PROFILE)
+    if root.exists() and not root.is_dir():
+        raise ProfileError(f"{root}: findes og er ikke en mappe")
+    created: list[Path] = []
+    try:
+        if not root.exists():
+            root.mkdir(parents=True)
+            created.append(root)
+        for name in ("answers", "out", "kinds", "templates"):
+            folder = root / name
+            if not folder.exists():
+                folder.mkdir()
+                created.append(folder)
+        readme = root / "README.md"
+        if not readme.exists():
+            atomic_write(readme, README_TEXT.format(organisation=chosen.organisation or "organisationen").encode("utf-8"))
+            created.append(readme)
+        header = (
+            f"# Organisationsprofil for denne arbejdsmappe, oprettet fra den indbyggede profil \"{chosen.name}\".\n"
+            "# Filen er jeres: ret navne, parter, grupper og ord, så de passer til organisationen.\n"
+        )
+        atomic_write(target, (header + chosen.path.read_text(encoding="utf-8")).encode("utf-8"))
+        created.append(target)
+    except OSError as exc:
+        from drafter.fsutil import describe_oserror
+
+        raise ProfileError(f"{root}: arbejdsmappen kan ikke oprettes ({describe_oserror(exc)})") from None
+    return InitResult(root, created, False)
