@@ -476,14 +476,16 @@ def _build(data: dict, path: Path) -> Questionnaire:
 
 
 def _apply_profile(question: Question, profile, kinds: list[str]) -> None:
-    """The profile's suggestion (forslag) and extra choices (valg) for a question."""
+    """The profile's suggestion (forslag) and extra choices (valg, after the kind's own) for a
+    question and the fields of its entries; the most specific kind's setting wins."""
+    for field_ in question.fields:
+        _apply_profile(field_, profile, kinds)
     for kind in kinds:
         setting = profile.question_setting(kind, question.path)
         if setting:
             if "forslag" in setting:
                 question.default = setting["forslag"]
-            extra = [c for c in setting.get("valg") or [] if c not in question.choices]
-            question.choices = extra + question.choices
+            question.choices = question.choices + [c for c in setting.get("valg") or [] if c not in question.choices]
             return
 
 

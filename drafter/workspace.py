@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drafter.errors import DrafterError, Problem
+from drafter.errors import DrafterError
+from drafter.problems import Problem
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 WORKSPACE_FILE = "drafter.yaml"
@@ -169,20 +170,22 @@ def load_profile(path: Path, name: str | None = None) -> Profile:
     shown = str(path)
     try:
         if path.is_file() and path.stat().st_size == 0:
-            raise ProfileError(Problem(shown, "filen er tom; en profil begynder med 'organisation:'", 1))
+            raise ProfileError(Problem("filen er tom; en profil begynder med 'organisation:'", file=shown, line=1))
         raw = read_answer_file(path)
     except AnswerFileError as exc:
-        raise ProfileError(exc.problems) from None
-    problems = check_profile(raw.data, raw.problem)
+        raise ProfileError(exc.problems, exc.source) from None
+    problems = check_profile(raw.data, lambda where, message: Problem(message, path=tuple(where)))
     if problems:
-        raise ProfileError(sorted(problems, key=lambda p: p.line or 0))
+        from drafter.problems import in_file_order
+
+        raise ProfileError(in_file_order(problems, raw.source), raw.source)
     return Profile(name or path.stem, path, raw.data)
 
 
 # -- checking a profile --------------------------------------------------------------------
 
 def check_profile(data: dict, problem) -> list[Problem]:
-    """Every problem in a profile's data; *problem(where, message)* makes a located Problem."""
+    """Every problem in a profile's data, with its path; *problem(where, message)* makes one."""
     out: list[Problem] = []
     check = _Checker(out, problem)
     check.fields(data, (), {

@@ -331,21 +331,54 @@ def _cell_margins(t) -> None:
 
 # -- the kinds ---------------------------------------------------------------------------
 
+# Organisation wording is never fixed text here: it comes from the workspace's profile
+# (profil.ord.*), and a word the profile does not give leaves its text out. A fixed sentence
+# around an answer stands only when the answer is there (a kind may remove a question).
+WORD = "profil.ord."
+IN_ORGANISATION = "{% if gruppe.klynge %} i {{ gruppe.klynge }}{% endif %}"
+
+
 def build_adhoc(path: Path) -> None:
     """Ad-hoc groups: the six sections of the seed's template."""
-    _build_six_sections(path, "adhoc", group="Gruppen", period="Gruppen arbejder fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
+    _build_six_sections(path, "adhoc", group="Gruppen", period=(
+        "Gruppen arbejder fra {{ tidsplan.start }} til {{ tidsplan.slut }}.",
+        "Gruppen arbejder fra {{ tidsplan.start }}.",
+        "Gruppen arbejder frem til {{ tidsplan.slut }}.",
+    ))
 
 
 def build_projektgruppe(path: Path) -> None:
     """Project groups: the same six sections (the seed's template serves both), project wording."""
-    _build_six_sections(path, "projektgruppe", group="Projektgruppen", period="Projektet løber fra {{ tidsplan.start }} til {{ tidsplan.slut }}.")
+    _build_six_sections(path, "projektgruppe", group="Projektgruppen", period=(
+        "Projektet løber fra {{ tidsplan.start }} til {{ tidsplan.slut }}.",
+        "Projektet løber fra {{ tidsplan.start }}.",
+        "Projektet løber frem til {{ tidsplan.slut }}.",
+    ))
 
 
-def _build_six_sections(path: Path, kind: str, group: str, period: str) -> None:
+def when(doc, condition: str, build) -> None:
+    """What *build* adds to *doc*, only when *condition* holds in the answers."""
+    tag(doc, "{%%p if %s %%}" % condition)
+    build()
+    tag(doc, "{%p endif %}")
+
+
+def _period(doc, sentences: tuple[str, str, str], start: str = "tidsplan.start", end: str = "tidsplan.slut") -> None:
+    both, start_only, end_only = sentences
+    tag(doc, "{%%p if %s and %s %%}" % (start, end))
+    paragraph(doc, both)
+    tag(doc, "{%%p elif %s %%}" % start)
+    paragraph(doc, start_only)
+    tag(doc, "{%%p elif %s %%}" % end)
+    paragraph(doc, end_only)
+    tag(doc, "{%p endif %}")
+
+
+def _build_six_sections(path: Path, kind: str, group: str, period: tuple[str, str, str]) -> None:
     sections = section_headings(kind)
     doc = new_document()
     # Who commissioned the group stands in the facts block right below; not repeated here.
-    cover(doc, "Kommissorium for {{ gruppe.navn }}", "{{ gruppe.type|capitalize }} i {{ gruppe.klynge }}",
+    cover(doc, "Kommissorium for {{ gruppe.navn }}", "{{ gruppe.type|capitalize }}" + IN_ORGANISATION,
           [("Nedsat af", "{{ gruppe.nedsat_af }}")])
 
     heading(doc, sections["formaal"], 1)
@@ -354,61 +387,95 @@ def _build_six_sections(path: Path, kind: str, group: str, period: str) -> None:
     heading(doc, sections["opgaver"], 1)
     list_intro(doc, f"{group} skal:")
     bullets(doc, "opgave", "opgaver.opgaver")
-    heading(doc, "Snitflader til andre grupper", 2)
-    tag(doc, "{%p if opgaver.snitflader %}")
-    table(doc, ["Gruppe", "Hvad deles eller koordineres"], [5.5, 10.5], "s", "opgaver.snitflader", ["s.gruppe", "s.deles"])
-    tag(doc, "{%p else %}")
-    paragraph(doc, f"{group} har ingen faste snitflader til andre grupper.")
-    tag(doc, "{%p endif %}")
-    heading(doc, "Inddragelse af patient- og pårørendeperspektivet", 2)
-    paragraphs(doc, "opgaver.patientperspektiv")
+    # No fixed "no interfaces" sentence: that would state a fact the user never gave.
+    when(doc, "opgaver.snitflader", lambda: (
+        heading(doc, "Snitflader til andre grupper", 2),
+        table(doc, ["Gruppe", "Hvad deles eller koordineres"], [5.5, 10.5], "s", "opgaver.snitflader", ["s.gruppe", "s.deles"]),
+    ))
+    when(doc, "opgaver.patientperspektiv", lambda: (
+        heading(doc, "Inddragelse af patient- og pårørendeperspektivet", 2),
+        paragraphs(doc, "opgaver.patientperspektiv"),
+    ))
 
     heading(doc, sections["formandskab"], 1)
-    heading(doc, "Formandskab", 2)
-    bullets(doc, "f", "formandskab.formaend", "{{ f.navn }}, {{ f.titel }}, {{ f.organisation }}")
-    heading(doc, "Medlemmer", 2)
-    table(
-        doc,
-        ["Navn", "Titel", "Organisation", "Rolle i gruppen"],
-        [3.8, 4.0, 4.2, 4.0],
-        "m",
-        "formandskab.medlemmer",
-        ["m.navn", "m.titel", "m.organisation", "m.rolle"],
-    )
-    heading(doc, "Sekretariatsbetjening", 2)
-    paragraphs(doc, "formandskab.sekretariat")
+    when(doc, "formandskab.formaend", lambda: (
+        heading(doc, "Formandskab", 2),
+        bullets(doc, "f", "formandskab.formaend", "{{ f.navn }}, {{ f.titel }}, {{ f.organisation }}"),
+    ))
 
-    heading(doc, sections["tidsplan"], 1)
-    paragraph(doc, period)
-    heading(doc, "Milepæle", 2)
-    table(doc, ["Dato", "Milepæl"], [4.0, 12.0], "m", "tidsplan.milepaele", ["m.dato", "m.beskrivelse"])
-    heading(doc, "Rapportering til klynge-temagruppen eller klyngestyregruppen", 2)
-    table(
-        doc,
-        ["Dato", "Til", "Hvad rapporteres"],
-        [4.0, 5.0, 7.0],
-        "r",
-        "tidsplan.rapportering",
-        ["r.dato", "r.modtager", "r.indhold"],
-    )
+    def members() -> None:
+        heading(doc, "Medlemmer", 2)
+        # The role column only when some member has a role: never an empty column.
+        tag(doc, '{%p if formandskab.medlemmer|selectattr("rolle")|list %}')
+        table(
+            doc,
+            ["Navn", "Titel", "Organisation", "Rolle i gruppen"],
+            [3.8, 4.0, 4.2, 4.0],
+            "m",
+            "formandskab.medlemmer",
+            ["m.navn", "m.titel", "m.organisation", "m.rolle"],
+        )
+        tag(doc, "{%p else %}")
+        table(doc, ["Navn", "Titel", "Organisation"], [5.0, 5.5, 5.5], "m", "formandskab.medlemmer",
+              ["m.navn", "m.titel", "m.organisation"])
+        tag(doc, "{%p endif %}")
 
-    heading(doc, sections["kommunikation"], 1)
-    heading(doc, "Interessenter", 2)
-    bullets(doc, "i", "kommunikation.interessenter")
-    heading(doc, "Hvem skal informeres og af hvem", 2)
-    table(
-        doc,
-        ["Hvem informerer", "Hvem informeres", "Om hvad", "Hvornår"],
-        [3.6, 3.9, 5.0, 3.5],
-        "k",
-        "kommunikation.plan",
-        ["k.afsender", "k.modtager", "k.indhold", "k.tidspunkt"],
-    )
+    when(doc, "formandskab.medlemmer", members)
+    when(doc, "formandskab.sekretariat", lambda: (
+        heading(doc, "Sekretariatsbetjening", 2),
+        paragraphs(doc, "formandskab.sekretariat"),
+    ))
 
-    heading(doc, sections["afslutning"], 1)
-    paragraphs(doc, "afslutning.tekst")
-    heading(doc, "Overdragelse", 2)
-    paragraphs(doc, "afslutning.overdragelse")
+    def timeline() -> None:
+        heading(doc, sections["tidsplan"], 1)
+        _period(doc, period)
+        when(doc, "tidsplan.milepaele", lambda: (
+            heading(doc, "Milepæle", 2),
+            table(doc, ["Dato", "Milepæl"], [4.0, 12.0], "m", "tidsplan.milepaele", ["m.dato", "m.beskrivelse"]),
+        ))
+        when(doc, "tidsplan.rapportering", lambda: (
+            heading(doc, "Rapportering{%% if %srapportering_til %%} til {{ %srapportering_til }}{%% endif %%}" % (WORD, WORD), 2),
+            table(
+                doc,
+                ["Dato", "Til", "Hvad rapporteres"],
+                [4.0, 5.0, 7.0],
+                "r",
+                "tidsplan.rapportering",
+                ["r.dato", "r.modtager", "r.indhold"],
+            ),
+        ))
+
+    when(doc, "tidsplan.start or tidsplan.slut or tidsplan.milepaele or tidsplan.rapportering", timeline)
+
+    def communication() -> None:
+        heading(doc, sections["kommunikation"], 1)
+        when(doc, "kommunikation.interessenter", lambda: (
+            heading(doc, "Interessenter", 2),
+            bullets(doc, "i", "kommunikation.interessenter"),
+        ))
+        when(doc, "kommunikation.plan", lambda: (
+            heading(doc, "Hvem skal informeres og af hvem", 2),
+            table(
+                doc,
+                ["Hvem informerer", "Hvem informeres", "Om hvad", "Hvornår"],
+                [3.6, 3.9, 5.0, 3.5],
+                "k",
+                "kommunikation.plan",
+                ["k.afsender", "k.modtager", "k.indhold", "k.tidspunkt"],
+            ),
+        ))
+
+    when(doc, "kommunikation.interessenter or kommunikation.plan", communication)
+
+    def closing() -> None:
+        heading(doc, sections["afslutning"], 1)
+        optional_paragraphs(doc, "afslutning.tekst")
+        when(doc, "afslutning.overdragelse", lambda: (
+            heading(doc, "Overdragelse", 2),
+            paragraphs(doc, "afslutning.overdragelse"),
+        ))
+
+    when(doc, "afslutning.tekst or afslutning.overdragelse", closing)
 
     footer(doc, '"Kommissorium for " ~ gruppe.navn')
     save(doc, path, "Kommissorium for en " + ("projektgruppe" if kind == "projektgruppe" else "ad-hoc gruppe"))
@@ -502,7 +569,7 @@ def build_klyngestyregruppe(path: Path) -> None:
         path,
         "klyngestyregruppe",
         subtitle="{{ gruppe.klynge }} ({{ gruppe.niveau }})",
-        facts=[("Klynge", "{{ gruppe.klynge }}"), ("Periode", PERIOD)],
+        facts=[("{{ %sorganisation or \"Organisation\" }}" % WORD, "{{ gruppe.klynge }}"), ("Periode", PERIOD)],
         meetings=["moeder.frekvens", "moeder.planlaegning"],
     )
 
@@ -512,7 +579,7 @@ def build_temagruppe(path: Path) -> None:
     _standing_group(
         path,
         "temagruppe",
-        subtitle="Temagruppe i {{ gruppe.klynge }}",  # "Nedsat af" stands in the facts block
+        subtitle="{{ %stema or \"Temagruppe\" }}" % WORD + IN_ORGANISATION,  # "Nedsat af" stands in the facts block
         facts=[("Nedsat af", "{{ gruppe.nedsat_af }}"), ("Periode", PERIOD)],
         meetings=["moeder.frekvens"],
     )
@@ -542,16 +609,20 @@ def build_implementeringsnetvaerk(path: Path) -> None:
     heading(doc, sections["baggrundsmateriale"], 1)
     bullets(doc, "m", "baggrundsmateriale.materiale")
 
-    appendix = heading(doc, sections["bilag"], 1)
-    appendix.paragraph_format.page_break_before = True
-    list_intro(doc, "{{ bilag.indledning }}")
-    tag(doc, "{%p for k in bilag.klynger %}")
-    label(doc, "{{ k.navn }}")
-    paragraph(doc, "Kommunerne: {{ k.kommuner }}", style="List Bullet")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if bilag.tekst %}")
-    paragraphs(doc, "bilag.tekst").paragraph_format.space_before = Pt(12)
-    tag(doc, "{%p endif %}")
+    def appendix() -> None:
+        title = heading(doc, sections["bilag"], 1)
+        title.paragraph_format.page_break_before = True
+        when(doc, "bilag.indledning", lambda: list_intro(doc, "{{ bilag.indledning }}"))
+        tag(doc, "{%p for k in bilag.klynger %}")
+        label(doc, "{{ k.navn }}")
+        paragraph(doc, "Kommunerne: {{ k.kommuner }}", style="List Bullet")
+        tag(doc, "{%p endfor %}")
+        tag(doc, "{%p if bilag.tekst %}")
+        paragraphs(doc, "bilag.tekst").paragraph_format.space_before = Pt(12)
+        tag(doc, "{%p endif %}")
+
+    # No appendix at all where the workspace has no clusters to list.
+    when(doc, "bilag.klynger or bilag.tekst", appendix)
 
     footer(doc, '"Kommissorium for " ~ netvaerk.navn')
     save(doc, path, "Kommissorium for implementeringsnetværk")
