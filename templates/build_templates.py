@@ -628,6 +628,104 @@ def build_implementeringsnetvaerk(path: Path) -> None:
     save(doc, path, "Kommissorium for implementeringsnetværk")
 
 
+def build_arbejdsgruppe(path: Path) -> None:
+    """A general working group: name, purpose and tasks, and each optional section only when
+    it has content. No organisation's wording: the document says what the answers say."""
+    titles = section_headings("arbejdsgruppe")
+    doc = new_document()
+    label_headings(doc)
+    paragraph(doc, "Kommissorium for {{ gruppe.navn }}", style="Title")
+    when(doc, "gruppe.organisation", lambda: paragraph(doc, "{{ gruppe.organisation }}", style="Subtitle"))
+    info_block(doc, [
+        ("{%p if gruppe.nedsat_af %}", ""),  # a tag paragraph: docxtpl removes it
+        ("Nedsat af", "{{ gruppe.nedsat_af }}"),
+        ("{%p endif %}", ""),
+        ("Dato", "{{ dokument.dato }}"),
+        ("Version", "{{ dokument.version }}"),
+        ("Status", "{{ dokument.status|capitalize }}"),
+    ])
+
+    def section(key: str, condition: str, build) -> None:
+        when(doc, condition, lambda: (heading(doc, titles[key], 1), build()))
+
+    heading(doc, titles["formaal"], 1)
+    paragraphs(doc, "formaal.tekst")
+    section("baggrund", "baggrund.tekst", lambda: paragraphs(doc, "baggrund.tekst"))
+    heading(doc, titles["opgaver"], 1)
+    bullets(doc, "opgave", "opgaver.opgaver")
+    section("mandat", "mandat.tekst", lambda: paragraphs(doc, "mandat.tekst"))
+
+    person = ("{{ p.navn }}{% if p.titel %}, {{ p.titel }}{% endif %}{% if p.organisation %}, {{ p.organisation }}{% endif %}")
+
+    def composition() -> None:
+        members_by_party(doc, "sammensaetning.repraesentation")
+        when(doc, "sammensaetning.medlemmer", lambda: (
+            heading(doc, "Medlemmer", 2),
+            bullets(doc, "p", "sammensaetning.medlemmer", person + "{% if p.rolle %} ({{ p.rolle }}){% endif %}"),
+        ))
+        optional_paragraphs(doc, "sammensaetning.supplering")
+
+    section("sammensaetning", "sammensaetning.repraesentation or sammensaetning.medlemmer or sammensaetning.supplering",
+            composition)
+
+    def chairs() -> None:
+        # A sentence about the model only when the user chose one.
+        tag(doc, '{%p if formandskab.model == "to-delt formandskab" %}')
+        paragraph(doc, "Gruppen ledes af et to-delt formandskab.")
+        tag(doc, '{%p elif formandskab.model == "én formand" %}')
+        paragraph(doc, "Gruppen ledes af en formand.")
+        tag(doc, '{%p elif formandskab.model %}')
+        paragraph(doc, "Gruppen har en koordinator/tovholder.")
+        tag(doc, "{%p endif %}")
+        bullets(doc, "p", "formandskab.formaend", person)
+        optional_paragraphs(doc, "formandskab.tekst")
+
+    section("formandskab", "formandskab.model or formandskab.formaend or formandskab.tekst", chairs)
+    section("sekretariat", "sekretariat.tekst", lambda: paragraphs(doc, "sekretariat.tekst"))
+    section("moeder", "moeder.frekvens or moeder.form", lambda: (
+        optional_paragraphs(doc, "moeder.frekvens"),
+        optional_paragraphs(doc, "moeder.form"),
+    ))
+
+    def reporting() -> None:
+        optional_paragraphs(doc, "afrapportering.tekst")
+        when(doc, "afrapportering.cyklus", lambda: table(
+            doc, ["Hvornår", "Til", "Hvad rapporteres"], [4.5, 5.0, 6.5], "r", "afrapportering.cyklus",
+            ["r.hvornaar", "r.modtager", "r.indhold"],
+        ))
+
+    section("afrapportering", "afrapportering.tekst or afrapportering.cyklus", reporting)
+
+    def period() -> None:
+        _period(doc, (
+            "Gruppen arbejder fra {{ periode.start }} til {{ periode.slut }}.",
+            "Gruppen arbejder fra {{ periode.start }}.",
+            "Gruppen arbejder frem til {{ periode.slut }}.",
+        ), "periode.start", "periode.slut")
+        when(doc, "periode.milepaele", lambda: table(
+            doc, ["Dato", "Milepæl"], [4.0, 12.0], "m", "periode.milepaele", ["m.dato", "m.beskrivelse"],
+        ))
+
+    section("periode", "periode.start or periode.slut or periode.milepaele", period)
+    section("kommunikation", "kommunikation.tekst", lambda: paragraphs(doc, "kommunikation.tekst"))
+    section("ressourcer", "ressourcer.tekst", lambda: paragraphs(doc, "ressourcer.tekst"))
+    section("koordinering", "koordinering.grupper or koordinering.tekst", lambda: (
+        when(doc, "koordinering.grupper", lambda: table(
+            doc, ["Gruppe", "Hvad koordineres"], [5.5, 10.5], "s", "koordinering.grupper", ["s.gruppe", "s.deles"],
+        )),
+        optional_paragraphs(doc, "koordinering.tekst"),
+    ))
+    section("repraesentation", "repraesentation.fora", lambda: bullets(doc, "f", "repraesentation.fora"))
+    section("dokumenter", "dokumenter.relaterede or dokumenter.bilag", lambda: (
+        bullets(doc, "d", "dokumenter.relaterede"),
+        when(doc, "dokumenter.bilag", lambda: (heading(doc, "Bilag", 2), bullets(doc, "b", "dokumenter.bilag"))),
+    ))
+    section("afslutning", "afslutning.tekst", lambda: paragraphs(doc, "afslutning.tekst"))
+
+    footer(doc, '"Kommissorium for " ~ gruppe.navn')
+    save(doc, path, "Kommissorium for en arbejdsgruppe")
+
+
 # -- a clean package ----------------------------------------------------------------------
 
 # python-docx starts from a Word 2010 document made on a Mac; these parts of it are stale
@@ -760,6 +858,7 @@ BUILDERS = {
     "temagruppe": build_temagruppe,
     "klyngestyregruppe": build_klyngestyregruppe,
     "implementeringsnetvaerk": build_implementeringsnetvaerk,
+    "arbejdsgruppe": build_arbejdsgruppe,
 }
 
 
