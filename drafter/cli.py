@@ -191,10 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     edit.set_defaults(handler=cmd_edit)
     data = commands.add_parser(
         "data",
-        help="vis klyngernes referencedata (klynger, parter, grupper, rotationsplan)",
-        description="Viser de fakta fra kildematerialet, som spørgeskemaerne tilbyder som valgmuligheder: "
-        "sundhedsklyngerne og deres kommuner, Midtklyngens parter og grupper og planen for kommunernes "
-        "rotation i formandskaberne. Ukendte felter står som ukendt.",
+        help="vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
+        description="Viser organisationsprofilen, der gælder her (arbejdsmappens drafter.yaml, eller den "
+        "indbyggede standardprofil uden arbejdsmappe): organisationen, dens parter og grupper, hvem der nedsætter "
+        "grupper og modtager afrapportering, formandskabsmodellen og planen for rotation i formandskaberne. "
+        "Det, profilen ikke ved, står som ukendt.",
     )
     data.set_defaults(handler=cmd_data)
 

@@ -517,10 +517,71 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
         walker = _Walker(questionnaire, env, report, where, source, paragraphs)
         walker.visit(tree, {})
         used |= walker.used
+        report.findings.extend(fixed_text_around_optional_values(paragraphs, questionnaire, where))
     if not report.errors:  # with errors, some parts were not read: "unused" would mislead
         used |= _used_by_properties(questionnaire, env)
         report.unused = _unused(questionnaire, used)
     return report
+
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_BLOCK_TAG = re.compile(r"^\s*\{%-?\s*[ptrc]{0,2}\s*(if|elif|else|endif|for|endfor)\b(.*?)-?%\}\s*$")
+_VALUE = re.compile(r"\{\{(.*?)\}\}")
+_DOTTED = re.compile(r"\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\b")
+
+
+def fixed_text_around_optional_values(paragraphs: list[str], questionnaire: Questionnaire, where: str) -> list[TemplateFinding]:
+    """Warnings for a paragraph whose fixed text surrounds an answer that may be left out,
+    with no condition on that answer: left empty, the fixed text would stand alone
+    ("Gruppen arbejder fra  til ."). A condition is an enclosing {%p if %} (or {%tr if %})
+    paragraph, or an inline {% if %} before the value, that names the answer."""
+    findings: list[TemplateFinding] = []
+    conditions: list[str] = []  # the tests of the enclosing if-paragraphs ("" in an else branch)
+    loops: list[tuple[str, Question | None]] = []  # (loop variable, the records question looped over)
+    for text in paragraphs:
+        block = _BLOCK_TAG.match(text)
+        if block:
+            word, rest = block.group(1), block.group(2)
+            if word == "if":
+                conditions.append(rest)
+            elif word in ("elif", "else") and conditions:
+                conditions[-1] = rest if word == "elif" else ""
+            elif word == "endif" and conditions:
+                conditions.pop()
+            elif word == "for":
+                target, _, sequence = rest.partition(" in ")
+                loops.append((target.strip(), questionnaire.question(sequence.strip())))
+            elif word == "endfor" and loops:
+                loops.pop()
+            continue
+        if not re.search(r"\w", _TAG.sub("", text)):
+            continue  # nothing fixed around the values
+        for match in _VALUE.finditer(text):
+            for name, key in _DOTTED.findall(match.group(1)):
+                question = _optional_answer(questionnaire, loops, name, key)
+                if question is None:
+                    continue
+                shown = f"{name}.{key}"
+                inline = text[: match.start()]
+                guarded = any(shown in c for c in conditions) or re.search(r"\{%-?\s*if\b[^%]*" + re.escape(shown), inline)
+                if not guarded:
+                    findings.append(TemplateFinding(
+                        WARNING, where,
+                        f'"{shown}" kan udelades, men står i fast tekst uden betingelse: står svaret tomt, står teksten '
+                        f"alene. Sæt {{%p if {shown} %}} og {{%p endif %}} om afsnittet, eller {{% if {shown} %}}...{{% endif %}} om teksten",
+                        _clip(text, match.start(), match.end()),
+                    ))
+    return findings
+
+
+def _optional_answer(questionnaire: Questionnaire, loops: list, name: str, key: str) -> Question | None:
+    """The question behind name.key if its answer may be left out, else None."""
+    for variable, records in reversed(loops):
+        if variable == name:
+            field_ = records.field_named(key) if records is not None else None
+            return field_ if field_ is not None and not field_.required else None
+    question = questionnaire.question(f"{name}.{key}")
+    return question if question is not None and not question.required else None
 
 
 def _unused(questionnaire: Questionnaire, used: set[str]) -> list[str]:

@@ -166,7 +166,7 @@ CASES: list[Case] = [
     edited("complete-not-bool", "schema_version: 1", "schema_version: 1\ncomplete: måske", ["skal være true eller false"],
            field="complete", at="complete:"),
     edited("choice-not-allowed", "status: udkast", "status: kladde", ['"kladde" er ikke en af mulighederne'], field="dokument.status"),
-    edited("blank-required-text", "klynge: Midtklyngen", 'klynge: "   "', ["mangler"], field="gruppe.klynge"),
+    edited("blank-required-text", "  navn: Ad-hoc gruppe om udskrivelse af skrøbelige ældre", '  navn: "   "', ["mangler"], field="gruppe.navn"),
     # -- dates --------------------------------------------------------------------------
     edited("impossible-date", "dato: 2026-11-25", "dato: 2026-02-30", ['"2026-02-30" er ikke en gyldig dato'], field="dokument.dato"),
     edited("month-13", "start: 2027-01-04", "start: 2027-13-04", ["ikke en gyldig dato"], field="tidsplan.start"),

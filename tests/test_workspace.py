@@ -349,3 +349,25 @@ def test_extends_removes_sections_and_questions_and_makes_required_optional(tmp_
     finally:
         monkeypatch.chdir(REPO)
         workspace.activate(None)
+
+
+def test_template_check_warns_of_fixed_text_around_an_optional_answer(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Kommissorium for {{ gruppe.navn }}")  # required: fine
+    doc.add_paragraph("Ad-hoc gruppe i {{ gruppe.klynge }}")  # optional, no condition: warned
+    doc.add_paragraph("{% if gruppe.klynge %}Ad-hoc gruppe i {{ gruppe.klynge }}{% endif %}")  # guarded inline
+    doc.add_paragraph("{%p for m in formandskab.medlemmer %}")
+    doc.add_paragraph("Rolle: {{ m.rolle }}")  # an optional field of each member: warned
+    doc.add_paragraph("{%p if m.rolle %}")
+    doc.add_paragraph("Rolle: {{ m.rolle }}")  # guarded by the paragraph condition
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.save(tmp_path / "t.docx")
+    result = run_cli("template", "check", tmp_path / "t.docx", "--kind", "adhoc", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # warnings only
+    warned = [line for line in result.stdout.splitlines() if "advarsel" in line]
+    assert len(warned) == 2, warned
+    assert '"gruppe.klynge" kan udelades, men står i fast tekst uden betingelse' in warned[0]
+    assert '"m.rolle" kan udelades' in warned[1]
