@@ -12,7 +12,7 @@ from conftest import REPO, assert_clean_failure, docx_text, run_cli
 from drafter import questionnaire as qn
 from drafter.errors import KindError
 
-KINDS = ["adhoc", "implementeringsnetvaerk", "klyngestyregruppe", "projektgruppe", "temagruppe"]
+KINDS = ["adhoc", "arbejdsgruppe", "implementeringsnetvaerk", "klyngestyregruppe", "projektgruppe", "temagruppe"]
 
 
 def test_drafter_kinds_lists_every_kind():

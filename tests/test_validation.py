@@ -16,7 +16,7 @@ def line_of(text: str, fragment: str) -> int:
 # (id, edit of the example text, fragments the message must contain; {line} is the edited line)
 CASES = [
     ("yaml-syntax", lambda t: t.replace("  version: \"1.0\"", "  version: \"1.0"), ["YAML-fejl"]),
-    ("required-missing", lambda t: t.replace("  klynge: Midtklyngen\n", ""), ["gruppe.klynge: mangler"]),
+    ("required-missing", lambda t: t.replace("  nedsat_af: Voksentemagruppen for somatik\n", ""), ["gruppe.nedsat_af: mangler"]),
     ("required-list-empty", lambda t: t.replace("  interessenter:\n", "  interessenter: []\n  gammel:\n"),
      ["kommunikation.interessenter: mangler; angiv mindst én interessent"]),
     ("number-for-text", lambda t: t.replace('version: "1.0"', "version: 1.0"), ["dokument.version: skal være tekst, men er et tal (1.0)"]),
