@@ -530,12 +530,12 @@ _VALUE = re.compile(r"\{\{(.*?)\}\}")
 _DOTTED = re.compile(r"\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\b")
 
 
-def fixed_text_around_optional_values(paragraphs: list[str], questionnaire: Questionnaire, where: str) -> list[TemplateFinding]:
+def fixed_text_around_optional_values(paragraphs: list[str], questionnaire: Questionnaire, where: str) -> list:
     """Warnings for a paragraph whose fixed text surrounds an answer that may be left out,
     with no condition on that answer: left empty, the fixed text would stand alone
     ("Gruppen arbejder fra  til ."). A condition is an enclosing {%p if %} (or {%tr if %})
     paragraph, or an inline {% if %} before the value, that names the answer."""
-    findings: list[TemplateFinding] = []
+    findings: list = []
     conditions: list[str] = []  # the tests of the enclosing if-paragraphs ("" in an else branch)
     loops: list[tuple[str, Question | None]] = []  # (loop variable, the records question looped over)
     for text in paragraphs:
@@ -565,7 +565,7 @@ def fixed_text_around_optional_values(paragraphs: list[str], questionnaire: Ques
                 inline = text[: match.start()]
                 guarded = any(shown in c for c in conditions) or re.search(r"\{%-?\s*if\b[^%]*" + re.escape(shown), inline)
                 if not guarded:
-                    findings.append(TemplateFinding(
+                    findings.append(template_finding(
                         WARNING, where,
                         f'"{shown}" kan udelades, men står i fast tekst uden betingelse: står svaret tomt, står teksten '
                         f"alene. Sæt {{%p if {shown} %}} og {{%p endif %}} om afsnittet, eller {{% if {shown} %}}...{{% endif %}} om teksten",
