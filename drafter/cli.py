@@ -203,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="udfyld kommissorier i browseren (en lokal webformular)",
         description="Starter en lokal webserver med spørgeskemaet som formular og åbner browseren. "
-        "Svarene gemmes i answers/ efter hver ændring; dokumenterne skrives i out/. Serveren kan kun "
+        "Svarene gemmes i arbejdsmappens answers/ (eller den aktuelle mappes) efter hver ændring; "
+        "dokumenterne skrives i out/. Serveren kan kun "
         "nås fra denne maskine, og kun med nøglen i den adresse, den skriver. Stop den med Ctrl-C.",
     )
     serve.add_argument("--port", type=int, metavar="N", help="porten (standard: 8470 eller den næste ledige)")
@@ -463,7 +464,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from drafter.errors import UsageError
 
         raise UsageError(f"--port {args.port}: en port er et tal fra 1 til 65535")
-    return serve(Path.cwd(), host=args.host, port=args.port, open_browser=not args.no_browser)
+    from drafter import workspace
+
+    root = workspace.current().root or Path.cwd()  # the workspace (drafter.yaml), or this folder
+    return serve(root, host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

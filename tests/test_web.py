@@ -413,3 +413,23 @@ def test_an_unexpected_failure_is_a_danish_page_not_a_dropped_connection(live, m
     reply = live.get("/")
     assert reply.status == 500 and "intern fejl i drafter serve (RuntimeError)" in reply.text
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_serve_works_in_the_workspace_found_above_the_current_folder(tmp_path):
+    result = run_cli("init", str(tmp_path / "ws"))
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "ws" / "answers").mkdir(exist_ok=True)
+    (tmp_path / "ws" / "answers" / "x.yaml").write_text(
+        (REPO / "answers" / f"{ADHOC}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    below = tmp_path / "ws" / "undermappe"
+    below.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
+    env.pop("DRAFTER_WORKSPACE", None)
+    process = subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0"],
+                               cwd=below, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline()
+        assert str((tmp_path / "ws").resolve()) in first, first
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
