@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
         "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet.",
     )
-    new.add_argument("kind", metavar="TYPE", help="typen af kommissorium, fx adhoc")
+    new.add_argument("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)")
     new.add_argument("--answers-dir", type=Path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
     _out_dir_option(new)
     new.add_argument("--resume", type=Path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde")
@@ -408,7 +408,16 @@ def _require_terminal(command: str) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     from drafter.questionnaire import load_questionnaire
 
-    questionnaire = load_questionnaire(args.kind)
+    if args.kind is None and args.resume is None:
+        _require_terminal("new")
+        from drafter import interview
+
+        args.kind = interview.choose_kind()
+    questionnaire = load_questionnaire(args.kind) if args.kind else None
+    if questionnaire is None:  # --resume without a kind: the draft says which
+        from drafter.answers import load_answers
+
+        questionnaire = load_answers(args.resume).questionnaire
     _require_terminal("new")
     from drafter import interview
 

@@ -911,7 +911,10 @@ def choose_kind() -> str:
 
     kinds = [load_questionnaire(name) for name in available_kinds()]
     labels = [f"{k.name} ({k.kind})" for k in kinds]
-    picked = select("Hvilken slags kommissorium vil du skrive?", labels)
+    try:
+        picked = select("Hvilken slags kommissorium vil du skrive?", labels, search=len(labels) > 7)
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted("Afbrudt. Intet er gemt.") from None
     return kinds[labels.index(picked)].kind
 
 

@@ -25,7 +25,10 @@ ECHO_STYLE = "fg:ansigreen"
 
 SELECT_HINT = "(piletaster og Enter)"
 SELECT_FILTER_HINT = "(piletaster og Enter, eller skriv for at søge)"
-MULTILINE_HINT = "En tom linje skiller to afsnit. Afslut: tryk Enter to gange på en tom linje."
+MULTILINE_HINT = (
+    "En tom linje skiller to afsnit. Afslut: tryk Enter to gange på en tom linje. "
+    "Ctrl-E: skriv i din egen editor."
+)
 SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · eller skriv noget andet"
 
 
@@ -145,6 +148,16 @@ def text(
             else:
                 buffer.newline(copy_margin=False)
 
+        @bindings.add("c-e")
+        async def _editor(event):
+            from prompt_toolkit.application import run_in_terminal
+
+            buffer = event.app.current_buffer
+            edited = await run_in_terminal(lambda: edit_in_editor(buffer.text), in_executor=True)
+            if edited is not None:
+                buffer.text = edited.rstrip()
+                buffer.cursor_position = len(buffer.text)
+
     def check(typed: str) -> bool | str:
         if not typed.strip() and suggestion:
             typed = suggestion
@@ -164,6 +177,45 @@ def text(
     )
     answer = run(question, name or message)
     return answer if answer.strip() or not suggestion else suggestion
+
+
+def editor_command() -> list[str] | None:
+    """The person's own editor: $VISUAL or $EDITOR, else Notepad on Windows; None if none."""
+    import os
+    import shlex
+
+    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if chosen:
+        return shlex.split(chosen, posix=os.name != "nt")
+    if os.name == "nt":
+        return ["notepad.exe"]
+    found = next((name for name in ("editor", "nano", "vi") if shutil.which(name)), None)
+    return [found] if found else None
+
+
+def edit_in_editor(current: str) -> str | None:
+    """*current* as the person left it in their own editor (a temporary UTF-8 file), or
+    None when no editor could be started or it failed; the text in the prompt then stays."""
+    import os
+    import subprocess
+    import tempfile
+
+    command = editor_command()
+    if command is None:
+        return None
+    handle, name = tempfile.mkstemp(prefix="drafter-", suffix=".txt")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(current)
+        try:
+            if subprocess.call([*command, name]) != 0:
+                return None
+        except OSError:
+            return None
+        with open(name, encoding="utf-8-sig") as file:  # Notepad may add a byte-order mark
+            return file.read().replace("\r\n", "\n")
+    finally:
+        os.unlink(name)
 
 
 def _first_line(text_: str) -> str:

@@ -501,3 +501,40 @@ def test_the_review_names_the_problem_in_plain_danish_with_its_section(adhoc):
         '4. Tidsplan – Svaret på "Hvornår afslutter gruppen sit arbejde?": Datoen (1. januar 2027) ligger før '
         'svaret på "Hvornår begynder gruppen sit arbejde?" (4. januar 2027)'
     )
+
+
+def test_ctrl_e_writes_a_multi_line_answer_in_the_persons_own_editor(tmp_path, monkeypatch):
+    import sys
+    import threading
+    import time
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from drafter import prompts
+
+    editor = tmp_path / "editor.py"  # a stand-in editor: adds a sentence, then says it is done
+    editor.write_text(
+        "import sys\n"
+        "text = open(sys.argv[1], encoding='utf-8').read()\n"
+        "open(sys.argv[1], 'w', encoding='utf-8').write(text + ' Skrevet i editoren.\\n')\n"
+        "open(sys.argv[0] + '.done', 'w').close()\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    with create_pipe_input() as pipe:
+        pipe.send_text("Første afsnit." + "\x05")  # Ctrl-E
+
+        def finish_after_the_editor():
+            while not (tmp_path / "editor.py.done").exists():
+                time.sleep(0.05)
+            time.sleep(0.5)  # the edited text is put back into the prompt
+            pipe.send_text(ENTER * 3)
+            pipe.close()
+
+        threading.Thread(target=finish_after_the_editor, daemon=True).start()
+        with create_app_session(input=pipe, output=DummyOutput()):
+            answer = prompts.text("Hvad er formålet?", lambda typed: None, multiline=True)
+    assert answer == "Første afsnit. Skrevet i editoren."

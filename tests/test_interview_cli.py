@@ -27,6 +27,7 @@ def _files(folder: Path) -> list[str]:
     "args",
     [
         ("new", "adhoc"),
+        ("new",),
         ("new", "adhoc", "--set", "gruppe.navn=Gruppe om noget"),
         ("new", "adhoc", "--resume", "answers/udskrivelse-af-skroebelige-aeldre.yaml"),
         ("edit", "answers/udskrivelse-af-skroebelige-aeldre.yaml", "--section", "3"),
@@ -216,5 +217,22 @@ def test_a_member_is_added_in_one_form_on_an_80_by_24_screen(adhoc_example, work
         assert "Traceback" not in screen
         members = load_answers(adhoc_example).get("formandskab.medlemmer")
         assert members[-1] == {"navn": "Ida Holm", "titel": "Visitator", "organisation": "Viborg Kommune", "rolle": None}
+    finally:
+        session.close()
+
+
+@needs_tmux
+def test_new_without_a_kind_offers_the_kinds(workdir):
+    session = drafter_in_tmux("new", workdir, size=(80, 24))
+    try:
+        screen = session.wait_for("Hvilken slags kommissorium vil du skrive?")
+        assert "Ad-hoc gruppe eller projektgruppe (adhoc)" in screen and "Temagruppe" in screen
+        session.wait_for("» ")
+        session.send("Enter")  # the first kind
+        session.wait_for("Hvad hedder gruppen?")
+        session.send("C-c")
+        screen = session.wait_for("Intet er gemt")
+        assert session.exit_status() == 130
+        assert "Traceback" not in screen
     finally:
         session.close()
