@@ -319,7 +319,20 @@ class Interview:
             self.keep_typed(question, stopped.typed)
             raise
         self.mark_unfinished(question.path, False)
+        other = question.kind_for.get(value) if not editing else None
+        if other and other != self.questionnaire.kind:
+            self.switch_kind(other)
         self.set(question.path, value)
+
+    def switch_kind(self, kind: str) -> None:
+        """One route to each kind: an answer that names another kind (a project group asked
+        in the ad-hoc kind) continues with that kind's questions and wording."""
+        from drafter.questionnaire import load_questionnaire
+
+        other = load_questionnaire(kind)
+        say(f"{other.name}: kommissoriet skrives med typen {kind} (de samme spørgsmål, typens egen ordlyd "
+            "i dokumentet).", HELP_STYLE)
+        self.questionnaire = other
 
     def keep_typed(self, question: Question, typed: str) -> None:
         """Ctrl-C inside an answer: keep the text typed so far in the draft, marked unfinished,

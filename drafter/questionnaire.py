@@ -64,6 +64,9 @@ class Question:
     when: str | None = None  # dotted path of a yes/no answer that must be true
     choices_from: str | None = None  # name of a reference list (drafter/data) the choices came from
     default_from: dict | None = None  # a default computed from reference data and earlier answers
+    # choice -> the kind a new interview continues as when it is chosen (one route to a kind:
+    # a project group chosen in the ad-hoc kind continues as the project-group kind)
+    kind_for: dict = field(default_factory=dict)
 
     @property
     def is_repeating(self) -> bool:
@@ -534,7 +537,19 @@ def _question(raw: dict, parent: str) -> Question:
         when=raw.get("when"),
         choices_from=choices_from,
         default_from=default_from,
+        kind_for=_kind_for(raw.get("kind_for"), path, choices),
     )
+
+
+def _kind_for(raw: Any, path: str, choices: list[str]) -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise ValueError(f"{path}: 'kind_for' skal være valg: type, fx {{projektgruppe: projektgruppe}}")
+    unknown = [k for k in raw if k not in choices]
+    if unknown:
+        raise ValueError(f"{path}: 'kind_for' nævner {', '.join(unknown)}, som ikke er et af valgene")
+    return dict(raw)
 
 
 def _key(key: str) -> str:

@@ -538,3 +538,14 @@ def test_ctrl_e_writes_a_multi_line_answer_in_the_persons_own_editor(tmp_path, m
         with create_app_session(input=pipe, output=DummyOutput()):
             answer = prompts.text("Hvad er formålet?", lambda typed: None, multiline=True)
     assert answer == "Første afsnit. Skrevet i editoren."
+
+
+def test_a_project_group_chosen_in_the_ad_hoc_kind_goes_on_as_the_project_group_kind(tmp_path):
+    with pytest.raises(interview.Interrupted) as stopped:
+        run_new([typed("Projekt om søvn"), DOWN + ENTER, CTRL_C], tmp_path)
+    draft = tmp_path / "answers" / "projekt-om-soevn.yaml"
+    raw = read_answer_file(draft).data
+    assert raw["kind"] == "projektgruppe" and raw["gruppe"]["type"] == "projektgruppe"
+    assert "drafter new projektgruppe --resume" in str(stopped.value)
+    # The project-group kind's own question comes next, in its wording.
+    assert load_questionnaire("projektgruppe").question("gruppe.nedsat_af").prompt == "Hvem nedsætter projektgruppen?"

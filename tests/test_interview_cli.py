@@ -135,12 +135,13 @@ def test_ctrl_c_in_a_real_terminal_keeps_the_draft(workdir):
         screen = session.wait_for("Fortsæt, hvor du slap")
         draft = workdir / "answers" / "ad-hoc-gruppe-om-soevn.yaml"
         assert "Afbrudt. Dine svar indtil nu er gemt i answers/ad-hoc-gruppe-om-soevn.yaml" in screen
-        assert "drafter new adhoc --resume answers/ad-hoc-gruppe-om-soevn.yaml" in screen
+        # One route to a project group: it goes on as the project-group kind, with its wording.
+        assert "drafter new projektgruppe --resume answers/ad-hoc-gruppe-om-soevn.yaml" in screen
         assert "Traceback" not in screen
         text = draft.read_text(encoding="utf-8")
         assert "complete: false" in text
         assert "navn: Ad-hoc gruppe om søvn" in text
-        assert "type: projektgruppe" in text
+        assert "type: projektgruppe" in text and "kind: projektgruppe" in text
         assert "nedsat_af" not in text
         assert session.exit_status() == 130
         if os.environ.get("DRAFTER_SHOW_SCREEN"):
