@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -163,3 +164,152 @@ def remove_stale_temp_files(target: Path, older_than: float = STALE_TEMP_SECONDS
         except OSError:
             continue
     return removed
+
+
+# -- reading what others wrote: regular files only, bounded --------------------------------
+
+class UnsafeFile(ValueError):
+    """A file drafter will not read as it is; the text is Danish and names no file."""
+
+
+def describe_special(mode: int) -> str | None:
+    """What a non-regular file is, in Danish ("er en navngivet pipe (FIFO)"); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "er en mappe, ikke en fil"
+    if stat.S_ISFIFO(mode):
+        return "er en navngivet pipe (FIFO), ikke en almindelig fil"
+    if stat.S_ISSOCK(mode):
+        return "er en socket, ikke en almindelig fil"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "er en enhed (device), ikke en almindelig fil"
+    return "er ikke en almindelig fil"
+
+
+def refuse_special_file(path: str | os.PathLike) -> os.stat_result:
+    """The file's stat, or UnsafeFile when it is a FIFO, device, socket or folder.
+
+    Looked at without opening it: opening a FIFO waits for a writer that may never come,
+    and a device (/dev/zero) never ends. A missing file raises FileNotFoundError.
+    """
+    info = os.stat(path)
+    what = describe_special(info.st_mode)
+    if what:
+        raise UnsafeFile(what)
+    return info
+
+
+def read_regular_file(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of a regular file of at most *limit* bytes; UnsafeFile otherwise.
+
+    Never blocks (O_NONBLOCK, in case the file was swapped for a FIFO after the check)
+    and never reads more than *limit* + 1 bytes, whatever the file claims.
+    """
+    refuse_special_file(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        what = describe_special(info.st_mode)
+        if what:
+            raise UnsafeFile(what)
+        if info.st_size > limit:
+            raise UnsafeFile(f"filen er for stor ({_amount(info.st_size)}; højst {_amount(limit)})")
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise UnsafeFile(f"filen er for stor (over {_amount(limit)})")
+    return b"".join(chunks)
+
+
+def _amount(size: int) -> str:
+    """1.234.567 byte, or 12 MB: sizes as a Danish reader writes them."""
+    if size >= 10 * 1024 * 1024:
+        return f"{size // (1024 * 1024):,} MB".replace(",", ".")
+    return f"{size:,} byte".replace(",", ".")
+
+
+# Limits for a Word file (.docx) drafter opens, checked before anything is decompressed.
+# A real commission is far below them: 10 000 members make a body part of about 7 MB that
+# compresses 125:1. A zip bomb breaks them at once (deflate reaches about 1000:1).
+DOCX_MAX_BYTES = 100 * 1024 * 1024  # the file itself
+DOCX_MAX_PARTS = 1000
+DOCX_MAX_PART_BYTES = 64 * 1024 * 1024  # one part, decompressed
+DOCX_MAX_TOTAL_BYTES = 256 * 1024 * 1024  # all parts, decompressed
+DOCX_MAX_RATIO = 400  # decompressed / compressed, for a part of more than a megabyte
+
+
+def read_docx_entries(data: bytes) -> dict[str, bytes]:
+    """Every part of a Word file's zip, within the limits above; UnsafeFile otherwise.
+
+    The central directory is checked first (number of parts, sizes, ratios), so a zip
+    bomb costs nothing; each part is then read no further than its declared size.
+    XML parts with a DOCTYPE or entity declaration are refused: Word never writes one.
+    zipfile.BadZipFile is raised for what is not a zip at all.
+    """
+    import io
+    import zipfile
+
+    if len(data) > DOCX_MAX_BYTES:
+        raise UnsafeFile(f"filen er for stor ({_amount(len(data))}; en Word-fil må højst fylde {_amount(DOCX_MAX_BYTES)})")
+    declared = _declared_entry_count(data)
+    if declared is not None and declared > DOCX_MAX_PARTS:
+        raise UnsafeFile(f"filen har {declared:,} dele; en Word-fil må højst have {DOCX_MAX_PARTS:,}".replace(",", "."))
+    entries: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        if len(infos) > DOCX_MAX_PARTS:
+            raise UnsafeFile(f"filen har {len(infos):,} dele; en Word-fil må højst have {DOCX_MAX_PARTS:,}".replace(",", "."))
+        total = 0
+        for info in infos:
+            if info.file_size > DOCX_MAX_PART_BYTES:
+                raise UnsafeFile(
+                    f"delen {info.filename} fylder {_amount(info.file_size)} udpakket; "
+                    f"en del må højst fylde {_amount(DOCX_MAX_PART_BYTES)}"
+                )
+            if info.file_size > 1024 * 1024 and info.file_size > DOCX_MAX_RATIO * max(1, info.compress_size):
+                raise UnsafeFile(
+                    f"delen {info.filename} er pakket {info.file_size // max(1, info.compress_size):,} gange sammen "
+                    f"(højst {DOCX_MAX_RATIO} gange); det ligner en zip-bombe".replace(",", ".")
+                )
+            total += info.file_size
+            if total > DOCX_MAX_TOTAL_BYTES:
+                raise UnsafeFile(f"delene fylder over {_amount(DOCX_MAX_TOTAL_BYTES)} udpakket; det er for meget for en Word-fil")
+        for info in infos:
+            with archive.open(info) as member:
+                content = member.read(info.file_size + 1)
+            if len(content) > info.file_size:  # zipfile stops at the declared size; be sure
+                raise UnsafeFile(f"delen {info.filename} er større end den angiver")
+            name = info.filename.lower()
+            if (name.endswith(".xml") or name.endswith(".rels")) and (b"<!DOCTYPE" in content or b"<!ENTITY" in content):
+                raise UnsafeFile(f"delen {info.filename} har en DOCTYPE- eller ENTITY-erklæring, som Word-filer ikke har")
+            entries[info.filename] = content
+    return entries
+
+
+def _declared_entry_count(data: bytes) -> int | None:
+    """The number of entries the zip's end record announces, before zipfile builds them all."""
+    import io
+    import zipfile
+
+    try:
+        end = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]
+    except (OSError, AttributeError, ValueError, IndexError):
+        return None
+    if not end:
+        return None
+    return end[zipfile._ECD_ENTRIES_TOTAL]  # type: ignore[attr-defined]
+
+
+def read_docx_file(path: str | os.PathLike) -> tuple[bytes, dict[str, bytes]]:
+    """(the file's bytes, its parts): a regular file, within the limits; UnsafeFile otherwise."""
+    raw = read_regular_file(path, DOCX_MAX_BYTES)
+    return raw, read_docx_entries(raw)

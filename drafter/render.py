@@ -36,10 +36,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that equal documents are equal by
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_HEADER_FOOTER_RELS = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header",
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer",
-)
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _LITERAL_BRACES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
 # docxtpl turns these characters in rendered text into Word structure (see resolve_listing).
@@ -83,10 +80,10 @@ def _context_value(question: Question, value: Any) -> Any:
 
 
 def jinja_environment(autoescape: bool = True):
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    """The one Jinja environment for templates: sandboxed and bounded (see drafter.sandbox)."""
+    from drafter.sandbox import bounded_environment
 
-    env = SandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True)
+    env = bounded_environment(autoescape)
     # A name every template may use besides the sections: the profile's words, given in the
     # context of each document (build_context); declared here so the template check knows it.
     env.globals[PROFILE_CONTEXT_KEY] = {}
@@ -100,61 +97,221 @@ def document_properties(answers: Answers) -> dict[str, str]:
     props: dict[str, str] = {}
     for name in ("title", "subject", "author", "keywords", "description"):
         if spec.get(name):
-            props[name] = " ".join(_property_template(spec[name]).render(context).split())
+            props[name] = " ".join(_render_property(answers.questionnaire, name, context).split())
     created = answers.get(spec["created"]) if spec.get("created") else None
     props["created"] = f"{created}T00:00:00Z" if created else "2000-01-01T00:00:00Z"
     return props
 
 
+def _render_property(questionnaire, name: str, context: dict) -> str:
+    """One of the kind's document properties; a kind file is foreign code too."""
+    from drafter.errors import KindError
+    from drafter.sandbox import fresh_budget, memory_guard
+
+    where = f"{questionnaire.source_file}: document.{name}"
+    try:
+        template = _property_template(questionnaire.document[name])
+        with fresh_budget(), memory_guard():
+            return template.render(context)
+    except TemplateProblem as exc:
+        raise KindError([f"{where}: {p}" for p in exc.problems]) from None
+    except Exception as exc:  # the kind's own Jinja: whatever it raises is its own fault
+        raise KindError(f"{where}: {failure_reason(exc)}") from None
+
+
 @lru_cache(maxsize=256)
 def _property_template(source: str):
     # Compiled once per process, not once per document: compiling costs more than rendering.
-    return jinja_environment(autoescape=False).from_string(source)
+    from jinja2 import TemplateSyntaxError
+
+    from drafter.sandbox import TemplateTooCostly, compile_bounded
+
+    env = jinja_environment(autoescape=False)
+    try:
+        code = compile_bounded(env, str(source))[1]
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(f"Jinja-fejl: {exc.message}") from None
+    except TemplateTooCostly as exc:
+        raise TemplateProblem(str(exc)) from None
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
-# -- the template ----------------------------------------------------------------------
+# -- the template ---------------------------------------------------------------------
+
+# Parts beside the body that hold text a template may fill, by relationship type.
+_TEXT_PART_LABELS = {
+    f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{rel}": label
+    for rel, label in (
+        ("header", "sidehoved"), ("footer", "sidefod"), ("footnotes", "fodnoter"),
+        ("endnotes", "slutnoter"), ("comments", "kommentarer"),
+    )
+}
+BODY_LABEL = "brødtekst"
+
+
+def _safe_xml_parser():
+    from lxml import etree
+
+    # A template is foreign: no entities, no network, and lxml's default depth limit.
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+class TemplatePart:
+    """One part of a template that is rendered: its zip name, a Danish label, its XML."""
+
+    __slots__ = ("name", "label", "xml")
+
+    def __init__(self, name: str, label: str, xml: bytes):
+        self.name, self.label, self.xml = name, label, xml
+
+
+class PreparedTemplate:
+    """A Word template read (bounded) and prepared for Jinja: ONE preparation that both
+    rendering (DocxRenderer) and the check (drafter.templates) use.
+
+    ``parts`` are the parts that are rendered: the body, then headers, footers, footnotes,
+    endnotes and comments. ``source(part)`` is what Jinja sees of a part: for the body,
+    the <w:body> element only (the rest of the document part is copied around it), after
+    docxtpl's own tag clean-up.
+    """
+
+    def __init__(self, path: str | Path, raw: bytes | None = None):
+        from drafter.fsutil import UnsafeFile, read_docx_entries, read_regular_file, DOCX_MAX_BYTES
+
+        self.path = Path(path)
+        try:
+            self.raw = raw if raw is not None else read_regular_file(self.path, DOCX_MAX_BYTES)
+            self.entries = read_docx_entries(self.raw)
+            self.main_part = _main_part_name(self.entries["_rels/.rels"])
+            self.entries[self.main_part]  # noqa: B018 - a package without its main part is no Word file
+        except FileNotFoundError:
+            raise TemplateProblem(f"{self.path}: filen findes ikke") from None
+        except UnsafeFile as exc:
+            raise TemplateProblem(f"{self.path}: {exc}") from None
+        except OSError as exc:
+            from drafter.fsutil import describe_oserror
+
+            raise TemplateProblem(f"{self.path}: filen kan ikke læses ({describe_oserror(exc)})") from None
+        except (zipfile.BadZipFile, KeyError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+            raise TemplateProblem(
+                f"{self.path}: er ikke en Word-fil (.docx); gem skabelonen som Word-dokument"
+            ) from None
+        self.parts = [TemplatePart(self.main_part, BODY_LABEL, self.entries[self.main_part])]
+        for name, label in _text_parts(self.entries, self.main_part):
+            self.parts.append(TemplatePart(name, f"{label} ({name})", self.entries[name]))
+        self._tpl = None
+
+    def part(self, name: str) -> TemplatePart:
+        return next(p for p in self.parts if p.name == name)
+
+    def root(self, part: TemplatePart):
+        """The parsed XML of *part*; TemplateProblem naming the part when it is broken."""
+        from lxml import etree
+
+        try:
+            return etree.fromstring(part.xml, _safe_xml_parser())
+        except etree.XMLSyntaxError as exc:
+            line = f" i linje {exc.lineno}" if getattr(exc, "lineno", None) else ""
+            raise TemplateProblem(
+                f"{self.path}: {part.label}: Word-XML'en er ødelagt{line} og kan ikke læses; "
+                "åbn filen i Word og gem den igen"
+            ) from None
+
+    def source(self, part: TemplatePart, root=None) -> str:
+        """What Jinja sees of *part* (see the class's docstring)."""
+        from lxml import etree
+
+        root = self.root(part) if root is None else root
+        element = root.find(f"{W_NS}body") if part.name == self.main_part else root
+        if element is None:
+            raise TemplateProblem(f"{self.path}: {part.label}: dokumentet har ingen brødtekst (w:body)")
+        return self.prepare_xml(etree.tostring(element, encoding="unicode"))
+
+    def prepare_xml(self, xml: str) -> str:
+        # What docxtpl does before Jinja sees a part (merging tags split across runs,
+        # {%p %}/{%tr %} handling), plus its line-per-paragraph trick.
+        if self._tpl is None:
+            from docxtpl import DocxTemplate
+
+            # Only docxtpl's string methods are used; the template is never loaded as a Document.
+            self._tpl = DocxTemplate(self.path)
+        xml = self._tpl.patch_xml(xml)
+        # docxtpl's literal-brace escapes ({_{ in a template means a literal {{) are
+        # resolved here, in the template, as Jinja string literals. docxtpl resolves them in
+        # the rendered text, where it would also turn a user's "{_{" into "{{".
+        for escaped, literal in _LITERAL_BRACES.items():
+            xml = xml.replace(escaped, '{{ "%s" }}' % literal)
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+    @property
+    def docxtpl(self):
+        if self._tpl is None:
+            from docxtpl import DocxTemplate
+
+            self._tpl = DocxTemplate(self.path)
+        return self._tpl
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a template's own code failed while rendering, in Danish (without the file)."""
+    from jinja2 import TemplateError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    from drafter.sandbox import TemplateTooCostly
+
+    if isinstance(exc, TemplateTooCostly):
+        return f"{exc}; intet er skrevet"
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return "skabelonen bruger for meget hukommelse eller er for dybt indlejret; intet er skrevet"
+    if isinstance(exc, UndefinedError):
+        return f"skabelonen bruger et felt, der ikke findes: {exc.message}"
+    if isinstance(exc, SecurityError):
+        unsafe = re.search(r"attribute '([^']+)'", str(exc))
+        what = f' ("{unsafe.group(1)}")' if unsafe else ""
+        return f"skabelonen forsøger at nå Pythons indre dele{what}; det er ikke tilladt i en skabelon"
+    if isinstance(exc, TemplateError):
+        return f"skabelonen kunne ikke udfyldes: {exc}"
+    # The template is code from someone else: whatever it raises is its own fault.
+    return f"skabelonen kunne ikke udfyldes ({type(exc).__name__}: {exc})"
+
 
 class DocxRenderer:
     """One Word template, prepared once, rendering many documents."""
 
     def __init__(self, template_path: str | Path):
         self.template_path = Path(template_path)
-        try:
-            self._prepare()
-        except TemplateProblem:
-            raise
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise TemplateProblem(f"{self.template_path}: er ikke en brugbar Word-skabelon ({exc})") from None
+        self._prepare(PreparedTemplate(self.template_path))
 
-    def _prepare(self) -> None:
-        from docxtpl import DocxTemplate
+    def _prepare(self, prepared: PreparedTemplate) -> None:
         from jinja2 import TemplateSyntaxError
         from lxml import etree
 
-        self._etree = etree
-        # Only docxtpl's string methods are used; the template is never loaded as a Document.
-        self._tpl = DocxTemplate(self.template_path)
-        env = jinja_environment()
-        raw = self.template_path.read_bytes()
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            self._entries = {info.filename: archive.read(info) for info in archive.infolist()}
+        from drafter.sandbox import TemplateTooCostly, compile_bounded
 
-        main_part = _main_part_name(self._entries["_rels/.rels"])
-        self._main_part = main_part
-        root = etree.fromstring(self._entries[main_part])
-        body = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
-        sources = {main_part: lambda: etree.tostring(body, encoding="unicode")}
-        for part in _header_footer_parts(self._entries, main_part):
-            sources[part] = lambda part=part: etree.tostring(etree.fromstring(self._entries[part]), encoding="unicode")
+        self._etree = etree
+        self._tpl = prepared.docxtpl
+        self._entries = entries = prepared.entries
+        self._main_part = main_part = prepared.main_part
+        self._labels = {part.name: part.label for part in prepared.parts}
+        env = jinja_environment()
+        root = prepared.root(prepared.part(main_part))
+        body = root.find(f"{W_NS}body")
+        if body is None:
+            raise TemplateProblem(f"{self.template_path}: {BODY_LABEL}: dokumentet har ingen brødtekst (w:body)")
         self._templates: dict[str, Any] = {}
         # The compiled Jinja of each part, from an earlier run (see tplcache) or made now.
-        key = tplcache.cache_key(raw)
+        key = tplcache.cache_key(prepared.raw)
         codes = tplcache.load(key)
-        if codes is None or set(codes) != set(sources):
-            try:
-                codes = {part: env.compile(self._prepare_xml(source())) for part, source in sources.items()}
-            except TemplateSyntaxError as exc:
-                raise TemplateProblem(f"{self.template_path}: Jinja-fejl i skabelonen: {exc.message}") from None
+        if codes is None or set(codes) != {part.name for part in prepared.parts}:
+            codes = {}
+            for part in prepared.parts:
+                source = prepared.source(part, root if part.name == main_part else None)
+                try:
+                    codes[part.name] = compile_bounded(env, source)[1]
+                except TemplateSyntaxError as exc:
+                    raise TemplateProblem(f"{self.template_path}: {part.label}: Jinja-fejl i skabelonen: {exc.message}") from None
+                except TemplateTooCostly as exc:
+                    raise TemplateProblem(f"{self.template_path}: {part.label}: {exc}") from None
             tplcache.store(key, codes)
         for part, code in codes.items():
             self._templates[part] = env.template_class.from_code(env, code, env.make_globals(None), None)
@@ -165,13 +322,13 @@ class DocxRenderer:
         before, after = etree.tostring(root, encoding="unicode").split(marker)
         self._document_frame = (before, after)
 
-        self._content_types = _with_custom_override(self._entries["[Content_Types].xml"].decode("utf-8"))
-        self._package_rels = _with_custom_rel(self._entries["_rels/.rels"].decode("utf-8"))
+        self._content_types = _with_custom_override(entries["[Content_Types].xml"].decode("utf-8"))
+        self._package_rels = _with_custom_rel(entries["_rels/.rels"].decode("utf-8"))
         # Parts every document shares (styles, theme, fonts, ...) are compressed once here.
         self._packed: dict[str, tuple[bytes, int, int]] = {}
         self._packed_source: dict[str, bytes] = {}
         constant = {
-            name: data for name, data in self._entries.items()
+            name: data for name, data in entries.items()
             if name not in self._templates and name not in (CORE_PART, CUSTOM_PART)
         }
         constant["[Content_Types].xml"] = self._content_types.encode("utf-8")
@@ -179,17 +336,6 @@ class DocxRenderer:
         for name, data in constant.items():
             self._packed[name] = _deflate(data)
             self._packed_source[name] = data
-
-    def _prepare_xml(self, xml: str) -> str:
-        # What docxtpl does before Jinja sees a part (merging tags split across runs,
-        # {%p %}/{%tr %} handling), plus its line-per-paragraph trick.
-        xml = self._tpl.patch_xml(xml)
-        # docxtpl's literal-brace escapes ({_{ in a template means a literal {{) are
-        # resolved here, in the template, as Jinja string literals. docxtpl resolves them in
-        # the rendered text, where it would also turn a user's "{_{" into "{{".
-        for escaped, literal in _LITERAL_BRACES.items():
-            xml = xml.replace(escaped, '{{ "%s" }}' % literal)
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
     def _finish_xml(self, xml: str) -> str:
         # What docxtpl does after Jinja: undo the newline trick, and turn \n, \t and
@@ -201,25 +347,24 @@ class DocxRenderer:
         return self._tpl.resolve_listing(xml)
 
     def _render_part(self, part: str, context: dict) -> str:
-        from jinja2 import TemplateError, UndefinedError
-        from jinja2.exceptions import SecurityError
-
         try:
             xml = self._templates[part].render(context)
-        except UndefinedError as exc:
-            raise TemplateProblem(f"{self.template_path}: {part}: skabelonen bruger et felt, der ikke findes: {exc.message}") from None
-        except SecurityError as exc:
-            unsafe = re.search(r"attribute '([^']+)'", str(exc))
-            what = f' ("{unsafe.group(1)}")' if unsafe else ""
-            raise TemplateProblem(
-                f"{self.template_path}: {part}: skabelonen forsøger at nå Pythons indre dele{what}; "
-                "det er ikke tilladt i en skabelon"
-            ) from None
-        except TemplateError as exc:
-            raise TemplateProblem(f"{self.template_path}: {part}: skabelonen kunne ikke udfyldes: {exc}") from None
+        except Exception as exc:  # the template's own code; see template_failure
+            raise TemplateProblem(f"{self.template_path}: {self._labels.get(part, part)}: {failure_reason(exc)}") from None
         return self._finish_xml(xml)
 
     def render(self, context: dict[str, Any], properties: dict[str, str]) -> bytes:
+        from drafter.sandbox import fresh_budget, memory_guard
+
+        with fresh_budget(), memory_guard():
+            try:
+                return self._render(context, properties)
+            except MemoryError:
+                raise TemplateProblem(
+                    f"{self.template_path}: skabelonen bruger for meget hukommelse; intet er skrevet"
+                ) from None
+
+    def _render(self, context: dict[str, Any], properties: dict[str, str]) -> bytes:
         etree = self._etree
         parts: dict[str, bytes] = {}
         body_xml = self._render_part(self._main_part, context)
@@ -248,12 +393,14 @@ class DocxRenderer:
                   if name in self._packed and self._packed_source[name] is data}
         return _zip(entries, packed)
 
-    def _check_xml(self, part: str, xml: str) -> None:
+    def _check_xml(self, part: str, xml: str):
         try:
-            self._etree.fromstring(xml.encode("utf-8"))
+            return self._etree.fromstring(xml.encode("utf-8"), _safe_xml_parser())
         except self._etree.XMLSyntaxError as exc:
             # Never write a document Word would refuse to open.
-            raise TemplateProblem(f"{self.template_path}: {part}: skabelonen giver ugyldig Word-XML ({exc})") from None
+            raise TemplateProblem(
+                f"{self.template_path}: {self._labels.get(part, part)}: skabelonen giver ugyldig Word-XML ({exc})"
+            ) from None
 
 
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
@@ -349,17 +496,20 @@ def _main_part_name(package_rels: bytes) -> str:
     return match.group(1).decode("utf-8")
 
 
-def _header_footer_parts(entries: dict[str, bytes], main_part: str) -> list[str]:
+def _text_parts(entries: dict[str, bytes], main_part: str) -> list[tuple[str, str]]:
+    """(part name, Danish label) of the headers, footers, notes and comments the body uses."""
     folder, _, name = main_part.rpartition("/")
-    rels = entries.get(f"{folder}/_rels/{name}.rels", b"").decode("utf-8")
+    rels = entries.get(f"{folder}/_rels/{name}.rels", b"").decode("utf-8", "replace")
     parts = []
     for rel in re.findall(r"<Relationship [^>]*>", rels):
-        rel_type = re.search(r'Type="([^"]+)"', rel).group(1)
-        target = re.search(r'Target="([^"]+)"', rel).group(1)
-        if rel_type in _HEADER_FOOTER_RELS:
-            part = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
-            if part in entries:
-                parts.append(part)
+        rel_type = re.search(r'Type="([^"]+)"', rel)
+        target = re.search(r'Target="([^"]+)"', rel)
+        if not rel_type or not target or rel_type.group(1) not in _TEXT_PART_LABELS or "TargetMode=\"External\"" in rel:
+            continue
+        target_name = target.group(1)
+        part = target_name.lstrip("/") if target_name.startswith("/") else f"{folder}/{target_name}" if folder else target_name
+        if part in entries and part != main_part and part not in (p for p, _ in parts):
+            parts.append((part, _TEXT_PART_LABELS[rel_type.group(1)]))
     return parts
 
 

@@ -18,7 +18,6 @@ reports, each with the text around it so a person can find the place in Word:
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 from drafter.errors import OutputError, TemplateProblem
 from drafter.problems import ERROR, WARNING, Problem, format_problem, printable
 from drafter.questionnaire import Question, Questionnaire, suggest
+from drafter.render import BODY_LABEL
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -64,38 +64,6 @@ class TemplateReport:
 
 # -- reading the parts -------------------------------------------------------------------
 
-def _parts(path: Path) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
-    """The zip's entries, and (part name, Danish label) of every part that is rendered."""
-    from drafter.render import _header_footer_parts, _main_part_name
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = {info.filename: archive.read(info) for info in archive.infolist()}
-        main = _main_part_name(entries["_rels/.rels"])
-        entries[main]  # noqa: B018 - a package without its main part is no Word file
-    except FileNotFoundError:
-        raise TemplateProblem(f"{path}: filen findes ikke") from None
-    except IsADirectoryError:
-        raise TemplateProblem(f"{path}: er en mappe, ikke en Word-fil") from None
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        raise TemplateProblem(f"{path}: er ikke en Word-fil (.docx); gem skabelonen som Word-dokument") from None
-    labels = [(main, "brødtekst")]
-    for part in _header_footer_parts(entries, main):
-        name = "sidehoved" if "header" in part else "sidefod"
-        labels.append((part, f"{name} ({part})"))
-    return entries, labels
-
-
-def _xml(data: bytes):
-    """Parse one part without resolving entities or reaching the network (the file is foreign)."""
-    from lxml import etree
-
-    if b"<!DOCTYPE" in data[:2000] or b"<!ENTITY" in data:
-        raise ValueError("delen har en DOCTYPE eller ENTITY-erklæring, som Word-filer ikke har")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(data, parser)
-
-
 def _clip(text: str, start: int, end: int) -> str:
     left = max(0, start - QUOTE_AROUND)
     right = min(len(text), end + QUOTE_AROUND)
@@ -126,24 +94,13 @@ def _run_format(t) -> bytes:
     return etree.tostring(clean)
 
 
-def _paragraph_texts(xml: bytes) -> list[str]:
+def _paragraph_texts(root) -> list[str]:
     """The text of every paragraph of a part, as a person sees it in Word."""
-    root = _xml(xml)
     return ["".join(t.text or "" for t in _own_texts(p)) for p in root.iter(f"{W}p")]
 
 
-def _quote_paragraph(paragraphs: list[str], *needles: str) -> str:
-    """The text around the first paragraph that holds every needle ('' if none does)."""
-    for text in paragraphs:
-        if needles and all(n in text for n in needles):
-            at = text.find(needles[-1])
-            return _clip(text, at, at + len(needles[-1]))
-    return ""
-
-
-def _scan_tags(xml: bytes, where: str) -> list[Problem]:
+def _scan_tags(root, where: str) -> list[Problem]:
     """Tags broken by Word's structure, before docxtpl touches the XML."""
-    root = _xml(xml)
     paragraphs = []
     for p in root.iter(f"{W}p"):
         texts = _own_texts(p)
@@ -176,16 +133,16 @@ def _scan_tags(xml: bytes, where: str) -> list[Problem]:
                 break
             end += 2
             spread = sorted(set(owner[start:end]))
-            if len(spread) > 1:
-                formats = {_run_format(pieces[i][0]) for i in spread}
-                how = " med forskellig formatering" if len(formats) > 1 else ""
+            # Pieces with the same formatting are rejoined without any visible change;
+            # only differing pieces lose something (the text takes the first one's look).
+            if len(spread) > 1 and len({_run_format(pieces[i][0]) for i in spread}) > 1:
                 findings.append(
                     template_finding(
                         WARNING,
                         where,
-                        f'feltet "{text[start:end]}" er i Word delt over {len(spread)} tekststykker{how}; '
-                        "drafter kan samle det, men teksten får det første stykkes formatering. Marker feltet i Word, "
-                        "slet det og skriv det igen i ét stræk (eller indsæt det som ren tekst)",
+                        f'feltet "{text[start:end]}" er i Word delt over {len(spread)} tekststykker med forskellig '
+                        "formatering; drafter samler det, men teksten får det første stykkes formatering. Marker feltet "
+                        "i Word, slet det og skriv det igen i ét stræk (eller indsæt det som ren tekst)",
                         _clip(text, start, end),
                     )
                 )
@@ -194,15 +151,6 @@ def _scan_tags(xml: bytes, where: str) -> list[Problem]:
 
 
 # -- Jinja -----------------------------------------------------------------------------
-
-def _prepared_source(tpl, xml: bytes) -> str:
-    """What rendering hands to Jinja (see render.DocxRenderer._prepare_xml)."""
-    from lxml import etree
-
-    source = etree.tostring(_xml(xml), encoding="unicode")
-    source = tpl.patch_xml(source)
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-
 
 def _line_text(source: str, lineno: int | None) -> str:
     lines = source.split("\n")
@@ -213,11 +161,24 @@ def _line_text(source: str, lineno: int | None) -> str:
 
 
 def _quote_line(source: str, lineno: int | None, needle: str = "") -> str:
+    """The tag holding *needle* in the paragraph at *lineno*, with the text around it."""
     text = _line_text(source, lineno)
     at = text.find(needle) if needle else -1
     if at < 0:
         return text if len(text) <= 2 * QUOTE_AROUND + 20 else text[: 2 * QUOTE_AROUND + 20] + "…"
-    return _clip(text, at, at + len(needle))
+    opener = max(text.rfind("{{", 0, at + 1), text.rfind("{%", 0, at + 1))
+    start = opener if opener >= 0 else at
+    closers = [i + 2 for i in (text.find("}}", at), text.find("%}", at)) if i >= 0]
+    end = min(closers) if closers else at + len(needle)
+    # The text around the tag, but not the neighbouring tags: docxtpl's {%p %} clean-up
+    # puts tags of other paragraphs on the same line.
+    before = max(text.rfind("}}", 0, start), text.rfind("%}", 0, start))
+    after = [i for i in (text.find("{{", end), text.find("{%", end)) if i >= 0]
+    left = max(0, start - QUOTE_AROUND, before + 2 if before >= 0 else 0)
+    right = min(len(text), end + QUOTE_AROUND, min(after) if after else len(text))
+    return ("…" if left > 0 and before + 2 != left else "") + text[left:right].strip() + (
+        "…" if right < len(text) and (not after or right != min(after)) else ""
+    )
 
 
 def _unclosed_block(source: str, block: str) -> tuple[int, str] | None:
@@ -276,8 +237,7 @@ def _target_names(target) -> list[str]:
 class _Walker:
     """Walks a Jinja syntax tree and checks every name against the questionnaire."""
 
-    def __init__(self, questionnaire: Questionnaire, env, report, where: str, source: str, paragraphs: list[str]):
-        self.paragraphs = paragraphs
+    def __init__(self, questionnaire: Questionnaire, env, report, where: str, source: str):
         self.q = questionnaire
         self.env = env
         self.report = report
@@ -287,10 +247,11 @@ class _Walker:
         self.sections = {s.key: s for s in questionnaire.template_sections}
 
     def problem(self, node, message: str, *needles: str, severity: str = ERROR) -> None:
-        """A finding quoting the Word paragraph holding the first needle found (most specific first)."""
-        quote = next((q for q in (_quote_paragraph(self.paragraphs, n) for n in needles if n) if q), "")
-        if not quote:
-            quote = _quote_line(self.source, getattr(node, "lineno", None), needles[-1] if needles else "")
+        """A finding quoting the tag where *node* stands (the first needle found there, most specific first)."""
+        line = getattr(node, "lineno", None)
+        text = _line_text(self.source, line)
+        needle = next((n for n in needles if n and n in text), needles[-1] if needles else "")
+        quote = _quote_line(self.source, line, needle)
         self.report.findings.append(template_finding(severity, self.where, message, quote))
 
     # names bound in scope: ("record", question) | ("item", question) | ("any", None)
@@ -464,17 +425,19 @@ def _used_by_properties(questionnaire: Questionnaire, env) -> set[str]:
     """Questions the kind's document properties (title, author, …) use: used outside the template."""
     from jinja2 import TemplateSyntaxError
 
+    from drafter.sandbox import TemplateTooCostly, parse_bounded
+
     used = set()
     for name, spec in questionnaire.document.items():
         if name == "created":
             used.add(spec)
             continue
         try:
-            tree = env.parse(spec)
-        except TemplateSyntaxError:
-            continue
-        walker = _Walker(questionnaire, env, TemplateReport("", questionnaire.kind), "", "", [])
-        walker.visit(tree, {})
+            tree = parse_bounded(env, str(spec))
+            walker = _Walker(questionnaire, env, TemplateReport("", questionnaire.kind), "", "")
+            walker.visit(tree, {})
+        except (TemplateSyntaxError, TemplateTooCostly, RecursionError):
+            continue  # the kind's own problem, reported when it renders
         used |= walker.used
     return used
 
@@ -482,46 +445,98 @@ def _used_by_properties(questionnaire: Questionnaire, env) -> set[str]:
 # -- the check -------------------------------------------------------------------------
 
 def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateReport:
-    """Every problem of a Word template for *questionnaire*'s kind (see the module's docstring)."""
-    from docxtpl import DocxTemplate
-    from jinja2 import TemplateSyntaxError
+    """Every problem of a Word template for *questionnaire*'s kind (see the module's docstring).
 
-    from drafter.render import jinja_environment
+    The template is read and prepared exactly as rendering does (render.PreparedTemplate);
+    a broken part is reported and the others are still checked.
+    """
+    from drafter.render import PreparedTemplate, jinja_environment
 
     path = Path(path)
     report = TemplateReport(str(path), questionnaire.kind)
-    from lxml.etree import XMLSyntaxError
-
-    entries, parts = _parts(path)
-    tpl = DocxTemplate(path)  # only its XML clean-up is used; it does not open the file here
+    prepared = PreparedTemplate(path)
     env = jinja_environment()
     used: set[str] = set()
-    for part, where in parts:
+    tags = False
+    for part in prepared.parts:
         try:
-            broken = _scan_tags(entries[part], where)
-        except (XMLSyntaxError, ValueError) as exc:
-            raise TemplateProblem(f"{path}: {where}: Word-XML'en kan ikke læses ({exc})") from None
+            root = prepared.root(part)
+            broken = _scan_tags(root, part.label)
+            source = prepared.source(part, root)
+        except TemplateProblem as exc:
+            message = str(exc.problems[0]).split(f"{part.label}: ", 1)[-1]
+            report.findings.append(template_finding(ERROR, part.label, message))
+            continue
+        except RecursionError:
+            report.findings.append(template_finding(ERROR, part.label, "Word-XML'en er for dybt indlejret til at kunne læses"))
+            continue
         report.findings.extend(broken)
-        paragraphs = _paragraph_texts(entries[part])
+        tags = tags or bool(_OPENER.search(source))
         if any(f.severity == ERROR for f in broken):
             continue  # Jinja would only repeat the same problem, less clearly
-        source = _prepared_source(tpl, entries[part])
-        try:
-            tree = env.parse(source)
-            env.from_string(source)  # compiling also finds unknown filters and tests
-        except TemplateSyntaxError as exc:
-            message, line, needles = _syntax_message(exc, source)
-            quote = _quote_paragraph(paragraphs, *needles) or _quote_line(source, line)
-            report.findings.append(template_finding(ERROR, where, message, quote))
+        tree = _parse_reporting(env, source, part.label, report)
+        if tree is None:
             continue
-        walker = _Walker(questionnaire, env, report, where, source, paragraphs)
-        walker.visit(tree, {})
+        walker = _Walker(questionnaire, env, report, part.label, source)
+        try:
+            walker.visit(tree, {})
+        except RecursionError:
+            report.findings.append(template_finding(ERROR, part.label, "Jinja-koden er for dybt indlejret"))
+            continue
         used |= walker.used
-        report.findings.extend(fixed_text_around_optional_values(paragraphs, questionnaire, where))
+        report.findings.extend(fixed_text_around_optional_values(_paragraph_texts(root), questionnaire, part.label))
+    if not tags and not report.errors:
+        report.findings.append(template_finding(
+            WARNING, BODY_LABEL,
+            "skabelonen har ingen felter ({{ … }} eller {% … %}); dokumentet bliver det samme, uanset hvad der svares",
+        ))
     if not report.errors:  # with errors, some parts were not read: "unused" would mislead
         used |= _used_by_properties(questionnaire, env)
         report.unused = _unused(questionnaire, used)
     return report
+
+
+MAX_SYNTAX_ERRORS = 20
+
+
+def _parse_reporting(env, source: str, where: str, report: TemplateReport):
+    """The Jinja tree of a part, reporting every syntax error on the way.
+
+    Jinja stops at its first error. To find the next ones, an unknown filter or test is
+    given a stand-in, and a line (one Word paragraph) with any other error is blanked,
+    then the part is read again. Returns the last tree read, or None.
+    """
+    from jinja2 import TemplateSyntaxError
+
+    from drafter.sandbox import TemplateTooCostly, compile_bounded
+
+    stand_ins = env.overlay()
+    lines = source.split("\n")
+    blanked = False
+    for _ in range(MAX_SYNTAX_ERRORS):
+        text = "\n".join(lines)
+        try:
+            # Compiling, not only parsing, also finds unknown filters and tests.
+            return compile_bounded(stand_ins, text)[0]
+        except TemplateTooCostly as exc:
+            report.findings.append(template_finding(ERROR, where, str(exc)))
+            return None
+        except TemplateSyntaxError as exc:
+            message, line, needles = _syntax_message(exc, text)
+            cascade = blanked and re.search(r"Encountered unknown tag '(end\w+|else|elif)'", exc.message or "")
+            if not cascade:
+                needle = next((n for n in reversed(needles) if n in _line_text(text, line)), "")
+                report.findings.append(template_finding(ERROR, where, message, _quote_line(text, line, needle)))
+            unknown = re.search(r"No (filter|test) named '([^']+)'", exc.message or "")
+            if unknown:
+                table = stand_ins.filters if unknown.group(1) == "filter" else stand_ins.tests
+                table[unknown.group(2)] = lambda *args, **kwargs: ""
+                continue
+            if not line or line > len(lines) or not lines[line - 1].strip():
+                return None
+            lines[line - 1] = ""
+            blanked = True
+    return None
 
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")

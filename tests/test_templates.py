@@ -91,7 +91,7 @@ def test_unclosed_tag(tmp_path):
 def test_unclosed_block(tmp_path):
     result = check(template_with(tmp_path, "{%p if opgaver.snitflader %}", "Der er snitflader."))
     assert_clean_failure(
-        result, 'blokken "{% if … %}" bliver aldrig lukket; tilføj "{% endif %}"', 'i teksten: "{%p if opgaver.snitflader %}"'
+        result, 'blokken "{% if … %}" bliver aldrig lukket; tilføj "{% endif %}"', 'i teksten: "{% if opgaver.snitflader %}"'
     )
 
 
@@ -112,12 +112,13 @@ def test_tag_split_across_runs_is_reported_and_still_renders(tmp_path, workdir):
     assert f"Arbejdsgruppe: {GROUP_NAME} (udkast)" in docx_text(workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx")
 
 
-def test_a_split_delimiter_is_reported_and_rejoined(tmp_path, workdir):
+def test_a_split_delimiter_with_the_same_formatting_is_rejoined_without_a_warning(tmp_path, workdir):
     # "{" in one run and "{ gruppe.klynge }}" in the next: the kind of split Word makes.
+    # Both pieces look the same, so rejoining them changes nothing a reader sees.
     path = template_with(tmp_path, runs=[("Klynge: {", False), ("{ gruppe.klynge }}", False)])
     result = check(path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert 'feltet "{{ gruppe.klynge }}" er i Word delt over 2 tekststykker;' in result.stdout
+    assert "advarsel" not in result.stdout and "delt over" not in result.stdout
     render = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--template", str(path), cwd=workdir)
     assert render.returncode == 0, render.stderr
     assert "Klynge: Midtklyngen" in docx_text(workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx")
@@ -163,7 +164,7 @@ def test_the_sandbox_refuses_internals_even_without_the_check(tmp_path):
 def test_headers_and_footers_are_checked(tmp_path):
     result = check(template_with(tmp_path, header="{{ gruppe.klynge }} · {{ dokument.versoin }}"))
     assert_clean_failure(
-        result, 'sidehoved (word/header', '"dokument.versoin" findes ikke', 'mente du "version"?', '"{{ gruppe.klynge }} · {{ dokument.versoin }}"'
+        result, 'sidehoved (word/header', '"dokument.versoin" findes ikke', 'mente du "version"?', 'i teksten: "· {{ dokument.versoin }}"'
     )
 
 
@@ -249,4 +250,4 @@ def test_xml_entities_in_a_template_are_refused(tmp_path):
             if item.filename == "word/document.xml":
                 data = data.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>', 1)
             dst.writestr(item, data)
-    assert_clean_failure(check(target), "DOCTYPE eller ENTITY")
+    assert_clean_failure(check(target), "DOCTYPE- eller ENTITY-erklæring")
