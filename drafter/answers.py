@@ -90,10 +90,13 @@ def read_answer_file(path: str | Path) -> AnswerFile:
     """Parse an answer file into plain data with line numbers; raise AnswerFileError."""
     name = str(path)
     try:
-        if stat.S_ISFIFO(os.stat(path).st_mode):
-            # Opening a named pipe waits for a writer that may never come.
-            raise AnswerFileError(_at(name, "er en navngivet pipe (FIFO), ikke en svarfil"))
-        with open(path, "rb") as handle:
+        from drafter.fsutil import describe_special
+
+        special = describe_special(os.stat(path).st_mode)
+        if special and not stat.S_ISDIR(os.stat(path).st_mode):
+            # Opening a named pipe waits for a writer that may never come; a device never ends.
+            raise AnswerFileError(_at(name, special))
+        with open(path, "rb", buffering=0, opener=_nonblocking) as handle:
             size = os.fstat(handle.fileno()).st_size
             # Never more than the limit (and one byte) into memory, whatever the file
             # claims: /dev/zero or a pipe has no size.
@@ -112,6 +115,11 @@ def read_answer_file(path: str | Path) -> AnswerFile:
             _at(name, f"filen er for stor ({amount}; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
         )
     return parse_answer_text(raw, name)
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    # A file swapped for a FIFO between the check and the open must not block either.
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def parse_answer_text(raw: bytes, name: str) -> AnswerFile:

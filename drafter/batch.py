@@ -116,8 +116,65 @@ def render_one(answers_path: Path, output: Path, force: bool, template: Path | N
     return outcome
 
 
+# -- workers -----------------------------------------------------------------------------
+
+_busy = False  # in a worker: True while a document is being rendered
+
+
+def _worker_start() -> None:
+    """In each worker: a signal ends the worker, cleanly if it is writing (see _render_chunk)."""
+    import signal
+
+    from drafter.interrupts import HANDLED
+
+    for sig in (*HANDLED, signal.SIGINT):
+        signal.signal(sig, _worker_signal)
+
+
+def _worker_signal(signum: int, frame) -> None:
+    from drafter.interrupts import Terminated
+
+    if _busy:
+        raise Terminated(signum)  # unwinds the write: its temporary file is removed
+    os._exit(128 + signum)  # nothing half-done: no traceback from the pool's machinery
+
+
 def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None]]) -> list[Outcome]:
-    return [render_one(*job) for job in jobs]
+    global _busy
+    results = []
+    try:
+        for job in jobs:
+            _busy = True
+            try:
+                results.append(render_one(*job))
+            finally:
+                _busy = False
+    except KeyboardInterrupt as exc:
+        from drafter.interrupts import exit_code
+
+        os._exit(exit_code(exc))
+    return results
+
+
+def _stop_workers(pool) -> None:
+    """End every worker now: unstarted work is cancelled, running renders unwind."""
+    import signal
+    import time
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            os.kill(process.pid, signal.SIGTERM)
+        except (OSError, TypeError):
+            pass
+    deadline = time.monotonic() + 5
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join(1)
 
 
 def _duplicate_outputs(answer_paths: list[Path], outputs: list[Path]) -> dict[int, Outcome]:
@@ -164,27 +221,36 @@ def render_batch(
         progress(done, total)
     workers = workers or worker_count(len(todo))
 
-    if len(todo) < MIN_FILES_FOR_POOL or workers == 1:
-        for i in todo:
-            outcomes[i] = render_one(answer_paths[i], outputs[i], force, template)
-            done += 1
-            if progress:
-                progress(done, total)
-        return outcomes  # type: ignore[return-value]
+    try:
+        if len(todo) < MIN_FILES_FOR_POOL or workers == 1:
+            for i in todo:
+                outcomes[i] = render_one(answer_paths[i], outputs[i], force, template)
+                done += 1
+                if progress:
+                    progress(done, total)
+        else:
+            _render_in_pool(answer_paths, outputs, force, template, todo, workers, outcomes, done, progress)
+    except KeyboardInterrupt as exc:
+        exc.outcomes = outcomes  # type: ignore[attr-defined]  # what was finished, for the front end
+        raise
+    return outcomes  # type: ignore[return-value]
 
+
+def _render_in_pool(answer_paths, outputs, force, template, todo, workers, outcomes, done, progress) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    total = len(answer_paths)
     # Small chunks keep the bar moving and the cores evenly busy; not so small that
     # passing them between processes costs more than rendering them.
     size = max(1, min(25, len(todo) // (workers * 4)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     _warm_up()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
-        futures = {
-            pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template) for i in chunk]): chunk
-            for chunk in chunks
-        }
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_start) as pool:
         try:
+            futures = {
+                pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template) for i in chunk]): chunk
+                for chunk in chunks
+            }
             for future in as_completed(futures):
                 chunk = futures[future]
                 try:
@@ -201,10 +267,9 @@ def render_batch(
                 if progress:
                     progress(done, total)
         except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
+            # Ctrl-C, SIGTERM or SIGHUP: no worker goes on writing documents.
+            _stop_workers(pool)
             raise
-    return outcomes  # type: ignore[return-value]
 
 
 def _mp_context():

@@ -253,6 +253,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr, "Word", enabled=None if len(paths) > 1 else False)
     try:
         outcomes = render_batch(paths, outputs, force=args.force, progress=bar, template=args.template)
+    except KeyboardInterrupt as exc:
+        bar.close()
+        return _interrupted(exc, getattr(exc, "outcomes", []), None)
     finally:
         bar.close()
     missing: list[str] = []
@@ -261,7 +264,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
         bar = ProgressBar(sys.stderr, "PDF ")
         try:
-            missing = add_pdfs(outcomes, preview=args.preview, progress=bar, archive=args.pdfa)
+            missing = add_pdfs(outcomes, preview=args.preview, progress=bar, archive=args.pdfa, force=args.force)
+        except KeyboardInterrupt as exc:
+            bar.close()
+            return _interrupted(exc, outcomes, "pdf")
         finally:
             bar.close()
 
@@ -287,6 +293,21 @@ def cmd_render(args: argparse.Namespace) -> int:
     if any(not outcome.ok for outcome in outcomes):
         return EXIT_FAILED
     return EXIT_UNAVAILABLE if missing else EXIT_OK
+
+
+def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> int:
+    """Say what a signal left finished; exit 128 + the signal's number."""
+    from drafter.batch import FAILED
+    from drafter.interrupts import exit_code, signal_name, signal_number
+
+    documents = [o for o in outcomes if o is not None and o.status != FAILED]
+    line = f"\nAfbrudt ({signal_name(signal_number(exc))}): {len(documents)} af {len(outcomes)} Word-dokumenter er færdige"
+    if stage == "pdf":
+        pdfs = sum(1 for o in documents if o.pdf is not None)
+        line += f", og {pdfs} af {len(documents)} PDF'er"
+    line += ". Resten er ikke lavet; intet er halvt skrevet, og tidligere filer er urørte."
+    print(line, file=sys.stderr)
+    return exit_code(exc)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -385,11 +406,17 @@ def _help(parser: argparse.ArgumentParser) -> int:
 def cmd_kinds(args: argparse.Namespace) -> int:
     from drafter.questionnaire import available_kinds, load_questionnaire
 
-    kinds = [load_questionnaire(name) for name in available_kinds()]
-    width = max(len(k.kind) for k in kinds)
+    kinds, broken = [], 0
+    for name in available_kinds():
+        try:
+            kinds.append(load_questionnaire(name))
+        except DrafterError as exc:  # one broken kind file must not hide the others
+            _report(exc)
+            broken += 1
+    width = max((len(k.kind) for k in kinds), default=0)
     for kind in kinds:
         _print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
-    return EXIT_OK
+    return EXIT_FAILED if broken else EXIT_OK
 
 
 def _require_terminal(command: str) -> None:
@@ -536,6 +563,9 @@ def main(argv: list[str] | None = None) -> int:
     # A short-lived command allocates much while importing its libraries, and little of it
     # is ever garbage; collecting less often saves a few per cent of a cold start.
     gc.set_threshold(20_000, 20, 20)
+    from drafter.interrupts import install
+
+    install()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -550,9 +580,11 @@ def main(argv: list[str] | None = None) -> int:
     except DrafterError as exc:
         _report(exc)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from drafter.interrupts import exit_code
+
         print("\nAfbrudt.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exit_code(exc)
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as exc:  # the last line of defence: a user never sees a traceback

@@ -51,6 +51,14 @@ def refuse_unwritable_target(target: Path) -> None:
         raise OutputError(f"{target}: er et symbolsk link; drafter skriver ikke gennem links")
     if target.is_dir():
         raise OutputError(f"{target}: er en mappe, ikke en fil")
+    try:
+        special = describe_special(target.lstat().st_mode)
+    except OSError:
+        special = None  # not there yet (or not reachable: the write will say so)
+    if special:
+        # Writing into a FIFO waits forever, into a device does harm; renaming over
+        # either replaces something that is not a document. Not even with --force.
+        raise OutputError(f"{target}: {special}; drafter skriver ikke til den")
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | str, mode: int | None = None) -> None:

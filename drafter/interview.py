@@ -937,8 +937,13 @@ def _guarded(interview: Interview, action: Callable[[], Result]) -> Result:
     """The one place an interruption is handled: the draft is on disk; say how to go on."""
     try:
         return action()
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted(interview.interrupted_message()) from None
+    except (KeyboardInterrupt, EOFError) as exc:
+        from drafter.interrupts import exit_code
+
+        interrupted = Interrupted(interview.interrupted_message())
+        if isinstance(exc, KeyboardInterrupt):
+            interrupted.exit_code = exit_code(exc)  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
+        raise interrupted from None
 
 
 def new(

@@ -80,6 +80,9 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
         template = answers.questionnaire.template_path  # a workspace's own template: checked first
     if template is not None:
         checked_template(template, answers.questionnaire)
+    elif not answers.questionnaire.builtin_template:
+        # A kind from a shared folder brings its own template: checked on first use.
+        checked_template(answers.questionnaire.template_path, answers.questionnaire)
     renderer = renderer_for(template or answers.questionnaire.template_path)
     data = render_document(answers, renderer)
     previous = check_overwrite(output, force)
@@ -156,11 +159,21 @@ def check_overwrite(output: Path, force: bool) -> bytes | None:
     """
     from drafter.render import read_recorded_hash
 
+    from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
+
     refuse_unwritable_target(output)
     if not output.exists():
         return None
     try:
-        existing = output.read_bytes()
+        # Bounded: whatever lies at the output path is read no further than a Word file may be.
+        existing = read_regular_file(output, DOCX_MAX_BYTES)
+    except UnsafeFile:
+        if force:
+            return None
+        raise OutputError(
+            f"{output}: findes allerede og er ikke lavet af drafter; den overskrives ikke "
+            "(brug --force for at overskrive den, eller vælg et andet navn med -o)"
+        ) from None
     except OSError as exc:
         raise OutputError(f"{output}: den eksisterende fil kan ikke læses ({describe_oserror(exc)})") from None
     if force:

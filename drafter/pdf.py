@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -147,6 +148,7 @@ def add_pdfs(
     progress: Callable[[int, int], None] | None = None,
     archive: bool = False,
     soffice_setting: str | os.PathLike | None = None,
+    force: bool = False,
 ) -> list[str]:
     """Write a tagged PDF/UA (with *archive* also PDF/A-2b) and with *preview* a PNG
     beside every rendered document.
@@ -154,7 +156,9 @@ def add_pdfs(
     *soffice_setting* is LibreOffice's program as a workspace profile names it, if it does.
 
     Fills in each outcome's pdf, preview and pdf_problems. Returns the messages about
-    missing programs (empty when everything needed was there).
+    missing programs (empty when everything needed was there). An existing PDF or PNG
+    is replaced only if drafter wrote it and it is unchanged since (see OWN_FILES), or
+    with *force*: the same rule as for the Word document.
     """
     missing: list[str] = []
     soffice = find_soffice(soffice_setting)
@@ -171,14 +175,14 @@ def add_pdfs(
             outcome.pdf = outcome.output.with_suffix(".pdf")
             outcome.pdf_reused = True
     if todo:
-        _convert(soffice, todo, progress, archive)
+        _convert(soffice, todo, progress, archive, force)
 
     if preview:
         pdftoppm = find_program(PDFTOPPM_ENV, "pdftoppm")
         if pdftoppm is None:
             missing.append(MISSING_PDFTOPPM)
         else:
-            _previews(pdftoppm, [o for o in wanted if o.pdf is not None])
+            _previews(pdftoppm, [o for o in wanted if o.pdf is not None], force)
     return missing
 
 
@@ -193,7 +197,7 @@ def _up_to_date(target: Path, source: Path, status: str) -> bool:
 
 
 def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int], None] | None,
-             archive: bool = False) -> None:
+             archive: bool = False, force: bool = False) -> None:
     # LibreOffice names each PDF after its document; documents with the same name (from
     # different folders, or differing only in case, which Windows' temporary folder does
     # not tell apart) need separate runs. A run's documents must also fit on one command
@@ -213,11 +217,12 @@ def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int
             groups.append(([outcome], {stem}, [length]))
     done = 0
     for group, _, _ in groups:
-        _convert_group(soffice, group, lambda n: progress and progress(done + n, len(outcomes)), archive)
+        _convert_group(soffice, group, lambda n: progress and progress(done + n, len(outcomes)), archive, force)
         done += len(group)
 
 
-def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[int], None], archive: bool) -> None:
+def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[int], None], archive: bool,
+                   force: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="drafter-pdf-") as scratch:
         profile = Path(scratch, "profil")
         out_dir = Path(scratch, "pdf")
@@ -237,7 +242,7 @@ def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[in
             if not produced.is_file() or produced.stat().st_size == 0:
                 outcome.pdf_problems.append(f"{outcome.output}: LibreOffice lavede ingen PDF{problem}")
                 continue
-            if _move_into_place(produced, target, outcome):
+            if _move_into_place(produced, target, outcome, force):
                 outcome.pdf = target
 
 
@@ -303,7 +308,7 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _previews(pdftoppm: str, outcomes: list[Outcome]) -> None:
+def _previews(pdftoppm: str, outcomes: list[Outcome], force: bool) -> None:
     todo = [o for o in outcomes if not _up_to_date(o.pdf.with_suffix(".png"), o.pdf, UNCHANGED)]
     making = set(map(id, todo))
     for outcome in outcomes:
@@ -311,10 +316,10 @@ def _previews(pdftoppm: str, outcomes: list[Outcome]) -> None:
             outcome.preview = outcome.pdf.with_suffix(".png")
     workers = max(1, min(len(todo), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(lambda o: _preview(pdftoppm, o), todo))
+        list(pool.map(lambda o: _preview(pdftoppm, o, force), todo))
 
 
-def _preview(pdftoppm: str, outcome: Outcome) -> None:
+def _preview(pdftoppm: str, outcome: Outcome, force: bool) -> None:
     target = outcome.pdf.with_suffix(".png")
     with tempfile.TemporaryDirectory(prefix="drafter-png-") as scratch:
         prefix = Path(scratch, "side1")
@@ -333,16 +338,82 @@ def _preview(pdftoppm: str, outcome: Outcome) -> None:
                 f"{target}: forhåndsvisningen kunne ikke laves ({reason[-1] if reason else result.returncode})"
             )
             return
-        if not _move_into_place(produced, target, outcome):
+        if not _move_into_place(produced, target, outcome, force):
             return
     outcome.preview = target
 
 
-def _move_into_place(produced: Path, target: Path, outcome: Outcome) -> bool:
-    """Copy a converter's scratch output to its place beside the document, atomically."""
+def _move_into_place(produced: Path, target: Path, outcome: Outcome, force: bool) -> bool:
+    """Copy a converter's scratch output to its place beside the document, atomically,
+    unless that would clobber a file drafter did not write (see _may_replace)."""
     try:
-        atomic_write(target, produced.read_bytes())
+        data = produced.read_bytes()
+        with _OWN_LOCK:
+            _may_replace(target, force)
+            atomic_write(target, data)
+            _remember(target, data)
     except DrafterError as exc:
         outcome.pdf_problems.extend(str(p) for p in exc.problems)
         return False
+    except OSError as exc:
+        outcome.pdf_problems.append(f"{target}: kunne ikke skrives ({exc.strerror})")
+        return False
     return True
+
+
+# PDFs and PNGs cannot carry drafter's content hash inside (as a .docx does), so the
+# hashes of the ones drafter wrote are kept in this file in their folder. An existing PDF
+# or PNG is replaced without --force only if its hash is listed there: drafter wrote it,
+# and nobody changed it since.
+OWN_FILES = ".drafter-filer"
+_OWN_HEADER = "# PDF'er og billeder, som drafter har skrevet (sha256 og navn); bruges til ikke at overskrive andres filer\n"
+_OWN_LOCK = threading.Lock()  # previews are moved into place from threads
+
+
+def _own_hashes(folder: Path) -> dict[str, str]:
+    from drafter.fsutil import UnsafeFile, read_regular_file
+
+    try:
+        text = read_regular_file(folder / OWN_FILES, 1_000_000).decode("utf-8", "replace")
+    except (OSError, UnsafeFile):
+        return {}
+    hashes = {}
+    for line in text.splitlines():
+        digest, _, name = line.partition("  ")
+        if len(digest) == 64 and name:
+            hashes[name] = digest
+    return hashes
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _may_replace(target: Path, force: bool) -> None:
+    from drafter.errors import OutputError
+    from drafter.fsutil import UnsafeFile, read_regular_file, refuse_unwritable_target
+
+    refuse_unwritable_target(target)
+    if force or not target.exists():
+        return
+    try:
+        existing = read_regular_file(target, 512 * 1024 * 1024)
+    except (OSError, UnsafeFile):
+        existing = None
+    if existing is None or _own_hashes(target.parent).get(target.name) != _digest(existing):
+        raise OutputError(
+            f"{target}: findes allerede og er ikke lavet af drafter (eller er ændret siden); den overskrives ikke "
+            "(brug --force for at overskrive den, eller flyt den)"
+        )
+
+
+def _remember(target: Path, data: bytes) -> None:
+    hashes = _own_hashes(target.parent)
+    hashes[target.name] = _digest(data)
+    text = _OWN_HEADER + "".join(f"{digest}  {name}\n" for name, digest in sorted(hashes.items()))
+    try:
+        atomic_write(target.parent / OWN_FILES, text)
+    except DrafterError:
+        pass  # without the record, the next run asks for --force: safe, not wrong

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter.dates import MONTHS_DA, long_date as danish_long_date  # noqa: F401 (used by others)
-from drafter.errors import KindError
+from drafter.errors import KindError, Problem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_KINDS_DIR = PACKAGE_DIR / "kinds"
@@ -302,6 +302,12 @@ class Questionnaire:
                 out.append(gone)
         return out
 
+    @property
+    def builtin_template(self) -> bool:
+        """True when the template is one of drafter's own (checked by its tests, not at run time)."""
+        path = self.template_path.resolve()
+        return any(path.parent == folder.resolve() for folder in template_dirs(BUILTIN_KINDS_DIR)[1:])
+
 
 def kinds_dirs() -> list[Path]:
     """Folders searched for kinds: the workspace's kinds/, the user's own (DRAFTER_KINDS_PATH),
@@ -341,47 +347,104 @@ def load_questionnaire(kind: str) -> Questionnaire:
     )
 
 
+# A kind file is data from a shared folder: read like an answer file (no aliases, bounded
+# size and depth), and its `extends` chain is bounded too.
+MAX_KIND_BYTES = 1_000_000
+MAX_EXTENDS = 10
+
+
 @lru_cache(maxsize=None)
 def _load_file(path: Path) -> Questionnaire:
-    data = _read_with_parents(path, ())
+    data, lines = _read_with_parents(path)
     try:
         return _build(data, path)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise KindError(f"{path}: spørgeskemaet er ugyldigt: {exc}") from None
+    except _KindProblem as exc:
+        raise KindError(Problem(str(path), f"spørgeskemaet er ugyldigt: {exc.message}", lines.get(exc.where) if lines else None, _field(exc.where) or None)) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise KindError(f"{path}: spørgeskemaet er ugyldigt: {_reason(exc)}") from None
 
 
-def _read_yaml(path: Path) -> dict:
-    import yaml
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"feltet '{exc.args[0]}' mangler"
+    if isinstance(exc, (TypeError, AttributeError)):
+        return "et felt har en forkert form (fx en tekst, hvor der skal stå en liste eller en gruppe af felter)"
+    return str(exc)
+
+
+def _field(where: tuple) -> str:
+    out = ""
+    for part in where:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _read_yaml(path: Path) -> tuple[dict, dict]:
+    """(data, line of every value) of one kind file, read as safely as an answer file."""
+    from drafter.answers import parse_answer_text
+    from drafter.errors import AnswerFileError
+    from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
 
     try:
-        # The C loader when PyYAML has it: the pure-Python one costs more than a render.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise KindError(f"{path}: spørgeskemaet kan ikke læses: {exc}") from None
-    if not isinstance(data, dict):
-        raise KindError(f"{path}: spørgeskemaet er ugyldigt: filen skal bestå af felter ('navn: værdi')")
-    return data
-
-
-def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict:
-    """The kind's raw data, with ``extends: <kind>`` resolved (see merge_kind)."""
-    data = _read_yaml(path)
-    parent_kind = data.pop("extends", None)
-    if parent_kind is None:
-        return data
-    parent_path = _kind_file(str(parent_kind), exclude=path)
-    if parent_path is None:
-        raise KindError(f'{path}: "extends: {parent_kind}" henviser til en type, der ikke findes')
-    if parent_path in seen or parent_path == path:
-        raise KindError(f'{path}: "extends" går i ring ({" -> ".join(p.stem for p in (*seen, path, parent_path))})')
-    parent = _read_with_parents(parent_path, (*seen, path))
+        raw = read_regular_file(path, MAX_KIND_BYTES)
+    except UnsafeFile as exc:
+        raise KindError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise KindError(f"{path}: spørgeskemaet kan ikke læses ({describe_oserror(exc)})") from None
     try:
-        merged = merge_kind(parent, data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise KindError(f"{path}: spørgeskemaet er ugyldigt: {exc}") from None
-    merged["_lineage"] = [*parent.get("_lineage", []), parent.get("kind")]
-    return merged
+        parsed = parse_answer_text(raw, str(path))
+    except AnswerFileError as exc:
+        # The answer file's safe loader, in a kind file's words.
+        raise KindError([
+            Problem(p.file, p.message.replace("svarfil", "typefil"), p.line, p.field) if isinstance(p, Problem) else p
+            for p in exc.problems
+        ]) from None
+    return parsed.data, parsed.lines
+
+
+def _read_with_parents(path: Path) -> tuple[dict, dict]:
+    """The kind's raw data, with ``extends: <kind>`` resolved (see merge_kind), and the
+    lines of the kind's own file (None when values come from a parent)."""
+    chain = [path]
+    layers = [_read_yaml(path)]
+    while True:
+        data = layers[-1][0]
+        parent_kind = data.get("extends")
+        if parent_kind is None:
+            break
+        current = chain[-1]
+        parent_path = _kind_file(str(parent_kind), exclude=current)
+        if parent_path is None:
+            raise KindError(f'{current}: "extends: {parent_kind}" henviser til en type, der ikke findes')
+        if parent_path in chain:
+            raise KindError(f'{path}: "extends" går i ring ({" -> ".join(p.stem for p in (*chain, parent_path))})')
+        if len(chain) > MAX_EXTENDS:
+            raise KindError(
+                f'{path}: "extends" kæder mere end {MAX_EXTENDS} typer sammen ({" -> ".join(p.stem for p in chain[:4])} -> …); '
+                "en type kan højst bygge på {MAX_EXTENDS} andre".replace("{MAX_EXTENDS}", str(MAX_EXTENDS))
+            )
+        chain.append(parent_path)
+        layers.append(_read_yaml(parent_path))
+    merged = dict(layers[-1][0])
+    merged.pop("extends", None)
+    for child_path, (child, _) in zip(reversed(chain[:-1]), reversed(layers[:-1])):
+        child = {k: v for k, v in child.items() if k != "extends"}
+        lineage = [*merged.get("_lineage", []), merged.get("kind")]
+        try:
+            merged = merge_kind(merged, child)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise KindError(f"{child_path}: spørgeskemaet er ugyldigt: {_reason(exc)}") from None
+        merged["_lineage"] = lineage
+    return merged, (layers[0][1] if len(layers) == 1 else {})
+
+
+class _KindProblem(ValueError):
+    """A problem at a place in a kind's data (a path as in the answer files' lines)."""
+
+    def __init__(self, where: tuple, message: str):
+        super().__init__(message)
+        self.where, self.message = where, message
+
 
 
 def merge_kind(parent: dict, child: dict) -> dict:
@@ -442,36 +505,59 @@ def _merge_by_key(parents: list[dict], children: list[dict], merge) -> list[dict
 
 
 def _build(data: dict, path: Path) -> Questionnaire:
+    for name in ("kind", "name", "description", "schema_version", "sections"):
+        if name not in data:
+            raise _KindProblem((), f"feltet '{name}' mangler")
+    if not isinstance(data["sections"], list):
+        raise _KindProblem(("sections",), "skal være en liste af afsnit")
+    document = data.get("document", {})
+    if not isinstance(document, dict) or not all(isinstance(v, str) for v in document.values()):
+        raise _KindProblem(("document",), "skal være felter med tekst (title: ..., subject: ...)")
     from drafter import workspace
 
     profile = workspace.profile()
     kinds = [data["kind"], *reversed(data.get("_lineage", []))]  # the kind's own settings first
-
-    def section(raw: dict) -> Section:
-        questions = [_question(q, raw["key"]) for q in raw["questions"]]
-        for question in questions:
-            _apply_profile(question, profile, kinds)
-        return Section(
-            key=_key(raw["key"]),
-            title=raw["title"],
-            number=raw.get("number"),
-            intro=raw.get("intro", ""),
-            questions=questions,
-        )
-
-    sections = [section(raw) for raw in data["sections"]]
+    sections = []
+    for i, raw in enumerate(data["sections"]):
+        where = ("sections", i)
+        try:
+            if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
+                raise ValueError("et afsnit skal have 'key', 'title' og en liste 'questions'")
+            questions = []
+            for j, q in enumerate(raw["questions"]):
+                where = ("sections", i, "questions", j)
+                if not isinstance(q, dict):
+                    raise ValueError("et spørgsmål skal være en gruppe af felter (key, type, prompt, ...)")
+                questions.append(_question(q, raw["key"]))
+                _apply_profile(questions[-1], profile, kinds)
+            where = ("sections", i)
+            sections.append(
+                Section(
+                    key=_key(raw["key"]),
+                    title=raw["title"],
+                    number=raw.get("number"),
+                    intro=raw.get("intro", ""),
+                    questions=questions,
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _KindProblem(where, _reason(exc)) from None
     for built in sections:
         if built.key in RESERVED_SECTION_KEYS:
             raise ValueError(f"{built.key!r} kan ikke bruges som afsnit; skabelonerne bruger navnet til profilens ord")
-    removed = [section(raw) for raw in data.get("_removed", [])]
+    removed = [
+        Section(_key(raw["key"]), raw["title"], raw.get("number"), raw.get("intro", ""),
+                [_question(q, raw["key"]) for q in raw["questions"]])
+        for raw in data.get("_removed", [])
+    ]
     return Questionnaire(
-        kind=data["kind"],
-        name=data["name"],
-        description=data["description"],
+        kind=str(data["kind"]),
+        name=str(data["name"]),
+        description=str(data["description"]),
         schema_version=int(data["schema_version"]),
-        template=data.get("template", f"{data['kind']}.docx"),
+        template=str(data.get("template", f"{data['kind']}.docx")),
         sections=sections,
-        document=dict(data.get("document", {})),
+        document=dict(document),
         source_file=path,
         source=data.get("source", ""),
         removed=removed,

@@ -420,10 +420,12 @@ def content_hash(entries: dict[str, bytes]) -> str:
 
 def read_recorded_hash(docx_bytes: bytes) -> tuple[str | None, str | None]:
     """(hash recorded by drafter, hash of the content now); None where there is none."""
+    from drafter.fsutil import UnsafeFile, read_docx_entries
+
     try:
-        with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
-            entries = {info.filename: archive.read(info) for info in archive.infolist()}
-    except (zipfile.BadZipFile, OSError, ValueError):
+        # Bounded: a zip bomb at the output path is refused before it is decompressed.
+        entries = read_docx_entries(docx_bytes)
+    except (UnsafeFile, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
         return None, None
     custom = entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
     match = re.search(rf'name="{HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
