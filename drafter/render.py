@@ -264,7 +264,9 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, (MemoryError, RecursionError)):
         return "skabelonen bruger for meget hukommelse eller er for dybt indlejret; intet er skrevet"
     if isinstance(exc, UndefinedError):
-        return f"skabelonen bruger et felt, der ikke findes: {exc.message}"
+        name = re.search(r"has no attribute '([^']*)'|^'([^']*)' is undefined", exc.message or "")
+        shown = next((g for g in name.groups() if g), "") if name else ""
+        return f'skabelonen bruger feltet "{shown}", som ikke findes' if shown else f"skabelonen bruger et felt, som ikke findes ({exc.message})"
     if isinstance(exc, SecurityError):
         unsafe = re.search(r"attribute '([^']+)'", str(exc))
         what = f' ("{unsafe.group(1)}")' if unsafe else ""
@@ -370,9 +372,15 @@ class DocxRenderer:
         body_xml = self._render_part(self._main_part, context)
         self._check_xml(self._main_part, body_xml)
         self._tpl.docx_ids_index = 1000
-        tree = self._tpl.fix_tables(body_xml)
-        fit_tables(tree)  # column widths from the answers, empty columns out, short tables on one page
-        self._tpl.fix_docpr_ids(tree)
+        try:
+            tree = self._tpl.fix_tables(body_xml)
+            fit_tables(tree)  # column widths from the answers, empty columns out, short tables on one page
+            self._tpl.fix_docpr_ids(tree)
+        except Exception as exc:  # docxtpl's table clean-up on a template's odd table
+            raise TemplateProblem(
+                f"{self.template_path}: {BODY_LABEL}: en tabel i skabelonen har en form, som ikke kan udfyldes "
+                f"({type(exc).__name__}); åbn skabelonen i Word og gem den igen"
+            ) from None
         before, after = self._document_frame
         parts[self._main_part] = (_XML_DECL + before + etree.tostring(tree, encoding="unicode") + after).encode("utf-8")
         for part in self._templates:

@@ -26,8 +26,8 @@ import threading
 from contextlib import contextmanager
 from typing import Any
 
-# A real commission with 10 000 members uses about 30 000 steps and 8 million characters.
-MAX_STEPS = 1_000_000  # loop steps and calls in one rendering
+# A real commission with 10 000 members uses about 10 000 steps and 7 million characters.
+MAX_STEPS = 250_000  # loop steps and calls in one rendering
 CALL_STEPS = 20  # a call (a macro above all) costs about as much as 20 loop steps
 MAX_OUTPUT_CHARS = 64 * 1024 * 1024  # characters produced by one rendering
 MAX_VALUE_LENGTH = 4 * 1024 * 1024  # one text or list made by an operator, filter or call

@@ -251,8 +251,9 @@ class _Walker:
         line = getattr(node, "lineno", None)
         text = _line_text(self.source, line)
         needle = next((n for n in needles if n and n in text), needles[-1] if needles else "")
-        quote = _quote_line(self.source, line, needle)
-        self.report.findings.append(template_finding(severity, self.where, message, quote))
+        finding = template_finding(severity, self.where, message, _quote_line(self.source, line, needle))
+        if finding not in self.report.findings:  # the same tag twice in one paragraph
+            self.report.findings.append(finding)
 
     # names bound in scope: ("record", question) | ("item", question) | ("any", None)
     def visit(self, node, scope: dict) -> None:
@@ -282,6 +283,8 @@ class _Walker:
                 scope[name] = ("any", None)
             return
         if isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            if isinstance(node, nodes.Macro):
+                scope[node.name] = ("any", None)  # a macro may call itself
             inner = dict(scope)
             for arg in node.args:
                 inner[arg.name] = ("any", None)
