@@ -1,0 +1,112 @@
+"""SIGTERM, SIGHUP and SIGINT during a batch and during --pdf: nothing left running, nothing
+left behind, every output old or new, and exit 128 + the signal with a Danish line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ADHOC_EXAMPLE, REPO, has_soffice
+
+SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]
+
+
+def _start(work: Path, *args: str) -> subprocess.Popen:
+    tmp = work / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), "TMPDIR": str(tmp),
+           "DRAFTER_JOBS": "2"}
+    env.pop("DRAFTER_DEBUG", None)
+    # Its own process group, as a shell starts a command: the group is checked afterwards.
+    return subprocess.Popen([sys.executable, "-m", "drafter", *args], cwd=work, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _wait_for(condition, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _stop(process: subprocess.Popen, signum: int) -> tuple[str, str]:
+    os.kill(process.pid, signum)  # the main process only: drafter itself must stop the rest
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, (process.returncode, err)
+    assert "Traceback" not in err and "intern fejl" not in err, err
+    return out, err
+
+
+def _assert_clean(work: Path, pgid: int) -> None:
+    _wait_for(lambda: not _group_alive(pgid), 15)  # no drafter, worker or LibreOffice of its group
+    _wait_for(lambda: not _processes_mentioning(str(work / "tmp")), 15)  # nor any that used its temp folder
+    assert list((work / "tmp").iterdir()) == []  # no temporary folder or file left
+    out = work / "out"
+    assert not [p.name for p in out.glob(".*") if p.name != ".drafter-filer"]  # no half-written file
+    for document in out.glob("*.docx"):
+        with zipfile.ZipFile(document) as archive:
+            assert archive.testzip() is None, document
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+def test_a_signal_during_a_batch_stops_every_worker(tmp_path, signum):
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for n in range(200):
+        shutil.copy(ADHOC_EXAMPLE, answers / f"gruppe-{n:03}.yaml")
+    process = _start(tmp_path, "render", "answers")
+    _wait_for(lambda: len(list((tmp_path / "out").glob("*.docx"))) >= 4 if (tmp_path / "out").exists() else False)
+    _, err = _stop(process, signum)
+    assert f"Afbrudt ({signal.Signals(signum).name}): " in err and " af 200 Word-dokumenter er færdige" in err, err
+    _assert_clean(tmp_path, process.pid)
+    time.sleep(0.5)  # a worker left running would go on writing documents
+    written = len(list((tmp_path / "out").glob("*.docx")))
+    assert written < 200
+    reported = int(err.split("): ", 1)[1].split(" af ", 1)[0])
+    # A worker stopped right after its rename, before it could report, is the only gap.
+    assert written - 2 <= reported <= written, (written, err)
+
+
+@pytest.mark.skipif(not has_soffice(), reason="LibreOffice er ikke installeret")
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+def test_a_signal_during_pdf_conversion_stops_libreoffice(tmp_path, signum):
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for n in range(2):
+        shutil.copy(ADHOC_EXAMPLE, answers / f"gruppe-{n}.yaml")
+    process = _start(tmp_path, "render", "answers", "--pdf")
+    _wait_for(lambda: any(b"soffice" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                          for pid in _processes_mentioning(str(tmp_path / "tmp"))))
+    _, err = _stop(process, signum)
+    assert "2 af 2 Word-dokumenter er færdige, og " in err and " af 2 PDF'er" in err, err
+    _assert_clean(tmp_path, process.pid)
+    for pdf in (tmp_path / "out").glob("*.pdf"):
+        assert pdf.read_bytes().startswith(b"%PDF-")
