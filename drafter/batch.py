@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from drafter.errors import DrafterError, UsageError
 from drafter.problems import Problem, SourceMap, format_problems, printable
+from drafter.fsutil import resolved
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more (start-up, imports) than it saves.
@@ -66,7 +67,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     result: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
+        if _is_dir(path):
             found = sorted(
                 p for p in path.iterdir()
                 if p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith(".") and p.is_file()
@@ -76,17 +77,24 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             found = [path]
         for item in found:
-            key = item.resolve()
+            key = resolved(item)
             if key not in seen:
                 seen.add(key)
                 result.append(item)
     return result
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long: rendering it says so
+        return False
+
+
 def worker_count(files: int) -> int:
     """How many processes: the cores this process may use, never more than there are files."""
     wanted = os.environ.get(JOBS_ENV, "").strip()
-    if wanted.isdigit() and int(wanted) > 0:
+    if wanted.isascii() and wanted.isdigit() and int(wanted) > 0:  # not "²", which isdigit() accepts
         cores = int(wanted)
     elif hasattr(os, "sched_getaffinity"):
         cores = len(os.sched_getaffinity(0))
@@ -187,7 +195,7 @@ def _duplicate_outputs(answer_paths: list[Path], outputs: list[Path]) -> dict[in
     first: dict[str, tuple[Path, Path]] = {}
     failed: dict[int, Outcome] = {}
     for index, (answers_path, output) in enumerate(zip(answer_paths, outputs)):
-        key = str(output.resolve()).casefold()
+        key = str(resolved(output)).casefold()
         if key in first:
             earlier, earlier_output = first[key]
             case = (

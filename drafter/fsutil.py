@@ -25,6 +25,7 @@ _ERRNO_DA = {
     errno.ENOENT: "findes ikke",
     errno.EEXIST: "findes allerede",
     errno.EIO: "fejl ved læsning eller skrivning på disken",
+    errno.ELOOP: "for mange symbolske links i træk; peger et link på sig selv?",
 }
 
 # A temporary file of ours older than this is left over from a drafter that was killed
@@ -43,18 +44,30 @@ def describe_oserror(exc: OSError) -> str:
     return _ERRNO_DA.get(exc.errno, exc.strerror or str(exc))
 
 
+def resolved(path: Path) -> Path:
+    """*path* made absolute with links followed; as far as that goes when a link loops or
+    a name is too long (reading or writing it then gives the Danish reason)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop"
+        return Path(os.path.abspath(path))
+
+
 def refuse_unwritable_target(target: Path) -> None:
-    """Raise OutputError when *target* is a link or a folder: drafter writes neither."""
-    if target.is_symlink():
+    """Raise OutputError when *target* is a link, a folder or a special file: drafter writes none of them."""
+    try:
+        info = target.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return  # not there yet: the write itself says what is wrong with the folder
+    except OSError as exc:  # a name too long, a link loop in the folders above
+        raise OutputError(f"{target}: kunne ikke skrives ({describe_oserror(exc)})") from None
+    if stat.S_ISLNK(info.st_mode):
         # Renaming over a link would silently replace it; writing through it would
         # change a file somewhere else. Neither is what the person asked for.
         raise OutputError(f"{target}: er et symbolsk link; drafter skriver ikke gennem links")
-    if target.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{target}: er en mappe, ikke en fil")
-    try:
-        special = describe_special(target.lstat().st_mode)
-    except OSError:
-        special = None  # not there yet (or not reachable: the write will say so)
+    special = describe_special(info.st_mode)
     if special:
         # Writing into a FIFO waits forever, into a device does harm; renaming over
         # either replaces something that is not a document. Not even with --force.

@@ -9,7 +9,7 @@ from drafter import shellquote
 from drafter.answers import Answers
 from drafter.errors import AnswerFileError, OutputError, RuleViolation, UsageError
 from drafter.problems import Problem, SourceMap, in_file_order
-from drafter.fsutil import describe_oserror, refuse_unwritable_target
+from drafter.fsutil import describe_oserror, refuse_unwritable_target, resolved
 
 DEFAULT_OUT_DIR = Path("out")
 
@@ -50,7 +50,7 @@ def outputs_for(answer_paths: list[Path], output: Path | None, out_dir: Path | N
 
 def _is_inside(path: Path, folder: Path) -> bool:
     try:
-        path.resolve().relative_to(folder.resolve())
+        resolved(path).relative_to(resolved(folder))
     except ValueError:
         return False
     return True
@@ -63,7 +63,7 @@ def renderer_for(template: Path):
     """One prepared template per process: preparing costs more than rendering."""
     from drafter.render import DocxRenderer
 
-    key = template.resolve()
+    key = resolved(template)
     if key not in _renderers:
         _renderers[key] = DocxRenderer(key)
     return _renderers[key]
@@ -144,7 +144,7 @@ def checked_template(template: Path, questionnaire) -> None:
     """Run the template check once per template and kind; raise TemplateProblem if it fails."""
     from drafter.templates import require_usable_template
 
-    key = (template.resolve(), questionnaire.kind)
+    key = (resolved(template), questionnaire.kind)
     if key not in _checked_templates:
         require_usable_template(template, questionnaire)
         _checked_templates.add(key)

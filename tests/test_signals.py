@@ -19,14 +19,18 @@ from conftest import ADHOC_EXAMPLE, REPO, has_soffice
 SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]
 
 
-def _start(work: Path, *args: str) -> subprocess.Popen:
+def _start(work: Path, copies: int, *args: str) -> subprocess.Popen:
+    """`drafter render answers ARGS` over *copies* answer files, with its own temp folder."""
+    (work / "answers").mkdir()
+    for n in range(copies):
+        shutil.copy(ADHOC_EXAMPLE, work / "answers" / f"gruppe-{n:03}.yaml")
     tmp = work / "tmp"
     tmp.mkdir()
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), "TMPDIR": str(tmp),
            "DRAFTER_JOBS": "2"}
     env.pop("DRAFTER_DEBUG", None)
     # Its own process group, as a shell starts a command: the group is checked afterwards.
-    return subprocess.Popen([sys.executable, "-m", "drafter", *args], cwd=work, env=env, stdin=subprocess.DEVNULL,
+    return subprocess.Popen([sys.executable, "-m", "drafter", "render", "answers", *args], cwd=work, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -78,11 +82,7 @@ def _assert_clean(work: Path, pgid: int) -> None:
 
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
 def test_a_signal_during_a_batch_stops_every_worker(tmp_path, signum):
-    answers = tmp_path / "answers"
-    answers.mkdir()
-    for n in range(200):
-        shutil.copy(ADHOC_EXAMPLE, answers / f"gruppe-{n:03}.yaml")
-    process = _start(tmp_path, "render", "answers")
+    process = _start(tmp_path, 200)
     _wait_for(lambda: len(list((tmp_path / "out").glob("*.docx"))) >= 4 if (tmp_path / "out").exists() else False)
     _, err = _stop(process, signum)
     assert f"Afbrudt ({signal.Signals(signum).name}): " in err and " af 200 Word-dokumenter er færdige" in err, err
@@ -98,11 +98,7 @@ def test_a_signal_during_a_batch_stops_every_worker(tmp_path, signum):
 @pytest.mark.skipif(not has_soffice(), reason="LibreOffice er ikke installeret")
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
 def test_a_signal_during_pdf_conversion_stops_libreoffice(tmp_path, signum):
-    answers = tmp_path / "answers"
-    answers.mkdir()
-    for n in range(2):
-        shutil.copy(ADHOC_EXAMPLE, answers / f"gruppe-{n}.yaml")
-    process = _start(tmp_path, "render", "answers", "--pdf")
+    process = _start(tmp_path, 2, "--pdf")
     _wait_for(lambda: any(b"soffice" in Path(f"/proc/{pid}/cmdline").read_bytes()
                           for pid in _processes_mentioning(str(tmp_path / "tmp"))))
     _, err = _stop(process, signum)

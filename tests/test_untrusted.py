@@ -261,6 +261,15 @@ def attacks(tmp_path_factory) -> Attacks:
         end = ADHOC_KIND.index("\n", start)
         _kind(work / "typer", "adhoc", ADHOC_KIND[:start] + f"  title: {title}" + ADHOC_KIND[end:])
         a.add(name, "render", "answers/a.yaml", work=work, env={"DRAFTER_KINDS_PATH": str(work / "typer")})
+    # paths and environment values a user can give
+    work = a.folder("paths")
+    (work / "answers" / "ring.yaml").symlink_to("ring.yaml")
+    a.add("symlink-loop", "render", "answers/ring.yaml", work=work)
+    a.add("long-name", "render", "answers/" + "a" * 300 + ".yaml", work=work)
+    a.add("long-output", "render", "answers/a.yaml", "-o", "out/" + "b" * 300 + ".docx", work=work)
+    for n in range(3):
+        shutil.copy(ADHOC_EXAMPLE, work / "answers" / f"kopi-{n}.yaml")
+    a.add("jobs-superscript", "render", "answers", "--out-dir", "mange", work=work, env={"DRAFTER_JOBS": "²"})
     a.run()
     return a
 
@@ -316,6 +325,13 @@ def test_special_files_are_refused_up_front(attacks):
     attacks.refused("device-answers", "/dev/zero: er en enhed")
     for name in ("device-output", "device-output-force"):
         attacks.refused(name, "a.docx: er en enhed")
+
+
+def test_odd_paths_and_environment_values_get_danish_messages(attacks):
+    attacks.refused("symlink-loop", "ring.yaml: filen kan ikke læses (for mange symbolske links i træk")
+    attacks.refused("long-name", "filen kan ikke læses (navnet er for langt)")
+    attacks.refused("long-output", ".docx: kunne ikke skrives (navnet er for langt)")
+    assert "Færdig: 4 skrevet" in attacks.passed("jobs-superscript")  # the link loop is no answer file
 
 
 # -- every part of a template ------------------------------------------------------------
