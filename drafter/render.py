@@ -147,6 +147,16 @@ _TEXT_PART_LABELS = {
     )
 }
 BODY_LABEL = "brødtekst"
+PROPERTIES_LABEL = f"dokumentegenskaber ({CORE_PART})"
+# The core properties drafter writes (see _core_xml), by their element in core.xml.
+_CORE_FIELDS = {
+    "{http://purl.org/dc/elements/1.1/}title": "title",
+    "{http://purl.org/dc/elements/1.1/}subject": "subject",
+    "{http://purl.org/dc/elements/1.1/}creator": "author",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords": "keywords",
+    "{http://purl.org/dc/elements/1.1/}description": "description",
+}
+_FIELD = re.compile(r"\{\{\s*[^\s}]|\{%\s*[^\s%]")  # a tag with something in it
 
 
 def _safe_xml_parser():
@@ -200,6 +210,29 @@ class PreparedTemplate:
         for name, label in _text_parts(self.entries, self.main_part):
             self.parts.append(TemplatePart(name, f"{label} ({name})", self.entries[name]))
         self._tpl = None
+
+    def properties(self) -> dict[str, str]:
+        """The document properties (docProps/core.xml) that hold a field: name -> Jinja source.
+
+        Rendered like the body (as docxtpl does); a property the kind's ``document:`` sets
+        wins. Properties without a field are not carried over, and an empty ``{{ }}`` is
+        text, not a field.
+        """
+        data = self.entries.get(CORE_PART)
+        if not data:
+            return {}
+        from lxml import etree
+
+        try:
+            root = etree.fromstring(data, _safe_xml_parser())
+        except etree.XMLSyntaxError as exc:
+            raise TemplateProblem(f"{self.path}: {PROPERTIES_LABEL}: XML'en er ødelagt og kan ikke læses ({exc})") from None
+        found = {}
+        for element in root:
+            name = _CORE_FIELDS.get(element.tag)
+            if name and element.text and _FIELD.search(element.text):
+                found[name] = element.text
+        return found
 
     def part(self, name: str) -> TemplatePart:
         return next(p for p in self.parts if p.name == name)
@@ -295,6 +328,7 @@ class DocxRenderer:
         self._entries = entries = prepared.entries
         self._main_part = main_part = prepared.main_part
         self._labels = {part.name: part.label for part in prepared.parts}
+        self._property_sources = prepared.properties()
         env = jinja_environment()
         root = prepared.root(prepared.part(main_part))
         body = root.find(f"{W_NS}body")
@@ -388,6 +422,19 @@ class DocxRenderer:
                 xml = self._render_part(part, context)
                 self._check_xml(part, xml)
                 parts[part] = (_XML_DECL + xml).encode("utf-8")
+        properties = dict(properties)
+        for name, source in self._property_sources.items():
+            if name in properties:
+                continue  # the kind's document: wins, as the check knows
+            where = f"{self.template_path}: {PROPERTIES_LABEL}: {name}"
+            try:
+                template = _property_template(source)
+            except TemplateProblem as exc:
+                raise TemplateProblem([f"{where}: {p}" for p in exc.problems]) from None
+            try:
+                properties[name] = " ".join(template.render(context).split())
+            except Exception as exc:  # the template's own code; see failure_reason
+                raise TemplateProblem(f"{where}: {failure_reason(exc)}") from None
         parts[CORE_PART] = _core_xml(properties).encode("utf-8")
         parts["[Content_Types].xml"] = self._packed_source["[Content_Types].xml"]
         parts["_rels/.rels"] = self._packed_source["_rels/.rels"]

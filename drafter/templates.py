@@ -25,7 +25,7 @@ from typing import Any
 from drafter.errors import OutputError, TemplateProblem
 from drafter.problems import ERROR, WARNING, Problem, format_problem, printable
 from drafter.questionnaire import Question, Questionnaire, suggest
-from drafter.render import BODY_LABEL
+from drafter.render import BODY_LABEL, PROPERTIES_LABEL
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -488,6 +488,22 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
             continue
         used |= walker.used
         report.findings.extend(fixed_text_around_optional_values(_paragraph_texts(root), questionnaire, part.label))
+    try:
+        properties = prepared.properties()
+    except TemplateProblem as exc:
+        report.findings.append(TemplateFinding(ERROR, PROPERTIES_LABEL, str(exc.problems[0]).split(f"{PROPERTIES_LABEL}: ", 1)[-1]))
+        properties = {}
+    for name, source in properties.items():
+        # A document property is one line of text: its findings quote the property itself.
+        tags = True
+        if questionnaire.document.get(name):
+            continue  # the kind's document: sets it; the template's is never used
+        where = f"{PROPERTIES_LABEL}: {name}"
+        tree = _parse_reporting(env, source, where, report)
+        if tree is not None:
+            walker = _Walker(questionnaire, env, report, where, source)
+            walker.visit(tree, {})
+            used |= walker.used
     if not tags and not report.errors:
         report.findings.append(template_finding(
             WARNING, BODY_LABEL,

@@ -208,6 +208,13 @@ def attacks(tmp_path_factory) -> Attacks:
     notes = {"header": ["Sidehoved: {{ gruppe.klynge }}"], "footnotes": ["Fodnote: {{ gruppe.navn }}"],
              "endnotes": ["Slutnote: {{ dokument.version }}"], "comments": ["Kommentar: {{ dokument.status }}"]}
     render("notes-render", write_docx(work / "noter.docx", ["Brødtekst: {{ gruppe.navn }}"], **notes), work)
+    render("core-render", write_docx(work / "egenskaber.docx", ["{{ gruppe.navn }}"], core={
+        "dc:title": "Ikke brugt: {{ gruppe.nanv }}", "cp:keywords": "{{ gruppe.klynge }}, {{ dokument.status }}",
+        "dc:description": "Felter i {{ }} udfyldes"}), work, "-o", "out/egenskaber.docx")
+    check("core-check", write_docx(work / "egenskaber2.docx", ["{{ gruppe.navn }}"], core={
+        "cp:keywords": "{{ gruppe.klynge }} {{ dokument.verson }}", "dc:description": "{{ 'x' * 3000000000 }}"}), work)
+    render("core-runaway", write_docx(work / "egenskaber3.docx", ["{{ gruppe.navn }}"], core={
+        "dc:description": "{{ 'x' * 3000000000 }}"}), work, "-o", "out/egenskaber3.docx")
     bad = write_docx(work / "noter2.docx", ["{{ gruppe.navn }}"], footnotes=["{{ gruppe.nanv }}"],
                      endnotes=["{{ x|shout }}"], comments=["{{ dokument.verson }}"])
     check("notes-check", bad, work)
@@ -351,6 +358,18 @@ def test_footnotes_endnotes_and_comments_are_rendered_and_checked(attacks):
         'slutnoter (word/endnotes.xml): fejl: filteret "shout" findes ikke',
         'kommentarer (word/comments.xml): fejl: "dokument.verson" findes ikke',
     )
+
+
+def test_document_properties_are_rendered_and_checked(attacks):
+    """docProps/core.xml: a field in a property is filled as docxtpl fills it; the kind's
+    own title wins; an empty {{ }} is text; mistakes and runaway code are found."""
+    attacks.passed("core-render")
+    with zipfile.ZipFile(Path(attacks.cases["core-render"]["cwd"]) / "out" / "egenskaber.docx") as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "<cp:keywords>Midtklyngen, udkast</cp:keywords>" in core
+    assert "<dc:title>Kommissorium for Ad-hoc gruppe" in core and "nanv" not in core
+    attacks.refused("core-check", "dokumentegenskaber (docProps/core.xml): keywords: fejl: \"dokument.verson\" findes ikke")
+    attacks.refused("core-runaway", "egenskaber3.docx: dokumentegenskaber (docProps/core.xml): description:", "højst")
 
 
 def test_each_finding_quotes_its_own_tag_and_checking_goes_on(attacks):

@@ -39,8 +39,10 @@ def part_xml(kind: str, paragraphs: list[str]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{root} xmlns:w="{W}">{body}</w:{root}>'
 
 
-def docx_bytes(body: list[str] | None = None, raw_body: str | None = None, **extra: list[str]) -> bytes:
-    """A Word file whose body has these paragraphs (or this raw XML), plus extra parts."""
+def docx_bytes(body: list[str] | None = None, raw_body: str | None = None, core: dict[str, str] | None = None,
+               **extra: list[str]) -> bytes:
+    """A Word file whose body has these paragraphs (or this raw XML), plus extra parts and
+    core document properties (*core*: {"dc:title": "...", "cp:keywords": "..."})."""
     inner = raw_body if raw_body is not None else "".join(paragraph(t) for t in (body or []))
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}" xmlns:r="{REL}">'
@@ -61,10 +63,20 @@ def docx_bytes(body: list[str] | None = None, raw_body: str | None = None, **ext
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>' + "".join(overrides) + "</Types>"
     )
+    package_rels = f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/>'
+    if core:
+        files["docProps/core.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            + "".join(f"<{tag}>{escape(text)}</{tag}>" for tag, text in core.items()) + "</cp:coreProperties>"
+        )
+        package_rels += ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+                         'metadata/core-properties" Target="docProps/core.xml"/>')
     files["_rels/.rels"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>'
+        f"{package_rels}</Relationships>"
     )
     files["word/_rels/document.xml.rels"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
