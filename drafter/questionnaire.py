@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from drafter.dates import MONTHS_DA, long_date as danish_long_date  # noqa: F401 (used by others)
-from drafter.errors import KindError, Problem
+from drafter.errors import KindError
+from drafter.problems import Problem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_KINDS_DIR = PACKAGE_DIR / "kinds"
@@ -359,7 +360,8 @@ def _load_file(path: Path) -> Questionnaire:
     try:
         return _build(data, path)
     except _KindProblem as exc:
-        raise KindError(Problem(str(path), f"spørgeskemaet er ugyldigt: {exc.message}", lines.get(exc.where) if lines else None, _field(exc.where) or None)) from None
+        line = lines.get(exc.where) if lines else None
+        raise KindError(Problem(f"spørgeskemaet er ugyldigt: {exc.message}", path=exc.where, file=str(path), line=line)) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise KindError(f"{path}: spørgeskemaet er ugyldigt: {_reason(exc)}") from None
 
@@ -370,13 +372,6 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, (TypeError, AttributeError)):
         return "et felt har en forkert form (fx en tekst, hvor der skal stå en liste eller en gruppe af felter)"
     return str(exc)
-
-
-def _field(where: tuple) -> str:
-    out = ""
-    for part in where:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _read_yaml(path: Path) -> tuple[dict, dict]:
@@ -396,7 +391,7 @@ def _read_yaml(path: Path) -> tuple[dict, dict]:
     except AnswerFileError as exc:
         # The answer file's safe loader, in a kind file's words.
         raise KindError([
-            Problem(p.file, p.message.replace("svarfil", "typefil"), p.line, p.field) if isinstance(p, Problem) else p
+            replace(p, message=p.message.replace("svarfil", "typefil")) if isinstance(p, Problem) else p
             for p in exc.problems
         ]) from None
     return parsed.data, parsed.lines

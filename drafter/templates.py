@@ -467,7 +467,7 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
             broken = _scan_tags(root, part.label)
             source = prepared.source(part, root)
         except TemplateProblem as exc:
-            message = str(exc.problems[0]).split(f"{part.label}: ", 1)[-1]
+            message = exc.problems[0].message.split(f"{part.label}: ", 1)[-1]
             report.findings.append(template_finding(ERROR, part.label, message))
             continue
         except RecursionError:
@@ -491,7 +491,7 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
     try:
         properties = prepared.properties()
     except TemplateProblem as exc:
-        report.findings.append(TemplateFinding(ERROR, PROPERTIES_LABEL, str(exc.problems[0]).split(f"{PROPERTIES_LABEL}: ", 1)[-1]))
+        report.findings.append(template_finding(ERROR, PROPERTIES_LABEL, exc.problems[0].message.split(f"{PROPERTIES_LABEL}: ", 1)[-1]))
         properties = {}
     for name, source in properties.items():
         # A document property is one line of text: its findings quote the property itself.

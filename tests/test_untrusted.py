@@ -428,7 +428,7 @@ def test_a_kinds_title_is_bounded_and_named(attacks, name):
 # -- a real commission stays far below every limit ------------------------------------------
 
 def test_ten_thousand_members_still_render(tmp_path):
-    from drafter.answers import parse_answer_text, validate
+    from drafter.answers import check_file, parse_answer_text
     from drafter.render import DocxRenderer, render_document
 
     text = ADHOC_EXAMPLE.read_text(encoding="utf-8")
@@ -437,7 +437,7 @@ def test_ten_thousand_members_still_render(tmp_path):
     while text[end:end + 4] == "    ":
         end = text.index("\n", end) + 1
     members = "".join(f"    - navn: Medlem {n}\n      titel: Læge\n      organisation: Region\n" for n in range(10_000))
-    answers = validate(parse_answer_text((text[:start] + members + text[end:]).encode("utf-8"), "stor.yaml"))
+    answers = check_file(parse_answer_text((text[:start] + members + text[end:]).encode("utf-8"), "stor.yaml"))
     data = render_document(answers, DocxRenderer(TEMPLATES_DIR / "adhoc.docx"))
     from drafter.fsutil import read_docx_entries
 
