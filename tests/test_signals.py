@@ -106,3 +106,36 @@ def test_a_signal_during_pdf_conversion_stops_libreoffice(tmp_path, signum):
     _assert_clean(tmp_path, process.pid)
     for pdf in (tmp_path / "out").glob("*.pdf"):
         assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def _drafter_in(folder: Path) -> int:
+    """The pid of the drafter whose working folder is *folder*."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.readlink(entry / "cwd") == str(folder) \
+                    and b"-m\x00drafter\x00" in (entry / "cmdline").read_bytes():
+                return int(entry.name)
+        except OSError:
+            continue
+    raise AssertionError("no drafter running")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux er ikke installeret")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_a_signal_during_the_interview_keeps_the_draft(workdir, signum):
+    from test_interview_cli import drafter_in_tmux
+
+    session = drafter_in_tmux("new adhoc", workdir)
+    try:
+        session.wait_for("Hvad hedder gruppen?")
+        session.type("Ad-hoc gruppe om søvn")
+        session.send("Enter")
+        session.wait_for("» ad-hoc gruppe")
+        os.kill(_drafter_in(workdir), signum)  # as a closed terminal window or a shutdown would
+        screen = session.wait_for("Fortsæt, hvor du slap")
+        assert "Afbrudt. Dine svar indtil nu er gemt i answers/ad-hoc-gruppe-om-soevn.yaml" in screen
+        assert "Traceback" not in screen
+        assert "navn: Ad-hoc gruppe om søvn" in (workdir / "answers" / "ad-hoc-gruppe-om-soevn.yaml").read_text(encoding="utf-8")
+        assert session.exit_status() == 128 + signum
+    finally:
+        session._tmux("kill-session", "-t", session.name)  # its private server ends with its only session
