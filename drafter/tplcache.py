@@ -65,7 +65,8 @@ def cache_key(template_bytes: bytes) -> str:
 
     digest = hashlib.sha256(_MAGIC)
     # The renderer's own source: a change in how drafter prepares templates is a new key.
-    digest.update(Path(__file__).with_name("render.py").read_bytes())
+    for module in ("render.py", "sandbox.py"):  # sandbox.py bounds the compiled loops
+        digest.update(Path(__file__).with_name(module).read_bytes())
     for part in (docxtpl.__version__, jinja2.__version__, etree.LXML_VERSION, sys.version, sys.implementation.cache_tag or ""):
         digest.update(str(part).encode("utf-8") + b"\0")
     digest.update(template_bytes)
