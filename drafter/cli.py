@@ -339,7 +339,7 @@ def _list_rules() -> int:
         setting = profile.rule_setting(r.id)
         severity = setting.get("alvor") or r.severity
         print(f"{r.id.ljust(width)}  {severity:<8}  {r.title}")
-        print(f"{'':{width}}  kilde:    {r.source}")
+        print(f"{'':{width}}  kilde:    {' '.join(str(setting.get('kilde') or r.source).split())}")
         print(f"{'':{width}}  gælder:   {applies}")
         skipped = r.skipped_because(profile)
         if skipped:
@@ -425,7 +425,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     result = interview.new(
         questionnaire,
         answers_dir=args.answers_dir or _workspace_folder("answers") or interview.DEFAULT_ANSWERS_DIR,
-        out_dir=args.out_dir,
+        out_dir=args.out_dir or _workspace_folder("out"),
         resume=args.resume,
         presets=presets,
     )
@@ -443,7 +443,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     _require_terminal("edit")
     from drafter import interview
 
-    result = interview.edit(args.answers, section=args.section, out_dir=args.out_dir)
+    result = interview.edit(args.answers, section=args.section, out_dir=args.out_dir or _workspace_folder("out"))
     _print_result(result)
     return EXIT_OK
 
