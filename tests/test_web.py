@@ -433,3 +433,13 @@ def test_serve_works_in_the_workspace_found_above_the_current_folder(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)
+
+
+def test_choosing_a_project_group_in_the_adhoc_kind_makes_the_draft_a_project_group(live):
+    slug = new_commission(live, "Projektgruppe om søvn")
+    url = f"/k/{slug}/afsnit/gruppe"
+    form = {"version": live.version(url), "gruppe.navn": "Projektgruppe om søvn", "gruppe.type": "projektgruppe",
+            "gruppe.nedsat_af": "", "gruppe.klynge": "", "action": "gem"}
+    reply = live.post(url, form)
+    assert reply.status == 200 and "skrives nu med typen" in reply.text
+    assert "kind: projektgruppe" in answer_file(live, slug).read_text(encoding="utf-8")

@@ -385,16 +385,17 @@ class WebApp:
             if request.wants_json:
                 return Response.json({"saved": False, "conflict": True, "message": message}, HTTPStatus.CONFLICT)
             return self.section_page(commission, section, data, HTTPStatus.CONFLICT, banner=message)
+        banner = self.follow_kind(commission, section, data)
+        section = commission.questionnaire.section(section.key) or section
         self.clear_unwanted(commission, section, data)
         self.cross_check(commission, section, data)
         values = commission.values
         values[section.key] = {k: v for k, v in data.values.items()}
         complete = commission.complete
-        banner = ""
-        unchanged = _compact(values[section.key]) == _compact(previous)  # autosave got there first
+        unchanged = _compact(values[section.key]) == _compact(previous) and not banner  # autosave got there first
         if not unchanged and complete and self.problems(commission, values, complete=True):
             complete = False
-            banner = ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
+            banner = banner or ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
                       "gør det færdigt fra siden Gennemse.")
         try:
             version = commission.version if unchanged else self.save(commission, values, complete)
@@ -418,6 +419,20 @@ class WebApp:
         if action == "naeste" and index + 1 < len(sections):
             return Response.redirect(f"/k/{commission.slug}/afsnit/{sections[index + 1].key}")
         return Response.redirect(f"/k/{commission.slug}/gennemse")
+
+    @staticmethod
+    def follow_kind(commission: Commission, section: Section, data: forms.SectionInput) -> str:
+        """An answer that names another kind (a project group chosen in the ad-hoc kind) makes the
+        draft that kind, as the terminal's interview does: one route, the kind's own wording."""
+        if commission.complete:
+            return ""
+        for question in section.questions:
+            other = question.kind_for.get(data.values.get(question.key)) if question.kind_for else None
+            if other and other != commission.questionnaire.kind and other in available_kinds():
+                commission.questionnaire = load_questionnaire(other)
+                return (f"Kommissoriet skrives nu med typen {commission.questionnaire.name} "
+                        "(de samme spørgsmål, typens egen ordlyd i dokumentet).")
+        return ""
 
     @staticmethod
     def clear_unwanted(commission: Commission, section: Section, data: forms.SectionInput) -> None:
