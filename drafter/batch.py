@@ -27,6 +27,8 @@ JOBS_ENV = "DRAFTER_JOBS"
 MAX_WINDOWS_WORKERS = 61
 
 WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
+# A draft (complete: false) in a folder or among several files: no document, and no failure.
+SKIPPED = "kladde"
 
 
 class Outcome:
@@ -99,12 +101,17 @@ def worker_count(files: int) -> int:
 
 # -- rendering -------------------------------------------------------------------------
 
-def render_one(answers_path: Path, output: Path, force: bool, template: Path | None = None) -> Outcome:
+def render_one(
+    answers_path: Path, output: Path, force: bool, template: Path | None = None, skip_drafts: bool = False
+) -> Outcome:
     """Render one file and say what happened; never raises for a problem with the file."""
+    from drafter.errors import DraftNotRendered
     from drafter.main import render_file
 
     try:
         result = render_file(answers_path, output, force=force, template=template)
+    except DraftNotRendered as exc:
+        return Outcome(answers_path, output, SKIPPED if skip_drafts else FAILED, exc.problems, exc.source)
     except DrafterError as exc:
         return Outcome(answers_path, output, FAILED, exc.problems, exc.source)
     except Exception as exc:  # one broken file must not take the batch down
@@ -116,7 +123,7 @@ def render_one(answers_path: Path, output: Path, force: bool, template: Path | N
     return outcome
 
 
-def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None]]) -> list[Outcome]:
+def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None, bool]]) -> list[Outcome]:
     return [render_one(*job) for job in jobs]
 
 
@@ -152,8 +159,12 @@ def render_batch(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     template: Path | None = None,
+    skip_drafts: bool = False,
 ) -> list[Outcome]:
-    """Render every answer file to its output; outcomes in the order of the files."""
+    """Render every answer file to its output; outcomes in the order of the files.
+
+    *skip_drafts*: a draft is passed over (status SKIPPED) instead of failing.
+    """
     total = len(answer_paths)
     outcomes: list[Outcome | None] = [None] * total
     for index, outcome in _duplicate_outputs(answer_paths, outputs).items():
@@ -166,7 +177,7 @@ def render_batch(
 
     if len(todo) < MIN_FILES_FOR_POOL or workers == 1:
         for i in todo:
-            outcomes[i] = render_one(answer_paths[i], outputs[i], force, template)
+            outcomes[i] = render_one(answer_paths[i], outputs[i], force, template, skip_drafts)
             done += 1
             if progress:
                 progress(done, total)
@@ -181,7 +192,7 @@ def render_batch(
     _warm_up()
     with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
         futures = {
-            pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template) for i in chunk]): chunk
+            pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template, skip_drafts) for i in chunk]): chunk
             for chunk in chunks
         }
         try:
@@ -227,7 +238,7 @@ def _warm_up() -> None:
 # -- summary ---------------------------------------------------------------------------
 
 def count(outcomes: list[Outcome]) -> dict[str, int]:
-    counts = {WRITTEN: 0, UNCHANGED: 0, FAILED: 0}
+    counts = {WRITTEN: 0, UNCHANGED: 0, FAILED: 0, SKIPPED: 0}
     for outcome in outcomes:
         counts[outcome.status] += 1
     return counts
@@ -236,9 +247,10 @@ def count(outcomes: list[Outcome]) -> dict[str, int]:
 def summary_line(outcomes: list[Outcome]) -> str:
     """"Færdig: 12 skrevet, 3 uændret, 1 fejlet." plus where the documents went."""
     counts = count(outcomes)
-    folders = {o.output.parent for o in outcomes if o.status != FAILED}
+    folders = {o.output.parent for o in outcomes if o.status in (WRITTEN, UNCHANGED)}
     where = f" i {next(iter(folders))}" if len(folders) == 1 else ""
-    line = f"Færdig: {counts[WRITTEN]} skrevet, {counts[UNCHANGED]} uændret, {counts[FAILED]} fejlet{where}."
+    drafts = f", {counts[SKIPPED]} {'kladde' if counts[SKIPPED] == 1 else 'kladder'} sprunget over" if counts[SKIPPED] else ""
+    line = f"Færdig: {counts[WRITTEN]} skrevet, {counts[UNCHANGED]} uændret, {counts[FAILED]} fejlet{drafts}{where}."
     pdfs = sum(1 for o in outcomes if o.pdf is not None and not o.pdf_reused)
     reused = sum(1 for o in outcomes if o.pdf is not None and o.pdf_reused)
     previews = sum(1 for o in outcomes if o.preview is not None)
@@ -253,6 +265,22 @@ def summary_line(outcomes: list[Outcome]) -> str:
             line += f", {pdf_failed} fejlet"
         line += "."
     return line
+
+
+def draft_lines(outcomes: list[Outcome]) -> list[str]:
+    """One line per draft that was passed over, with how to finish it."""
+    from drafter.answers import read_answer_file
+
+    lines = []
+    for outcome in outcomes:
+        if outcome.status == SKIPPED:
+            try:
+                kind = read_answer_file(outcome.answers_path).data.get("kind")
+            except DrafterError:
+                kind = None
+            how = f" (gør den færdig med: drafter new {kind} --resume {outcome.answers_path})" if isinstance(kind, str) else ""
+            lines.append(f"kladde, springes over: {outcome.answers_path}{how}")
+    return lines
 
 
 def failure_lines(outcomes: list[Outcome]) -> list[str]:
