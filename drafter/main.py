@@ -7,7 +7,7 @@ from pathlib import Path
 
 from drafter import shellquote
 from drafter.answers import Answers
-from drafter.errors import AnswerFileError, DraftNotRendered, OutputError, RuleViolation, UsageError
+from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.problems import Problem, SourceMap, in_file_order
 from drafter.fsutil import describe_oserror, refuse_unwritable_target
 
@@ -240,4 +240,9 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     if not answers.complete:
         return SetResult(answers_path, changed, None)
     output = default_output(answers_path, out_dir if out_dir is not None else DEFAULT_OUT_DIR)
-    return SetResult(answers_path, changed, render_file(answers_path, output, force=force))
+    try:
+        rendered = render_file(answers_path, output, force=force)
+    except DrafterError as exc:  # the answers are saved; only the document is not
+        exc.problems.append(Problem(f"svarene er gemt i {answers_path}, men dokumentet er ikke lavet igen"))
+        raise
+    return SetResult(answers_path, changed, rendered)
