@@ -251,6 +251,7 @@ class _Patcher:
         self.headings = headings
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.edits: list[tuple[int, int, int, str]] = []  # (start, end, order, replacement)
+        self.plains: dict[int, Any] = {}  # node id -> its plain value (the nodes live as long as this)
 
     # positions ---------------------------------------------------------------------------
     def line_start(self, index: int) -> int:
@@ -321,7 +322,10 @@ class _Patcher:
     def plain(self, node: Any) -> Any:
         from drafter.answers import _NodeConverter
 
-        return _NodeConverter("").convert(node, (), 0)
+        key = id(node)
+        if key not in self.plains:
+            self.plains[key] = _NodeConverter("").convert(node, (), 0)
+        return self.plains[key]
 
     def same(self, path: tuple, node: Any, new: Any) -> bool:
         return self.same_plain(path, self.plain(node), new)
@@ -524,7 +528,8 @@ def patch_text(
     added_break = not text.endswith("\n")
     work = text + "\n" if added_break else text  # block lines can only follow a line break
     try:
-        node = yaml.compose(work, Loader=yaml.SafeLoader)
+        # libyaml's marks count characters (not bytes), as the text is indexed here.
+        node = yaml.compose(work, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         raise ValueError("filen kan ikke læses") from None
     if node is None:

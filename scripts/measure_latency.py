@@ -42,8 +42,10 @@ def main(runs: int) -> None:
 
     def timed_save(*args, **kwargs):
         began = time.perf_counter()
-        original_save(*args, **kwargs)
-        saves.append(time.perf_counter() - began)
+        try:
+            return original_save(*args, **kwargs)  # the bytes written: the interview's next base
+        finally:
+            saves.append(time.perf_counter() - began)
 
     prompts.run = timed_run
     interview.save_answers = timed_save
