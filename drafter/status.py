@@ -21,12 +21,14 @@ CUSTOM_PART = "docProps/custom.xml"
 
 # The document's states, as shown (Danish) and as in --json (English keys).
 DOC_MISSING, DOC_CURRENT, DOC_OUTDATED, DOC_EDITED, DOC_FOREIGN = "missing", "current", "outdated", "edited", "foreign"
+DOC_UNKNOWN = "unknown"  # made by an older drafter, which recorded no answers digest
 DOC_LABELS = {
     DOC_MISSING: "intet dokument",
     DOC_CURRENT: "dokumentet er aktuelt",
     DOC_OUTDATED: "dokumentet er forældet (svarene er ændret siden)",
     DOC_EDITED: "dokumentet er rettet i Word siden",
     DOC_FOREIGN: "dokumentet er ikke lavet af drafter",
+    DOC_UNKNOWN: "ukendt, om dokumentet er aktuelt (lavet af en ældre drafter; lav det igen)",
 }
 NAME_WIDTH = 48  # a longer name is cut in the table (--json has it whole)
 STATE_LABELS = {"complete": "færdig", "draft": "kladde", "invalid": "fejl i svarfilen"}
@@ -77,7 +79,7 @@ def document_state(document: Path, digest: str | None) -> str:
         return DOC_FOREIGN
     recorded_package = _recorded(custom, PACKAGE_PROPERTY)
     if recorded_package is None:
-        return DOC_FOREIGN
+        return _older_document_state(document)
     if recorded_package != fingerprint:
         return DOC_EDITED
     if digest is not None and _recorded(custom, ANSWERS_PROPERTY) != digest:
@@ -109,6 +111,19 @@ def answers_part(answers_path: Path) -> dict[str, Any]:
         part["warnings"] = len(report.warnings())
     part["digest"] = answers_digest(answers)
     return part
+
+
+def _older_document_state(document: Path) -> str:
+    """A document from before drafter recorded its parts: the full content hash still tells an edit."""
+    from drafter.render import read_recorded_hash
+
+    try:
+        recorded, actual = read_recorded_hash(document.read_bytes())
+    except OSError:
+        return DOC_FOREIGN
+    if recorded is None:
+        return DOC_FOREIGN
+    return DOC_EDITED if recorded != actual else DOC_UNKNOWN
 
 
 def commission_status(answers_path: Path, document: Path, part: dict[str, Any] | None = None) -> dict[str, Any]:

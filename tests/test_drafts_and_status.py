@@ -133,3 +133,23 @@ def test_status_sees_a_file_change_after_an_earlier_run(workspace):
         assert second["hjemmedialyse"]["problems"] == 1
     finally:
         draft.write_text(before, encoding="utf-8")
+
+
+def test_a_document_from_an_older_drafter_is_told_apart(workspace, tmp_path):
+    """Before documents recorded their parts and answers: edited still shows; otherwise unknown."""
+    import re
+
+    from drafter.status import DOC_EDITED, DOC_UNKNOWN, PACKAGE_PROPERTY, document_state
+
+    work, _ = workspace
+    old = tmp_path / "old.docx"
+    with zipfile.ZipFile(work / "out" / "projektgruppe-digital-opfoelgning-kol.docx") as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    custom = parts["docProps/custom.xml"].decode()
+    parts["docProps/custom.xml"] = re.sub(rf'<property [^>]*name="{PACKAGE_PROPERTY}">.*?</property>', "", custom).encode()
+    with zipfile.ZipFile(old, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert document_state(old, "any digest") == DOC_UNKNOWN
+    _edit_in_word(old)
+    assert document_state(old, "any digest") == DOC_EDITED
