@@ -43,6 +43,7 @@ class AnswerFile:
     path: str
     data: dict[str, Any]
     lines: dict[Path_, int] = field(default_factory=dict)
+    raw: bytes = b""  # the file's bytes as read: what a later save checks is still on disk
 
     @property
     def source(self) -> SourceMap:
@@ -123,6 +124,7 @@ def _nonblocking(path: str, flags: int) -> int:
 
 
 def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
+    as_read = raw
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a BOM from Notepad is harmless
     try:
@@ -170,7 +172,7 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
         raise AnswerFileError(
             _at(name, "filen skal bestå af felter ('navn: værdi'), ikke af en liste eller en enkelt værdi", node.start_mark.line + 1)
         )
-    return AnswerFile(name, data, converter.lines)
+    return AnswerFile(name, data, converter.lines, as_read)
 
 
 # Deeper than this is no answer file but an attack: libyaml's composer recurses once per
@@ -372,75 +374,21 @@ def check_file(raw: AnswerFile, expected_kind: str | None = None) -> Answers:
     return Answers(questionnaire, values, raw.data, raw, is_complete(raw.data))
 
 
-# -- saving ----------------------------------------------------------------------------
+# -- saving (drafter.yamlio writes; these names stay for the callers) ---------------------
 
 def to_yaml(
     questionnaire: Questionnaire, values: dict[str, dict[str, Any]], complete: bool = True, meta: dict | None = None
 ) -> str:
-    """Answers as a readable YAML file, in questionnaire order, multi-line text as blocks.
+    """Answers as a new, readable YAML file (see drafter.yamlio.to_yaml)."""
+    from drafter import yamlio
 
-    *meta* holds further META_KEYS to keep (e.g. a file's "undtagelser" when it is edited).
-    """
-    import yaml
-
-    class _Dumper(yaml.SafeDumper):
-        pass
-
-    def _str(dumper: yaml.SafeDumper, text: str):
-        if _ISO_DATE.match(text):
-            # Written bare (2027-01-04), as a person would type it; the loader keeps dates as text.
-            return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
-        # A block keeps its text exactly, except one that ends in a blank line: PyYAML then
-        # writes "|+" and ends the document with "...", which would cut the file short.
-        breaks = "\n\x85\u2028\u2029"
-        keep = text[-1:] in tuple(breaks) and (len(text) == 1 or text[-2] in breaks)
-        style = "|" if "\n" in text and not keep else None
-        if any(ch in text for ch in "\x85\u2028\u2029\ufeff"):
-            # Line breaks to YAML that PyYAML would write raw in a plain or single-quoted
-            # value, where they fold into spaces; double quotes write them as escapes.
-            style = '"'
-        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-    _Dumper.add_representer(str, _str)
-
-    lines = [
-        f"# Svar til drafter: {questionnaire.name}.",
-        "# Rediger gerne i hånden, og lav Word-filen igen med: drafter render <denne fil>",
-        "# Datoer skrives ÅÅÅÅ-MM-DD. En tom linje i en tekst skiller to afsnit.",
-    ]
-    head: dict[str, Any] = {"kind": questionnaire.kind, "schema_version": questionnaire.schema_version}
-    if not complete:
-        head["complete"] = False
-    body = yaml.dump(head, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    lines.append(body.rstrip("\n"))
-    extra = {k: v for k, v in (meta or {}).items() if k in META_KEYS and k not in head and not is_empty(v)}
-    if extra:
-        lines.append("")
-        lines.append(yaml.dump(extra, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100).rstrip("\n"))
-    for section in questionnaire.sections:
-        given = values.get(section.key, {})
-        section_values = {q.key: _without_empty(given.get(q.key)) for q in section.questions}
-        section_values = {k: v for k, v in section_values.items() if not is_empty(v)}
-        if not section_values:
-            continue
-        lines.append("")
-        lines.append(f"# {section.heading}")
-        dumped = yaml.dump({section.key: section_values}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-        lines.append(dumped.rstrip("\n"))
-    return "\n".join(lines) + "\n"
-
-
-def _without_empty(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_empty(v) for k, v in value.items() if not is_empty(v)}
-    if isinstance(value, list):
-        return [_without_empty(v) for v in value]
-    return value
+    return yamlio.to_yaml(questionnaire, values, complete, meta)
 
 
 def save_answers(
-    path: str | Path, questionnaire: Questionnaire, values: dict, complete: bool = True, meta: dict | None = None
-) -> None:
-    from drafter.fsutil import atomic_write
+    path: str | Path, questionnaire: Questionnaire, values: dict, complete: bool = True, meta: dict | None = None, **kwargs: Any
+) -> bytes:
+    """Write answers, keeping an existing file's own text (see drafter.yamlio.save_answers)."""
+    from drafter import yamlio
 
-    atomic_write(path, to_yaml(questionnaire, values, complete, meta))
+    return yamlio.save_answers(path, questionnaire, values, complete, meta, **kwargs)

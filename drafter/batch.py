@@ -28,6 +28,8 @@ JOBS_ENV = "DRAFTER_JOBS"
 MAX_WINDOWS_WORKERS = 61
 
 WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
+# A draft (complete: false) in a folder or among several files: no document, and no failure.
+SKIPPED = "kladde"
 
 
 class Outcome:
@@ -67,7 +69,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     result: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        if _is_dir(path):
+        if is_folder(path):
             found = sorted(
                 p for p in path.iterdir()
                 if p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith(".") and p.is_file()
@@ -84,7 +86,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return result
 
 
-def _is_dir(path: Path) -> bool:
+def is_folder(path: Path) -> bool:
     try:
         return path.is_dir()
     except OSError:  # a name too long: rendering it says so
@@ -107,12 +109,17 @@ def worker_count(files: int) -> int:
 
 # -- rendering -------------------------------------------------------------------------
 
-def render_one(answers_path: Path, output: Path, force: bool, template: Path | None = None) -> Outcome:
+def render_one(
+    answers_path: Path, output: Path, force: bool, template: Path | None = None, skip_drafts: bool = False
+) -> Outcome:
     """Render one file and say what happened; never raises for a problem with the file."""
+    from drafter.errors import DraftNotRendered
     from drafter.main import render_file
 
     try:
         result = render_file(answers_path, output, force=force, template=template)
+    except DraftNotRendered as exc:
+        return Outcome(answers_path, output, SKIPPED if skip_drafts else FAILED, exc.problems, exc.source)
     except DrafterError as exc:
         return Outcome(answers_path, output, FAILED, exc.problems, exc.source)
     except Exception as exc:  # one broken file must not take the batch down
@@ -147,7 +154,7 @@ def _worker_signal(signum: int, frame) -> None:
     os._exit(128 + signum)  # nothing half-done: no traceback from the pool's machinery
 
 
-def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None]]) -> list[Outcome]:
+def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None, bool]]) -> list[Outcome]:
     global _busy
     results = []
     try:
@@ -218,8 +225,12 @@ def render_batch(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     template: Path | None = None,
+    skip_drafts: bool = False,
 ) -> list[Outcome]:
-    """Render every answer file to its output; outcomes in the order of the files."""
+    """Render every answer file to its output; outcomes in the order of the files.
+
+    *skip_drafts*: a draft is passed over (status SKIPPED) instead of failing.
+    """
     total = len(answer_paths)
     outcomes: list[Outcome | None] = [None] * total
     for index, outcome in _duplicate_outputs(answer_paths, outputs).items():
@@ -233,19 +244,19 @@ def render_batch(
     try:
         if len(todo) < MIN_FILES_FOR_POOL or workers == 1:
             for i in todo:
-                outcomes[i] = render_one(answer_paths[i], outputs[i], force, template)
+                outcomes[i] = render_one(answer_paths[i], outputs[i], force, template, skip_drafts)
                 done += 1
                 if progress:
                     progress(done, total)
         else:
-            _render_in_pool(answer_paths, outputs, force, template, todo, workers, outcomes, done, progress)
+            _render_in_pool(answer_paths, outputs, force, template, skip_drafts, todo, workers, outcomes, done, progress)
     except KeyboardInterrupt as exc:
         exc.outcomes = outcomes  # type: ignore[attr-defined]  # what was finished, for the front end
         raise
     return outcomes  # type: ignore[return-value]
 
 
-def _render_in_pool(answer_paths, outputs, force, template, todo, workers, outcomes, done, progress) -> None:
+def _render_in_pool(answer_paths, outputs, force, template, skip_drafts, todo, workers, outcomes, done, progress) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     total = len(answer_paths)
@@ -257,7 +268,7 @@ def _render_in_pool(answer_paths, outputs, force, template, todo, workers, outco
         futures: dict = {}
         try:
             futures = {
-                pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template) for i in chunk]): chunk
+                pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template, skip_drafts) for i in chunk]): chunk
                 for chunk in chunks
             }
             for future in as_completed(futures):
@@ -305,7 +316,7 @@ def _warm_up() -> None:
 # -- summary ---------------------------------------------------------------------------
 
 def count(outcomes: list[Outcome]) -> dict[str, int]:
-    counts = {WRITTEN: 0, UNCHANGED: 0, FAILED: 0}
+    counts = {WRITTEN: 0, UNCHANGED: 0, FAILED: 0, SKIPPED: 0}
     for outcome in outcomes:
         counts[outcome.status] += 1
     return counts
@@ -314,9 +325,10 @@ def count(outcomes: list[Outcome]) -> dict[str, int]:
 def summary_line(outcomes: list[Outcome]) -> str:
     """"Færdig: 12 skrevet, 3 uændret, 1 fejlet." plus where the documents went."""
     counts = count(outcomes)
-    folders = {o.output.parent for o in outcomes if o.status != FAILED}
+    folders = {o.output.parent for o in outcomes if o.status in (WRITTEN, UNCHANGED)}
     where = f" i {next(iter(folders))}" if len(folders) == 1 else ""
-    line = f"Færdig: {counts[WRITTEN]} skrevet, {counts[UNCHANGED]} uændret, {counts[FAILED]} fejlet{where}."
+    drafts = f", {counts[SKIPPED]} {'kladde' if counts[SKIPPED] == 1 else 'kladder'} sprunget over" if counts[SKIPPED] else ""
+    line = f"Færdig: {counts[WRITTEN]} skrevet, {counts[UNCHANGED]} uændret, {counts[FAILED]} fejlet{drafts}{where}."
     pdfs = sum(1 for o in outcomes if o.pdf is not None and not o.pdf_reused)
     reused = sum(1 for o in outcomes if o.pdf is not None and o.pdf_reused)
     previews = sum(1 for o in outcomes if o.preview is not None)
@@ -331,6 +343,22 @@ def summary_line(outcomes: list[Outcome]) -> str:
             line += f", {pdf_failed} fejlet"
         line += "."
     return line
+
+
+def draft_lines(outcomes: list[Outcome]) -> list[str]:
+    """One line per draft that was passed over, with how to finish it."""
+    from drafter.answers import read_answer_file
+
+    lines = []
+    for outcome in outcomes:
+        if outcome.status == SKIPPED:
+            try:
+                kind = read_answer_file(outcome.answers_path).data.get("kind")
+            except DrafterError:
+                kind = None
+            how = f" (gør den færdig med: drafter new {kind} --resume {outcome.answers_path})" if isinstance(kind, str) else ""
+            lines.append(f"kladde, springes over: {outcome.answers_path}{how}")
+    return lines
 
 
 def failure_lines(outcomes: list[Outcome]) -> list[str]:

@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("answers", nargs="*", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML")
     check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
+    check.add_argument(
+        "--draft-ok", action="store_true",
+        help="godtag kladder (complete: false): de manglende svar vises, men tæller ikke som fejl",
+    )
     check.add_argument("--list-rules", action="store_true", help="vis alle regler med alvor og kilde")
     check.set_defaults(handler=cmd_check)
 
@@ -187,8 +191,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     edit.add_argument("answers", type=Path, metavar="SVARFIL", help="svarfilen, der skal rettes")
     edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
+    edit.add_argument(
+        "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
+        help="ret ét svar uden spørgsmål og uden terminal, fx --set tidsplan.slut=2027-12-17 eller "
+        "--set 'formandskab.medlemmer[2].titel=Afdelingsleder' (kan gentages; en tom værdi fjerner svaret)",
+    )
     _out_dir_option(edit)
     edit.set_defaults(handler=cmd_edit)
+    status = commands.add_parser(
+        "status",
+        help="vis alle kommissorier i en mappe og deres Word-dokumenters tilstand",
+        description=(
+            "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde, "
+            "regelfejl og advarsler, og Word-dokumentet: intet, aktuelt, forældet (svarene er ændret, siden det blev lavet) "
+            "eller rettet i Word siden. Skriver ingen filer."
+        ),
+    )
+    status.add_argument("folder", nargs="?", type=Path, default=Path("answers"), metavar="MAPPE", help="mappen med svarfiler (standard: answers)")
+    _out_dir_option(status)
+    status.add_argument("--json", action="store_true", help="skriv resultatet som JSON (til scripts)")
+    status.set_defaults(handler=cmd_status)
+
     data = commands.add_parser(
         "data",
         help="vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
@@ -243,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
 # -- commands --------------------------------------------------------------------------
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from drafter.batch import FAILED, expand_paths, failure_lines, render_batch, summary_line
+    from drafter.batch import FAILED, SKIPPED, draft_lines, expand_paths, failure_lines, is_folder, render_batch, summary_line
     from drafter.main import outputs_for
     from drafter.problems import format_problems
     from drafter.progress import ProgressBar
@@ -252,7 +275,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     outputs = outputs_for(paths, args.output, args.out_dir)
     bar = ProgressBar(sys.stderr, "Word", enabled=None if len(paths) > 1 else False)
     try:
-        outcomes = render_batch(paths, outputs, force=args.force, progress=bar, template=args.template)
+        # A draft named alone is an error; in a folder or among other files it is passed over.
+        skip_drafts = len(paths) > 1 or any(is_folder(p) for p in args.answers)
+        outcomes = render_batch(
+            paths, outputs, force=args.force, progress=bar, template=args.template, skip_drafts=skip_drafts
+        )
     except KeyboardInterrupt as exc:
         bar.close()
         return _interrupted(exc, getattr(exc, "outcomes", []), None)
@@ -274,7 +301,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         for line in format_problems(outcome.warnings, outcome.source):
             _print(line, sys.stderr)
-    if len(outcomes) == 1:
+    if len(outcomes) == 1 and outcomes[0].status != SKIPPED:
         outcome = outcomes[0]
         for line in [*format_problems(outcome.problems, outcome.source), *outcome.pdf_problems]:
             _print(line, sys.stderr)
@@ -287,6 +314,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     else:
         for line in failure_lines(outcomes):
             _print(line, sys.stderr)
+        for line in draft_lines(outcomes):
+            _print(line)
         _print(summary_line(outcomes))
     for message in missing:
         _print(f"drafter: {message}", sys.stderr)
@@ -297,10 +326,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> int:
     """Say what a signal left finished; exit 128 + the signal's number."""
-    from drafter.batch import FAILED
+    from drafter.batch import FAILED, SKIPPED
     from drafter.interrupts import exit_code, signal_name, signal_number
 
-    documents = [o for o in outcomes if o is not None and o.status != FAILED]
+    documents = [o for o in outcomes if o is not None and o.status not in (FAILED, SKIPPED)]
     line = f"\nAfbrudt ({signal_name(signal_number(exc))}): {len(documents)} af {len(outcomes)} Word-dokumenter er færdige"
     if stage == "pdf":
         pdfs = sum(1 for o in documents if o.pdf is not None)
@@ -331,6 +360,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             _report(exc)
             failed += 1
             continue
+        if not answers.complete:
+            failed += _check_draft(path, answers, args.draft_ok)
+            continue
         findings = api.check(answers)
         for line in format_problems(in_file_order(findings, answers.source_map), answers.source_map, strict=args.strict):
             _print(line)
@@ -342,6 +374,27 @@ def cmd_check(args: argparse.Namespace) -> int:
             warnings = len(findings) - len(errors)
             _print(f"{path}: i orden" + (f" ({_count(warnings, 'bemærkning', 'bemærkninger')})" if warnings else ""))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _check_draft(path: Path, answers, draft_ok: bool) -> int:
+    """A draft: list every missing answer; 1 (a failure) unless --draft-ok."""
+    from drafter.main import missing_answers
+
+    from drafter.problems import format_problems, in_file_order
+
+    missing = missing_answers(answers)
+    for line in format_problems(in_file_order(missing, answers.source_map), answers.source_map):
+        _print(line, sys.stdout if draft_ok else sys.stderr)
+    how = f"gør den færdig med: drafter new {answers.questionnaire.kind} --resume {path}"
+    if draft_ok:
+        _print(f"{path}: kladde, godtaget med --draft-ok ({_count(len(missing), 'svar mangler', 'svar mangler')}; {how})")
+        return 0
+    _print(
+        f"{path}: er en kladde (complete: false), ikke et færdigt kommissorium: "
+        f"{_count(len(missing), 'svar mangler', 'svar mangler')}; {how} (eller brug --draft-ok)",
+        sys.stderr,
+    )
+    return 1
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -360,7 +413,7 @@ def _list_rules() -> int:
         setting = profile.rule_setting(r.id)
         severity = setting.get("alvor") or r.severity
         print(f"{r.id.ljust(width)}  {severity:<8}  {r.title}")
-        print(f"{'':{width}}  kilde:    {r.source}")
+        print(f"{'':{width}}  kilde:    {' '.join(str(setting.get('kilde') or r.source).split())}")
         print(f"{'':{width}}  gælder:   {applies}")
         skipped = r.skipped_because(profile)
         if skipped:
@@ -452,7 +505,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     result = interview.new(
         questionnaire,
         answers_dir=args.answers_dir or _workspace_folder("answers") or interview.DEFAULT_ANSWERS_DIR,
-        out_dir=args.out_dir,
+        out_dir=args.out_dir or _workspace_folder("out"),
         resume=args.resume,
         presets=presets,
     )
@@ -467,11 +520,33 @@ def _workspace_folder(name: str) -> Path | None:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    if args.set:
+        return _edit_set(args)
     _require_terminal("edit")
     from drafter import interview
 
-    result = interview.edit(args.answers, section=args.section, out_dir=args.out_dir)
+    result = interview.edit(args.answers, section=args.section, out_dir=args.out_dir or _workspace_folder("out"))
     _print_result(result)
+    return EXIT_OK
+
+
+def _edit_set(args: argparse.Namespace) -> int:
+    from drafter.errors import UsageError
+    from drafter.main import set_answers
+
+    if args.section is not None:
+        raise UsageError("--set og --section kan ikke bruges sammen: --set retter svarene uden spørgsmål")
+    from drafter.problems import format_problems
+
+    result = set_answers(args.answers, args.set, out_dir=args.out_dir)
+    _print(f"Svarfil: {result.answers_path}" + ("" if result.changed else " (uændret)"))
+    if result.render is None:
+        _print("Svarfilen er en kladde; der laves intet dokument, før den er færdig")
+        return EXIT_OK
+    for line in format_problems(result.render.warnings, result.render.source):
+        _print(line, sys.stderr)
+    note = "" if result.render.status == "skrevet" else " (uændret)"
+    _print(f"Dokument: {result.render.output}{note}")
     return EXIT_OK
 
 
@@ -484,6 +559,29 @@ def _print_result(result) -> None:
         return
     note = "" if result.status == "skrevet" else " (uændret)"
     _print(f"Dokument: {result.output}{note}")
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from drafter.batch import expand_paths
+    from drafter.errors import UsageError
+    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.status import folder_status, status_cells
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder}: er ikke en mappe; angiv mappen med svarfilerne (fx answers)")
+    paths = expand_paths([args.folder])
+    out_dir = args.out_dir if args.out_dir is not None else DEFAULT_OUT_DIR
+    entries = folder_status(paths, [default_output(p, out_dir) for p in paths])
+    if args.json:
+        import json
+
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    rows = [status_cells(entry) for entry in entries]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        _print("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]))
+    return EXIT_OK
 
 
 def cmd_data(args: argparse.Namespace) -> int:

@@ -51,6 +51,10 @@ class OutputError(DrafterError):
     """The output cannot be written where it was asked for."""
 
 
+class DraftNotRendered(OutputError):
+    """The answer file is a draft (complete: false): no document is made from it yet."""
+
+
 class UsageError(DrafterError):
     """The command line asks for something that cannot be done."""
 

@@ -9,6 +9,7 @@ import stat
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from drafter.errors import OutputError
 
@@ -74,12 +75,16 @@ def refuse_unwritable_target(target: Path) -> None:
         raise OutputError(f"{target}: {special}; drafter skriver ikke til den")
 
 
-def atomic_write(path: str | os.PathLike, data: bytes | str, mode: int | None = None) -> None:
+def atomic_write(
+    path: str | os.PathLike, data: bytes | str, mode: int | None = None, before_replace: Callable[[], None] | None = None
+) -> None:
     """Write *data* to *path* so that readers see the old file or the whole new one.
 
     A temporary file in the same folder is written, flushed to disk and renamed over the
     target; on any failure the temporary file is removed and the old file is untouched.
     *mode* gives the file these permissions instead of the usual ones (umask).
+    *before_replace* runs just before the rename and may raise to stop it: the last
+    moment to see that someone else changed the target meanwhile.
     """
     target = Path(path)
     if isinstance(data, str):
@@ -101,6 +106,8 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, mode: int | None = 
             handle.flush()
             os.fsync(handle.fileno())
         _set_mode(tmp_name, mode)
+        if before_replace is not None:
+            before_replace()
         _replace(tmp_name, target)
     except BaseException as exc:
         try:

@@ -24,10 +24,11 @@ from typing import Any, Callable
 
 import questionary
 
-from drafter.answers import Answers, is_empty, load_answers, save_answers
+from drafter.answers import Answers, check_file, is_empty, load_answers, parse_answer_text, save_answers
 from drafter.dates import DateError, iso_date, long_date
 from drafter.errors import DrafterError, OutputError, UsageError
 from drafter.problems import format_problem, printable
+from drafter.yamlio import NewFileExists, StaleFile
 from drafter.main import DEFAULT_OUT_DIR
 from drafter import prompts, shellquote
 from drafter.prompts import (
@@ -70,6 +71,8 @@ WAIVE = "Undtag en regel (med en skrevet begrundelse)"
 BACK = "Tilbage"
 NEXT_PAGE = "Næste side"
 DATE_HINT = "Fx 1/12-2026, 1. december 2026 eller i dag."
+RELOAD = "Indlæs filen igen, og læg mine svar oven i dens ændringer"
+SAVE_BESIDE = "Gem mine svar i en ny fil ved siden af (filen røres ikke)"
 
 
 class Interrupted(DrafterError):
@@ -181,6 +184,7 @@ class Interview:
         self.today = today
         self.meta: dict[str, Any] = {}  # other meta keys of the file (e.g. undtagelser), kept on save
         self.kept = ""  # what an interruption kept of an answer being typed, for the message
+        self.base: bytes | None = None  # the file's bytes as last read or written: no save may lose edits made since
         for dotted, value in self.presets.items():
             self._put(dotted, value)
         # The draft is named after the first question answered with text: the group's name.
@@ -223,7 +227,68 @@ class Interview:
             self.path = self.new_path(name)
         if self.complete:
             self.meta.pop(UNFINISHED_KEY, None)
-        save_answers(self.path, self.questionnaire, self.values, complete=self.complete, meta=self.meta)
+        try:
+            self.base = save_answers(
+                self.path, self.questionnaire, self.values, complete=self.complete, meta=self.meta, base=self.base
+            )
+        except NewFileExists:  # the name was taken meanwhile: the next free one
+            self.path = free_path(self.path.parent, self.path.stem, self.out_dir or DEFAULT_OUT_DIR)
+            self.save()
+        except StaleFile:
+            self.changed_on_disk()
+
+    def changed_on_disk(self) -> None:
+        """Someone changed the file since it was read: reload it, or save beside it. Nothing is lost."""
+        say()
+        say(
+            f"Svarfilen {self.path} er ændret uden for drafter, efter den blev læst (fx i en editor). "
+            "Dit seneste svar er ikke gemt i den endnu.",
+            WARNING_STYLE,
+        )
+        picked = select("Hvad vil du gøre?", choices=[RELOAD, SAVE_BESIDE])
+        if picked == RELOAD and self.reload():
+            return
+        self.save_beside()
+
+    def reload(self) -> bool:
+        """Merge the file's changes with this session's; False when the file cannot be read now."""
+        from drafter.edits import merge_answers
+
+        try:
+            theirs = load_answers(self.path, self.questionnaire.kind)
+            base = check_file(parse_answer_text(self.base or b"", str(self.path)), self.questionnaire.kind)
+        except DrafterError as exc:
+            say("Filen kan ikke indlæses, som den er nu:", WARNING_STYLE)
+            for line in exc.lines():
+                say(f"  {line}", WARNING_STYLE)
+            return False
+        mine = copy.deepcopy(self.values)
+        merged, conflicts = merge_answers(self.questionnaire, base.values, mine, theirs.values)
+        self.values, self.meta, self.base = merged, kept_meta(theirs), theirs.source.raw
+        self.save()
+        if not conflicts:
+            say(f"Filens ændringer er indlæst, og dine svar er gemt sammen med dem i {self.path}.", HELP_STYLE)
+            return True
+        merged_path, merged_base = self.path, self.base
+        self.values = mine
+        self.save_beside(announce=False)
+        beside = self.path
+        self.path, self.base, self.values = merged_path, merged_base, merged
+        say(
+            f"Filens ændringer er indlæst. Disse svar var ændret både i filen og her: {', '.join(conflicts)}; "
+            f"{self.path} har filens udgave, og alle dine svar står i {beside}.",
+            WARNING_STYLE,
+        )
+        return True
+
+    def save_beside(self, announce: bool = True) -> None:
+        """This session's answers go to a new file beside the changed one, which stays as it is."""
+        original = self.path
+        self.path = free_path(original.parent, f"{original.stem}-mine-svar", self.out_dir or DEFAULT_OUT_DIR)
+        self.base = None
+        self.save()
+        if announce:
+            say(f"Dine svar er gemt i {self.path}; {original} er ikke rørt. Svarene gemmes nu i den nye fil.", HELP_STYLE)
 
     def new_path(self, name: str) -> Path:
         """Where a new draft goes: named after the group; if that name is taken, ask."""
@@ -760,8 +825,9 @@ class Interview:
             return problems
         report = self.rule_report()
         for finding in report.findings if report is not None else []:
-            if finding.rule == WAIVER_RULE or finding.waived is not None:
-                continue
+            if finding.rule == WAIVER_RULE and not finding.is_error():
+                continue  # a note about the waivers themselves, for `drafter check`
+            # A waived finding stays in the list with its reason, so it is seen, not hidden.
             problems.append(self.plain(finding.field, finding.message, blocking=finding.is_error(), finding=finding))
         return problems
 
@@ -963,6 +1029,7 @@ def new(
     )
     if answers is not None:
         interview.meta = kept_meta(answers)
+        interview.base = answers.source.raw
 
     def flow() -> Result:
         interview.run_new()
@@ -974,10 +1041,9 @@ def new(
 
 def kept_meta(answers) -> dict[str, Any]:
     """Meta keys of a loaded file that the interview does not ask about but must not drop."""
-    from drafter.answers import META_KEYS
+    from drafter import yamlio
 
-    data = answers.source.data if answers.source is not None else {}
-    return {k: data[k] for k in META_KEYS if k in data and k not in ("kind", "schema_version", "complete")}
+    return yamlio.kept_meta(answers.data)
 
 
 def edit(path: Path, section: str | None = None, out_dir: Path | None = None, today: _dt.date | None = None) -> Result:
@@ -991,6 +1057,7 @@ def edit(path: Path, section: str | None = None, out_dir: Path | None = None, to
         questionnaire, answers.values, path=path, out_dir=out_dir, complete=answers.complete, today=today,
     )
     interview.meta = kept_meta(answers)
+    interview.base = answers.source.raw
 
     def flow() -> Result:
         for chosen in sections:

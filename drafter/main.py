@@ -7,7 +7,7 @@ from pathlib import Path
 
 from drafter import shellquote
 from drafter.answers import Answers
-from drafter.errors import AnswerFileError, OutputError, RuleViolation, UsageError
+from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.problems import Problem, SourceMap, in_file_order
 from drafter.fsutil import describe_oserror, refuse_unwritable_target, resolved
 
@@ -93,8 +93,23 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
             output.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"{output.parent}: mappen kan ikke oprettes ({describe_oserror(exc)})") from None
-    atomic_write(output, data)
+    atomic_write(output, data, before_replace=lambda: _still_as_read(output, previous))
     return "skrevet"
+
+
+def _still_as_read(output: Path, previous: bytes | None) -> None:
+    """Raise OutputError if *output* changed after check_overwrite read it (e.g. saved in Word just now)."""
+    try:
+        current = output.read_bytes()
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise OutputError(f"{output}: den eksisterende fil kan ikke læses ({describe_oserror(exc)})") from None
+    if current != previous:
+        raise OutputError(
+            f"{output}: blev ændret, mens drafter skrev dokumentet (fx gemt i Word); den overskrives ikke, "
+            "så ændringerne ikke går tabt. Kør kommandoen igen, når filen er lukket"
+        )
 
 
 def render_file(answers_path: Path, output: Path, force: bool = False, template: Path | None = None) -> RenderResult:
@@ -114,11 +129,18 @@ def require_finished(answers: Answers) -> None:
         return
     if answers.source is not None:
         where = answers.source.path
-        raise OutputError(
+        raise DraftNotRendered(
             f"{where}: svarfilen er en kladde, som ikke er gjort færdig; "
             f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {shellquote.quote(where)}"
         )
     raise AnswerFileError(Problem("svarene er en kladde (complete: false); gør dem færdige først", path=("complete",)))
+
+
+def missing_answers(answers: Answers) -> list[Problem]:
+    """What a draft still lacks to be finished: what validation finds once it is marked complete."""
+    from drafter.validate import validate
+
+    return validate({**answers.data, "complete": True}, answers.questionnaire)[1]
 
 
 def check_rules(answers: Answers):
@@ -190,3 +212,50 @@ def check_overwrite(output: Path, force: bool) -> bytes | None:
             "så ændringerne ikke går tabt (gem dem under et andet navn, eller brug --force)"
         )
     return existing
+
+
+@dataclass
+class SetResult:
+    answers_path: Path
+    changed: bool  # False: every answer already was as asked; the file was not written
+    render: RenderResult | None  # None for a draft, which is not rendered
+
+
+def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = None, force: bool = False) -> SetResult:
+    """`drafter edit FILE --set KEY=VALUE ...`: change answers without the interview.
+
+    The changed answers are validated with all the others as plain data (drafter.validate)
+    and the rules run; only then is the file written (its own text kept, only those
+    answers' lines changed) and a finished file rendered again. Any problem changes nothing.
+    """
+    import copy
+
+    from drafter.answers import read_answer_file
+    from drafter.edits import apply_setting
+    from drafter.validate import is_complete, questionnaire_for, validate
+    from drafter.yamlio import kept_meta, save_answers
+
+    source = read_answer_file(answers_path)
+    questionnaire, problems = questionnaire_for(source.data)  # a file with other problems can be mended with --set
+    if questionnaire is None:
+        raise AnswerFileError(problems, source.source)
+    data = copy.deepcopy(source.data)
+    for setting in settings:
+        apply_setting(questionnaire, data, setting)
+    values, problems = validate(data, questionnaire)
+    if problems:  # at the line of the key that was set (or the nearest one above it)
+        raise AnswerFileError(in_file_order(problems, source.source), source.source)
+    answers = Answers(questionnaire, values, data, source, is_complete(data))
+    if answers.complete:
+        check_rules(answers)
+    written = save_answers(answers_path, questionnaire, values, answers.complete, kept_meta(data), base=source.raw)
+    changed = written != source.raw
+    if not answers.complete:
+        return SetResult(answers_path, changed, None)
+    output = default_output(answers_path, out_dir if out_dir is not None else DEFAULT_OUT_DIR)
+    try:
+        rendered = render_file(answers_path, output, force=force)
+    except DrafterError as exc:  # the answers are saved; only the document is not
+        exc.problems.append(Problem(f"svarene er gemt i {answers_path}, men dokumentet er ikke lavet igen"))
+        raise
+    return SetResult(answers_path, changed, rendered)

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from drafter.batch import FAILED, UNCHANGED, Outcome
+from drafter.batch import UNCHANGED, WRITTEN, Outcome
 from drafter.errors import DrafterError
 from drafter.fsutil import atomic_write
 
@@ -165,7 +165,7 @@ def add_pdfs(
     if soffice is None:
         return [missing_soffice_message(soffice_setting)]
 
-    wanted = [o for o in outcomes if o.status != FAILED]
+    wanted = [o for o in outcomes if o.status in (WRITTEN, UNCHANGED)]
     todo = [o for o in wanted
             if not (_up_to_date(o.output.with_suffix(".pdf"), o.output, o.status)
                     and _conforms(o.output.with_suffix(".pdf"), archive))]

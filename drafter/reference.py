@@ -252,7 +252,7 @@ def describe() -> str:
             out.append(f"  Regel: {_one_line(rotation['regel'])}")
         if rotation.get("kilde"):
             out.append(f"  Kilde: {rotation['kilde']}")
-    settings = data.get("regler") or {}
+    settings = {k: v for k, v in (data.get("regler") or {}).items() if v.get("slaaet_fra") or v.get("alvor")}
     if settings:
         out.append("")
         out.append("Regler, som profilen ændrer")

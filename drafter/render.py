@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter.answers import Answers
+from drafter import status as docstatus
 from drafter import tplcache
 from drafter.errors import TemplateProblem
 from drafter.tablefit import fit_tables
@@ -389,18 +390,18 @@ class DocxRenderer:
             raise TemplateProblem(f"{self.template_path}: {self._labels.get(part, part)}: {failure_reason(exc)}") from None
         return self._finish_xml(xml)
 
-    def render(self, context: dict[str, Any], properties: dict[str, str]) -> bytes:
+    def render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None = None) -> bytes:
         from drafter.sandbox import fresh_budget, memory_guard
 
         with fresh_budget(), memory_guard():
             try:
-                return self._render(context, properties)
+                return self._render(context, properties, answers_digest)
             except MemoryError:
                 raise TemplateProblem(
                     f"{self.template_path}: skabelonen bruger for meget hukommelse; intet er skrevet"
                 ) from None
 
-    def _render(self, context: dict[str, Any], properties: dict[str, str]) -> bytes:
+    def _render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None) -> bytes:
         etree = self._etree
         parts: dict[str, bytes] = {}
         body_xml = self._render_part(self._main_part, context)
@@ -443,7 +444,12 @@ class DocxRenderer:
         entries.update(parts)
         entries.pop(CUSTOM_PART, None)
         digest = content_hash(entries)
-        entries[CUSTOM_PART] = _custom_xml({HASH_PROPERTY: digest}).encode("utf-8")
+        # What `drafter status` reads back without unpacking: the answers it was made from,
+        # and the parts it consists of (an edit in Word changes them).
+        recorded = {HASH_PROPERTY: digest, docstatus.PACKAGE_PROPERTY: docstatus.entries_fingerprint(entries)}
+        if answers_digest is not None:
+            recorded[docstatus.ANSWERS_PROPERTY] = answers_digest
+        entries[CUSTOM_PART] = _custom_xml(recorded).encode("utf-8")
         packed = {name: self._packed[name] for name, data in entries.items()
                   if name in self._packed and self._packed_source[name] is data}
         return _zip(entries, packed)
@@ -459,7 +465,7 @@ class DocxRenderer:
 
 
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
-    return renderer.render(build_context(answers), document_properties(answers))
+    return renderer.render(build_context(answers), document_properties(answers), docstatus.answers_digest(answers))
 
 
 # -- the package -----------------------------------------------------------------------

@@ -197,10 +197,7 @@ def side_of(organisation: str | None) -> str | None:
     return None
 
 
-_TWO_PART = (
-    '"Der udarbejdes altid et kommissorium for arbejdet, og som udgangspunkt nedsættes et '
-    'to-delt formandskab." (003, Ad hoc grupper og projekter)'
-)
+_TWO_PART = 'Formandskabsmodellen i profilen: to-delt formandskab (formandskab.model: todelt).'
 
 
 @rule("formandskab-todelt", WARNING, "Formandskabet er to-delt (to formænd).", _TWO_PART, (CHAIRS_NEED,), ("todelt",))
@@ -226,8 +223,7 @@ def _two_chairs(ctx: Context) -> Iterator[Hit]:
     "formandskab-begge-sider",
     WARNING,
     "De to formænd kommer fra hver sin side: hospital/psykiatri og kommune.",
-    '"Arbejdet i en temagruppe ledes af et formandskab med rep. fra HE Midt/ Regionspsykiatrien og en kommune." '
-    "(003, Temagrupper; samme princip for ad-hoc grupper: \"et to-delt formandskab\")",
+    "Formandskabsmodellen i profilen: to-delt, med én fra hospital/psykiatri og én fra en kommune.",
     (CHAIRS_NEED,),
     ("todelt",),
 )
@@ -246,10 +242,7 @@ def _chairs_from_both_sides(ctx: Context) -> Iterator[Hit]:
         )
 
 
-_TIME_LIMITED = (
-    '"At forestå udførelse af konkrete, tidsafgrænsede opgaver på opdrag fra klyngestyregruppen eller '
-    'temagrupperne udsteder." (003, Kommissorium for Ad-hoc grupper og projektgrupper)'
-)
+_TIME_LIMITED = 'En ad-hoc gruppe eller et projekt løser en konkret, tidsafgrænset opgave.'
 
 
 @rule("tidsplan-slutdato", ERROR, "En tidsafgrænset opgave har en slutdato.", _TIME_LIMITED, ("tidsplan.slut",))
@@ -324,14 +317,8 @@ def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
 
 
-_COMMISSIONED = (
-    '"Klyngestyregruppen og temagrupperne kan nedsætte ad-hoc grupper og etablere projekter med henblik på '
-    'løsning af konkrete opgaver." (003, Ad hoc grupper og projekter)'
-)
-_REPORTING = (
-    '"Ad-hoc grupperne afrapporterer i henhold til opdrag." og skabelonens "Hvornår skal der rapporteres til '
-    'Klynge-temagruppen eller Klyngestyregruppen" (003)'
-)
+_COMMISSIONED = 'Profilens grupper, der kan nedsætte grupper (nedsaetter: true).'
+_REPORTING = 'Profilens grupper, der modtager afrapportering (modtager_rapporter: true); gruppen rapporterer i henhold til opdraget.'
 
 
 @rule(
@@ -397,10 +384,7 @@ def _reports_to_commissioner(ctx: Context) -> Iterator[Hit]:
         )
 
 
-_PATIENT = (
-    '"Inddragelse af patient- og pårørendeperspektivet" (003, Bilag – skabelon for kommissorier ved nedsættelse '
-    "af ad-hoc grupper og projektgrupper, punkt 2)"
-)
+_PATIENT = 'Kommissoriet beskriver inddragelse af patient- og pårørendeperspektivet.'
 _DISMISSALS = re.compile(r"^\W*(ingen|nej|ikke relevant|ikke aktuelt|intet|n/?a|-+|tbd|udfyldes senere|\?+)\W*$", re.IGNORECASE)
 
 
@@ -425,7 +409,7 @@ def _patient_perspective(ctx: Context) -> Iterator[Hit]:
         )
 
 
-_COMMUNICATION = '"Kommunikationsplan, herunder: Hvem er interessenter? Hvem skal informeres og af hvem?" (003, Bilag, punkt 5)'
+_COMMUNICATION = 'Kommunikationsplanen: hvem er interessenter, og hvem skal informeres af hvem.'
 
 
 @rule(
@@ -445,10 +429,7 @@ def _communication(ctx: Context) -> Iterator[Hit]:
         yield Hit(ctx.where("kommunikation.plan"), "skriv mindst én linje i planen med, hvem der informerer, og hvem der informeres")
 
 
-_PEOPLE = (
-    '"3. Formandskab og gruppens sammensætning" (003, Bilag, punkt 3): formandskabet og medlemmerne er én '
-    "liste af personer, hver nævnt én gang"
-)
+_PEOPLE = 'Formandskab og gruppens sammensætning er én liste af personer, hver nævnt én gang.'
 
 
 def _normal(text: Any) -> str:
@@ -503,14 +484,8 @@ def _nobody_twice(ctx: Context) -> Iterator[Hit]:
 
 # -- theme groups: the rotation plan ---------------------------------------------------------
 
-_ROTATION = (
-    '"Plan for kommunernes rotation i formandskaberne" og "Det kommunale medformandskab varetages for en '
-    '2-årige periode." (003, Temagrupper)'
-)
-_NO_SAME_YEAR = (
-    '"Hvis HE Midt eller Regionspsykiatrien foretager udskiftning af medformand, skal det af hensyn til '
-    'kontinuitet sikres, at det ikke sker samme år, som de kommunale medformænd skifter." (003)'
-)
+_ROTATION = 'Profilens plan for rotation i formandskaberne (rotation).'
+_NO_SAME_YEAR = 'Profilens plan for rotation: hospitalets/psykiatriens medformand skiftes ikke samme år som de kommunale medformænd.'
 
 
 def _rotation_pair_function() -> Callable[[str, int], Any] | None:

@@ -372,20 +372,24 @@ def test_the_document_page_makes_a_pdf_and_a_preview_of_page_one(live):
     assert png.status == 200 and png.body.startswith(b"\x89PNG") and png.headers["content-disposition"] == "inline"
 
 
-def test_a_file_with_comments_or_unknown_fields_is_not_saved_over(live):
-    # The form writes the whole file; what it cannot write (a person's comment, a
-    # misspelt field) must not silently disappear.
+def test_a_file_with_unknown_fields_is_not_saved_over_and_comments_are_kept(live):
+    # What the form cannot write (a misspelt field) must not silently disappear; a person's
+    # comment stays where it is (the save changes only the answers' lines).
     slug = new_commission(live, "Gruppe med kommentar")
     path = answer_file(live, slug)
-    text = path.read_text(encoding="utf-8").replace(
-        "gruppe:\n", "gruppe:\n  # Navnet er aftalt med formandskabet\n  nedsat_aff: Klyngestyregruppen\n")
+    commented = path.read_text(encoding="utf-8").replace("gruppe:\n", "gruppe:\n  # Navnet er aftalt med formandskabet\n")
+    text = commented.replace("gruppe:\n", "gruppe:\n  nedsat_aff: Klyngestyregruppen\n")
     path.write_text(text, encoding="utf-8")
     url = f"/k/{slug}/afsnit/gruppe"
     page = live.get(url).text
-    assert "kommentaren i linje" in page and "feltet &#39;gruppe.nedsat_aff&#39;" in page
+    assert "kommentaren i linje" not in page and "feltet &#39;gruppe.nedsat_aff&#39;" in page
     reply = live.post(url, {"version": live.version(url), "gruppe.navn": "Nyt navn", "action": "gem"})
     assert reply.status == 409 and "gemmer derfor intet" in reply.text
     assert path.read_text(encoding="utf-8") == text
+    path.write_text(commented, encoding="utf-8")
+    reply = live.post(url, {"version": live.version(url), "gruppe.navn": "Nyt navn", "action": "gem"})
+    saved = path.read_text(encoding="utf-8")
+    assert "  # Navnet er aftalt med formandskabet\n" in saved and "Nyt navn" in saved
 
 
 def test_another_host_is_served_with_a_warning(tmp_path):
@@ -433,3 +437,13 @@ def test_serve_works_in_the_workspace_found_above_the_current_folder(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)
+
+
+def test_choosing_a_project_group_in_the_adhoc_kind_makes_the_draft_a_project_group(live):
+    slug = new_commission(live, "Projektgruppe om søvn")
+    url = f"/k/{slug}/afsnit/gruppe"
+    form = {"version": live.version(url), "gruppe.navn": "Projektgruppe om søvn", "gruppe.type": "projektgruppe",
+            "gruppe.nedsat_af": "", "gruppe.klynge": "", "action": "gem"}
+    reply = live.post(url, form)
+    assert reply.status == 200 and "skrives nu med typen" in reply.text
+    assert "kind: projektgruppe" in answer_file(live, slug).read_text(encoding="utf-8")

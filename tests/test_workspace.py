@@ -218,6 +218,9 @@ def test_a_sundhedsraad_workspace_made_of_files_only_renders_without_waivers(tmp
     # The two-part chair rules are skipped, and say why.
     rules = run_cli("check", "--list-rules", cwd=ws)
     assert "springes over: profilens formandskab er én formand, ikke to-delt" in rules.stdout
+    # The seed's quotes are Midtklyngen's profile data; this profile has none, so the basis shows.
+    assert "kilde:    Profilens grupper, der kan nedsætte grupper (nedsaetter: true)." in rules.stdout
+    assert "HE Midt" not in rules.stdout and "Klyngestyregruppen" not in rules.stdout
     # With the default profile the same adhoc file breaks the collaboration's rules.
     outside = run_cli("check", ws / "answers" / "adhoc.yaml", cwd=tmp_path)
     assert outside.returncode != 0
@@ -303,12 +306,11 @@ def test_a_workspace_template_is_checked_and_used(tmp_path):
 
 def test_a_profile_switches_a_rule_off_or_changes_its_severity_with_a_reason(tmp_path):
     ws = init(tmp_path / "w", "midtklyngen", ["udskrivelse-af-skroebelige-aeldre"])
-    with (ws / "drafter.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(
-            "regler:\n"
-            "  formandskab-todelt:\n    slaaet_fra: true\n    begrundelse: Vores grupper har altid én formand.\n"
-            "  patientperspektiv:\n    alvor: advarsel\n    begrundelse: Perspektivet inddrages i styregruppen.\n"
-        )
+    profile = (ws / "drafter.yaml").read_text(encoding="utf-8")
+    profile = profile.replace(  # beside the rules' sources that the profile already holds
+        "  formandskab-todelt:\n", "  formandskab-todelt:\n    slaaet_fra: true\n    begrundelse: Vores grupper har altid én formand.\n"
+    ).replace("  patientperspektiv:\n", "  patientperspektiv:\n    alvor: advarsel\n    begrundelse: Perspektivet inddrages i styregruppen.\n")
+    (ws / "drafter.yaml").write_text(profile, encoding="utf-8")
     answers = ws / "answers" / "udskrivelse-af-skroebelige-aeldre.yaml"
     answers.write_text(re.sub(r"  patientperspektiv: \|\n(    .*\n|\n)*", "  patientperspektiv: ingen\n", answers.read_text(encoding="utf-8")), encoding="utf-8")
     result = run_cli("check", "answers/udskrivelse-af-skroebelige-aeldre.yaml", cwd=ws)

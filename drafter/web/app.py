@@ -60,15 +60,10 @@ class Commission:
     text: str = ""  # the file as read
 
     def would_lose(self) -> list[str]:
-        """What in the file a save from the form would drop: comments a person wrote,
-        fields the questionnaire does not know. The form refuses to save over them."""
-        known = {"# " + s.heading for s in self.questionnaire.sections}
-        strings = "\n".join(_strings(self.raw.data))
+        """What in the file a save from the form would drop: fields the questionnaire does not
+        know (comments stay: drafter.yamlio changes only the answers that changed). The form
+        refuses to save over them."""
         lost = []
-        for number, line in enumerate(self.text.splitlines(), 1):
-            stripped = line.strip()
-            if stripped.startswith("#") and stripped not in known and stripped not in strings and number > 3:
-                lost.append(f"kommentaren i linje {number}")
         sections = {s.key: s for s in self.questionnaire.sections}
         for key, value in self.raw.data.items():
             if key not in sections and key not in META_KEYS:
@@ -197,17 +192,19 @@ class WebApp:
                           data.decode("utf-8", "replace"))
 
     def save(self, commission: Commission, values: dict, complete: bool, meta: dict | None = None) -> str:
-        from drafter.answers import to_yaml
         from drafter.errors import OutputError
-        from drafter.fsutil import atomic_write
+        from drafter.yamlio import save_answers
 
         lost = commission.would_lose()
         if lost:
             raise OutputError(_would_lose_message(commission, lost))
-
-        text = to_yaml(commission.questionnaire, values, complete=complete, meta=meta if meta is not None else commission.meta())
-        data = text.encode("utf-8")
-        atomic_write(commission.path, data)
+        # The file's own text is kept (comments, layout); a file changed on disk since it was
+        # read is not overwritten (StaleFile, shown as a conflict).
+        data = save_answers(
+            commission.path, commission.questionnaire, values, complete,
+            meta if meta is not None else commission.meta(), base=commission.text.encode("utf-8"),
+        )
+        commission.text = data.decode("utf-8")
         return hashlib.sha256(data).hexdigest()[:20]
 
     # -- pages -----------------------------------------------------------------------------
@@ -295,7 +292,7 @@ class WebApp:
             values[section][key] = value
         from drafter.answers import save_answers
 
-        save_answers(path, questionnaire, values, complete=False)
+        save_answers(path, questionnaire, values, complete=False, base=None)  # new: never over a file that appeared
         return Response.redirect(f"/k/{path.stem}/afsnit/{questionnaire.sections[0].key}")
 
     def resume_url(self, commission: Commission) -> str:
@@ -385,16 +382,17 @@ class WebApp:
             if request.wants_json:
                 return Response.json({"saved": False, "conflict": True, "message": message}, HTTPStatus.CONFLICT)
             return self.section_page(commission, section, data, HTTPStatus.CONFLICT, banner=message)
+        banner = self.follow_kind(commission, section, data)
+        section = commission.questionnaire.section(section.key) or section
         self.clear_unwanted(commission, section, data)
         self.cross_check(commission, section, data)
         values = commission.values
         values[section.key] = {k: v for k, v in data.values.items()}
         complete = commission.complete
-        banner = ""
-        unchanged = _compact(values[section.key]) == _compact(previous)  # autosave got there first
+        unchanged = _compact(values[section.key]) == _compact(previous) and not banner  # autosave got there first
         if not unchanged and complete and self.problems(commission, values, complete=True):
             complete = False
-            banner = ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
+            banner = banner or ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
                       "gør det færdigt fra siden Gennemse.")
         try:
             version = commission.version if unchanged else self.save(commission, values, complete)
@@ -418,6 +416,20 @@ class WebApp:
         if action == "naeste" and index + 1 < len(sections):
             return Response.redirect(f"/k/{commission.slug}/afsnit/{sections[index + 1].key}")
         return Response.redirect(f"/k/{commission.slug}/gennemse")
+
+    @staticmethod
+    def follow_kind(commission: Commission, section: Section, data: forms.SectionInput) -> str:
+        """An answer that names another kind (a project group chosen in the ad-hoc kind) makes the
+        draft that kind, as the terminal's interview does: one route, the kind's own wording."""
+        if commission.complete:
+            return ""
+        for question in section.questions:
+            other = question.kind_for.get(data.values.get(question.key)) if question.kind_for else None
+            if other and other != commission.questionnaire.kind and other in available_kinds():
+                commission.questionnaire = load_questionnaire(other)
+                return (f"Kommissoriet skrives nu med typen {commission.questionnaire.name} "
+                        "(de samme spørgsmål, typens egen ordlyd i dokumentet).")
+        return ""
 
     @staticmethod
     def clear_unwanted(commission: Commission, section: Section, data: forms.SectionInput) -> None:
@@ -590,7 +602,7 @@ def _would_lose_message(commission: Commission, lost: list[str]) -> str:
     shown = ", ".join(lost[:5]) + (f" og {len(lost) - 5} mere" if len(lost) > 5 else "")
     return (
         f"Svarfilen {commission.path.name} har {shown}, som formularen ikke kan gemme; den gemmer derfor intet, "
-        "så intet går tabt. Ret filen i en teksteditor (flyt kommentaren ind i et svar, eller ret feltets navn), "
+        "så intet går tabt. Ret filen i en teksteditor (ret feltets navn, eller slet feltet), "
         "og genindlæs siden."
     )
 

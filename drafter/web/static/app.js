@@ -127,6 +127,7 @@
         var n = Object.keys(data.errors || {}).length;
         var time = new Date().toLocaleTimeString("da-DK", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
         status.textContent = n ? "Gemt kl. " + time + ", undtagen " + (n === 1 ? "ét felt" : n + " felter") + " med fejl." : "Gemt kl. " + time + ".";
+        if (data.banner) status.textContent = data.banner + " " + status.textContent;
       } else {
         status.textContent = data.message || "Svarene kunne ikke gemmes.";
         status.className = "autosave error";

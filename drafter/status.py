@@ -1,0 +1,324 @@
+"""`drafter status`: every commission in a folder, and the state of its Word document.
+
+A rendered document records, in its custom properties, a digest of the answers it was
+made from and a fingerprint of its own package (the name, CRC-32 and size of each part,
+which a zip lists in its directory). So the state is known without rendering anything and
+without unpacking the document: its answers changed since (outdated), or its parts changed
+since (edited in Word). Nothing here prints; cli.py shows the lines or the JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+ANSWERS_PROPERTY = "drafter_svar_hash"
+PACKAGE_PROPERTY = "drafter_pakke_hash"
+CUSTOM_PART = "docProps/custom.xml"
+
+# The document's states, as shown (Danish) and as in --json (English keys).
+DOC_MISSING, DOC_CURRENT, DOC_OUTDATED, DOC_EDITED, DOC_FOREIGN = "missing", "current", "outdated", "edited", "foreign"
+DOC_UNKNOWN = "unknown"  # made by an older drafter, which recorded no answers digest
+DOC_LABELS = {
+    DOC_MISSING: "intet dokument",
+    DOC_CURRENT: "dokumentet er aktuelt",
+    DOC_OUTDATED: "dokumentet er forældet (svarene er ændret siden)",
+    DOC_EDITED: "dokumentet er rettet i Word siden",
+    DOC_FOREIGN: "dokumentet er ikke lavet af drafter",
+    DOC_UNKNOWN: "ukendt, om dokumentet er aktuelt (lavet af en ældre drafter; lav det igen)",
+}
+NAME_WIDTH = 48  # a longer name is cut in the table (--json has it whole)
+STATE_LABELS = {"complete": "færdig", "draft": "kladde", "invalid": "fejl i svarfilen"}
+
+
+def answers_digest(answers) -> str:
+    """A digest of what the answers say (not how the file is written: comments do not count)."""
+    canonical = json.dumps(
+        {"kind": answers.questionnaire.kind, "schema_version": answers.questionnaire.schema_version, "values": answers.values},
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def package_fingerprint(parts: list[tuple[str, int, int]]) -> str:
+    """(name, CRC-32, size) of every part but the custom properties -> one digest."""
+    digest = hashlib.sha256()
+    for name, crc, size in sorted(parts):
+        if name != CUSTOM_PART:
+            digest.update(f"{name}\0{crc:08x}\0{size}\n".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def entries_fingerprint(entries: dict[str, bytes]) -> str:
+    import zlib
+
+    return package_fingerprint([(name, zlib.crc32(data), len(data)) for name, data in entries.items()])
+
+
+def _recorded(custom: str, name: str) -> str | None:
+    match = re.search(rf'name="{name}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
+    return match.group(1) if match else None
+
+
+def document_state(document: Path, digest: str | None) -> str:
+    """The state of *document* for answers with *digest* (None: answers unknown)."""
+    import zipfile
+
+    if not document.is_file():
+        return DOC_MISSING
+    try:
+        with zipfile.ZipFile(document) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            custom = archive.read(CUSTOM_PART).decode("utf-8", "replace") if CUSTOM_PART in names else ""
+            fingerprint = package_fingerprint([(i.filename, i.CRC, i.file_size) for i in infos])
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return DOC_FOREIGN
+    recorded_package = _recorded(custom, PACKAGE_PROPERTY)
+    if recorded_package is None:
+        return _older_document_state(document)
+    if recorded_package != fingerprint:
+        return DOC_EDITED
+    if digest is not None and _recorded(custom, ANSWERS_PROPERTY) != digest:
+        return DOC_OUTDATED
+    return DOC_CURRENT
+
+
+def answers_part(answers_path: Path) -> dict[str, Any]:
+    """What the answer file itself says: kind, draft or complete, problems, rule counts, digest."""
+    from drafter.answers import load_answers
+    from drafter.errors import DrafterError
+    from drafter.rules import check_answers
+
+    part: dict[str, Any] = {
+        "name": None, "kind": None, "state": "invalid", "problems": 0, "errors": 0, "warnings": 0, "digest": None,
+    }
+    try:
+        answers = load_answers(answers_path)
+    except DrafterError as exc:
+        part["problems"] = len(exc.problems)
+        part["kind"] = _kind_of(answers_path)
+        return part
+    part["kind"] = answers.questionnaire.kind
+    part["name"] = _name(answers)
+    part["state"] = "complete" if answers.complete else "draft"
+    if answers.complete:
+        report = check_answers(answers)
+        part["errors"] = len(report.errors())
+        part["warnings"] = len(report.warnings())
+    part["digest"] = answers_digest(answers)
+    return part
+
+
+def _older_document_state(document: Path) -> str:
+    """A document from before drafter recorded its parts: the full content hash still tells an edit."""
+    from drafter.render import read_recorded_hash
+
+    try:
+        recorded, actual = read_recorded_hash(document.read_bytes())
+    except OSError:
+        return DOC_FOREIGN
+    if recorded is None:
+        return DOC_FOREIGN
+    return DOC_EDITED if recorded != actual else DOC_UNKNOWN
+
+
+def commission_status(answers_path: Path, document: Path, part: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One commission: its name, kind, state, rule counts and document state (plain data)."""
+    part = part if part is not None else answers_part(answers_path)
+    entry = {"file": str(answers_path), "document": str(document), **part}
+    entry["name"] = part["name"] or answers_path.stem
+    digest = entry.pop("digest")
+    entry["document_state"] = document_state(document, digest if part["state"] != "invalid" else None)
+    return entry
+
+
+def _name(answers) -> str | None:
+    for question in answers.questionnaire.questions:
+        if question.type in ("text", "choice"):
+            value = answers.get(question.path)
+            return value if isinstance(value, str) and value else None
+    return None
+
+
+def _kind_of(path: Path) -> str | None:
+    try:
+        from drafter.answers import read_answer_file
+
+        kind = read_answer_file(path).data.get("kind")
+    except Exception:  # noqa: BLE001 - an unreadable file simply has no known kind
+        return None
+    return kind if isinstance(kind, str) else None
+
+
+def _parts_chunk(paths: list[Path]) -> list[dict[str, Any]]:
+    return [answers_part(p) for p in paths]
+
+
+# Below this many files to read a pool costs more than it saves.
+MIN_FILES_FOR_POOL = 200
+
+
+def folder_status(answer_paths: list[Path], documents: list[Path]) -> list[dict[str, Any]]:
+    """The status of every answer file, in order.
+
+    What an answer file says depends only on its bytes (and on drafter, its kinds and
+    rules), so it is kept between runs in the cache folder under the digest of those
+    bytes; a file is read and checked again only when it changed. Many changed files are
+    checked on all cores. The documents are looked at every time (that is cheap).
+    """
+    keys = [_file_key(p) for p in answer_paths]
+    cache = StatusCache.open()
+    parts: list[dict[str, Any] | None] = [cache.get(k) for k in keys]
+    todo = [i for i, part in enumerate(parts) if part is None]
+    for i, part in zip(todo, _answers_parts([answer_paths[i] for i in todo])):
+        parts[i] = part
+        cache.put(keys[i], part)
+    cache.save()
+    return [commission_status(a, d, p) for a, d, p in zip(answer_paths, documents, parts)]
+
+
+def _answers_parts(paths: list[Path]) -> list[dict[str, Any]]:
+    from drafter.batch import _mp_context, worker_count
+
+    workers = worker_count(len(paths))
+    if len(paths) < MIN_FILES_FOR_POOL or workers == 1:
+        return _parts_chunk(paths)
+    from concurrent.futures import ProcessPoolExecutor
+
+    import drafter.answers  # noqa: F401 - imported once, before the workers fork
+    import drafter.rules  # noqa: F401
+
+    size = max(1, len(paths) // (workers * 4))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+        return [part for chunk in pool.map(_parts_chunk, chunks) for part in chunk]
+
+
+def _file_key(path: Path) -> str | None:
+    from drafter.answers import MAX_FILE_BYTES
+
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        return None
+    return hashlib.sha256(raw).hexdigest()
+
+
+class StatusCache:
+    """Answer-file verdicts kept between runs: {sha-256 of the file's bytes: part}.
+
+    Valid only for the drafter, kinds, rules and settings that made it (the environment
+    key below); another environment starts an empty cache. Like the prepared-template
+    cache it only saves time: a cache that cannot be read or written is not used.
+    """
+
+    MAX_ENTRIES = 20_000
+    NAME = "status-1.json"
+
+    def __init__(self, path: Path | None, environment: str, entries: dict[str, dict]):
+        self.path, self.environment, self.entries = path, environment, entries
+        self.used: dict[str, dict] = {}
+        self.changed = False
+
+    @classmethod
+    def open(cls) -> "StatusCache":
+        from drafter import tplcache
+
+        folder = tplcache.cache_dir()
+        environment = _environment_key()
+        if folder is None:
+            return cls(None, environment, {})
+        path = folder / cls.NAME
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            entries = stored["entries"] if stored.get("environment") == environment else {}
+            if not isinstance(entries, dict):
+                entries = {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            entries = {}
+        return cls(path, environment, entries)
+
+    def get(self, key: str | None) -> dict[str, Any] | None:
+        if key is None:
+            return None
+        part = self.entries.get(key)
+        if isinstance(part, dict) and set(part) == _PART_KEYS:
+            self.used[key] = part
+            return dict(part)
+        return None
+
+    def put(self, key: str | None, part: dict[str, Any]) -> None:
+        if key is not None:
+            self.used[key] = part
+            self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        from drafter.fsutil import atomic_write
+
+        kept = dict(self.used)
+        for key, part in self.entries.items():  # older verdicts too, up to the limit
+            if len(kept) >= self.MAX_ENTRIES:
+                break
+            kept.setdefault(key, part)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, json.dumps({"environment": self.environment, "entries": kept}, ensure_ascii=False))
+        except Exception:  # noqa: BLE001 - a cache that cannot be written is simply not used
+            pass
+
+
+_PART_KEYS = {"name", "kind", "state", "problems", "errors", "warnings", "digest"}
+
+
+def _environment_key() -> str:
+    """What a verdict depends on besides the file: drafter's code and data, the kinds, settings."""
+    import os
+
+    import drafter
+    from drafter.questionnaire import kinds_dirs
+
+    digest = hashlib.sha256(b"drafter-status-1\0")
+    digest.update(f"{getattr(drafter, '__version__', '')}\0{os.environ.get('DRAFTER_KINDS_PATH', '')}\0".encode())
+    package = Path(drafter.__file__).resolve().parent
+    files: list[Path] = []
+    for folder in (package, package / "data", package / "profiles", *kinds_dirs()):
+        try:
+            files.extend(folder / name for name in sorted(os.listdir(folder)) if name.endswith((".py", ".yaml", ".yml")))
+        except OSError:
+            continue
+    # A workspace's settings (drafter.yaml in this folder or one above), where there is one.
+    files.extend(folder / "drafter.yaml" for folder in (Path.cwd(), *Path.cwd().parents))
+    for path in files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def status_cells(entry: dict[str, Any]) -> list[str]:
+    """The columns a person reads: name, kind, state, rules, document, file."""
+    if entry["state"] == "invalid":
+        rules = f"{entry['problems']} fejl (se: drafter check)"
+    elif entry["state"] == "draft":
+        rules = "-"
+    else:
+        found = []
+        if entry["errors"]:
+            found.append(f"{entry['errors']} regelfejl")
+        if entry["warnings"]:
+            found.append(f"{entry['warnings']} {'advarsel' if entry['warnings'] == 1 else 'advarsler'}")
+        rules = ", ".join(found) if found else "ingen regelfund"
+    name = entry["name"] if len(entry["name"]) <= NAME_WIDTH else entry["name"][: NAME_WIDTH - 1] + "…"
+    return [name, entry["kind"] or "?", STATE_LABELS[entry["state"]], rules,
+            DOC_LABELS[entry["document_state"]], entry["file"]]

@@ -1,0 +1,654 @@
+"""Answer files as text people keep: a new file in drafter's readable style, and saves to an
+existing file that change the lines of the answers that changed and nothing else.
+
+An answer file is kept for years, commented and put in git, so a save must not rewrite it.
+An existing file is *patched*: PyYAML's node positions say where each value stands in the
+text, and only values whose answer differs are replaced, in the style they were written
+in (plain, quoted, ``|`` block). Comments (also at line ends and above list items), blank
+lines, key order, indentation, quoting and line ends of everything else stay byte for
+byte; a save that changes no answer writes nothing. Before it is written, every patched
+text is read back and compared with the intended answers; a place the fine patch cannot
+handle is replaced whole (a section, at worst the file), never written wrong.
+
+Why not ruamel.yaml's round-trip mode: it re-emits the whole file, which normalises what
+it does not model (sequence indentation per file, folding of long plain lines, hand-wrapped
+plain text, CRLF line ends), so "one answer changed = only its lines changed" would not
+hold for hand-written files; it would also be a new dependency (~60 ms to import). The
+patch needs only PyYAML, which every command loads already.
+
+Lost edits: a save names the bytes the file had when drafter last read it; if the file on
+disk is no longer those bytes (someone edited it meanwhile), StaleFile is raised and
+nothing is written. The comparison is repeated just before the rename.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from functools import lru_cache
+from typing import Any, Callable
+
+from drafter.answers import META_KEYS, is_empty
+from drafter.errors import DrafterError, Problem
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MISSING = object()  # "no such key" for the same() callback
+FRESH_WIDTH = 100  # line width of new files (long plain text is folded there)
+_UNSET = object()
+
+
+class StaleFile(DrafterError):
+    """The answer file on disk is no longer what drafter read: someone changed it meanwhile."""
+
+    def __init__(self, path: str | Path, exists: bool = True):
+        self.path = Path(path)
+        if exists:
+            message = (
+                "filen er ændret på disken, efter drafter læste den (fx i en editor); "
+                "den overskrives ikke, så ændringerne ikke går tabt"
+            )
+        else:
+            message = "filen er slettet eller flyttet, efter drafter læste den; den skrives ikke igen uden at spørge"
+        super().__init__(Problem(message, file=str(path)))
+
+
+class NewFileExists(DrafterError):
+    """A new answer file was to be written, but a file of that name appeared meanwhile."""
+
+    def __init__(self, path: str | Path):
+        super().__init__(Problem("findes allerede; en eksisterende svarfil overskrives aldrig af en ny", file=str(path)))
+
+
+# -- the readable style of new files -------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def readable_dumper():
+    """PyYAML's safe dumper writing values as a person would type them."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _str(dumper: yaml.SafeDumper, text: str):
+        if _ISO_DATE.match(text):
+            # Written bare (2027-01-04), as a person would type it; the loader keeps dates as text.
+            return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
+        # A block keeps its text exactly, except one that ends in a blank line: PyYAML then
+        # writes "|+" and ends the document with "...", which would cut the file short.
+        breaks = "\n\x85\u2028\u2029"
+        keep = text[-1:] in tuple(breaks) and (len(text) == 1 or text[-2] in breaks)
+        style = "|" if "\n" in text and not keep else None
+        if any(ch in text for ch in "\x85\u2028\u2029\ufeff"):
+            # Line breaks to YAML that PyYAML would write raw in a plain or single-quoted
+            # value, where they fold into spaces; double quotes write them as escapes.
+            style = '"'
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+    _Dumper.add_representer(str, _str)
+    return _Dumper
+
+
+def dump_fresh(data: Any) -> str:
+    """*data* (a mapping or list) in the readable style of new files."""
+    import yaml
+
+    return yaml.dump(data, Dumper=readable_dumper(), allow_unicode=True, sort_keys=False, width=FRESH_WIDTH)
+
+
+def without_empty(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: without_empty(v) for k, v in value.items() if not is_empty(v)}
+    if isinstance(value, list):
+        return [without_empty(v) for v in value]
+    return value
+
+
+def file_data(questionnaire, values: dict, complete: bool = True, meta: dict | None = None) -> dict[str, Any]:
+    """The plain data an answer file holds for these answers, in the order it is written."""
+    data: dict[str, Any] = {"kind": questionnaire.kind, "schema_version": questionnaire.schema_version}
+    if not complete:
+        data["complete"] = False
+    for key, value in (meta or {}).items():
+        if key in META_KEYS and key not in data and key != "complete" and not is_empty(value):
+            data[key] = value
+    for section in questionnaire.sections:
+        given = values.get(section.key, {}) or {}
+        kept = {q.key: without_empty(given.get(q.key)) for q in section.questions}
+        kept = {k: v for k, v in kept.items() if not is_empty(v)}
+        if kept:
+            data[section.key] = kept
+    return data
+
+
+def to_yaml(questionnaire, values: dict, complete: bool = True, meta: dict | None = None) -> str:
+    """Answers as a new, readable file: questionnaire order, a heading comment per section,
+    multi-line text as ``|`` blocks. *meta* holds further meta keys to keep (e.g. "undtagelser")."""
+    data = file_data(questionnaire, values, complete, meta)
+    headings = {s.key: s.heading for s in questionnaire.sections}
+    lines = [
+        f"# Svar til drafter: {questionnaire.name}.",
+        "# Rediger gerne i hånden, og lav Word-filen igen med: drafter render <denne fil>",
+        "# Datoer skrives ÅÅÅÅ-MM-DD. En tom linje i en tekst skiller to afsnit.",
+    ]
+    head = {k: v for k, v in data.items() if k in ("kind", "schema_version", "complete")}
+    lines.append(dump_fresh(head).rstrip("\n"))
+    extra = {k: v for k, v in data.items() if k not in head and k not in headings}
+    if extra:
+        lines.append("")
+        lines.append(dump_fresh(extra).rstrip("\n"))
+    for key, value in data.items():
+        if key in headings:
+            lines.append("")
+            lines.append(f"# {headings[key]}")
+            lines.append(dump_fresh({key: value}).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+# -- answer-aware comparison -------------------------------------------------------------
+
+class _Unreadable:
+    """A value that is not a valid answer: equal to nothing but itself."""
+
+
+def _normal(question, value: Any) -> Any:
+    """The answer *value* means, as validation normalises it (empties dropped)."""
+    from drafter.questionnaire import InvalidValue
+
+    try:
+        if question.type == "records":
+            if value is None:
+                return []
+            if not isinstance(value, list):
+                return _Unreadable
+            out = []
+            for entry in value:
+                if not isinstance(entry, dict):
+                    return _Unreadable
+                record = {}
+                for field in question.fields:
+                    normal = _normal(field, entry.get(field.key))
+                    if normal is _Unreadable:
+                        return _Unreadable
+                    if not is_empty(normal):
+                        record[field.key] = normal
+                if set(entry) - {f.key for f in question.fields}:
+                    return _Unreadable
+                out.append(record)
+            return out
+        return None if value is None else question.check(value)
+    except InvalidValue:
+        return _Unreadable
+
+
+def answer_comparer(questionnaire) -> Callable[[tuple, Any, Any], bool]:
+    """same(path, old plain value, new value or MISSING): do they mean the same answer?
+
+    At an answer's path, and below it, values are compared as validation normalises them
+    (text trimmed, paragraphs re-joined, empty fields dropped), so a save never rewrites
+    text that means what it meant.
+    """
+
+    def question_at(path: tuple):
+        if len(path) < 2 or not isinstance(path[0], str) or not isinstance(path[1], str):
+            return None, ()
+        question = questionnaire.question(f"{path[0]}.{path[1]}")
+        return question, path[2:]
+
+    def same(path: tuple, old: Any, new: Any) -> bool:
+        if not path:
+            return False
+        if len(path) == 1:
+            if path[0] == "complete":
+                old = True if old is MISSING else old
+                new = True if new is MISSING else new
+                return old is new
+            if new is MISSING:
+                return is_empty(old)
+            section = questionnaire.section(path[0]) if isinstance(path[0], str) else None
+            if section is None or not isinstance(old, dict) or not isinstance(new, dict):
+                return old == new
+            keys = set(old) | set(new)
+            return all(same((*path, key), old.get(key, MISSING), new.get(key, MISSING)) for key in keys)
+        question, rest = question_at(path)
+        if question is None:
+            return old == new
+        new_value = None if new is MISSING else new
+        old_value = None if old is MISSING else old
+        if not rest:
+            a, b = _normal(question, old_value), _normal(question, new_value)
+            if a is _Unreadable or b is _Unreadable:
+                return old_value == new_value
+            return (is_empty(a) and is_empty(b)) or a == b
+        if question.type == "list" and len(rest) == 1:
+            a, b = _normal(question.item_question, old_value), _normal(question.item_question, new_value)
+            return a is not _Unreadable and a == b or old_value == new_value
+        if question.type == "records":
+            if len(rest) == 1:  # one record
+                a, b = _normal(question, [old_value]), _normal(question, [new_value])
+                return a is not _Unreadable and a == b or old_value == new_value
+            field = question.field_named(rest[1]) if len(rest) == 2 and isinstance(rest[1], str) else None
+            if field is not None:
+                a, b = _normal(field, old_value), _normal(field, new_value)
+                if a is _Unreadable or b is _Unreadable:
+                    return old_value == new_value
+                return (is_empty(a) and is_empty(b)) or a == b
+        return old_value == new_value
+
+    return same
+
+
+# -- the patch ---------------------------------------------------------------------------
+
+class _Coarser(Exception):
+    """This value cannot be patched in place; its parent replaces it whole."""
+
+
+class _Patcher:
+    def __init__(self, text: str, same: Callable, headings: dict[str, str], whole_entries: bool = False):
+        self.text = text
+        self.whole_entries = whole_entries
+        self.same_plain = same
+        self.headings = headings
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.edits: list[tuple[int, int, int, str]] = []  # (start, end, order, replacement)
+        self.plains: dict[int, Any] = {}  # node id -> its plain value (the nodes live as long as this)
+
+    # positions ---------------------------------------------------------------------------
+    def line_start(self, index: int) -> int:
+        return self.text.rfind("\n", 0, index) + 1
+
+    def line_end(self, index: int) -> int:
+        """Index after the line break that ends the line holding *index*."""
+        found = self.text.find("\n", index)
+        return len(self.text) if found < 0 else found + 1
+
+    def first_on_line(self, index: int) -> bool:
+        return self.text[self.line_start(index):index].strip(" ") == ""
+
+    def content_end(self, node: Any) -> int:
+        import yaml
+
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("|", ">"):
+                # The block's span runs on over the blank lines after it; they stay.
+                span = self.text[node.start_mark.index:node.end_mark.index]
+                return node.start_mark.index + len(span.rstrip(" \t\r\n"))
+            return node.end_mark.index
+        if node.flow_style or not node.value:
+            return node.end_mark.index
+        last = node.value[-1]
+        return self.content_end(last[1] if isinstance(node, yaml.MappingNode) else last)
+
+    def extent_end(self, node: Any) -> int:
+        return self.line_end(max(self.content_end(node) - 1, node.start_mark.index))
+
+    def dash_of(self, item: Any) -> int:
+        """Index of the '- ' that begins a block sequence item; _Coarser unless it begins its line."""
+        start = item.start_mark.index
+        line = self.line_start(start)
+        head = self.text[line:start]
+        dash = head.rfind("-")
+        if dash < 0 or head[:dash].strip(" ") != "" or head[dash + 1:].strip(" ") != "":
+            raise _Coarser
+        return line + dash
+
+    # edits -------------------------------------------------------------------------------
+    def edit(self, start: int, end: int, replacement: str) -> None:
+        if start == end and not replacement:
+            return
+        self.edits.append((start, end, len(self.edits), replacement))
+
+    def indented(self, fragment: str, column: int) -> str:
+        pad = " " * column
+        lines = fragment.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return "".join((pad + line if line else "") + self.newline for line in lines)
+
+    def apply(self) -> str:
+        # From the end backwards; at one position the replacements first, then insertions
+        # in the order they were made.
+        ordered = sorted(self.edits, key=lambda e: (e[0], e[1] > e[0], e[2]), reverse=True)
+        text = self.text
+        limit = len(text) + 1
+        for start, end, _order, replacement in ordered:
+            if end > limit:
+                raise _Coarser  # overlapping edits: never guess
+            text = text[:start] + replacement + text[end:]
+            limit = start
+        return text
+
+    # plain values ------------------------------------------------------------------------
+    def plain(self, node: Any) -> Any:
+        from drafter.answers import _NodeConverter
+
+        key = id(node)
+        if key not in self.plains:
+            self.plains[key] = _NodeConverter("").convert(node, (), 0)
+        return self.plains[key]
+
+    def same(self, path: tuple, node: Any, new: Any) -> bool:
+        return self.same_plain(path, self.plain(node), new)
+
+    # the walk ----------------------------------------------------------------------------
+    def patch_mapping(self, node: Any, target: dict, path: tuple) -> None:
+        import yaml
+
+        if not isinstance(node, yaml.MappingNode) or node.flow_style or not node.value:
+            raise _Coarser
+        entries: dict[str, tuple[Any, Any]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value in entries:
+                raise _Coarser
+            entries[key_node.value] = (key_node, value_node)
+        column = node.value[0][0].start_mark.column
+        for key, (key_node, value_node) in entries.items():
+            if key not in target and not self.same((*path, key), value_node, MISSING):
+                if not self.first_on_line(key_node.start_mark.index):
+                    raise _Coarser
+                self.edit(self.line_start(key_node.start_mark.index), self.extent_end(value_node), "")
+        order = list(target)
+        for index, key in enumerate(order):
+            if key in entries:
+                key_node, value_node = entries[key]
+                self.patch_entry(key_node, value_node, target[key], (*path, key))
+                continue
+            before = [k for k in order[:index] if k in entries]
+            if before:
+                at = self.extent_end(entries[before[-1]][1])
+            else:
+                first = node.value[0][0]
+                at = (
+                    self.line_start(first.start_mark.index)
+                    if self.first_on_line(first.start_mark.index)
+                    else self.extent_end(node.value[-1][1])
+                )
+            fragment = self.indented(dump_fresh({key: target[key]}), column)
+            if not path and key in self.headings:
+                fragment = self.newline + f"# {self.headings[key]}" + self.newline + fragment
+            self.edit(at, at, fragment)
+
+    def patch_entry(self, key_node: Any, value_node: Any, new: Any, path: tuple) -> None:
+        if self.same(path, value_node, new):
+            return
+        mark = len(self.edits)
+        try:
+            if self.whole_entries:
+                raise _Coarser
+            self.patch_value(value_node, new, path, key_node.start_mark.column)
+        except _Coarser:
+            del self.edits[mark:]
+            if not self.first_on_line(key_node.start_mark.index):
+                raise
+            start = self.line_start(key_node.start_mark.index)
+            end = self.extent_end(value_node)
+            fragment = self.indented(dump_fresh({key_node.value: new}), key_node.start_mark.column)
+            self.edit(start, end, self.keep_line_comment(key_node, value_node, fragment))
+
+    def keep_line_comment(self, key_node: Any, value_node: Any, fragment: str) -> str:
+        """Carry a comment at the end of the key's line over to the new first line, where it fits."""
+        key_line_end = self.line_end(key_node.end_mark.index)
+        after = value_node.end_mark.index if value_node.end_mark.index < key_line_end else key_node.end_mark.index
+        rest = self.text[after:key_line_end].rstrip("\r\n")
+        hash_at = rest.find("#")
+        if hash_at < 0 or rest[:hash_at].strip(" :") != "" :
+            return fragment
+        first, sep, others = fragment.partition(self.newline)
+        if others and not first.rstrip().endswith((":", "|", "|-", ">", ">-")):
+            return fragment
+        return first + "  " + rest[hash_at:] + sep + others
+
+    def patch_value(self, node: Any, new: Any, path: tuple, column: int) -> None:
+        import yaml
+
+        if isinstance(new, dict):
+            self.patch_mapping(node, new, path)
+        elif isinstance(new, list):
+            self.patch_sequence(node, new, path)
+        elif isinstance(node, yaml.ScalarNode):
+            self.patch_scalar(node, new, column)
+        else:
+            raise _Coarser
+
+    def patch_sequence(self, node: Any, target: list, path: tuple) -> None:
+        import yaml
+
+        if not isinstance(node, yaml.SequenceNode) or node.flow_style or not node.value or not target:
+            raise _Coarser
+        items = node.value
+        n, m = len(items), len(target)
+        prefix = 0
+        while prefix < min(n, m) and self.same((*path, prefix), items[prefix], target[prefix]):
+            prefix += 1
+        suffix = 0
+        while suffix < min(n, m) - prefix and self.same((*path, n - 1 - suffix), items[n - 1 - suffix], target[m - 1 - suffix]):
+            suffix += 1
+        old_middle = list(range(prefix, n - suffix))
+        new_middle = list(range(prefix, m - suffix))
+        pairs = min(len(old_middle), len(new_middle))
+        column = self.text[self.line_start(self.dash_of(items[0])):self.dash_of(items[0])].count(" ")
+        for old_index, new_index in zip(old_middle[:pairs], new_middle[:pairs]):
+            self.patch_item(items[old_index], target[new_index], (*path, new_index), column)
+        for old_index in old_middle[pairs:]:
+            self.edit(self.line_start(self.dash_of(items[old_index])), self.extent_end(items[old_index]), "")
+        added = new_middle[pairs:]
+        if added:
+            fragment = "".join(self.indented(dump_fresh([target[i]]), column) for i in added)
+            anchor = prefix + pairs - 1
+            if anchor >= 0:
+                at = self.extent_end(items[anchor])
+            else:
+                at = self.line_start(self.dash_of(items[0]))
+            self.edit(at, at, fragment)
+
+    def patch_item(self, item: Any, new: Any, path: tuple, column: int) -> None:
+        mark = len(self.edits)
+        try:
+            self.patch_value(item, new, path, column)
+        except _Coarser:
+            del self.edits[mark:]
+            start = self.line_start(self.dash_of(item))
+            self.edit(start, self.extent_end(item), self.indented(dump_fresh([new]), column))
+
+    def patch_scalar(self, node: Any, new: Any, column: int) -> None:
+        """Replace one scalar in the style it was written in; *column*: its owner's indentation."""
+        start, end = node.start_mark.index, node.end_mark.index
+        block = node.style in ("|", ">")
+        if block:
+            header_end = start
+            while header_end < len(self.text) and self.text[header_end] in "|>+-0123456789":
+                header_end += 1
+            content_start = self.line_end(start)
+            last = self.content_end(node)
+            content_end = self.line_end(last - 1) if last > content_start else content_start
+            indent = self._block_indent(content_start, content_end, column)
+        else:
+            header_end = end
+            content_start = content_end = self.line_end(max(end - 1, start)) if end > start else self.line_end(start)
+            indent = column + 2
+        header, content = self.render_scalar(new, node.style, indent)
+        if block and header.startswith("|"):
+            # The person's own block header stays as written (chomping, indentation digit):
+            # answers are compared trimmed, so its chomping never changes an answer.
+            original = self.text[start:header_end]
+            header = original if original.startswith("|") else "|" + original[1:]
+        if start == header_end:  # an empty value: "key:" with nothing after the colon
+            header = " " + header
+        self.edit(start, header_end, header)
+        self.edit(content_start, content_end, content)
+
+    def _block_indent(self, start: int, end: int, column: int) -> int:
+        for line in self.text[start:end].split("\n"):
+            if line.strip():
+                return len(line) - len(line.lstrip(" "))
+        return column + 2
+
+    def render_scalar(self, value: Any, style: str | None, indent: int) -> tuple[str, str]:
+        """(text on the key's line, block lines after it) for a new scalar value."""
+        import yaml
+
+        if isinstance(value, str) and "\n" in value and style != '"' and _fits_literal(value):
+            chomp = "-" if not value.endswith("\n") else ""
+            lines = value[:-1].split("\n") if value.endswith("\n") else value.split("\n")
+            pad = " " * indent
+            return "|" + chomp, "".join((pad + line if line else "") + self.newline for line in lines)
+        if isinstance(value, str):
+            forced = style if style in ("'", '"') else None
+            if forced:
+                text = yaml.dump(value, Dumper=yaml.SafeDumper, default_style=forced, allow_unicode=True, width=1 << 30)
+            else:
+                text = yaml.dump(value, Dumper=readable_dumper(), allow_unicode=True, width=1 << 30)
+        else:
+            text = yaml.dump(value, Dumper=yaml.SafeDumper, width=1 << 30)
+        text = text[:-len("\n...\n")] if text.endswith("\n...\n") else text.rstrip("\n")
+        if "\n" in text:
+            raise _Coarser
+        return text, ""
+
+
+def _fits_literal(value: str) -> bool:
+    """Can *value* be written as a literal block exactly as it is?"""
+    if value.endswith("\n\n") or value[:1] in (" ", "\t", "\n"):
+        return False
+    if any(ch in value for ch in "\r\x85\u2028\u2029\ufeff"):
+        return False
+    return all(ch in "\n\t" or ch >= " " and ch != "\x7f" and not "\x80" <= ch <= "\x9f" for ch in value)
+
+
+def patch_text(
+    text: str, target: dict, same: Callable, headings: dict[str, str] | None = None, whole_entries: bool = False
+) -> str:
+    """*text* changed so that it holds *target*, touching only values that differ.
+
+    *whole_entries*: a top-level entry that differs is written whole instead of value by
+    value. Raises ValueError when the text is no block mapping the patch can work on.
+    """
+    import yaml
+
+    added_break = not text.endswith("\n")
+    work = text + "\n" if added_break else text  # block lines can only follow a line break
+    try:
+        # libyaml's marks count characters (not bytes), as the text is indexed here.
+        node = yaml.compose(work, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        raise ValueError("filen kan ikke læses") from None
+    if node is None:
+        raise ValueError("tom fil")
+    patcher = _Patcher(work, same, headings or {}, whole_entries)
+    try:
+        patcher.patch_mapping(node, target, ())
+        result = patcher.apply()
+    except _Coarser:
+        raise ValueError("filen kan ikke rettes på stedet") from None
+    if added_break and result.endswith("\n"):
+        result = result[:-1]
+    return result
+
+
+def kept_meta(data: dict) -> dict[str, Any]:
+    """Meta keys of a file's data that a save must keep though nobody asks about them (undtagelser)."""
+    return {k: data[k] for k in META_KEYS if k in data and k not in ("kind", "schema_version", "complete")}
+
+
+# -- reading and writing answer files ------------------------------------------------------
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            from drafter.answers import MAX_FILE_BYTES
+
+            return handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return None
+
+
+def check_unchanged(path: str | Path, base: bytes | None) -> None:
+    """Raise StaleFile (or NewFileExists) if *path* no longer holds *base* (None: must not exist)."""
+    path = Path(path)
+    current = _read_bytes(path)
+    if base is None:
+        if current is not None or path.is_symlink():
+            raise NewFileExists(path)
+        return
+    if current is None:
+        raise StaleFile(path, exists=False)
+    if current != base:
+        raise StaleFile(path)
+
+
+def answers_text(questionnaire, values: dict, complete: bool, meta: dict | None, base: bytes | None) -> bytes:
+    """The bytes to write for these answers: *base* patched, or a fresh file when there is none.
+
+    The patched text is read back and must hold exactly these answers; where the fine patch
+    cannot do it, the sections that changed are written whole instead (comments above them
+    stay), and only a file that cannot be read at all is written fresh.
+    """
+    from drafter.answers import parse_answer_text
+    from drafter.errors import AnswerFileError
+
+    target = file_data(questionnaire, values, complete, meta)
+    if base is None:
+        return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
+    bom = b"\xef\xbb\xbf" if base.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        text = base[len(bom):].decode("utf-8")
+    except UnicodeDecodeError:
+        return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
+    same = answer_comparer(questionnaire)
+    headings = {s.key: s.heading for s in questionnaire.sections}
+
+    def holds_target(candidate: str) -> bool:
+        try:
+            data = parse_answer_text(candidate.encode("utf-8"), "").data
+        except AnswerFileError:
+            return False
+        keys = set(data) | set(target)
+        return all(same((key,), data.get(key, MISSING), target.get(key, MISSING)) for key in keys)
+
+    for attempt in (_fine, _by_section):
+        try:
+            candidate = attempt(text, target, same, headings)
+        except ValueError:
+            continue
+        if candidate == text or holds_target(candidate):
+            return bom + candidate.encode("utf-8")
+    return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
+
+
+def _fine(text: str, target: dict, same: Callable, headings: dict) -> str:
+    return patch_text(text, target, same, headings)
+
+
+def _by_section(text: str, target: dict, same: Callable, headings: dict) -> str:
+    """Every top-level entry that differs is written whole (the comments above it stay)."""
+    return patch_text(text, target, same, headings, whole_entries=True)
+
+
+def save_answers(
+    path: str | Path,
+    questionnaire,
+    values: dict,
+    complete: bool = True,
+    meta: dict | None = None,
+    base: bytes | None | object = _UNSET,
+) -> bytes:
+    """Write answers to *path* and return the bytes now on disk (the next save's *base*).
+
+    *base*: the file's bytes when drafter read it (patched, and checked to be still on disk),
+    or None for a new file (which must not exist). Without *base* an existing file is read
+    now and patched: for callers that read and write in one go.
+    """
+    from drafter.fsutil import atomic_write
+
+    path = Path(path)
+    if base is _UNSET:
+        base = _read_bytes(path)
+    data = answers_text(questionnaire, values, complete, meta, base)  # type: ignore[arg-type]
+    if base is not None and data == base:
+        check_unchanged(path, base)
+        return data
+    check_unchanged(path, base)  # type: ignore[arg-type]
+    atomic_write(path, data, before_replace=lambda: check_unchanged(path, base))  # type: ignore[arg-type]
+    return data
