@@ -209,55 +209,30 @@ class WebApp:
 
     # -- pages -----------------------------------------------------------------------------
     def index(self) -> Response:
-        rows = []
+        """The commissions of the workspace, with their state as `drafter status` tells it."""
+        from drafter import status
+
         folder = self.workspace.answers_dir
-        paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-        for path in paths:
-            if path.name.startswith("."):
-                continue
-            rows.append(self.status_row(path))
-        return self.page("index.html", title="Kommissorier", rows=rows, folder=self.workspace.answers_dir)
+        paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) if folder.is_dir() else []
+        entries = status.folder_status(paths, [self.output_path(p.stem, "docx") for p in paths])
+        rows = [self.status_row(path, entry) for path, entry in zip(paths, entries)]
+        return self.page("index.html", title="Kommissorier", rows=rows, folder=folder)
 
-    def status_row(self, path: Path) -> dict:
-        from drafter import api
-        from drafter.render import read_recorded_hash
+    def status_row(self, path: Path, entry: dict) -> dict:
+        from drafter import status
 
-        slug = path.stem
-        row = {"slug": slug, "openable": bool(SLUG.fullmatch(slug)) and not path.is_symlink(), "name": slug,
-               "kind": "", "state": "", "problems": [], "findings": 0, "errors": 0, "document": ""}
         try:
-            answers = api.load(path)
-        except DrafterError as exc:
-            row["state"] = "fejl i svarfilen"
-            row["problems"] = exc.lines()[:3]
-        else:
-            kind = answers.questionnaire
-            row["kind"] = kind.name
-            first = kind.questions[0] if kind.questions else None
-            if first is not None and isinstance(answers.get(first.path), str):
-                row["name"] = answers.get(first.path)
-            row["state"] = "færdig" if answers.complete else "kladde"
-            if answers.complete:
-                findings = api.check(answers)
-                row["findings"] = len(findings)
-                row["errors"] = sum(1 for f in findings if f.is_error())
-        document = self.output_path(slug, "docx")
-        if document.is_file():
-            try:
-                recorded, actual = read_recorded_hash(document.read_bytes())
-            except (OSError, ValueError, Exception):  # a broken .docx is shown as such, never a crash
-                recorded, actual = None, "?"
-            if recorded is None:
-                row["document"] = "ikke lavet af drafter"
-            elif recorded != actual:
-                row["document"] = "ændret i Word"
-            elif document.stat().st_mtime < path.stat().st_mtime:
-                row["document"] = "forældet (svarene er ændret siden)"
-            else:
-                row["document"] = "opdateret"
-        else:
-            row["document"] = "intet dokument endnu"
-        return row
+            kind = load_questionnaire(entry["kind"]).name if entry["kind"] in available_kinds() else ""
+        except KindError:
+            kind = ""
+        invalid = entry["state"] == "invalid"
+        return {
+            "slug": path.stem, "openable": bool(SLUG.fullmatch(path.stem)) and not path.is_symlink(),
+            "name": entry["name"], "kind": kind, "state": status.STATE_LABELS[entry["state"]],
+            "problems": [f"{entry['problems']} fejl; se dem med: drafter check {path.name}"] if invalid else [],
+            "findings": entry["errors"] + entry["warnings"], "errors": entry["errors"],
+            "document": status.DOC_LABELS[entry["document_state"]],
+        }
 
     def new_page(self, kind: str = "", name: str = "", error: str = "") -> Response:
         kinds = []
@@ -584,18 +559,6 @@ class WebApp:
             return self.not_found()
         disposition = "inline" if suffix == "png" else f'attachment; filename="{path.name}"'
         return Response(200, path.read_bytes(), DOWNLOADS[suffix], {"Content-Disposition": disposition})
-
-
-def _strings(value: Any):
-    """Every text in plain answer data (to tell a '#' inside a text from a comment)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def _would_lose_message(commission: Commission, lost: list[str]) -> str:
