@@ -364,7 +364,10 @@ class WebApp:
         values = commission.values
         values[section.key] = {k: v for k, v in data.values.items()}
         complete = commission.complete
-        unchanged = _compact(values[section.key]) == _compact(previous) and not banner  # autosave got there first
+        from drafter.yamlio import without_empty
+
+        # Autosave got there first: nothing to write (the file holds answers without empty values).
+        unchanged = without_empty(values[section.key]) == without_empty(previous) and not banner
         if not unchanged and complete and self.problems(commission, values, complete=True):
             complete = False
             banner = banner or ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
@@ -569,11 +572,3 @@ def _would_lose_message(commission: Commission, lost: list[str]) -> str:
         "og genindlæs siden."
     )
 
-
-def _compact(value: Any) -> Any:
-    """Answers without their empty values, as the file holds them (to see whether anything changed)."""
-    if isinstance(value, dict):
-        return {k: _compact(v) for k, v in value.items() if not is_empty(v)}
-    if isinstance(value, list):
-        return [_compact(v) for v in value]
-    return value
