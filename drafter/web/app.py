@@ -209,55 +209,30 @@ class WebApp:
 
     # -- pages -----------------------------------------------------------------------------
     def index(self) -> Response:
-        rows = []
+        """The commissions of the workspace, with their state as `drafter status` tells it."""
+        from drafter import status
+
         folder = self.workspace.answers_dir
-        paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-        for path in paths:
-            if path.name.startswith("."):
-                continue
-            rows.append(self.status_row(path))
-        return self.page("index.html", title="Kommissorier", rows=rows, folder=self.workspace.answers_dir)
+        paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) if folder.is_dir() else []
+        entries = status.folder_status(paths, [self.output_path(p.stem, "docx") for p in paths])
+        rows = [self.status_row(path, entry) for path, entry in zip(paths, entries)]
+        return self.page("index.html", title="Kommissorier", rows=rows, folder=folder)
 
-    def status_row(self, path: Path) -> dict:
-        from drafter import api
-        from drafter.render import read_recorded_hash
+    def status_row(self, path: Path, entry: dict) -> dict:
+        from drafter import status
 
-        slug = path.stem
-        row = {"slug": slug, "openable": bool(SLUG.fullmatch(slug)) and not path.is_symlink(), "name": slug,
-               "kind": "", "state": "", "problems": [], "findings": 0, "errors": 0, "document": ""}
         try:
-            answers = api.load(path)
-        except DrafterError as exc:
-            row["state"] = "fejl i svarfilen"
-            row["problems"] = exc.lines()[:3]
-        else:
-            kind = answers.questionnaire
-            row["kind"] = kind.name
-            first = kind.questions[0] if kind.questions else None
-            if first is not None and isinstance(answers.get(first.path), str):
-                row["name"] = answers.get(first.path)
-            row["state"] = "færdig" if answers.complete else "kladde"
-            if answers.complete:
-                findings = api.check(answers)
-                row["findings"] = len(findings)
-                row["errors"] = sum(1 for f in findings if f.is_error())
-        document = self.output_path(slug, "docx")
-        if document.is_file():
-            try:
-                recorded, actual = read_recorded_hash(document.read_bytes())
-            except (OSError, ValueError, Exception):  # a broken .docx is shown as such, never a crash
-                recorded, actual = None, "?"
-            if recorded is None:
-                row["document"] = "ikke lavet af drafter"
-            elif recorded != actual:
-                row["document"] = "ændret i Word"
-            elif document.stat().st_mtime < path.stat().st_mtime:
-                row["document"] = "forældet (svarene er ændret siden)"
-            else:
-                row["document"] = "opdateret"
-        else:
-            row["document"] = "intet dokument endnu"
-        return row
+            kind = load_questionnaire(entry["kind"]).name if entry["kind"] in available_kinds() else ""
+        except KindError:
+            kind = ""
+        invalid = entry["state"] == "invalid"
+        return {
+            "slug": path.stem, "openable": bool(SLUG.fullmatch(path.stem)) and not path.is_symlink(),
+            "name": entry["name"], "kind": kind, "state": status.STATE_LABELS[entry["state"]],
+            "problems": [f"{entry['problems']} fejl; se dem med: drafter check {path.name}"] if invalid else [],
+            "findings": entry["errors"] + entry["warnings"], "errors": entry["errors"],
+            "document": status.DOC_LABELS[entry["document_state"]],
+        }
 
     def new_page(self, kind: str = "", name: str = "", error: str = "") -> Response:
         kinds = []
@@ -389,7 +364,10 @@ class WebApp:
         values = commission.values
         values[section.key] = {k: v for k, v in data.values.items()}
         complete = commission.complete
-        unchanged = _compact(values[section.key]) == _compact(previous) and not banner  # autosave got there first
+        from drafter.yamlio import without_empty
+
+        # Autosave got there first: nothing to write (the file holds answers without empty values).
+        unchanged = without_empty(values[section.key]) == without_empty(previous) and not banner
         if not unchanged and complete and self.problems(commission, values, complete=True):
             complete = False
             banner = banner or ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
@@ -586,18 +564,6 @@ class WebApp:
         return Response(200, path.read_bytes(), DOWNLOADS[suffix], {"Content-Disposition": disposition})
 
 
-def _strings(value: Any):
-    """Every text in plain answer data (to tell a '#' inside a text from a comment)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def _would_lose_message(commission: Commission, lost: list[str]) -> str:
     shown = ", ".join(lost[:5]) + (f" og {len(lost) - 5} mere" if len(lost) > 5 else "")
     return (
@@ -606,11 +572,3 @@ def _would_lose_message(commission: Commission, lost: list[str]) -> str:
         "og genindlæs siden."
     )
 
-
-def _compact(value: Any) -> Any:
-    """Answers without their empty values, as the file holds them (to see whether anything changed)."""
-    if isinstance(value, dict):
-        return {k: _compact(v) for k, v in value.items() if not is_empty(v)}
-    if isinstance(value, list):
-        return [_compact(v) for v in value]
-    return value
