@@ -38,10 +38,16 @@ _INSTALL_SOFFICE = {
     "darwin": "Installér LibreOffice fra https://da.libreoffice.org/ eller med: brew install --cask libreoffice",
 }
 _INSTALL_SOFFICE_ELSEWHERE = "Installér LibreOffice Writer, på Debian og Ubuntu med: sudo apt install libreoffice-writer"
-MISSING_PDFTOPPM = (
-    "pdftoppm findes ikke på denne maskine, så der er ikke lavet forhåndsvisninger (PNG). "
-    "Installér den, på Debian og Ubuntu med: sudo apt install poppler-utils"
-)
+_INSTALL_PDFTOPPM = {
+    "win32": "Installér Poppler til Windows, og sæt DRAFTER_PDFTOPPM til stien til pdftoppm.exe",
+    "darwin": "Installér den med: brew install poppler",
+}
+_INSTALL_PDFTOPPM_ELSEWHERE = "Installér den, på Debian og Ubuntu med: sudo apt install poppler-utils"
+
+
+def missing_pdftoppm_message() -> str:
+    advice = _INSTALL_PDFTOPPM.get(sys.platform, _INSTALL_PDFTOPPM_ELSEWHERE)
+    return f"pdftoppm findes ikke på denne maskine, så der er ikke lavet forhåndsvisninger (PNG). {advice}"
 
 # writer_pdf_Export options. LibreOffice writes an untagged PDF unless asked: tagged PDF/UA-1
 # (structure tree, /Lang from the document, title as window title) is the default, as
@@ -180,7 +186,7 @@ def add_pdfs(
     if preview:
         pdftoppm = find_program(PDFTOPPM_ENV, "pdftoppm")
         if pdftoppm is None:
-            missing.append(MISSING_PDFTOPPM)
+            missing.append(missing_pdftoppm_message())
         else:
             _previews(pdftoppm, [o for o in wanted if o.pdf is not None], force)
     return missing

@@ -237,6 +237,9 @@ def test_libreoffice_is_found_where_its_installer_puts_it(tmp_path, monkeypatch)
     shutil.copy(installed, mac)
     assert pdf.find_soffice() == str(mac)
     assert "brew install --cask libreoffice" in pdf.missing_soffice_message()
+    assert "brew install poppler" in pdf.missing_pdftoppm_message()
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert "DRAFTER_PDFTOPPM" in pdf.missing_pdftoppm_message() and "apt" not in pdf.missing_pdftoppm_message()
 
 
 def test_a_configured_libreoffice_and_the_environment_variable(tmp_path, monkeypatch):
