@@ -288,10 +288,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     missing: list[str] = []
     if args.pdf or args.pdfa or args.preview:
         from drafter.pdf import add_pdfs
+        from drafter.workspace import current
 
         bar = ProgressBar(sys.stderr, "PDF ")
         try:
-            missing = add_pdfs(outcomes, preview=args.preview, progress=bar, archive=args.pdfa, force=args.force)
+            missing = add_pdfs(outcomes, preview=args.preview, progress=bar, archive=args.pdfa, force=args.force,
+                               soffice_setting=current().libreoffice)
         except KeyboardInterrupt as exc:
             bar.close()
             return _interrupted(exc, outcomes, "pdf")

@@ -193,7 +193,7 @@ def check_profile(data: dict, problem) -> list[Problem]:
         "sekretariat": check.text, "forfatter": check.text, "formandskab": check.chairs,
         "ord": check.words, "klynger": check.clusters, "parter": check.parties, "grupper": check.groups,
         "andre_opdragsgivere": check.bodies, "rotation": check.rotation, "regler": check.rules,
-        "spoergsmaal": check.questions,
+        "spoergsmaal": check.questions, "programmer": check.programs,
     }, required=("organisation",))
     if not out:
         check.cross(data)
@@ -261,6 +261,11 @@ class _Checker:
             return
         for index, entry in enumerate(value):
             self.fields(entry, (*where, index), dict(known), required)
+
+    def programs(self, value: Any, where: tuple) -> None:
+        # Programs drafter starts, where they are not found by themselves (LibreOffice
+        # installed outside Program Files, a portable copy on a shared drive).
+        self.fields(value, where, {"libreoffice": self.text})
 
     def organisation(self, value: Any, where: tuple) -> None:
         self.fields(value, where, {"navn": self.text, "type": self.one_of(ORGANISATION_TYPES), "kilde": self.text,
@@ -374,6 +379,15 @@ class Workspace:
     @property
     def templates_dir(self) -> Path | None:
         return self.folder("templates")
+
+    @property
+    def libreoffice(self) -> Path | None:
+        """LibreOffice's program as the profile names it (programmer.libreoffice), if it does."""
+        named = self.profile.get("programmer.libreoffice")
+        if not isinstance(named, str) or not named.strip():
+            return None
+        path = Path(os.path.expandvars(os.path.expanduser(named.strip())))
+        return path if path.is_absolute() or self.root is None else self.root / path
 
     def describe(self) -> str:
         if self.root is None:

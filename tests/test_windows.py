@@ -372,3 +372,33 @@ def test_a_draft_names_its_resume_command_in_windows_quoting(workdir, monkeypatc
     with pytest.raises(DrafterError) as caught:
         render_file(Path("answers") / draft.name, Path("out/x.docx"))
     assert 'drafter new adhoc --resume "answers/møde om KOL.yaml"' in str(caught.value.problems[0])
+
+
+def test_the_workspace_profile_names_libreoffice(tmp_path):
+    """programmer.libreoffice in drafter.yaml: a relative path counts from the workspace."""
+    from drafter.workspace import init
+
+    root = tmp_path / "sekretariat"
+    init(root, "midtklyngen")
+    log = tmp_path / "soffice.log"
+    _fake_soffice(root / "LibreOffice", log)
+    profile = root / "drafter.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "programmer:\n  libreoffice: LibreOffice/soffice\n",
+                       encoding="utf-8")
+    (root / "answers").mkdir(exist_ok=True)
+    shutil.copy(ADHOC_EXAMPLE, root / "answers" / ADHOC_EXAMPLE.name)
+    env = {"PATH": str(tmp_path / "tom")}  # nothing on PATH: only the setting can find it
+    result = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--pdf", cwd=root, env=env)
+    assert result.returncode == 0, result.stderr
+    assert log.is_file() and (root / "out" / f"{ADHOC_EXAMPLE.stem}.pdf").is_file()
+
+    profile.write_text(profile.read_text(encoding="utf-8").replace("LibreOffice/soffice", "LibreOffice/findes-ikke"),
+                       encoding="utf-8")
+    result = run_cli("render", f"answers/{ADHOC_EXAMPLE.name}", "--pdf", "--force", cwd=root, env=env)
+    assert result.returncode == 69
+    assert_clean_failure(result, "LibreOffice findes ikke på stien", "indstillingen for LibreOffice")
+
+    profile.write_text(profile.read_text(encoding="utf-8").replace("libreoffice: LibreOffice/findes-ikke", "libreoffice: 5"),
+                       encoding="utf-8")
+    result = run_cli("check", f"answers/{ADHOC_EXAMPLE.name}", cwd=root)
+    assert_clean_failure(result, "programmer.libreoffice", "skal være en tekst")
