@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from drafter import __version__
-from drafter.errors import DrafterError
+from drafter.errors import DrafterError, UsageError, printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
@@ -212,6 +212,33 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="skriv resultatet som JSON (til scripts)")
     status.set_defaults(handler=cmd_status)
 
+    diff = commands.add_parser(
+        "diff",
+        help="vis, hvad der er ændret mellem to versioner af et kommissorium",
+        description="Sammenligner to versioner: svarfiler, en svarfil i en tidligere git-version "
+        "(fx answers/x.yaml@HEAD~1) eller Word-dokumenter. Viser ændringerne afsnit for afsnit, og med "
+        "--docx et Word-dokument med ændringerne som registrerede ændringer, som kan godkendes eller "
+        "afvises i Word. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
+    )
+    diff.add_argument("old", metavar="GAMMEL", help="den gamle version: svarfil, FIL@REVISION eller .docx")
+    diff.add_argument("new", metavar="NY", help="den nye version: svarfil, FIL@REVISION eller .docx")
+    diff.add_argument("--docx", type=Path, metavar="FIL.docx", help="skriv den nye version med ændringerne som registrerede ændringer")
+    diff.add_argument("--author", metavar="NAVN", help="navnet ved ændringerne i Word (standard: dokumentets forfatter)")
+    diff.add_argument("--force", action="store_true", help="overskriv FIL.docx, også hvis den er ændret siden")
+    diff.set_defaults(handler=cmd_diff)
+    imp = commands.add_parser(
+        "import",
+        help="hent rettelser fra et Word-dokument tilbage i svarfilen",
+        description="Læser et dokument, som drafter har lavet, og som er rettet i Word, og viser hver "
+        "ændret besvarelse (gammel → ny). Efter bekræftelse (eller med --yes) skrives ændringerne i "
+        "svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
+        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'.",
+    )
+    imp.add_argument("docx", type=Path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)")
+    imp.add_argument("--into", type=Path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)")
+    imp.add_argument("--yes", action="store_true", help="skriv ændringerne uden at spørge")
+    _out_dir_option(imp)
+    imp.set_defaults(handler=cmd_import)
     data = commands.add_parser(
         "data",
         help="vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
@@ -583,6 +610,93 @@ def cmd_status(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         _print("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]))
+    return EXIT_OK
+def cmd_diff(args: argparse.Namespace) -> int:
+    from drafter import versions
+
+    try:
+        old, new = versions.read_side(args.old), versions.read_side(args.new)
+        difference = versions.compare(old, new)
+        if args.docx is not None:
+            written = _write_tracked(difference, args)
+    except DrafterError as exc:
+        _report(exc)
+        return EXIT_USAGE  # like diff(1): 2 means trouble, not "different"
+    if difference.equal:
+        print("Ingen ændringer i svarene." if old.answers is not None and new.answers is not None else "Ingen ændringer i teksten.")
+    else:
+        print(f"Ændringer fra {old.name} til {new.name}:")
+        for line in difference.lines():
+            print(printable(line))
+    if args.docx is not None:
+        print(f"Registrerede ændringer: {written}")
+    return EXIT_OK if difference.equal else EXIT_FAILED
+
+
+def _write_tracked(difference, args: argparse.Namespace) -> Path:
+    from drafter.fsutil import atomic_write
+    from drafter.main import check_overwrite
+    from drafter import versions
+
+    if args.docx.suffix.lower() != ".docx":
+        raise UsageError(f"{args.docx}: filen skal ende på .docx")
+    author = args.author or _document_author(difference.new) or "drafter"
+    data = versions.tracked_document(difference, author)
+    check_overwrite(args.docx, args.force)
+    if args.docx.parent and not args.docx.parent.exists():
+        args.docx.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(args.docx, data)
+    return args.docx
+
+
+def _document_author(side) -> str | None:
+    if side.answers is None:
+        return None
+    author = side.answers.questionnaire.document.get("author")
+    if not author:
+        return None
+    from drafter.render import document_properties
+
+    return document_properties(side.answers).get("author") or None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from drafter import docimport
+    from drafter.answers import field_name, load_answers
+    from drafter.changes import label, shown
+
+    answers_path = docimport.find_answer_file(args.docx, args.into)
+    answers = load_answers(answers_path)
+    result = docimport.read_chair_edits(args.docx, answers)
+    if result.tracked:
+        print(f"Dokumentet har {_count(result.tracked, 'registreret ændring', 'registrerede ændringer')}; "
+              "de er læst, som om de var godkendt.")
+    for change in result.changes:
+        where = field_name(change.path)
+        print(printable(f"{label(change.question)} ({where}):"))
+        print(printable(f"  før: {shown(change.question, change.old)}"))
+        print(printable(f"  nu:  {shown(change.question, change.new)}"))
+    if result.unplaced:
+        print("Kan ikke placeres i et svar (ret dem selv i svarfilen, eller lad dem blive i Word-filen):")
+        for item in result.unplaced:
+            print(printable(f"  {item.what}, {item.where}: {item.text}"))
+    if not result.changes:
+        print(f"Ingen ændrede svar i {args.docx}; svarfilen {answers_path} er uændret.")
+        return EXIT_OK
+    if not args.yes:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            print(f"Intet er skrevet. Kør igen med --yes for at skrive ændringerne i {answers_path}.")
+            return EXIT_FAILED
+        import questionary
+
+        if not questionary.confirm(f"Skal ændringerne skrives i {answers_path}?", default=True).unsafe_ask():
+            print("Intet er skrevet.")
+            return EXIT_OK
+    imported = docimport.save_import(answers_path, answers, result, args.docx, args.out_dir)
+    print(f"Svarfil: {answers_path} ({_count(len(result.changes), 'svar ændret', 'svar ændret')})")
+    if imported.backup is not None:
+        print(f"Den rettede Word-fil er gemt som {imported.backup}")
+    print(f"Dokument: {imported.output}")
     return EXIT_OK
 
 

@@ -825,9 +825,8 @@ class Interview:
             return problems
         report = self.rule_report()
         for finding in report.findings if report is not None else []:
-            if finding.rule == WAIVER_RULE and not finding.is_error():
-                continue  # a note about the waivers themselves, for `drafter check`
-            # A waived finding stays in the list with its reason, so it is seen, not hidden.
+            if finding.rule == WAIVER_RULE or finding.waived is not None:
+                continue
             problems.append(self.plain(finding.field, finding.message, blocking=finding.is_error(), finding=finding))
         return problems
 

@@ -55,6 +55,7 @@ class Question:
     type: str
     prompt: str
     help: str = ""
+    label: str = ""  # a short name for summaries ("Slutdato"); the prompt when not given
     required: bool = False
     default: Any = None
     choices: list[str] = field(default_factory=list)
@@ -608,6 +609,7 @@ def _question(raw: dict, parent: str) -> Question:
         type=qtype,
         prompt=raw["prompt"],
         help=raw.get("help", ""),
+        label=raw.get("label", ""),
         required=bool(raw.get("required", False)),
         default=raw.get("default"),
         choices=choices,

@@ -28,18 +28,17 @@ from test_interview import FULL, TODAY  # noqa: E402
 
 def main(runs: int) -> None:
     gaps: list[float] = []
-    cpu: list[float] = []
     saves: list[float] = []
-    marks: list[tuple[str, float, float]] = []  # (start/end, wall clock, this process's CPU time)
+    marks: list[tuple[str, float]] = []
     original_run = prompts.run
     original_save = interview.save_answers
 
     def timed_run(prompt, message):
-        marks.append(("start", time.perf_counter(), time.process_time()))
+        marks.append(("start", time.perf_counter()))
         try:
             return original_run(prompt, message)
         finally:
-            marks.append(("end", time.perf_counter(), time.process_time()))
+            marks.append(("end", time.perf_counter()))
 
     def timed_save(*args, **kwargs):
         began = time.perf_counter()
@@ -57,9 +56,7 @@ def main(runs: int) -> None:
                 with piped("".join(FULL)):
                     interview.new(load_questionnaire("adhoc"), answers_dir=Path(folder) / "answers",
                                   out_dir=Path(folder) / "out", today=TODAY)
-            pairs = [(a, b) for a, b in zip(marks, marks[1:]) if a[0] == "end" and b[0] == "start"]
-            gaps.extend(b[1] - a[1] for a, b in pairs)
-            cpu.extend(b[2] - a[2] for a, b in pairs)
+            gaps.extend(b[1] - a[1] for a, b in zip(marks, marks[1:]) if a[0] == "end" and b[0] == "start")
     finally:
         prompts.run = original_run
         interview.save_answers = original_save
@@ -68,9 +65,6 @@ def main(runs: int) -> None:
     save_ms = sorted(s * 1000 for s in saves)
     print(f"{runs} runs, {len(ms)} prompt-to-prompt gaps, {len(save_ms)} autosaves")
     print(f"prompt-to-prompt: median {statistics.median(ms):.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms, max {ms[-1]:.1f} ms")
-    cpu_ms = sorted(c * 1000 for c in cpu)
-    # CPU time leaves out waiting for the disk and for other processes on a busy machine.
-    print(f"CPU time of a gap: median {statistics.median(cpu_ms):.1f} ms, p95 {cpu_ms[int(len(cpu_ms) * 0.95)]:.1f} ms")
     print(f"autosave alone:   median {statistics.median(save_ms):.1f} ms, p95 {save_ms[int(len(save_ms) * 0.95)]:.1f} ms")
 
 

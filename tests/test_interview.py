@@ -549,16 +549,3 @@ def test_a_project_group_chosen_in_the_ad_hoc_kind_goes_on_as_the_project_group_
     assert "drafter new projektgruppe --resume" in str(stopped.value)
     # The project-group kind's own question comes next, in its wording.
     assert load_questionnaire("projektgruppe").question("gruppe.nedsat_af").prompt == "Hvem nedsætter projektgruppen?"
-
-
-def test_a_waived_finding_stays_in_the_review_with_its_reason(adhoc_example):
-    answers = load_answers(adhoc_example)
-    asking = interview.Interview(answers.questionnaire, answers.values, complete=True)
-    asking.values["tidsplan"]["milepaele"][-1]["dato"] = "2028-01-15"
-    assert [p.blocking for p in asking.review_problems()] == [True]
-    reason = "Evalueringen venter bevidst på årets data"
-    asking.meta["undtagelser"] = [{"regel": "tidsplan-inden-for-perioden", "begrundelse": reason}]
-    problems = asking.review_problems()
-    assert [p.blocking for p in problems] == [False]
-    assert problems[0].full_text.startswith("4. Tidsplan – Milepæl ")
-    assert problems[0].full_text.endswith(f'(undtaget med begrundelsen: "{reason}")')

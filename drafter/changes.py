@@ -1,0 +1,155 @@
+"""What changed between two versions of a commission's answers, in plain Danish, per section.
+
+"Slutdato flyttet fra 17. december 2027 til 30. juni 2028", "Medlem udtrådt: Karen Frølund
+(Sygeplejerske i akutfunktionen, Viborg Kommune)": the lines a secretariat puts in an e-mail
+when version 1.1 goes out.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from drafter.questionnaire import Question, Questionnaire, danish_long_date
+
+
+@dataclass
+class SectionChanges:
+    heading: str
+    lines: list[str] = field(default_factory=list)
+
+
+def label(question: Question) -> str:
+    """The short name of a question for summaries: its `label`, else its prompt."""
+    own = getattr(question, "label", "")
+    return own or question.prompt.rstrip("?").strip()
+
+
+def shown(question: Question, value: Any) -> str:
+    """A value as a person reads it: dates long, yes/no in words, text clipped to one line."""
+    if value is None or value == "" or value == []:
+        return "(tom)"
+    if question.type == "date":
+        try:
+            return danish_long_date(_dt.date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if question.type == "bool":
+        return "ja" if value else "nej"
+    if question.type == "list" and isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if question.type == "records" and isinstance(value, list):
+        return "; ".join(_record_name(question, r) for r in value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _record_name(question: Question, record: dict) -> str:
+    first = question.fields[0]
+    name = shown(first, record.get(first.key))
+    rest = [shown(f, record.get(f.key)) for f in question.fields[1:] if record.get(f.key) not in (None, "", [])]
+    return f"{name} ({', '.join(rest)})" if rest else name
+
+
+def _noun(question: Question) -> str:
+    noun = question.item_name or "post"
+    return noun[:1].upper() + noun[1:]
+
+
+def _list_changes(question: Question, old: list, new: list) -> list[str]:
+    lines = []
+    name = label(question)
+    for item in old:
+        if item not in new:
+            lines.append(f"{name}: fjernet: {' '.join(str(item).split())}")
+    for item in new:
+        if item not in old:
+            lines.append(f"{name}: tilføjet: {' '.join(str(item).split())}")
+    if not lines and old != new:
+        lines.append(f"{name}: rækkefølgen er ændret")
+    return lines
+
+
+def _records_changes(question: Question, old: list, new: list) -> list[str]:
+    """Records are matched by their first field (a member's name, a milestone's date)."""
+    first = question.fields[0].key
+    noun = _noun(question)
+    old_by = {_key(r.get(first)): r for r in old}
+    new_by = {_key(r.get(first)): r for r in new}
+    lines = []
+    gone = [key for key in old_by if key not in new_by]
+    came = [key for key in new_by if key not in old_by]
+    # A record whose first field alone changed (a misspelt name put right) is one record.
+    rest = lambda record: [_norm(record.get(f.key)) for f in question.fields[1:]]  # noqa: E731
+    renamed = {}
+    for key in gone:
+        twin = next((k for k in came if k not in renamed.values() and rest(new_by[k]) == rest(old_by[key])), None)
+        if twin is not None and question.fields[1:]:
+            renamed[key] = twin
+    first_field = question.fields[0]
+    for key, twin in renamed.items():
+        verb = "flyttet" if first_field.type == "date" else "ændret"
+        lines.append(
+            f"{noun}: {label(first_field).lower()} {verb} fra {shown(first_field, old_by[key].get(first))} "
+            f"til {_record_name(question, new_by[twin])}"
+        )
+    for key in gone:
+        if key not in renamed:
+            lines.append(f"{noun} fjernet: {_record_name(question, old_by[key])}")
+    for key, record in new_by.items():
+        if key not in old_by:
+            if key not in renamed.values():
+                lines.append(f"{noun} tilføjet: {_record_name(question, record)}")
+            continue
+        before = old_by[key]
+        for f in question.fields[1:]:
+            a, b = before.get(f.key), record.get(f.key)
+            if _norm(a) != _norm(b):
+                who = shown(question.fields[0], record.get(first))
+                lines.append(f"{noun} {who}: {label(f).lower()} ændret fra {shown(f, a)} til {shown(f, b)}")
+    if not lines and [_key(r.get(first)) for r in old] != [_key(r.get(first)) for r in new]:
+        lines.append(f"{label(question)}: rækkefølgen er ændret")
+    return lines
+
+
+def _key(value: Any) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def _norm(value: Any) -> Any:
+    return None if value in ("", [], None) else value
+
+
+def _value_change(question: Question, old: Any, new: Any) -> str:
+    name = label(question)
+    if old is None or old == "" or old == []:
+        return f"{name}: tilføjet: {shown(question, new)}"
+    if new is None or new == "" or new == []:
+        return f"{name}: fjernet (var: {shown(question, old)})"
+    if question.type == "date":
+        return f"{name} flyttet fra {shown(question, old)} til {shown(question, new)}"
+    if question.type == "paragraphs":
+        return f"{name}: teksten er ændret"
+    return f"{name} ændret fra {shown(question, old)} til {shown(question, new)}"
+
+
+def compare(questionnaire: Questionnaire, old: dict, new: dict) -> list[SectionChanges]:
+    """Per section of *questionnaire*, what changed from *old* to *new* (plain answer data)."""
+    result = []
+    for section in questionnaire.sections:
+        before, after = old.get(section.key) or {}, new.get(section.key) or {}
+        lines: list[str] = []
+        for question in section.questions:
+            a, b = before.get(question.key), after.get(question.key)
+            if _norm(a) == _norm(b):
+                continue
+            if question.type == "records":
+                lines.extend(_records_changes(question, a or [], b or []))
+            elif question.type == "list":
+                lines.extend(_list_changes(question, a or [], b or []))
+            else:
+                lines.append(_value_change(question, a, b))
+        if lines:
+            result.append(SectionChanges(section.heading, lines))
+    return result

@@ -1,0 +1,413 @@
+"""Two versions of a Word document as one, with the differences as Word's tracked changes.
+
+The NEW document is the base: every paragraph, table and style is NEW's. What OLD had and
+NEW lacks comes back as deletions (``w:del``), what NEW added is marked as insertions
+(``w:ins``), word by word inside a changed paragraph and row by row inside a table, each with
+author and date. So a chair who opens the result in Word sees the changes in the Review pane
+and can accept or reject each: accepting all gives NEW's text, rejecting all OLD's.
+
+Only the main document part is compared; headers and footers are NEW's.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from itertools import groupby
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{%s}" % W_NS
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+# Run content the word diff understands; a paragraph with anything else (a field, a
+# drawing, a hyperlink) is compared as a whole: deleted and inserted if it changed.
+_RUN_CONTENT = {W + "t", W + "tab", W + "br", W + "cr"}
+_PARAGRAPH_CONTENT = {W + "pPr", W + "r", W + "proofErr", W + "bookmarkStart", W + "bookmarkEnd"}
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass
+class Stamp:
+    """Who made the changes and when, as Word shows it in the Review pane."""
+
+    author: str
+    date: str  # ISO 8601, e.g. 2026-11-25T00:00:00Z
+    next_id: int = 9000
+
+    def attrs(self) -> dict[str, str]:
+        self.next_id += 1
+        return {W + "id": str(self.next_id), W + "author": self.author, W + "date": self.date}
+
+
+def main_part_name(entries: dict[str, bytes]) -> str:
+    from lxml import etree
+
+    rels = etree.fromstring(entries["_rels/.rels"])
+    for rel in rels:
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return rel.get("Target").lstrip("/")
+    return "word/document.xml"
+
+
+def read_entries(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def write_entries(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+# -- text of the blocks --------------------------------------------------------------------
+
+def paragraph_text(p) -> str:
+    """The visible text of a paragraph as it stands (insertions in, deletions out)."""
+    out = []
+    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
+        if _inside_deletion(el, p):
+            continue
+        if el.tag == W + "t":
+            out.append(el.text or "")
+        elif el.tag == W + "tab":
+            out.append("\t")
+        elif el.tag in (W + "br", W + "cr"):
+            out.append("\n")
+    return "".join(out)
+
+
+def _inside_deletion(el, stop) -> bool:
+    node = el
+    while node is not None and node is not stop:
+        if node.tag in (W + "del", W + "moveFrom"):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _block_key(el) -> tuple:
+    if el.tag == W + "p":
+        return ("p", paragraph_text(el))
+    if el.tag == W + "tbl":
+        return ("tbl", tuple(_row_key(tr) for tr in el.findall(W + "tr")))
+    return (el.tag, "".join(el.itertext()))
+
+
+def _row_key(tr) -> tuple:
+    return tuple("\n".join(paragraph_text(p) for p in tc.iter(W + "p")) for tc in tr.findall(W + "tc"))
+
+
+# -- marking whole blocks --------------------------------------------------------------
+
+def _mark_runs(container, change: str, stamp: Stamp) -> None:
+    """Wrap every run of *container* in w:ins or w:del (deleted text becomes w:delText)."""
+    for run in list(container.iter(W + "r")):
+        parent = run.getparent()
+        if parent.tag in (W + "ins", W + "del"):
+            continue
+        if change == "del":
+            for t in run.iter(W + "t"):
+                t.tag = W + "delText"
+            for t in run.iter(W + "instrText"):
+                t.tag = W + "delInstrText"
+        wrapper = parent.makeelement(W + change, stamp.attrs())
+        parent.replace(run, wrapper)
+        wrapper.append(run)
+
+
+def _mark_paragraph_mark(p, change: str, stamp: Stamp) -> None:
+    ppr = p.find(W + "pPr")
+    if ppr is None:
+        ppr = p.makeelement(W + "pPr", {})
+        p.insert(0, ppr)
+    rpr = ppr.find(W + "rPr")
+    if rpr is None:
+        rpr = ppr.makeelement(W + "rPr", {})
+        # rPr comes after every other pPr child but sectPr and pPrChange.
+        tail = [c for c in ppr if c.tag in (W + "sectPr", W + "pPrChange")]
+        if tail:
+            tail[0].addprevious(rpr)
+        else:
+            ppr.append(rpr)
+    rpr.insert(0, rpr.makeelement(W + change, stamp.attrs()))
+
+
+def _mark_block(el, change: str, stamp: Stamp):
+    """A whole paragraph or table inserted or deleted."""
+    el = copy.deepcopy(el)
+    _mark_runs(el, change, stamp)
+    for p in el.iter(W + "p"):
+        _mark_paragraph_mark(p, change, stamp)
+    for tr in el.iter(W + "tr"):
+        _mark_row(tr, change, stamp)
+    return el
+
+
+def _mark_row(tr, change: str, stamp: Stamp) -> None:
+    trpr = tr.find(W + "trPr")
+    if trpr is None:
+        trpr = tr.makeelement(W + "trPr", {})
+        # trPr follows tblPrEx, if any, and precedes the cells.
+        ex = tr.find(W + "tblPrEx")
+        if ex is not None:
+            ex.addnext(trpr)
+        else:
+            tr.insert(0, trpr)
+    trpr.append(trpr.makeelement(W + change, stamp.attrs()))
+
+
+def _marked_row(tr, change: str, stamp: Stamp):
+    tr = copy.deepcopy(tr)
+    _mark_runs(tr, change, stamp)
+    for p in tr.iter(W + "p"):
+        _mark_paragraph_mark(p, change, stamp)
+    _mark_row(tr, change, stamp)
+    return tr
+
+
+# -- a changed paragraph, word by word ---------------------------------------------------
+
+def _simple(p) -> bool:
+    if any(child.tag not in _PARAGRAPH_CONTENT for child in p):
+        return False
+    for run in p.findall(W + "r"):
+        if any(child.tag not in _RUN_CONTENT and child.tag != W + "rPr" for child in run):
+            return False
+    return True
+
+
+def _tokens(p) -> list[tuple[str, bytes, object]]:
+    """(text, run properties, element) per word, space, tab or break of a simple paragraph."""
+    from lxml import etree
+
+    tokens = []
+    for run in p.findall(W + "r"):
+        rpr = run.find(W + "rPr")
+        rpr_xml = etree.tostring(rpr) if rpr is not None else b""
+        for child in run:
+            if child.tag == W + "t":
+                tokens.extend((word, rpr_xml, None) for word in _TOKEN.findall(child.text or ""))
+            elif child.tag == W + "tab":
+                tokens.append(("\t", rpr_xml, child))
+            elif child.tag in (W + "br", W + "cr"):
+                tokens.append(("\n", rpr_xml, child))
+    return tokens
+
+
+def _runs(p, tokens: list, change: str | None, stamp: Stamp) -> list:
+    """Runs for *tokens*, one per stretch of equal formatting, wrapped for a change."""
+    from lxml import etree
+
+    out = []
+    for rpr_xml, group in groupby(tokens, key=lambda token: token[1]):
+        run = p.makeelement(W + "r", {})
+        if rpr_xml:
+            run.append(etree.fromstring(rpr_xml))
+        text_tag = W + ("delText" if change == "del" else "t")
+        pending: list[str] = []
+
+        def flush() -> None:
+            if pending:
+                t = etree.SubElement(run, text_tag)
+                t.text = "".join(pending)
+                t.set(XML_SPACE, "preserve")
+                pending.clear()
+
+        for text, _, element in group:
+            if element is None:
+                pending.append(text)
+            else:
+                flush()
+                run.append(copy.deepcopy(element))
+        flush()
+        if change:
+            wrapper = p.makeelement(W + change, stamp.attrs())
+            wrapper.append(run)
+            out.append(wrapper)
+        else:
+            out.append(run)
+    return out
+
+
+def _diff_paragraph(old_p, new_p, stamp: Stamp) -> list:
+    """NEW's paragraph with OLD's words that went as deletions and NEW's new words as insertions."""
+    if paragraph_text(old_p) == paragraph_text(new_p):
+        return [copy.deepcopy(new_p)]
+    if not (_simple(old_p) and _simple(new_p)):
+        return [_mark_block(old_p, "del", stamp), _mark_block(new_p, "ins", stamp)]
+    old_tokens, new_tokens = _tokens(old_p), _tokens(new_p)
+    matcher = difflib.SequenceMatcher(None, [t[0] for t in old_tokens], [t[0] for t in new_tokens], autojunk=False)
+    result = new_p.makeelement(W + "p", dict(new_p.attrib))
+    ppr = new_p.find(W + "pPr")
+    if ppr is not None:
+        result.append(copy.deepcopy(ppr))
+    for op, i1, i2, j1, j2 in _phrases(matcher.get_opcodes(), new_tokens):
+        if op in ("delete", "replace"):
+            result.extend(_runs(result, old_tokens[i1:i2], "del", stamp))
+        if op in ("insert", "replace"):
+            result.extend(_runs(result, new_tokens[j1:j2], "ins", stamp))
+        if op == "equal":
+            result.extend(_runs(result, new_tokens[j1:j2], None, stamp))
+    return [result]
+
+
+def _phrases(opcodes: list, new_tokens: list) -> list:
+    """Changes separated only by spaces become one change ("17. december 2027" replaced by
+    "30. juni 2028", not word by word), as a person would have edited it."""
+    merged: list = []
+    for op in opcodes:
+        if (
+            len(merged) >= 2 and op[0] != "equal" and merged[-1][0] == "equal"
+            and merged[-2][0] != "equal"
+            and all(not t[0].strip() for t in new_tokens[merged[-1][3]:merged[-1][4]])
+        ):
+            gap = merged.pop()
+            first = merged.pop()
+            merged.append(("replace", first[1], op[2], first[3], op[4]))
+            del gap
+        elif merged and op[0] != "equal" and merged[-1][0] != "equal":
+            first = merged.pop()
+            merged.append(("replace", first[1], op[2], first[3], op[4]))
+        else:
+            merged.append(op)
+    return merged
+
+
+# -- tables ------------------------------------------------------------------------------
+
+def _diff_table(old_tbl, new_tbl, stamp: Stamp):
+    result = copy.deepcopy(new_tbl)
+    for tr in result.findall(W + "tr"):
+        result.remove(tr)
+    old_rows, new_rows = old_tbl.findall(W + "tr"), new_tbl.findall(W + "tr")
+    matcher = difflib.SequenceMatcher(None, [_row_key(r) for r in old_rows], [_row_key(r) for r in new_rows], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            result.extend(copy.deepcopy(r) for r in new_rows[j1:j2])
+            continue
+        olds, news = old_rows[i1:i2], new_rows[j1:j2]
+        paired = min(len(olds), len(news)) if op == "replace" else 0
+        for old_tr, new_tr in zip(olds[:paired], news[:paired]):
+            result.append(_diff_row(old_tr, new_tr, stamp))
+        result.extend(_marked_row(r, "del", stamp) for r in olds[paired:])
+        result.extend(_marked_row(r, "ins", stamp) for r in news[paired:])
+    return result
+
+
+def _diff_row(old_tr, new_tr, stamp: Stamp):
+    old_cells, new_cells = old_tr.findall(W + "tc"), new_tr.findall(W + "tc")
+    if len(old_cells) != len(new_cells):
+        return _marked_row(new_tr, "ins", stamp)  # pragma: no cover - same template, same columns
+    row = copy.deepcopy(new_tr)
+    for old_tc, new_tc, tc in zip(old_cells, new_cells, row.findall(W + "tc")):
+        for p in tc.findall(W + "p"):
+            tc.remove(p)
+        tc.extend(_diff_blocks(old_tc.findall(W + "p"), new_tc.findall(W + "p"), stamp))
+    return row
+
+
+# -- the body ----------------------------------------------------------------------------
+
+def _diff_blocks(olds: list, news: list, stamp: Stamp) -> list:
+    matcher = difflib.SequenceMatcher(None, [_block_key(b) for b in olds], [_block_key(b) for b in news], autojunk=False)
+    out: list = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.extend(copy.deepcopy(b) for b in news[j1:j2])
+            continue
+        old_part, new_part = olds[i1:i2], news[j1:j2]
+        for old, new in _pair(old_part, new_part):
+            if old is not None and new is not None:
+                if old.tag == W + "p":
+                    out.extend(_diff_paragraph(old, new, stamp))
+                else:
+                    out.append(_diff_table(old, new, stamp))
+            elif old is not None:
+                out.append(_mark_block(old, "del", stamp))
+            else:
+                out.append(_mark_block(new, "ins", stamp))
+    return out
+
+
+def _pair(olds: list, news: list) -> list[tuple]:
+    """Old and new blocks of a changed stretch, paired where they are the same kind of block
+    and alike enough to be one block edited; the rest stand alone, in document order."""
+    pairs: list[tuple] = []
+    i = j = 0
+    while i < len(olds) and j < len(news):
+        old, new = olds[i], news[j]
+        if old.tag == new.tag and old.tag in (W + "p", W + "tbl") and _alike(old, new):
+            pairs.append((old, new))
+            i, j = i + 1, j + 1
+        elif len(olds) - i >= len(news) - j:
+            pairs.append((old, None))
+            i += 1
+        else:
+            pairs.append((None, new))
+            j += 1
+    pairs.extend((old, None) for old in olds[i:])
+    pairs.extend((None, new) for new in news[j:])
+    return pairs
+
+
+def _alike(old, new) -> bool:
+    if old.tag == W + "tbl":
+        return True
+    a, b = paragraph_text(old), paragraph_text(new)
+    if not a or not b:
+        return not a and not b
+    return difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio() >= 0.3
+
+
+def tracked_changes(old_docx: bytes, new_docx: bytes, author: str, date: str) -> bytes:
+    """NEW's document with every difference from OLD as a tracked change by *author* on *date*."""
+    from lxml import etree
+
+    old_entries, new_entries = read_entries(old_docx), read_entries(new_docx)
+    part = main_part_name(new_entries)
+    old_root = etree.fromstring(old_entries[main_part_name(old_entries)])
+    new_root = etree.fromstring(new_entries[part])
+    old_body, new_body = old_root.find(W + "body"), new_root.find(W + "body")
+    sect = new_body.find(W + "sectPr")
+    stamp = Stamp(author, date)
+    blocks = _diff_blocks(
+        [b for b in old_body if b.tag != W + "sectPr"], [b for b in new_body if b.tag != W + "sectPr"], stamp
+    )
+    for child in list(new_body):
+        new_body.remove(child)
+    new_body.extend(blocks)
+    if sect is not None:
+        new_body.append(sect)
+    entries = dict(new_entries)
+    entries[part] = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return write_entries(_rehashed(entries))
+
+
+def _rehashed(entries: dict[str, bytes]) -> dict[str, bytes]:
+    """The content hash recorded anew, so drafter may later replace its own unchanged output."""
+    from drafter import render
+
+    if render.CUSTOM_PART not in entries:
+        return entries
+    entries.pop(render.CUSTOM_PART)
+    digest = render.content_hash(entries)
+    entries[render.CUSTOM_PART] = render._custom_xml({render.HASH_PROPERTY: digest}).encode("utf-8")
+    return entries
+
+
+def body_paragraphs(docx: bytes) -> list[str]:
+    """The text of every paragraph of the main part, in order, table cells included."""
+    from lxml import etree
+
+    entries = read_entries(docx)
+    root = etree.fromstring(entries[main_part_name(entries)])
+    return [paragraph_text(p) for p in root.find(W + "body").iter(W + "p")]

@@ -1,0 +1,184 @@
+"""`drafter diff`: two versions of a commission, as a Danish summary and as tracked changes.
+
+A side is an answer file, an answer file at a git revision (``answers/x.yaml@HEAD~1``), or
+a Word document. Answer files are compared answer by answer (members who joined or left,
+dates moved); documents are compared paragraph by paragraph.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.errors import DrafterError, Problem
+
+MAX_GIT_BYTES = 1_000_000
+
+
+class VersionError(DrafterError):
+    """A side of a diff that cannot be read."""
+
+    exit_code = 2
+
+
+@dataclass
+class Side:
+    name: str  # as the user gave it
+    answers: object | None = None  # drafter.answers.Answers, for an answer file
+    docx: bytes | None = None  # for a Word document (rendered on demand for answers)
+
+    def document(self) -> bytes:
+        if self.docx is None:
+            from drafter.main import renderer_for
+            from drafter.render import render_document
+
+            questionnaire = self.answers.questionnaire
+            self.docx = render_document(self.answers, renderer_for(questionnaire.template_path))
+        return self.docx
+
+
+@dataclass
+class Difference:
+    old: Side
+    new: Side
+    sections: list = field(default_factory=list)  # drafter.changes.SectionChanges
+    equal: bool = True
+
+    def lines(self) -> list[str]:
+        out = []
+        for section in self.sections:
+            out.append(section.heading)
+            out.extend(f"  {line}" for line in section.lines)
+        return out
+
+
+def read_side(spec: str) -> Side:
+    """An answer file, FILE@REV, or a .docx, read and checked."""
+    path = Path(spec)
+    if not path.exists() and "@" in spec:
+        file_part, _, rev = spec.rpartition("@")
+        if file_part and rev:
+            return _answers_side(spec, _git_show(Path(file_part), rev))
+    if path.suffix.lower() == ".docx":
+        from drafter.docimport import read_document
+
+        try:
+            return Side(spec, docx=read_document(path, drafter_made=False))
+        except DrafterError as exc:
+            raise VersionError(exc.problems) from None
+    from drafter.answers import load_answers
+
+    try:
+        return Side(spec, answers=load_answers(path))
+    except DrafterError as exc:
+        raise VersionError(exc.problems) from None
+
+
+def _git_show(path: Path, rev: str) -> bytes:
+    """The bytes of *path* at git revision *rev*, from the repository the file lies in."""
+    if rev.startswith("-"):
+        raise VersionError(Problem("revisionen må ikke begynde med '-'", file=f"{path}@{rev}"))
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "show", f"{rev}:./{path.name}"],
+            capture_output=True, timeout=30, stdin=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise VersionError(Problem("git er ikke installeret, så tidligere versioner kan ikke hentes", file=f"{path}@{rev}")) from None
+    except subprocess.TimeoutExpired:
+        raise VersionError(Problem("git svarede ikke inden for 30 sekunder", file=f"{path}@{rev}")) from None
+    if result.returncode != 0:
+        said = result.stderr.decode("utf-8", "replace")
+        if "not a git repository" in said:
+            message = f"mappen {folder} er ikke under versionsstyring med git"
+        elif "exists on disk, but not in" in said or "does not exist in" in said:
+            message = f"filen fandtes ikke i git-versionen {rev}"
+        else:
+            message = f"git kender ikke versionen {rev!r} (fx HEAD~1, en commit-id eller et tag)"
+        raise VersionError(Problem(message, file=f"{path}@{rev}"))
+    if len(result.stdout) > MAX_GIT_BYTES:
+        raise VersionError(Problem("filen er for stor til at være en svarfil", file=f"{path}@{rev}"))
+    return result.stdout
+
+
+def _answers_side(name: str, raw: bytes) -> Side:
+    from drafter.answers import check_file, parse_answer_text
+
+    try:
+        return Side(name, answers=check_file(parse_answer_text(raw, name)))
+    except DrafterError as exc:
+        raise VersionError(exc.problems) from None
+
+
+def compare(old: Side, new: Side) -> Difference:
+    """What changed from *old* to *new*: by answer where both are answers, else by text."""
+    if old.answers is not None and new.answers is not None:
+        from drafter.changes import compare as compare_answers
+
+        if old.answers.questionnaire.kind != new.answers.questionnaire.kind:
+            raise VersionError(Problem(f"er af typen {new.answers.questionnaire.kind}, men {old.name} er af typen "
+                f"{old.answers.questionnaire.kind}; kun to versioner af samme type kan sammenlignes", file=new.name))
+        sections = compare_answers(new.answers.questionnaire, old.answers.values, new.answers.values)
+        return Difference(old, new, sections, equal=not sections)
+    sections = text_changes(old.document(), new.document())
+    return Difference(old, new, sections, equal=not sections)
+
+
+def text_changes(old_docx: bytes, new_docx: bytes) -> list:
+    """Paragraphs added, removed and changed, under the heading they stand below."""
+    import difflib
+
+    from drafter.changes import SectionChanges
+
+    old, new = _headed_paragraphs(old_docx), _headed_paragraphs(new_docx)
+    matcher = difflib.SequenceMatcher(None, [t for _, t in old], [t for _, t in new], autojunk=False)
+    by_heading: dict[str, SectionChanges] = {}
+
+    def add(heading: str, line: str) -> None:
+        by_heading.setdefault(heading, SectionChanges(heading or "Før første overskrift")).lines.append(line)
+
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for heading, text in old[i1:i2]:
+            if text.strip():
+                add(heading, f"fjernet: {_clip(text)}")
+        for heading, text in new[j1:j2]:
+            if text.strip():
+                add(heading, f"tilføjet: {_clip(text)}")
+    return list(by_heading.values())
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 100 else text[:97] + "…"
+
+
+def _headed_paragraphs(docx: bytes) -> list[tuple[str, str]]:
+    from lxml import etree
+
+    from drafter.docdiff import W, main_part_name, paragraph_text, read_entries
+
+    entries = read_entries(docx)
+    root = etree.fromstring(entries[main_part_name(entries)])
+    heading = ""
+    out = []
+    for p in root.find(W + "body").iter(W + "p"):
+        text = paragraph_text(p)
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(W + "val", "").lower().startswith(("heading1", "overskrift1")):
+            heading = text
+            continue
+        out.append((heading, text))
+    return out
+
+
+def tracked_document(difference: Difference, author: str, date: _dt.date | None = None) -> bytes:
+    """NEW's document with the differences from OLD as Word's tracked changes."""
+    from drafter.docdiff import tracked_changes
+
+    day = (date or _dt.date.today()).isoformat()
+    return tracked_changes(difference.old.document(), difference.new.document(), author, f"{day}T00:00:00Z")

@@ -1,0 +1,307 @@
+"""`drafter diff` and `drafter import`: versions as tracked changes, a chair's Word edits back
+into the answers. Real documents, the real CLI, LibreOffice where it is installed."""
+
+from __future__ import annotations
+
+import copy
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.conftest import ADHOC_EXAMPLE, assert_clean_failure, docx_text, has_soffice, run_cli
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _edit(text: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+MEMBER_GONE = """    - navn: Karen Frølund
+      titel: Sygeplejerske i akutfunktionen
+      organisation: Viborg Kommune
+"""
+
+
+@pytest.fixture
+def versions(tmp_path: Path) -> tuple[Path, Path]:
+    """Version 1.0 (the example) and 1.1: three answers changed and one member removed."""
+    old = tmp_path / "v1.yaml"
+    new = tmp_path / "v2.yaml"
+    text = ADHOC_EXAMPLE.read_text(encoding="utf-8")
+    old.write_text(text, encoding="utf-8")
+    new.write_text(_edit(
+        text,
+        ("slut: 2027-12-17", "slut: 2028-06-30"),
+        ('version: "1.0"', 'version: "1.1"'),
+        ("Sekretariatet indkalder til møder", "Sekretariatet indkalder til alle møder"),
+        (MEMBER_GONE, ""),
+    ), encoding="utf-8")
+    return old, new
+
+
+def _document_xml(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read("word/document.xml"))
+
+
+def _paragraph_texts(root) -> list[str]:
+    out = []
+    for p in root.iter(W + "p"):
+        out.append("".join(t.text or "" for t in p.iter(W + "t")))
+    return out
+
+
+def accept_all(root):
+    """What Word's 'Accept all changes' leaves: insertions kept, deletions gone."""
+    root = copy.deepcopy(root)
+    for tr in list(root.iter(W + "tr")):
+        if tr.find(f"{W}trPr/{W}del") is not None:
+            tr.getparent().remove(tr)
+    for p in list(root.iter(W + "p")):
+        if p.find(f"{W}pPr/{W}rPr/{W}del") is not None:
+            p.getparent().remove(p)
+    for el in list(root.iter(W + "del")):
+        if el.getparent() is not None and el.getparent().tag != W + "rPr" and el.getparent().tag != W + "trPr":
+            el.getparent().remove(el)
+    for ins in list(root.iter(W + "ins")):
+        parent = ins.getparent()
+        if parent.tag in (W + "rPr", W + "trPr"):
+            parent.remove(ins)
+            continue
+        for child in list(ins):
+            ins.addprevious(child)
+        parent.remove(ins)
+    return root
+
+
+def reject_all(root):
+    """What Word's 'Reject all changes' leaves: deletions back, insertions gone."""
+    root = copy.deepcopy(root)
+    for tr in list(root.iter(W + "tr")):
+        if tr.find(f"{W}trPr/{W}ins") is not None:
+            tr.getparent().remove(tr)
+    for p in list(root.iter(W + "p")):
+        if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None:
+            p.getparent().remove(p)
+    for el in list(root.iter(W + "ins")):
+        if el.getparent() is not None and el.getparent().tag not in (W + "rPr", W + "trPr"):
+            el.getparent().remove(el)
+    for d in list(root.iter(W + "del")):
+        parent = d.getparent()
+        if parent.tag in (W + "rPr", W + "trPr"):
+            parent.remove(d)
+            continue
+        for child in list(d):
+            for t in child.iter(W + "delText"):
+                t.tag = W + "t"
+            d.addprevious(child)
+        parent.remove(d)
+    return root
+
+
+def test_diff_summary_and_tracked_changes(versions, tmp_path):
+    old, new = versions
+    tracked = tmp_path / "aendringer.docx"
+    result = run_cli("diff", old, new, "--docx", tracked, "--author", "Fællessekretariatet")
+    assert result.returncode == 1, result.stderr  # like diff(1): 1 = different
+    out = result.stdout
+    assert "Slutdato flyttet fra 17. december 2027 til 30. juni 2028" in out
+    assert "Version ændret fra 1.0 til 1.1" in out
+    assert "Medlem fjernet: Karen Frølund (Sygeplejerske i akutfunktionen, Viborg Kommune)" in out
+    assert "3. Formandskab og gruppens sammensætning" in out
+
+    # The two versions as drafter renders them, to compare with.
+    assert run_cli("render", old, new, "--out-dir", tmp_path / "out").returncode == 0
+    old_text = _paragraph_texts(_document_xml(tmp_path / "out" / "v1.docx"))
+    new_text = _paragraph_texts(_document_xml(tmp_path / "out" / "v2.docx"))
+
+    from docx import Document
+
+    document = Document(str(tracked))  # python-docx opens it
+    body = document.element.body
+    insertions = body.findall(f".//{W}ins")
+    deletions = body.findall(f".//{W}del")
+    assert insertions and deletions
+    assert {el.get(W + "author") for el in insertions + deletions} == {"Fællessekretariatet"}
+    assert any(tr.find(f"{W}trPr/{W}del") is not None for tr in body.iter(W + "tr"))  # the member's row
+
+    root = _document_xml(tracked)
+    assert _paragraph_texts(accept_all(root)) == new_text
+    assert _paragraph_texts(reject_all(root)) == old_text
+
+
+@pytest.mark.skipif(not has_soffice(), reason="LibreOffice er ikke installeret")
+def test_tracked_changes_open_in_libreoffice(versions, tmp_path):
+    old, new = versions
+    tracked = tmp_path / "aendringer.docx"
+    assert run_cli("diff", old, new, "--docx", tracked).returncode == 1
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(tracked)],
+        capture_output=True, timeout=120, check=True, stdin=subprocess.DEVNULL,
+    )
+    text = subprocess.run(["pdftotext", str(tmp_path / "aendringer.pdf"), "-"], capture_output=True, text=True).stdout
+    # LibreOffice shows tracked changes: the old end date struck through beside the new one.
+    assert "30. juni 2028" in text and "17. december 2027" in text
+    assert "Karen Frølund" in text
+
+
+def test_diff_exit_codes_and_sides(versions, tmp_path):
+    old, new = versions
+    same = run_cli("diff", old, old)
+    assert same.returncode == 0 and "Ingen ændringer" in same.stdout
+    missing = run_cli("diff", old, tmp_path / "findes-ikke.yaml")
+    assert missing.returncode == 2 and "filen findes ikke" in missing.stderr
+    assert_clean_failure(missing)
+
+    # FILE@REV: an answer file as git has it at a revision.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    target = repo / "x.yaml"
+    shutil.copy(old, target)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "x.yaml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    shutil.copy(new, target)
+    at_rev = run_cli("diff", f"{target}@HEAD", target)
+    assert at_rev.returncode == 1 and "Slutdato flyttet" in at_rev.stdout
+    bad_rev = run_cli("diff", f"{target}@ingen-saadan", target)
+    assert bad_rev.returncode == 2 and "git kender ikke versionen" in bad_rev.stderr
+
+    # Two documents: compared by text, under their headings.
+    assert run_cli("render", old, new, "--out-dir", tmp_path / "out").returncode == 0
+    docs = run_cli("diff", tmp_path / "out" / "v1.docx", tmp_path / "out" / "v2.docx")
+    assert docs.returncode == 1
+    assert "4. Tidsplan" in docs.stdout and "30. juni 2028" in docs.stdout
+
+
+# -- import ------------------------------------------------------------------------------
+
+def _set_paragraph(paragraph, text: str) -> None:
+    runs = paragraph.runs
+    runs[0].text = text
+    for run in runs[1:]:
+        run._r.getparent().remove(run._r)
+
+
+def _chair_edits(path: Path) -> None:
+    """What a chair does in Word: two answers' text changed, a paragraph of their own added."""
+    from docx import Document
+    from docx.text.paragraph import Paragraph
+
+    document = Document(str(path))
+    paragraphs = document.paragraphs
+    period = next(p for p in paragraphs if p.text.startswith("Gruppen arbejder fra"))
+    _set_paragraph(period, period.text.replace("17. december 2027", "30. juni 2028"))
+    task = next(p for p in paragraphs if p.text.startswith("Kortlægge den nuværende praksis"))
+    _set_paragraph(task, "Kortlægge den nuværende praksis i alle tre kommuner.")
+    heading = next(p for p in paragraphs if p.text.startswith("5. Kommunikationsplan"))
+    body = next(p for p in paragraphs if p.style.name == "Normal" and p.text)
+    added = copy.deepcopy(body._p)
+    heading._p.addnext(added)
+    _set_paragraph(Paragraph(added, heading._parent), "Formanden orienterer løbende på klyngens intranet.")
+    document.add_comment(task.runs[0], text="Skal kommunerne godkende dette?", author="Formand")
+    document.save(str(path))
+
+
+def _import_case(workdir: Path, via_libreoffice: bool) -> tuple[subprocess.CompletedProcess, Path, Path]:
+    answers = workdir / "answers" / ADHOC_EXAMPLE.name
+    assert run_cli("render", answers, cwd=workdir).returncode == 0
+    document = workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx"
+    _chair_edits(document)
+    if via_libreoffice:
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        saved = workdir / "lo"
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{workdir / 'lo-profile'}", "--headless",
+             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(document)],
+            capture_output=True, timeout=120, check=True, stdin=subprocess.DEVNULL,
+        )
+        shutil.copy(saved / document.name, document)
+    result = run_cli("import", document, "--yes", cwd=workdir)
+    return result, answers, document
+
+
+@pytest.mark.parametrize("via_libreoffice", [False, pytest.param(True, marks=pytest.mark.skipif(
+    not has_soffice(), reason="LibreOffice er ikke installeret"))])
+def test_import_brings_chair_edits_back(workdir, via_libreoffice):
+    original = (workdir / "answers" / ADHOC_EXAMPLE.name).read_text(encoding="utf-8")
+    result, answers, document = _import_case(workdir, via_libreoffice)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "Slutdato (tidsplan.slut)" in out and "30. juni 2028" in out
+    assert "Kortlægge den nuværende praksis i alle tre kommuner." in out
+    assert "kan ikke placeres" in out.lower() and "Formanden orienterer løbende" in out
+    assert "5. Kommunikationsplan" in out  # where the unplaced paragraph stands
+    assert "Skal kommunerne godkende dette?" in out  # a Word comment belongs to no answer
+
+    saved = answers.read_text(encoding="utf-8")
+    assert "slut: 2028-06-30" in saved
+    assert "Kortlægge den nuværende praksis i alle tre kommuner." in saved
+    # Everything else as the person wrote it (comments too).
+    assert [line for line in original.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in saved.splitlines() if line.lstrip().startswith("#")]
+
+    # The chair's own file is kept, and the new document carries their text for those answers.
+    backups = list((workdir / "out").glob("* (rettet i Word).docx"))
+    assert len(backups) == 1 and "Formanden orienterer løbende" in docx_text(backups[0])
+    text = docx_text(document)
+    assert "Gruppen arbejder fra 4. januar 2027 til 30. juni 2028." in text
+    assert "Kortlægge den nuværende praksis i alle tre kommuner." in text
+    # And the document and the answers agree: status says so, and rendering changes nothing.
+    import json
+
+    status = run_cli("status", "--json", cwd=workdir)
+    states = {Path(entry["file"]).name: entry["document_state"] for entry in json.loads(status.stdout)}
+    assert states[ADHOC_EXAMPLE.name] == "current"
+    again = run_cli("render", answers, cwd=workdir)
+    assert again.returncode == 0 and "uændret" in again.stdout
+
+
+def test_import_refuses_foreign_and_mismatched_documents(workdir, tmp_path):
+    from docx import Document
+
+    foreign = tmp_path / "fremmed.docx"
+    Document().save(str(foreign))
+    result = run_cli("import", foreign, "--into", workdir / "answers" / ADHOC_EXAMPLE.name, cwd=workdir)
+    assert_clean_failure(result, "er ikke lavet af drafter")
+
+    other = workdir / "answers" / "temagruppe-boern-unge-og-familie.yaml"
+    assert run_cli("render", other, cwd=workdir).returncode == 0
+    result = run_cli("import", workdir / "out" / f"{other.stem}.docx", "--into",
+                     workdir / "answers" / ADHOC_EXAMPLE.name, cwd=workdir)
+    assert_clean_failure(result, "ligner ikke et kommissorium lavet ud fra denne svarfil")
+
+    # Without a terminal and without --yes nothing is written.
+    answers = workdir / "answers" / ADHOC_EXAMPLE.name
+    before = answers.read_bytes()
+    assert run_cli("render", answers, cwd=workdir).returncode == 0
+    _chair_edits(workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx")
+    result = run_cli("import", workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx", cwd=workdir)
+    assert result.returncode == 1 and "--yes" in result.stdout
+    assert answers.read_bytes() == before
+
+
+def test_tracked_changes_in_the_chairs_file_are_read_as_accepted(versions, tmp_path, workdir):
+    """A chair who edits with Track Changes on: the import reads the accepted text."""
+    old, new = versions
+    shutil.copy(old, workdir / "answers" / "v1.yaml")
+    tracked = workdir / "out" / "v1.docx"
+    assert run_cli("diff", old, new, "--docx", tracked).returncode == 1
+    result = run_cli("import", tracked, "--into", workdir / "answers" / "v1.yaml", "--yes", cwd=workdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "registrerede ændringer" in result.stdout
+    saved = (workdir / "answers" / "v1.yaml").read_text(encoding="utf-8")
+    assert "slut: 2028-06-30" in saved and "Karen Frølund" not in saved
