@@ -54,8 +54,10 @@ def main_part_name(entries: dict[str, bytes]) -> str:
 
 
 def read_entries(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
+    """The parts of a Word file, within drafter's limits for what others wrote (fsutil)."""
+    from drafter.fsutil import read_docx_entries
+
+    return read_docx_entries(data)
 
 
 def write_entries(entries: dict[str, bytes]) -> bytes:

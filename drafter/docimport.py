@@ -382,36 +382,27 @@ def _clip(text: str) -> str:
 
 # -- the command's steps ---------------------------------------------------------------
 
-MAX_DOCX_BYTES = 50_000_000
-
-
 def read_document(path, drafter_made: bool = True) -> bytes:
     """A Word document's bytes (one drafter made, unless *drafter_made* is false); refuses
     anything else with a Danish message naming the file."""
+    import zipfile
     from pathlib import Path
 
     from drafter import render
-    from drafter.docdiff import read_entries
-    from drafter.fsutil import describe_oserror
+    from drafter.fsutil import UnsafeFile, describe_oserror, read_docx_file
 
     path = Path(path)
     name = str(path)
-    if not path.exists():
-        raise ImportProblem(Problem("filen findes ikke", file=name))
-    if not path.is_file():  # checked before opening: a pipe would block, a device never end
-        raise ImportProblem(Problem("er ikke en almindelig fil", file=name))
-    if path.stat().st_size > MAX_DOCX_BYTES:
-        raise ImportProblem(Problem(f"filen er for stor (over {MAX_DOCX_BYTES // 1_000_000} MB)", file=name))
     try:
-        data = path.read_bytes()
+        data, entries = read_docx_file(path)
+    except FileNotFoundError:
+        raise ImportProblem(Problem("filen findes ikke", file=name)) from None
+    except UnsafeFile as exc:
+        raise ImportProblem(Problem(str(exc), file=name)) from None
+    except zipfile.BadZipFile:
+        raise ImportProblem(Problem("er ikke et Word-dokument (.docx)", file=name)) from None
     except OSError as exc:
         raise ImportProblem(Problem(f"filen kan ikke læses ({describe_oserror(exc)})", file=name)) from None
-    import zipfile
-
-    try:
-        entries = read_entries(data)
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise ImportProblem(Problem("er ikke et Word-dokument (.docx)", file=name)) from None
     if drafter_made and render.HASH_PROPERTY.encode() not in entries.get(render.CUSTOM_PART, b""):
         raise ImportProblem(Problem("er ikke lavet af drafter (dokumentet mangler drafters mærke i egenskaberne); "
             "kun dokumenter, som drafter har lavet, kan hentes tilbage i en svarfil", file=name))

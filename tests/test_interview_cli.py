@@ -103,7 +103,8 @@ class Tmux:
         return int(re.search(re.escape(EXIT_MARK) + r"(\d+)", screen).group(1))
 
     def close(self) -> None:
-        subprocess.run(["tmux", *self.socket, "kill-server"], capture_output=True)
+        # Only this session: its private server then exits by itself (never kill-server).
+        subprocess.run(["tmux", *self.socket, "kill-session", "-t", self.name], capture_output=True)
 
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
