@@ -258,11 +258,17 @@ def _run_soffice(command: list[str], out_dir: Path, total: int, progress: Callab
     Returns "" or a reason (" (...)") to add to the message of each missing PDF.
     """
     deadline = time.monotonic() + _BASE_TIMEOUT + _PER_DOCUMENT_TIMEOUT * total
+    # LibreOffice's own temporary files go into drafter's scratch folder too, so that one
+    # stopped mid-way (a signal, a timeout) leaves nothing behind in the user's temp folder.
+    temp = out_dir.parent / "tmp"
+    temp.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(temp), "TMP": str(temp), "TEMP": str(temp)}
     # Its messages go to a file: a pipe nobody reads until the end could fill and stall it.
     with tempfile.TemporaryFile() as errors:
         try:
             process = subprocess.Popen(
                 command,
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
