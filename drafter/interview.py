@@ -53,6 +53,7 @@ from drafter.questionnaire import (
     Question,
     Questionnaire,
     Section,
+    one,
     split_paragraphs,
     suggest,
 )
@@ -565,7 +566,7 @@ class Interview:
         """What an empty entry does here, and the error when it may not end the list yet."""
         if items or not question.required:
             return ("tomt: færdig" if items else "tomt: ingen, videre"), None
-        return "", f"Angiv mindst én {question.item_name or 'post'}."
+        return "", f"Angiv mindst {one(question.item_name or 'post')}."
 
     def _list_item(self, question: Question, items: list, number: int, current: str = "") -> str | None:
         hint, empty_error = self._done_hint(question, items)
@@ -675,7 +676,7 @@ class Interview:
             picked = select("Hvad vil du?", choices, default=DONE)
             if picked == DONE:
                 if question.required and not items:
-                    say(f"Angiv mindst én {question.item_name or 'post'}.", WARNING_STYLE)
+                    say(f"Angiv mindst {one(question.item_name or 'post')}.", WARNING_STYLE)
                     continue
                 return
             if picked == ADD:

@@ -70,13 +70,18 @@ def export_filter(archive: bool = False) -> str:
     return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
 
 
+_PDF_READ_LIMIT = 200_000_000
+
+
 def _conforms(pdf: Path, archive: bool) -> bool:
     # An existing PDF is reused only if it was made the way this run asks for: tagged
     # PDF/UA, and PDF/A exactly when archive is asked for (LibreOffice's XMP says which).
+    from drafter.fsutil import UnsafeFile, read_regular_file
+
     try:
-        data = pdf.read_bytes()
-    except OSError:
-        return False
+        data = read_regular_file(pdf, _PDF_READ_LIMIT)
+    except (OSError, UnsafeFile):
+        return False  # made again rather than read without bound
     return b"pdfuaid:part" in data and (b"pdfaid:part" in data) == archive
 
 

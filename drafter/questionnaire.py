@@ -44,6 +44,17 @@ PROFILE_CONTEXT_KEY = "profil"
 RESERVED_SECTION_KEYS = {PROFILE_CONTEXT_KEY}
 
 
+# Danish nouns are common or neuter gender: "én opgave", but "ét medlem". The item names
+# the kinds use that are neuter (a kind's own noun not listed here reads as common gender).
+_NEUTER_NOUNS = {"medlem", "netværk", "bilag", "punkt", "møde", "projekt", "udvalg", "råd", "emne", "dokument", "tema"}
+
+
+def one(noun: str) -> str:
+    """'én opgave', 'ét medlem': the numeral one before a Danish noun, in its gender."""
+    last = noun.split()[-1].lower() if noun.strip() else noun
+    return f"{'ét' if any(last.endswith(n) for n in _NEUTER_NOUNS) else 'én'} {noun}"
+
+
 class InvalidValue(ValueError):
     """A value that breaks a question's rule; the text is Danish and says what to do."""
 

@@ -63,6 +63,9 @@ def _recorded(custom: str, name: str) -> str | None:
     return match.group(1) if match else None
 
 
+_CUSTOM_PART_LIMIT = 1_000_000
+
+
 def document_state(document: Path, digest: str | None) -> str:
     """The state of *document* for answers with *digest* (None: answers unknown)."""
     import zipfile
@@ -73,6 +76,9 @@ def document_state(document: Path, digest: str | None) -> str:
         with zipfile.ZipFile(document) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
+            custom_info = next((i for i in infos if i.filename == CUSTOM_PART), None)
+            if custom_info is not None and custom_info.file_size > _CUSTOM_PART_LIMIT:
+                return DOC_FOREIGN  # drafter's own properties are a few hundred bytes
             custom = archive.read(CUSTOM_PART).decode("utf-8", "replace") if CUSTOM_PART in names else ""
             fingerprint = package_fingerprint([(i.filename, i.CRC, i.file_size) for i in infos])
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
@@ -117,9 +123,11 @@ def _older_document_state(document: Path) -> str:
     """A document from before drafter recorded its parts: the full content hash still tells an edit."""
     from drafter.render import read_recorded_hash
 
+    from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
+
     try:
-        recorded, actual = read_recorded_hash(document.read_bytes())
-    except OSError:
+        recorded, actual = read_recorded_hash(read_regular_file(document, DOCX_MAX_BYTES))
+    except (OSError, UnsafeFile):
         return DOC_FOREIGN
     if recorded is None:
         return DOC_FOREIGN

@@ -23,6 +23,7 @@ from drafter.questionnaire import (
     available_kinds,
     danish_long_date,
     load_questionnaire,
+    one,
     suggest,
 )
 
@@ -176,7 +177,7 @@ def _records(question: Question, entries: list, where: tuple, problems: list[Pro
 
 def missing_message(question: Question) -> str:
     if question.is_repeating:
-        return f"mangler; angiv mindst én {question.item_name or 'post'}"
+        return f"mangler; angiv mindst {one(question.item_name or 'post')}"
     return "mangler; feltet skal udfyldes"
 
 

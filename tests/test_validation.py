@@ -110,3 +110,12 @@ def test_a_named_pipe_is_refused_without_waiting(workdir):
     os.mkfifo(fifo)
     result = run_cli("check", "answers/pipe.yaml", cwd=workdir, timeout=30)
     assert_clean_failure(result, "answers/pipe.yaml: er en navngivet pipe (FIFO)")
+
+
+def test_at_least_one_agrees_with_the_nouns_gender():
+    """'angiv mindst ét medlem', not 'én medlem': Danish neuter nouns take 'ét'."""
+    from drafter.questionnaire import one
+
+    assert one("medlem") == "ét medlem"
+    assert one("opgave") == "én opgave"
+    assert one("milepæl") == "én milepæl"

@@ -17,8 +17,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from drafter.answers import AnswerFile, parse_answer_text
+from drafter.answers import MAX_FILE_BYTES, AnswerFile, parse_answer_text
 from drafter.errors import DrafterError, KindError
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
 from drafter.problems import Problem
 from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
 from drafter.validate import META_KEYS, is_empty, questionnaire_for, validate
@@ -174,8 +175,8 @@ class WebApp:
     def open(self, slug: str) -> Commission:
         path = self.answer_path(slug)
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_regular_file(path, MAX_FILE_BYTES)
+        except (OSError, UnsafeFile):
             self.not_found()
         try:
             raw = parse_answer_text(data, str(path.relative_to(self.workspace.root)))
@@ -513,12 +514,12 @@ class WebApp:
         from drafter import api
 
         output = self.output_path(commission.slug, "docx")
-        before = output.read_bytes() if output.is_file() and not output.is_symlink() else None
+        before = _bounded_bytes(output)
         try:
             api.render(api.load(commission.path), output)
         except DrafterError as exc:
             return self.document_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY, exc.lines())
-        unchanged = before is not None and output.read_bytes() == before
+        unchanged = before is not None and _bounded_bytes(output) == before
         note = "Word-dokumentet var allerede opdateret." if unchanged else "Word-dokumentet er lavet."
         return self.document_page(commission, messages=[note])
 
@@ -561,7 +562,10 @@ class WebApp:
         if path.is_symlink() or not path.is_file() or path.resolve().parent != self.workspace.out_dir.resolve():
             return self.not_found()
         disposition = "inline" if suffix == "png" else f'attachment; filename="{path.name}"'
-        return Response(200, path.read_bytes(), DOWNLOADS[suffix], {"Content-Disposition": disposition})
+        body = _bounded_bytes(path)
+        if body is None:
+            return self.not_found()
+        return Response(200, body, DOWNLOADS[suffix], {"Content-Disposition": disposition})
 
 
 def _would_lose_message(commission: Commission, lost: list[str]) -> str:
@@ -572,3 +576,12 @@ def _would_lose_message(commission: Commission, lost: list[str]) -> str:
         "og genindlæs siden."
     )
 
+
+def _bounded_bytes(path: Path) -> bytes | None:
+    """A document's bytes to compare, or None: not a regular file of at most Word's limit."""
+    if path.is_symlink():
+        return None
+    try:
+        return read_regular_file(path, DOCX_MAX_BYTES)
+    except (OSError, UnsafeFile):
+        return None
