@@ -272,10 +272,9 @@ def _phrases(opcodes: list, new_tokens: list) -> list:
             and merged[-2][0] != "equal"
             and all(not t[0].strip() for t in new_tokens[merged[-1][3]:merged[-1][4]])
         ):
-            gap = merged.pop()
+            merged.pop()  # the spaces between the two changes go into the one change
             first = merged.pop()
             merged.append(("replace", first[1], op[2], first[3], op[4]))
-            del gap
         elif merged and op[0] != "equal" and merged[-1][0] != "equal":
             first = merged.pop()
             merged.append(("replace", first[1], op[2], first[3], op[4]))

@@ -20,7 +20,6 @@ accepted.
 from __future__ import annotations
 
 import copy
-import datetime as _dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -151,9 +150,15 @@ def _pattern(marked: str) -> re.Pattern | None:
     pieces = _MARKER.split(marked)
     if len(pieces) == 1:
         return None
-    regex = ""
+    regex, seen = "", set()
     for i, piece in enumerate(pieces):
-        regex += re.escape(piece) if i % 2 == 0 else f"(?P<m{piece}>.*?)"
+        if i % 2 == 0:
+            regex += re.escape(piece)
+        elif piece in seen:  # one answer shown twice in a paragraph: the same text both times
+            regex += f"(?P=m{piece})"
+        else:
+            seen.add(piece)
+            regex += f"(?P<m{piece}>.*?)"
     return re.compile(regex + r"\Z", re.S)
 
 

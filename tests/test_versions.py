@@ -4,7 +4,6 @@ into the answers. Real documents, the real CLI, LibreOffice where it is installe
 from __future__ import annotations
 
 import copy
-import io
 import shutil
 import subprocess
 import zipfile
@@ -305,3 +304,12 @@ def test_tracked_changes_in_the_chairs_file_are_read_as_accepted(versions, tmp_p
     assert "registrerede ændringer" in result.stdout
     saved = (workdir / "answers" / "v1.yaml").read_text(encoding="utf-8")
     assert "slut: 2028-06-30" in saved and "Karen Frølund" not in saved
+
+
+def test_an_answer_shown_twice_in_one_paragraph_is_read_back_once():
+    from drafter.docimport import _pattern
+
+    pattern = _pattern("Gruppen \ue0000\ue001 (\ue0000\ue001) mødes \ue0001\ue001.")
+    match = pattern.match("Gruppen Søvn (Søvn) mødes hver måned.")
+    assert match.groupdict() == {"m0": "Søvn", "m1": "hver måned"}
+    assert pattern.match("Gruppen Søvn (Sovn) mødes hver måned.") is None
