@@ -15,6 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from drafter import privcache
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
+
 ANSWERS_PROPERTY = "drafter_svar_hash"
 PACKAGE_PROPERTY = "drafter_pakke_hash"
 CUSTOM_PART = "docProps/custom.xml"
@@ -123,8 +126,6 @@ def _older_document_state(document: Path) -> str:
     """A document from before drafter recorded its parts: the full content hash still tells an edit."""
     from drafter.render import read_recorded_hash
 
-    from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
-
     try:
         recorded, actual = read_recorded_hash(read_regular_file(document, DOCX_MAX_BYTES))
     except (OSError, UnsafeFile):
@@ -210,11 +211,8 @@ def _file_key(path: Path) -> str | None:
     from drafter.answers import MAX_FILE_BYTES
 
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        return None
-    if len(raw) > MAX_FILE_BYTES:
+        raw = read_regular_file(path, MAX_FILE_BYTES)  # never a FIFO's wait, never past the limit
+    except (OSError, UnsafeFile):
         return None
     return hashlib.sha256(raw).hexdigest()
 
@@ -223,41 +221,33 @@ class StatusCache:
     """Answer-file verdicts kept between runs: {sha-256 of the file's bytes: part}.
 
     Valid only for the drafter, kinds, rules and settings that made it (the environment
-    key below); another environment starts an empty cache. Like the prepared-template
-    cache it only saves time: a cache that cannot be read or written is not used.
+    key below); another environment starts an empty cache. It lives in drafter's private
+    cache (drafter/privcache.py) under the same rules as the prepared templates, and only
+    saves time: an entry that is missing, unsafe, damaged or of the wrong shape is not used.
     """
 
     MAX_ENTRIES = 20_000
-    NAME = "status-1.json"
+    MAX_BYTES = 16 * 1024 * 1024  # 20 000 verdicts take about 5 MB
+    NAME = "status-2.json"
+    MAGIC = b"drafter-status-verdicts-2\n"
 
-    def __init__(self, path: Path | None, environment: str, entries: dict[str, dict]):
-        self.path, self.environment, self.entries = path, environment, entries
+    def __init__(self, environment: str, entries: dict[str, dict]):
+        self.environment, self.entries = environment, entries
         self.used: dict[str, dict] = {}
         self.changed = False
 
     @classmethod
     def open(cls) -> "StatusCache":
-        from drafter import tplcache
-
-        folder = tplcache.cache_dir()
         environment = _environment_key()
-        if folder is None:
-            return cls(None, environment, {})
-        path = folder / cls.NAME
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            entries = stored["entries"] if stored.get("environment") == environment else {}
-            if not isinstance(entries, dict):
-                entries = {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            entries = {}
-        return cls(path, environment, entries)
+        stored = privcache.load(cls.NAME, cls.MAGIC, cls.MAX_BYTES, json.loads, _valid_store)
+        entries = stored["entries"] if stored is not None and stored["environment"] == environment else {}
+        return cls(environment, entries)
 
     def get(self, key: str | None) -> dict[str, Any] | None:
         if key is None:
             return None
         part = self.entries.get(key)
-        if isinstance(part, dict) and set(part) == _PART_KEYS:
+        if _valid_part(part):
             self.used[key] = part
             return dict(part)
         return None
@@ -268,23 +258,35 @@ class StatusCache:
             self.changed = True
 
     def save(self) -> None:
-        if self.path is None or not self.changed:
+        if not self.changed:
             return
-        from drafter.fsutil import atomic_write
-
         kept = dict(self.used)
         for key, part in self.entries.items():  # older verdicts too, up to the limit
             if len(kept) >= self.MAX_ENTRIES:
                 break
             kept.setdefault(key, part)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps({"environment": self.environment, "entries": kept}, ensure_ascii=False))
-        except Exception:  # noqa: BLE001 - a cache that cannot be written is simply not used
-            pass
+        content = json.dumps({"environment": self.environment, "entries": kept}, ensure_ascii=False)
+        privcache.store(self.NAME, self.MAGIC, content.encode("utf-8"), self.MAX_BYTES)
 
 
 _PART_KEYS = {"name", "kind", "state", "problems", "errors", "warnings", "digest"}
+
+
+def _valid_part(part: object) -> bool:
+    """A verdict as answers_part makes it: anything else in the cache is not a verdict."""
+    if not isinstance(part, dict) or set(part) != _PART_KEYS:
+        return False
+    counts = (part["problems"], part["errors"], part["warnings"])
+    return (
+        all(type(n) is int and 0 <= n < 10**9 for n in counts)
+        and part["state"] in STATE_LABELS
+        and all(part[k] is None or (isinstance(part[k], str) and len(part[k]) < 10_000) for k in ("name", "kind", "digest"))
+    )
+
+
+def _valid_store(stored: object) -> bool:
+    return (isinstance(stored, dict) and isinstance(stored.get("environment"), str)
+            and isinstance(stored.get("entries"), dict))
 
 
 def _environment_key() -> str:

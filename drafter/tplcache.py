@@ -7,55 +7,27 @@ the versions of docxtpl, Jinja2, lxml and Python, so the compiled code of each p
 under a key made of all of these (Jinja's own bytecode cache works the same way: marshal
 of the code objects). Nothing from an answer file is ever stored here.
 
-An entry is code that drafter will run, so the cache is private, like ~/.ssh: the folder
-is created 0700, and an entry is used only when it is a regular file (no link, FIFO or
-device), owned by the current user, not writable by group or others, in a folder that
-is the same, and at most MAX_ENTRY_BYTES. It is opened without following links and
-without blocking. On Windows, where os.stat cannot tell the owner, only the per-user
-folder under %LOCALAPPDATA% is used (its permissions are the user's alone).
-
-Folder: $DRAFTER_CACHE_DIR, else the platform's cache folder: %LOCALAPPDATA%\\drafter\\Cache
-on Windows, ~/Library/Caches/drafter on macOS, $XDG_CACHE_HOME/drafter or ~/.cache/drafter
-elsewhere. DRAFTER_CACHE_DIR=off turns the cache off. A cache that cannot be read or
-written, or that fails a check, is simply not used: it makes drafter faster, never different.
+An entry is code that drafter will run, so it lives in drafter's private cache
+(drafter/privcache.py: a 0700 folder, entries of the user's alone, opened without
+following links or blocking, size-capped, digest-checked before marshal sees a byte).
+A cache that cannot be read or written, or that fails a check, is simply not used: it
+makes drafter faster, never different. DRAFTER_CACHE_DIR=off turns it off.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-import os
-import stat
 import sys
 from pathlib import Path
 from types import CodeType
 
-CACHE_ENV = "DRAFTER_CACHE_DIR"
-_MAGIC = b"drafter-prepared-template-1\n"
+from drafter import privcache
+from drafter.privcache import CACHE_ENV, cache_dir, platform_cache_dir  # noqa: F401 - this cache's face
+
+_MAGIC = b"drafter-prepared-template-2\n"
 MAX_ENTRIES = 50  # a few KB each; the oldest go when a new one would pass this
 MAX_ENTRY_BYTES = 4 * 1024 * 1024  # the built-in templates need under 30 KB
-# Ownership can be checked where os.stat reports a meaningful owner (not on Windows).
-_CAN_CHECK_OWNER = hasattr(os, "geteuid")
-
-
-def platform_cache_dir() -> Path:
-    """The per-user cache folder the platform's conventions name."""
-    home = Path(os.path.expanduser("~"))
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local") / "drafter" / "Cache"
-    if sys.platform == "darwin":
-        return home / "Library" / "Caches" / "drafter"
-    return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "drafter"
-
-
-def cache_dir() -> Path | None:
-    chosen = os.environ.get(CACHE_ENV)
-    if chosen is None:
-        return platform_cache_dir()
-    if chosen.strip().lower() in ("", "off", "0", "nej"):
-        return None
-    # Without an owner to check, only the per-user default folder is trusted.
-    return Path(chosen) if _CAN_CHECK_OWNER else None
 
 
 def cache_key(template_bytes: bytes) -> str:
@@ -73,91 +45,21 @@ def cache_key(template_bytes: bytes) -> str:
     return digest.hexdigest()
 
 
-def _private(info: os.stat_result) -> bool:
-    """Owned by this user and writable by nobody else."""
-    if not _CAN_CHECK_OWNER:
-        return True
-    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+def _valid(codes: object) -> bool:
+    return isinstance(codes, dict) and all(isinstance(k, str) and isinstance(c, CodeType) for k, c in codes.items())
 
 
-def _usable_folder(folder: Path) -> bool:
-    try:
-        info = os.lstat(folder)
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and _private(info)
-
-
-def _read_entry(path: Path) -> bytes | None:
-    """The entry's bytes if it passes every check; None otherwise. Never blocks."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        # Checked on the open file itself, so nothing can be swapped in between.
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or not _private(info) or info.st_size > MAX_ENTRY_BYTES:
-            return None
-        chunks, left = [], info.st_size + 1
-        while left > 0:
-            chunk = os.read(fd, left)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
-        return data if len(data) <= MAX_ENTRY_BYTES else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+def entry_bytes(codes: dict[str, CodeType]) -> bytes:
+    """What store writes for *codes* (tests plant entries with it)."""
+    return privcache.envelope(_MAGIC, marshal.dumps(codes))
 
 
 def load(key: str) -> dict[str, CodeType] | None:
-    folder = cache_dir()
-    if folder is None or not _usable_folder(folder):
-        return None
-    raw = _read_entry(folder / f"{key}.bin")
-    if raw is None or not raw.startswith(_MAGIC):
-        return None
-    try:
-        codes = marshal.loads(raw[len(_MAGIC):])
-    except (EOFError, ValueError, TypeError):
-        return None
-    if not isinstance(codes, dict) or not all(isinstance(c, CodeType) for c in codes.values()):
-        return None
-    return codes
+    """The compiled parts stored under *key*, or None: missing, unsafe, damaged or not code."""
+    return privcache.load(f"{key}.bin", _MAGIC, MAX_ENTRY_BYTES, marshal.loads, _valid)
 
 
 def store(key: str, codes: dict[str, CodeType]) -> None:
-    folder = cache_dir()
-    if folder is None:
-        return
-    from drafter.errors import DrafterError
-    from drafter.fsutil import atomic_write
-
-    data = _MAGIC + marshal.dumps(codes)
-    if len(data) > MAX_ENTRY_BYTES:
-        return
-    try:
-        if not folder.exists():
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            folder.mkdir(mode=0o700, exist_ok=True)
-        if not _usable_folder(folder):
-            return  # someone else's, or open to others: not a place for code we run
-        atomic_write(folder / f"{key}.bin", data, mode=0o600)
-    except (OSError, DrafterError):
-        return  # no cache this time; the next run prepares the template again
-    _prune(folder)
-
-
-def _prune(folder: Path) -> None:
-    """Keep the MAX_ENTRIES newest entries: every edit of a template makes a new one."""
-    try:
-        entries = sorted(folder.glob("*.bin"), key=lambda p: p.lstat().st_mtime, reverse=True)
-        for old in entries[MAX_ENTRIES:]:
-            old.unlink()
-    except OSError:
-        pass  # another drafter pruned at the same time
+    if privcache.store(f"{key}.bin", _MAGIC, marshal.dumps(codes), MAX_ENTRY_BYTES):
+        # Keep the MAX_ENTRIES newest entries: every edit of a template makes a new one.
+        privcache.prune("*.bin", MAX_ENTRIES)

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from conftest import ADHOC_EXAMPLE, TEMPLATES_DIR, docx_text, run_cli
-from drafter import tplcache
+from drafter import privcache, tplcache
 from drafter.answers import load_answers
 from drafter.render import DocxRenderer, _zip, _zip_with_zipfile, render_document
 
@@ -94,7 +94,7 @@ def _plant(cache, marker):
     evil = compile(f"open({str(marker)!r}, 'w').write('kørt')", "planted", "exec")
     entry = cache / f"{key}.bin"
     entry.unlink()
-    entry.write_bytes(tplcache._MAGIC + marshal.dumps({part: evil for part in parts}))
+    entry.write_bytes(tplcache.entry_bytes({part: evil for part in parts}))
     os.chmod(entry, 0o600)
     return entry
 
@@ -166,7 +166,7 @@ def test_platform_cache_folders(monkeypatch, tmp_path):
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "AppData" / "Local"))
     assert tplcache.cache_dir() == tmp_path / "AppData" / "Local" / "drafter" / "Cache"
     # Windows cannot tell who owns a file: a folder named in the environment is not trusted.
-    monkeypatch.setattr(tplcache, "_CAN_CHECK_OWNER", False)
+    monkeypatch.setattr(privcache, "_CAN_CHECK_OWNER", False)
     monkeypatch.setenv(tplcache.CACHE_ENV, str(tmp_path / "delt"))
     assert tplcache.cache_dir() is None
     monkeypatch.delenv(tplcache.CACHE_ENV)

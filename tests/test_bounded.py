@@ -1,0 +1,208 @@
+"""Bounded everywhere (issue 29): each attack of the adversarial run, as a row of a table.
+
+Every row runs drafter as a real process under a memory cap (RLIMIT_AS), so an attack that
+would once fill memory now ends in MemoryError at the cap instead of the OOM killer, and
+the row fails unless drafter held: a Danish message, or the outcome it should have. The CPU
+time of each run is measured and printed (run with -s to see it); nothing is asserted on
+it, the CPU budgets inside drafter are what bound it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ADHOC_EXAMPLE, REPO, TEMPLATES_DIR
+from drafter import privcache, tplcache
+
+MEMORY_CAP = 2 * 1024**3  # address space; drafter with python-docx and lxml needs well under 1 GB
+CPU_BACKSTOP = 120  # seconds of CPU, so a row that regresses fails instead of running for hours
+
+
+class Run:
+    def __init__(self, returncode: int, stdout: str, stderr: str, cpu: float):
+        self.returncode, self.stdout, self.stderr, self.cpu = returncode, stdout, stderr, cpu
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_BACKSTOP, CPU_BACKSTOP))
+
+
+def run_capped(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120, label: str = "") -> Run:
+    """`python -m drafter ARGS` under the memory cap; its CPU time (user + system) measured."""
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
+    full_env.pop("DRAFTER_DEBUG", None)
+    process = subprocess.Popen([sys.executable, "-m", "drafter", *map(str, args)], cwd=cwd, env=full_env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=_limits)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise AssertionError(f"drafter {' '.join(map(str, args))}: hangs") from None
+    cpu = _cpu_of_last_child()
+    print(f"[{label or ' '.join(map(str, args))}] exit {process.returncode}, {cpu:.2f} s CPU")
+    return Run(process.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), cpu)
+
+
+_children_cpu = [0.0]
+
+
+def _cpu_of_last_child() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = usage.ru_utime + usage.ru_stime
+    spent, _children_cpu[0] = total - _children_cpu[0], total
+    return spent
+
+
+@pytest.fixture(autouse=True)
+def _cpu_baseline():
+    _cpu_of_last_child()  # children of earlier tests do not count for this one
+
+
+def held(run: Run) -> None:
+    """No traceback, no internal error, no death by the memory cap."""
+    assert "Traceback" not in run.output and "intern fejl" not in run.output, run.output
+    assert run.returncode in (0, 1, 2), run.output
+
+
+# -- the status verdict cache -------------------------------------------------------------
+
+BROKEN = "ødelagt"
+
+
+@pytest.fixture
+def status_work(workdir):
+    cache = workdir / "cache"
+    broken = workdir / "answers" / f"{BROKEN}.yaml"
+    broken.write_text(ADHOC_EXAMPLE.read_text(encoding="utf-8").replace("kind: adhoc", "kind: adhoc\nukendt: 1"),
+                      encoding="utf-8")
+    return workdir, cache
+
+
+def _status(work: Path, cache: Path, label: str) -> Run:
+    return run_capped("status", "--json", cwd=work, env={"DRAFTER_CACHE_DIR": str(cache)}, timeout=60, label=label)
+
+
+def _verdicts(run: Run) -> dict[str, dict]:
+    assert run.returncode == 0, run.output
+    return {Path(e["file"]).stem: e for e in json.loads(run.stdout)}
+
+
+def _rewrite_cache(cache: Path, monkeypatch, change) -> Path:
+    """The status cache's stored verdicts changed by *change*, written back with a valid digest."""
+    from drafter.status import StatusCache
+
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(cache))
+    stored = privcache.load(StatusCache.NAME, StatusCache.MAGIC, StatusCache.MAX_BYTES, json.loads, lambda v: True)
+    assert stored, "the first status run should have stored its verdicts"
+    change(stored["entries"])
+    path = cache / StatusCache.NAME
+    path.unlink()
+    path.write_bytes(privcache.envelope(StatusCache.MAGIC, json.dumps(stored).encode()))
+    os.chmod(path, 0o600)
+    return path
+
+
+def _claim_complete(entries: dict) -> None:
+    for part in entries.values():
+        if part["state"] == "invalid":
+            part.update(state="complete", problems=0, name="Alt OK")
+
+
+@pytest.mark.parametrize("owner", ["mine", "someone-else", "group-writable"])
+def test_a_status_verdict_is_believed_only_from_the_users_own_private_entry(status_work, monkeypatch, owner):
+    work, cache = status_work
+    assert _verdicts(_status(work, cache, "status, first run"))[BROKEN]["state"] == "invalid"
+    entry = _rewrite_cache(cache, monkeypatch, _claim_complete)
+    if owner == "someone-else":
+        os.chown(entry, os.geteuid() + 4242, -1)  # tests run as root, so this works
+    elif owner == "group-writable":
+        os.chmod(entry, 0o620)
+    verdict = _verdicts(_status(work, cache, f"status, entry {owner}"))[BROKEN]
+    # The user's own entry is believed (that is what a cache is); anyone else's never.
+    assert verdict["state"] == ("complete" if owner == "mine" else "invalid")
+
+
+def _wrong_types(entries: dict) -> None:
+    for part in entries.values():
+        part.update(problems="mange", errors=[1], state="ukendt", name={"x": 1})
+
+
+def test_verdicts_of_the_wrong_shape_are_not_verdicts(status_work, monkeypatch):
+    work, cache = status_work
+    first = _verdicts(_status(work, cache, "status, first run"))
+    _rewrite_cache(cache, monkeypatch, _wrong_types)
+    run = _status(work, cache, "status, wrong types")
+    held(run)
+    assert _verdicts(run) == first
+
+
+def _deep_json(path: Path) -> None:
+    from drafter.status import StatusCache
+
+    path.write_bytes(privcache.envelope(StatusCache.MAGIC, b"[" * 100_000 + b"]" * 100_000))
+
+
+def _sparse(path: Path) -> None:
+    with open(path, "wb") as handle:
+        handle.truncate(558 * 1024 * 1024)
+
+
+def _dev_zero(path: Path) -> None:
+    try:
+        os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+    except OSError:
+        pytest.skip("this kernel/container does not allow device nodes")
+
+
+@pytest.mark.parametrize("attack, plant", [
+    ("fifo", lambda path: os.mkfifo(path, 0o600)),
+    ("dev-zero", _dev_zero),
+    ("558 MB", _sparse),
+    ("json nested 100,000 deep, digest valid", _deep_json),
+    ("json nested 100,000 deep, no digest", lambda path: path.write_bytes(b"[" * 100_000 + b"]" * 100_000)),
+])
+def test_a_status_cache_entry_that_cannot_be_read_is_not_used(status_work, attack, plant):
+    from drafter.status import StatusCache
+
+    work, cache = status_work
+    cache.mkdir(mode=0o700)
+    plant(cache / StatusCache.NAME)
+    run = _status(work, cache, f"status, cache entry: {attack}")
+    held(run)
+    assert _verdicts(run)[BROKEN]["state"] == "invalid"
+
+
+# -- the prepared-template cache ------------------------------------------------------------
+
+@pytest.mark.parametrize("digest", ["valid", "none"])
+def test_a_corrupt_template_cache_entry_is_not_used(workdir, digest):
+    """marshal.loads of "(" repeated asks for gigabytes: never decoded, or stopped at the cap."""
+    cache = workdir / "cache"
+    cache.mkdir(mode=0o700)
+    entry = cache / f"{tplcache.cache_key((TEMPLATES_DIR / 'adhoc.docx').read_bytes())}.bin"
+    payload = b"(" * (3 * 1024 * 1024)
+    entry.write_bytes(privcache.envelope(tplcache._MAGIC, payload) if digest == "valid" else tplcache._MAGIC + payload)
+    os.chmod(entry, 0o600)
+    run = run_capped("render", f"answers/{ADHOC_EXAMPLE.name}", cwd=workdir, env={"DRAFTER_CACHE_DIR": str(cache)},
+                     label=f"render, template cache of '(' x 3 MB, digest {digest}")
+    held(run)
+    assert run.returncode == 0, run.output
+    assert (workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx").is_file()
+    good = entry.read_bytes()  # replaced by a good entry
+    assert good.startswith(tplcache._MAGIC) and b"((((((((" not in good
