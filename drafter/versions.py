@@ -8,13 +8,12 @@ dates moved); documents are compared paragraph by paragraph.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import DrafterError, Problem
-
-MAX_GIT_BYTES = 1_000_000
 
 
 class VersionError(DrafterError):
@@ -77,31 +76,83 @@ def read_side(spec: str) -> Side:
 
 
 def _git_show(path: Path, rev: str) -> bytes:
-    """The bytes of *path* at git revision *rev*, from the repository the file lies in."""
+    """The bytes of *path* at git revision *rev*, from the repository the file lies in.
+
+    git's output is read as it comes and never past the answer-file limit: a blob of
+    gigabytes (a few megabytes in .git) is stopped there, and git with it.
+    """
+    import tempfile
+    import threading
+
+    from drafter.answers import MAX_FILE_BYTES
+
+    where = f"{path}@{rev}"
     if rev.startswith("-"):
-        raise VersionError(Problem("revisionen må ikke begynde med '-'", file=f"{path}@{rev}"))
+        raise VersionError(Problem("revisionen må ikke begynde med '-'", file=where))
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(folder), "show", f"{rev}:./{path.name}"],
-            capture_output=True, timeout=30, stdin=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise VersionError(Problem("git er ikke installeret, så tidligere versioner kan ikke hentes", file=f"{path}@{rev}")) from None
-    except subprocess.TimeoutExpired:
-        raise VersionError(Problem("git svarede ikke inden for 30 sekunder", file=f"{path}@{rev}")) from None
-    if result.returncode != 0:
-        said = result.stderr.decode("utf-8", "replace")
-        if "not a git repository" in said:
-            message = f"mappen {folder} er ikke under versionsstyring med git"
-        elif "exists on disk, but not in" in said or "does not exist in" in said:
-            message = f"filen fandtes ikke i git-versionen {rev}"
-        else:
-            message = f"git kender ikke versionen {rev!r} (fx HEAD~1, en commit-id eller et tag)"
-        raise VersionError(Problem(message, file=f"{path}@{rev}"))
-    if len(result.stdout) > MAX_GIT_BYTES:
-        raise VersionError(Problem("filen er for stor til at være en svarfil", file=f"{path}@{rev}"))
-    return result.stdout
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                ["git", "-C", str(folder), "show", f"{rev}:./{path.name}"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors,
+            )
+        except FileNotFoundError:
+            raise VersionError(Problem("git er ikke installeret, så tidligere versioner kan ikke hentes", file=where)) from None
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            process.kill()
+
+        timer = threading.Timer(GIT_TIMEOUT, stop)
+        timer.start()
+        try:
+            chunks, total = [], 0
+            while total <= MAX_FILE_BYTES:
+                chunk = process.stdout.read(min(1 << 16, MAX_FILE_BYTES + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                process.kill()
+            process.stdout.close()
+            returncode = process.wait()
+        finally:
+            timer.cancel()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if total > MAX_FILE_BYTES:
+            raise VersionError(Problem(f"filen er for stor til at være en svarfil (over {MAX_FILE_BYTES // (1024 * 1024)} MB)", file=where))
+        errors.seek(0)
+        said = errors.read(64 * 1024).decode("utf-8", "replace")
+    if timed_out.is_set():
+        raise VersionError(Problem(f"git svarede ikke inden for {GIT_TIMEOUT} sekunder", file=where))
+    if returncode != 0:
+        raise VersionError(Problem(_git_refusal(said, folder, rev), file=where))
+    return b"".join(chunks)
+
+
+GIT_TIMEOUT = 30  # seconds
+
+
+def _git_refusal(said: str, folder: Path, rev: str) -> str:
+    """What git's (English) complaint means, in Danish."""
+    if "dubious ownership" in said or "safe.directory" in said:
+        # git refuses a repository another user owns; it is not that the version is unknown.
+        repository = re.search(r"repository at '([^']*)'", said)
+        at = repository.group(1) if repository else str(folder)
+        return (f"git nægter at læse depotet {at}, fordi en anden bruger ejer det; stoler du på det, "
+                f"så tillad det med: git config --global --add safe.directory {at}")
+    if "not a git repository" in said:
+        return f"mappen {folder} er ikke under versionsstyring med git"
+    if "exists on disk, but not in" in said or "does not exist in" in said:
+        return f"filen fandtes ikke i git-versionen {rev}"
+    if re.search(r"unknown revision|bad revision|invalid object name|ambiguous argument|not a valid object name", said):
+        return f"git kender ikke versionen {rev!r} (fx HEAD~1, en commit-id eller et tag)"
+    first = next((line.strip() for line in said.splitlines() if line.strip()), "ingen forklaring")
+    return f"git kunne ikke hente versionen {rev!r} (git skrev: {first[:200]})"
 
 
 def _answers_side(name: str, raw: bytes) -> Side:

@@ -16,6 +16,8 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -28,8 +30,8 @@ CPU_BACKSTOP = 120  # seconds of CPU, so a row that regresses fails instead of r
 
 
 class Run:
-    def __init__(self, returncode: int, stdout: str, stderr: str, cpu: float):
-        self.returncode, self.stdout, self.stderr, self.cpu = returncode, stdout, stderr, cpu
+    def __init__(self, returncode: int, stdout: str, stderr: str, cpu: float, peak_mb: float):
+        self.returncode, self.stdout, self.stderr, self.cpu, self.peak_mb = returncode, stdout, stderr, cpu, peak_mb
 
     @property
     def output(self) -> str:
@@ -42,36 +44,27 @@ def _limits() -> None:
 
 
 def run_capped(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120, label: str = "") -> Run:
-    """`python -m drafter ARGS` under the memory cap; its CPU time (user + system) measured."""
+    """`python -m drafter ARGS` under the memory cap; its CPU time (user + system) and peak memory measured."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
     full_env.pop("DRAFTER_DEBUG", None)
-    process = subprocess.Popen([sys.executable, "-m", "drafter", *map(str, args)], cwd=cwd, env=full_env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               preexec_fn=_limits)
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        raise AssertionError(f"drafter {' '.join(map(str, args))}: hangs") from None
-    cpu = _cpu_of_last_child()
-    print(f"[{label or ' '.join(map(str, args))}] exit {process.returncode}, {cpu:.2f} s CPU")
-    return Run(process.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), cpu)
-
-
-_children_cpu = [0.0]
-
-
-def _cpu_of_last_child() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = usage.ru_utime + usage.ru_stime
-    spent, _children_cpu[0] = total - _children_cpu[0], total
-    return spent
-
-
-@pytest.fixture(autouse=True)
-def _cpu_baseline():
-    _cpu_of_last_child()  # children of earlier tests do not count for this one
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([sys.executable, "-m", "drafter", *map(str, args)], cwd=cwd, env=full_env,
+                                   stdin=subprocess.DEVNULL, stdout=out, stderr=err, preexec_fn=_limits)
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)  # the child's own rusage, not the whole test run's
+        finally:
+            timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    if process.returncode == -9:
+        raise AssertionError(f"drafter {' '.join(map(str, args))}: hangs (stopped after {timeout} s)\n{stdout}{stderr}")
+    cpu, peak_mb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    print(f"[{label or ' '.join(map(str, args))}] exit {process.returncode}, {cpu:.2f} s CPU, {peak_mb:.0f} MB peak")
+    return Run(process.returncode, stdout, stderr, cpu, peak_mb)
 
 
 def held(run: Run) -> None:
@@ -206,3 +199,46 @@ def test_a_corrupt_template_cache_entry_is_not_used(workdir, digest):
     assert (workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx").is_file()
     good = entry.read_bytes()  # replaced by a good entry
     assert good.startswith(tplcache._MAGIC) and b"((((((((" not in good
+
+
+# -- git show ---------------------------------------------------------------------------------
+
+def _git_repo(folder: Path) -> list[str]:
+    git = ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    return git
+
+
+def test_git_show_of_a_huge_blob_stops_at_the_answer_file_limit(tmp_path):
+    """A 64 MB file (64 KB in .git): read no further than an answer file may be (1 MB)."""
+    repo = tmp_path / "repo"
+    git = _git_repo(repo)
+    with open(repo / "x.yaml", "wb") as handle:
+        for _ in range(64):
+            handle.write(b"a: 1\n" * (1024 * 1024 // 5))
+    subprocess.run([*git, "add", "x.yaml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    (repo / "x.yaml").unlink()
+    shutil.copy(ADHOC_EXAMPLE, repo / "y.yaml")
+    run = run_capped("diff", "x.yaml@HEAD", "y.yaml", cwd=repo, label="diff of a 64 MB blob at HEAD")
+    held(run)
+    assert run.returncode == 2 and "x.yaml@HEAD: filen er for stor til at være en svarfil" in run.stderr
+    assert run.peak_mb < 80, "read far past the limit"  # drafter itself needs about 40 MB here
+
+
+def test_a_repository_git_refuses_as_unsafe_is_named_as_such(tmp_path):
+    repo = tmp_path / "repo"
+    git = _git_repo(repo)
+    shutil.copy(ADHOC_EXAMPLE, repo / "x.yaml")
+    subprocess.run([*git, "add", "x.yaml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    os.chown(repo, os.geteuid() + 4242, -1)  # another user's repository (tests run as root)
+    home = tmp_path / "home"  # no safe.directory from the machine's own git config
+    home.mkdir()
+    run = run_capped("diff", "x.yaml@HEAD", "x.yaml", cwd=repo, env={"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"},
+                     label="diff in a repository of another user")
+    held(run)
+    assert run.returncode == 2
+    assert "git kender ikke versionen" not in run.stderr
+    assert "git nægter at læse depotet" in run.stderr and "en anden bruger ejer det" in run.stderr
+    assert "safe.directory" in run.stderr
