@@ -112,12 +112,22 @@ def _render_property(questionnaire, name: str, context: dict) -> str:
     where = f"{questionnaire.source_file}: document.{name}"
     try:
         template = _property_template(questionnaire.document[name])
-        with fresh_budget(), memory_guard():
+        with fresh_budget(template_cpu_seconds()), memory_guard():
             return template.render(context)
     except TemplateProblem as exc:
         raise KindError([f"{where}: {p}" for p in exc.problems]) from None
     except Exception as exc:  # the kind's own Jinja: whatever it raises is its own fault
         raise KindError(f"{where}: {failure_reason(exc)}") from None
+
+
+def template_cpu_seconds() -> float | None:
+    """The workspace's CPU-time budget for one rendering (graenser.skabelon_cpu_sekunder); None: the default."""
+    from drafter import workspace
+
+    value = workspace.profile().get("graenser.skabelon_cpu_sekunder")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return None
+    return float(value)
 
 
 @lru_cache(maxsize=256)
@@ -393,7 +403,7 @@ class DocxRenderer:
     def render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None = None) -> bytes:
         from drafter.sandbox import fresh_budget, memory_guard
 
-        with fresh_budget(), memory_guard():
+        with fresh_budget(template_cpu_seconds()), memory_guard():
             try:
                 return self._render(context, properties, answers_digest)
             except MemoryError:

@@ -10,7 +10,13 @@ adds the bounds the sandbox lacks:
 - ``range`` is capped, and so is every number given to a function or filter
   (``"x"|center(3000000000)``);
 - every loop step and every call counts against a step budget per rendering, and every
-  piece of output against an output budget, so nested loops stop in time;
+  piece of output against an output budget, so nested loops stop in time; a filter or
+  method that sorts, joins, replaces or otherwise walks a value counts by the size it
+  touches (SIZE_PER_STEP characters, ITEMS_PER_STEP items), so one step cannot hide
+  a pass over four million characters;
+- each rendering has a CPU-time budget (DEFAULT_CPU_SECONDS, or the workspace's
+  ``graenser: {skabelon_cpu_sekunder: N}``), measured on the rendering thread's own CPU
+  clock and checked as steps are counted: the same in a batch worker and in-process;
 - on POSIX, the address space is capped while a template renders (``memory_guard``), as
   a backstop for a combination nobody foresaw: Python then raises MemoryError.
 
@@ -23,6 +29,7 @@ import contextvars
 import functools
 import re
 import threading
+import time
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,6 +42,12 @@ MAX_RANGE = 100_000
 MAX_NUMBER = 10_000_000  # a number handed to a function or filter (widths, counts)
 MAX_INT_BITS = 100_000  # an integer an operator may make
 MEMORY_HEADROOM = 1024 * 1024 * 1024  # address space a rendering may add (POSIX)
+# A real commission renders in well under a second of CPU; a template that needs more
+# than this is looping over something it should not.
+DEFAULT_CPU_SECONDS = 5.0
+SIZE_PER_STEP = 1024  # characters a filter or method touches, per step
+ITEMS_PER_STEP = 16  # items of a list it sorts, joins or walks, per step (a comparison costs more than a copy)
+_CHECK_EVERY = 64  # steps between looks at the CPU clock (a look costs about a microsecond)
 
 _FORMAT_WIDTH = re.compile(r"%[-#0 +]*\d{6,}|\{[^{}]*?\d{6,}")
 
@@ -44,11 +57,14 @@ class TemplateTooCostly(RuntimeError):
 
 
 class _Budget:
-    __slots__ = ("steps", "chars")
+    __slots__ = ("steps", "chars", "cpu_seconds", "deadline", "next_look")
 
-    def __init__(self) -> None:
+    def __init__(self, cpu_seconds: float | None = None) -> None:
         self.steps = 0
         self.chars = 0
+        self.cpu_seconds = cpu_seconds if cpu_seconds and cpu_seconds > 0 else DEFAULT_CPU_SECONDS
+        self.deadline = time.thread_time() + self.cpu_seconds
+        self.next_look = _CHECK_EVERY
 
     def step(self, count: int = 1) -> None:
         self.steps += count
@@ -57,6 +73,24 @@ class _Budget:
                 f"skabelonen gentager for meget (over {_n(MAX_STEPS)} løkketrin og kald); "
                 "er der en løkke i en løkke, der aldrig burde køre så mange gange?"
             )
+        if self.steps >= self.next_look:
+            self.next_look = self.steps + _CHECK_EVERY
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.thread_time() > self.deadline:
+            raise TemplateTooCostly(
+                f"skabelonen brugte mere end {_seconds(self.cpu_seconds)} CPU-tid og er stoppet; "
+                "sorterer, samler eller erstatter den meget tekst i en løkke? "
+                "(grænsen sættes i drafter.yaml: graenser: skabelon_cpu_sekunder)"
+            )
+
+    def touch(self, value: Any) -> None:
+        """A filter or method walked *value*: it costs by its size."""
+        if isinstance(value, (str, bytes)):
+            self.step(len(value) // SIZE_PER_STEP)
+        elif isinstance(value, (list, tuple, dict, set, frozenset)):
+            self.step(len(value) // ITEMS_PER_STEP)
 
     def output(self, count: int) -> None:
         self.chars += count
@@ -79,13 +113,19 @@ def _current() -> _Budget:
 
 
 @contextmanager
-def fresh_budget():
-    """One rendering's budget of steps and output."""
-    token = _budget.set(_Budget())
+def fresh_budget(cpu_seconds: float | None = None):
+    """One rendering's budget of steps, output and CPU time (None: DEFAULT_CPU_SECONDS)."""
+    token = _budget.set(_Budget(cpu_seconds))
     try:
         yield
     finally:
         _budget.reset(token)
+
+
+def _seconds(seconds: float) -> str:
+    """5 sekunders, 1 sekunds, 2,5 sekunders: a CPU-time budget in a Danish sentence."""
+    shown = f"{seconds:g}".replace(".", ",")
+    return f"{shown} sekunds" if seconds == 1 else f"{shown} sekunders"
 
 
 def _n(number: int) -> str:
@@ -167,9 +207,12 @@ def _finalize(value: Any) -> Any:
 def _guard_filter(name: str, func):
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        _current().step()
+        budget = _current()
+        budget.step()
         # Context-passing filters get the context (or environment) first, then the value.
         values = [a for a in args if not hasattr(a, "environment") and not hasattr(a, "autoescape")]
+        if values:
+            budget.touch(values[0])  # sort, join, replace, unique ...: by the size they walk
         _check_numbers(tuple(values[1:]), kwargs)
         if name == "format" and values:
             _check_format(values[0])
@@ -211,7 +254,9 @@ def bounded_environment(autoescape: bool = True):
             elif operator == "%" and isinstance(left, str):
                 _check_format(left)
                 _check_numbers(right if isinstance(right, tuple) else (right,), {})
-            return _check_length(super().call_binop(context, operator, left, right))
+            result = _check_length(super().call_binop(context, operator, left, right))
+            _current().touch(result)  # "x" * n, list + list: by the size they make
+            return result
 
         def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
             budget = _current()
@@ -224,6 +269,9 @@ def bounded_environment(autoescape: bool = True):
             target = getattr(__obj, "__wrapped__", __obj)
             owner = getattr(target, "__self__", None)
             name = getattr(target, "__name__", "")
+            budget.touch(owner)  # "...".replace(), list.sort(), list.index(): by the size they walk
+            for arg in args:
+                budget.touch(arg)
             if isinstance(owner, str):
                 if name == "replace" and len(args) >= 2:
                     _check_replace(owner, args[0], args[1])

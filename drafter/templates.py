@@ -487,6 +487,8 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
             report.findings.append(template_finding(ERROR, part.label, "Jinja-koden er for dybt indlejret"))
             continue
         used |= walker.used
+        if not report.errors:
+            _trial_render(env, source, part.label, report)
         report.findings.extend(fixed_text_around_optional_values(_paragraph_texts(root), questionnaire, part.label))
     try:
         properties = prepared.properties()
@@ -516,6 +518,32 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
 
 
 MAX_SYNTAX_ERRORS = 20
+
+
+def _trial_render(env, source: str, where: str, report: TemplateReport) -> None:
+    """Render a part once with no answers, under the same budgets as a real rendering.
+
+    What a template costs whatever is answered (a loop over range() that sorts a long
+    list each time) shows here; an answer missing is no finding (the check above says
+    what the fields are), only a template that would run too long or grow too large.
+    """
+    from jinja2 import ChainableUndefined
+
+    from drafter.render import template_cpu_seconds
+    from drafter.sandbox import TemplateTooCostly, compile_bounded, fresh_budget, memory_guard
+
+    lenient = env.overlay(undefined=ChainableUndefined)
+    try:
+        code = compile_bounded(lenient, source)[1]
+        template = lenient.template_class.from_code(lenient, code, lenient.make_globals(None), None)
+        with fresh_budget(template_cpu_seconds()), memory_guard():
+            template.render({})
+    except TemplateTooCostly as exc:
+        report.findings.append(template_finding(ERROR, where, f"{exc} (prøvet uden svar)"))
+    except MemoryError:
+        report.findings.append(template_finding(ERROR, where, "skabelonen bruger for meget hukommelse (prøvet uden svar)"))
+    except Exception:  # noqa: BLE001 - anything else depends on the answers; the check above reports fields
+        pass
 
 
 def _parse_reporting(env, source: str, where: str, report: TemplateReport):

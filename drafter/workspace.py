@@ -193,7 +193,7 @@ def check_profile(data: dict, problem) -> list[Problem]:
         "sekretariat": check.text, "forfatter": check.text, "formandskab": check.chairs,
         "ord": check.words, "klynger": check.clusters, "parter": check.parties, "grupper": check.groups,
         "andre_opdragsgivere": check.bodies, "rotation": check.rotation, "regler": check.rules,
-        "spoergsmaal": check.questions, "programmer": check.programs,
+        "spoergsmaal": check.questions, "programmer": check.programs, "graenser": check.limits,
     }, required=("organisation",))
     if not out:
         check.cross(data)
@@ -266,6 +266,13 @@ class _Checker:
         # Programs drafter starts, where they are not found by themselves (LibreOffice
         # installed outside Program Files, a portable copy on a shared drive).
         self.fields(value, where, {"libreoffice": self.text})
+
+    def limits(self, value: Any, where: tuple) -> None:
+        self.fields(value, where, {"skabelon_cpu_sekunder": self.seconds})
+
+    def seconds(self, value: Any, where: tuple) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
+            self.fail(where, "skal være et antal sekunder større end 0 (højst 3600), fx 5")
 
     def organisation(self, value: Any, where: tuple) -> None:
         self.fields(value, where, {"navn": self.text, "type": self.one_of(ORGANISATION_TYPES), "kilde": self.text,

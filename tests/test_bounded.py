@@ -242,3 +242,65 @@ def test_a_repository_git_refuses_as_unsafe_is_named_as_such(tmp_path):
     assert "git kender ikke versionen" not in run.stderr
     assert "git nægter at læse depotet" in run.stderr and "en anden bruger ejer det" in run.stderr
     assert "safe.directory" in run.stderr
+
+
+# -- templates that cost CPU time ---------------------------------------------------------------
+
+SORTS = "{% set xs = range(100000)|list %}{% for i in range(2000) %}{{ xs|sort|first }}{% endfor %}"
+REPLACES = "{% set s = 'x' * 4000000 %}{% for i in range(100000) %}{{ (s|replace('y', 'z'))[:1] }}{% endfor %}"
+METHOD_REPLACES = "{% set s = 'x' * 4000000 %}{% for i in range(100000) %}{{ s.replace('y', 'z')[:1] }}{% endfor %}"
+JOINS = "{% set xs = range(100000)|list %}{% for i in range(2000) %}{{ (xs|join(','))[:1] }}{% endfor %}"
+
+
+@pytest.mark.parametrize("attack, source", [
+    ("2,000 sorts of a 100,000-item list", SORTS),
+    ("100,000 replace filters on 4 MB", REPLACES),
+    ("100,000 replace methods on 4 MB", METHOD_REPLACES),
+    ("2,000 joins of a 100,000-item list", JOINS),
+])
+def test_a_template_step_costs_by_the_size_it_touches(workdir, attack, source):
+    from untrusted_docx import docx_bytes
+
+    template = workdir / "dyr.docx"
+    template.write_bytes(docx_bytes([source]))
+    shutil.copy(ADHOC_EXAMPLE, workdir / "answers" / "a.yaml")
+    run = run_capped("render", "answers/a.yaml", "--template", template, cwd=workdir, label=f"render: {attack}")
+    held(run)
+    # render checks a template named with --template first: the check's trial refuses it
+    assert run.returncode != 0 and "dyr.docx: brødtekst: fejl: skabelonen" in run.stderr, run.stderr
+    assert "løkketrin" in run.stderr or "CPU-tid" in run.stderr or "for meget" in run.stderr, run.stderr
+    assert not (workdir / "out" / "a.docx").exists()
+    check = run_capped("template", "check", template, "--kind", "adhoc", cwd=workdir, label=f"template check: {attack}")
+    held(check)
+    assert check.returncode != 0 and "prøvet uden svar" in check.output, check.output
+
+
+def test_the_cpu_budget_is_set_in_the_workspace_and_named_in_the_message(workdir):
+    from untrusted_docx import docx_bytes
+
+    (workdir / "drafter.yaml").write_text(
+        (REPO / "drafter" / "profiles" / "neutral.yaml").read_text(encoding="utf-8")
+        + "graenser:\n  skabelon_cpu_sekunder: 0.2\n", encoding="utf-8")
+    (workdir / "templates").mkdir()
+    template = workdir / "templates" / "adhoc.docx"  # the workspace's own: rendered without a check first
+    # Costly only with answers, so the check's trial without answers lets it through to the render.
+    template.write_bytes(docx_bytes(["{% for m in formandskab.medlemmer %}{% for i in range(10000) %}"
+                                     "{{ (range(1000)|list|sort|first) }}{% endfor %}{% endfor %}"]))
+    shutil.copy(ADHOC_EXAMPLE, workdir / "answers" / "a.yaml")
+    for files in (["answers/a.yaml"], ["answers/a.yaml", "answers/b.yaml", "answers/c.yaml"]):  # in-process, workers
+        for name in ("b", "c"):
+            shutil.copy(ADHOC_EXAMPLE, workdir / "answers" / f"{name}.yaml")
+        run = run_capped("render", *files, cwd=workdir, env={"DRAFTER_JOBS": "2"},
+                         label=f"render {len(files)} file(s) with a 0.2 s budget")
+        held(run)
+        assert run.returncode != 0 and "intet er skrevet" in run.stderr, run.stderr
+        assert run.stderr.count("adhoc.docx: brødtekst: skabelonen brugte mere end 0,2 sekunders CPU-tid") == len(files)
+        assert "skabelon_cpu_sekunder" in run.stderr
+    template.write_bytes(docx_bytes(["{% for i in range(100000) %}{{ (range(1000)|list|sort|first) }}{% endfor %}"]))
+    check = run_capped("template", "check", template, "--kind", "adhoc", cwd=workdir, label="template check, 0.2 s budget")
+    assert check.returncode != 0 and "brugte mere end 0,2 sekunders CPU-tid" in check.output
+    bad = (workdir / "drafter.yaml").read_text(encoding="utf-8").replace("0.2", "nej")
+    (workdir / "drafter.yaml").write_text(bad, encoding="utf-8")
+    run = run_capped("render", "answers/a.yaml", cwd=workdir, label="render, a budget that is no number")
+    held(run)
+    assert run.returncode != 0 and "graenser.skabelon_cpu_sekunder" in run.stderr and "sekunder" in run.stderr
