@@ -136,14 +136,16 @@ def render_one(
 _busy = False  # in a worker: True while a document is being rendered
 
 
-def _worker_start() -> None:
-    """In each worker: a signal ends the worker, cleanly if it is writing (see _render_chunk)."""
+def _worker_start(parent_pid: int) -> None:
+    """In each worker: a signal ends the worker, cleanly if it is writing (see _render_chunk);
+    so does the end of drafter itself, even by kill -9."""
     import signal
 
-    from drafter.interrupts import HANDLED
+    from drafter.interrupts import HANDLED, die_with_parent
 
     for sig in (*HANDLED, signal.SIGINT):
         signal.signal(sig, _worker_signal)
+    die_with_parent(parent_pid)
 
 
 def _worker_signal(signum: int, frame) -> None:
@@ -264,7 +266,8 @@ def _render_in_pool(answer_paths, outputs, force, template, skip_drafts, todo, w
     # some 30 ms; and a batch stopped by a signal then knows exactly what was finished.
     chunks = [[i] for i in todo]
     _warm_up()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_start) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_start,
+                             initargs=(os.getpid(),)) as pool:
         futures: dict = {}
         try:
             futures = {

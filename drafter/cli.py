@@ -313,6 +313,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     missing: list[str] = []
+    notes: list[str] = []  # warnings that change nothing about the result
     if args.pdf or args.pdfa or args.preview:
         from drafter.pdf import add_pdfs
         from drafter.workspace import current
@@ -320,7 +321,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         bar = ProgressBar(sys.stderr, "PDF ")
         try:
             missing = add_pdfs(outcomes, preview=args.preview, progress=bar, archive=args.pdfa, force=args.force,
-                               soffice_setting=current().libreoffice)
+                               soffice_setting=current().libreoffice, notes=notes)
         except KeyboardInterrupt as exc:
             bar.close()
             return _interrupted(exc, outcomes, "pdf")
@@ -348,6 +349,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         _print(summary_line(outcomes))
     for message in missing:
         _print(f"drafter: {message}", sys.stderr)
+    for note in notes:
+        _print(f"drafter: advarsel: {note}", sys.stderr)
     if any(not outcome.ok for outcome in outcomes):
         return EXIT_FAILED
     return EXIT_UNAVAILABLE if missing else EXIT_OK

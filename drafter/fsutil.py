@@ -8,6 +8,7 @@ import re
 import stat
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -192,6 +193,111 @@ def remove_stale_temp_files(target: Path, older_than: float = STALE_TEMP_SECONDS
         except OSError:
             continue
     return removed
+
+
+# -- scratch folders ---------------------------------------------------------------------------
+
+# drafter's scratch folders in the system's temporary folder (LibreOffice's profile and
+# PDFs, pdftoppm's PNGs). A running drafter holds a lock on a file inside its own; a
+# folder whose lock is free belongs to a drafter that was killed, and the next run removes
+# it. Where there are no such locks (Windows), a folder left for a day is removed.
+SCRATCH_PREFIXES = ("drafter-pdf-", "drafter-png-")
+_SCRATCH_OWNER = ".drafter-i-brug"
+_SCRATCH_UNLOCKED_AGE = 24 * 3600
+
+
+@contextmanager
+def scratch_folder(prefix: str, warnings: list[str] | None = None):
+    """A private temporary folder, removed afterwards; a failure to remove it is a warning.
+
+    On Windows a file LibreOffice still holds cannot be deleted: the work is done all the
+    same, so that is said in *warnings* (and the next run removes the folder), never raised.
+    """
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    lock = _lock_scratch(path)
+    try:
+        yield path
+    finally:
+        if lock is not None:
+            os.close(lock)
+        remove_scratch(path, warnings)
+
+
+def remove_scratch(path: Path, warnings: list[str] | None = None) -> None:
+    import shutil
+
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        shutil.rmtree(path, ignore_errors=True)
+        if warnings is not None and path.exists():
+            warnings.append(f"den midlertidige mappe {path} kunne ikke fjernes helt ({describe_oserror(exc)}); "
+                            "den fjernes ved næste kørsel")
+
+
+def _lock_scratch(path: Path) -> int | None:
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd = os.open(path / _SCRATCH_OWNER, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def remove_abandoned_scratch(folder: Path | None = None) -> list[Path]:
+    """Remove the scratch folders of drafters that were killed; return what was removed."""
+    folder = Path(folder or tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(SCRATCH_PREFIXES)]
+    except OSError:
+        return removed
+    for name in names:
+        path = folder / name
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
+            continue  # another user's, or not a folder: not ours to remove
+        if _abandoned(path, info):
+            remove_scratch(path)
+            if not path.exists():
+                removed.append(path)
+    return removed
+
+
+def _abandoned(path: Path, info: os.stat_result) -> bool:
+    try:
+        import fcntl
+    except ImportError:
+        return time.time() - info.st_mtime > _SCRATCH_UNLOCKED_AGE
+    try:
+        fd = os.open(path / _SCRATCH_OWNER, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        # From a drafter before these locks, or one that is creating its folder this moment.
+        return time.time() - info.st_mtime > STALE_TEMP_SECONDS
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True  # nobody holds it: its drafter is gone
+    except OSError:
+        return False  # held: a drafter is working in it now
+    finally:
+        os.close(fd)
 
 
 # -- names made from a title ---------------------------------------------------------------

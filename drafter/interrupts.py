@@ -9,7 +9,12 @@ folder goes. The front end then exits with 128 + the signal's number.
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
+import threading
+import time
 
 HANDLED = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
@@ -53,3 +58,106 @@ def install() -> None:
             signal.signal(sig, _raise)
         except (ValueError, OSError):  # not the main thread, or not allowed here
             pass
+
+
+# -- nothing outlives drafter -----------------------------------------------------------------
+#
+# A kill -9 of drafter runs no `finally`: its worker processes and LibreOffice would go on
+# (writing documents nobody asked for any more). So every child is tied to drafter's life:
+# - a worker process (batch, status) asks the Linux kernel for SIGKILL when drafter dies
+#   (PR_SET_PDEATHSIG), and everywhere watches multiprocessing's parent sentinel in a
+#   thread (on Windows the parent's process handle, elsewhere a pipe): when it fires, the
+#   worker ends at once;
+# - LibreOffice (soffice starts oosplash, which starts soffice.bin; a death signal is not
+#   inherited by a grandchild) is started under a small watcher, a Python process in a
+#   process group of its own with a pipe from drafter on its stdin: when the pipe closes
+#   (drafter ended, however), the watcher kills the whole group, itself included. On
+#   Windows the watcher ends LibreOffice's process tree with taskkill /T, as pdf._stop does.
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _parent_death_signal(signum: int) -> None:
+    """Linux: the kernel sends *signum* to this process when its parent ends."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl: the sentinel thread below still ends the worker
+
+
+def die_with_parent(parent_pid: int, signum: int = int(signal.SIGTERM)) -> None:
+    """In a worker process: get *signum* when drafter (*parent_pid*) ends, even by kill -9.
+
+    SIGTERM lets a worker that is writing unwind (its temporary file goes); one that does
+    not end within half a second is ended outright.
+    """
+    _parent_death_signal(signum)
+    if os.getppid() != parent_pid:  # drafter died before the kernel was asked
+        os._exit(1)
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is None or getattr(parent, "sentinel", None) is None:
+        return
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+
+        try:
+            wait([parent.sentinel])
+        except (OSError, ValueError):
+            return
+        try:
+            os.kill(os.getpid(), signum)
+        except OSError:
+            pass
+        time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="drafter-parent-watch", daemon=True).start()
+
+
+_WATCHER = r"""
+import os, signal, subprocess, sys, threading
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL)
+def end_all():
+    if hasattr(os, "killpg") and os.getpgrp() == os.getpid():
+        os.killpg(0, signal.SIGKILL)  # the group this watcher leads: LibreOffice, its children, itself
+    elif os.name == "nt":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(child.pid)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        child.kill()
+    os._exit(1)
+def watch():
+    try:
+        while os.read(0, 4096):
+            pass
+    except OSError:
+        pass
+    end_all()  # end of file: drafter is gone
+threading.Thread(target=watch, daemon=True).start()
+code = child.wait()
+os._exit(code if code >= 0 else 128 - code)  # not sys.exit: the watching thread is still reading
+"""
+
+
+def watched_popen(command: list[str], **kwargs) -> subprocess.Popen:
+    """Start *command* so that it and everything it starts ends with drafter, however drafter ends.
+
+    The process returned is the watcher: its exit code is the command's, and killing its
+    process group (or, on Windows, its tree) stops the command too.
+    """
+    kwargs.pop("stdin", None)
+    if os.name == "posix":
+        kwargs["start_new_session"] = True  # one group: the watcher and all it starts
+    else:
+        kwargs.setdefault("creationflags", getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
+    process = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCHER, *command], stdin=subprocess.PIPE, **kwargs)
+    # The pipe's only writer is this process: when drafter ends, the watcher reads its end.
+    return process

@@ -26,7 +26,8 @@ from typing import Callable
 
 from drafter.batch import UNCHANGED, WRITTEN, Outcome
 from drafter.errors import DrafterError
-from drafter.fsutil import atomic_write
+from drafter.fsutil import atomic_write, remove_abandoned_scratch, scratch_folder
+from drafter.interrupts import watched_popen
 
 SOFFICE_ENV = "DRAFTER_SOFFICE"
 PDFTOPPM_ENV = "DRAFTER_PDFTOPPM"
@@ -160,6 +161,7 @@ def add_pdfs(
     archive: bool = False,
     soffice_setting: str | os.PathLike | None = None,
     force: bool = False,
+    notes: list[str] | None = None,
 ) -> list[str]:
     """Write a tagged PDF/UA (with *archive* also PDF/A-2b) and with *preview* a PNG
     beside every rendered document.
@@ -169,8 +171,10 @@ def add_pdfs(
     Fills in each outcome's pdf, preview and pdf_problems. Returns the messages about
     missing programs (empty when everything needed was there). An existing PDF or PNG
     is replaced only if drafter wrote it and it is unchanged since (see OWN_FILES), or
-    with *force*: the same rule as for the Word document.
+    with *force*: the same rule as for the Word document. Warnings that change nothing
+    about the result (a scratch folder that could not be removed) go to *notes*.
     """
+    remove_abandoned_scratch()  # what a killed drafter left in the temporary folder
     missing: list[str] = []
     soffice = find_soffice(soffice_setting)
     if soffice is None:
@@ -186,14 +190,14 @@ def add_pdfs(
             outcome.pdf = outcome.output.with_suffix(".pdf")
             outcome.pdf_reused = True
     if todo:
-        _convert(soffice, todo, progress, archive, force)
+        _convert(soffice, todo, progress, archive, force, notes)
 
     if preview:
         pdftoppm = find_program(PDFTOPPM_ENV, "pdftoppm")
         if pdftoppm is None:
             missing.append(missing_pdftoppm_message())
         else:
-            _previews(pdftoppm, [o for o in wanted if o.pdf is not None], force)
+            _previews(pdftoppm, [o for o in wanted if o.pdf is not None], force, notes)
     return missing
 
 
@@ -208,7 +212,7 @@ def _up_to_date(target: Path, source: Path, status: str) -> bool:
 
 
 def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int], None] | None,
-             archive: bool = False, force: bool = False) -> None:
+             archive: bool = False, force: bool = False, notes: list[str] | None = None) -> None:
     # LibreOffice names each PDF after its document; documents with the same name (from
     # different folders, or differing only in case, which Windows' temporary folder does
     # not tell apart) need separate runs. A run's documents must also fit on one command
@@ -228,13 +232,13 @@ def _convert(soffice: str, outcomes: list[Outcome], progress: Callable[[int, int
             groups.append(([outcome], {stem}, [length]))
     done = 0
     for group, _, _ in groups:
-        _convert_group(soffice, group, lambda n: progress and progress(done + n, len(outcomes)), archive, force)
+        _convert_group(soffice, group, lambda n: progress and progress(done + n, len(outcomes)), archive, force, notes)
         done += len(group)
 
 
 def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[int], None], archive: bool,
-                   force: bool) -> None:
-    with tempfile.TemporaryDirectory(prefix="drafter-pdf-") as scratch:
+                   force: bool, notes: list[str] | None = None) -> None:
+    with scratch_folder("drafter-pdf-", notes) as scratch:
         profile = Path(scratch, "profil")
         out_dir = Path(scratch, "pdf")
         out_dir.mkdir()
@@ -271,14 +275,9 @@ def _run_soffice(command: list[str], out_dir: Path, total: int, progress: Callab
     # Its messages go to a file: a pipe nobody reads until the end could fill and stall it.
     with tempfile.TemporaryFile() as errors:
         try:
-            process = subprocess.Popen(
-                command,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=errors,
-                start_new_session=True,  # its own process group, so a timeout can stop all of it
-            )
+            # Under a watcher in a process group of its own: a timeout stops all of it, and
+            # so does the end of drafter, even by kill -9 (see interrupts.watched_popen).
+            process = watched_popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         except OSError as exc:
             return f" (LibreOffice kunne ikke startes: {exc.strerror})"
         try:
@@ -325,7 +324,7 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _previews(pdftoppm: str, outcomes: list[Outcome], force: bool) -> None:
+def _previews(pdftoppm: str, outcomes: list[Outcome], force: bool, notes: list[str] | None = None) -> None:
     todo = [o for o in outcomes if not _up_to_date(o.pdf.with_suffix(".png"), o.pdf, UNCHANGED)]
     making = set(map(id, todo))
     for outcome in outcomes:
@@ -333,12 +332,12 @@ def _previews(pdftoppm: str, outcomes: list[Outcome], force: bool) -> None:
             outcome.preview = outcome.pdf.with_suffix(".png")
     workers = max(1, min(len(todo), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(lambda o: _preview(pdftoppm, o, force), todo))
+        list(pool.map(lambda o: _preview(pdftoppm, o, force, notes), todo))
 
 
-def _preview(pdftoppm: str, outcome: Outcome, force: bool) -> None:
+def _preview(pdftoppm: str, outcome: Outcome, force: bool, notes: list[str] | None = None) -> None:
     target = outcome.pdf.with_suffix(".png")
-    with tempfile.TemporaryDirectory(prefix="drafter-png-") as scratch:
+    with scratch_folder("drafter-png-", notes) as scratch:
         prefix = Path(scratch, "side1")
         try:
             result = subprocess.run(

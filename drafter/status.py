@@ -203,7 +203,14 @@ def _answers_parts(paths: list[Path]) -> list[dict[str, Any]]:
 
     size = max(1, len(paths) // (workers * 4))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+    import os
+    import signal
+
+    from drafter.interrupts import die_with_parent
+
+    ends_it = int(getattr(signal, "SIGKILL", signal.SIGTERM))  # a status worker writes nothing: no clean-up
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=die_with_parent,
+                             initargs=(os.getpid(), ends_it)) as pool:
         return [part for chunk in pool.map(_parts_chunk, chunks) for part in chunk]
 
 

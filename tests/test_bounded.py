@@ -13,11 +13,14 @@ import json
 import os
 import resource
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -304,3 +307,85 @@ def test_the_cpu_budget_is_set_in_the_workspace_and_named_in_the_message(workdir
     run = run_capped("render", "answers/a.yaml", cwd=workdir, label="render, a budget that is no number")
     held(run)
     assert run.returncode != 0 and "graenser.skabelon_cpu_sekunder" in run.stderr and "sekunder" in run.stderr
+
+
+# -- nothing outlives drafter -------------------------------------------------------------------
+
+def _processes_of(marker: str) -> list[tuple[int, str]]:
+    """(pid, name) of every live process whose environment carries *marker* (children inherit it)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                if marker.encode() not in handle.read():
+                    continue
+            with open(f"/proc/{entry}/stat") as handle:
+                head, _, tail = handle.read().rpartition(")")
+            name, state = head.split("(", 1)[1], tail.split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):  # a zombie has ended; only its parent's wait is missing
+            found.append((int(entry), name))
+    return found
+
+
+def _start(args: list[str], cwd: Path, marker: str, env: dict | None = None) -> subprocess.Popen:
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", "DRAFTER_TEST_RUN": marker,
+                **(env or {})}
+    return subprocess.Popen([sys.executable, "-m", "drafter", *args], cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for(condition, what: str, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def _kill_and_look(process: subprocess.Popen, marker: str) -> list[tuple[int, str]]:
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    time.sleep(1)  # the issue's own measure: one second after the kill
+    return _processes_of(marker)
+
+
+def test_kill_9_of_a_batch_leaves_no_worker_writing(workdir):
+    for n in range(4):  # 45 documents: the workers are busy when the kill comes
+        for example in list((workdir / "answers").glob("*.yaml"))[:9]:
+            shutil.copy(example, workdir / "answers" / f"{example.stem}-{n}.yaml")
+    marker = f"batch-{uuid.uuid4().hex}"
+    process = _start(["render", "answers"], workdir, marker, {"DRAFTER_JOBS": "2"})
+    out = workdir / "out"
+    _wait_for(lambda: out.is_dir() and any(out.glob("*.docx")), "a first document")
+    survivors = _kill_and_look(process, marker)
+    assert not survivors, survivors
+    written = sorted(out.glob("*.docx"))
+    time.sleep(1)
+    assert sorted(out.glob("*.docx")) == written  # nobody went on writing
+
+
+needs_soffice = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+
+
+@needs_soffice
+def test_kill_9_during_pdf_stops_libreoffice_and_the_next_run_removes_its_scratch(workdir, tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    marker = f"pdf-{uuid.uuid4().hex}"
+    process = _start(["render", f"answers/{ADHOC_EXAMPLE.name}", "--pdf"], workdir, marker, {"TMPDIR": str(temp)})
+    _wait_for(lambda: any("soffice" in name for _, name in _processes_of(marker)), "LibreOffice at work")
+    scratch = list(temp.glob("drafter-pdf-*"))
+    assert scratch
+    survivors = _kill_and_look(process, marker)
+    assert not survivors, survivors
+    assert all(folder.exists() for folder in scratch)  # kill -9 runs no clean-up
+    # The next run (any LibreOffice will do: here one that makes nothing) removes it.
+    run = run_capped("render", f"answers/{ADHOC_EXAMPLE.name}", "--pdf", cwd=workdir,
+                     env={"TMPDIR": str(temp), "DRAFTER_SOFFICE": shutil.which("true")}, label="the run after a kill -9")
+    held(run)
+    assert not any(folder.exists() for folder in scratch)
+    assert not list(temp.glob("drafter-pdf-*"))
