@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
-import threading
-import time
+from contextlib import contextmanager
 
 HANDLED = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
@@ -44,11 +42,58 @@ def exit_code(exc: BaseException) -> int:
     return 128 + signal_number(exc)
 
 
+# Clean-up after a signal gets this long; then the process ends all the same. A clean-up
+# can wait on something that never finishes (asyncio's runner waits for prompt_toolkit's
+# cancelled tasks when the terminal is gone), and nothing may keep drafter alive then:
+# its children die with it (see below), and a temporary file left is removed later.
+DEFAULT_GRACE_SECONDS = 10.0  # a batch waits up to 6 s for its workers to unwind
+_grace = DEFAULT_GRACE_SECONDS
+_terminating = False  # a signal was raised; its clean-up is running
+_deferring = 0  # inside deferred(): a signal waits until the block is done
+_pending: int | None = None
+
+
+def set_grace(seconds: float) -> None:
+    """How long the clean-up after a signal may take before the process simply ends."""
+    global _grace
+    _grace = seconds
+
+
 def _raise(signum: int, frame) -> None:
-    # Once is enough: a second signal must not cut the clean-up the first one started.
-    for sig in HANDLED:
-        signal.signal(sig, signal.SIG_IGN)
+    global _pending
+    if _terminating or _pending is not None:
+        # A second signal while the first one's clean-up runs: never ignored. Children
+        # end with drafter anyway, so ending here loses nothing that is not on disk.
+        os._exit(128 + signum)
+    if _deferring:
+        _pending = signum  # raised when the deferred block ends
+        return
+    _terminate(signum)
+
+
+def _terminate(signum: int) -> None:
+    global _terminating
+    _terminating = True
+    import threading  # here, not above: only a signal needs it (start-up of every command)
+
+    watchdog = threading.Timer(_grace, os._exit, (128 + signum,))
+    watchdog.daemon = True
+    watchdog.start()
     raise Terminated(signum)
+
+
+@contextmanager
+def deferred():
+    """A block a signal does not cut (saving a draft): a signal inside it is raised at its end."""
+    global _deferring, _pending
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+        if not _deferring and _pending is not None:
+            signum, _pending = _pending, None
+            _terminate(signum)
 
 
 def install() -> None:
@@ -100,6 +145,8 @@ def die_with_parent(parent_pid: int, signum: int = int(signal.SIGTERM)) -> None:
     if os.getppid() != parent_pid:  # drafter died before the kernel was asked
         os._exit(1)
     import multiprocessing
+    import threading
+    import time
 
     parent = multiprocessing.parent_process()
     if parent is None or getattr(parent, "sentinel", None) is None:
@@ -147,7 +194,7 @@ os._exit(code if code >= 0 else 128 - code)  # not sys.exit: the watching thread
 """
 
 
-def watched_popen(command: list[str], **kwargs) -> subprocess.Popen:
+def watched_popen(command: list[str], **kwargs):
     """Start *command* so that it and everything it starts ends with drafter, however drafter ends.
 
     The process returned is the watcher: its exit code is the command's, and killing its

@@ -28,6 +28,7 @@ from drafter.answers import Answers, check_file, is_empty, load_answers, parse_a
 from drafter.dates import DateError, iso_date, long_date
 from drafter.errors import DrafterError, OutputError, UsageError
 from drafter.fsutil import windows_safe_stem
+from drafter.interrupts import deferred, set_grace
 from drafter.problems import format_problem, printable
 from drafter.yamlio import NewFileExists, StaleFile
 from drafter.main import DEFAULT_OUT_DIR
@@ -231,9 +232,10 @@ class Interview:
         if self.complete:
             self.meta.pop(UNFINISHED_KEY, None)
         try:
-            self.base = save_answers(
-                self.path, self.questionnaire, self.values, complete=self.complete, meta=self.meta, base=self.base
-            )
+            with deferred():  # a closed terminal (SIGHUP) waits for the answer to be on disk
+                self.base = save_answers(
+                    self.path, self.questionnaire, self.values, complete=self.complete, meta=self.meta, base=self.base
+                )
         except NewFileExists:  # the name was taken meanwhile: the next free one
             self.path = free_path(self.path.parent, self.path.stem, self.out_dir or DEFAULT_OUT_DIR)
             self.save()
@@ -1001,8 +1003,15 @@ def choose_kind() -> str:
 
 # -- entry points for the command line ---------------------------------------------------
 
+INTERVIEW_GRACE_SECONDS = 0.5  # after SIGHUP/SIGTERM, then the interview process ends
+
+
 def _guarded(interview: Interview, action: Callable[[], Result]) -> Result:
     """The one place an interruption is handled: the draft is on disk; say how to go on."""
+    # Every answer is on disk the moment it is given (see save), so after a signal there is
+    # nothing left to save: a closed terminal ends the interview within a second, even
+    # when prompt_toolkit's clean-up would wait for a terminal that is gone.
+    set_grace(INTERVIEW_GRACE_SECONDS)
     try:
         return action()
     except (KeyboardInterrupt, EOFError) as exc:

@@ -389,3 +389,79 @@ def test_kill_9_during_pdf_stops_libreoffice_and_the_next_run_removes_its_scratc
     held(run)
     assert not any(folder.exists() for folder in scratch)
     assert not list(temp.glob("drafter-pdf-*"))
+
+
+# -- a closed terminal ends the interview ---------------------------------------------------------
+
+TERMINAL_KIND = """
+kind: luk
+schema_version: 1
+name: Lukket terminal
+description: En lille type til testen af en terminal, der lukkes.
+sections:
+  - key: s
+    title: Spørgsmål
+    questions:
+""" + "".join(f"""      - key: q{i}
+        type: text
+        prompt: Spørgsmål nummer {i}?
+        required: true
+""" for i in range(5))
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_closing_the_terminal_of_an_interview_at_30_random_moments(tmp_path):
+    """kill-session closes the pane's terminal: drafter gets SIGHUP with no terminal left."""
+    import random
+
+    kinds = tmp_path / "kinds"
+    kinds.mkdir()
+    (kinds / "luk.yaml").write_text(TERMINAL_KIND, encoding="utf-8")
+    rng = random.Random(29)
+    server = f"drafter-hup-{uuid.uuid4().hex[:8]}"
+    tmux = ["tmux", "-L", server]  # one private server for all 30 runs
+
+    def call(*args: str) -> str:
+        return subprocess.run([*tmux, *args], capture_output=True, text=True, check=True).stdout
+
+    def wait_for(session: str, text: str) -> None:
+        _wait_for(lambda: text in call("capture-pane", "-p", "-t", session), f"{text!r} on the screen", limit=60)
+
+    call("new-session", "-d", "-s", "holder", "sleep 3600")  # keeps the server up between runs
+    try:
+        for run in range(30):
+            work = tmp_path / f"run{run}"
+            work.mkdir()
+            marker = f"hup-{uuid.uuid4().hex}"
+            env = (f"PYTHONPATH={REPO} PYTHONIOENCODING=utf-8 LANG=C.UTF-8 TERM=xterm-256color "
+                   f"DRAFTER_KINDS_PATH={kinds} DRAFTER_CACHE_DIR=off DRAFTER_TEST_RUN={marker}")
+            session = f"run{run}"
+            call("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", str(work),
+                 f"env {env} {sys.executable} -m drafter new luk")
+            confirmed: list[str] = []  # answers drafter took: the next question was on the screen
+            pending = None  # the last answer sent, not yet seen taken
+            answers = rng.randint(0, 5)
+            wait_for(session, "Spørgsmål nummer 0?")
+            for i in range(answers):
+                text = f"Svar {i} i kørsel {run}"
+                call("send-keys", "-t", session, "-l", text)
+                call("send-keys", "-t", session, "Enter")
+                if i == answers - 1 and rng.random() < 0.5:
+                    pending = text  # closed at once: maybe while the answer is being saved
+                    break
+                if i < 4:
+                    wait_for(session, f"Spørgsmål nummer {i + 1}?")
+                confirmed.append(text)
+            if pending is None and rng.random() < 0.5:
+                call("send-keys", "-t", session, "-l", "halvt skrevet")
+            time.sleep(rng.uniform(0, 0.3))
+            call("kill-session", "-t", session)
+            _wait_for(lambda: not _processes_of(marker), f"run {run}: every process ended", limit=3)
+            drafts = list((work / "answers").glob("*.yaml"))
+            if confirmed:
+                assert len(drafts) == 1, (run, drafts)
+                text = drafts[0].read_text(encoding="utf-8")
+                for answer in confirmed:
+                    assert answer in text, (run, answer, text)
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)  # this test's own private server only
