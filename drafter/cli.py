@@ -645,7 +645,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        print(json.dumps(entries, ensure_ascii=True, indent=2))  # valid JSON whatever the console's code page
         return EXIT_OK
     rows = [status_cells(entry) for entry in entries]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]

@@ -91,6 +91,7 @@ def atomic_write(
     if isinstance(data, str):
         data = data.encode("utf-8")
     refuse_unwritable_target(target)
+    refuse_too_long_path(target)
     folder = target.parent if str(target.parent) else Path(".")
     remove_stale_temp_files(target)
     try:
@@ -121,6 +122,37 @@ def atomic_write(
             raise OutputError(f"{target}: kunne ikke skrives ({describe_oserror(exc)})") from None
         raise
     _fsync_folder(folder)
+
+
+# Windows (without long paths switched on) opens no path of more than 259 characters, and
+# atomic_write first writes beside the target under a name 14 characters longer
+# (".NAME.xxxxxxxx.tmp"). Checked before writing, so the message says what is wrong.
+WINDOWS_MAX_PATH = 259
+TEMP_NAME_EXTRA = len(".") + len(".xxxxxxxx.tmp")
+
+
+def refuse_too_long_path(target: Path) -> None:
+    """OutputError naming the length when Windows could not write *target* (see above)."""
+    if not _WINDOWS or _windows_long_paths():
+        return
+    length = len(os.path.abspath(target))
+    if length + TEMP_NAME_EXTRA > WINDOWS_MAX_PATH:
+        raise OutputError(
+            f"{target}: stien er for lang til Windows: {length} tegn, og drafter skriver først til et midlertidigt "
+            f"navn på {length + TEMP_NAME_EXTRA} tegn; Windows tillader højst {WINDOWS_MAX_PATH}. "
+            "Vælg en mappe tættere på drevets rod eller et kortere navn"
+        )
+
+
+def _windows_long_paths() -> bool:
+    """Whether Windows has long paths switched on (LongPathsEnabled); Python honours it."""
+    try:
+        import winreg
+
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SYSTEM\CurrentControlSet\Control\FileSystem") as key:
+            return winreg.QueryValueEx(key, "LongPathsEnabled")[0] == 1
+    except (ImportError, OSError):
+        return False
 
 
 def _replace(tmp_name: str, target: Path) -> None:

@@ -200,6 +200,10 @@ def watched_popen(command: list[str], **kwargs):
     The process returned is the watcher: its exit code is the command's, and killing its
     process group (or, on Windows, its tree) stops the command too.
     """
+    # Imported here, not above: every command imports this module for its signal handlers,
+    # and subprocess costs some 10 ms of start-up that only a PDF run needs.
+    import subprocess
+
     kwargs.pop("stdin", None)
     if os.name == "posix":
         kwargs["start_new_session"] = True  # one group: the watcher and all it starts

@@ -418,15 +418,37 @@ def _may_replace(target: Path, force: bool) -> None:
         existing = read_regular_file(target, 512 * 1024 * 1024)
     except (OSError, UnsafeFile):
         existing = None
-    if existing is None or _own_hashes(target.parent).get(target.name) != _digest(existing):
+    if existing is None or _recorded(_own_hashes(target.parent), target) != _digest(existing):
         raise OutputError(
             f"{target}: findes allerede og er ikke lavet af drafter (eller er ændret siden); den overskrives ikke "
             "(brug --force for at overskrive den, eller flyt den)"
         )
 
 
+def _case_insensitive(folder: Path) -> bool:
+    """True where the folder's file system does not tell Rapport.pdf from rapport.pdf
+    (Windows, macOS, a FAT stick anywhere): the record file answers to its name in capitals."""
+    record = folder / OWN_FILES
+    try:
+        return record.exists() and os.path.samefile(record, folder / OWN_FILES.upper())
+    except OSError:
+        return False
+
+
+def _recorded(hashes: dict[str, str], target: Path) -> str | None:
+    """The digest recorded for *target*; under any case of its name where case does not count."""
+    if target.name in hashes:
+        return hashes[target.name]
+    if _case_insensitive(target.parent):
+        wanted = target.name.casefold()
+        return next((digest for name, digest in hashes.items() if name.casefold() == wanted), None)
+    return None
+
+
 def _remember(target: Path, data: bytes) -> None:
     hashes = _own_hashes(target.parent)
+    if _case_insensitive(target.parent):  # one file, whatever the case: one record
+        hashes = {name: digest for name, digest in hashes.items() if name.casefold() != target.name.casefold()}
     hashes[target.name] = _digest(data)
     text = _OWN_HEADER + "".join(f"{digest}  {name}\n" for name, digest in sorted(hashes.items()))
     try:

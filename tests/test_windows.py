@@ -427,3 +427,100 @@ def test_no_name_made_from_a_title_is_a_device(workdir):
     result = run_cli("render", "answers/nul.yaml", cwd=workdir)
     assert result.returncode == 0, result.stderr
     assert (workdir / "out" / "nul-1.docx").is_file() and not (workdir / "out" / "nul.docx").exists()
+
+
+# -- issue 29: JSON, clean-up, long paths, case ------------------------------------------
+
+def test_status_json_is_valid_json_on_a_cp1252_console(workdir):
+    name = "Gruppe om søvn 😴 og Michał"
+    text = ADHOC_EXAMPLE.read_text(encoding="utf-8")
+    original = next(line for line in text.splitlines() if line.startswith("  navn: "))
+    (workdir / "answers" / "emoji.yaml").write_text(text.replace(original, f'  navn: "{name}"', 1), encoding="utf-8")
+    code, out, err = run_cp1252("status", "--json", cwd=workdir)
+    assert code == 0, err
+    assert out.isascii()
+    entries = {Path(e["file"]).stem: e for e in __import__("json").loads(out)}
+    assert entries["emoji"]["name"] == name
+
+
+def _fake_pdf_maker(bin_dir: Path) -> Path:
+    bin_dir.mkdir(exist_ok=True)
+    return _script(bin_dir / "soffice", """
+        import os, sys
+        args = sys.argv[1:]
+        out = args[args.index("--outdir") + 1]
+        for doc in args[args.index("--outdir") + 2:]:
+            stem = os.path.splitext(os.path.basename(doc))[0]
+            open(os.path.join(out, stem + ".pdf"), "wb").write(b"%PDF-1.7 fake")
+    """)
+
+
+def test_a_scratch_folder_windows_will_not_delete_is_a_warning_not_a_failure(workdir, tmp_path, monkeypatch, capsys):
+    """LibreOffice's profile still locked at clean-up: the PDF is made, so the run succeeded."""
+    from drafter.cli import main
+
+    real_rmtree = shutil.rmtree
+
+    def locked(path, ignore_errors=False, **kwargs):
+        if Path(path).name.startswith("drafter-pdf-"):
+            if ignore_errors:
+                return  # the locked file stays, and the folder with it
+            raise PermissionError(13, "Processen kan ikke få adgang til filen", str(path))
+        return real_rmtree(path, ignore_errors=ignore_errors, **kwargs)
+
+    monkeypatch.setenv("DRAFTER_SOFFICE", str(_fake_pdf_maker(tmp_path / "bin")))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(__import__("tempfile"), "tempdir", None)  # read TMPDIR again
+    monkeypatch.setattr(shutil, "rmtree", locked)
+    monkeypatch.chdir(workdir)
+    code = main(["render", f"answers/{ADHOC_EXAMPLE.name}", "--pdf"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert (workdir / "out" / f"{ADHOC_EXAMPLE.stem}.pdf").is_file()
+    assert "drafter: advarsel: den midlertidige mappe" in err and "kunne ikke fjernes helt (ingen adgang)" in err
+    assert "intern fejl" not in err
+    (left,) = tmp_path.glob("drafter-pdf-*")
+    monkeypatch.setattr(shutil, "rmtree", real_rmtree)
+    assert fsutil.remove_abandoned_scratch() == [left]  # the next run removes it
+
+
+def test_a_path_too_long_for_windows_is_refused_before_writing_with_its_length(workdir, monkeypatch, capsys):
+    from drafter.cli import main
+
+    monkeypatch.setattr(fsutil, "_WINDOWS", True)
+    monkeypatch.setattr(fsutil, "_windows_long_paths", lambda: False)
+    monkeypatch.chdir(workdir)
+    folder = workdir / "out"
+    while len(str(folder)) < 230:
+        folder = folder / "undermappe"
+    folder.mkdir(parents=True)
+    target = folder / ("x" * (250 - len(str(folder)) - 6) + ".docx")  # 250 characters: fine, but not with the temporary name
+    assert len(str(target)) == 250
+    code = main(["render", f"answers/{ADHOC_EXAMPLE.name}", "-o", str(target)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "stien er for lang til Windows: 250 tegn" in err and "264 tegn" in err and "højst 259" in err
+    assert "findes ikke" not in err
+    assert not target.exists()
+    shorter = folder / "kort.docx"
+    assert main(["render", f"answers/{ADHOC_EXAMPLE.name}", "-o", str(shorter)]) == 0
+
+
+@pytest.mark.parametrize("insensitive", [True, False])
+def test_pdfs_drafter_made_are_its_own_whatever_the_case_where_case_does_not_count(tmp_path, monkeypatch, insensitive):
+    from drafter.errors import OutputError
+
+    made = tmp_path / "Rapport.pdf"
+    outcome = Outcome(tmp_path / "Rapport.yaml", tmp_path / "Rapport.docx", WRITTEN)
+    produced = tmp_path / "lavet.pdf"
+    produced.write_bytes(b"%PDF-1.7 lavet af drafter")
+    assert pdf._move_into_place(produced, made, outcome, force=False)
+    made.rename(tmp_path / "rapport.pdf")  # renamed in Explorer: only the case changed
+    monkeypatch.setattr(pdf, "_case_insensitive", lambda folder: insensitive)
+    if insensitive:
+        pdf._may_replace(tmp_path / "rapport.pdf", force=False)  # drafter's own: may be made again
+        assert pdf._move_into_place(produced, tmp_path / "rapport.pdf", outcome, force=False)
+        assert "Rapport.pdf" not in pdf._own_hashes(tmp_path)  # one file, one record
+    else:
+        with pytest.raises(OutputError):  # where case counts, rapport.pdf is another file
+            pdf._may_replace(tmp_path / "rapport.pdf", force=False)
