@@ -266,6 +266,9 @@ def _yaml_reason(exc: Any) -> str:
         "expected a single document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
         "found undefined alias": "et YAML-alias (*) peger på et anker, der ikke findes; YAML-aliaser kan ikke bruges i en svarfil",
         "found undefined tag handle": "et ukendt YAML-mærke (!); YAML-mærker kan ikke bruges i en svarfil",
+        # A value that ended (a '{…}', '[…]' or a quoted text alone at the top), and then more.
+        "did not find expected <document start>": "der står mere efter en afsluttet værdi (fx tekst efter et '}' eller ']', "
+                                                  "eller en ny linje efter en værdi, der skulle have været hele filen)",
     }
     for english, danish in translations.items():
         if english in reason:

@@ -337,7 +337,8 @@ def available_kinds() -> list[str]:
     for folder in kinds_dirs():
         if folder.is_dir():
             for path in sorted(folder.glob("*.yaml")):
-                if path.stem not in names:
+                # Only a file is a kind (a FIFO or folder named x.yaml is not; _kind_file agrees).
+                if path.stem not in names and path.is_file():
                     names.append(path.stem)
     return names
 

@@ -32,6 +32,40 @@ from drafter.answers import META_KEYS, is_empty
 from drafter.errors import DrafterError, Problem
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Plain text that a YAML 1.1 or 1.2 reader (PyYAML, libyaml, ruamel, js-yaml, Go, Excel's
+# importers) would take for something else: null, a boolean (1.1 has y/n/yes/no/on/off), a
+# number in any base or form (1e3, 0o17, .5, 1_000, 12:30 base 60), a date or time (also
+# impossible ones like 2026-13-01, which such readers reject) or the merge and value keys.
+# Such text is written in quotes.
+_TYPED = re.compile(r"""(?x)^(?:
+    ~ | null | Null | NULL
+  | y | Y | yes | Yes | YES | n | N | no | No | NO
+  | true | True | TRUE | false | False | FALSE | on | On | ON | off | Off | OFF
+  | [-+]? \. (?: inf | Inf | INF ) | \. (?: nan | NaN | NAN )
+  | [-+]? (?: [0-9][0-9_]* (?: \.[0-9_]* )? | \.[0-9_]+ ) (?: [eE][-+]?[0-9]+ )?
+  | [-+]? 0 (?: [xX][0-9a-fA-F_]+ | [oO][0-7_]+ | [bB][01_]+ )
+  | [-+]? [0-9][0-9_]* (?: :[0-5]?[0-9] )+ (?: \.[0-9_]* )?
+  | [0-9]{1,4} - [0-9]{1,2} - [0-9]{1,2}
+    (?: (?: [Tt] | [ \t]+ ) [0-9]{1,2} : [0-9]{2} : [0-9]{2} (?: \.[0-9]* )?
+        (?: [ \t]* (?: Z | [-+][0-9]{1,2} (?: :[0-9]{2} )? ) )? )?
+  | [0-9]{1,2} : [0-9]{2} (?: :[0-9]{2} )?
+  | = | <<
+)$""")
+
+
+# Plain text that means the same inside {…} or […] to every YAML reader: letters, digits and
+# a few separators, beginning with a letter or digit; anything else goes in double quotes.
+_FLOW_SAFE_PLAIN = re.compile(r"[^\W_][\w .\-/]*(?<! )")
+
+
+def _real_date(text: str) -> bool:
+    import datetime as _dt
+
+    try:
+        _dt.date.fromisoformat(text)
+        return True
+    except ValueError:
+        return False
 MISSING = object()  # "no such key" for the same() callback
 FRESH_WIDTH = 100  # line width of new files (long plain text is folded there)
 _UNSET = object()
@@ -70,9 +104,11 @@ def readable_dumper():
         pass
 
     def _str(dumper: yaml.SafeDumper, text: str):
-        if _ISO_DATE.match(text):
+        if _ISO_DATE.match(text) and _real_date(text):
             # Written bare (2027-01-04), as a person would type it; the loader keeps dates as text.
             return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
+        if _TYPED.match(text):
+            return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="'")
         # A block keeps its text exactly, except one that ends in a blank line: PyYAML then
         # writes "|+" and ends the document with "...", which would cut the file short.
         breaks = "\n\x85\u2028\u2029"
@@ -334,7 +370,10 @@ class _Patcher:
     def patch_mapping(self, node: Any, target: dict, path: tuple) -> None:
         import yaml
 
-        if not isinstance(node, yaml.MappingNode) or node.flow_style or not node.value:
+        if isinstance(node, yaml.MappingNode) and node.flow_style:
+            self.patch_flow(node, target, path)  # {…}: values set in place, or _Coarser
+            return
+        if not isinstance(node, yaml.MappingNode) or not node.value:
             raise _Coarser
         entries: dict[str, tuple[Any, Any]] = {}
         for key_node, value_node in node.value:
@@ -413,7 +452,10 @@ class _Patcher:
     def patch_sequence(self, node: Any, target: list, path: tuple) -> None:
         import yaml
 
-        if not isinstance(node, yaml.SequenceNode) or node.flow_style or not node.value or not target:
+        if isinstance(node, yaml.SequenceNode) and node.flow_style:
+            self.patch_flow(node, target, path)  # […]: values set in place, or _Coarser
+            return
+        if not isinstance(node, yaml.SequenceNode) or not node.value or not target:
             raise _Coarser
         items = node.value
         n, m = len(items), len(target)
@@ -441,6 +483,44 @@ class _Patcher:
                 at = self.line_start(self.dash_of(items[0]))
             self.edit(at, at, fragment)
 
+    def patch_flow(self, node: Any, new: Any, path: tuple) -> None:
+        """A flow collection ({…}, […], a JSON file) whose keys or length stay: each value
+        that changed is replaced where it stands, so the comments inside stay. Anything
+        else (a key added, an entry removed) is _Coarser: the owner is written anew."""
+        import yaml
+
+        if isinstance(node, yaml.MappingNode) and node.flow_style and isinstance(new, dict):
+            keys = [k.value if isinstance(k, yaml.ScalarNode) else None for k, _ in node.value]
+            if keys != list(new):
+                raise _Coarser
+            pairs = [((*path, key), value_node, new[key]) for key, (_, value_node) in zip(keys, node.value)]
+        elif isinstance(node, yaml.SequenceNode) and node.flow_style and isinstance(new, list):
+            if len(node.value) != len(new):
+                raise _Coarser
+            pairs = [((*path, index), item, new[index]) for index, item in enumerate(node.value)]
+        elif isinstance(node, yaml.ScalarNode) and node.style not in ("|", ">") and not isinstance(new, (dict, list)):
+            self.edit(node.start_mark.index, node.end_mark.index, self.flow_scalar(new, node.style))
+            return
+        else:
+            raise _Coarser
+        for where, child, value in pairs:
+            if not self.same(where, child, value):
+                self.patch_flow(child, value, where)
+
+    def flow_scalar(self, value: Any, style: str | None) -> str:
+        """*value* as one scalar inside a flow collection: plain where that is safe, else in
+        JSON's double quotes (which YAML reads alike), always in them where it was quoted so."""
+        import json
+
+        if isinstance(value, str):
+            if style == '"' or "\n" in value:
+                return json.dumps(value, ensure_ascii=False)
+            plain, _ = self.render_scalar(value, style, 0)
+            if _FLOW_SAFE_PLAIN.fullmatch(plain):
+                return plain  # words, numbers in quotes' stead only where no reader could stumble
+            return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value) if value is None or isinstance(value, (bool, int, float)) else self.render_scalar(value, style, 0)[0]
+
     def patch_item(self, item: Any, new: Any, path: tuple, column: int) -> None:
         mark = len(self.edits)
         try:
@@ -461,17 +541,19 @@ class _Patcher:
             content_start = self.line_end(start)
             last = self.content_end(node)
             content_end = self.line_end(last - 1) if last > content_start else content_start
-            indent = self._block_indent(content_start, content_end, column)
+            indent = max(self._block_indent(content_start, content_end, column), column + 1)
         else:
             header_end = end
             content_start = content_end = self.line_end(max(end - 1, start)) if end > start else self.line_end(start)
             indent = column + 2
         header, content = self.render_scalar(new, node.style, indent)
         if block and header.startswith("|"):
-            # The person's own block header stays as written (chomping, indentation digit):
-            # answers are compared trimmed, so its chomping never changes an answer.
+            # The person's own chomping stays as written (answers are compared trimmed, so it
+            # never changes an answer). An indentation digit goes: the new text begins with
+            # no space, so it needs none, and a digit kept beside text at another indentation
+            # would make every reader see leading spaces.
             original = self.text[start:header_end]
-            header = original if original.startswith("|") else "|" + original[1:]
+            header = "|" + "".join(ch for ch in original[1:] if ch in "+-")
         if start == header_end:  # an empty value: "key:" with nothing after the colon
             header = " " + header
         self.edit(start, header_end, header)
@@ -604,10 +686,12 @@ def answers_text(questionnaire, values: dict, complete: bool, meta: dict | None,
             data = parse_answer_text(candidate.encode("utf-8"), "").data
         except AnswerFileError:
             return False
+        if not readable_by_others(candidate):
+            return False
         keys = set(data) | set(target)
         return all(same((key,), data.get(key, MISSING), target.get(key, MISSING)) for key in keys)
 
-    for attempt in (_fine, _by_section):
+    for attempt in (_fine, _by_section, _as_json):
         try:
             candidate = attempt(text, target, same, headings)
         except ValueError:
@@ -617,8 +701,35 @@ def answers_text(questionnaire, values: dict, complete: bool, meta: dict | None,
     return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
 
 
+def readable_by_others(text: str) -> bool:
+    """Whether PyYAML's safe loader, as other tools use it, reads *text* without an error.
+
+    drafter reads dates as text; PyYAML makes them dates and fails on one that is none
+    (2026-13-01), and so would any other tool the file is opened in.
+    """
+    import yaml
+
+    try:
+        # The pure-Python loader: libyaml accepts some text it rejects ("[a, 0?]").
+        yaml.load(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return False
+    return True
+
+
 def _fine(text: str, target: dict, same: Callable, headings: dict) -> str:
     return patch_text(text, target, same, headings)
+
+
+def _as_json(text: str, target: dict, same: Callable, headings: dict) -> str:
+    """A JSON-style file (one {…} from another tool) that cannot be patched stays JSON."""
+    import json
+
+    if not text.lstrip().startswith("{"):
+        raise ValueError("ikke JSON")
+    indent = 2 if "\n" in text.strip() else None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return json.dumps(target, ensure_ascii=False, indent=indent).replace("\n", newline) + newline
 
 
 def _by_section(text: str, target: dict, same: Callable, headings: dict) -> str:

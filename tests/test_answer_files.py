@@ -286,3 +286,90 @@ def test_a_document_saved_in_word_while_drafter_writes_is_not_overwritten(adhoc_
         render_file(adhoc_example, output)
     assert output.read_bytes() == b"saved by Word"
     assert [p.name for p in output.parent.iterdir()] == ["x.docx"]
+
+
+# -- the writer, at random (issue 29): every reader reads back what was written -------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WRITER_KIND = """
+kind: skriv
+schema_version: 1
+name: Skriveprøve
+description: En lille type til writerens tilfældige test.
+sections:
+  - key: s
+    title: S
+    questions:
+      - key: tekst
+        type: text
+        prompt: Tekst?
+      - key: liste
+        type: list
+        prompt: Liste?
+"""
+# Text that a YAML 1.1 or 1.2 reader would take for something else, if written plain.
+LOOKS_TYPED = ["2026-13-01", "0000-00-00", "2026-02-30", "2026-1-5", "12:30", "08:30:00", "1e3", "0o17", "0x1F",
+               ".5", "-.5", "1_000", "+1", "y", "N", "on", "Off", "yes", "NO", "null", "Null", "~", ".inf", "-.NaN",
+               "2026-01-05T10:00:00", "2026-01-05 10:00:00 +01:00", "<<", "=", "true", "False", "2026-01-05"]
+# The shapes an answer file is found in: drafter's own, with a block that has an indentation
+# digit, flow collections with comments inside and after, JSON from another tool.
+WRITER_BASES = {
+    "plain": "kind: skriv\nschema_version: 1\ns:\n  tekst: gammel  # behold\n  liste:\n    - a\n    - b\n",
+    "block-digit": "kind: skriv\nschema_version: 1\ns:\n  tekst: |1\n     med et mellemrum foran\n  liste:\n    - a\n    - b\n",
+    "block-digit-keep": "kind: skriv\nschema_version: 1\ns:\n  tekst: |2+\n      to mellemrum\n\n  liste: [a, b]\n",
+    "flow": "kind: skriv\nschema_version: 1\ns: {\n  tekst: gammel,  # inde i samlingen\n  liste: [a, b]  # efter listen\n}  # efter samlingen\n",
+    "json": '{\n  "kind": "skriv",\n  "schema_version": 1,\n  "s": {\n    "tekst": "gammel",\n    "liste": ["a", "b"]\n  }\n}\n',
+}
+
+
+def _writer_kind():
+    from drafter.questionnaire import _load_file
+
+    folder = Path(__import__("tempfile").mkdtemp(prefix="skriv-"))
+    (folder / "skriv.yaml").write_text(WRITER_KIND, encoding="utf-8")
+    return _load_file(folder / "skriv.yaml")
+
+
+_WRITER = {}
+
+
+def _as_read(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    base=st.sampled_from(sorted(WRITER_BASES)),
+    text=st.one_of(st.sampled_from(LOOKS_TYPED), st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12),
+                   st.sampled_from(["to\nlinjer", "a, b: {c} # d", "'citat'", '"citat"', "- punkt", "? spørgsmål"])),
+    item=st.one_of(st.sampled_from(LOOKS_TYPED), st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=8)),
+)
+def test_whatever_is_written_every_reader_reads_back(base, text, item):
+    import json
+
+    import yaml
+
+    from drafter.answers import parse_answer_text
+
+    questionnaire = _WRITER.get("q") or _WRITER.setdefault("q", _writer_kind())
+    same = answer_comparer(questionnaire)
+    values = {"s": {"tekst": text, "liste": ["a", item]}}
+    out = answers_text(questionnaire, values, True, None, WRITER_BASES[base].encode("utf-8")).decode("utf-8")
+    fresh = answers_text(questionnaire, values, True, None, None).decode("utf-8")
+    for written in (out, fresh):
+        ours = parse_answer_text(written.encode("utf-8"), "").data  # drafter's own reader
+        theirs = yaml.safe_load(written)  # and PyYAML's, as other tools read the file
+        for data in (ours, theirs):
+            plain = {"tekst": _as_read(data["s"].get("tekst")), "liste": [_as_read(v) for v in data["s"]["liste"]]}
+            assert same(("s",), plain, values["s"]), (base, written)
+        # Nothing another reader takes for a number, a date, a boolean or null, unless it is one.
+        for value in (theirs["s"].get("tekst"), *theirs["s"]["liste"]):
+            assert value is None or isinstance(value, str) or hasattr(value, "isoformat"), (written, value)
+    if base == "json":
+        json.loads(out)  # a JSON file stays JSON
+    if base == "flow" and text.strip():  # values set in place (a key removed rewrites the section)
+        assert "# inde i samlingen" in out and "# efter listen" in out and "# efter samlingen" in out, out
+    if base.startswith("block-digit"):
+        assert "|1" not in out and "|2" not in out or out == WRITER_BASES[base]

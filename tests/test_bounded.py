@@ -46,12 +46,22 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_BACKSTOP, CPU_BACKSTOP))
 
 
+PEAK_MARK = "drafter-peak-kb="
+# `python -m drafter`, reporting its own peak memory (VmHWM) as the last line of stderr.
+_PEAK_REPORTING_DRAFTER = (
+    "import atexit, resource, runpy, sys\n"
+    f"atexit.register(lambda: sys.stderr.write('{PEAK_MARK}%d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "sys.argv[0] = 'drafter'\n"
+    "runpy.run_module('drafter', run_name='__main__', alter_sys=True)\n"
+)
+
+
 def run_capped(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120, label: str = "") -> Run:
     """`python -m drafter ARGS` under the memory cap; its CPU time (user + system) and peak memory measured."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
     full_env.pop("DRAFTER_DEBUG", None)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([sys.executable, "-m", "drafter", *map(str, args)], cwd=cwd, env=full_env,
+        process = subprocess.Popen([sys.executable, "-c", _PEAK_REPORTING_DRAFTER, *map(str, args)], cwd=cwd, env=full_env,
                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, preexec_fn=_limits)
         timer = threading.Timer(timeout, process.kill)
         timer.start()
@@ -65,7 +75,9 @@ def run_capped(*args: str, cwd: Path, env: dict | None = None, timeout: float = 
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if process.returncode == -9:
         raise AssertionError(f"drafter {' '.join(map(str, args))}: hangs (stopped after {timeout} s)\n{stdout}{stderr}")
-    cpu, peak_mb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    stderr, _, peak = stderr.rpartition(PEAK_MARK)
+    peak_mb = int(peak.strip() or 0) / 1024  # drafter's own, not git's or LibreOffice's
+    cpu = usage.ru_utime + usage.ru_stime  # drafter's and every child's it waited for
     print(f"[{label or ' '.join(map(str, args))}] exit {process.returncode}, {cpu:.2f} s CPU, {peak_mb:.0f} MB peak")
     return Run(process.returncode, stdout, stderr, cpu, peak_mb)
 
