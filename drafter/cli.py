@@ -770,6 +770,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_replace(args: argparse.Namespace) -> int:
     from drafter import replace, workspace
     from drafter.batch import expand_paths
+    from drafter.errors import DrafterError, UsageError
     from drafter.main import DEFAULT_OUT_DIR, default_output
     from drafter.problems import format_problems
 
