@@ -23,6 +23,8 @@ from drafter.errors import DrafterError, Problem
 MAX_PART_BYTES = 8 * 1024 * 1024  # one XML part; a long commission's body is some 50 kB
 MAX_ELEMENTS = 400_000
 MAX_PARAGRAPHS = 20_000
+MAX_DEPTH = 200  # Word's own files nest some 15 levels; a table in a table in a table, a few more
+_TAG = re.compile(rb"<(/?)[A-Za-z_/][^>]*>")
 CUSTOM_PART = "docProps/custom.xml"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_DOCUMENT = "/officeDocument"
@@ -187,11 +189,13 @@ def parse_part(raw: bytes, where: str):
         raw = text.replace(b'encoding="UTF-16"', b'encoding="UTF-8"').replace(b"encoding='UTF-16'", b"encoding='UTF-8'")
     if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
         raise WordFileError(Problem("delen har en DOCTYPE- eller ENTITY-erklæring, som Word-filer ikke har", file=where))
-    if text.count(b"<") > 2 * MAX_ELEMENTS:
-        raise WordFileError(Problem(f"delen har over {MAX_ELEMENTS:,} elementer; så stor en Word-fil læses ikke".replace(",", "."), file=where))
     paragraphs = len(_PARAGRAPH_TAG.findall(text))
     if paragraphs > MAX_PARAGRAPHS:
         raise WordFileError(Problem(f"delen har {paragraphs:,} afsnit; højst {MAX_PARAGRAPHS:,} læses".replace(",", "."), file=where))
+    if text.count(b"<") > 2 * MAX_ELEMENTS:
+        raise WordFileError(Problem(f"delen har over {MAX_ELEMENTS:,} elementer; så stor en Word-fil læses ikke".replace(",", "."), file=where))
+    if _depth(text) > MAX_DEPTH:
+        raise WordFileError(Problem(f"XML'en er indlejret for dybt (over {MAX_DEPTH} niveauer) til at være en Word-fil", file=where))
     parser = etree.XMLParser(resolve_entities=False, huge_tree=False, no_network=True, load_dtd=False, remove_comments=True)
     try:
         root = etree.fromstring(raw, parser)
@@ -204,6 +208,21 @@ def parse_part(raw: bytes, where: str):
     if root is None:
         raise WordFileError(Problem("delen er tom", file=where))
     return root
+
+
+def _depth(text: bytes) -> int:
+    """How deep the elements of *text* nest, from its tags alone (before it is parsed)."""
+    depth = deepest = 0
+    for tag in _TAG.finditer(text):
+        if tag.group(1):
+            depth -= 1
+        elif text[tag.end() - 2] != 0x2F:  # not self-closing (<x/>)
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    break
+    return deepest
 
 
 def _short(text: str) -> str:
