@@ -239,7 +239,7 @@ def is_drafter_made(package: WordPackage) -> bool:
 def recorded_base(package: WordPackage) -> dict | None:
     """The answers the document was made from, as drafter recorded them; None for a
     document from an older drafter (or one whose record was lost)."""
-    from drafter.status import recorded_base as decode
+    from drafter.render import recorded_base as decode
 
     return decode(package.custom)
 
