@@ -394,11 +394,11 @@ def cmd_render(args: argparse.Namespace) -> int:
             bar.close()
 
     for outcome in outcomes:
-        for line in format_problems(outcome.warnings, outcome.source):
+        for line in outcome.warnings:
             _print(line, sys.stderr)
     if len(outcomes) == 1 and outcomes[0].status != SKIPPED:
         outcome = outcomes[0]
-        for line in [*format_problems(outcome.problems, outcome.source), *outcome.pdf_problems]:
+        for line in [*outcome.lines, *outcome.pdf_problems]:
             _print(line, sys.stderr)
         if outcome.status != FAILED:
             note = "" if outcome.status == "skrevet" else " (uændret)"
