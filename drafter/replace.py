@@ -24,8 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drafter.answers import Answers, read_answer_file
+from drafter.changes import label as question_label
 from drafter.errors import AnswerFileError, DrafterError, UsageError
+from drafter.fsutil import atomic_write, describe_oserror
 from drafter.problems import Problem, SourceMap, display_path
+from drafter.rules import texts
+from drafter.validate import is_complete, questionnaire_for, validate
+from drafter.versions import Difference, Side, tracked_document
+from drafter.yamlio import kept_meta, save_answers
 
 EXCERPT = 40  # characters shown on each side of a change in the listing
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
@@ -100,12 +107,10 @@ def _excerpt(text: str, start: int, end: int, replacement: str | None = None) ->
 
 
 def _label(questionnaire, path: tuple) -> str:
-    from drafter.changes import label
-
     if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], str):
         question = questionnaire.question(f"{path[0]}.{path[1]}")
         if question is not None:
-            return label(question) + (f" ({display_path(path)})" if len(path) > 2 else "")
+            return question_label(question) + (f" ({display_path(path)})" if len(path) > 2 else "")
     return display_path(path)
 
 
@@ -117,10 +122,6 @@ def _set(data: Any, path: tuple, value: str) -> None:
 
 def plan_file(path: Path, old: str, new: str) -> FileReplacement:
     """What replacing OLD by NEW would change in one answer file, validated; nothing is written."""
-    from drafter.answers import read_answer_file
-    from drafter.rules import texts
-    from drafter.validate import is_complete, questionnaire_for, validate
-
     result = FileReplacement(path)
     try:
         raw = read_answer_file(path)
@@ -153,8 +154,6 @@ def plan_file(path: Path, old: str, new: str) -> FileReplacement:
             _set(data, where, changed)
     if not result.changed:
         return result
-    from drafter.answers import Answers
-
     values, problems = validate(data, questionnaire)
     if problems:
         result.problems = problems
@@ -168,8 +167,6 @@ def plan_file(path: Path, old: str, new: str) -> FileReplacement:
 def write_file(result: FileReplacement) -> None:
     """Write a planned replacement through the round-trip writer (stale check: the file must
     still be as read)."""
-    from drafter.yamlio import kept_meta, save_answers
-
     answers = result.new_answers
     result.new_bytes = save_answers(
         result.path, answers.questionnaire, answers.values, answers.complete, kept_meta(answers.data),
@@ -195,17 +192,12 @@ def check_words(old: str, new: str) -> tuple[str, str]:
 
 def tracked_changes(result: FileReplacement, folder: Path, author: str) -> Path:
     """The commission's document with this replacement as Word tracked changes, in *folder*."""
-    from drafter.fsutil import atomic_write
-    from drafter.versions import Difference, Side, tracked_document
-
     old = Side(str(result.path), answers=result.old_answers)
     new = Side(str(result.path), answers=result.new_answers)
     target = folder / f"{result.path.stem}.docx"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from drafter.fsutil import describe_oserror
-
         raise DrafterError(Problem(f"mappen kan ikke laves ({describe_oserror(exc)})", file=str(folder))) from None
     atomic_write(target, tracked_document(Difference(old, new, equal=False), author))
     return target

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from drafter.answers import Answers
+from drafter.dates import long_date
 from drafter.problems import ERROR, WAIVED, WARNING, Problem, display_path as field_name
 from drafter.validate import is_empty
 
@@ -707,12 +708,6 @@ def name_pattern(forms: Iterable[str]) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{body})s?(?![\w-])", re.IGNORECASE)
 
 
-def _long_date(day: _dt.date) -> str:
-    from drafter.dates import long_date
-
-    return long_date(day)
-
-
 @rule(
     "navne-med-dato",
     WARNING,
@@ -729,9 +724,9 @@ def _dated_names(ctx: Context) -> Iterator[Hit]:
     for entry in _profile().dated_names():
         until, since = entry.get("til"), entry.get("fra")
         if until and day > _dt.date.fromisoformat(str(until)):
-            relevant.append((entry, f"ophørte {_long_date(_dt.date.fromisoformat(str(until)))}"))
+            relevant.append((entry, f"ophørte {long_date(_dt.date.fromisoformat(str(until)))}"))
         elif since and day < _dt.date.fromisoformat(str(since)):
-            relevant.append((entry, f"findes først fra {_long_date(_dt.date.fromisoformat(str(since)))}"))
+            relevant.append((entry, f"findes først fra {long_date(_dt.date.fromisoformat(str(since)))}"))
     if not relevant:
         return
     patterns = [(entry, when, name_pattern([entry["navn"], *(entry.get("former") or [])])) for entry, when in relevant]
@@ -740,7 +735,7 @@ def _dated_names(ctx: Context) -> Iterator[Hit]:
             found = pattern.search(text)
             if not found:
                 continue
-            message = f'nævner "{found.group(0)}", som {when}, men kommissoriet er dateret {_long_date(day)}'
+            message = f'nævner "{found.group(0)}", som {when}, men kommissoriet er dateret {long_date(day)}'
             if entry.get("afløst_af") and "ophørte" in when:
                 message += f'; brug "{entry["afløst_af"]}" i stedet'
             if entry.get("kilde"):
