@@ -129,7 +129,8 @@ def load(name: str, magic: bytes, max_bytes: int, decode: Callable[[bytes], Any]
     try:
         value = decode(content)
         return value if valid(value) else None
-    except (MemoryError, RecursionError, EOFError, ValueError, TypeError, KeyError, AttributeError, IndexError):
+    except (MemoryError, RecursionError, EOFError, ValueError, TypeError, KeyError, AttributeError, IndexError,
+            OverflowError):
         return None
 
 

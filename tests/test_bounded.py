@@ -477,3 +477,23 @@ def test_closing_the_terminal_of_an_interview_at_30_random_moments(tmp_path):
                     assert answer in text, (run, answer, text)
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)  # this test's own private server only
+
+
+# -- misleading messages -------------------------------------------------------------------------
+
+def test_text_after_a_finished_value_is_named_in_danish(workdir):
+    (workdir / "answers" / "x.yaml").write_text("{kind: adhoc, schema_version: 1}\nformaal: noget\n", encoding="utf-8")
+    run = run_capped("check", "answers/x.yaml", cwd=workdir, label="check, text after a {…} document")
+    held(run)
+    assert run.returncode != 0 and "answers/x.yaml" in run.stderr and "der står mere efter en afsluttet værdi" in run.stderr
+    assert "did not find" not in run.stderr
+
+
+def test_a_fifo_among_the_kinds_is_no_kind(workdir):
+    kinds = workdir / "typer"
+    kinds.mkdir()
+    os.mkfifo(kinds / "fifo.yaml")
+    run = run_capped("kinds", cwd=workdir, env={"DRAFTER_KINDS_PATH": str(kinds)}, timeout=60, label="kinds with a FIFO")
+    held(run)
+    assert run.returncode == 0, run.output
+    assert "fifo" not in run.stdout and "adhoc" in run.stdout
