@@ -87,7 +87,8 @@ RUNAWAY = {
     "center": (['{{ "x"|center(3000000000) }}'], "for stort"),
     "replace": (['{% set s = "abcdefghij" * 1000 %}{{ s|replace("", s)|replace("", s) }}'], "højst"),
     "macro-recursion": (["{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(60) }}"], "gentager for meget"),
-    "list-doubling": (["{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = ns.x + ns.x %}{% endfor %}"], "højst"),
+    # Each doubling counts by the items it makes: the steps run out as the list reaches 4 million.
+    "list-doubling": (["{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = ns.x + ns.x %}{% endfor %}"], "gentager for meget"),
     "format-width": (['{{ "%999999999s" % 1 }}'], "feltbredde"),
     "silent-loops": (["{% for a in gruppe.navn %}{% for b in gruppe.navn %}{% for c in gruppe.navn %}{% for d in gruppe.navn %}"
                       "{% endfor %}{% endfor %}{% endfor %}{% endfor %}"], "gentager for meget"),
