@@ -509,10 +509,44 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
             WARNING, BODY_LABEL,
             "skabelonen har ingen felter ({{ … }} eller {% … %}); dokumentet bliver det samme, uanset hvad der svares",
         ))
+    if questionnaire.uses_body:
+        used |= _letterhead_findings(prepared, questionnaire, report)
     if not report.errors:  # with errors, some parts were not read: "unused" would mislead
         used |= _used_by_properties(questionnaire, env)
         report.unused = _unused(questionnaire, used)
     return report
+
+
+BODY_PLACE = "{{p kommissorium.indhold }}"
+
+
+def _letterhead_findings(prepared, questionnaire: Questionnaire, report: TemplateReport) -> set[str]:
+    """A letterhead for a kind built from its YAML: it has the body's one place, and the
+    styles the body uses. Returns the questions the body shows."""
+    from drafter import body
+
+    sources = []
+    for part in prepared.parts:
+        try:
+            sources.append(prepared.source(part))
+        except (TemplateProblem, RecursionError):
+            continue  # reported above
+    if not any(re.search(r"\{\{\s*kommissorium\.indhold\s*\}\}", s) for s in sources):
+        report.findings.append(template_finding(
+            ERROR, BODY_LABEL,
+            f"brevpapiret har intet sted til kommissoriets indhold; skriv {BODY_PLACE} alene i et afsnit, "
+            "der hvor afsnittene skal stå",
+        ))
+        return set()
+    found = body.style_ids(prepared.entries.get("word/styles.xml"))
+    missing = [name for name in ("heading 1", "heading 2", "List Bullet", "Table Grid") if name not in found]
+    if missing:
+        report.findings.append(template_finding(
+            WARNING, "typografier (word/styles.xml)",
+            f"brevpapiret mangler typografierne {', '.join(missing)}; indholdet står da uden dem. "
+            "Brug typografierne én gang i Word (fx Overskrift 1, Opstilling med punkttegn), og gem",
+        ))
+    return body.used_paths(questionnaire)
 
 
 MAX_SYNTAX_ERRORS = 20
