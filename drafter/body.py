@@ -215,7 +215,7 @@ def build(layout: Layout, context: dict) -> DocumentModel:
             for block in _section_parts(section, context, 1):
                 (facts if block.kind == "fact" else front).append(block)
     body = list(front)
-    ordered = order_sections([s for s in q.sections if not s.cover], layout.orden)
+    ordered = q.body_sections(layout.orden)
     number = 0
     for section in ordered:
         parts = _section_parts(section, context, 1)
@@ -228,13 +228,6 @@ def build(layout: Layout, context: dict) -> DocumentModel:
         body.append(Block("heading", [(heading, False)], level=1, page_break_before=section.page_break_before))
         body.extend(parts)
     return DocumentModel(title, subtitle, facts, body)
-
-
-def order_sections(sections: list[Section], orden: list[str]) -> list[Section]:
-    """The sections named in *orden* first, in that order; the others follow in the kind's."""
-    by_key = {s.key: s for s in sections}
-    named = [by_key[k] for k in dict.fromkeys(orden) if k in by_key]
-    return named + [s for s in sections if s not in named]
 
 
 def _section_parts(section: Section, context: dict, level: int) -> list[Block]:

@@ -332,6 +332,14 @@ class Questionnaire:
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
 
+    def body_sections(self, orden: list[str] | None = None) -> list[Section]:
+        """The sections of the document's body (not the cover's) in the order an answer
+        file's ``orden`` gives; the sections it does not name follow in the kind's order."""
+        body = [s for s in self.sections if not s.cover]
+        by_key = {s.key: s for s in body}
+        named = [by_key[k] for k in dict.fromkeys(orden or []) if isinstance(k, str) and k in by_key]
+        return named + [s for s in body if s not in named]
+
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 
@@ -535,6 +543,7 @@ def _remove(sections: list[dict], path: Any) -> dict:
     if not isinstance(path, str) or not path.strip():
         raise ValueError("'remove' skal være en liste af afsnit ('afsnit') og spørgsmål ('afsnit.spørgsmål')")
     section_key, _, question_key = path.strip().partition(".")
+    question_key, _, field_key = question_key.partition(".")
     section = next((s for s in sections if s.get("key") == section_key), None)
     if section is None:
         known = [s.get("key") for s in sections]
@@ -547,13 +556,30 @@ def _remove(sections: list[dict], path: Any) -> dict:
     if question is None:
         known = [q.get("key") for q in questions]
         raise ValueError(f"remove: spørgsmålet '{path}' findes ikke{_suggest(question_key, known)}")
+    if field_key:  # a field of a records question ("sammensaetning.medlemmer.rolle")
+        fields = question.get("fields") or []
+        gone = next((f for f in fields if f.get("key") == field_key), None)
+        if gone is None:
+            known = [f.get("key") for f in fields]
+            raise ValueError(f"remove: feltet '{path}' findes ikke{_suggest(field_key, known)}")
+        question["fields"] = [f for f in fields if f is not gone]
+        return {**{k: v for k, v in section.items() if k != "questions"}, "questions": []}
     section["questions"] = [q for q in questions if q is not question]
     return {**{k: v for k, v in section.items() if k != "questions"}, "questions": [question]}
 
 
 def _merge_section(parent: dict, child: dict) -> dict:
     out = {**parent, **{k: v for k, v in child.items() if k != "questions"}}
-    out["questions"] = _merge_by_key(parent.get("questions", []), child.get("questions", []), lambda p, c: {**p, **c})
+    out["questions"] = _merge_by_key(parent.get("questions", []), child.get("questions", []), _merge_question)
+    return out
+
+
+def _merge_question(parent: dict, child: dict) -> dict:
+    """A question of a child kind: its fields replace the parent's, and the fields of a
+    records question are merged by key as questions are (a new field is added at the end)."""
+    out = {**parent, **child}
+    if isinstance(parent.get("fields"), list) and isinstance(child.get("fields"), list):
+        out["fields"] = _merge_by_key(parent["fields"], child["fields"], lambda p, c: {**p, **c})
     return out
 
 
@@ -576,8 +602,9 @@ def _build(data: dict, path: Path) -> Questionnaire:
 
     profile = workspace.profile()
     kinds = [data["kind"], *reversed(data.get("_lineage", []))]  # the kind's own settings first
+    raw_sections = _ordered(data["sections"], data.get("order"))
     sections = []
-    for i, raw in enumerate(data["sections"]):
+    for i, raw in enumerate(raw_sections):
         where = ("sections", i)
         try:
             if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
@@ -640,6 +667,21 @@ def _build(data: dict, path: Path) -> Questionnaire:
     )
     _check_layout(built, data)
     return built
+
+
+def _ordered(sections: list, order: Any) -> list:
+    """The sections with those *order* names first, in its order (a kind that extends
+    another can reorder the sections it inherits); the others follow as they stand."""
+    if order is None:
+        return sections
+    if not isinstance(order, list):
+        raise _KindProblem(("order",), "skal være en liste af afsnit (nøgler), fx order: [baggrund, formaal]")
+    by_key = {s.get("key"): s for s in sections if isinstance(s, dict)}
+    for i, key in enumerate(order):
+        if key not in by_key:
+            raise _KindProblem(("order", i), f"'{key}' er ikke et afsnit i typen{_suggest(str(key), [str(k) for k in by_key])}")
+    named = [by_key[k] for k in dict.fromkeys(order)]
+    return named + [s for s in sections if not (isinstance(s, dict) and s.get("key") in order)]
 
 
 def _check_layout(q: "Questionnaire", data: dict) -> None:

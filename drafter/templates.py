@@ -671,8 +671,49 @@ def require_usable_template(path: Path, questionnaire: Questionnaire) -> Templat
     return report
 
 
-def new_template(questionnaire: Questionnaire, target: Path, force: bool = False) -> Path:
-    """Write a copy of the kind's built-in template to *target* as a starting point."""
+def check_targets(path: Path | None, kind: str | None) -> list[tuple[Path, Questionnaire]]:
+    """What `drafter template check` checks: a template (for *kind*, or the kind its name
+    says; the letterhead for every kind built in it), every .docx in a folder, or without a
+    path the template *kind* is rendered with."""
+    from drafter.errors import UsageError
+    from drafter.questionnaire import LETTERHEAD, available_kinds, load_questionnaire
+
+    if path is None:
+        if not kind:
+            raise UsageError("angiv en Word-skabelon, en mappe med skabeloner, eller --kind TYPE")
+        questionnaire = load_questionnaire(kind)
+        return [(questionnaire.template_path, questionnaire)]
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".docx" and not p.name.startswith((".", "~$")) and p.is_file())
+        if not files:
+            raise UsageError(f"{path}: mappen indeholder ingen Word-skabeloner (*.docx)")
+    else:
+        files = [path]
+    if kind:
+        questionnaire = load_questionnaire(kind)
+        return [(f, questionnaire) for f in files]
+    known = available_kinds()
+    targets = []
+    for file in files:
+        if file.stem in known:
+            targets.append((file, load_questionnaire(file.stem)))
+        elif file.name.lower() == LETTERHEAD:
+            from drafter.errors import KindError
+
+            for name in known:
+                try:
+                    questionnaire = load_questionnaire(name)
+                except KindError:
+                    continue  # a broken kind file is reported where it is used
+                if questionnaire.uses_body:
+                    targets.append((file, questionnaire))
+        else:
+            raise UsageError(f"{file}: angiv --kind TYPE; filens navn er hverken en type (drafter kinds) eller {LETTERHEAD}")
+    return targets
+
+
+def copy_template(source: Path, target: Path, force: bool = False) -> Path:
+    """Write a copy of *source* (a built-in template or the letterhead) to *target*."""
     from drafter.fsutil import atomic_write, refuse_unwritable_target
 
     if target.suffix.lower() != ".docx":
@@ -682,6 +723,10 @@ def new_template(questionnaire: Questionnaire, target: Path, force: bool = False
         raise OutputError(f"{target}: findes allerede; den overskrives ikke (brug --force, eller vælg et andet navn)")
     if not target.parent.exists():
         raise OutputError(f"{target.parent}: mappen findes ikke")
-    atomic_write(target, questionnaire.template_path.read_bytes())
+    atomic_write(target, source.read_bytes())
     return target
 
+
+def new_template(questionnaire: Questionnaire, target: Path, force: bool = False) -> Path:
+    """Write a copy of the kind's built-in template to *target* as a starting point."""
+    return copy_template(questionnaire.template_path, target, force)
