@@ -563,7 +563,7 @@ def _remove(sections: list[dict], path: Any) -> dict:
             known = [f.get("key") for f in fields]
             raise ValueError(f"remove: feltet '{path}' findes ikke{_suggest(field_key, known)}")
         question["fields"] = [f for f in fields if f is not gone]
-        return {**{k: v for k, v in section.items() if k != "questions"}, "questions": []}
+        return {**{k: v for k, v in section.items() if k != "questions"}, "questions": [{**question, "fields": [gone]}]}
     section["questions"] = [q for q in questions if q is not question]
     return {**{k: v for k, v in section.items() if k != "questions"}, "questions": [question]}
 
@@ -687,6 +687,10 @@ def _ordered(sections: list, order: Any) -> list:
 def _check_layout(q: "Questionnaire", data: dict) -> None:
     """Every text of the kind names answers that exist, and every part of its layout is known."""
     paths = {question.path for question in q.questions}
+    # What the kind removed from its parent may still be named: it is simply never there.
+    gone = {f"{question.path}.{f.key}" for section in q.removed for question in section.questions for f in question.fields}
+    gone |= {question.path for section in q.removed for question in section.questions}
+    paths |= gone
 
     def texts(spec: Any, where: tuple, record: Question | None = None) -> None:
         if spec is not None and not isinstance(spec, (str, dict, list)):
@@ -702,7 +706,7 @@ def _check_layout(q: "Questionnaire", data: dict) -> None:
                 if name.startswith(PROFILE_CONTEXT_KEY + "."):
                     continue
                 if record is not None and "." not in name:
-                    if record.field_named(name) is None:
+                    if record.field_named(name) is None and f"{record.path}.{name}" not in gone:
                         known = [f.key for f in record.fields]
                         raise _KindProblem(where, f"{{{name}}} er ikke et felt i {record.path} (felterne: {', '.join(known)}){_suggest(name, known)}")
                     continue
