@@ -72,6 +72,7 @@ SHOW_SECTION = "Se"
 WAIVE = "Undtag en regel (med en skrevet begrundelse)"
 LAYOUT = "Titel, overskrifter og rækkefølge (kan springes over)"
 DONE_LAYOUT = "Færdig"
+OPTIONAL_DATE_HINT = "tom: ingen dato; skriv i dag for dagens dato"
 BACK = "Tilbage"
 NEXT_PAGE = "Næste side"
 DATE_HINT = "Fx 1/12-2026, 1. december 2026 eller i dag."
@@ -465,7 +466,11 @@ class Interview:
             shown = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else ""
             if not question.help:
                 say(DATE_HINT, HELP_STYLE)
-            typed = text(message, lambda t: self.problem(question, t), suggestion=shown)
+            if not question.required and question.default == "today" and is_empty(current):
+                # An optional date is never invented: Enter leaves it out; "i dag" is typed.
+                typed = text(message, lambda t: self.problem(question, t), hint=OPTIONAL_DATE_HINT)
+            else:
+                typed = text(message, lambda t: self.problem(question, t), suggestion=shown)
             value = self._normalise(question, typed)
             if value:
                 say(f"  {long_date(_dt.date.fromisoformat(value))}", ECHO_STYLE)

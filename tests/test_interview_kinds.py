@@ -127,3 +127,21 @@ def test_the_review_sets_the_commissions_own_title_headings_and_order(tmp_path):
     text = docx_text(result.output)
     assert text.index("Det, der gik forud") < text.index("Formål") < text.index("Afslutning")
     assert text.startswith("Fælles kommissorium for ældregrupperne")
+
+
+def test_an_optional_date_is_left_out_with_enter_and_today_is_typed(tmp_path):
+    import pytest
+
+    from interview_keys import CTRL_C
+
+    kind = load_questionnaire("arbejdsgruppe")
+    presets = {"gruppe.navn": "Arbejdsgruppen om datoer", "gruppe.nedsat_af": "Styregruppen", "gruppe.organisation": "Rådet"}
+    keys = [ENTER, CTRL_C]  # dokument.dato: nothing typed
+    with piped("".join(keys)), pytest.raises(interview.Interrupted):
+        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", presets=presets, today=TODAY)
+    draft = load_answers(next((tmp_path / "answers").glob("*.yaml")))
+    assert draft.get("dokument.dato") is None  # no date invented
+    (next((tmp_path / "answers").glob("*.yaml"))).unlink()
+    with piped("".join([typed("i dag"), CTRL_C])), pytest.raises(interview.Interrupted):
+        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", presets=presets, today=TODAY)
+    assert load_answers(next((tmp_path / "answers").glob("*.yaml"))).get("dokument.dato") == TODAY.isoformat()

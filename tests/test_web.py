@@ -477,3 +477,12 @@ def test_the_review_sets_the_commissions_own_title_headings_and_order(live):
     doc = Document(str(live.root / "out" / f"{slug}.docx"))
     assert doc.paragraphs[0].text == "Fælles kommissorium for rehabilitering"
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][:3] == ["Baggrund", "Mission og mål", "Opgaver"]
+
+
+def test_an_optional_date_is_not_filled_in_with_today(live):
+    slug = new_commission(live, "Arbejdsgruppen uden dato", kind="arbejdsgruppe")
+    page = live.get(f"/k/{slug}/afsnit/dokument").text
+    field = re.search(r"<input[^>]*name=\"dokument.dato\"[^>]*>", page).group(0)
+    assert 'value=""' in field or "value=" not in field, field
+    adhoc = live.get(f"/k/{new_commission(live, 'Ad-hoc gruppe med dato')}/afsnit/dokument").text
+    assert re.search(r"<input[^>]*name=\"dokument.dato\" value=\"[^\"]+\"", adhoc)  # a required date keeps its suggestion

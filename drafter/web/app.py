@@ -296,6 +296,8 @@ class WebApp:
         shown = dict(values[section.key])
         for question in section.questions:
             if is_empty(shown.get(question.key)) and order.index(question) > last:
+                if question.default == "today" and not question.required:
+                    continue  # an optional date is never invented; the calendar offers today
                 shown[question.key] = question.default_value(self.today, values)
         return shown
 
