@@ -261,7 +261,7 @@ def _question_blocks(question: Question, value: Any, context: dict, level: int) 
         shown = first_text(question.value, values) if question.value else [(_as_text(value), False)]
         if not shown:
             return []
-        label = question.label or question.prompt
+        label = _plain(first_text(question.fact_label, values)) or question.label or question.prompt
         return [Block("fact", [(label, True), *shown])]
     if show == "paragraphs":
         items = value if isinstance(value, list) else str(value).split(PARAGRAPH_BREAK)
@@ -363,6 +363,7 @@ def used_paths(questionnaire: Questionnaire) -> set[str]:
             names(question.heading)
             names(question.lead)
             names(question.value)
+            names(question.fact_label)
             names(question.line, question)
             if show == "none":
                 continue

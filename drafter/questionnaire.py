@@ -118,6 +118,7 @@ class Question:
     group_by: str | None = None  # lines under a label per value of this field
     columns: list | None = None  # a table's columns: field keys or {key, header, width}
     value: Any = None  # a fact's value as text ("{gruppe.periode|tankestreg}")
+    fact_label: Any = None  # a fact's label as text, where it is not the fixed label ("{profil.ord.organisation}")
 
     @property
     def is_repeating(self) -> bool:
@@ -734,7 +735,7 @@ def _check_layout(q: "Questionnaire", data: dict) -> None:
             fitting = {"table": ("records",), "lines": ("records", "list"), "bullets": ("records", "list")}
             if question.show in fitting and question.type not in fitting[question.show]:
                 raise _KindProblem(where + ("show",), f"'{question.show}' passer ikke til spørgsmålstypen '{question.type}'")
-            for name in ("heading", "lead", "value"):
+            for name in ("heading", "lead", "value", "fact_label"):
                 texts(getattr(question, name), where + (name,))
             texts(question.line, where + ("line",), question if question.type == "records" else None)
             if question.group_by and question.field_named(question.group_by) is None:
@@ -817,6 +818,7 @@ def _question(raw: dict, parent: str) -> Question:
         group_by=raw.get("group_by"),
         columns=list(raw["columns"]) if isinstance(raw.get("columns"), list) else None,
         value=raw.get("value"),
+        fact_label=raw.get("fact_label"),
     )
 
 

@@ -481,19 +481,7 @@ def _build_six_sections(path: Path, kind: str, group: str, period: tuple[str, st
     save(doc, path, "Kommissorium for en " + ("projektgruppe" if kind == "projektgruppe" else "ad-hoc gruppe"))
 
 
-# -- the cluster's standing groups and the implementation networks -------------------------
-
-LOWER_FIRST = "{{ gruppe.navn[:1]|lower }}{{ gruppe.navn[1:] }}"  # "Klyngestyregruppen" -> "klyngestyregruppen"
-# A period is a range of years: "2026–2027" with an en dash, however the plan or the answer
-# writes the hyphen.
-PERIOD = '{{ gruppe.periode|replace("-", "–") }}'
-
-
-def label(doc, text: str):
-    """A heading one level below its section that starts a block (a party above its member
-    lines, a cluster above its municipalities): in Word's navigation pane and the PDF's tags."""
-    return doc.add_paragraph(text, style="Heading 2")
-
+# -- shared by the builders and the letterhead ---------------------------------------------
 
 def label_headings(doc) -> None:
     """In the documents whose level-2 headings are such labels: a quieter Heading 2, the
@@ -504,128 +492,10 @@ def label_headings(doc) -> None:
     style.paragraph_format.space_after = Pt(2)
 
 
-def members_by_party(doc, sequence: str):
-    """Member lines as bullets under their party; consecutive lines of a party share one label.
-
-    A party's lines are kept on one page with their label: every line but the party's last
-    keeps with the next (two variants of the bullet, as Word has no conditional formatting).
-    """
-    tag(doc, "{%%p for m in %s %%}" % sequence)
-    tag(doc, "{%p if loop.first or m.part != loop.previtem.part %}")
-    label(doc, "{{ m.part }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if not loop.last and loop.nextitem.part == m.part %}")
-    paragraph(doc, "{{ m.beskrivelse }}", style="List Bullet").paragraph_format.keep_with_next = True
-    tag(doc, "{%p else %}")
-    paragraph(doc, "{{ m.beskrivelse }}", style="List Bullet")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
-
-
 def optional_paragraphs(doc, expression: str):
     tag(doc, "{%%p if %s %%}" % expression)
     paragraphs(doc, expression)
     tag(doc, "{%p endif %}")
-
-
-def _standing_group(path: Path, kind: str, subtitle: str, facts: list[tuple[str, str]], meetings: list[str]) -> None:
-    sections = section_headings(kind)
-    doc = new_document()
-    label_headings(doc)
-    cover(doc, "Kommissorium for " + LOWER_FIRST, subtitle, facts)
-
-    heading(doc, sections["formaal"], 1)
-    paragraphs(doc, "formaal.tekst")
-
-    heading(doc, sections["opgaver"], 1)
-    bullets(doc, "opgave", "opgaver.opgaver")
-
-    heading(doc, sections["medlemmer"], 1)
-    paragraphs(doc, "medlemmer.tekst")
-    members_by_party(doc, "medlemmer.medlemmer")
-    optional_paragraphs(doc, "medlemmer.supplering")
-
-    heading(doc, sections["formandskab"], 1)
-    paragraphs(doc, "formandskab.tekst")
-    tag(doc, "{%p if formandskab.medformandskab %}")
-    paragraph(doc, "{{ formandskab.medformandskab }}.", bold_prefix=f"Formandskab i perioden {PERIOD}: ")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if formandskab.hospital_fra %}")
-    paragraph(doc, "Hospitalets eller psykiatriens medformand er udpeget med virkning fra {{ formandskab.hospital_fra }}.")
-    tag(doc, "{%p endif %}")
-    paragraphs(doc, "formandskab.sekretariat")
-
-    heading(doc, sections["moeder"], 1)
-    for expression in meetings:
-        optional_paragraphs(doc, expression)
-
-    footer(doc, '"Kommissorium for " ~ gruppe.navn[:1]|lower ~ gruppe.navn[1:]')
-    save(doc, path, "Kommissorium for " + ("klyngestyregruppen" if kind == "klyngestyregruppe" else "en temagruppe"))
-
-
-def build_klyngestyregruppe(path: Path) -> None:
-    """The cluster steering group, as Midtklyngen's "Kommissorium for klyngestyregruppen"."""
-    _standing_group(
-        path,
-        "klyngestyregruppe",
-        subtitle="{{ gruppe.klynge }} ({{ gruppe.niveau }})",
-        facts=[("{{ %sorganisation or \"Organisation\" }}" % WORD, "{{ gruppe.klynge }}"), ("Periode", PERIOD)],
-        meetings=["moeder.frekvens", "moeder.planlaegning"],
-    )
-
-
-def build_temagruppe(path: Path) -> None:
-    """A theme group, as Midtklyngen's "Kommissorium for temagrupper"."""
-    _standing_group(
-        path,
-        "temagruppe",
-        subtitle="{{ %stema or \"Temagruppe\" }}" % WORD + IN_ORGANISATION,  # "Nedsat af" stands in the facts block
-        facts=[("Nedsat af", "{{ gruppe.nedsat_af }}"), ("Periode", PERIOD)],
-        meetings=["moeder.frekvens"],
-    )
-
-
-def build_implementeringsnetvaerk(path: Path) -> None:
-    """The cross-sector implementation networks: five numbered sections and the cluster appendix."""
-    sections = section_headings("implementeringsnetvaerk")
-    doc = new_document()
-    label_headings(doc)
-    cover(doc, "Kommissorium for {{ netvaerk.navn }}", "Udarbejdet af {{ netvaerk.udarbejdet_af }}",
-          [("Region", "{{ netvaerk.region }}")])
-
-    heading(doc, sections["baggrund"], 1)
-    paragraphs(doc, "baggrund.tekst")
-
-    heading(doc, sections["opgaver"], 1)
-    list_intro(doc, "{{ opgaver.indledning }}")
-    bullets(doc, "opgave", "opgaver.opgaver")
-
-    heading(doc, sections["sammensaetning"], 1)
-    paragraphs(doc, "sammensaetning.tekst")
-
-    heading(doc, sections["funktionsperiode"], 1)
-    paragraphs(doc, "funktionsperiode.tekst")
-
-    heading(doc, sections["baggrundsmateriale"], 1)
-    bullets(doc, "m", "baggrundsmateriale.materiale")
-
-    def appendix() -> None:
-        title = heading(doc, sections["bilag"], 1)
-        title.paragraph_format.page_break_before = True
-        when(doc, "bilag.indledning", lambda: list_intro(doc, "{{ bilag.indledning }}"))
-        tag(doc, "{%p for k in bilag.klynger %}")
-        label(doc, "{{ k.navn }}")
-        paragraph(doc, "Kommunerne: {{ k.kommuner }}", style="List Bullet")
-        tag(doc, "{%p endfor %}")
-        tag(doc, "{%p if bilag.tekst %}")
-        paragraphs(doc, "bilag.tekst").paragraph_format.space_before = Pt(12)
-        tag(doc, "{%p endif %}")
-
-    # No appendix at all where the workspace has no clusters to list.
-    when(doc, "bilag.klynger or bilag.tekst", appendix)
-
-    footer(doc, '"Kommissorium for " ~ netvaerk.navn')
-    save(doc, path, "Kommissorium for implementeringsnetværk")
 
 
 # -- the letterhead ------------------------------------------------------------------------
@@ -788,9 +658,6 @@ def save(doc: Document, path: Path, title: str, keep_styles: tuple[str, ...] = (
 BUILDERS = {
     "adhoc": build_adhoc,
     "projektgruppe": build_projektgruppe,
-    "temagruppe": build_temagruppe,
-    "klyngestyregruppe": build_klyngestyregruppe,
-    "implementeringsnetvaerk": build_implementeringsnetvaerk,
     "letterhead": build_letterhead,
 }
 
