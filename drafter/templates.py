@@ -510,7 +510,7 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
             "skabelonen har ingen felter ({{ … }} eller {% … %}); dokumentet bliver det samme, uanset hvad der svares",
         ))
     if questionnaire.uses_body:
-        used |= _letterhead_findings(prepared, questionnaire, report)
+        used |= _letterhead_findings(prepared, questionnaire, report, path)
     if not report.errors:  # with errors, some parts were not read: "unused" would mislead
         used |= _used_by_properties(questionnaire, env)
         report.unused = _unused(questionnaire, used)
@@ -520,10 +520,12 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
 BODY_PLACE = "{{p kommissorium.indhold }}"
 
 
-def _letterhead_findings(prepared, questionnaire: Questionnaire, report: TemplateReport) -> set[str]:
+def _letterhead_findings(prepared, questionnaire: Questionnaire, report: TemplateReport, path: Path) -> set[str]:
     """A letterhead for a kind built from its YAML: it has the body's one place, and the
-    styles the body uses. Returns the questions the body shows."""
+    styles the body uses. Returns the questions the body shows. A template of another name
+    without that place is a full layout of its own, checked as any template."""
     from drafter import body
+    from drafter.questionnaire import LETTERHEAD
 
     sources = []
     for part in prepared.parts:
@@ -532,6 +534,8 @@ def _letterhead_findings(prepared, questionnaire: Questionnaire, report: Templat
         except (TemplateProblem, RecursionError):
             continue  # reported above
     if not any(re.search(r"\{\{\s*kommissorium\.indhold\s*\}\}", s) for s in sources):
+        if path.name.lower() != LETTERHEAD:
+            return set()
         report.findings.append(template_finding(
             ERROR, BODY_LABEL,
             f"brevpapiret har intet sted til kommissoriets indhold; skriv {BODY_PLACE} alene i et afsnit, "

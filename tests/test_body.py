@@ -305,6 +305,8 @@ def test_a_kinds_text_naming_no_question_is_refused_when_the_kind_is_loaded(neut
 
 def test_a_chairs_edit_in_the_built_body_comes_back_by_import(workdir):
     example = workdir / "answers" / "arbejdsgruppe-faelles-sprog-om-rehabilitering.yaml"
+    # The commission's own order and headings: the document is read back through them.
+    example.write_text(example.read_text(encoding="utf-8").replace("schema_version: 1\n", "schema_version: 1\n" + OWN_LAYOUT), encoding="utf-8")
     assert run_cli("render", str(example), cwd=workdir).returncode == 0
     document = workdir / "out" / (example.stem + ".docx")
     doc = Document(str(document))
@@ -320,3 +322,14 @@ def test_a_chairs_edit_in_the_built_body_comes_back_by_import(workdir):
     saved = example.read_text(encoding="utf-8")
     assert "- Samle alle begreber, parterne bruger om rehabilitering\n" in saved
     assert "beskrivelse: 2 praksiskonsulenter\n" in saved
+    assert "overskrifter:\n  formaal: Mission og mål\n" in saved and "orden: [baggrund, opgaver, formaal]\n" in saved
+    assert "kan ikke placeres" not in result.stdout + result.stderr
+
+
+def test_a_new_title_heading_or_order_makes_the_document_outdated(workdir):
+    example = workdir / "answers" / "arbejdsgruppe-faelles-sprog-om-rehabilitering.yaml"
+    assert run_cli("render", str(example), cwd=workdir).returncode == 0
+    assert "dokumentet er aktuelt" in run_cli("status", cwd=workdir).stdout
+    example.write_text(example.read_text(encoding="utf-8").replace("schema_version: 1\n", "schema_version: 1\norden: [baggrund]\n"), encoding="utf-8")
+    line = next(l for l in run_cli("status", cwd=workdir).stdout.splitlines() if example.name in l)
+    assert "dokumentet er forældet" in line
