@@ -816,7 +816,8 @@ def _show_change(change) -> None:
 
     _print(f"{_answer_name(change)}:")
     old_items, new_items = change.old or [], change.new or []
-    if change.question.type == "list" and len(old_items) == len(new_items):
+    if change.question.type == "list" and len(old_items) == len(new_items) and sorted(map(str, old_items)) != sorted(
+            map(str, new_items)):
         # Items edited in place: each shown before and after, like a text.
         for n, (before, after) in enumerate(zip(old_items, new_items), start=1):
             if before != after:
