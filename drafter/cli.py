@@ -258,7 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Sammenligner to versioner: svarfiler, en svarfil i en tidligere git-version "
         "(fx answers/x.yaml@HEAD~1) eller Word-dokumenter. Viser ændringerne afsnit for afsnit, og med "
         "--docx et Word-dokument med ændringerne som registrerede ændringer, som kan godkendes eller "
-        "afvises i Word. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
+        "afvises i Word: 'Afvis alle' giver den gamle versions tekst i brødteksten, sidehovederne og "
+        "sidefødderne. Dokumentegenskaberne (titel, emne) kan Word ikke vise som registrerede ændringer; "
+        "de er den nye versions. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
     )
     diff.add_argument("old", metavar="GAMMEL", help="den gamle version: svarfil, FIL@REVISION eller .docx")
     diff.add_argument("new", metavar="NY", help="den nye version: svarfil, FIL@REVISION eller .docx")
@@ -269,10 +271,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import",
         help="hent rettelser fra et Word-dokument tilbage i svarfilen",
-        description="Læser et dokument, som drafter har lavet, og som er rettet i Word, og viser hver "
-        "ændret besvarelse (gammel → ny). Efter bekræftelse (eller med --yes) skrives ændringerne i "
-        "svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
-        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'.",
+        description="Læser et dokument, som drafter har lavet, og som er rettet i Word eller LibreOffice, "
+        "og viser hvert svar, formanden har ændret (før og nu, de ændrede ord i «»). Dokumentet husker de "
+        "svar, det blev lavet ud fra: et svar, som kun er ændret i dokumentet, tages; et svar, som kun er "
+        "ændret i svarfilen siden, beholdes; et svar, som er ændret begge steder, er en konflikt, som vises "
+        "side om side og aldrig skrives med --yes. Efter bekræftelse (j/n, eller med --yes) skrives ændringerne "
+        "i svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
+        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'. Et dokument fra en "
+        "ældre drafter hentes kun ind svar for svar i en terminal. Afslutter med 0, når alt gik godt, 1, når "
+        "intet blev skrevet (uden --yes og uden terminal), 2 ved fejl og 3 ved en konflikt.",
     )
     imp.add_argument("docx", type=_path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)")
     imp.add_argument("--into", type=_path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)")
