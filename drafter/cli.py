@@ -813,8 +813,9 @@ def _wrapped(prefix: str, text: str) -> list[str]:
     width = max(40, min(100, _terminal_columns()) - 2)
     lines = []
     for n, paragraph in enumerate(text.split("\n")):
-        lines += textwrap.wrap(paragraph, width, initial_indent=prefix if n == 0 else " " * len(prefix),
-                               subsequent_indent=" " * len(prefix), break_on_hyphens=False) or [prefix.rstrip()]
+        first = prefix if n == 0 else " " * len(prefix)
+        lines += textwrap.wrap(paragraph, width, initial_indent=first, subsequent_indent=" " * len(prefix),
+                               break_on_hyphens=False) or [first.rstrip()]
     return lines
 
 
@@ -856,10 +857,11 @@ def _show_conflict(conflict) -> None:
     else:
         mine_text, theirs_text = marked_words(full_text(q, conflict.mine), full_text(q, conflict.theirs))
         mine, theirs = [mine_text], [theirs_text]
-        _print(f"  da dokumentet blev lavet: {full_text(q, conflict.base)}")
+        for line in _wrapped("  da dokumentet blev lavet: ", full_text(q, conflict.base)):
+            _print(line)
     column = max(30, (min(120, _terminal_columns()) - 5) // 2)
-    left = [row for line in mine for row in textwrap.wrap(line, column)]
-    right = [row for line in theirs for row in textwrap.wrap(line, column)]
+    left = [row for text in mine for line in text.split("\n") for row in textwrap.wrap(line, column) or [""]]
+    right = [row for text in theirs for line in text.split("\n") for row in textwrap.wrap(line, column) or [""]]
     _print(f"  {'Svarfilen nu'.ljust(column)} | Dokumentet (formanden)")
     for n in range(max(len(left), len(right))):
         a = left[n] if n < len(left) else ""
