@@ -35,7 +35,6 @@ from drafter.prompts import (
     ECHO_STYLE,
     HEADING_STYLE,
     HELP_STYLE,
-    MULTILINE_HINT,
     SUGGESTION_HINT,
     WARNING_STYLE,
     Stopped,
@@ -406,6 +405,8 @@ class Interview:
         if not isinstance(typed, str) or not typed.strip():
             return
         label = f'"{question.prompt}"'
+        if question.type == "paragraphs":  # the prompt's lines are its paragraphs
+            typed = prompts.lines_to_paragraphs(typed)
         try:
             value = self._normalise(question, typed)
         except (InvalidValue, DateError) as exc:
@@ -425,6 +426,8 @@ class Interview:
         """Why *text* is not an acceptable answer (Danish), or None if it is."""
         if not text.strip():
             return "Feltet skal udfyldes" if question.required else None
+        if question.type != "paragraphs" and prompts.one_line(text)[1]:
+            return "Svaret skal stå på én linje: fjern linjeskift og tabulatorer"
         try:
             value = self._normalise(question, text)
         except (InvalidValue, DateError) as exc:
@@ -467,8 +470,6 @@ class Interview:
                 say(f"  {long_date(_dt.date.fromisoformat(value))}", ECHO_STYLE)
             return value
         multiline = question.type == "paragraphs"
-        if multiline:
-            say(MULTILINE_HINT, HELP_STYLE)
         # An earlier answer is there to be edited; a suggestion is grey until Enter or Tab.
         given = "" if is_empty(current) else str(current)
         suggestion = "" if given or is_empty(suggested) else str(suggested)
@@ -476,6 +477,8 @@ class Interview:
             say(SUGGESTION_HINT, HELP_STYLE)
         typed = text(message, lambda t: self.problem(question, t), current=given, suggestion=suggestion,
                      multiline=multiline)
+        if multiline and given and typed == prompts.lines_to_paragraphs(given):
+            return current  # kept as it was (a line break inside a paragraph too)
         return self._normalise(question, typed)
 
     def _ask_choice(self, question: Question, message: str, current: Any, suggested: Any) -> Any:
@@ -498,12 +501,17 @@ class Interview:
             start = NONE_CHOICE  # an unanswered optional choice stays unanswered on Enter
         else:
             start = None
-        picked = select(message, choices, default=start, search=question.allow_other or len(choices) > 7)
-        if picked == NONE_CHOICE:
+        picked = select(message, choices, default=start, search=len(choices) > 7, own_text=question.allow_other)
+        if isinstance(picked, prompts.Typed):  # typed text that matches no item: the person's own answer
+            if not self.problem(question, picked):
+                return self._normalise(question, picked)
+            own = str(picked)
+        elif picked == NONE_CHOICE:
             return None
-        if picked != OTHER:
+        elif picked != OTHER:
             return picked
-        own = current if isinstance(current, str) and current not in question.choices else ""
+        else:
+            own = current if isinstance(current, str) and current not in question.choices else ""
         typed = text(f"{message} (skriv selv)", lambda t: self.problem(question, t), current=own)
         return self._normalise(question, typed)
 
@@ -565,7 +573,7 @@ class Interview:
     def _done_hint(self, question: Question, items: list) -> tuple[str, str | None]:
         """What an empty entry does here, and the error when it may not end the list yet."""
         if items or not question.required:
-            return ("tomt: færdig" if items else "tomt: ingen, videre"), None
+            return ("tom formular: færdig" if items else "tom formular: ingen, videre"), None
         return "", f"Angiv mindst {one(question.item_name or 'post')}."
 
     def _list_item(self, question: Question, items: list, number: int, current: str = "") -> str | None:
