@@ -119,7 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
             "(advarsler er tilladt). Skriver ingen filer."
         ),
     )
-    check.add_argument("answers", nargs="*", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    check.add_argument(
+        "answers", nargs="*", type=Path, metavar="SVARFIL",
+        help="svarfil(er) i YAML eller mapper med svarfiler (standard: arbejdsmappens answers)",
+    )
     check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
     check.add_argument(
         "--draft-ok", action="store_true",
@@ -375,8 +378,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.list_rules:
         return _list_rules()
-    if not args.answers:
-        raise UsageError("angiv mindst én svarfil (eller --list-rules)")
+    from drafter.batch import expand_paths
+
+    if not args.answers:  # as `drafter status`: the workspace's answers folder
+        folder = _workspace_folder("answers") or Path("answers")
+        if not folder.is_dir():
+            raise UsageError(
+                f"angiv mindst én svarfil (eller --list-rules); uden svarfil kontrolleres mappen {folder}, "
+                "men den findes ikke her"
+            )
+        args.answers = [folder]
+    args.answers = expand_paths(args.answers)
     from drafter.rules import profile_notes
 
     for note in profile_notes():

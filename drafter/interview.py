@@ -70,7 +70,7 @@ SHOW_SECTION = "Se"
 WAIVE = "Undtag en regel (med en skrevet begrundelse)"
 BACK = "Tilbage"
 NEXT_PAGE = "Næste side"
-DATE_HINT = "Fx 1/12-2026, 1. december 2026 eller i dag."
+DATE_HINT = "Fx 1/12-2026, 1. december 2026, i dag, i morgen eller fredag."
 RELOAD = "Indlæs filen igen, og læg mine svar oven i dens ændringer"
 SAVE_BESIDE = "Gem mine svar i en ny fil ved siden af (filen røres ikke)"
 
