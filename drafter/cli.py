@@ -533,6 +533,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         _require_terminal("new")
         from drafter import interview
 
+        interview.say_profile()
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
@@ -542,6 +543,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     _require_terminal("new")
     from drafter import interview
 
+    if args.kind is not None or args.resume is not None:
+        interview.say_profile()
+    interview.warn_missing_profile_data(questionnaire)
     presets = interview.parse_presets(questionnaire, args.set)
     result = interview.new(
         questionnaire,

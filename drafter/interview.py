@@ -489,11 +489,13 @@ class Interview:
         if isinstance(suggested, str) and suggested in choices:  # the suggested choice first
             choices.remove(suggested)
             choices.insert(0, suggested)
+        elif isinstance(suggested, str) and suggested.strip() and question.allow_other:
+            choices.insert(0, suggested)  # e.g. the workspace's organisation, not in the profile's lists
         if question.allow_other:
             choices.append(OTHER)
         if not question.required:
             choices.append(NONE_CHOICE)
-        if isinstance(suggested, str) and suggested in question.choices:
+        if isinstance(suggested, str) and suggested in choices:
             start = suggested
         elif not is_empty(current) and question.allow_other:
             start = OTHER
@@ -992,17 +994,78 @@ def describe(question: Question, value: Any) -> list[str]:
     return [f"  {label}: {text_ if len(text_) <= 300 else text_[:299] + '…'}"]
 
 
+def say_profile() -> None:
+    """Outside a workspace, say once (before the first question) which profile is used."""
+    from drafter import workspace
+
+    current = workspace.current()
+    if current.root is not None:
+        return
+    say(f"Ingen arbejdsmappe her: drafter bruger den indbyggede profil {current.profile.name} "
+        f"({current.profile.describe()}).", HELP_STYLE)
+    say("Jeres egen: drafter init MAPPE --profile NAVN (drafter profiles viser profilerne), og kør drafter i den mappe.",
+        HELP_STYLE)
+
+
+# The profile's lists a kind's required question can take its choices from, and what each
+# is called when the profile lacks it (the lists a cluster kind needs).
+PROFILE_LISTS = {
+    "klynger": "klynger ('klynger')",
+    "perioder": "en plan for rotation i formandskaberne ('rotation')",
+    "temagrupper": "temagrupper (grupper med 'er_temagruppe: true')",
+}
+
+
+def missing_profile_data(questionnaire: Questionnaire) -> list[str]:
+    """What a kind needs from the profile that the profile lacks: a required question whose
+    choices come from one of PROFILE_LISTS, or whose entries are the profile's clusters, finds none."""
+    missing: list[str] = []
+    for question in questionnaire.questions:
+        for asked in [question, *question.fields]:
+            if not asked.required:
+                continue
+            needed = asked.choices_from if asked.choices_from in PROFILE_LISTS and not asked.choices else None
+            lookup = (asked.default_from or {}).get("lookup")
+            if lookup == "klynger" and not asked.default_value(None, {}):
+                needed = "klynger"
+            if needed and PROFILE_LISTS[needed] not in missing:
+                missing.append(PROFILE_LISTS[needed])
+    return missing
+
+
+def warn_missing_profile_data(questionnaire: Questionnaire) -> None:
+    missing = missing_profile_data(questionnaire)
+    if missing:
+        say(f"{questionnaire.name}: profilen mangler {_and_list(missing)}; de svar skriver du selv.", WARNING_STYLE)
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def choose_kind() -> str:
-    """`drafter new` without a kind: offer the kinds there are."""
+    """`drafter new` without a kind: offer the kinds there are; a kind that needs data the
+    profile lacks (a cluster kind in a municipality's workspace) is listed last, with one
+    line saying what is missing, and cannot be chosen."""
+    from questionary import Choice, Separator
+
     from drafter.questionnaire import available_kinds, load_questionnaire
 
     kinds = [load_questionnaire(name) for name in available_kinds()]
-    labels = [f"{k.name} ({k.kind})" for k in kinds]
+    usable = [k for k in kinds if not missing_profile_data(k)]
+    labels = [f"{k.name} ({k.kind})" for k in usable]
+    lacking = [k for k in kinds if k not in usable]
+    choices: list = list(labels)
+    if lacking:
+        choices.append(Separator("── Kræver data, som profilen ikke har:"))
+        for kind in lacking:
+            choices.append(Choice(_clip(f"{kind.name} ({kind.kind})", width() - 8),
+                                  disabled=_clip("mangler " + _and_list(missing_profile_data(kind)), width() - 8)))
     try:
-        picked = select("Hvilken slags kommissorium vil du skrive?", labels, search=len(labels) > 7)
+        picked = select("Hvilken slags kommissorium vil du skrive?", choices, search=len(labels) > 7)
     except (KeyboardInterrupt, EOFError):
         raise Interrupted("Afbrudt. Intet er gemt.") from None
-    return kinds[labels.index(picked)].kind
+    return usable[labels.index(picked)].kind
 
 
 # -- entry points for the command line ---------------------------------------------------

@@ -291,13 +291,17 @@ def text(
         current = paragraph_lines(current)
 
     shown, instruction = fit_prompt(message, instruction or "")
+    # A long question gets its answer on a line of its own, so the answer is not broken
+    # inside a word at the terminal's edge (as a multi-line answer always has).
+    last = (instruction or shown).split("\n")[-1]
+    own_line = multiline or len(last) + 3 > width() // 2
     question = questionary.text(
         shown,
         default=current,
         validate=check,
         multiline=multiline,
         # A multi-line answer starts on a line of its own, its lines all at the left margin.
-        instruction=instruction + ("\n›" if multiline else ""),
+        instruction=instruction + ("\n›" if own_line else ""),
         prompt_continuation="  " if multiline else None,
         validate_while_typing=False,  # explain a wrong answer on Enter, not at every key
         key_bindings=bindings,
