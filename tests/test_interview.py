@@ -386,9 +386,7 @@ def keep_everything(questionnaire, answers) -> list[str]:
             keys.append(ENTER if value else DOWN + ENTER)  # "Nej, videre" / skip an empty optional list
         elif question.type == "paragraphs":
             keys.append(FINISH)
-        elif question.type == "choice" and value and value not in question.choices:
-            keys.append(ENTER + ENTER)  # "Andet (skriv selv)" is chosen, the own text filled in
-        else:
+        else:  # a choice's own earlier text is offered first, as is a listed choice
             keys.append(ENTER)
     return keys
 

@@ -329,6 +329,7 @@ def test_on_a_case_insensitive_file_system(workdir, tmp_path):
         fusefat -o rw+ {image} {mount} >/dev/null 2>&1 || exit 77
         trap 'fusermount -u {mount} 2>/dev/null || umount {mount}' EXIT
         cd {mount}
+        cp {REPO / "drafter.yaml"} .  # the examples' own workspace (their profile)
         mkdir out
         echo x > out/Proeve.txt
         test -f out/proeve.txt || exit 78
