@@ -258,9 +258,11 @@ def test_a_configured_libreoffice_and_the_environment_variable(tmp_path, monkeyp
 # -- files -----------------------------------------------------------------------------
 
 def test_a_document_open_in_word_is_retried_then_named(workdir, monkeypatch, capsys):
+    from drafter import workspace
     from drafter.cli import main
 
     monkeypatch.chdir(workdir)
+    monkeypatch.setattr(workspace, "_current", None)  # the workspace is found again from here (the examples')
     assert main(["render", f"answers/{ADHOC_EXAMPLE.name}"]) == 0
     document = workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx"
     before = document.read_bytes()
