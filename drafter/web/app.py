@@ -11,19 +11,27 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import json
+import os
 import re
+import secrets
+import stat
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from drafter.answers import MAX_FILE_BYTES, AnswerFile, parse_answer_text
 from drafter.errors import DrafterError, KindError
-from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, describe_special, read_regular_file
 from drafter.problems import Problem
 from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
 from drafter.validate import META_KEYS, is_empty, questionnaire_for, validate
 from drafter.web import form as forms
+from drafter.web.jobs import RUNNING, Job, Jobs
 from drafter.web.server import Refused, Request, Response
 
 PACKAGE = Path(__file__).resolve().parent
@@ -35,6 +43,8 @@ DOWNLOADS = {
     "png": "image/png",
 }
 WAIVER_KEY = "undtagelser"
+PAGE_SIZE = 50  # commissions on one page of the list
+FLASH_KEPT = 200  # pages-after-a-button remembered (see Flash)
 
 
 @dataclass
@@ -93,6 +103,51 @@ class Commission:
         return {k: self.raw.data[k] for k in META_KEYS if k in self.raw.data and k not in ("kind", "schema_version", "complete")}
 
 
+class Flash:
+    """What a button's POST leaves for the page it redirects to (POST–redirect–GET).
+
+    Every button redirects, so Back and reload never send a form again; the page after it
+    (with its messages, the typed text of refused values, the focus) is kept here under a
+    random key in the address. An entry is shown only while the file is still the one it
+    was made for; memory is bounded (the oldest go first).
+    """
+
+    def __init__(self, size: int = FLASH_KEPT):
+        self._items: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def put(self, **state: Any) -> str:
+        key = secrets.token_urlsafe(9)
+        with self._lock:
+            self._items[key] = state
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> dict | None:
+        with self._lock:
+            return self._items.get(key)
+
+
+def value_digest(value: Any) -> str:
+    """A short digest of one answer, empty values alike (None, "", [])."""
+    from drafter.yamlio import without_empty
+
+    text = json.dumps(without_empty(value), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def section_base(section: Section, values: dict[str, Any]) -> str:
+    """The answers of a section as the page was made from them: 'key:digest,...' (for merging)."""
+    return ",".join(f"{q.key}:{value_digest(values.get(q.key))}" for q in section.questions)
+
+
+def parse_base(text: str) -> dict[str, str]:
+    pairs = (part.partition(":") for part in text.split(",")[:500] if part)
+    return {key: digest for key, _, digest in pairs}
+
+
 class WebApp:
     def __init__(self, workspace: Workspace, csrf: str, today: _dt.date | None = None):
         import jinja2
@@ -109,20 +164,22 @@ class WebApp:
         self.env.globals.update(csrf=csrf, dom_id=forms.dom_id, OTHER=forms.OTHER, OTHER_SUFFIX=forms.OTHER_SUFFIX,
                                 shown_text=forms.shown_text, choice_state=forms.choice_state, is_empty=is_empty)
         self.static = {p.name: p.read_bytes() for p in (PACKAGE / "static").iterdir() if p.suffix in STATIC_TYPES}
+        self.flash = Flash()
+        self.jobs = Jobs()
 
     # -- routing ---------------------------------------------------------------------------
     def __call__(self, request: Request) -> Response:
         parts = [p for p in request.path.split("/") if p]
         get = request.method == "GET"
         if not parts:
-            return self.index() if get else self.not_found()
+            return self.index(request) if get else self.not_found()
         head = parts[0]
         if head == "favicon.ico" and len(parts) == 1:
             return Response(HTTPStatus.NO_CONTENT)
         if head == "static" and len(parts) == 2 and get:
             return self.static_file(parts[1])
         if head == "ny" and len(parts) == 1:
-            return self.new_page() if get else self.create(request)
+            return self.new_page(**self.flashed(request, "ny")) if get else self.create(request)
         if head == "k" and len(parts) >= 2:
             commission = self.open(parts[1])
             rest = parts[2:]
@@ -132,18 +189,50 @@ class WebApp:
                 section = commission.questionnaire.section(rest[1])
                 if section is None:
                     return self.not_found()
-                return self.section_page(commission, section) if get else self.save_section(commission, section, request)
+                if get:
+                    return self.section_page(commission, section, **self.flashed(request, commission, section.key))
+                return self.save_section(commission, section, request)
             if rest == ["gennemse"] and get:
-                return self.review_page(commission)
+                return self.review_page(commission, **self.flashed(request, commission, "gennemse"))
             if rest == ["undtagelse"] and not get:
                 return self.change_waiver(commission, request)
             if rest == ["faerdig"] and not get:
                 return self.finish(commission, request)
             if rest == ["dokument"]:
-                return self.document_page(commission) if get else self.make_pdf(commission, request)
+                if get:
+                    return self.document_page(commission, **self.flashed(request, commission, "dokument"))
+                return self.document_action(commission, request)
+            if rest == ["dokument", "tilstand"] and get:
+                job = self.jobs.get(commission.slug)
+                return Response.json(job.as_json() if job is not None else {"state": "none"})
             if len(rest) == 2 and rest[0] == "hent" and get:
                 return self.download(commission, rest[1])
         return self.not_found()
+
+    # -- POST–redirect–GET ---------------------------------------------------------------------
+    def after(self, commission: "Commission | None", where: str, url: str, **state: Any) -> Response:
+        """Redirect to *url*, with *state* for the page there (see Flash)."""
+        key = self.flash.put(where=self.flash_place(commission, where),
+                             version=commission.version if commission is not None else "", **state)
+        joiner = "&" if "?" in url else "?"
+        path, hash_mark, fragment = url.partition("#")
+        return Response.redirect(f"{path}{joiner}{urlencode({'s': key})}{hash_mark}{fragment}")
+
+    @staticmethod
+    def flash_place(commission: "Commission | None", where: str) -> str:
+        return f"{commission.slug}/{where}" if commission is not None else where
+
+    def flashed(self, request: Request, commission: "Commission | str", where: str = "") -> dict:
+        """The state a button left for this page, if it is for this page and the file is unchanged."""
+        key = request.query.get("s", [""])[0]
+        state = self.flash.get(key) if key else None
+        if isinstance(commission, str):
+            place, version = commission, ""
+        else:
+            place, version = self.flash_place(commission, where), commission.version
+        if state is None or state.get("where") != place or state.get("version") != version:
+            return {}
+        return {k: v for k, v in state.items() if k not in ("where", "version")}
 
     def page(self, template: str, status: int = 200, **context: Any) -> Response:
         html = self.env.get_template(template).render(**context)
@@ -209,15 +298,58 @@ class WebApp:
         return hashlib.sha256(data).hexdigest()[:20]
 
     # -- pages -----------------------------------------------------------------------------
-    def index(self) -> Response:
-        """The commissions of the workspace, with their state as `drafter status` tells it."""
+    def index(self, request: Request) -> Response:
+        """The commissions of the workspace, a page at a time, with their state as `drafter status` tells it."""
         from drafter import status
 
-        folder = self.workspace.answers_dir
-        paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) if folder.is_dir() else []
-        entries = status.folder_status(paths, [self.output_path(p.stem, "docx") for p in paths])
-        rows = [self.status_row(path, entry) for path, entry in zip(paths, entries)]
-        return self.page("index.html", title="Kommissorier", rows=rows, folder=folder)
+        names = self.answer_names()
+        pages = max(1, -(-len(names) // PAGE_SIZE))
+        try:
+            number = min(max(1, int(request.value("side", "1"))), pages)
+        except ValueError:
+            number = 1
+        shown = names[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+        readable, rows = [], {}
+        for name in shown:
+            path = self.workspace.answers_dir / name
+            problem = self.unreadable(path)
+            if problem is None:
+                readable.append(path)
+            elif problem:  # "" is a link out of the workspace: not listed at all
+                rows[name] = {"slug": path.stem, "openable": False, "name": path.stem, "kind": "", "state": "kan ikke læses",
+                              "problems": [problem], "findings": 0, "errors": 0, "document": ""}
+        entries = status.folder_status(readable, [self.output_path(p.stem, "docx") for p in readable])
+        for path, entry in zip(readable, entries):
+            rows[path.name] = self.status_row(path, entry)
+        return self.page("index.html", title="Kommissorier", rows=[rows[n] for n in shown if n in rows],
+                         page_number=number, pages=pages, total=len(names))
+
+    def answer_names(self) -> list[str]:
+        """The answer files' names, sorted; nothing is opened (a name is all a listing costs)."""
+        try:
+            names = os.listdir(self.workspace.answers_dir)
+        except OSError:
+            return []
+        return sorted(n for n in names if n.endswith(".yaml") and not n.startswith("."))
+
+    def unreadable(self, path: Path) -> str | None:
+        """Why *path* is not read for the list (as the CLI refuses it), or None; "" for a link
+        that leaves the workspace, which is not shown at all. Looked at without opening it."""
+        try:
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                target = path.resolve()
+                if not target.is_relative_to(self.workspace.root):
+                    return ""
+                info = path.stat()
+        except (OSError, RuntimeError):
+            return "Filen kan ikke læses."
+        special = describe_special(info.st_mode)
+        if special:
+            return f"Filen {special}."
+        if info.st_size > MAX_FILE_BYTES:
+            return f"Filen er for stor til at være en svarfil (højst {MAX_FILE_BYTES // 1000:,} kB).".replace(",", ".")
+        return None
 
     def status_row(self, path: Path, entry: dict) -> dict:
         from drafter import status
@@ -227,10 +359,11 @@ class WebApp:
         except KindError:
             kind = ""
         invalid = entry["state"] == "invalid"
+        errors = entry["problems"]
         return {
             "slug": path.stem, "openable": bool(SLUG.fullmatch(path.stem)) and not path.is_symlink(),
             "name": entry["name"], "kind": kind, "state": status.STATE_LABELS[entry["state"]],
-            "problems": [f"{entry['problems']} fejl; se dem med: drafter check {path.name}"] if invalid else [],
+            "problems": [f"{errors} fejl i filen; ret den i en teksteditor"] if invalid else [],
             "findings": entry["errors"] + entry["warnings"], "errors": entry["errors"],
             "document": status.DOC_LABELS[entry["document_state"]],
         }
@@ -249,16 +382,20 @@ class WebApp:
         from drafter.interview import free_path, slugify
 
         kind, name = request.value("kind"), request.value("navn")
+
+        def refused(error: str) -> Response:
+            return self.after(None, "ny", "/ny", kind=kind, name=name, error=error)
+
         if kind not in available_kinds():
-            return self.new_page(kind, name, "Vælg en type kommissorium.")
+            return refused("Vælg en type kommissorium.")
         questionnaire = load_questionnaire(kind)
         name_question = next((q for q in questionnaire.questions if q.type in ("text", "choice")), None)
         try:
             value = name_question.check(name) if name_question else None
         except forms.InvalidValue as exc:
-            return self.new_page(kind, name, forms._sentence(str(exc)))
+            return refused(forms._sentence(str(exc)))
         if name_question is not None and is_empty(value):
-            return self.new_page(kind, name, "Skriv gruppens navn; svarfilen får navn efter det.")
+            return refused("Skriv gruppens navn; svarfilen får navn efter det.")
         folder = self.workspace.answers_dir
         folder.mkdir(parents=True, exist_ok=True)
         path = free_path(folder, slugify(value or kind), self.workspace.out_dir)
