@@ -9,7 +9,7 @@ from drafter import shellquote
 from drafter.answers import Answers
 from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.problems import Problem, SourceMap, in_file_order
-from drafter.fsutil import describe_oserror, refuse_unwritable_target, resolved
+from drafter.fsutil import describe_oserror, refuse_unwritable_target, resolved, windows_safe_stem
 
 DEFAULT_OUT_DIR = Path("out")
 
@@ -24,7 +24,8 @@ class RenderResult:
 
 
 def default_output(answers_path: Path, out_dir: Path) -> Path:
-    return out_dir / f"{answers_path.stem}.docx"
+    # An answer file "nul.yaml" is fine on Linux; its document must still open on Windows.
+    return out_dir / f"{windows_safe_stem(answers_path.stem)}.docx"
 
 
 def outputs_for(answer_paths: list[Path], output: Path | None, out_dir: Path | None) -> list[Path]:

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 from drafter.answers import MAX_FILE_BYTES, AnswerFile, parse_answer_text
 from drafter.errors import DrafterError, KindError
-from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, describe_special, read_regular_file
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, describe_special, read_regular_file, windows_safe_stem
 from drafter.problems import Problem
 from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
 from drafter.validate import META_KEYS, is_empty, questionnaire_for, validate
@@ -259,7 +259,7 @@ class WebApp:
         return path
 
     def output_path(self, slug: str, suffix: str) -> Path:
-        return self.workspace.out_dir / f"{slug}.{suffix}"
+        return self.workspace.out_dir / f"{windows_safe_stem(slug)}.{suffix}"  # as render names it
 
     def open(self, slug: str) -> Commission:
         path = self.answer_path(slug)
