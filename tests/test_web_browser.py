@@ -118,8 +118,13 @@ def date_field(page, label: str):
     return page.get_by_label(label).and_(page.locator("[data-date]"))
 
 
-def wait_saved(page) -> None:
-    page.wait_for_function("() => document.getElementById('autosave').textContent.startsWith('Gemt')")
+def saves(page) -> int:
+    return int(page.get_attribute("#autosave", "data-saves") or 0)
+
+
+def wait_saved(page, before: int) -> None:
+    """Wait for an autosave after the *before*-th one (the text alone may be an older save's)."""
+    page.wait_for_function("n => +document.getElementById('autosave').getAttribute('data-saves') > n", arg=before)
 
 
 def press(page, button: str) -> None:
@@ -134,11 +139,12 @@ def next_section(page) -> None:
 
 def test_a_new_adhoc_commission_from_scratch_to_the_document(page, live, check_page, tmp_path):
     check_page(page, "01-kommissorier")
-    page.get_by_role("link", name="Nyt kommissorium").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Nyt kommissorium").first.click()
     check_page(page, "02-nyt")
     page.get_by_label("Ad-hoc gruppe eller projektgruppe").check()
     page.get_by_label("Hvad hedder gruppen?").fill("Ad-hoc gruppe om faldforebyggelse")
-    page.get_by_role("button", name="Begynd").click()
+    press(page, "Begynd")
 
     # Gruppen: the name is there; a choice from the list, and one typed under "Andet".
     assert page.get_by_label("Hvad hedder gruppen?").input_value() == "Ad-hoc gruppe om faldforebyggelse"
@@ -209,22 +215,25 @@ def test_a_new_adhoc_commission_from_scratch_to_the_document(page, live, check_p
     next_section(page)
 
     # Kommunikation: autosave, then a reload half-way loses nothing.
+    before = saves(page)
     page.get_by_label("Interessent 1").fill("Hjemmeplejen i de tre kommuner")
     page.get_by_label("Interessent 1").press("Tab")
-    wait_saved(page)
+    wait_saved(page, before)
     page.get_by_label("Hvem informerer? (kommunikationsopgave 1)").fill("Formandskabet")
     page.get_by_label("Hvem informeres? (kommunikationsopgave 1)").fill("Ledere i hjemmeplejen")
     page.get_by_label("Om hvad? (kommunikationsopgave 1)").fill("Nye arbejdsgange")
+    before = saves(page)
     page.get_by_label("Hvornår? (kommunikationsopgave 1)").fill("Efter hvert møde")
     page.get_by_label("Hvornår? (kommunikationsopgave 1)").press("Tab")
-    wait_saved(page)
+    wait_saved(page, before)
     page.reload()
     assert page.get_by_label("Interessent 1").input_value() == "Hjemmeplejen i de tre kommuner"
     assert page.get_by_label("Hvornår? (kommunikationsopgave 1)").input_value() == "Efter hvert møde"
     check_page(page, "09-kommunikation", axe=False)
     # Reopening the commission from the list continues here.
     page.goto(f"{live.base}/")
-    page.get_by_role("link", name="Ad-hoc gruppe om faldforebyggelse").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ad-hoc gruppe om faldforebyggelse").click()
     assert page.url.endswith("/afsnit/kommunikation")
     next_section(page)
 
@@ -236,10 +245,10 @@ def test_a_new_adhoc_commission_from_scratch_to_the_document(page, live, check_p
     check_page(page, "11-gennemse")
     assert "Træningsenheden, Skive Kommune" in page.inner_text("main")
     assert "15. marts 2027" in page.inner_text("main")
-    page.get_by_role("button", name="Gør kommissoriet færdigt og lav Word-dokumentet").click()
+    press(page, "Gør kommissoriet færdigt og lav Word-dokumentet")
     check_page(page, "12-dokument")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Hent Word-dokumentet")).click()
+        page.get_by_role("link", name=re.compile("Hent Word-dokument")).click()
     downloaded = tmp_path / "hentet.docx"
     download_info.value.save_as(downloaded)
 
@@ -263,7 +272,7 @@ def test_every_value_is_shown_as_text_never_run(browser, live, check_page):
     page.goto(f"{live.base}/ny")
     page.get_by_label("Alle spørgsmålstyper").check()
     page.get_by_label("Hvad hedder gruppen?").fill(PAYLOAD_SCRIPT + PAYLOAD_IMG)
-    page.get_by_role("button", name="Begynd").click()
+    press(page, "Begynd")
     slug = page.url.split("/")[4]
     # Every question type, the yes/no ones answered yes (so the 'when' question shows).
     page.get_by_role("radio", name="Ja").first.check()

@@ -37,6 +37,7 @@ class Job:
     started: float = field(default_factory=time.monotonic)
     thread: threading.Thread | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    seen: bool = False  # its outcome has been shown on the document page once
 
     def progress(self, done: int, total: int) -> None:
         """The progress callback: counts, and the point where a stop request is honoured."""
