@@ -298,9 +298,12 @@ class WebApp:
         # of it, `drafter check`): refused before anything is written.
         size = len(answers_text(commission.questionnaire, values, complete, meta, base))
         if size > MAX_FILE_BYTES:
+            def kb(count: int) -> str:
+                return f"{count // 1000:,} kB".replace(",", ".")
+
             raise OutputError(
-                f"Svarfilen ville fylde {size // 1000:,} kB, og en svarfil må højst fylde {MAX_FILE_BYTES // 1000:,} kB. "
-                "Gør de lange svar kortere (eller del dem op), og gem igen.".replace(",", ".")
+                f"Svarfilen ville fylde {kb(size)}, og en svarfil må højst fylde {kb(MAX_FILE_BYTES)}. "
+                "Gør de lange svar kortere (eller del dem op), og gem igen."
             )
         # The file's own text is kept (comments, layout); a file changed on disk since it was
         # read is not overwritten (StaleFile, shown as a conflict).
@@ -359,7 +362,7 @@ class WebApp:
         if special:
             return f"Filen {special}."
         if info.st_size > MAX_FILE_BYTES:
-            return f"Filen er for stor til at være en svarfil (højst {MAX_FILE_BYTES // 1000:,} kB).".replace(",", ".")
+            return "Filen er for stor til at være en svarfil (højst {:,} kB).".format(MAX_FILE_BYTES // 1000).replace(",", ".")
         return None
 
     def status_row(self, path: Path, entry: dict) -> dict:

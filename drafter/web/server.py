@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import http.server
 import json
 import os
@@ -205,10 +206,16 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
             if given:
                 if not guard.token_ok(given):
                     raise Refused(HTTPStatus.FORBIDDEN, _NO_TOKEN)
-                # The token moves into a cookie, and the address bar loses it.
+                # The token moves into a cookie, and the address bar loses it. Not by a redirect:
+                # opened from elsewhere (the start-up file, a link in a mail), the redirect would
+                # still count as that site's navigation, which a SameSite=Strict cookie is not
+                # sent with. A page of this server that moves on is this site's own navigation.
                 rest = {k: v for k, v in query.items() if k != "token"}
-                target = (parts.path or "/") + ("?" + urlencode(rest, doseq=True) if rest else "")
-                response = Response.redirect(target)
+                target = html.escape((parts.path or "/") + ("?" + urlencode(rest, doseq=True) if rest else ""))
+                page = (f'<!doctype html><html lang="da"><head><meta charset="utf-8"><meta http-equiv="refresh" '
+                        f'content="0;url={target}"><title>drafter</title></head><body><p><a href="{target}">'
+                        "Fortsæt til drafter</a></p></body></html>")
+                response = Response(HTTPStatus.OK, page.encode("utf-8"))
                 response.headers["Set-Cookie"] = f"{guard.cookie}={guard.token}; HttpOnly; SameSite=Strict; Path=/"
                 return response
             if not guard.token_ok(_cookie(headers.get("cookie", ""), guard.cookie)):
@@ -295,7 +302,31 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler, ipv6: bool = False):
         if ipv6:
             self.address_family = socket.AF_INET6
+        self.connections: set = set()
+        self.connections_lock = threading.Lock()
         super().__init__(address, handler)
+
+    def get_request(self):
+        connection, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stopped means stopped: the browser's open (keep-alive) connections are closed too."""
+        super().server_close()
+        with self.connections_lock:
+            open_now, self.connections = list(self.connections), set()
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def handle_error(self, request, client_address) -> None:
         """A browser that drops a connection (a closed tab, a reload mid-page) is normal:
