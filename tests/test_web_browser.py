@@ -79,9 +79,16 @@ def page(browser, live):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900}, locale="da-DK")
     context.set_default_timeout(10_000)
     tab = context.new_page()
-    tab.goto(f"{live.base}/?token={live.token}")
+    log_in(tab, live.base, live.token)
     yield tab
     context.close()
+
+
+def log_in(page, base: str, token: str) -> None:
+    """Open the address with the token, as printed; its page moves on to the list by itself."""
+    page.goto(f"{base}/?token={token}")
+    page.wait_for_url(f"{base}/")
+    page.wait_for_load_state()
 
 
 class Checker:
@@ -131,10 +138,10 @@ def wait_saved(page, before: int) -> None:
     page.wait_for_function("n => +document.getElementById('autosave').getAttribute('data-saves') > n", arg=before)
 
 
-def press(page, button: str) -> None:
+def press(page, button) -> None:
     """Click a button that sends the form (after any autosave under way) and wait for the page."""
     with page.expect_navigation():
-        page.get_by_role("button", name=button, exact=True).click()
+        page.get_by_role("button", name=button, exact=isinstance(button, str)).click()
 
 
 def next_section(page) -> None:
@@ -272,7 +279,7 @@ def test_every_value_is_shown_as_text_never_run(browser, live, check_page):
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{live.base}/?token={live.token}")
+    log_in(page, live.base, live.token)
     page.goto(f"{live.base}/ny")
     page.get_by_label("Alle spørgsmålstyper").check()
     page.get_by_label("Hvad hedder gruppen?").fill(PAYLOAD_SCRIPT + PAYLOAD_IMG)
@@ -357,7 +364,7 @@ setTimeout(() => document.getElementById("f").submit(), 300);
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
-        page.goto(f"{live.base}/?token={live.token}")  # the person is "logged in"
+        log_in(page, live.base, live.token)  # the person is "logged in"
         page.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
         page.wait_for_url(target, timeout=10_000)
         assert "Formularen kom fra en anden side" in page.inner_text("main") or "sikkerhedsfelt" in page.inner_text("main")
@@ -384,7 +391,7 @@ def open_context(browser, live, **options):
     context = browser.new_context(locale="da-DK", **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto(f"{live.base}/?token={live.token}")
+    log_in(page, live.base, live.token)
     return context, page
 
 
@@ -428,8 +435,8 @@ def test_two_servers_in_one_browser_both_work(browser, live, tmp_path):
     context.set_default_timeout(15_000)
     try:
         first, second = context.new_page(), context.new_page()
-        first.goto(f"{live.base}/?token={live.token}")
-        second.goto(f"{other.base}/?token={other.token}")  # the second login must not log the first out
+        log_in(first, live.base, live.token)
+        log_in(second, other.base, other.token)  # the second login must not log the first out
         assert len({c["name"] for c in context.cookies()}) == 2
         for tab, server, name in ((first, live, "Første server"), (second, other, "Anden server")):
             slug = new_draft(server, name)
@@ -451,7 +458,7 @@ def test_back_and_reload_after_every_button_send_nothing_again(page, live, check
     posts = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and "autosave" not in (r.post_data or "") else None)
 
-    def button_then_back(name: str, then=None) -> None:
+    def button_then_back(name, then=None) -> None:
         """Press *name*, then reload and go Back: neither may send a form again."""
         here = page.url
         press(page, name)
@@ -479,19 +486,9 @@ def test_back_and_reload_after_every_button_send_nothing_again(page, live, check
     button_then_back("Gem")
     button_then_back("Tilføj opgave")
     page.get_by_label("Opgave 2").fill("Anden opgave")
-    page.locator("#f-opgaver-opgaver-1-op").click()
-    page.wait_for_load_state()
-    page.goto(f"{live.base}/k/{slug}/afsnit/opgaver")
-    page.get_by_label("Opgave 2").fill("Anden opgave")
-    press(page, "Gem")
-    posts_before = len(posts)
-    with page.expect_navigation():
-        page.locator("#f-opgaver-opgaver-1-op").click()
-    assert len(posts) == posts_before + 1
-    page.reload()
-    page.go_back()
-    assert len(posts) == posts_before + 1
-    button_then_back("Fjern opgave 1")
+    button_then_back(re.compile(r"^Op\W*flyt opgave 2 op$"))
+    assert page.get_by_label("Opgave 1").input_value() == "Anden opgave"
+    button_then_back("Fjern opgave 2")
     page.goto(f"{live.base}/k/{slug}/afsnit/tidsplan")
     date_field(page, "Hvornår begynder gruppen sit arbejde?").fill("32. marts 2027")
     button_then_back("Næste afsnit →")  # a submit with errors
@@ -726,7 +723,7 @@ def test_sigterm_during_a_pdf_leaves_no_libreoffice_and_no_scratch_folder(browse
     context.set_default_timeout(30_000)
     try:
         page = context.new_page()
-        page.goto(url)
+        log_in(page, url.split("/?")[0], url.split("token=")[1])
         page.goto(url.split("?")[0] + f"k/{ADHOC}/dokument")
         press(page, "Lav Word-dokumentet")
         press(page, "Lav PDF og forhåndsvisning")
