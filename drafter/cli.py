@@ -25,6 +25,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
 # The Word documents were written; only the PDFs or previews asked for are not there.
 EXIT_UNAVAILABLE = 69
+# `drafter import`: the document and the answer file changed the same answer; nothing is
+# written until a person chooses (in a terminal, without --yes).
+EXIT_CONFLICT = 3
 
 _ARGPARSE_DA = {
     "usage: ": "brug: ",
@@ -276,6 +279,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--yes", action="store_true", help="skriv ændringerne uden at spørge")
     _out_dir_option(imp)
     imp.set_defaults(handler=cmd_import)
+    replace = commands.add_parser(
+        "replace",
+        help="skift et navn ud i svarfilernes tekst (fx en klynge, der bliver et sundhedsråd)",
+        description="Skifter GAMMELT ud med NYT overalt i svarenes tekst: som helt ord (også i ejefald: "
+        "'Region Sjællands' bliver 'Region Østdanmarks'), med stort begyndelsesbogstav, hvor en sætning "
+        "begynder med det. Filernes kommentarer og opsætning bevares, og kun de ændrede linjer skrives om. "
+        "Hver fil kontrolleres, før den skrives. Steder, hvor navnet står inde i et længere ord, vises, men "
+        "ændres ikke.",
+    )
+    replace.add_argument("old", metavar="GAMMELT", help="navnet, der skal skiftes ud")
+    replace.add_argument("new", metavar="NYT", help="det nye navn")
+    replace.add_argument("paths", nargs="*", type=_path, metavar="SVARFIL",
+                         help="svarfiler eller mapper (standard: arbejdsmappens answers/)")
+    replace.add_argument("--dry-run", action="store_true", help="vis hver ændring (fil, svar, før og nu), men skriv intet")
+    replace.add_argument("--tracked-changes", type=_path, metavar="MAPPE",
+                         help="skriv for hvert ændret kommissorium et Word-dokument med ændringerne som registrerede ændringer")
+    replace.add_argument("--author", metavar="NAVN", help="forfatteren af de registrerede ændringer (standard: profilens forfatter)")
+    _out_dir_option(replace)
+    replace.set_defaults(handler=cmd_replace, trailing_paths="paths")
+
     data = commands.add_parser(
         "data",
         help="vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
@@ -307,10 +330,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="lav en arbejdsmappe til jeres organisation",
         description="Laver en arbejdsmappe: drafter.yaml (organisationens profil), answers/, out/, kinds/, "
         "templates/ og en kort README. Profilen kopieres fra en indbygget profil (se 'drafter profiles'), "
-        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke.",
+        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke (undtagen med --switch).",
     )
     init.add_argument("folder", nargs="?", type=_path, default=".", metavar="MAPPE", help="mappen (standard: den aktuelle)")
     init.add_argument("--profile", metavar="PROFIL", help="den indbyggede profil, der begyndes fra (standard: neutral)")
+    init.add_argument("--name", metavar="NAVN", help='organisationens navn, fx "Sundhedsråd Vestjylland" eller "Skovby Kommune"')
+    init.add_argument("--region", metavar="REGION", help="regionen, hvor navnet ikke siger den (fx Østdanmark)")
+    init.add_argument(
+        "--switch", action="store_true",
+        help="giv en eksisterende arbejdsmappe den nye profil; den gamle drafter.yaml gemmes ved siden af",
+    )
     init.set_defaults(handler=cmd_init)
 
     profiles = commands.add_parser(
@@ -365,11 +394,11 @@ def cmd_render(args: argparse.Namespace) -> int:
             bar.close()
 
     for outcome in outcomes:
-        for line in format_problems(outcome.warnings, outcome.source):
+        for line in outcome.warnings:
             _print(line, sys.stderr)
     if len(outcomes) == 1 and outcomes[0].status != SKIPPED:
         outcome = outcomes[0]
-        for line in [*format_problems(outcome.problems, outcome.source), *outcome.pdf_problems]:
+        for line in [*outcome.lines, *outcome.pdf_problems]:
             _print(line, sys.stderr)
         if outcome.status != FAILED:
             note = "" if outcome.status == "skrevet" else " (uændret)"
@@ -702,43 +731,218 @@ def _document_author(side) -> str | None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from drafter import docimport
-    from drafter.answers import field_name, load_answers
-    from drafter.changes import label, shown
-    from drafter.errors import printable
+    from drafter.answers import load_answers
 
     answers_path = docimport.find_answer_file(args.docx, args.into)
     answers = load_answers(answers_path)
     result = docimport.read_chair_edits(args.docx, answers)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if result.tracked:
         print(f"Dokumentet har {_count(result.tracked, 'registreret ændring', 'registrerede ændringer')}; "
               "de er læst, som om de var godkendt.")
+    if not result.has_base:
+        print("Dokumentet er lavet af en ældre drafter og husker ikke de svar, det blev lavet ud fra. Det "
+              "sammenlignes derfor med svarfilen, som den er nu, og hvert svar skal bekræftes for sig i en terminal.")
+    if result.kept:
+        names = ", ".join(_answer_name(change) for change in result.kept)
+        _print(f"Ændret i svarfilen, siden dokumentet blev lavet (beholdes): {names}")
     for change in result.changes:
-        where = field_name(change.path)
-        print(printable(f"{label(change.question)} ({where}):"))
-        print(printable(f"  før: {shown(change.question, change.old)}"))
-        print(printable(f"  nu:  {shown(change.question, change.new)}"))
+        _show_change(change)
+    for conflict in result.conflicts:
+        _show_conflict(conflict)
     if result.unplaced:
         print("Kan ikke placeres i et svar (ret dem selv i svarfilen, eller lad dem blive i Word-filen):")
         for item in result.unplaced:
-            print(printable(f"  {item.what}, {item.where}: {item.text}"))
-    if not result.changes:
+            _print(f"  {item.what}, {item.where}: {item.text}")
+    if result.formatting:
+        print("Formatering, som ikke bevares, når dokumentet laves igen (drafter bestemmer formateringen):")
+        for where, what in result.formatting:
+            _print(f"  {where}: {what}")
+    if not result.changes and not result.conflicts:
         print(f"Ingen ændrede svar i {args.docx}; svarfilen {answers_path} er uændret.")
         return EXIT_OK
-    if not args.yes:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            print(f"Intet er skrevet. Kør igen med --yes for at skrive ændringerne i {answers_path}.")
-            return EXIT_FAILED
-        import questionary
-
-        if not questionary.confirm(f"Skal ændringerne skrives i {answers_path}?", default=True).unsafe_ask():
-            print("Intet er skrevet.")
-            return EXIT_OK
-    imported = docimport.save_import(answers_path, answers, result, args.docx, args.out_dir)
-    print(f"Svarfil: {answers_path} ({_count(len(result.changes), 'svar ændret', 'svar ændret')})")
+    chosen = _choose(result, answers_path, args.yes, interactive)
+    if chosen is None:
+        return EXIT_CONFLICT if result.conflicts else EXIT_FAILED
+    if not chosen:
+        print("Intet er skrevet.")
+        return EXIT_OK
+    values = docimport.with_changes(answers.values, chosen)
+    imported = docimport.save_import(answers_path, answers, values, args.docx, args.out_dir)
+    print(f"Svarfil: {answers_path} ({_count(len(chosen), 'svar ændret', 'svar ændret')})")
     if imported.backup is not None:
         print(f"Den rettede Word-fil er gemt som {imported.backup}")
     print(f"Dokument: {imported.output}")
     return EXIT_OK
+
+
+def cmd_replace(args: argparse.Namespace) -> int:
+    from drafter import replace, workspace
+    from drafter.batch import expand_paths
+    from drafter.errors import DrafterError, UsageError
+    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.problems import format_problems
+
+    old, new = replace.check_words(args.old, args.new)
+    given = args.paths or [workspace.current().folder("answers") or _path("answers")]
+    paths = expand_paths(given)
+    if not paths:
+        raise UsageError(f"ingen svarfiler i {', '.join(str(p) for p in given)}")
+    results = [replace.plan_file(path, old, new) for path in paths]
+    failed = [r for r in results if r.problems]
+    todo = [r for r in results if r.changed and not r.problems]
+    for result in results:
+        for occurrence in result.changed:
+            _print(f"{result.path}:{occurrence.line}: {occurrence.label}:")
+            _print(f"  før: {occurrence.before}")
+            _print(f"  nu:  {occurrence.after}")
+        for occurrence in result.left:
+            _print(f"{result.path}:{occurrence.line}: {occurrence.label}: ikke ændret, står inde i et længere ord: {occurrence.before}")
+        for line in format_problems(result.problems, result.source):
+            _print(line, sys.stderr)
+    count = sum(len(r.changed) for r in todo)
+    if not count:
+        _print(f'Ingen forekomster af "{old}" at ændre i {_count(len(paths), "svarfil", "svarfiler")}.')
+        return EXIT_FAILED if failed else EXIT_OK
+    changes = f"{_count(count, 'ændring', 'ændringer')} i {_count(len(todo), 'svarfil', 'svarfiler')}"
+    if args.dry_run:
+        _print(f"Prøvekørsel: {changes}; intet er skrevet.")
+        return EXIT_FAILED if failed else EXIT_OK
+    out_dir = args.out_dir if args.out_dir is not None else DEFAULT_OUT_DIR
+    author = args.author or workspace.profile().get("forfatter") or "drafter"
+    outdated, tracked = [], []
+    for result in todo:
+        try:
+            replace.write_file(result)
+            if args.tracked_changes is not None:
+                tracked.append(replace.tracked_changes(result, args.tracked_changes, author))
+        except DrafterError as exc:
+            failed.append(result)
+            for line in exc.lines():
+                _print(line, sys.stderr)
+            continue
+        document = default_output(result.path, out_dir)
+        if document.exists():
+            outdated.append(document)
+    written = [r for r in todo if r.written]
+    _print(f"Skrevet: {_count(sum(len(r.changed) for r in written), 'ændring', 'ændringer')} "
+           f"i {_count(len(written), 'svarfil', 'svarfiler')}.")
+    if outdated:
+        _print("Disse dokumenter er nu forældede; lav dem igen med drafter render:")
+        for document in outdated:
+            _print(f"  {document}")
+    if tracked:
+        _print(f"Ændringerne som registrerede ændringer i Word: {args.tracked_changes}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _choose(result, answers_path, yes: bool, interactive: bool) -> list | None:
+    """The changes to write, as (path, value); [] for none; None when nothing may be
+    written without a person (reported)."""
+    if result.conflicts and (yes or not interactive):
+        print(f"Intet er skrevet: {_count(len(result.conflicts), 'svar', 'svar')} er ændret både i dokumentet og i "
+              "svarfilen. Kør drafter import uden --yes i en terminal for at vælge, eller ret svarfilen selv.")
+        return None
+    if not result.has_base and (yes or not interactive):
+        print("Intet er skrevet: et dokument fra en ældre drafter hentes kun ind svar for svar. "
+              "Kør drafter import uden --yes i en terminal.")
+        return None
+    if not yes and not interactive:
+        print(f"Intet er skrevet. Kør igen med --yes for at skrive ændringerne i {answers_path}.")
+        return None
+    chosen = []
+    if result.has_base:
+        if not yes and result.changes and not _ask_yes(f"Skal formandens rettelser skrives i {answers_path}?"):
+            return []
+        chosen = [(change.path, change.new) for change in result.changes]
+    else:
+        for change in result.changes:
+            if _ask_yes(f"Tag rettelsen af {_answer_name(change)}?"):
+                chosen.append((change.path, change.new))
+    for conflict in result.conflicts:
+        if _ask_yes(f"{_answer_name(conflict)}: tag dokumentets tekst i stedet for svarfilens?"):
+            chosen.append((conflict.path, conflict.theirs))
+    return chosen
+
+
+def _ask_yes(question: str) -> bool:
+    """A Danish yes or no from the terminal: j, ja, n or nej."""
+    while True:
+        try:
+            answer = input(f"{question} (j/n) ").strip().casefold()
+        except EOFError:
+            return False
+        if answer in ("j", "ja"):
+            return True
+        if answer in ("n", "nej"):
+            return False
+        print("Svar j (ja) eller n (nej).")
+
+
+def _answer_name(change) -> str:
+    from drafter.answers import field_name
+    from drafter.changes import label
+
+    return f"{label(change.question)} ({field_name(change.path)})"
+
+
+def _wrapped(prefix: str, text: str) -> list[str]:
+    import textwrap
+
+    width = max(40, min(100, _terminal_columns()) - 2)
+    lines = []
+    for n, paragraph in enumerate(text.split("\n")):
+        lines += textwrap.wrap(paragraph, width, initial_indent=prefix if n == 0 else " " * len(prefix),
+                               subsequent_indent=" " * len(prefix), break_on_hyphens=False) or [prefix.rstrip()]
+    return lines
+
+
+def _show_change(change) -> None:
+    from drafter.changes import full_text, marked_words, question_lines
+
+    _print(f"{_answer_name(change)}:")
+    old_items, new_items = change.old or [], change.new or []
+    if change.question.type == "list" and len(old_items) == len(new_items):
+        # Items edited in place: each shown before and after, like a text.
+        for n, (before, after) in enumerate(zip(old_items, new_items), start=1):
+            if before != after:
+                old, new = marked_words(str(before), str(after))
+                for line in _wrapped(f"  punkt {n} før: ", old) + _wrapped(f"  punkt {n} nu:  ", new):
+                    _print(line)
+        return
+    if change.question.type in ("records", "list"):
+        for line in question_lines(change.question, change.old, change.new):
+            for wrapped in _wrapped("  ", line):
+                _print(wrapped)
+        return
+    old, new = marked_words(full_text(change.question, change.old), full_text(change.question, change.new))
+    for line in _wrapped("  før: ", old) + _wrapped("  nu:  ", new):
+        _print(line)
+
+
+def _show_conflict(conflict) -> None:
+    """The file's and the document's answer side by side, and what it was."""
+    import textwrap
+
+    from drafter.changes import full_text, marked_words, question_lines
+
+    _print(f"KONFLIKT: {_answer_name(conflict)} er ændret både i dokumentet og i svarfilen:")
+    q = conflict.question
+    if q.type in ("records", "list"):
+        mine = question_lines(q, conflict.base, conflict.mine) or ["(uændret)"]
+        theirs = question_lines(q, conflict.base, conflict.theirs) or ["(uændret)"]
+    else:
+        mine_text, theirs_text = marked_words(full_text(q, conflict.mine), full_text(q, conflict.theirs))
+        mine, theirs = [mine_text], [theirs_text]
+        _print(f"  da dokumentet blev lavet: {full_text(q, conflict.base)}")
+    column = max(30, (min(120, _terminal_columns()) - 5) // 2)
+    left = [row for line in mine for row in textwrap.wrap(line, column)]
+    right = [row for line in theirs for row in textwrap.wrap(line, column)]
+    _print(f"  {'Svarfilen nu'.ljust(column)} | Dokumentet (formanden)")
+    for n in range(max(len(left), len(right))):
+        a = left[n] if n < len(left) else ""
+        b = right[n] if n < len(right) else ""
+        _print(f"  {a.ljust(column)} | {b}")
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -766,13 +970,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from drafter import workspace
 
-    result = workspace.init(args.folder, args.profile)
+    result = workspace.init(args.folder, args.profile, args.name, args.region, args.switch)
     if result.existed:
-        print(f"{args.folder / workspace.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret")
+        print(f"{args.folder / workspace.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret "
+              "(--switch giver den en ny profil)")
         return EXIT_OK
+    if result.kept is not None:
+        _print(f"den hidtidige profil er gemt som {result.kept}")
     for path in result.created:
-        print(f"oprettet: {path}")
-    print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / workspace.WORKSPACE_FILE}.")
+        _print(f"{'skiftet' if result.kept is not None and path.name == workspace.WORKSPACE_FILE else 'oprettet'}: {path}")
+    for note in result.notes:
+        _print(f"bemærk: {note}")
+    _print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / workspace.WORKSPACE_FILE}.")
     return EXIT_OK
 
 
@@ -821,7 +1030,14 @@ def main(argv: list[str] | None = None) -> int:
     # is ever garbage; collecting less often saves a few per cent of a cold start.
     gc.set_threshold(20_000, 20, 20)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # argparse cannot take a command's files after its options ("replace A B --dry-run answers");
+        # a command that names trailing_paths takes them, anything else is an error as before.
+        trailing = getattr(args, "trailing_paths", None)
+        if trailing is None or any(item.startswith("-") for item in extra):
+            parser.error(f"ukendte argumenter: {' '.join(extra)}")
+        getattr(args, trailing).extend(_path(item) for item in extra)
     # Not before: --help and --version exit above, and need neither (~1 ms and ~9 ms).
     from drafter.errors import DrafterError
     from drafter.interrupts import install

@@ -11,8 +11,11 @@ the XML and refuses undefined names.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as _dt
 import hashlib
+import json
 import io
 import re
 import struct
@@ -390,18 +393,21 @@ class DocxRenderer:
             raise TemplateProblem(f"{self.template_path}: {self._labels.get(part, part)}: {failure_reason(exc)}") from None
         return self._finish_xml(xml)
 
-    def render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None = None) -> bytes:
+    def render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None = None,
+               recorded: dict[str, str] | None = None) -> bytes:
+        """*recorded*: more custom properties to record (the answers themselves, for import)."""
         from drafter.sandbox import fresh_budget, memory_guard
 
         with fresh_budget(), memory_guard():
             try:
-                return self._render(context, properties, answers_digest)
+                return self._render(context, properties, answers_digest, recorded or {})
             except MemoryError:
                 raise TemplateProblem(
                     f"{self.template_path}: skabelonen bruger for meget hukommelse; intet er skrevet"
                 ) from None
 
-    def _render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None) -> bytes:
+    def _render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None,
+                more: dict[str, str]) -> bytes:
         etree = self._etree
         parts: dict[str, bytes] = {}
         body_xml = self._render_part(self._main_part, context)
@@ -449,6 +455,7 @@ class DocxRenderer:
         recorded = {HASH_PROPERTY: digest, docstatus.PACKAGE_PROPERTY: docstatus.entries_fingerprint(entries)}
         if answers_digest is not None:
             recorded[docstatus.ANSWERS_PROPERTY] = answers_digest
+        recorded.update(more)
         entries[CUSTOM_PART] = _custom_xml(recorded).encode("utf-8")
         packed = {name: self._packed[name] for name, data in entries.items()
                   if name in self._packed and self._packed_source[name] is data}
@@ -465,7 +472,8 @@ class DocxRenderer:
 
 
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
-    return renderer.render(build_context(answers), document_properties(answers), docstatus.answers_digest(answers))
+    return renderer.render(build_context(answers), document_properties(answers), docstatus.answers_digest(answers),
+                           base_properties(answers))
 
 
 # -- the package -----------------------------------------------------------------------
@@ -491,6 +499,56 @@ def read_recorded_hash(docx_bytes: bytes) -> tuple[str | None, str | None]:
     custom = entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
     match = re.search(rf'name="{HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
     return (match.group(1) if match else None), content_hash(entries)
+
+
+# The answers a document was made from, kept in the document itself so that `drafter import`
+# can tell the chair's edits from the secretariat's later ones (a three-way merge). They go
+# into custom properties, which Word and LibreOffice both keep through a save: the canonical
+# JSON, compressed, in base64 pieces of at most 240 characters (Word cuts a text property at 255).
+BASE_PROPERTY = "drafter_grundlag"
+_BASE_PIECE = 240
+_BASE_MAX_PIECES = 2000
+_BASE_MAX_JSON = 4_000_000
+
+
+def base_properties(answers) -> dict[str, str]:
+    packed = base64.b64encode(zlib.compress(docstatus.canonical_answers(answers).encode("utf-8"), 9)).decode("ascii")
+    pieces = [packed[i:i + _BASE_PIECE] for i in range(0, len(packed), _BASE_PIECE)]
+    if len(pieces) > _BASE_MAX_PIECES:
+        return {}  # answers this large are not kept; import then compares as without a base
+    return {f"{BASE_PROPERTY}_{n:04d}": piece for n, piece in enumerate(pieces, start=1)}
+
+
+def recorded_base(custom: str) -> dict | None:
+    """The answers recorded by base_properties in a document's custom properties (its
+    docProps/custom.xml as text): {"kind", "schema_version", "values"}, or None when the
+    document has none or they do not match the answers digest recorded beside them."""
+    pieces = re.findall(rf'name="{BASE_PROPERTY}_(\d{{4}})"[^>]*>\s*<vt:lpwstr>([A-Za-z0-9+/=]*)</vt:lpwstr>', custom)
+    if not pieces or len(pieces) > _BASE_MAX_PIECES:
+        return None
+    packed = "".join(piece for _, piece in sorted(pieces))
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.b64decode(packed, validate=True), _BASE_MAX_JSON)
+        if inflater.unconsumed_tail:
+            return None
+        text = raw.decode("utf-8")
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
+        return None
+    if hashlib.sha256(raw).hexdigest() != _recorded_answers_digest(custom):
+        return None  # pieces lost or mixed up: no base is better than a wrong one
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
+        return None
+    return data
+
+
+def _recorded_answers_digest(custom: str) -> str | None:
+    match = re.search(rf'name="{docstatus.ANSWERS_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
+    return match.group(1) if match else None
 
 
 def _deflate(data: bytes) -> tuple[bytes, int, int]:

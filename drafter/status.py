@@ -34,13 +34,17 @@ NAME_WIDTH = 48  # a longer name is cut in the table (--json has it whole)
 STATE_LABELS = {"complete": "færdig", "draft": "kladde", "invalid": "fejl i svarfilen"}
 
 
-def answers_digest(answers) -> str:
-    """A digest of what the answers say (not how the file is written: comments do not count)."""
-    canonical = json.dumps(
+def canonical_answers(answers) -> str:
+    """What the answers say, as one canonical JSON text (not how the file is written)."""
+    return json.dumps(
         {"kind": answers.questionnaire.kind, "schema_version": answers.questionnaire.schema_version, "values": answers.values},
         sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def answers_digest(answers) -> str:
+    """A digest of what the answers say (not how the file is written: comments do not count)."""
+    return hashlib.sha256(canonical_answers(answers).encode("utf-8")).hexdigest()
 
 
 def package_fingerprint(parts: list[tuple[str, int, int]]) -> str:
