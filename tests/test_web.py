@@ -572,3 +572,25 @@ def test_the_list_is_paged_and_shows_a_page_at_once(tmp_path):
         assert server.get("/?side=99").status == 200 and server.get("/?side=x").status == 200
     finally:
         server.stop()
+
+
+def test_a_document_edited_in_word_offers_to_take_the_edits_into_the_answers(live):
+    from docx import Document
+
+    slug = "importtest"
+    answer_file(live, slug).write_text(answer_file(live, ADHOC).read_text(encoding="utf-8"), encoding="utf-8")
+    made = live.submit(f"/k/{slug}/faerdig", {"version": live.version(f"/k/{slug}/gennemse")})
+    assert "Word-dokumentet er lavet" in made.text
+    document = live.root / "out" / f"{slug}.docx"
+    edited = Document(str(document))
+    paragraph = next(p for p in edited.paragraphs if "Mette Kjærgaard" in p.text)
+    paragraph.runs[0].text = paragraph.text.replace("Mette Kjærgaard", "Mette Kjærgård")
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    edited.save(str(document))
+    page = live.get(f"/k/{slug}/dokument").text
+    assert "Word-dokumentet er rettet i Word" in page and "→ Mette Kjærgård (Oversygeplejerske" in page
+    reply = live.submit(f"/k/{slug}/dokument", {"handling": "importer"})
+    assert reply.status == 200 and "1 svar fra Word-dokumentet er skrevet i svarfilen" in reply.text
+    assert "navn: Mette Kjærgård" in answer_file(live, slug).read_text(encoding="utf-8")
+    assert "Word-dokumentet er rettet i Word" not in reply.text and "forældet" not in reply.text

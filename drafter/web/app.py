@@ -768,7 +768,10 @@ class WebApp:
             result = docimport.read_chair_edits(self.output_path(commission.slug, "docx"), api.load(commission.path))
         except (DrafterError, OSError, UnsafeFile, ValueError):
             return None
-        return [(label(c.question), shown(c.question, c.old), shown(c.question, c.new)) for c in result.changes]
+        edits = [(label(c.question), shown(c.question, c.old), shown(c.question, c.new)) for c in result.changes]
+        edits += [(label(c.question), shown(c.question, c.mine), shown(c.question, c.theirs) + " (ændret begge steder)")
+                  for c in result.conflicts]
+        return edits
 
     def document_action(self, commission: Commission, request: Request) -> Response:
         action = request.value("handling")
@@ -792,13 +795,19 @@ class WebApp:
         try:
             answers = api.load(commission.path)
             result = docimport.read_chair_edits(docx, answers)
+            if result.conflicts or not result.has_base:
+                # The terminal asks answer by answer; a button cannot: nothing is guessed.
+                return self.document_after(commission, HTTPStatus.CONFLICT, [
+                    "Nogle svar er ændret både i Word-dokumentet og i svarene, siden dokumentet blev lavet (eller "
+                    "dokumentet er lavet af en ældre drafter). Ret svarene selv i formularen ud fra listen herunder; "
+                    "intet er skrevet."])
             if not result.changes:
                 return self.document_after(commission, messages=["Der er ingen ændrede svar i Word-dokumentet."])
-            imported = docimport.save_import(commission.path, answers, result, docx, self.workspace.out_dir)
+            values = docimport.with_changes(answers.values, [(c.path, c.new) for c in result.changes])
+            imported = docimport.save_import(commission.path, answers, values, docx, self.workspace.out_dir)
         except DrafterError as exc:
             return self.document_after(commission, HTTPStatus.UNPROCESSABLE_ENTITY, self.words(exc))
-        count = len(result.changes)
-        messages = [f"{count} svar fra Word-dokumentet er skrevet i svarfilen, og dokumentet er lavet igen."]
+        messages = [f"{len(result.changes)} svar fra Word-dokumentet er skrevet i svarfilen, og dokumentet er lavet igen."]
         if imported.backup is not None:
             messages.append(f"Det rettede Word-dokument er gemt som en kopi: {Path(imported.backup).name}.")
         return self.document_after(self.open(commission.slug), messages=messages)
