@@ -543,10 +543,9 @@ class WebApp:
             complete = False
             banner = banner or ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
                       "gør det færdigt fra siden Gennemse.")
-        if conflicts:
-            banner = (banner + " " if banner else "") + (
-                "Nogle svar er ændret et andet sted (i en anden fane eller i filen), mens du skrev. Dit eget står "
-                "i feltet, og det, der står i filen nu, står under det; gem igen for at bruge dit eget.")
+        conflict_note = (
+            "Nogle svar er ændret et andet sted (i en anden fane eller i filen), mens du skrev. Dit eget står "
+            "i feltet, og det, der står i filen nu, står under det; gem igen for at bruge dit eget.") if conflicts else ""
         try:
             version = commission.version if unchanged else self.save(commission, values, complete)
         except DrafterError as exc:
@@ -566,6 +565,7 @@ class WebApp:
         index = sections.index(section)
         here = f"/k/{commission.slug}/afsnit/{section.key}"
         if data.errors or ":" in action or action == "gem" or banner or conflicts:
+            banner = " ".join(part for part in (banner, conflict_note) if part)
             data.values = shown
             status = HTTPStatus.UNPROCESSABLE_ENTITY if data.errors else (HTTPStatus.CONFLICT if conflicts else 200)
             return self.after(commission, section.key, here, data=data, status=status, banner=banner, focus=focus,

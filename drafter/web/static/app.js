@@ -226,7 +226,7 @@
       return r.json().then(function (data) { return data; }, function () { return { saved: false, status: r.status }; });
     }).then(function (data) {
       if (data.saved) {
-        status.className = "autosave";
+        status.className = Object.keys(data.conflicts || {}).length ? "autosave warn" : "autosave";
         form.querySelector("input[name=version]").value = data.version;
         if (baseInput && data.base) baseInput.value = data.base;
         var errors = data.errors || {}, conflicts = data.conflicts || {};
@@ -243,7 +243,8 @@
         var n = Object.keys(errors).length, c = Object.keys(conflicts).length;
         var time = new Date().toLocaleTimeString("da-DK", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
         status.textContent = n ? "Gemt kl. " + time + ", undtagen " + (n === 1 ? "ét felt" : n + " felter") + " med fejl." : "Gemt kl. " + time + ".";
-        if (c) status.textContent += " " + (c === 1 ? "Ét svar" : c + " svar") + " er ændret et andet sted imens; se under feltet.";
+        if (c) status.textContent += " " + (c === 1 ? "Ét svar" : c + " svar") + " er ændret et andet sted imens: " +
+          "dit eget står i feltet, det i filen under det. Gem igen for at bruge dit eget.";
         if (data.banner) status.textContent = data.banner + " " + status.textContent;
         status.setAttribute("data-saves", String(parseInt(status.getAttribute("data-saves") || "0", 10) + 1));
       } else if (data.login) {
