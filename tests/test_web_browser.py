@@ -51,7 +51,10 @@ def axe_source() -> str:
         pytest.skip("axe-core is not installed (pip install -e '.[test]')")
 
 
-@pytest.fixture(scope="session")
+# Module, not session: sync Playwright keeps an asyncio loop running in this thread while
+# it lives, and an in-process interview test later in the same worker (prompt_toolkit calls
+# asyncio.run) would then fail. Only this module uses it, so it starts once all the same.
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     with sync_api.sync_playwright() as playwright:
         # Playwright gives the browser a fresh, temporary profile (--user-data-dir).

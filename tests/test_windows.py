@@ -458,6 +458,16 @@ def _fake_pdf_maker(bin_dir: Path) -> Path:
     """)
 
 
+def _in_process_at(folder: Path, monkeypatch) -> None:
+    """drafter's CLI in this process, in *folder*: its workspace found there, not one an
+    earlier test of this worker left active."""
+    from drafter import workspace
+
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv(workspace.WORKSPACE_ENV, raising=False)
+    monkeypatch.setattr(workspace, "_current", None)
+
+
 def test_a_scratch_folder_windows_will_not_delete_is_a_warning_not_a_failure(workdir, tmp_path, monkeypatch, capsys):
     """LibreOffice's profile still locked at clean-up: the PDF is made, so the run succeeded."""
     from drafter.cli import main
@@ -475,7 +485,7 @@ def test_a_scratch_folder_windows_will_not_delete_is_a_warning_not_a_failure(wor
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(__import__("tempfile"), "tempdir", None)  # read TMPDIR again
     monkeypatch.setattr(shutil, "rmtree", locked)
-    monkeypatch.chdir(workdir)
+    _in_process_at(workdir, monkeypatch)
     code = main(["render", f"answers/{ADHOC_EXAMPLE.name}", "--pdf"])
     err = capsys.readouterr().err
     assert code == 0, err
@@ -492,7 +502,7 @@ def test_a_path_too_long_for_windows_is_refused_before_writing_with_its_length(w
 
     monkeypatch.setattr(fsutil, "_WINDOWS", True)
     monkeypatch.setattr(fsutil, "_windows_long_paths", lambda: False)
-    monkeypatch.chdir(workdir)
+    _in_process_at(workdir, monkeypatch)
     folder = workdir / "out"
     while len(str(folder)) < 230:
         folder = folder / "undermappe"
