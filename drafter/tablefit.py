@@ -26,6 +26,7 @@ Heights are estimated from the same widths: lines per cell times the line height
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import lru_cache
 
@@ -58,7 +59,9 @@ _BREAK_AFTER = re.compile(r"(?<=[-–])")
 
 
 def fit_tables(root) -> None:
-    """Fit every fixed-layout table in the document tree *root* (an lxml element)."""
+    """Fit every fixed-layout table in the document tree *root* (an lxml element), and keep
+    each heading on the page of the text it introduces (see _keep_headings_with_text)."""
+    _keep_headings_with_text(root)
     page_height = None
     for table in list(root.iter(f"{W}tbl")):
         if page_height is None:
@@ -487,6 +490,44 @@ def _heading_follows(table) -> bool:
     style = _child(following, "pPr", "pStyle")
     return _child(following, "pPr", "keepNext") is not None or (
         style is not None and bool(_HEADING_STYLE.match(style.get(f"{W}val") or "")))
+
+
+# A paragraph of no height and no text, its mark hidden (Word shows nothing of it).
+_SPACER = (
+    f'<w:p xmlns:w="{W[1:-1]}"><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:rPr><w:vanish/><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
+)
+
+
+def _keep_headings_with_text(root) -> None:
+    """A hidden, empty paragraph before each heading that follows running text.
+
+    LibreOffice leaves a heading with keep-with-next at the foot of a page, its text on the
+    next, when the heading follows a paragraph directly (a list item, a paragraph of text);
+    with any paragraph between the two it keeps them together, as Word does anyway. The
+    paragraph is empty, has no height and a hidden mark: nothing shows, in Word either.
+    """
+    spacer = None
+    for paragraph in list(root.iterchildren(f"{W}p")):
+        previous = paragraph.getprevious()
+        if previous is None or previous.tag != f"{W}p" or not _is_heading(paragraph) or _is_heading(previous):
+            continue
+        if _is_spacer(previous):
+            continue
+        if spacer is None:
+            from lxml import etree
+
+            spacer = etree.fromstring(_SPACER)
+        paragraph.addprevious(copy.deepcopy(spacer))
+
+
+def _is_heading(paragraph) -> bool:
+    style = _child(paragraph, "pPr", "pStyle")
+    return style is not None and bool(_HEADING_STYLE.match(style.get(f"{W}val") or ""))
+
+
+def _is_spacer(paragraph) -> bool:
+    return _child(paragraph, "pPr", "rPr", "vanish") is not None and next(paragraph.iter(f"{W}t"), None) is None
 
 
 def _cant_split(row) -> None:
