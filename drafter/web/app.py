@@ -897,7 +897,11 @@ class WebApp:
         return Response(200, body, DOWNLOADS[suffix], {"Content-Disposition": disposition})
 
 
-_COMMAND_ADVICE = re.compile(r"\s*\([^()]*(?:--[a-z]|drafter [a-z]|DRAFTER_)[^()]*\)|;?\s*(?:se dem med|kør|brug)[: ]+drafter [^.;]*")
+_COMMAND_ADVICE = re.compile(
+    r"\s*\([^()]*(?:--[a-z]|drafter [a-z]|DRAFTER_)[^()]*\)"  # "(brug --force ...)"
+    r"|;?\s*(?:se dem med|kør|brug)[: ]+drafter [^.;]*"  # "; kør drafter check x"
+    r"|,?\s*(?:eller )?(?:på [A-Z][a-z]+ og [A-Z][a-z]+ )?med: (?:sudo |brew )[^.;]*"  # ", på Debian ... med: sudo apt ..."
+)
 
 
 def browser_words(text: str, workspace: Workspace) -> str:
@@ -905,7 +909,8 @@ def browser_words(text: str, workspace: Workspace) -> str:
     page offers what they would do as buttons)."""
     root = str(workspace.root)
     text = text.replace(root + os.sep, "").replace(root, "arbejdsmappen")
-    return _COMMAND_ADVICE.sub("", text).strip()
+    text = _COMMAND_ADVICE.sub("", text).strip()
+    return text if not text or text.endswith((".", "!", "?", ")")) else text + "."
 
 
 def _would_lose_message(commission: Commission, lost: list[str]) -> str:
