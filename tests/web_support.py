@@ -30,6 +30,7 @@ class LiveServer:
 
         if copy_examples and not (root / "answers").exists():
             shutil.copytree(ANSWERS_DIR, root / "answers")
+            shutil.copy(ANSWERS_DIR.parent / "drafter.yaml", root / "drafter.yaml")  # the examples' workspace
         self.root = root
         self.server, self.guard = make_server(root, "127.0.0.1", 0)
         self.port = self.guard.port
