@@ -392,7 +392,8 @@ class WebApp:
             except KindError:
                 continue
         status = HTTPStatus.UNPROCESSABLE_ENTITY if error else 200
-        return self.page("new.html", status=status, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name, error=error)
+        return self.page("new.html", status=status, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name,
+                         error=error, skip_to="f-kind-0")
 
     def create(self, request: Request) -> Response:
         from drafter.interview import free_path, slugify
