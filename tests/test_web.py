@@ -648,3 +648,13 @@ def test_messages_in_the_browser_name_no_paths_and_no_commands(live):
         assert shown.endswith(".")
     index = live.get("/").text
     assert str(workspace.root) not in index and "drafter check" not in index
+
+
+def test_the_pages_kept_for_after_a_button_are_bounded():
+    from drafter.web.app import Flash
+
+    flash = Flash(size=5, chars=10_000)
+    keys = [flash.put(text="x" * 3_000) for _ in range(4)]
+    assert flash.get(keys[0]) is None and flash.get(keys[-1]) == {"text": "x" * 3_000}
+    many = [flash.put(n=n) for n in range(10)]
+    assert flash.get(many[4]) is None and flash.get(many[9]) == {"n": 9}
