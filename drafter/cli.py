@@ -623,6 +623,36 @@ def _require_terminal(command: str) -> None:
             "'drafter render SVARFIL'.\n"
             "En påbegyndt kladde fortsættes i en terminal med 'drafter new TYPE --resume SVARFIL'."
         )
+    _require_utf8_terminal(command)
+
+
+def _require_utf8_terminal(command: str) -> None:
+    """What is typed must be read as typed: a terminal whose encoding is not UTF-8 would save
+    "æøå" as "Ã¦Ã¸Ã¥" (Latin-1) or not at all (ASCII). Windows' console reads Unicode itself."""
+    import codecs
+
+    if os.name == "nt":
+        return
+    encoding = sys.stdin.encoding or "ukendt"
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return
+    except LookupError:
+        pass
+    from drafter.errors import UsageError
+
+    message = (
+        f"drafter {command}: terminalens tegnkodning er {encoding}, ikke UTF-8, så æ, ø og å ville ikke blive gemt, "
+        "som du skriver dem. Intet er skrevet.\n"
+        "Sæt terminalen til UTF-8, fx med: export LANG=da_DK.UTF-8 (eller C.UTF-8), og prøv igen."
+    )
+    try:  # as UTF-8 bytes: the terminal itself most likely is UTF-8 (only the setting is not)
+        sys.stderr.flush()
+        sys.stderr.buffer.write((message + "\n").encode("utf-8"))
+        sys.stderr.buffer.flush()
+    except (AttributeError, OSError, ValueError):
+        raise UsageError(message) from None
+    raise SystemExit(EXIT_USAGE)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -636,9 +666,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
-        from drafter.answers import load_answers
+        from drafter.interview import load_for_resume
 
-        questionnaire = load_answers(args.resume).questionnaire
+        questionnaire = load_for_resume(args.resume, None)[0].questionnaire
     _require_terminal("new")
     from drafter import interview
 
