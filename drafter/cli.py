@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
     from drafter.errors import DrafterError
 
+# The interview's keys, as its footers say them (drafter new --help, drafter edit --help).
+KEYS_HELP = (
+    "Tasterne: i en formular (et medlem, en milepæl ...) gemmer Enter posten fra ethvert felt, og Tab går "
+    "til næste felt; en tom formular afslutter listen. Et svar over flere linjer har ét afsnit pr. linje og "
+    "afsluttes med Enter på en tom linje; Ctrl-E skriver det i din egen editor. Ctrl-C stopper, og svarene "
+    "er gemt til --resume."
+)
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
 # The Word documents were written; only the PDFs or previews asked for are not there.
@@ -225,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         "new",
         help="besvar spørgsmålene og lav et nyt kommissorium",
         description="Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
-        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet.",
+        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet. " + KEYS_HELP,
     )
     new.add_argument("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)")
     new.add_argument("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
@@ -241,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         "edit",
         help="ret svarene i en svarfil ved at få spørgsmålene igen",
         description="Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
-        "Word-dokumentet igen, hvis svarfilen er færdig.",
+        "Word-dokumentet igen, hvis svarfilen er færdig. " + KEYS_HELP,
     )
     edit.add_argument("answers", type=_path, metavar="SVARFIL", help="svarfilen, der skal rettes")
     edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")

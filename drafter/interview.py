@@ -637,11 +637,13 @@ class Interview:
         self.mark_unfinished(question.path)
         if question.type == "records":
             for number, entry in enumerate(items, 1):  # an entry interrupted half-way: finish it first
-                if any(f.required and is_empty(entry.get(f.key)) for f in question.fields):
+                stopped_in = f"{question.path}[{number}]" in self.unfinished
+                if stopped_in or any(f.required and is_empty(entry.get(f.key)) for f in question.fields):
                     filled = self._form(question, items, number, entry, resumed=True)
                     if filled is not None:
                         items[number - 1] = filled
-                        self.save()
+                    self.mark_unfinished(f"{question.path}[{number}]", False)
+                    self.save()
         while True:
             number = len(items) + 1
             entry = self._form(question, items, number, None) if question.type == "records" else self._list_item(question, items, number)
@@ -759,6 +761,7 @@ class Interview:
             items.append(kept)
         else:
             items[number - 1] = kept
+        self.mark_unfinished(f"{question.path}[{number}]")  # --resume reopens this entry's form
         self.save()
         shown = summary(question, kept)
         self.kept = f"Også {self._noun(question, number).lower()}, som du var i gang med, er gemt ({shown}), markeret som ufærdig."
@@ -1309,7 +1312,7 @@ def unfinished_paths(value: Any, questionnaire: Questionnaire) -> list[str]:
     path as text, or something else entirely)."""
     items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     known = {q.path for q in questionnaire.questions}
-    return [item for item in items if isinstance(item, str) and item in known]
+    return [item for item in items if isinstance(item, str) and re.sub(r"\[\d+\]$", "", item) in known]
 
 
 def kept_meta(answers) -> dict[str, Any]:

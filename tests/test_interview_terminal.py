@@ -432,3 +432,36 @@ def test_a_hand_edited_draft_resumes(tmp_path):
     finally:
         session.close()
     assert load_answers(path).get("opgaver.opgaver") == ["Én opgave"]
+
+
+def test_resume_reopens_the_member_form_stopped_half_typed(tmp_path):
+    example = yaml.safe_load(ADHOC_EXAMPLE.read_text(encoding="utf-8"))
+    path = draft(tmp_path, ["gruppe", "dokument", "formaal", "opgaver"],
+                 {"formandskab.formaend": example["formandskab"]["formaend"], "formandskab.medlemmer": []},
+                 unfinished=["formandskab.medlemmer"])
+    session = in_tmux("new adhoc --resume answers/kladde.yaml", tmp_path)
+    try:
+        session.wait_for("Enter: gem")
+        for value in ("Ida Holm", "Visitator", "Skive Kommune", "Tovholder på"):  # every field valid,
+            session.type(value)  # the role still being typed
+            session.send("Tab")
+        session.send("C-c")
+        session.wait_for("Fortsæt, hvor du slap")
+    finally:
+        session.close()
+    session = in_tmux("new adhoc --resume answers/kladde.yaml", tmp_path)
+    try:
+        screen = session.wait_for("Enter: gem")
+        assert "Medlem 1:" in screen and "Tovholder på" in screen  # the same member, to go on with
+        session.send("End")
+        session.type(" data")
+        session.send("Enter")
+        session.wait_for("Medlem 2:")
+        session.send("C-c")
+        session.wait_for("Fortsæt, hvor du slap")
+    finally:
+        session.close()
+    assert load_answers(path).get("formandskab.medlemmer") == [
+        {"navn": "Ida Holm", "titel": "Visitator", "organisation": "Skive Kommune", "rolle": "Tovholder på data"}
+    ]
+    assert read_answer_file(path).data["ufaerdige"] == ["formandskab.medlemmer"]
