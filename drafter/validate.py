@@ -22,6 +22,7 @@ from drafter.questionnaire import (
     Questionnaire,
     available_kinds,
     danish_long_date,
+    each,
     load_questionnaire,
     one,
     suggest,
@@ -242,7 +243,7 @@ def _records(question: Question, entries: list, where: tuple, problems: list[Pro
     for index, entry in enumerate(entries):
         at = (*where, index)
         if not isinstance(entry, Mapping):
-            problems.append(Problem(f"hver {question.item_name or 'post'} skal være en gruppe af felter ({', '.join(known)})", path=at))
+            problems.append(Problem(f"{each(question.item_name or 'post')} skal være en gruppe af felter ({', '.join(known)})", path=at))
             continue
         for key in entry:
             if key not in known:
