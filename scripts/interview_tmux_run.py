@@ -18,7 +18,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from test_interview_cli import drafter_in_tmux  # noqa: E402
 
 CHAIRS = [
     ("Mette Kjærgaard", "Ledende overlæge", "Hospitalsenhed Midt"),
@@ -46,6 +45,10 @@ TASKS = [
 
 class Run:
     def __init__(self, folder: Path):
+        # Imported here: scripts/measure_latency.py runs the same flow (fill_in) in a
+        # pseudo-terminal of its own, without tmux or the test suite's dependencies.
+        from test_interview_cli import drafter_in_tmux
+
         self.session = drafter_in_tmux("new adhoc", folder, size=(80, 24))
         self.prompts = 0
         self.screens: dict[str, str] = {}
@@ -90,56 +93,61 @@ class Run:
         self.answer(title, "Enter")
 
 
+def fill_in(run: Run) -> str:
+    """The whole commission, prompt by prompt; the screen once the document is written."""
+    run.text("Hvad hedder gruppen?", "Ad-hoc gruppe om sammenhængende udskrivelse")
+    run.answer("» ad-hoc gruppe", "Enter")
+    run.answer("» Klyngestyregruppen", "Down", "Enter")  # Voksentemagruppen for somatik
+    run.answer("» Midtklyngen", "Enter")
+    run.text("Hvilken dato har kommissoriet?", "i dag")
+    run.answer("Hvilket versionsnummer", "Enter")
+    run.answer("» udkast", "Enter")
+    run.answer("Hvem står som forfatter", "Enter")
+    run.paragraphs("Hvad er formålet", "Skrøbelige ældre genindlægges ofte kort efter udskrivelse.",
+                   "Gruppen skal finde fælles arbejdsgange, der gør overgangen sikker.")
+    for number, task in enumerate(["Kortlægge nuværende praksis", "Beskrive en fælles arbejdsgang",
+                                   "Afprøve arbejdsgangen"], 1):
+        run.text(f"Opgave {number}:", task)
+    run.end_list("Opgave 4:")
+    run.end_list("Snitflade 1:")
+    run.paragraphs("Hvordan inddrages patient- og pårørendeperspektivet?",
+                   "To pårørenderepræsentanter deltager i gruppen, og udkastet sendes i høring hos "
+                   "Patientinddragelsesudvalget.")
+    for number, chair in enumerate(CHAIRS, 1):
+        run.form(f"Formand {number}:", *chair)
+    run.end_list(f"Formand {len(CHAIRS) + 1}:")
+    for number, member in enumerate(MEMBERS, 1):
+        run.form(f"Medlem {number}:", *member, capture="form" if number == 4 else None)
+    run.end_list(f"Medlem {len(MEMBERS) + 1}:")
+    run.paragraphs("Hvem sekretariatsbetjener gruppen?", "Gruppen sekretariatsbetjenes af fællessekretariatet.")
+    run.text("Hvornår begynder gruppen", "4/1-2027")
+    run.text("Hvornår afslutter gruppen", "17. december 2027")
+    for number, milestone in enumerate(MILESTONES, 1):
+        run.form(f"Milepæl {number}:", *milestone)
+    run.end_list(f"Milepæl {len(MILESTONES) + 1}:")
+    for number, (day, content) in enumerate(REPORTS, 1):
+        run.form(f"Afrapportering {number}:", day, "", content)  # to whom: the commissioning group
+    run.end_list(f"Afrapportering {len(REPORTS) + 1}:")
+    for number, stakeholder in enumerate(STAKEHOLDERS, 1):
+        run.text(f"Interessent {number}:", stakeholder)
+    run.end_list(f"Interessent {len(STAKEHOLDERS) + 1}:")
+    for number, task in enumerate(TASKS, 1):
+        run.form(f"Kommunikationsopgave {number}:", *task)
+    run.end_list(f"Kommunikationsopgave {len(TASKS) + 1}:")
+    run.paragraphs("Hvordan afsluttes gruppens arbejde?", "Med en slutrapport til Voksentemagruppen for somatik.")
+    run.paragraphs("Hvad overdrages, og til hvem?", "Anbefalingerne overdrages til klyngens parter.")
+    run.session.wait_for("Hvad vil du nu?")
+    time.sleep(0.3)
+    run.screens["review"] = run.session.screen()
+    run.answer("Hvad vil du nu?", "Enter")
+    return run.session.wait_for("Dokument: out/", limit=60)
+
+
 def main(folder: Path) -> None:
     began = time.monotonic()
     run = Run(folder)
     try:
-        run.text("Hvad hedder gruppen?", "Ad-hoc gruppe om sammenhængende udskrivelse")
-        run.answer("» ad-hoc gruppe", "Enter")
-        run.answer("» Klyngestyregruppen", "Down", "Enter")  # Voksentemagruppen for somatik
-        run.answer("» Midtklyngen", "Enter")
-        run.text("Hvilken dato har kommissoriet?", "i dag")
-        run.answer("Hvilket versionsnummer", "Enter")
-        run.answer("» udkast", "Enter")
-        run.answer("Hvem står som forfatter", "Enter")
-        run.paragraphs("Hvad er formålet", "Skrøbelige ældre genindlægges ofte kort efter udskrivelse.",
-                       "Gruppen skal finde fælles arbejdsgange, der gør overgangen sikker.")
-        for number, task in enumerate(["Kortlægge nuværende praksis", "Beskrive en fælles arbejdsgang",
-                                       "Afprøve arbejdsgangen"], 1):
-            run.text(f"Opgave {number}:", task)
-        run.end_list("Opgave 4:")
-        run.end_list("Snitflade 1:")
-        run.paragraphs("Hvordan inddrages patient- og pårørendeperspektivet?",
-                       "To pårørenderepræsentanter deltager i gruppen, og udkastet sendes i høring hos "
-                       "Patientinddragelsesudvalget.")
-        for number, chair in enumerate(CHAIRS, 1):
-            run.form(f"Formand {number}:", *chair)
-        run.end_list(f"Formand {len(CHAIRS) + 1}:")
-        for number, member in enumerate(MEMBERS, 1):
-            run.form(f"Medlem {number}:", *member, capture="form" if number == 4 else None)
-        run.end_list(f"Medlem {len(MEMBERS) + 1}:")
-        run.paragraphs("Hvem sekretariatsbetjener gruppen?", "Gruppen sekretariatsbetjenes af fællessekretariatet.")
-        run.text("Hvornår begynder gruppen", "4/1-2027")
-        run.text("Hvornår afslutter gruppen", "17. december 2027")
-        for number, milestone in enumerate(MILESTONES, 1):
-            run.form(f"Milepæl {number}:", *milestone)
-        run.end_list(f"Milepæl {len(MILESTONES) + 1}:")
-        for number, (day, content) in enumerate(REPORTS, 1):
-            run.form(f"Afrapportering {number}:", day, "", content)  # to whom: the commissioning group
-        run.end_list(f"Afrapportering {len(REPORTS) + 1}:")
-        for number, stakeholder in enumerate(STAKEHOLDERS, 1):
-            run.text(f"Interessent {number}:", stakeholder)
-        run.end_list(f"Interessent {len(STAKEHOLDERS) + 1}:")
-        for number, task in enumerate(TASKS, 1):
-            run.form(f"Kommunikationsopgave {number}:", *task)
-        run.end_list(f"Kommunikationsopgave {len(TASKS) + 1}:")
-        run.paragraphs("Hvordan afsluttes gruppens arbejde?", "Med en slutrapport til Voksentemagruppen for somatik.")
-        run.paragraphs("Hvad overdrages, og til hvem?", "Anbefalingerne overdrages til klyngens parter.")
-        run.session.wait_for("Hvad vil du nu?")
-        time.sleep(0.3)
-        run.screens["review"] = run.session.screen()
-        run.answer("Hvad vil du nu?", "Enter")
-        screen = run.session.wait_for("Dokument: out/", limit=60)
+        screen = fill_in(run)
         status = run.session.exit_status()
     finally:
         run.session.close()
