@@ -37,6 +37,9 @@ from interview_tmux_run import Run, fill_in  # noqa: E402
 KEYS = {"Enter": "\r", "Tab": "\t", "Down": "\x1b[B", "Up": "\x1b[A", "C-u": "\x15", "C-c": "\x03", "Escape": "\x1b"}
 CURSOR_POSITION_REQUEST = b"\x1b[6n"
 _ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>78])")
+# A key's screen is drawn when nothing more arrives for this long (typing before the key that
+# sends is then handled, and not counted in that key's time).
+SETTLED_AFTER = 0.08
 # What is not a prompt: the last wait, for the document written after the review.
 NOT_A_PROMPT = ("Dokument: out/",)
 
@@ -113,11 +116,27 @@ class PseudoTerminal:
 
     def type(self, text: str) -> None:
         self._write(text)
+        self._settle()
 
     def send(self, *keys: str) -> None:
-        for key in keys:
+        """The keys, each after the screen has settled from the one before; the clock
+        starts at the last (a person's typing is over long before the key that sends)."""
+        for number, key in enumerate(keys):
+            if number:
+                self._settle()
             self._write(KEYS[key])
         self.key_sent_at = time.perf_counter()
+
+    def _settle(self, quiet: float = SETTLED_AFTER) -> None:
+        """Read until nothing has been drawn for *quiet* seconds: the keys so far are handled."""
+        deadline = time.monotonic() + 10
+        last = time.monotonic()
+        while time.monotonic() - last < quiet and time.monotonic() < deadline:
+            before = len(self.output)
+            if not self._pump(quiet / 4):
+                return
+            if len(self.output) != before:
+                last = time.monotonic()
 
     def _write(self, text: str) -> None:
         self.mark = len(self.output)
