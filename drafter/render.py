@@ -384,7 +384,7 @@ class DocxRenderer:
         # Word drops leading and trailing spaces of a w:t without xml:space="preserve"; a
         # value's spaces next to a line break or tab must stay as typed.
         xml = xml.replace("<w:t>", '<w:t xml:space="preserve">')
-        return self._tpl.resolve_listing(xml)
+        return resolve_listing(xml)
 
     def _render_part(self, part: str, context: dict) -> str:
         try:
@@ -410,18 +410,7 @@ class DocxRenderer:
                 more: dict[str, str]) -> bytes:
         etree = self._etree
         parts: dict[str, bytes] = {}
-        body_xml = self._render_part(self._main_part, context)
-        self._check_xml(self._main_part, body_xml)
-        self._tpl.docx_ids_index = 1000
-        try:
-            tree = self._tpl.fix_tables(body_xml)
-            fit_tables(tree)  # column widths from the answers, empty columns out, short tables on one page
-            self._tpl.fix_docpr_ids(tree)
-        except Exception as exc:  # docxtpl's table clean-up on a template's odd table
-            raise TemplateProblem(
-                f"{self.template_path}: {BODY_LABEL}: en tabel i skabelonen har en form, som ikke kan udfyldes "
-                f"({type(exc).__name__}); åbn skabelonen i Word og gem den igen"
-            ) from None
+        tree = self._body_tree(self._render_part(self._main_part, context))
         before, after = self._document_frame
         parts[self._main_part] = (_XML_DECL + before + etree.tostring(tree, encoding="unicode") + after).encode("utf-8")
         for part in self._templates:
@@ -461,6 +450,20 @@ class DocxRenderer:
                   if name in self._packed and self._packed_source[name] is data}
         return _zip(entries, packed)
 
+    def _body_tree(self, body_xml: str):
+        """The rendered body, checked and parsed once, its tables and drawings put right."""
+        tree = self._check_xml(self._main_part, body_xml)
+        try:
+            fix_table_grids(tree)
+            fit_tables(tree)  # column widths from the answers, empty columns out, short tables on one page
+            number_drawings(tree)
+        except Exception as exc:  # a template's odd table
+            raise TemplateProblem(
+                f"{self.template_path}: {BODY_LABEL}: en tabel i skabelonen har en form, som ikke kan udfyldes "
+                f"({type(exc).__name__}); åbn skabelonen i Word og gem den igen"
+            ) from None
+        return tree
+
     def _check_xml(self, part: str, xml: str):
         try:
             return self._etree.fromstring(xml.encode("utf-8"), _safe_xml_parser())
@@ -474,6 +477,108 @@ class DocxRenderer:
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
     return renderer.render(build_context(answers), document_properties(answers), docstatus.answers_digest(answers),
                            base_properties(answers))
+
+
+# -- what docxtpl does after Jinja, done here ------------------------------------------------
+#
+# docxtpl's DocxTemplate.resolve_listing, fix_tables and fix_docpr_ids, with the same
+# results (tests/test_prepared_template.py compares them on every example), without
+# docxtpl's class: the body is parsed once (the check above) instead of twice, and a
+# paragraph without a tab, paragraph break, line break or page break in it is passed over.
+
+_LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
+_LISTING_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_LISTING_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.DOTALL)
+_LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.DOTALL)
+_PARAGRAPH_PROPERTIES = re.compile(r"<w:pPr>.*?</w:pPr>")
+_RUN_PROPERTIES = re.compile(r"<w:rPr>.*?</w:rPr>")
+
+
+def resolve_listing(xml: str) -> str:
+    """Tabs, paragraph breaks (\\a), line breaks and page breaks in the texts of *xml* as Word
+    structure, each new run and paragraph with the properties of the one it breaks."""
+    if not _LISTING_CHARACTERS.search(xml):
+        return xml
+    return _LISTING_PARAGRAPH.sub(_resolve_paragraph, xml)
+
+
+def _resolve_paragraph(match: re.Match) -> str:
+    paragraph = match.group(0)
+    if not _LISTING_CHARACTERS.search(paragraph):
+        return paragraph
+    found = _PARAGRAPH_PROPERTIES.search(paragraph)
+    ppr = found.group(0) if found else ""
+    return _LISTING_RUN.sub(lambda run: _resolve_run(ppr, run.group(0)), paragraph)
+
+
+def _resolve_run(ppr: str, run: str) -> str:
+    if not _LISTING_CHARACTERS.search(run):
+        return run
+    found = _RUN_PROPERTIES.search(run)
+    rpr = found.group(0) if found else ""
+    return _LISTING_TEXT.sub(lambda text: _resolve_text(ppr, rpr, text.group(0)), run)
+
+
+def _resolve_text(ppr: str, rpr: str, text: str) -> str:
+    text = text.replace("\t", f'</w:t></w:r><w:r>{rpr}<w:tab/></w:r><w:r>{rpr}<w:t xml:space="preserve">')
+    text = text.replace("\a", f'</w:t></w:r></w:p><w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
+    text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    return text.replace(
+        "\f", f'</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/></w:r></w:p><w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">'
+    )
+
+
+def fix_table_grids(tree) -> None:
+    """Each table's grid columns made to match its rows' cells (a column loop of a template
+    adds or removes cells), the table keeping its width."""
+    from lxml import etree
+
+    ns = "{" + tree.nsmap["w"] + "}"
+    grid_col, width = ns + "gridCol", ns + "w"
+    for table in tree.iter(ns + "tbl"):
+        grid = table.find(ns + "tblGrid")
+        columns = grid.findall(grid_col)
+        to_add = 0
+        for row in table.iter(ns + "tr"):
+            cells = len(row.findall(ns + "tc"))
+            if len(columns) + to_add < cells:
+                to_add = cells - len(columns)
+        if to_add > 0:
+            total = sum(float(c.get(width)) for c in columns if c.get(width) is not None)
+            if total > 0:
+                old_average, new_average = total / len(columns), total / (len(columns) + to_add)
+                for column in columns:
+                    column.set(width, str(int(float(column.get(width)) * new_average / old_average)))
+                for _ in range(to_add):
+                    etree.SubElement(grid, grid_col, {width: str(int(new_average))})
+        columns = grid.findall(grid_col)
+        widest_row = 0
+        for row in table.iter(ns + "tr"):
+            spanned = 0
+            for cell in row.findall(ns + "tc"):
+                properties = cell.find(ns + "tcPr")
+                span = None if properties is None else properties.find(ns + "gridSpan")
+                spanned += 1 if span is None else int(span.get(ns + "val"))
+            widest_row = max(widest_row, spanned)
+        to_remove = len(columns) - widest_row
+        if to_remove > 0:
+            removed = 0.0
+            for column in columns[-to_remove:]:
+                removed += float(column.get(width))
+                grid.remove(column)
+            left = grid.findall(grid_col)
+            extra = int(removed / len(left)) if left else 0
+            for column in left:
+                column.set(width, str(int(float(column.get(width)) + extra)))
+
+
+_DRAWING_PROPERTIES = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+def number_drawings(tree) -> None:
+    """Every drawing a unique id (1001, 1002, ...): a template's loop copies its pictures."""
+    for number, element in enumerate(tree.iter(_DRAWING_PROPERTIES), start=1001):
+        element.set("id", str(number))
 
 
 # -- the package -----------------------------------------------------------------------

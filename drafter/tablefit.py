@@ -74,11 +74,15 @@ def fit_tables(root) -> None:
 
 def _child(element, *tags):
     """element/tag1/tag2... by direct child lookups, or None."""
-    # iterchildren(tag=...) filters in C; find() goes through ElementPath, many times slower.
+    # Properties come first (pPr, rPr, tcPr, tblPr): the first child is tried before a
+    # search, three times faster than one. iterchildren(tag=...) filters in C; find() goes
+    # through ElementPath, many times slower.
     for tag in tags:
         if element is None:
             return None
-        element = next(element.iterchildren(W + tag), None)
+        qualified = W + tag
+        first = element[0] if len(element) else None
+        element = first if first is not None and first.tag == qualified else next(element.iterchildren(qualified), None)
     return element
 
 
@@ -218,8 +222,7 @@ def _longest_word(cell, bold_row: bool) -> float:
         text = "".join(t.text or "" for t in run.iter(f"{W}t"))
         if not text.strip():
             continue
-        widest = max(_word_units(piece) for word in text.split() for piece in _BREAK_AFTER.split(word))
-        longest = max(longest, widest * _run_scale(run, bold_row))
+        longest = max(longest, _widest_piece(text) * _run_scale(run, bold_row))
     # A word split over several runs is measured per run: templates put a value in one run.
     return longest
 
@@ -227,7 +230,19 @@ def _longest_word(cell, bold_row: bool) -> float:
 def _run_scale(run, bold_row: bool) -> float:
     """Twips per Calibri font unit in *run* (its size and weight), safety margin included."""
     size, bold = _run_font(run)
-    return (_BOLD if bold or bold_row else 1.0) * _SAFETY * size * 10 / _EM  # half-points -> twips
+    return _scale(size, bold or bold_row)
+
+
+def _scale(size: int, bold: bool) -> float:
+    return (_BOLD if bold else 1.0) * _SAFETY * size * 10 / _EM  # half-points -> twips
+
+
+@lru_cache(maxsize=4096)
+def _widest_piece(text: str) -> int:
+    """The Calibri units of the widest piece of *text* that cannot break (a word, or the
+    part of a word up to a hyphen); a name or title recurs in many cells and documents."""
+    return max(_word_units(piece) for word in text.split()
+               for piece in (_BREAK_AFTER.split(word) if "-" in word or "–" in word else (word,)))
 
 
 @lru_cache(maxsize=4096)
@@ -239,12 +254,19 @@ def _run_font(run) -> tuple[int, bool]:
     rpr = _child(run, "rPr")
     size, bold = _DEFAULT_SIZE_HALF_POINTS, False
     if rpr is not None:
-        sz = _child(rpr, "sz")
+        sz = b = None
+        for child in rpr:  # one pass over the run's few properties
+            if child.tag == _SZ:
+                sz = child if sz is None else sz
+            elif child.tag == _B:
+                b = child if b is None else b
         if sz is not None and (sz.get(f"{W}val") or "").isdigit():
             size = int(sz.get(f"{W}val"))
-        b = _child(rpr, "b")
         bold = b is not None and b.get(f"{W}val", "on") not in ("0", "false", "off")
     return size, bold
+
+
+_SZ, _B = f"{W}sz", f"{W}b"
 
 
 def _cell_margins(table) -> float:
@@ -420,8 +442,8 @@ def _estimated_height(table) -> float:
 def _paragraph_height(paragraph, room: float, header: bool) -> float:
     lines, used, line_height = 1, 0.0, 0.0
     for run in paragraph.iterchildren(f"{W}r"):
-        scale = _run_scale(run, header)
-        size, _ = _run_font(run)
+        size, bold = _run_font(run)
+        scale = _scale(size, bold or header)
         line_height = max(line_height, size * 10 * _LINE)
         for child in run:
             if child.tag == f"{W}br":
