@@ -344,14 +344,6 @@ class PreparedTemplate:
             xml = xml.replace(escaped, '{{ "%s" }}' % literal)
         return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
-    @property
-    def docxtpl(self):
-        if self._tpl is None:
-            from docxtpl import DocxTemplate
-
-            self._tpl = DocxTemplate(self.path)
-        return self._tpl
-
 
 def failure_reason(exc: BaseException) -> str:
     """Why a template's own code failed while rendering, in Danish (without the file)."""
@@ -392,7 +384,6 @@ class DocxRenderer:
         from drafter.sandbox import TemplateTooCostly, compile_bounded
 
         self._etree = etree
-        self._tpl = prepared.docxtpl
         self._entries = entries = prepared.entries
         self._main_part = main_part = prepared.main_part
         self._labels = {part.name: part.label for part in prepared.parts}

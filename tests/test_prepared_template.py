@@ -285,3 +285,36 @@ def test_table_grids_and_drawing_ids_are_docxtpls(inner):
     fix_table_grids(ours)
     number_drawings(ours)
     assert etree.tostring(ours) == etree.tostring(expected)
+
+
+def test_a_cache_hit_renders_without_docxtpl_or_python_docx_and_writes_the_same_bytes(workdir, tmp_path):
+    """The cold `drafter render` of a prepared template: Jinja on the cached code, drafter's
+    own post-processing and zip; docxtpl (and python-docx beneath it) only prepare."""
+    probe = (
+        "import sys\n"
+        "from drafter.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'docxtpl')), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    env = {tplcache.CACHE_ENV: str(tmp_path / "cache")}
+    outputs = []
+    for run in ("miss", "hit"):
+        result = _run_probe(probe, ["render", f"answers/{ADHOC_EXAMPLE.name}", "--out-dir", run], workdir, env)
+        assert result.returncode == 0, result.stderr
+        outputs.append((result.stderr, (workdir / run / f"{ADHOC_EXAMPLE.stem}.docx").read_bytes()))
+    (miss_log, miss_bytes), (hit_log, hit_bytes) = outputs
+    assert "'docxtpl'" in miss_log  # preparing: docxtpl's tag clean-up
+    assert "LOADED []" in hit_log
+    assert hit_bytes == miss_bytes
+
+
+def _run_probe(probe: str, args: list[str], cwd, env: dict[str, str]):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    full = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", **env}
+    return subprocess.run([sys.executable, "-c", probe, *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=120)
