@@ -8,6 +8,7 @@ when version 1.1 goes out.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,8 @@ def marked_words(old: str, new: str, mark: tuple[str, str] = ("«", "»")) -> tu
     texts that differ in one word can be told apart."""
     import difflib
 
-    a, b = old.split(" "), new.split(" ")
+    # A paragraph break is a word of its own ("\n"), so paragraphs stay lines when shown.
+    a, b = re.sub(r"\s*\n\s*", " \n ", old).split(" "), re.sub(r"\s*\n\s*", " \n ", new).split(" ")
     left, right = [], []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
@@ -50,10 +52,20 @@ def marked_words(old: str, new: str, mark: tuple[str, str] = ("«", "»")) -> tu
             right += b[j1:j2]
             continue
         if i2 > i1:
-            left.append(mark[0] + " ".join(a[i1:i2]) + mark[1])
+            left.append(_marked(a[i1:i2], mark))
         if j2 > j1:
-            right.append(mark[0] + " ".join(b[j1:j2]) + mark[1])
-    return " ".join(left), " ".join(right)
+            right.append(_marked(b[j1:j2], mark))
+    return _lines(" ".join(left)), _lines(" ".join(right))
+
+
+def _marked(words: list[str], mark: tuple[str, str]) -> str:
+    """«words», each paragraph's stretch marked on its own line."""
+    parts = " ".join(words).split("\n")
+    return "\n".join(f"{mark[0]}{part.strip()}{mark[1]}" if part.strip() else "" for part in parts)
+
+
+def _lines(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
 def question_lines(question: Question, old: Any, new: Any) -> list[str]:
