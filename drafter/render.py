@@ -94,10 +94,11 @@ def jinja_environment(autoescape: bool = True):
     return env
 
 
-def document_properties(answers: Answers) -> dict[str, str]:
-    """Core properties (title, subject, author, created) from the kind's data."""
+def document_properties(answers: Answers, context: dict[str, Any] | None = None) -> dict[str, str]:
+    """Core properties (title, subject, author, created) from the kind's data (*context*:
+    build_context's, when the caller has it already)."""
     spec = answers.questionnaire.document
-    context = build_context(answers)
+    context = build_context(answers) if context is None else context
     props: dict[str, str] = {}
     for name in ("title", "subject", "author", "keywords", "description"):
         if spec.get(name):
@@ -560,8 +561,10 @@ class DocxRenderer:
 
 
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
-    return renderer.render(build_context(answers), document_properties(answers), docstatus.answers_digest(answers),
-                           base_properties(answers))
+    context = build_context(answers)
+    canonical = docstatus.canonical_answers(answers)  # made once for the digest and the base
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return renderer.render(context, document_properties(answers, context), digest, base_properties(answers, canonical))
 
 
 # -- what docxtpl does after Jinja, done here ------------------------------------------------
@@ -582,9 +585,23 @@ _RUN_PROPERTIES = re.compile(r"<w:rPr>.*?</w:rPr>")
 def resolve_listing(xml: str) -> str:
     """Tabs, paragraph breaks (\\a), line breaks and page breaks in the texts of *xml* as Word
     structure, each new run and paragraph with the properties of the one it breaks."""
-    if not _LISTING_CHARACTERS.search(xml):
+    specials = [found.start() for found in _LISTING_CHARACTERS.finditer(xml)]
+    if not specials:
         return xml
-    return _LISTING_PARAGRAPH.sub(_resolve_paragraph, xml)
+    # The paragraphs as docxtpl's pattern finds them, in C; only those holding a special
+    # character are rebuilt (a document has a few among a hundred or more).
+    pieces, done, next_special = [], 0, 0
+    for paragraph in _LISTING_PARAGRAPH.finditer(xml):
+        start, end = paragraph.span()
+        while next_special < len(specials) and specials[next_special] < start:
+            next_special += 1
+        if next_special == len(specials):
+            break
+        if specials[next_special] < end:
+            pieces += (xml[done:start], _resolve_paragraph(paragraph))
+            done = end
+    pieces.append(xml[done:])
+    return "".join(pieces)
 
 
 def _resolve_paragraph(match: re.Match) -> str:
@@ -701,8 +718,9 @@ _BASE_MAX_PIECES = 2000
 _BASE_MAX_JSON = 4_000_000
 
 
-def base_properties(answers) -> dict[str, str]:
-    packed = base64.b64encode(zlib.compress(docstatus.canonical_answers(answers).encode("utf-8"), 9)).decode("ascii")
+def base_properties(answers, canonical: str | None = None) -> dict[str, str]:
+    canonical = docstatus.canonical_answers(answers) if canonical is None else canonical
+    packed = base64.b64encode(zlib.compress(canonical.encode("utf-8"), 9)).decode("ascii")
     pieces = [packed[i:i + _BASE_PIECE] for i in range(0, len(packed), _BASE_PIECE)]
     if len(pieces) > _BASE_MAX_PIECES:
         return {}  # answers this large are not kept; import then compares as without a base
