@@ -126,19 +126,47 @@ def _render_property(questionnaire, name: str, context: dict) -> str:
 
 @lru_cache(maxsize=256)
 def _property_template(source: str):
-    # Compiled once per process, not once per document: compiling costs more than rendering.
+    # Compiled once per process, not once per document: compiling costs more than rendering;
+    # and kept in the prepared-template cache, so a cold `drafter render` compiles none.
     from jinja2 import TemplateSyntaxError
 
     from drafter.sandbox import TemplateTooCostly, compile_bounded
 
     env = jinja_environment(autoescape=False)
-    try:
-        code = compile_bounded(env, str(source))[1]
-    except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"Jinja-fejl: {exc.message}") from None
-    except TemplateTooCostly as exc:
-        raise TemplateProblem(str(exc)) from None
+    codes = _property_codes()
+    code = codes.get(source)
+    if code is None:
+        try:
+            code = compile_bounded(env, str(source))[1]
+        except TemplateSyntaxError as exc:
+            raise TemplateProblem(f"Jinja-fejl: {exc.message}") from None
+        except TemplateTooCostly as exc:
+            raise TemplateProblem(str(exc)) from None
+        codes[source] = code
+        while len(codes) > _PROPERTY_CODES_KEPT:
+            del codes[next(iter(codes))]  # the oldest
+        tplcache.store(_property_cache_key(), dict(codes))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+# The compiled document properties of every kind and template used, in one cache entry:
+# source -> code. A few dozen; past this many the oldest go.
+_PROPERTY_CODES_KEPT = 200
+
+
+@lru_cache(maxsize=1)
+def _property_cache_key() -> str:
+    return tplcache.cache_key(b"drafter: document properties\0")
+
+
+_loaded_property_codes: dict | None = None
+
+
+def _property_codes() -> dict:
+    global _loaded_property_codes
+    if _loaded_property_codes is None:
+        _loaded_property_codes = tplcache.load(_property_cache_key()) or {}
+    return _loaded_property_codes
 
 
 # -- the template ---------------------------------------------------------------------
