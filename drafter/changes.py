@@ -204,3 +204,37 @@ def compare(questionnaire: Questionnaire, old: dict, new: dict) -> list[SectionC
         if lines:
             result.append(SectionChanges(section.heading, lines))
     return result
+
+
+def layout_changes(questionnaire: Questionnaire, old: dict, new: dict) -> SectionChanges | None:
+    """The commission's own title, headings and order of sections (``titel``,
+    ``overskrifter``, ``orden`` in the answer files), as lines like the answers'."""
+    lines: list[str] = []
+
+    def text(data: dict, key: str) -> Any:
+        value = data.get(key) if isinstance(data, dict) else None
+        return value if value not in ("", [], {}) else None
+
+    old_title, new_title = text(old, "titel"), text(new, "titel")
+    if old_title != new_title:
+        if old_title is None:
+            lines.append(f"Titel: tilføjet: {new_title}")
+        elif new_title is None:
+            lines.append(f"Titel: fjernet (var: {old_title}); typens titel står igen")
+        else:
+            lines.append(f"Titel ændret fra {old_title} til {new_title}")
+    before, after = text(old, "overskrifter") or {}, text(new, "overskrifter") or {}
+    for section in questionnaire.sections:
+        a, b = before.get(section.key), after.get(section.key)
+        if a == b:
+            continue
+        lines.append(
+            f"Overskrift ændret fra {a or section.title} til {b or section.title}"
+        )
+    old_order = [s.key for s in questionnaire.body_sections(text(old, "orden") or [])]
+    new_order = [s.key for s in questionnaire.body_sections(text(new, "orden") or [])]
+    if old_order != new_order:
+        titles = {s.key: (after.get(s.key) or s.title) for s in questionnaire.sections}
+        filled = [k for k in new_order if any(v not in (None, "", [], {}) for v in (text(new, k) or {}).values())]
+        lines.append("Afsnittenes rækkefølge ændret til: " + ", ".join(titles[k] for k in filled or new_order))
+    return SectionChanges("Titel, overskrifter og rækkefølge", lines) if lines else None

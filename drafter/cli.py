@@ -159,7 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
             "(advarsler er tilladt). Skriver ingen filer."
         ),
     )
-    check.add_argument("answers", nargs="*", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    check.add_argument(
+        "answers", nargs="*", type=_path, metavar="SVARFIL",
+        help="svarfil(er) i YAML eller mapper med svarfiler (standard: arbejdsmappens answers)",
+    )
     check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
     check.add_argument(
         "--draft-ok", action="store_true",
@@ -183,15 +186,26 @@ def build_parser() -> argparse.ArgumentParser:
             "Sidehoveder og sidefødder kontrolleres også."
         ),
     )
-    template_check.add_argument("template", type=_path, metavar="SKABELON.docx", help="Word-skabelonen")
-    template_check.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
+    template_check.add_argument(
+        "template", type=_path, nargs="?", metavar="SKABELON.docx",
+        help="Word-skabelonen, eller en mappe med skabeloner (fx templates/); uden: den, typen bruger",
+    )
+    template_check.add_argument(
+        "--kind", metavar="TYPE",
+        help="kommissorietypen (se: drafter kinds); uden: typen efter filens navn, og brevpapiret for hver type, der bruger det",
+    )
     template_check.set_defaults(handler=cmd_template_check)
     template_new = template_commands.add_parser(
         "new",
         help="skriv en kopi af typens indbyggede skabelon som udgangspunkt",
         description="Skriver en kopi af typens indbyggede Word-skabelon, som du kan tilpasse i Word.",
     )
-    template_new.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
+    template_new.add_argument("--kind", metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
+    template_new.add_argument(
+        "--letterhead", action="store_true",
+        help="en kopi af brevpapiret (sidehoved, sidefod, typografier), som alle typer uden egen skabelon bruges i "
+        "(standard i en arbejdsmappe: templates/letterhead.docx)",
+    )
     template_new.add_argument(
         "template", type=_path, nargs="?", metavar="SKABELON.docx",
         help="hvor kopien skal skrives (standard i en arbejdsmappe: templates/TYPE.docx, som drafter så bruger)",
@@ -448,14 +462,25 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.list_rules:
         return _list_rules()
-    if not args.answers:
-        raise UsageError("angiv mindst én svarfil (eller --list-rules)")
+    from pathlib import Path
+
+    from drafter.batch import expand_paths
+
+    if not args.answers:  # as `drafter status`: the workspace's answers folder
+        folder = _workspace_folder("answers") or Path("answers")
+        if not folder.is_dir():
+            raise UsageError(
+                f"angiv mindst én svarfil (eller --list-rules); uden svarfil kontrolleres mappen {folder}, "
+                "men den findes ikke her"
+            )
+        args.answers = [folder]
+    args.answers = expand_paths(args.answers)
     from drafter.rules import profile_notes
 
     for note in profile_notes():
         print(note)
     failed = 0
-    for path in args.answers:
+    for path in expand_paths(args.answers):  # a folder stands for its answer files, as for render
         try:
             answers = api.load(path)
         except DrafterError as exc:
@@ -527,13 +552,15 @@ def _list_rules() -> int:
 
 
 def cmd_template_check(args: argparse.Namespace) -> int:
-    from drafter.questionnaire import load_questionnaire
-    from drafter.templates import check_template
+    from drafter.templates import check_template, check_targets
 
-    result = check_template(args.template, load_questionnaire(args.kind))
-    for line in result.lines():
-        _print(line, sys.stderr if result.errors else sys.stdout)
-    return EXIT_FAILED if result.errors else EXIT_OK
+    failed = False
+    for path, questionnaire in check_targets(args.template, args.kind):
+        result = check_template(path, questionnaire)
+        failed = failed or bool(result.errors)
+        for line in result.lines():
+            _print(line, sys.stderr if result.errors else sys.stdout)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_template_new(args: argparse.Namespace) -> int:
@@ -542,13 +569,23 @@ def cmd_template_new(args: argparse.Namespace) -> int:
     from drafter.questionnaire import load_questionnaire
     from drafter.templates import new_template
 
+    if args.letterhead == bool(args.kind):
+        raise UsageError("angiv enten --kind TYPE (en kopi af typens skabelon) eller --letterhead (en kopi af brevpapiret)")
     target = args.template
     if target is None:
         own = workspace.current().templates_dir
         if own is None:
             raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
-        target = own / f"{args.kind}.docx"
-    written = new_template(load_questionnaire(args.kind), target, force=args.force)
+        from drafter.questionnaire import LETTERHEAD
+
+        target = own / (LETTERHEAD if args.letterhead else f"{args.kind}.docx")
+    if args.letterhead:
+        from drafter.questionnaire import letterhead_path
+        from drafter.templates import copy_template
+
+        written = copy_template(letterhead_path(), target, force=args.force)
+    else:
+        written = new_template(load_questionnaire(args.kind), target, force=args.force)
     _print(str(written))
     return EXIT_OK
 
@@ -595,6 +632,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         _require_terminal("new")
         from drafter import interview
 
+        interview.say_profile()
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
@@ -604,6 +642,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     _require_terminal("new")
     from drafter import interview
 
+    if args.kind is not None or args.resume is not None:
+        interview.say_profile()
+    interview.warn_missing_profile_data(questionnaire)
     presets = interview.parse_presets(questionnaire, args.set)
     result = interview.new(
         questionnaire,

@@ -841,7 +841,9 @@ def _base_answers(package: WordPackage, answers):
             f"dokumentet ligner ikke et kommissorium lavet ud fra denne svarfil: det er lavet ud fra en svarfil af "
             f"typen {recorded.get('kind')!r}, og svarfilen er af typen {questionnaire.kind!r}; angiv den rigtige "
             "med --into", file=package.name))
-    data = {"schema_version": recorded.get("schema_version"), **recorded["values"]}
+    # The commission's own title, headings and order it was made with (drafter.body).
+    layout = recorded.get("layout") if isinstance(recorded.get("layout"), dict) else {}
+    data = {"schema_version": recorded.get("schema_version"), **layout, **recorded["values"]}
     values, problems = validate(data, questionnaire)
     if problems:
         data["complete"] = False

@@ -36,7 +36,6 @@ from drafter.prompts import (
     ECHO_STYLE,
     HEADING_STYLE,
     HELP_STYLE,
-    MULTILINE_HINT,
     SUGGESTION_HINT,
     WARNING_STYLE,
     Stopped,
@@ -70,9 +69,12 @@ DONE, ADD, EDIT_ITEM, REMOVE_ITEM = "Færdig, videre", "Tilføj", "Ret et punkt"
 APPROVE = "Godkend: gem og lav Word-dokumentet"
 SHOW_SECTION = "Se"
 WAIVE = "Undtag en regel (med en skrevet begrundelse)"
+LAYOUT = "Titel, overskrifter og rækkefølge (kan springes over)"
+DONE_LAYOUT = "Færdig"
+OPTIONAL_DATE_HINT = "tom: ingen dato; skriv i dag for dagens dato"
 BACK = "Tilbage"
 NEXT_PAGE = "Næste side"
-DATE_HINT = "Fx 1/12-2026, 1. december 2026 eller i dag."
+DATE_HINT = "Fx 1/12-2026, 1. december 2026, i dag, i morgen eller fredag."
 RELOAD = "Indlæs filen igen, og læg mine svar oven i dens ændringer"
 SAVE_BESIDE = "Gem mine svar i en ny fil ved siden af (filen røres ikke)"
 
@@ -408,6 +410,8 @@ class Interview:
         if not isinstance(typed, str) or not typed.strip():
             return
         label = f'"{question.prompt}"'
+        if question.type == "paragraphs":  # the prompt's lines are its paragraphs
+            typed = prompts.lines_to_paragraphs(typed)
         try:
             value = self._normalise(question, typed)
         except (InvalidValue, DateError) as exc:
@@ -427,6 +431,8 @@ class Interview:
         """Why *text* is not an acceptable answer (Danish), or None if it is."""
         if not text.strip():
             return "Feltet skal udfyldes" if question.required else None
+        if question.type != "paragraphs" and prompts.one_line(text)[1]:
+            return "Svaret skal stå på én linje: fjern linjeskift og tabulatorer"
         try:
             value = self._normalise(question, text)
         except (InvalidValue, DateError) as exc:
@@ -463,14 +469,16 @@ class Interview:
             shown = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else ""
             if not question.help:
                 say(DATE_HINT, HELP_STYLE)
-            typed = text(message, lambda t: self.problem(question, t), suggestion=shown)
+            if not question.required and question.default == "today" and is_empty(current):
+                # An optional date is never invented: Enter leaves it out; "i dag" is typed.
+                typed = text(message, lambda t: self.problem(question, t), hint=OPTIONAL_DATE_HINT)
+            else:
+                typed = text(message, lambda t: self.problem(question, t), suggestion=shown)
             value = self._normalise(question, typed)
             if value:
                 say(f"  {long_date(_dt.date.fromisoformat(value))}", ECHO_STYLE)
             return value
         multiline = question.type == "paragraphs"
-        if multiline:
-            say(MULTILINE_HINT, HELP_STYLE)
         # An earlier answer is there to be edited; a suggestion is grey until Enter or Tab.
         given = "" if is_empty(current) else str(current)
         suggestion = "" if given or is_empty(suggested) else str(suggested)
@@ -478,6 +486,8 @@ class Interview:
             say(SUGGESTION_HINT, HELP_STYLE)
         typed = text(message, lambda t: self.problem(question, t), current=given, suggestion=suggestion,
                      multiline=multiline)
+        if multiline and given and typed == prompts.lines_to_paragraphs(given):
+            return current  # kept as it was (a line break inside a paragraph too)
         return self._normalise(question, typed)
 
     def _ask_choice(self, question: Question, message: str, current: Any, suggested: Any) -> Any:
@@ -488,11 +498,13 @@ class Interview:
         if isinstance(suggested, str) and suggested in choices:  # the suggested choice first
             choices.remove(suggested)
             choices.insert(0, suggested)
+        elif isinstance(suggested, str) and suggested.strip() and question.allow_other:
+            choices.insert(0, suggested)  # e.g. the workspace's organisation, not in the profile's lists
         if question.allow_other:
             choices.append(OTHER)
         if not question.required:
             choices.append(NONE_CHOICE)
-        if isinstance(suggested, str) and suggested in question.choices:
+        if isinstance(suggested, str) and suggested in choices:
             start = suggested
         elif not is_empty(current) and question.allow_other:
             start = OTHER
@@ -500,12 +512,17 @@ class Interview:
             start = NONE_CHOICE  # an unanswered optional choice stays unanswered on Enter
         else:
             start = None
-        picked = select(message, choices, default=start, search=question.allow_other or len(choices) > 7)
-        if picked == NONE_CHOICE:
+        picked = select(message, choices, default=start, search=len(choices) > 7, own_text=question.allow_other)
+        if isinstance(picked, prompts.Typed):  # typed text that matches no item: the person's own answer
+            if not self.problem(question, picked):
+                return self._normalise(question, picked)
+            own = str(picked)
+        elif picked == NONE_CHOICE:
             return None
-        if picked != OTHER:
+        elif picked != OTHER:
             return picked
-        own = current if isinstance(current, str) and current not in question.choices else ""
+        else:
+            own = current if isinstance(current, str) and current not in question.choices else ""
         typed = text(f"{message} (skriv selv)", lambda t: self.problem(question, t), current=own)
         return self._normalise(question, typed)
 
@@ -567,7 +584,7 @@ class Interview:
     def _done_hint(self, question: Question, items: list) -> tuple[str, str | None]:
         """What an empty entry does here, and the error when it may not end the list yet."""
         if items or not question.required:
-            return ("tomt: færdig" if items else "tomt: ingen, videre"), None
+            return ("tom formular: færdig" if items else "tom formular: ingen, videre"), None
         return "", f"Angiv mindst {one(question.item_name or 'post')}."
 
     def _list_item(self, question: Question, items: list, number: int, current: str = "") -> str | None:
@@ -722,6 +739,8 @@ class Interview:
                 choices.append(f"{SHOW_SECTION} {section.heading}" + (f"  (! {count})" if count else ""))
             if waivable:
                 choices.append(WAIVE)
+            if self.questionnaire.uses_body:
+                choices.append(LAYOUT)
             clear()
             say("Gennemsyn af dine svar", HEADING_STYLE)
             if notice:
@@ -737,6 +756,9 @@ class Interview:
                 return
             if picked == WAIVE:
                 self.waive(waivable)
+                continue
+            if picked == LAYOUT:
+                self.layout_step()
                 continue
             self.section_page(sections[choices.index(picked) - 1], problems)
 
@@ -793,6 +815,53 @@ class Interview:
                 clear()
                 self.ask_section(section)
                 return
+
+    def layout_step(self) -> None:
+        """The commission's own title, headings and order of sections (titel, overskrifter,
+        orden in the file); the kind's stand where nothing is given."""
+        from drafter.body import Layout
+
+        layout = Layout(self.questionnaire, self.meta)
+        clear()
+        say(LAYOUT.split(" (")[0], HEADING_STYLE)
+        say("En tom titel eller overskrift giver typens; en tom rækkefølge ændrer intet.", HELP_STYLE)
+        title = text("Dokumentets titel?", lambda typed: None, current=layout.titel or "",
+                     hint=f"fx {self.questionnaire.cover.get('title', '') or 'Kommissorium for …'}")
+        sections = self.questionnaire.body_sections(layout.orden)
+        for number, section in enumerate(sections, 1):
+            say(f"{number}. {layout.overskrifter.get(section.key) or section.title}", indent="     ", first="  ")
+
+        def check_order(typed: str) -> str | None:
+            numbers = typed.replace(",", " ").split()
+            if not all(n.isdigit() and 1 <= int(n) <= len(sections) for n in numbers):
+                return f"Skriv afsnittenes numre (1-{len(sections)}) i den nye rækkefølge, fx 2 1 3"
+            if len(set(numbers)) != len(numbers):
+                return "Et afsnit kan kun stå én gang"
+            return None
+
+        order = text("Ny rækkefølge (numrene; de afsnit, du ikke nævner, følger efter)?", check_order)
+        if order.strip():
+            named = [sections[int(n) - 1].key for n in order.replace(",", " ").split()]
+            self.meta["orden"] = named
+            sections = self.questionnaire.body_sections(named)
+        headings = dict(layout.overskrifter)
+        while True:
+            labels = [f"{s.title}" + (f" → {headings[s.key]}" if headings.get(s.key) else "") for s in sections]
+            picked = select("Vil du give et afsnit en anden overskrift?", labels + [DONE_LAYOUT])
+            if picked == DONE_LAYOUT:
+                break
+            section = sections[labels.index(picked)]
+            typed = text(f"Overskrift for {section.title}?", lambda typed: None, current=headings.get(section.key, ""))
+            if typed.strip():
+                headings[section.key] = " ".join(typed.split())
+            else:
+                headings.pop(section.key, None)
+        for key, value in (("titel", " ".join(title.split())), ("overskrifter", headings)):
+            if value:
+                self.meta[key] = value
+            else:
+                self.meta.pop(key, None)
+        self.save()
 
     def waive(self, waivable: list) -> None:
         """Waive a rule from the review, with a written reason saved as 'undtagelser'."""
@@ -986,17 +1055,78 @@ def describe(question: Question, value: Any) -> list[str]:
     return [f"  {label}: {text_ if len(text_) <= 300 else text_[:299] + '…'}"]
 
 
+def say_profile() -> None:
+    """Outside a workspace, say once (before the first question) which profile is used."""
+    from drafter import workspace
+
+    current = workspace.current()
+    if current.root is not None:
+        return
+    say(f"Ingen arbejdsmappe her: drafter bruger den indbyggede profil {current.profile.name} "
+        f"({current.profile.describe()}).", HELP_STYLE)
+    say("Jeres egen: drafter init MAPPE --profile NAVN (drafter profiles viser profilerne), og kør drafter i den mappe.",
+        HELP_STYLE)
+
+
+# The profile's lists a kind's required question can take its choices from, and what each
+# is called when the profile lacks it (the lists a cluster kind needs).
+PROFILE_LISTS = {
+    "klynger": "klynger ('klynger')",
+    "perioder": "en plan for rotation i formandskaberne ('rotation')",
+    "temagrupper": "temagrupper (grupper med 'er_temagruppe: true')",
+}
+
+
+def missing_profile_data(questionnaire: Questionnaire) -> list[str]:
+    """What a kind needs from the profile that the profile lacks: a required question whose
+    choices come from one of PROFILE_LISTS, or whose entries are the profile's clusters, finds none."""
+    missing: list[str] = []
+    for question in questionnaire.questions:
+        for asked in [question, *question.fields]:
+            if not asked.required:
+                continue
+            needed = asked.choices_from if asked.choices_from in PROFILE_LISTS and not asked.choices else None
+            lookup = (asked.default_from or {}).get("lookup")
+            if lookup == "klynger" and not asked.default_value(None, {}):
+                needed = "klynger"
+            if needed and PROFILE_LISTS[needed] not in missing:
+                missing.append(PROFILE_LISTS[needed])
+    return missing
+
+
+def warn_missing_profile_data(questionnaire: Questionnaire) -> None:
+    missing = missing_profile_data(questionnaire)
+    if missing:
+        say(f"{questionnaire.name}: profilen mangler {_and_list(missing)}; de svar skriver du selv.", WARNING_STYLE)
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def choose_kind() -> str:
-    """`drafter new` without a kind: offer the kinds there are."""
+    """`drafter new` without a kind: offer the kinds there are; a kind that needs data the
+    profile lacks (a cluster kind in a municipality's workspace) is listed last, with one
+    line saying what is missing, and cannot be chosen."""
+    from questionary import Choice, Separator
+
     from drafter.questionnaire import available_kinds, load_questionnaire
 
     kinds = [load_questionnaire(name) for name in available_kinds()]
-    labels = [f"{k.name} ({k.kind})" for k in kinds]
+    usable = [k for k in kinds if not missing_profile_data(k)]
+    labels = [f"{k.name} ({k.kind})" for k in usable]
+    lacking = [k for k in kinds if k not in usable]
+    choices: list = list(labels)
+    if lacking:
+        choices.append(Separator("── Kræver data, som profilen ikke har:"))
+        for kind in lacking:
+            choices.append(Choice(_clip(f"{kind.name} ({kind.kind})", width() - 8),
+                                  disabled=_clip("mangler " + _and_list(missing_profile_data(kind)), width() - 8)))
     try:
-        picked = select("Hvilken slags kommissorium vil du skrive?", labels, search=len(labels) > 7)
+        picked = select("Hvilken slags kommissorium vil du skrive?", choices, search=len(labels) > 7)
     except (KeyboardInterrupt, EOFError):
         raise Interrupted("Afbrudt. Intet er gemt.") from None
-    return kinds[labels.index(picked)].kind
+    return usable[labels.index(picked)].kind
 
 
 # -- entry points for the command line ---------------------------------------------------

@@ -4,6 +4,7 @@ kind added with files only (DRAFTER_KINDS_PATH), rendered through the real CLI."
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from docx import Document
@@ -24,9 +25,11 @@ def test_drafter_kinds_lists_every_kind():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_has_its_template_and_an_example(kind):
+def test_every_kind_has_its_template_or_the_letterhead_and_an_example(kind):
     q = qn.load_questionnaire(kind)
-    assert q.template_path.name == f"{kind}.docx"
+    # A kind is built from its YAML in the letterhead, or names a full-layout template.
+    assert q.template_path.name == ("letterhead.docx" if q.uses_body else f"{kind}.docx")
+    assert q.template_path.is_file()
     examples = [p for p in (REPO / "answers").glob("*.yaml") if f"kind: {kind}\n" in p.read_text(encoding="utf-8")]
     assert examples, f"no example answer file for {kind}"
 
@@ -229,6 +232,7 @@ def test_a_kind_added_with_files_only_renders_through_the_cli(tmp_path):
     build_throwaway_template(folder / "netvaerksgruppe.docx")
     answers = tmp_path / "demens.yaml"
     answers.write_text(THROWAWAY_ANSWERS, encoding="utf-8")
+    shutil.copy(REPO / "drafter.yaml", tmp_path / "drafter.yaml")  # the examples' profile: its parties
     env = {qn.KINDS_PATH_ENV: str(folder)}
 
     kinds = run_cli("kinds", env=env)
