@@ -43,13 +43,22 @@ TASKS = [
 ]
 
 
+def workspace(folder: Path) -> Path:
+    """*folder* as the examples' workspace (drafter.yaml: the Midtklyngen profile, whose
+    lists of groups and clusters the answers below pick from)."""
+    import shutil
+
+    shutil.copy(REPO / "drafter.yaml", folder / "drafter.yaml")
+    return folder
+
+
 class Run:
     def __init__(self, folder: Path):
         # Imported here: scripts/measure_latency.py runs the same flow (fill_in) in a
         # pseudo-terminal of its own, without tmux or the test suite's dependencies.
         from test_interview_cli import drafter_in_tmux
 
-        self.session = drafter_in_tmux("new adhoc", folder, size=(80, 24))
+        self.session = drafter_in_tmux("new adhoc", workspace(folder), size=(80, 24))
         self.prompts = 0
         self.screens: dict[str, str] = {}
 
@@ -66,13 +75,14 @@ class Run:
         self.answer(marker, "Enter", literal=value)
 
     def paragraphs(self, marker: str, *parts: str) -> None:
+        """A multi-line answer: one paragraph a line, finished by Enter on an empty line."""
         self.session.wait_for(marker)
         self.prompts += 1
         for number, part in enumerate(parts):
             if number:
-                self.session.send("Enter", "Enter")
+                self.session.send("Enter")
             self.session.type(part)
-        self.session.send("Enter", "Enter", "Enter")  # Enter on an empty line twice
+        self.session.send("Enter", "Enter")
 
     def form(self, title: str, *values: str, capture: str | None = None) -> None:
         """One record: every field typed, Tab between them, then sent with Enter."""

@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "scripts"), str(REPO / "tests")]
 
-from interview_tmux_run import Run, fill_in  # noqa: E402
+from interview_tmux_run import Run, fill_in, workspace  # noqa: E402
 
 KEYS = {"Enter": "\r", "Tab": "\t", "Down": "\x1b[B", "Up": "\x1b[A", "C-u": "\x15", "C-c": "\x03", "Escape": "\x1b"}
 CURSOR_POSITION_REQUEST = b"\x1b[6n"
@@ -166,7 +166,7 @@ class PseudoTerminal:
 class PseudoTerminalRun(Run):
     def __init__(self, folder: Path):
         argv, extra_env = drafter_command()
-        self.session = PseudoTerminal([*argv, "new", "adhoc"], folder, extra_env)
+        self.session = PseudoTerminal([*argv, "new", "adhoc"], workspace(folder), extra_env)
         self.prompts = 0
         self.screens = {}
 
