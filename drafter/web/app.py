@@ -392,7 +392,8 @@ class WebApp:
             except KindError:
                 continue
         status = HTTPStatus.UNPROCESSABLE_ENTITY if error else 200
-        return self.page("new.html", status=status, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name, error=error)
+        return self.page("new.html", status=status, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name,
+                         error=error, skip_to="f-kind-0")
 
     def create(self, request: Request) -> Response:
         from drafter.interview import free_path, slugify
@@ -897,7 +898,11 @@ class WebApp:
         return Response(200, body, DOWNLOADS[suffix], {"Content-Disposition": disposition})
 
 
-_COMMAND_ADVICE = re.compile(r"\s*\([^()]*(?:--[a-z]|drafter [a-z]|DRAFTER_)[^()]*\)|;?\s*(?:se dem med|kør|brug)[: ]+drafter [^.;]*")
+_COMMAND_ADVICE = re.compile(
+    r"\s*\([^()]*(?:--[a-z]|drafter [a-z]|DRAFTER_)[^()]*\)"  # "(brug --force ...)"
+    r"|;?\s*(?:se dem med|kør|brug)[: ]+drafter [^.;]*"  # "; kør drafter check x"
+    r"|,?\s*(?:eller )?(?:på [A-Z][a-z]+ og [A-Z][a-z]+ )?med: (?:sudo |brew )[^.;]*"  # ", på Debian ... med: sudo apt ..."
+)
 
 
 def browser_words(text: str, workspace: Workspace) -> str:
@@ -905,7 +910,8 @@ def browser_words(text: str, workspace: Workspace) -> str:
     page offers what they would do as buttons)."""
     root = str(workspace.root)
     text = text.replace(root + os.sep, "").replace(root, "arbejdsmappen")
-    return _COMMAND_ADVICE.sub("", text).strip()
+    text = _COMMAND_ADVICE.sub("", text).strip()
+    return text if not text or text.endswith((".", "!", "?", ")")) else text + "."
 
 
 def _would_lose_message(commission: Commission, lost: list[str]) -> str:
