@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from drafter import __version__
-from drafter.errors import DrafterError, UsageError, printable
+from drafter.errors import DrafterError, UsageError
+from drafter.problems import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
@@ -294,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from drafter.batch import FAILED, SKIPPED, draft_lines, expand_paths, failure_lines, is_folder, render_batch, summary_line
-    from drafter.main import outputs_for
+    from drafter.batch import outputs_for
     from drafter.problems import format_problems
     from drafter.progress import ProgressBar
 
@@ -407,7 +408,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_draft(path: Path, answers, draft_ok: bool) -> int:
     """A draft: list every missing answer; 1 (a failure) unless --draft-ok."""
-    from drafter.main import missing_answers
+    from drafter.api import missing_answers
 
     from drafter.problems import format_problems, in_file_order
 
@@ -561,7 +562,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def _edit_set(args: argparse.Namespace) -> int:
     from drafter.errors import UsageError
-    from drafter.main import set_answers
+    from drafter.api import set_answers
 
     if args.section is not None:
         raise UsageError("--set og --section kan ikke bruges sammen: --set retter svarene uden spørgsmål")
@@ -593,7 +594,7 @@ def _print_result(result) -> None:
 def cmd_status(args: argparse.Namespace) -> int:
     from drafter.batch import expand_paths
     from drafter.errors import UsageError
-    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.batch import DEFAULT_OUT_DIR, default_output
     from drafter.status import folder_status, status_cells
 
     if not args.folder.is_dir():
@@ -635,7 +636,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def _write_tracked(difference, args: argparse.Namespace) -> Path:
     from drafter.fsutil import atomic_write
-    from drafter.main import check_overwrite
+    from drafter.batch import check_overwrite
     from drafter import versions
 
     if args.docx.suffix.lower() != ".docx":
@@ -662,7 +663,8 @@ def _document_author(side) -> str | None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from drafter import docimport
-    from drafter.answers import field_name, load_answers
+    from drafter.answers import load_answers
+    from drafter.problems import display_path as field_name
     from drafter.changes import label, shown
 
     answers_path = docimport.find_answer_file(args.docx, args.into)

@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from itertools import groupby
 
+from drafter import stamp
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -395,13 +397,11 @@ def tracked_changes(old_docx: bytes, new_docx: bytes, author: str, date: str) ->
 
 def _rehashed(entries: dict[str, bytes]) -> dict[str, bytes]:
     """The content hash recorded anew, so drafter may later replace its own unchanged output."""
-    from drafter import render
-
-    if render.CUSTOM_PART not in entries:
+    if stamp.CUSTOM_PART not in entries:
         return entries
-    entries.pop(render.CUSTOM_PART)
-    digest = render.content_hash(entries)
-    entries[render.CUSTOM_PART] = render._custom_xml({render.HASH_PROPERTY: digest}).encode("utf-8")
+    entries.pop(stamp.CUSTOM_PART)
+    digest = stamp.content_hash(entries)
+    entries[stamp.CUSTOM_PART] = stamp.custom_xml({stamp.HASH_PROPERTY: digest}).encode("utf-8")
     return entries
 
 

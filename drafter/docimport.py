@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from drafter.errors import DrafterError, Problem
+from drafter.errors import DrafterError
+from drafter.problems import Problem
 from drafter.questionnaire import Question, split_paragraphs
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -250,7 +251,7 @@ class _Editor:
 
 
 def _label(slot: Slot) -> str:
-    from drafter.answers import field_name
+    from drafter.problems import display_path as field_name
 
     return field_name(slot.path)
 
@@ -393,7 +394,7 @@ def read_document(path, drafter_made: bool = True) -> bytes:
     import zipfile
     from pathlib import Path
 
-    from drafter import render
+    from drafter import stamp
     from drafter.fsutil import UnsafeFile, describe_oserror, read_docx_file
 
     path = Path(path)
@@ -408,7 +409,7 @@ def read_document(path, drafter_made: bool = True) -> bytes:
         raise ImportProblem(Problem("er ikke et Word-dokument (.docx)", file=name)) from None
     except OSError as exc:
         raise ImportProblem(Problem(f"filen kan ikke læses ({describe_oserror(exc)})", file=name)) from None
-    if drafter_made and render.HASH_PROPERTY.encode() not in entries.get(render.CUSTOM_PART, b""):
+    if drafter_made and stamp.HASH_PROPERTY.encode() not in entries.get(stamp.CUSTOM_PART, b""):
         raise ImportProblem(Problem("er ikke lavet af drafter (dokumentet mangler drafters mærke i egenskaberne); "
             "kun dokumenter, som drafter har lavet, kan hentes tilbage i en svarfil", file=name))
     return data
@@ -446,7 +447,7 @@ def find_answer_file(docx_path, into=None):
 
 def read_chair_edits(docx_path, answers) -> ImportResult:
     """The edits in the document at *docx_path* against *answers* (loaded, valid)."""
-    from drafter.main import renderer_for
+    from drafter.render import renderer_for
 
     data = read_document(docx_path)
     result = read_edits(answers, renderer_for(answers.questionnaire.template_path), data, str(docx_path))
@@ -471,9 +472,10 @@ def save_import(answers_path, answers, result: ImportResult, docx_path, out_dir=
     import shutil
     from pathlib import Path
 
-    from drafter.answers import Answers, save_answers
+    from drafter.answers import Answers
+    from drafter.yamlio import save_answers
     from drafter.errors import AnswerFileError
-    from drafter.main import DEFAULT_OUT_DIR, default_output, render_answers
+    from drafter.batch import DEFAULT_OUT_DIR, default_output, render_answers
     from drafter.validate import validate
     from drafter.yamlio import kept_meta
 

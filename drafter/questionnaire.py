@@ -15,9 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from drafter.dates import MONTHS_DA, long_date as danish_long_date  # noqa: F401 (used by others)
-from drafter.errors import KindError
+from drafter import reference, workspace
+from drafter.dates import MONTHS_DA, long_date
+from drafter.errors import AnswerFileError, InvalidValue, KindError
+from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
 from drafter.problems import Problem
+from drafter.suggest import suggest
+from drafter.yamlread import parse_answer_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_KINDS_DIR = PACKAGE_DIR / "kinds"
@@ -55,10 +59,6 @@ def one(noun: str) -> str:
     return f"{'ét' if any(last.endswith(n) for n in _NEUTER_NOUNS) else 'én'} {noun}"
 
 
-class InvalidValue(ValueError):
-    """A value that breaks a question's rule; the text is Danish and says what to do."""
-
-
 @dataclass
 class Question:
     key: str
@@ -92,8 +92,6 @@ class Question:
         """The suggested answer; with *answers* (section -> key -> value, the answers so far)
         a ``default_from`` lookup in the reference data is tried first."""
         if self.default_from and answers is not None:
-            from drafter import reference
-
             suggested = reference.lookup(self.default_from, answers)
             if suggested not in (None, "", []):
                 return suggested
@@ -105,8 +103,6 @@ class Question:
         """Why the reference data gives no suggestion here (e.g. an unreadable cell), or None."""
         if not self.default_from or answers is None:
             return None
-        from drafter import reference
-
         return reference.lookup_note(self.default_from, answers)
 
     # -- rules for one value -------------------------------------------------------
@@ -160,7 +156,7 @@ class Question:
         if self.allow_other:
             return text
         options = ", ".join(f'"{c}"' for c in self.choices)
-        raise InvalidValue(f'"{_clip(text)}" er ikke en af mulighederne: {options}{_suggest(text, self.choices)}')
+        raise InvalidValue(f'"{_clip(text)}" er ikke en af mulighederne: {options}{suggest(text, self.choices)}')
 
     def _check_bool(self, value: Any) -> bool:
         if isinstance(value, bool):
@@ -240,18 +236,6 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _suggest(word: str, candidates: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f'; mente du "{close[0]}"?' if close else ""
-
-
-def suggest(word: str, candidates: list[str]) -> str:
-    """'; mente du "x"?' when a candidate is close to *word*, else ''."""
-    return _suggest(word, candidates)
-
-
 @dataclass
 class Section:
     key: str
@@ -292,8 +276,6 @@ class Questionnaire:
     def template_path(self) -> Path:
         """The Word template: the workspace's templates/<kind>.docx if there is one (a
         letterhead), else the kind's own template, looked for in template_dirs()."""
-        from drafter import workspace
-
         own = workspace.current().templates_dir
         if own is not None and (own / f"{self.kind}.docx").is_file():
             return own / f"{self.kind}.docx"
@@ -325,8 +307,6 @@ class Questionnaire:
 def kinds_dirs() -> list[Path]:
     """Folders searched for kinds: the workspace's kinds/, the user's own (DRAFTER_KINDS_PATH),
     then the built-in ones. A kind found earlier hides a built-in kind of the same name."""
-    from drafter import workspace
-
     own = workspace.current().kinds_dir
     extra = [Path(p) for p in os.environ.get(KINDS_PATH_ENV, "").split(os.pathsep) if p]
     return [*([own] if own is not None else []), *extra, BUILTIN_KINDS_DIR]
@@ -356,7 +336,7 @@ def load_questionnaire(kind: str) -> Questionnaire:
         return _load_file(path)
     known = available_kinds()
     raise KindError(
-        f'ukendt kommissorietype "{kind}"; kendte typer: {", ".join(known)}{_suggest(kind, known)}'
+        f'ukendt kommissorietype "{kind}"; kendte typer: {", ".join(known)}{suggest(kind, known)}'
     )
 
 
@@ -388,9 +368,6 @@ def _reason(exc: Exception) -> str:
 
 def _read_yaml(path: Path) -> tuple[dict, dict]:
     """(data, line of every value) of one kind file, read as safely as an answer file."""
-    from drafter.answers import parse_answer_text
-    from drafter.errors import AnswerFileError
-    from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
 
     try:
         raw = read_regular_file(path, MAX_KIND_BYTES)
@@ -486,7 +463,7 @@ def _remove(sections: list[dict], path: Any) -> dict:
     section = next((s for s in sections if s.get("key") == section_key), None)
     if section is None:
         known = [s.get("key") for s in sections]
-        raise ValueError(f"remove: afsnittet '{section_key}' findes ikke{_suggest(section_key, known)}")
+        raise ValueError(f"remove: afsnittet '{section_key}' findes ikke{suggest(section_key, known)}")
     if not question_key:
         sections.remove(section)
         return section
@@ -494,7 +471,7 @@ def _remove(sections: list[dict], path: Any) -> dict:
     question = next((q for q in questions if q.get("key") == question_key), None)
     if question is None:
         known = [q.get("key") for q in questions]
-        raise ValueError(f"remove: spørgsmålet '{path}' findes ikke{_suggest(question_key, known)}")
+        raise ValueError(f"remove: spørgsmålet '{path}' findes ikke{suggest(question_key, known)}")
     section["questions"] = [q for q in questions if q is not question]
     return {**{k: v for k, v in section.items() if k != "questions"}, "questions": [question]}
 
@@ -520,8 +497,6 @@ def _build(data: dict, path: Path) -> Questionnaire:
     document = data.get("document", {})
     if not isinstance(document, dict) or not all(isinstance(v, str) for v in document.values()):
         raise _KindProblem(("document",), "skal være felter med tekst (title: ..., subject: ...)")
-    from drafter import workspace
-
     profile = workspace.profile()
     kinds = [data["kind"], *reversed(data.get("_lineage", []))]  # the kind's own settings first
     sections = []
@@ -598,8 +573,6 @@ def _question(raw: dict, parent: str) -> Question:
     choices = list(raw.get("choices", []))
     choices_from = raw.get("choices_from")
     if choices_from:
-        from drafter import reference
-
         try:
             listed = reference.choices(choices_from)
         except KeyError as exc:
@@ -607,8 +580,6 @@ def _question(raw: dict, parent: str) -> Question:
         choices = listed + [c for c in choices if c not in listed]
     default_from = raw.get("default_from")
     if default_from is not None:
-        from drafter import reference
-
         if not isinstance(default_from, dict) or default_from.get("lookup") not in reference.LOOKUPS:
             raise ValueError(f"{path}: 'default_from' skal have 'lookup' (kendte: {', '.join(reference.LOOKUPS)})")
         missing = [f for f in reference.LOOKUP_FIELDS[default_from["lookup"]] if not isinstance(default_from.get(f), str)]
@@ -654,8 +625,6 @@ def _key(key: str) -> str:
 
 def template_dirs(kind_dir: Path) -> list[Path]:
     """Where a kind's Word template is looked for, most specific first."""
-    from drafter import workspace
-
     own = workspace.current().templates_dir
     return [
         *([own] if own is not None else []),  # the workspace's templates/ (letterhead)

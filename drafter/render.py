@@ -12,7 +12,6 @@ the XML and refuses undefined names.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import io
 import re
 import struct
@@ -22,15 +21,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from drafter import stamp, tplcache
 from drafter.answers import Answers
-from drafter import status as docstatus
-from drafter import tplcache
+from drafter.dates import long_date
 from drafter.errors import TemplateProblem
+from drafter.fsutil import resolved
+from drafter.questionnaire import PROFILE_CONTEXT_KEY, Question, split_paragraphs
+from drafter.stamp import CUSTOM_PART
 from drafter.tablefit import fit_tables
-from drafter.questionnaire import PROFILE_CONTEXT_KEY, Question, danish_long_date, split_paragraphs
 
-HASH_PROPERTY = "drafter_indholds_hash"
-CUSTOM_PART = "docProps/custom.xml"
 CORE_PART = "docProps/core.xml"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that equal documents are equal bytes
 
@@ -73,7 +72,7 @@ def _context_value(question: Question, value: Any) -> Any:
     if value is None:
         return False if question.type == "bool" else ""
     if question.type == "date":
-        return danish_long_date(_dt.date.fromisoformat(value))
+        return long_date(_dt.date.fromisoformat(value))
     if question.type == "paragraphs":
         # One Word paragraph per paragraph of the answer, each keeping the template's style.
         return PARAGRAPH_BREAK.join(split_paragraphs(value))
@@ -443,13 +442,13 @@ class DocxRenderer:
         entries = dict(self._entries)
         entries.update(parts)
         entries.pop(CUSTOM_PART, None)
-        digest = content_hash(entries)
+        digest = stamp.content_hash(entries)
         # What `drafter status` reads back without unpacking: the answers it was made from,
         # and the parts it consists of (an edit in Word changes them).
-        recorded = {HASH_PROPERTY: digest, docstatus.PACKAGE_PROPERTY: docstatus.entries_fingerprint(entries)}
+        recorded = {stamp.HASH_PROPERTY: digest, stamp.PACKAGE_PROPERTY: stamp.entries_fingerprint(entries)}
         if answers_digest is not None:
-            recorded[docstatus.ANSWERS_PROPERTY] = answers_digest
-        entries[CUSTOM_PART] = _custom_xml(recorded).encode("utf-8")
+            recorded[stamp.ANSWERS_PROPERTY] = answers_digest
+        entries[CUSTOM_PART] = stamp.custom_xml(recorded).encode("utf-8")
         packed = {name: self._packed[name] for name, data in entries.items()
                   if name in self._packed and self._packed_source[name] is data}
         return _zip(entries, packed)
@@ -464,34 +463,22 @@ class DocxRenderer:
             ) from None
 
 
+_renderers: dict[Path, object] = {}
+
+
+def renderer_for(template: Path):
+    """One prepared template per process: preparing costs more than rendering."""
+    key = resolved(template)
+    if key not in _renderers:
+        _renderers[key] = DocxRenderer(key)
+    return _renderers[key]
+
+
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
-    return renderer.render(build_context(answers), document_properties(answers), docstatus.answers_digest(answers))
+    return renderer.render(build_context(answers), document_properties(answers), stamp.answers_digest(answers))
 
 
 # -- the package -----------------------------------------------------------------------
-
-def content_hash(entries: dict[str, bytes]) -> str:
-    digest = hashlib.sha256()
-    for name in sorted(entries):
-        if name == CUSTOM_PART:
-            continue
-        digest.update(name.encode("utf-8") + b"\0" + entries[name] + b"\0")
-    return digest.hexdigest()
-
-
-def read_recorded_hash(docx_bytes: bytes) -> tuple[str | None, str | None]:
-    """(hash recorded by drafter, hash of the content now); None where there is none."""
-    from drafter.fsutil import UnsafeFile, read_docx_entries
-
-    try:
-        # Bounded: a zip bomb at the output path is refused before it is decompressed.
-        entries = read_docx_entries(docx_bytes)
-    except (UnsafeFile, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
-        return None, None
-    custom = entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
-    match = re.search(rf'name="{HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
-    return (match.group(1) if match else None), content_hash(entries)
-
 
 def _deflate(data: bytes) -> tuple[bytes, int, int]:
     """(raw deflate stream, CRC-32, size) the way zipfile compresses a member."""
@@ -613,19 +600,4 @@ def _core_xml(props: dict[str, str]) -> str:
         + f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
         + f'<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified>'
         + "</cp:coreProperties>"
-    )
-
-
-def _custom_xml(props: dict[str, str]) -> str:
-    items = "".join(
-        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{xml_escape(name)}">'
-        f"<vt:lpwstr>{xml_escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(props.items(), start=2)
-    )
-    return (
-        _XML_DECL
-        + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        + items
-        + "</Properties>"
     )

@@ -24,7 +24,8 @@ from typing import Any
 
 from drafter.errors import OutputError, TemplateProblem
 from drafter.problems import ERROR, WARNING, Problem, format_problem, printable
-from drafter.questionnaire import Question, Questionnaire, suggest
+from drafter.questionnaire import Question, Questionnaire
+from drafter.suggest import suggest
 from drafter.render import BODY_LABEL, PROPERTIES_LABEL
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -17,12 +17,13 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from drafter.answers import MAX_FILE_BYTES, AnswerFile, parse_answer_text
+from drafter.yamlread import AnswerFile, MAX_FILE_BYTES, parse_answer_text
 from drafter.errors import DrafterError, KindError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
 from drafter.problems import Problem
 from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
-from drafter.validate import META_KEYS, is_empty, questionnaire_for, validate
+from drafter.validate import questionnaire_for, validate
+from drafter.yamlread import is_empty, META_KEYS
 from drafter.web import form as forms
 from drafter.web.server import Refused, Request, Response
 
@@ -266,7 +267,7 @@ class WebApp:
         if name_question is not None:
             section, key = name_question.path.split(".")
             values[section][key] = value
-        from drafter.answers import save_answers
+        from drafter.yamlio import save_answers
 
         save_answers(path, questionnaire, values, complete=False, base=None)  # new: never over a file that appeared
         return Response.redirect(f"/k/{path.stem}/afsnit/{questionnaire.sections[0].key}")

@@ -1,0 +1,94 @@
+"""The stamp drafter leaves in each document it writes (custom properties in docProps/custom.xml).
+
+- the content hash: a digest of every part but the stamp, so that an edit in Word is seen
+  and never overwritten unasked (:func:`read_recorded_hash`);
+- the package fingerprint: the name, CRC-32 and size of each part, which a zip lists in its
+  directory, so `drafter status` sees an edit without unpacking the document;
+- the answers digest: what the answers said (:func:`answers_digest`), so `drafter status`
+  sees a document made from answers that changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+import zlib
+
+from drafter.fsutil import UnsafeFile, read_docx_entries
+
+HASH_PROPERTY = "drafter_indholds_hash"
+ANSWERS_PROPERTY = "drafter_svar_hash"
+PACKAGE_PROPERTY = "drafter_pakke_hash"
+CUSTOM_PART = "docProps/custom.xml"
+_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def answers_digest(answers) -> str:
+    """A digest of what the answers say (not how the file is written: comments do not count)."""
+    canonical = json.dumps(
+        {"kind": answers.questionnaire.kind, "schema_version": answers.questionnaire.schema_version, "values": answers.values},
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_hash(entries: dict[str, bytes]) -> str:
+    """A digest of the document's parts, the stamp itself left out."""
+    digest = hashlib.sha256()
+    for name in sorted(entries):
+        if name == CUSTOM_PART:
+            continue
+        digest.update(name.encode("utf-8") + b"\0" + entries[name] + b"\0")
+    return digest.hexdigest()
+
+
+def package_fingerprint(parts: list[tuple[str, int, int]]) -> str:
+    """(name, CRC-32, size) of every part but the custom properties -> one digest."""
+    digest = hashlib.sha256()
+    for name, crc, size in sorted(parts):
+        if name != CUSTOM_PART:
+            digest.update(f"{name}\0{crc:08x}\0{size}\n".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def entries_fingerprint(entries: dict[str, bytes]) -> str:
+    return package_fingerprint([(name, zlib.crc32(data), len(data)) for name, data in entries.items()])
+
+
+def custom_xml(props: dict[str, str]) -> str:
+    """docProps/custom.xml holding *props* (name -> text), in order."""
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{_escape(name)}">'
+        f"<vt:lpwstr>{_escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props.items(), start=2)
+    )
+    return (
+        _XML_DECL
+        + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        + items
+        + "</Properties>"
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def recorded(custom: str, name: str) -> str | None:
+    """The digest recorded under *name* in the text of docProps/custom.xml, if any."""
+    match = re.search(rf'name="{name}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
+    return match.group(1) if match else None
+
+
+def read_recorded_hash(docx_bytes: bytes) -> tuple[str | None, str | None]:
+    """(hash recorded by drafter, hash of the content now); None where there is none."""
+    try:
+        # Bounded: a zip bomb at the output path is refused before it is decompressed.
+        entries = read_docx_entries(docx_bytes)
+    except (UnsafeFile, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+        return None, None
+    custom = entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
+    return recorded(custom, HASH_PROPERTY), content_hash(entries)
