@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from drafter import shellquote, workspace
 from drafter.answers import Answers, load_answers
 from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
-from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved, windows_safe_stem
 from drafter.problems import Problem, SourceMap, format_problems, in_file_order, printable
 from drafter.questionnaire import is_builtin_template
 from drafter.render import render_document, renderer_for
@@ -119,7 +119,8 @@ class RenderResult:
 
 
 def default_output(answers_path: Path, out_dir: Path) -> Path:
-    return out_dir / f"{answers_path.stem}.docx"
+    # An answer file "nul.yaml" is fine on Linux; its document must still open on Windows.
+    return out_dir / f"{windows_safe_stem(answers_path.stem)}.docx"
 
 
 def outputs_for(answer_paths: list[Path], output: Path | None, out_dir: Path | None) -> list[Path]:

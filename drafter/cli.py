@@ -1,7 +1,9 @@
 """The `drafter` command: argument parsing, messages and exit codes, nothing else.
 
-Heavy libraries (docxtpl, python-docx, questionary) are imported inside the commands that
-need them, so `drafter --help`, `drafter kinds` and `drafter check` start fast.
+Everything but argparse is imported inside the commands that need it: `drafter --help`
+and `--version` load no more than argparse (not even pathlib or drafter.errors, whose
+dataclasses cost about 9 ms; tests/test_startup.py keeps it so), and each command only
+what it uses.
 """
 
 from __future__ import annotations
@@ -10,11 +12,19 @@ import argparse
 import gc
 import os
 import sys
-from pathlib import Path
 
 from drafter import __version__
+<<<<<<< HEAD
 from drafter.errors import DrafterError, UsageError
 from drafter.problems import printable
+=======
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from drafter.errors import DrafterError
+>>>>>>> main
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
@@ -43,19 +53,50 @@ def _danish_argparse() -> None:
     argparse.ngettext = lambda one, many, n: _ARGPARSE_DA.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
 
 
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns without importing shutil (and with it bz2,
+    lzma, zlib: ~2 ms of `drafter --help`)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # argparse's own exit code for usage errors is 2 too
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
 
 
+def _path(text: str) -> Path:
+    """A path argument; pathlib is imported when one is given, never for --help (~4 ms)."""
+    from pathlib import Path
+
+    return Path(text)
+
+
 def _out_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out-dir", type=Path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
+    parser.add_argument("--out-dir", type=_path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
 
 
 def _workspace_option(parser: argparse.ArgumentParser, default=None) -> None:
     parser.add_argument(
-        "--workspace", type=Path, metavar="MAPPE", default=default,
+        "--workspace", type=_path, metavar="MAPPE", default=default,
         help="brug arbejdsmappen MAPPE (standard: den nærmeste mappe med drafter.yaml over den aktuelle mappe)",
     )
 
@@ -80,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
             "alle maskinens kerner, og en fejl i én fil stopper ikke de andre."
         ),
     )
-    render.add_argument("answers", nargs="+", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler")
-    render.add_argument("-o", "--output", type=Path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)")
+    render.add_argument("answers", nargs="+", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler")
+    render.add_argument("-o", "--output", type=_path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)")
     _out_dir_option(render)
     render.add_argument(
         "--force",
@@ -90,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument(
         "--template",
-        type=Path,
+        type=_path,
         metavar="SKABELON",
         help="brug denne Word-skabelon i stedet for typens egen (den kontrolleres først, som med 'drafter template check')",
     )
@@ -120,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
             "(advarsler er tilladt). Skriver ingen filer."
         ),
     )
-    check.add_argument("answers", nargs="*", type=Path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    check.add_argument("answers", nargs="*", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML")
     check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
     check.add_argument(
         "--draft-ok", action="store_true",
@@ -144,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Sidehoveder og sidefødder kontrolleres også."
         ),
     )
-    template_check.add_argument("template", type=Path, metavar="SKABELON.docx", help="Word-skabelonen")
+    template_check.add_argument("template", type=_path, metavar="SKABELON.docx", help="Word-skabelonen")
     template_check.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
     template_check.set_defaults(handler=cmd_template_check)
     template_new = template_commands.add_parser(
@@ -154,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     template_new.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
     template_new.add_argument(
-        "template", type=Path, nargs="?", metavar="SKABELON.docx",
+        "template", type=_path, nargs="?", metavar="SKABELON.docx",
         help="hvor kopien skal skrives (standard i en arbejdsmappe: templates/TYPE.docx, som drafter så bruger)",
     )
     template_new.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
@@ -175,9 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
         "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet.",
     )
     new.add_argument("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)")
-    new.add_argument("--answers-dir", type=Path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
+    new.add_argument("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
     _out_dir_option(new)
-    new.add_argument("--resume", type=Path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde")
+    new.add_argument("--resume", type=_path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde")
     new.add_argument(
         "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
         help="besvar et spørgsmål på forhånd, fx --set gruppe.navn=\"...\" (kan gentages)",
@@ -190,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
         "Word-dokumentet igen, hvis svarfilen er færdig.",
     )
-    edit.add_argument("answers", type=Path, metavar="SVARFIL", help="svarfilen, der skal rettes")
+    edit.add_argument("answers", type=_path, metavar="SVARFIL", help="svarfilen, der skal rettes")
     edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
     edit.add_argument(
         "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
@@ -208,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
             "eller rettet i Word siden. Skriver ingen filer."
         ),
     )
-    status.add_argument("folder", nargs="?", type=Path, default=Path("answers"), metavar="MAPPE", help="mappen med svarfiler (standard: answers)")
+    status.add_argument("folder", nargs="?", type=_path, default="answers", metavar="MAPPE", help="mappen med svarfiler (standard: answers)")
     _out_dir_option(status)
     status.add_argument("--json", action="store_true", help="skriv resultatet som JSON (til scripts)")
     status.set_defaults(handler=cmd_status)
@@ -223,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", metavar="GAMMEL", help="den gamle version: svarfil, FIL@REVISION eller .docx")
     diff.add_argument("new", metavar="NY", help="den nye version: svarfil, FIL@REVISION eller .docx")
-    diff.add_argument("--docx", type=Path, metavar="FIL.docx", help="skriv den nye version med ændringerne som registrerede ændringer")
+    diff.add_argument("--docx", type=_path, metavar="FIL.docx", help="skriv den nye version med ændringerne som registrerede ændringer")
     diff.add_argument("--author", metavar="NAVN", help="navnet ved ændringerne i Word (standard: dokumentets forfatter)")
     diff.add_argument("--force", action="store_true", help="overskriv FIL.docx, også hvis den er ændret siden")
     diff.set_defaults(handler=cmd_diff)
@@ -235,8 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
         "svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
         "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'.",
     )
-    imp.add_argument("docx", type=Path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)")
-    imp.add_argument("--into", type=Path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)")
+    imp.add_argument("docx", type=_path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)")
+    imp.add_argument("--into", type=_path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)")
     imp.add_argument("--yes", action="store_true", help="skriv ændringerne uden at spørge")
     _out_dir_option(imp)
     imp.set_defaults(handler=cmd_import)
@@ -273,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
         "templates/ og en kort README. Profilen kopieres fra en indbygget profil (se 'drafter profiles'), "
         "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke.",
     )
-    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="MAPPE", help="mappen (standard: den aktuelle)")
+    init.add_argument("folder", nargs="?", type=_path, default=".", metavar="MAPPE", help="mappen (standard: den aktuelle)")
     init.add_argument("--profile", metavar="PROFIL", help="den indbyggede profil, der begyndes fra (standard: neutral)")
     init.set_defaults(handler=cmd_init)
 
@@ -371,7 +412,7 @@ def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> i
 
 def cmd_check(args: argparse.Namespace) -> int:
     from drafter import api
-    from drafter.errors import UsageError
+    from drafter.errors import DrafterError, UsageError
     from drafter.problems import format_problems, in_file_order
 
     if args.list_rules:
@@ -487,6 +528,7 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:
+    from drafter.errors import DrafterError
     from drafter.questionnaire import available_kinds, load_questionnaire
 
     kinds, broken = [], 0
@@ -614,6 +656,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 def cmd_diff(args: argparse.Namespace) -> int:
     from drafter import versions
+    from drafter.errors import DrafterError, printable
 
     try:
         old, new = versions.read_side(args.old), versions.read_side(args.new)
@@ -635,9 +678,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _write_tracked(difference, args: argparse.Namespace) -> Path:
+    from drafter import versions
+    from drafter.errors import UsageError
     from drafter.fsutil import atomic_write
+<<<<<<< HEAD
     from drafter.batch import check_overwrite
     from drafter import versions
+=======
+    from drafter.batch import check_overwrite
+>>>>>>> main
 
     if args.docx.suffix.lower() != ".docx":
         raise UsageError(f"{args.docx}: filen skal ende på .docx")
@@ -666,6 +715,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from drafter.answers import load_answers
     from drafter.problems import display_path as field_name
     from drafter.changes import label, shown
+    from drafter.errors import printable
 
     answers_path = docimport.find_answer_file(args.docx, args.into)
     answers = load_answers(answers_path)
@@ -717,6 +767,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         raise UsageError(f"--port {args.port}: en port er et tal fra 1 til 65535")
     from drafter import workspace
+
+    from pathlib import Path
 
     root = workspace.current().root or Path.cwd()  # the workspace (drafter.yaml), or this folder
     return serve(root, host=args.host, port=args.port, open_browser=not args.no_browser)
@@ -779,11 +831,13 @@ def main(argv: list[str] | None = None) -> int:
     # A short-lived command allocates much while importing its libraries, and little of it
     # is ever garbage; collecting less often saves a few per cent of a cold start.
     gc.set_threshold(20_000, 20, 20)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # Not before: --help and --version exit above, and need neither (~1 ms and ~9 ms).
+    from drafter.errors import DrafterError
     from drafter.interrupts import install
 
     install()
-    parser = build_parser()
-    args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE

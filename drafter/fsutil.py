@@ -194,6 +194,35 @@ def remove_stale_temp_files(target: Path, older_than: float = STALE_TEMP_SECONDS
     return removed
 
 
+# -- names made from a title ---------------------------------------------------------------
+
+# Names Windows opens as a device, whatever follows the first dot and whatever the case:
+# writing "nul.yaml" there writes nothing, "con.docx" writes to the console. Superscript
+# digits count too (Windows treats "COM¹" as a port).
+_WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", "conin$", "conout$", "clock$"]
+    + [f"{port}{digit}" for port in ("com", "lpt") for digit in "0123456789\u00b9\u00b2\u00b3"]
+)
+
+
+def is_windows_device_name(name: str) -> bool:
+    """True for a file name Windows reads as a device: "nul", "NUL.yaml", "com1.tar.gz", "aux. "."""
+    base = name.split(".", 1)[0].rstrip(" .").casefold()
+    return base in _WINDOWS_DEVICE_NAMES
+
+
+def windows_safe_stem(stem: str) -> str:
+    """*stem* as a file name stem that is a file on every system: a device name gets "-1".
+
+    "nul" -> "nul-1", "Con.udkast" -> "Con-1.udkast"; any other stem comes back unchanged.
+    Every name drafter makes from a title (a new draft, a document, a download) passes here.
+    """
+    if not is_windows_device_name(stem):
+        return stem
+    head, dot, rest = stem.partition(".")
+    return f"{head.rstrip(' .')}-1{dot}{rest}"
+
+
 # -- reading what others wrote: regular files only, bounded --------------------------------
 
 class UnsafeFile(ValueError):

@@ -29,6 +29,7 @@ from drafter.yamlio import save_answers
 from drafter.yamlread import is_empty, parse_answer_text
 from drafter.dates import DateError, iso_date, long_date
 from drafter.errors import DrafterError, OutputError, UsageError
+from drafter.fsutil import windows_safe_stem
 from drafter.problems import format_problem, printable
 from drafter.yamlio import NewFileExists, StaleFile
 from drafter.batch import DEFAULT_OUT_DIR
@@ -99,7 +100,7 @@ def slugify(name: str, fallback: str = "kommissorium", limit: int = 60) -> str:
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(text) > limit:
         text = text[:limit].rsplit("-", 1)[0] or text[:limit]
-    return text.strip("-") or fallback
+    return windows_safe_stem(text.strip("-") or fallback)
 
 
 def free_path(folder: Path, slug: str, out_dir: Path | None = None) -> Path:
@@ -108,6 +109,7 @@ def free_path(folder: Path, slug: str, out_dir: Path | None = None) -> Path:
     A name whose Word document already exists in *out_dir* is passed over too, so the new
     commission never ends up replacing another one's document.
     """
+    slug = windows_safe_stem(slug)
     number = 1
     while True:
         stem = slug if number == 1 else f"{slug}-{number}"

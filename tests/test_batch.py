@@ -214,3 +214,28 @@ def test_light_commands_do_not_import_heavy_libraries(argv):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert "HEAVY [] CODE 0" in result.stderr, result.stderr
+
+
+# What `drafter --help` and `--version` must not load: every one of these is milliseconds of
+# start-up (the benchmark's (b)). Only argparse and drafter's own few lines are needed.
+NOT_FOR_HELP = ("docx", "docxtpl", "jinja2", "yaml", "questionary", "prompt_toolkit",
+                "dataclasses", "typing", "pathlib", "shutil", "drafter.errors", "drafter.problems")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]], ids=["help", "version"])
+def test_help_and_version_load_nothing_but_argparse(argv):
+    probe = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from drafter.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "loaded = set(sys.modules) - before\n"
+        f"print('LOADED', sorted(m for m in loaded if m in {NOT_FOR_HELP!r} or m.split('.')[0] in {NOT_FOR_HELP!r}),"
+        " 'CODE', code, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert "LOADED [] CODE 0" in result.stderr, result.stderr

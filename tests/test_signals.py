@@ -99,13 +99,20 @@ def test_a_signal_during_a_batch_stops_every_worker(tmp_path, signum):
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
 def test_a_signal_during_pdf_conversion_stops_libreoffice(tmp_path, signum):
     process = _start(tmp_path, 2, "--pdf")
-    _wait_for(lambda: any(b"soffice" in Path(f"/proc/{pid}/cmdline").read_bytes()
-                          for pid in _processes_mentioning(str(tmp_path / "tmp"))))
+    _wait_for(lambda: any(b"soffice" in _cmdline(pid) for pid in _processes_mentioning(str(tmp_path / "tmp"))))
     _, err = _stop(process, signum)
     assert "2 af 2 Word-dokumenter er færdige, og " in err and " af 2 PDF'er" in err, err
     _assert_clean(tmp_path, process.pid)
     for pdf in (tmp_path / "out").glob("*.pdf"):
         assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def _cmdline(pid: int) -> bytes:
+    """A process's command line; empty when it has ended since it was listed."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _drafter_in(folder: Path) -> int:

@@ -402,3 +402,28 @@ def test_the_workspace_profile_names_libreoffice(tmp_path):
                        encoding="utf-8")
     result = run_cli("check", f"answers/{ADHOC_EXAMPLE.name}", cwd=root)
     assert_clean_failure(result, "programmer.libreoffice", "skal være en tekst")
+
+
+# -- device names ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stem, safe", [
+    ("nul", "nul-1"), ("NUL", "NUL-1"), ("con.udkast", "con-1.udkast"), ("Aux.", "Aux-1."), ("aux ", "aux-1"),
+    ("com1", "com1-1"), ("LPT9.tar", "LPT9-1.tar"), ("com\u00b9", "com\u00b9-1"), ("prn", "prn-1"),
+    ("nullify", "nullify"), ("console", "console"), ("com10", "com10"), ("lpt", "lpt"), ("møde", "møde"),
+])
+def test_device_names_get_a_suffix(stem, safe):
+    assert fsutil.windows_safe_stem(stem) == safe
+
+
+def test_no_name_made_from_a_title_is_a_device(workdir):
+    from drafter.interview import free_path, slugify
+
+    assert slugify("NUL") == "nul-1" and slugify("Con.") == "con-1" and slugify("com 1") == "com-1"
+    assert free_path(workdir / "answers", "aux").name == "aux-1.yaml"
+    (workdir / "answers" / "aux-1.yaml").write_text("", encoding="utf-8")
+    assert free_path(workdir / "answers", "aux").name == "aux-1-2.yaml"
+    # An answer file that is a device name on Windows gives a document that is not.
+    shutil.copy(ADHOC_EXAMPLE, workdir / "answers" / "nul.yaml")
+    result = run_cli("render", "answers/nul.yaml", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "out" / "nul-1.docx").is_file() and not (workdir / "out" / "nul.docx").exists()

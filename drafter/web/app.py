@@ -19,7 +19,7 @@ from typing import Any
 
 from drafter.yamlread import AnswerFile, MAX_FILE_BYTES, parse_answer_text
 from drafter.errors import DrafterError, KindError
-from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file, windows_safe_stem
 from drafter.problems import Problem
 from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
 from drafter.validate import questionnaire_for, validate
@@ -171,7 +171,7 @@ class WebApp:
         return path
 
     def output_path(self, slug: str, suffix: str) -> Path:
-        return self.workspace.out_dir / f"{slug}.{suffix}"
+        return self.workspace.out_dir / f"{windows_safe_stem(slug)}.{suffix}"  # as render names it
 
     def open(self, slug: str) -> Commission:
         path = self.answer_path(slug)
