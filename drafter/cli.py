@@ -14,17 +14,12 @@ import os
 import sys
 
 from drafter import __version__
-<<<<<<< HEAD
-from drafter.errors import DrafterError, UsageError
-from drafter.problems import printable
-=======
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
     from drafter.errors import DrafterError
->>>>>>> main
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
@@ -681,12 +676,7 @@ def _write_tracked(difference, args: argparse.Namespace) -> Path:
     from drafter import versions
     from drafter.errors import UsageError
     from drafter.fsutil import atomic_write
-<<<<<<< HEAD
     from drafter.batch import check_overwrite
-    from drafter import versions
-=======
-    from drafter.batch import check_overwrite
->>>>>>> main
 
     if args.docx.suffix.lower() != ".docx":
         raise UsageError(f"{args.docx}: filen skal ende på .docx")
