@@ -22,9 +22,48 @@ class SectionChanges:
 
 
 def label(question: Question) -> str:
-    """The short name of a question for summaries: its `label`, else its prompt."""
+    """The short name of a question for summaries: its `label`, else its prompt (without
+    the interview's "(kan springes over)")."""
     own = getattr(question, "label", "")
-    return own or question.prompt.rstrip("?").strip()
+    if own:
+        return own
+    prompt = question.prompt.replace("(kan springes over)", "").rstrip().rstrip("?").strip()
+    return " ".join(prompt.split())
+
+
+def full_text(question: Question, value: Any) -> str:
+    """A value as a person reads it, whole: like shown(), but text is never cut."""
+    if question.type in ("text", "paragraphs", "choice") and isinstance(value, str) and value.strip():
+        return value.strip()
+    return shown(question, value)
+
+
+def marked_words(old: str, new: str, mark: tuple[str, str] = ("«", "»")) -> tuple[str, str]:
+    """*old* and *new* with the words that differ between them marked («…»), so two long
+    texts that differ in one word can be told apart."""
+    import difflib
+
+    a, b = old.split(" "), new.split(" ")
+    left, right = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            left += a[i1:i2]
+            right += b[j1:j2]
+            continue
+        if i2 > i1:
+            left.append(mark[0] + " ".join(a[i1:i2]) + mark[1])
+        if j2 > j1:
+            right.append(mark[0] + " ".join(b[j1:j2]) + mark[1])
+    return " ".join(left), " ".join(right)
+
+
+def question_lines(question: Question, old: Any, new: Any) -> list[str]:
+    """What changed in one answer, as the lines of a summary (lists and records item by item)."""
+    if question.type == "records":
+        return _records_changes(question, old or [], new or [])
+    if question.type == "list":
+        return _list_changes(question, old or [], new or [])
+    return [_value_change(question, old, new)]
 
 
 def shown(question: Question, value: Any) -> str:

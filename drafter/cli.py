@@ -25,6 +25,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
 # The Word documents were written; only the PDFs or previews asked for are not there.
 EXIT_UNAVAILABLE = 69
+# `drafter import`: the document and the answer file changed the same answer; nothing is
+# written until a person chooses (in a terminal, without --yes).
+EXIT_CONFLICT = 3
 
 _ARGPARSE_DA = {
     "usage: ": "brug: ",
@@ -651,7 +654,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 def cmd_diff(args: argparse.Namespace) -> int:
     from drafter import versions
-    from drafter.errors import DrafterError, printable
+    from drafter.errors import DrafterError
+    from drafter.problems import printable
 
     try:
         old, new = versions.read_side(args.old), versions.read_side(args.new)
@@ -703,43 +707,157 @@ def _document_author(side) -> str | None:
 def cmd_import(args: argparse.Namespace) -> int:
     from drafter import docimport
     from drafter.answers import load_answers
-    from drafter.problems import display_path as field_name
-    from drafter.changes import label, shown
-    from drafter.errors import printable
 
     answers_path = docimport.find_answer_file(args.docx, args.into)
     answers = load_answers(answers_path)
     result = docimport.read_chair_edits(args.docx, answers)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if result.tracked:
         print(f"Dokumentet har {_count(result.tracked, 'registreret ændring', 'registrerede ændringer')}; "
               "de er læst, som om de var godkendt.")
+    if not result.has_base:
+        print("Dokumentet er lavet af en ældre drafter og husker ikke de svar, det blev lavet ud fra. Det "
+              "sammenlignes derfor med svarfilen, som den er nu, og hvert svar skal bekræftes for sig i en terminal.")
+    if result.kept:
+        names = ", ".join(_answer_name(change) for change in result.kept)
+        _print(f"Ændret i svarfilen, siden dokumentet blev lavet (beholdes): {names}")
     for change in result.changes:
-        where = field_name(change.path)
-        print(printable(f"{label(change.question)} ({where}):"))
-        print(printable(f"  før: {shown(change.question, change.old)}"))
-        print(printable(f"  nu:  {shown(change.question, change.new)}"))
+        _show_change(change)
+    for conflict in result.conflicts:
+        _show_conflict(conflict)
     if result.unplaced:
         print("Kan ikke placeres i et svar (ret dem selv i svarfilen, eller lad dem blive i Word-filen):")
         for item in result.unplaced:
-            print(printable(f"  {item.what}, {item.where}: {item.text}"))
-    if not result.changes:
+            _print(f"  {item.what}, {item.where}: {item.text}")
+    if result.formatting:
+        print("Formatering, som ikke bevares, når dokumentet laves igen (drafter bestemmer formateringen):")
+        for where, what in result.formatting:
+            _print(f"  {where}: {what}")
+    if not result.changes and not result.conflicts:
         print(f"Ingen ændrede svar i {args.docx}; svarfilen {answers_path} er uændret.")
         return EXIT_OK
-    if not args.yes:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            print(f"Intet er skrevet. Kør igen med --yes for at skrive ændringerne i {answers_path}.")
-            return EXIT_FAILED
-        import questionary
-
-        if not questionary.confirm(f"Skal ændringerne skrives i {answers_path}?", default=True).unsafe_ask():
-            print("Intet er skrevet.")
-            return EXIT_OK
-    imported = docimport.save_import(answers_path, answers, result, args.docx, args.out_dir)
-    print(f"Svarfil: {answers_path} ({_count(len(result.changes), 'svar ændret', 'svar ændret')})")
+    chosen = _choose(result, answers_path, args.yes, interactive)
+    if chosen is None:
+        return EXIT_CONFLICT if result.conflicts else EXIT_FAILED
+    if not chosen:
+        print("Intet er skrevet.")
+        return EXIT_OK
+    values = docimport.with_changes(answers.values, chosen)
+    imported = docimport.save_import(answers_path, answers, values, args.docx, args.out_dir)
+    print(f"Svarfil: {answers_path} ({_count(len(chosen), 'svar ændret', 'svar ændret')})")
     if imported.backup is not None:
         print(f"Den rettede Word-fil er gemt som {imported.backup}")
     print(f"Dokument: {imported.output}")
     return EXIT_OK
+
+
+def _choose(result, answers_path, yes: bool, interactive: bool) -> list | None:
+    """The changes to write, as (path, value); [] for none; None when nothing may be
+    written without a person (reported)."""
+    if result.conflicts and (yes or not interactive):
+        print(f"Intet er skrevet: {_count(len(result.conflicts), 'svar', 'svar')} er ændret både i dokumentet og i "
+              "svarfilen. Kør drafter import uden --yes i en terminal for at vælge, eller ret svarfilen selv.")
+        return None
+    if not result.has_base and (yes or not interactive):
+        print("Intet er skrevet: et dokument fra en ældre drafter hentes kun ind svar for svar. "
+              "Kør drafter import uden --yes i en terminal.")
+        return None
+    if not yes and not interactive:
+        print(f"Intet er skrevet. Kør igen med --yes for at skrive ændringerne i {answers_path}.")
+        return None
+    chosen = []
+    if result.has_base:
+        if not yes and result.changes and not _ask_yes(f"Skal formandens rettelser skrives i {answers_path}?"):
+            return []
+        chosen = [(change.path, change.new) for change in result.changes]
+    else:
+        for change in result.changes:
+            if _ask_yes(f"Tag rettelsen af {_answer_name(change)}?"):
+                chosen.append((change.path, change.new))
+    for conflict in result.conflicts:
+        if _ask_yes(f"{_answer_name(conflict)}: tag dokumentets tekst i stedet for svarfilens?"):
+            chosen.append((conflict.path, conflict.theirs))
+    return chosen
+
+
+def _ask_yes(question: str) -> bool:
+    """A Danish yes or no from the terminal: j, ja, n or nej."""
+    while True:
+        try:
+            answer = input(f"{question} (j/n) ").strip().casefold()
+        except EOFError:
+            return False
+        if answer in ("j", "ja"):
+            return True
+        if answer in ("n", "nej"):
+            return False
+        print("Svar j (ja) eller n (nej).")
+
+
+def _answer_name(change) -> str:
+    from drafter.problems import display_path as field_name
+    from drafter.changes import label
+
+    return f"{label(change.question)} ({field_name(change.path)})"
+
+
+def _wrapped(prefix: str, text: str) -> list[str]:
+    import textwrap
+
+    width = max(40, min(100, _terminal_columns()) - 2)
+    lines = []
+    for n, paragraph in enumerate(text.split("\n")):
+        lines += textwrap.wrap(paragraph, width, initial_indent=prefix if n == 0 else " " * len(prefix),
+                               subsequent_indent=" " * len(prefix), break_on_hyphens=False) or [prefix.rstrip()]
+    return lines
+
+
+def _show_change(change) -> None:
+    from drafter.changes import full_text, marked_words, question_lines
+
+    _print(f"{_answer_name(change)}:")
+    old_items, new_items = change.old or [], change.new or []
+    if change.question.type == "list" and len(old_items) == len(new_items):
+        # Items edited in place: each shown before and after, like a text.
+        for n, (before, after) in enumerate(zip(old_items, new_items), start=1):
+            if before != after:
+                old, new = marked_words(str(before), str(after))
+                for line in _wrapped(f"  punkt {n} før: ", old) + _wrapped(f"  punkt {n} nu:  ", new):
+                    _print(line)
+        return
+    if change.question.type in ("records", "list"):
+        for line in question_lines(change.question, change.old, change.new):
+            for wrapped in _wrapped("  ", line):
+                _print(wrapped)
+        return
+    old, new = marked_words(full_text(change.question, change.old), full_text(change.question, change.new))
+    for line in _wrapped("  før: ", old) + _wrapped("  nu:  ", new):
+        _print(line)
+
+
+def _show_conflict(conflict) -> None:
+    """The file's and the document's answer side by side, and what it was."""
+    import textwrap
+
+    from drafter.changes import full_text, marked_words, question_lines
+
+    _print(f"KONFLIKT: {_answer_name(conflict)} er ændret både i dokumentet og i svarfilen:")
+    q = conflict.question
+    if q.type in ("records", "list"):
+        mine = question_lines(q, conflict.base, conflict.mine) or ["(uændret)"]
+        theirs = question_lines(q, conflict.base, conflict.theirs) or ["(uændret)"]
+    else:
+        mine_text, theirs_text = marked_words(full_text(q, conflict.mine), full_text(q, conflict.theirs))
+        mine, theirs = [mine_text], [theirs_text]
+        _print(f"  da dokumentet blev lavet: {full_text(q, conflict.base)}")
+    column = max(30, (min(120, _terminal_columns()) - 5) // 2)
+    left = [row for line in mine for row in textwrap.wrap(line, column)]
+    right = [row for line in theirs for row in textwrap.wrap(line, column)]
+    _print(f"  {'Svarfilen nu'.ljust(column)} | Dokumentet (formanden)")
+    for n in range(max(len(left), len(right))):
+        a = left[n] if n < len(left) else ""
+        b = right[n] if n < len(right) else ""
+        _print(f"  {a.ljust(column)} | {b}")
 
 
 def cmd_data(args: argparse.Namespace) -> int:

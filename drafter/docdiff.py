@@ -78,8 +78,8 @@ def paragraph_text(p) -> str:
     """The visible text of a paragraph as it stands (insertions in, deletions out)."""
     out = []
     for el in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
-        if _inside_deletion(el, p):
-            continue
+        if el.getparent().tag != W + "r" or _inside_deletion(el, p):
+            continue  # a tab stop in the paragraph's settings (w:tabs/w:tab) is not a tab
         if el.tag == W + "t":
             out.append(el.text or "")
         elif el.tag == W + "tab":
@@ -396,19 +396,15 @@ def tracked_changes(old_docx: bytes, new_docx: bytes, author: str, date: str) ->
 
 
 def _rehashed(entries: dict[str, bytes]) -> dict[str, bytes]:
-    """The content hash recorded anew, so drafter may later replace its own unchanged output."""
+    """The content hash recorded anew, so drafter may later replace its own unchanged
+    output; the other properties (the answers NEW was made from, which
+    `drafter import` merges against) stay."""
     if stamp.CUSTOM_PART not in entries:
         return entries
-    entries.pop(stamp.CUSTOM_PART)
+    custom = entries.pop(stamp.CUSTOM_PART).decode("utf-8", "replace")
     digest = stamp.content_hash(entries)
-    entries[stamp.CUSTOM_PART] = stamp.custom_xml({stamp.HASH_PROPERTY: digest}).encode("utf-8")
+    custom = re.sub(rf'(name="{stamp.HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>)[0-9a-f]*(</vt:lpwstr>)', rf"\g<1>{digest}\g<2>", custom)
+    # Not the package fingerprint: a document with tracked changes is not what render makes.
+    custom = re.sub(rf'<property [^>]*name="{stamp.PACKAGE_PROPERTY}"[^>]*>.*?</property>', "", custom)
+    entries[stamp.CUSTOM_PART] = custom.encode("utf-8")
     return entries
-
-
-def body_paragraphs(docx: bytes) -> list[str]:
-    """The text of every paragraph of the main part, in order, table cells included."""
-    from lxml import etree
-
-    entries = read_entries(docx)
-    root = etree.fromstring(entries[main_part_name(entries)])
-    return [paragraph_text(p) for p in root.find(W + "body").iter(W + "p")]

@@ -389,18 +389,21 @@ class DocxRenderer:
             raise TemplateProblem(f"{self.template_path}: {self._labels.get(part, part)}: {failure_reason(exc)}") from None
         return self._finish_xml(xml)
 
-    def render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None = None) -> bytes:
+    def render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None = None,
+               recorded: dict[str, str] | None = None) -> bytes:
+        """*recorded*: more custom properties to record (the answers themselves, for import)."""
         from drafter.sandbox import fresh_budget, memory_guard
 
         with fresh_budget(), memory_guard():
             try:
-                return self._render(context, properties, answers_digest)
+                return self._render(context, properties, answers_digest, recorded or {})
             except MemoryError:
                 raise TemplateProblem(
                     f"{self.template_path}: skabelonen bruger for meget hukommelse; intet er skrevet"
                 ) from None
 
-    def _render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None) -> bytes:
+    def _render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None,
+                more: dict[str, str]) -> bytes:
         etree = self._etree
         parts: dict[str, bytes] = {}
         body_xml = self._render_part(self._main_part, context)
@@ -448,6 +451,7 @@ class DocxRenderer:
         recorded = {stamp.HASH_PROPERTY: digest, stamp.PACKAGE_PROPERTY: stamp.entries_fingerprint(entries)}
         if answers_digest is not None:
             recorded[stamp.ANSWERS_PROPERTY] = answers_digest
+        recorded.update(more)
         entries[CUSTOM_PART] = stamp.custom_xml(recorded).encode("utf-8")
         packed = {name: self._packed[name] for name, data in entries.items()
                   if name in self._packed and self._packed_source[name] is data}
@@ -475,7 +479,8 @@ def renderer_for(template: Path):
 
 
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
-    return renderer.render(build_context(answers), document_properties(answers), stamp.answers_digest(answers))
+    return renderer.render(build_context(answers), document_properties(answers), stamp.answers_digest(answers),
+                           stamp.base_properties(answers))
 
 
 # -- the package -----------------------------------------------------------------------

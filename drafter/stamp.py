@@ -5,11 +5,15 @@
 - the package fingerprint: the name, CRC-32 and size of each part, which a zip lists in its
   directory, so `drafter status` sees an edit without unpacking the document;
 - the answers digest: what the answers said (:func:`answers_digest`), so `drafter status`
-  sees a document made from answers that changed since.
+  sees a document made from answers that changed since;
+- the answers themselves (:func:`base_properties`), so `drafter import` can tell the
+  chair's edits from the secretariat's later ones (a three-way merge).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -25,13 +29,17 @@ CUSTOM_PART = "docProps/custom.xml"
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def answers_digest(answers) -> str:
-    """A digest of what the answers say (not how the file is written: comments do not count)."""
-    canonical = json.dumps(
+def canonical_answers(answers) -> str:
+    """What the answers say, as one canonical JSON text (not how the file is written)."""
+    return json.dumps(
         {"kind": answers.questionnaire.kind, "schema_version": answers.questionnaire.schema_version, "values": answers.values},
         sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def answers_digest(answers) -> str:
+    """A digest of what the answers say (not how the file is written: comments do not count)."""
+    return hashlib.sha256(canonical_answers(answers).encode("utf-8")).hexdigest()
 
 
 def content_hash(entries: dict[str, bytes]) -> str:
@@ -92,3 +100,48 @@ def read_recorded_hash(docx_bytes: bytes) -> tuple[str | None, str | None]:
         return None, None
     custom = entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
     return recorded(custom, HASH_PROPERTY), content_hash(entries)
+
+
+# The answers a document was made from, kept in the document itself so that `drafter import`
+# can tell the chair's edits from the secretariat's later ones (a three-way merge). They go
+# into custom properties, which Word and LibreOffice both keep through a save: the canonical
+# JSON, compressed, in base64 pieces of at most 240 characters (Word cuts a text property at 255).
+BASE_PROPERTY = "drafter_grundlag"
+_BASE_PIECE = 240
+_BASE_MAX_PIECES = 2000
+_BASE_MAX_JSON = 4_000_000
+
+
+def base_properties(answers) -> dict[str, str]:
+    packed = base64.b64encode(zlib.compress(canonical_answers(answers).encode("utf-8"), 9)).decode("ascii")
+    pieces = [packed[i:i + _BASE_PIECE] for i in range(0, len(packed), _BASE_PIECE)]
+    if len(pieces) > _BASE_MAX_PIECES:
+        return {}  # answers this large are not kept; import then compares as without a base
+    return {f"{BASE_PROPERTY}_{n:04d}": piece for n, piece in enumerate(pieces, start=1)}
+
+
+def recorded_base(custom: str) -> dict | None:
+    """The answers recorded by base_properties in a document's custom properties (its
+    docProps/custom.xml as text): {"kind", "schema_version", "values"}, or None when the
+    document has none or they do not match the answers digest recorded beside them."""
+    pieces = re.findall(rf'name="{BASE_PROPERTY}_(\d{{4}})"[^>]*>\s*<vt:lpwstr>([A-Za-z0-9+/=]*)</vt:lpwstr>', custom)
+    if not pieces or len(pieces) > _BASE_MAX_PIECES:
+        return None
+    packed = "".join(piece for _, piece in sorted(pieces))
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.b64decode(packed, validate=True), _BASE_MAX_JSON)
+        if inflater.unconsumed_tail:
+            return None
+        text = raw.decode("utf-8")
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
+        return None
+    if hashlib.sha256(raw).hexdigest() != recorded(custom, ANSWERS_PROPERTY):
+        return None  # pieces lost or mixed up: no base is better than a wrong one
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
+        return None
+    return data

@@ -57,23 +57,40 @@ class Difference:
 def read_side(spec: str) -> Side:
     """An answer file, FILE@REV, or a .docx, read and checked."""
     path = Path(spec)
-    if not path.exists() and "@" in spec:
+    if not _exists(path) and "@" in spec:
         file_part, _, rev = spec.rpartition("@")
+        if len(rev) > MAX_REVISION:
+            raise VersionError(Problem(f"revisionen er {len(rev)} tegn lang; en git-revision har højst {MAX_REVISION}",
+                                       file=file_part[:200]))
         if file_part and rev:
             return _answers_side(spec, _git_show(Path(file_part), rev))
-    if path.suffix.lower() == ".docx":
-        from drafter.docimport import read_document
+    if path.suffix.lower() in WORD_SUFFIXES:
+        from drafter.wordread import read_word_file
 
         try:
-            return Side(spec, docx=read_document(path, drafter_made=False))
+            package = read_word_file(path)
+            package.body()  # parsed (bounded) now, so a broken file is told here
         except DrafterError as exc:
             raise VersionError(exc.problems) from None
+        return Side(spec, docx=package.data)
     from drafter.answers import load_answers
 
     try:
         return Side(spec, answers=load_answers(path))
     except DrafterError as exc:
         raise VersionError(exc.problems) from None
+
+
+# What drafter diff reads as a Word document (the others are told to save as .docx).
+WORD_SUFFIXES = (".docx", ".odt", ".doc", ".rtf")
+MAX_REVISION = 256
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
 
 
 def _git_show(path: Path, rev: str) -> bytes:
@@ -159,22 +176,9 @@ def _clip(text: str) -> str:
 
 
 def _headed_paragraphs(docx: bytes) -> list[tuple[str, str]]:
-    from lxml import etree
+    from drafter.wordread import body_texts, read_word_bytes
 
-    from drafter.docdiff import W, main_part_name, paragraph_text, read_entries
-
-    entries = read_entries(docx)
-    root = etree.fromstring(entries[main_part_name(entries)])
-    heading = ""
-    out = []
-    for p in root.find(W + "body").iter(W + "p"):
-        text = paragraph_text(p)
-        style = p.find(f"{W}pPr/{W}pStyle")
-        if style is not None and style.get(W + "val", "").lower().startswith(("heading1", "overskrift1")):
-            heading = text
-            continue
-        out.append((heading, text))
-    return out
+    return body_texts(read_word_bytes(docx, "dokumentet"))
 
 
 def tracked_document(difference: Difference, author: str, date: _dt.date | None = None) -> bytes:

@@ -240,8 +240,8 @@ def test_import_brings_chair_edits_back(workdir, via_libreoffice):
     result, answers, document = _import_case(workdir, via_libreoffice)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert "Slutdato (tidsplan.slut)" in out and "30. juni 2028" in out
-    assert "Kortlægge den nuværende praksis i alle tre kommuner." in out
+    assert "Slutdato (tidsplan.slut)" in out and "nu:  «30. juni 2028»" in out  # the changed words marked
+    assert "punkt 1 nu:  Kortlægge den nuværende praksis i «alle» tre «kommuner.»" in out
     assert "kan ikke placeres" in out.lower() and "Formanden orienterer løbende" in out
     assert "5. Kommunikationsplan" in out  # where the unplaced paragraph stands
     assert "Skal kommunerne godkende dette?" in out  # a Word comment belongs to no answer
@@ -294,16 +294,17 @@ def test_import_refuses_foreign_and_mismatched_documents(workdir, tmp_path):
 
 
 def test_tracked_changes_in_the_chairs_file_are_read_as_accepted(versions, tmp_path, workdir):
-    """A chair who edits with Track Changes on: the import reads the accepted text."""
+    """The tracked-changes document of version 1.0 -> 1.1 is made from 1.1: read as
+    accepted, it is 1.1 and imports as no change; read as rejected it would be 1.0."""
     old, new = versions
-    shutil.copy(old, workdir / "answers" / "v1.yaml")
-    tracked = workdir / "out" / "v1.docx"
+    shutil.copy(new, workdir / "answers" / "v2.yaml")
+    tracked = workdir / "out" / "v2.docx"
     assert run_cli("diff", old, new, "--docx", tracked).returncode == 1
-    result = run_cli("import", tracked, "--into", workdir / "answers" / "v1.yaml", "--yes", cwd=workdir)
+    before = (workdir / "answers" / "v2.yaml").read_bytes()
+    result = run_cli("import", tracked, "--into", workdir / "answers" / "v2.yaml", "--yes", cwd=workdir)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "registrerede ændringer" in result.stdout
-    saved = (workdir / "answers" / "v1.yaml").read_text(encoding="utf-8")
-    assert "slut: 2028-06-30" in saved and "Karen Frølund" not in saved
+    assert "registrerede ændringer" in result.stdout and "Ingen ændrede svar" in result.stdout
+    assert (workdir / "answers" / "v2.yaml").read_bytes() == before
 
 
 def test_an_answer_shown_twice_in_one_paragraph_is_read_back_once():
