@@ -42,25 +42,28 @@ SKIPPED = "kladde"
 
 
 class Outcome:
-    """What became of one answer file (a plain class: a dataclass costs start-up time)."""
+    """What became of one answer file (a plain class: a dataclass costs start-up time).
 
-    __slots__ = ("answers_path", "output", "status", "problems", "source", "pdf", "preview", "pdf_problems", "pdf_reused", "warnings")
+    It carries what is printed, never the answer file's source map: a batch of thousands
+    of files keeps one outcome per file, and a line map is some 19 KB.
+    """
 
-    def __init__(self, answers_path: Path, output: Path, status: str, problems: list[Problem | str] | None = None,
-                 source: SourceMap | None = None):
+    __slots__ = ("answers_path", "output", "status", "lines", "warnings", "pdf", "preview", "pdf_problems", "pdf_reused")
+
+    def __init__(self, answers_path: Path, output: Path, status: str, lines: list[str] | tuple[str, ...] = (),
+                 warnings: list[str] | tuple[str, ...] = ()):
         self.answers_path = answers_path
         self.output = output
-        self.status = status  # WRITTEN, UNCHANGED or FAILED
-        self.problems: list[Problem | str] = problems or []
-        self.source = source  # the answer file's lines, to print problems and warnings
+        self.status = status  # WRITTEN, UNCHANGED, FAILED or SKIPPED
+        self.lines = lines  # why it failed or was skipped: printable lines, with file and line
+        self.warnings = warnings  # rule findings that did not stop rendering: printable lines
         self.pdf: Path | None = None
         self.preview: Path | None = None
         self.pdf_problems: list[str] = []
         self.pdf_reused = False  # the PDF beside an unchanged document was already current
-        self.warnings: list[Problem] = []  # rule findings that did not stop rendering
 
     def __repr__(self) -> str:
-        return f"Outcome({self.answers_path}, {self.status}, {self.problems})"
+        return f"Outcome({self.answers_path}, {self.status}, {list(self.lines)})"
 
     @property
     def ok(self) -> bool:
@@ -280,19 +283,25 @@ def render_one(
     answers_path: Path, output: Path, force: bool, template: Path | None = None, skip_drafts: bool = False
 ) -> Outcome:
     """Render one file and say what happened; never raises for a problem with the file."""
+    status, lines, warnings = _render_one(answers_path, output, force, template, skip_drafts)
+    return Outcome(answers_path, output, status, lines, warnings)
+
+
+def _render_one(answers_path: Path, output: Path, force: bool, template: Path | None,
+                skip_drafts: bool) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(status, lines, warnings) of one file: the problems printed here, with their lines,
+    so that the source map is dropped with the answers (and never crosses to the parent)."""
     try:
         result = render_file(answers_path, output, force=force, template=template)
     except DraftNotRendered as exc:
-        return Outcome(answers_path, output, SKIPPED if skip_drafts else FAILED, exc.problems, exc.source)
+        return (SKIPPED if skip_drafts else FAILED), tuple(exc.lines()), ()
     except DrafterError as exc:
-        return Outcome(answers_path, output, FAILED, exc.problems, exc.source)
+        return FAILED, tuple(exc.lines()), ()
     except Exception as exc:  # one broken file must not take the batch down
         if os.environ.get("DRAFTER_DEBUG"):
             raise
-        return Outcome(answers_path, output, FAILED, [f"{answers_path}: intern fejl ({type(exc).__name__}: {exc})"])
-    outcome = Outcome(answers_path, output, result.status, source=result.source)
-    outcome.warnings = list(result.warnings)
-    return outcome
+        return FAILED, (printable(f"{answers_path}: intern fejl ({type(exc).__name__}: {exc})"),), ()
+    return result.status, (), tuple(format_problems(result.warnings, result.source))
 
 
 # -- workers -----------------------------------------------------------------------------
@@ -318,17 +327,18 @@ def _worker_signal(signum: int, frame) -> None:
     os._exit(128 + signum)  # nothing half-done: no traceback from the pool's machinery
 
 
-def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None, bool]]) -> list[Outcome]:
+def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None, bool]]) -> list[tuple]:
+    """In a worker: (status, lines, warnings) of each job; the parent has the paths already."""
     global _busy
     results = []
     try:
         for job in jobs:
             _busy = True
             try:
-                outcome = render_one(*job)
+                result = _render_one(*job)
             finally:
                 _busy = False
-            results.append(outcome)
+            results.append(result)
     except KeyboardInterrupt as exc:
         from drafter.interrupts import exit_code
 
@@ -373,10 +383,10 @@ def _duplicate_outputs(answer_paths: list[Path], outputs: list[Path]) -> dict[in
                 f" (på Windows og macOS er {earlier_output.name} og {output.name} samme fil)"
                 if earlier_output.name != output.name else ""
             )
-            failed[index] = Outcome(answers_path, output, FAILED, [
+            failed[index] = Outcome(answers_path, output, FAILED, [printable(
                 f"{answers_path}: giver samme dokument ({output}) som {earlier}{case}; "
                 "giv svarfilerne forskellige navne"
-            ])
+            )])
         else:
             first[key] = (answers_path, output)
     return failed
@@ -420,42 +430,52 @@ def render_batch(
     return outcomes  # type: ignore[return-value]
 
 
+# Tasks handed to the pool at a time, per worker: enough that no worker waits for the
+# next, few enough that the parent's memory does not grow with the number of files.
+TASKS_IN_FLIGHT_PER_WORKER = 4
+
+
 def _render_in_pool(answer_paths, outputs, force, template, skip_drafts, todo, workers, outcomes, done, progress) -> None:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     total = len(answer_paths)
     # One document per task: passing a task costs well under a millisecond, a document
     # some 30 ms; and a batch stopped by a signal then knows exactly what was finished.
-    chunks = [[i] for i in todo]
+    waiting = iter(todo)
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context(), initializer=_worker_start) as pool:
-        futures: dict = {}
+        running: dict = {}  # future -> index of its file
+
+        def submit_more() -> None:
+            while len(running) < workers * TASKS_IN_FLIGHT_PER_WORKER:
+                i = next(waiting, None)
+                if i is None:
+                    return
+                running[pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template, skip_drafts)])] = i
+
+        def collect(future, i: int) -> None:
+            try:
+                ((status, lines, warnings),) = future.result()
+            except Exception as exc:  # a worker died (killed, out of memory)
+                status, lines, warnings = FAILED, (
+                    printable(f"{answer_paths[i]}: arbejdsprocessen stoppede uventet ({type(exc).__name__})"),), ()
+            outcomes[i] = Outcome(answer_paths[i], outputs[i], status, lines, warnings)
+
         try:
-            futures = {
-                pool.submit(_render_chunk, [(answer_paths[i], outputs[i], force, template, skip_drafts) for i in chunk]): chunk
-                for chunk in chunks
-            }
-            for future in as_completed(futures):
-                chunk = futures[future]
-                try:
-                    results = future.result()
-                except Exception as exc:  # a worker died (killed, out of memory)
-                    results = [
-                        Outcome(answer_paths[i], outputs[i], FAILED,
-                                [f"{answer_paths[i]}: arbejdsprocessen stoppede uventet ({type(exc).__name__})"])
-                        for i in chunk
-                    ]
-                for i, outcome in zip(chunk, results):
-                    outcomes[i] = outcome
-                done += len(chunk)
+            submit_more()
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    collect(future, running.pop(future))
+                    done += 1
+                submit_more()
                 if progress:
                     progress(done, total)
         except KeyboardInterrupt:
             # Ctrl-C, SIGTERM or SIGHUP: no worker goes on writing documents.
             _stop_workers(pool)
-            for future, chunk in futures.items():  # results that arrived while stopping
+            for future, i in running.items():  # results that arrived while stopping
                 if future.done() and not future.cancelled() and future.exception() is None:
-                    for i, outcome in zip(chunk, future.result()):
-                        outcomes[i] = outcome
+                    collect(future, i)
             raise
 
 
@@ -493,6 +513,8 @@ def summary_line(outcomes: list[Outcome]) -> str:
 
 def draft_lines(outcomes: list[Outcome]) -> list[str]:
     """One line per draft that was passed over, with how to finish it."""
+    from drafter.yamlread import read_answer_file
+
     lines = []
     for outcome in outcomes:
         if outcome.status == SKIPPED:
@@ -511,7 +533,7 @@ def failure_lines(outcomes: list[Outcome]) -> list[str]:
     for outcome in outcomes:
         if outcome.status == FAILED:
             lines.append(printable(f"fejlet: {outcome.answers_path}"))
-            lines.extend(f"  {line}" for line in format_problems(outcome.problems, outcome.source))
+            lines.extend(f"  {line}" for line in outcome.lines)
         elif outcome.pdf_problems:
             lines.append(printable(f"PDF fejlet: {outcome.answers_path}"))
             lines.extend(f"  {line}" for line in format_problems(outcome.pdf_problems))

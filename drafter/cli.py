@@ -279,6 +279,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--yes", action="store_true", help="skriv ændringerne uden at spørge")
     _out_dir_option(imp)
     imp.set_defaults(handler=cmd_import)
+    replace = commands.add_parser(
+        "replace",
+        help="skift et navn ud i svarfilernes tekst (fx en klynge, der bliver et sundhedsråd)",
+        description="Skifter GAMMELT ud med NYT overalt i svarenes tekst: som helt ord (også i ejefald: "
+        "'Region Sjællands' bliver 'Region Østdanmarks'), med stort begyndelsesbogstav, hvor en sætning "
+        "begynder med det. Filernes kommentarer og opsætning bevares, og kun de ændrede linjer skrives om. "
+        "Hver fil kontrolleres, før den skrives. Steder, hvor navnet står inde i et længere ord, vises, men "
+        "ændres ikke.",
+    )
+    replace.add_argument("old", metavar="GAMMELT", help="navnet, der skal skiftes ud")
+    replace.add_argument("new", metavar="NYT", help="det nye navn")
+    replace.add_argument("paths", nargs="*", type=_path, metavar="SVARFIL",
+                         help="svarfiler eller mapper (standard: arbejdsmappens answers/)")
+    replace.add_argument("--dry-run", action="store_true", help="vis hver ændring (fil, svar, før og nu), men skriv intet")
+    replace.add_argument("--tracked-changes", type=_path, metavar="MAPPE",
+                         help="skriv for hvert ændret kommissorium et Word-dokument med ændringerne som registrerede ændringer")
+    replace.add_argument("--author", metavar="NAVN", help="forfatteren af de registrerede ændringer (standard: profilens forfatter)")
+    _out_dir_option(replace)
+    replace.set_defaults(handler=cmd_replace, trailing_paths="paths")
+
     data = commands.add_parser(
         "data",
         help="vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
@@ -310,10 +330,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="lav en arbejdsmappe til jeres organisation",
         description="Laver en arbejdsmappe: drafter.yaml (organisationens profil), answers/, out/, kinds/, "
         "templates/ og en kort README. Profilen kopieres fra en indbygget profil (se 'drafter profiles'), "
-        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke.",
+        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke (undtagen med --switch).",
     )
     init.add_argument("folder", nargs="?", type=_path, default=".", metavar="MAPPE", help="mappen (standard: den aktuelle)")
     init.add_argument("--profile", metavar="PROFIL", help="den indbyggede profil, der begyndes fra (standard: neutral)")
+    init.add_argument("--name", metavar="NAVN", help='organisationens navn, fx "Sundhedsråd Vestjylland" eller "Skovby Kommune"')
+    init.add_argument("--region", metavar="REGION", help="regionen, hvor navnet ikke siger den (fx Østdanmark)")
+    init.add_argument(
+        "--switch", action="store_true",
+        help="giv en eksisterende arbejdsmappe den nye profil; den gamle drafter.yaml gemmes ved siden af",
+    )
     init.set_defaults(handler=cmd_init)
 
     profiles = commands.add_parser(
@@ -368,11 +394,11 @@ def cmd_render(args: argparse.Namespace) -> int:
             bar.close()
 
     for outcome in outcomes:
-        for line in format_problems(outcome.warnings, outcome.source):
+        for line in outcome.warnings:
             _print(line, sys.stderr)
     if len(outcomes) == 1 and outcomes[0].status != SKIPPED:
         outcome = outcomes[0]
-        for line in [*format_problems(outcome.problems, outcome.source), *outcome.pdf_problems]:
+        for line in [*outcome.lines, *outcome.pdf_problems]:
             _print(line, sys.stderr)
         if outcome.status != FAILED:
             note = "" if outcome.status == "skrevet" else " (uændret)"
@@ -751,6 +777,66 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_replace(args: argparse.Namespace) -> int:
+    from drafter import replace, workspace
+    from drafter.batch import expand_paths
+    from drafter.errors import DrafterError, UsageError
+    from drafter.batch import DEFAULT_OUT_DIR, default_output
+    from drafter.problems import format_problems
+
+    old, new = replace.check_words(args.old, args.new)
+    given = args.paths or [workspace.current().folder("answers") or _path("answers")]
+    paths = expand_paths(given)
+    if not paths:
+        raise UsageError(f"ingen svarfiler i {', '.join(str(p) for p in given)}")
+    results = [replace.plan_file(path, old, new) for path in paths]
+    failed = [r for r in results if r.problems]
+    todo = [r for r in results if r.changed and not r.problems]
+    for result in results:
+        for occurrence in result.changed:
+            _print(f"{result.path}:{occurrence.line}: {occurrence.label}:")
+            _print(f"  før: {occurrence.before}")
+            _print(f"  nu:  {occurrence.after}")
+        for occurrence in result.left:
+            _print(f"{result.path}:{occurrence.line}: {occurrence.label}: ikke ændret, står inde i et længere ord: {occurrence.before}")
+        for line in format_problems(result.problems, result.source):
+            _print(line, sys.stderr)
+    count = sum(len(r.changed) for r in todo)
+    if not count:
+        _print(f'Ingen forekomster af "{old}" at ændre i {_count(len(paths), "svarfil", "svarfiler")}.')
+        return EXIT_FAILED if failed else EXIT_OK
+    changes = f"{_count(count, 'ændring', 'ændringer')} i {_count(len(todo), 'svarfil', 'svarfiler')}"
+    if args.dry_run:
+        _print(f"Prøvekørsel: {changes}; intet er skrevet.")
+        return EXIT_FAILED if failed else EXIT_OK
+    out_dir = args.out_dir if args.out_dir is not None else DEFAULT_OUT_DIR
+    author = args.author or workspace.profile().get("forfatter") or "drafter"
+    outdated, tracked = [], []
+    for result in todo:
+        try:
+            replace.write_file(result)
+            if args.tracked_changes is not None:
+                tracked.append(replace.tracked_changes(result, args.tracked_changes, author))
+        except DrafterError as exc:
+            failed.append(result)
+            for line in exc.lines():
+                _print(line, sys.stderr)
+            continue
+        document = default_output(result.path, out_dir)
+        if document.exists():
+            outdated.append(document)
+    written = [r for r in todo if r.written]
+    _print(f"Skrevet: {_count(sum(len(r.changed) for r in written), 'ændring', 'ændringer')} "
+           f"i {_count(len(written), 'svarfil', 'svarfiler')}.")
+    if outdated:
+        _print("Disse dokumenter er nu forældede; lav dem igen med drafter render:")
+        for document in outdated:
+            _print(f"  {document}")
+    if tracked:
+        _print(f"Ændringerne som registrerede ændringer i Word: {args.tracked_changes}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def _choose(result, answers_path, yes: bool, interactive: bool) -> list | None:
     """The changes to write, as (path, value); [] for none; None when nothing may be
     written without a person (reported)."""
@@ -885,13 +971,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from drafter import workspace
 
-    result = workspace.init(args.folder, args.profile)
+    result = workspace.init(args.folder, args.profile, args.name, args.region, args.switch)
     if result.existed:
-        print(f"{args.folder / workspace.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret")
+        print(f"{args.folder / workspace.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret "
+              "(--switch giver den en ny profil)")
         return EXIT_OK
+    if result.kept is not None:
+        _print(f"den hidtidige profil er gemt som {result.kept}")
     for path in result.created:
-        print(f"oprettet: {path}")
-    print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / workspace.WORKSPACE_FILE}.")
+        _print(f"{'skiftet' if result.kept is not None and path.name == workspace.WORKSPACE_FILE else 'oprettet'}: {path}")
+    for note in result.notes:
+        _print(f"bemærk: {note}")
+    _print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / workspace.WORKSPACE_FILE}.")
     return EXIT_OK
 
 
@@ -940,7 +1031,14 @@ def main(argv: list[str] | None = None) -> int:
     # is ever garbage; collecting less often saves a few per cent of a cold start.
     gc.set_threshold(20_000, 20, 20)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # argparse cannot take a command's files after its options ("replace A B --dry-run answers");
+        # a command that names trailing_paths takes them, anything else is an error as before.
+        trailing = getattr(args, "trailing_paths", None)
+        if trailing is None or any(item.startswith("-") for item in extra):
+            parser.error(f"ukendte argumenter: {' '.join(extra)}")
+        getattr(args, trailing).extend(_path(item) for item in extra)
     # Not before: --help and --version exit above, and need neither (~1 ms and ~9 ms).
     from drafter.errors import DrafterError
     from drafter.interrupts import install

@@ -663,6 +663,87 @@ def _not_same_year(ctx: Context) -> Iterator[Hit]:
             )
 
 
+# -- names with dates -------------------------------------------------------------------------
+
+_DATED_NAMES = (
+    "Navne med dato (drafter/names/ og profilens 'navne'): sundhedsreformen, L 214 (vedtaget 2025), "
+    "afløser de 21 sundhedsklynger og sundhedssamarbejdsudvalgene med 17 sundhedsråd og lægger Region "
+    "Hovedstaden og Region Sjælland sammen til Region Østdanmark fra 1. januar 2027."
+)
+# The answer that dates a commission, in order of preference: the document's own date, else
+# the day its work starts. Without either there is nothing to compare a name's dates with.
+COMMISSION_DATE_PATHS = ("dokument.dato", "tidsplan.start")
+# Keys of an answer file that hold no text of the commission.
+_NOT_TEXT = frozenset({"kind", "schema_version", "complete", "ufaerdige", WAIVER_KEY})
+
+
+def _commission_date(ctx: Context) -> _dt.date | None:
+    for path in COMMISSION_DATE_PATHS:
+        if ctx.has(path) and ctx.value(path):
+            try:
+                return _dt.date.fromisoformat(str(ctx.value(path))[:10])
+            except ValueError:
+                return None
+    return None
+
+
+def texts(data: Any, where: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every text in an answer file's data, meta keys left out."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if not where and key in _NOT_TEXT:
+                continue
+            yield from texts(value, (*where, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from texts(value, (*where, index))
+    elif isinstance(data, str):
+        yield where, data
+
+
+def name_pattern(forms: Iterable[str]) -> re.Pattern:
+    """Any of *forms* as a whole word (case-folded, any white space between words), with the
+    Danish genitive -s ("Region Sjællands"). Forms are text, never patterns: escaped."""
+    alternatives = sorted({" ".join(f.split()) for f in forms if f and f.strip()}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(word) for word in form.split()) for form in alternatives)
+    return re.compile(rf"(?<![\w-])(?:{body})s?(?![\w-])", re.IGNORECASE)
+
+
+@rule(
+    "navne-med-dato",
+    WARNING,
+    "Kommissoriet bruger de navne, der gælder på dets dato (fx Region Østdanmark fra 1. januar 2027).",
+    _DATED_NAMES,
+    (),
+    ("navne",),
+)
+def _dated_names(ctx: Context) -> Iterator[Hit]:
+    day = _commission_date(ctx)
+    if day is None:
+        return
+    relevant = []
+    for entry in _profile().dated_names():
+        until, since = entry.get("til"), entry.get("fra")
+        if until and day > _dt.date.fromisoformat(str(until)):
+            relevant.append((entry, f"ophørte {long_date(_dt.date.fromisoformat(str(until)))}"))
+        elif since and day < _dt.date.fromisoformat(str(since)):
+            relevant.append((entry, f"findes først fra {long_date(_dt.date.fromisoformat(str(since)))}"))
+    if not relevant:
+        return
+    patterns = [(entry, when, name_pattern([entry["navn"], *(entry.get("former") or [])])) for entry, when in relevant]
+    for where, text in texts(ctx.answers.data):
+        for entry, when, pattern in patterns:
+            found = pattern.search(text)
+            if not found:
+                continue
+            message = f'nævner "{found.group(0)}", som {when}, men kommissoriet er dateret {long_date(day)}'
+            if entry.get("afløst_af") and "ophørte" in when:
+                message += f'; brug "{entry["afløst_af"]}" i stedet'
+            if entry.get("kilde"):
+                message += f" ({entry['kilde']})"
+            yield Hit(where, message)
+
+
 RULES_BY_ID = {r.id: r for r in RULES}
 
 

@@ -6,13 +6,22 @@ LibreOffice and Word alike. After rendering, each fixed-layout table gets
 
 - its empty columns left out: a column with a heading and no value in any row (no member
   has a role) says nothing;
-- column widths from its content: every column at least as wide as its longest word,
-  the rest of the width shared as the template's widths share it;
-- when short, the rows kept on one page (Word's and LibreOffice's "keep with next" on
-  every row but the last), as a reader expects a table of a few milestones to be.
+- column widths from its content: each column first gets its need (its longest word),
+  then the rest of the width is shared as the template's widths share it. When the needs
+  together are wider than the table, the columns with the smallest needs still get theirs
+  and only the columns whose own longest word cannot fit share what is left; there a long
+  word breaks at a Danish hyphenation point (a soft hyphen, preferring a compound's
+  joint), and the cell's paragraphs allow automatic hyphenation;
+- a page flow a reader expects: a table shorter than about a third of a page is kept on
+  one page ("keep with next" on every row but the last); a longer one may break between
+  rows, under its repeated header row, but never leaves its first or last row alone
+  (the header row and the first row, and the second to last row, keep with the next).
+  The header row always keeps with the first row, so a heading above a table never ends
+  a page (LibreOffice's keep-with-next of the heading alone does not reach into a table).
 
 Widths are measured with Calibri's advance widths (Carlito, LibreOffice's stand-in, has
 the same metrics), so the result is the same on every machine, with or without fonts.
+Heights are estimated from the same widths: lines per cell times the line height.
 """
 
 from __future__ import annotations
@@ -22,8 +31,8 @@ from functools import lru_cache
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-# Tables of at most this many rows (header included) are kept on one page.
-SHORT_TABLE_ROWS = 8
+# A table at most this part of the page's text height is kept on one page.
+SHORT_TABLE_PART_OF_PAGE = 1 / 3
 
 _EM = 2048  # Calibri's units per em
 # Advance widths of Calibri Regular (units per em 2048), by groups of equal width.
@@ -50,11 +59,17 @@ _BREAK_AFTER = re.compile(r"(?<=[-–])")
 
 def fit_tables(root) -> None:
     """Fit every fixed-layout table in the document tree *root* (an lxml element)."""
+    page_height = None
     for table in list(root.iter(f"{W}tbl")):
+        if page_height is None:
+            page_height = _text_height(root)
         if _is_simple_grid(table):
             _drop_empty_columns(table)
             _fit_widths(table)
-        _keep_short_table_together(table)
+            height = _estimated_height(table)
+        else:
+            height = None  # not measured: kept together only as before, when it has few rows
+        _flow(table, height, page_height)
 
 
 def _child(element, *tags):
@@ -153,12 +168,32 @@ def _fit_widths(table) -> None:
             needed[c] = max(needed[c], _longest_word(cell, bold_row=header) + margins)
     if all(n <= p for n, p in zip(needed, preferred)):
         return
-    if sum(needed) >= total:
-        # Not every word can fit: share the width in proportion to the needs.
-        widths = [total * n / sum(needed) for n in needed]
+    if sum(needed) > total:
+        widths = _share_what_is_short(needed, total)
     else:
         widths = _widen(preferred, needed, total)
     _set_widths(table, widths)
+    for c, (width, need) in enumerate(zip(widths, needed)):
+        if width < need:
+            _hyphenate_column(table, c, int(width) - margins)
+
+
+def _share_what_is_short(needed: list[float], total: float) -> list[float]:
+    """Widths when not every longest word fits: the columns with the smallest needs get
+    theirs, one by one while each remaining column could still get as much; the columns
+    left (whose own longest word cannot fit) share the rest equally."""
+    order = sorted(range(len(needed)), key=lambda c: needed[c])
+    widths = [0.0] * len(needed)
+    left = total
+    for i, c in enumerate(order):
+        fair = left / (len(order) - i)
+        if needed[c] > fair:
+            for rest in order[i:]:
+                widths[rest] = fair
+            break
+        widths[c] = needed[c]
+        left -= needed[c]
+    return widths
 
 
 def _widen(preferred: list[float], needed: list[float], total: float) -> list[float]:
@@ -169,7 +204,7 @@ def _widen(preferred: list[float], needed: list[float], total: float) -> list[fl
         flexible = [c for c in range(len(preferred)) if c not in fixed]
         weight = sum(preferred[c] for c in flexible)
         if weight <= 0:  # never expected (see _fit_widths), but never a division by zero
-            return [total * n / sum(needed) for n in needed]
+            return _share_what_is_short(needed, total)
         widths = [needed[c] if c in fixed else free * preferred[c] / weight for c in range(len(preferred))]
         short = [c for c in flexible if widths[c] < needed[c]]
         if not short:
@@ -181,14 +216,18 @@ def _longest_word(cell, bold_row: bool) -> float:
     longest = 0.0
     for run in cell.iter(f"{W}r"):
         text = "".join(t.text or "" for t in run.iter(f"{W}t"))
-        if not text:
+        if not text.strip():
             continue
-        size, bold = _run_font(run)
-        bold = bold or bold_row
-        widest = max(_word_units(piece) for word in text.split() for piece in _BREAK_AFTER.split(word)) if text.strip() else 0
-        longest = max(longest, widest * (_BOLD if bold else 1.0) * _SAFETY * size * 10 / _EM)  # half-points -> twips
+        widest = max(_word_units(piece) for word in text.split() for piece in _BREAK_AFTER.split(word))
+        longest = max(longest, widest * _run_scale(run, bold_row))
     # A word split over several runs is measured per run: templates put a value in one run.
     return longest
+
+
+def _run_scale(run, bold_row: bool) -> float:
+    """Twips per Calibri font unit in *run* (its size and weight), safety margin included."""
+    size, bold = _run_font(run)
+    return (_BOLD if bold or bold_row else 1.0) * _SAFETY * size * 10 / _EM  # half-points -> twips
 
 
 @lru_cache(maxsize=4096)
@@ -240,13 +279,224 @@ def _set_widths(table, widths: list[float]) -> None:
                 tcw.set(f"{W}type", "dxa")
 
 
-def _keep_short_table_together(table) -> None:
+# -- long words in a column too narrow for them ---------------------------------------------
+
+_SOFT_HYPHEN = f"{W}softHyphen"
+_HYPHEN_UNITS = _WIDTH["-"]
+_WORD = re.compile(r"[^\W\d_]{6,}")  # a word that may be hyphenated: letters only, not too short
+_HYPHENATION_LANGUAGE = "da_DK"
+
+
+def _hyphenate_column(table, column: int, room: int) -> None:
+    """Soft hyphens in every word of *column* wider than *room* (twips), and automatic
+    hyphenation allowed in its cells, so the word breaks at a Danish hyphenation point."""
+    for row in _rows(table):
+        cell = _cells(row)[column]
+        header = _is_header(row)
+        for run in list(cell.iter(f"{W}r")):
+            scale = _run_scale(run, header)
+            for t in list(run.iterchildren(f"{W}t")):
+                cuts = _cuts(t.text or "", room / scale)
+                if cuts:
+                    _insert_soft_hyphens(t, cuts)
+        for paragraph in cell.iter(f"{W}p"):
+            _allow_hyphenation(paragraph)
+
+
+def _cuts(text: str, room_units: float) -> list[int]:
+    """Offsets in *text* where a soft hyphen goes, so each piece of a long word fits."""
+    cuts: list[int] = []
+    offset = 0
+    for piece in re.split(r"(\s+|(?<=[-–]))", text):
+        if piece and _word_units(piece) > room_units:
+            for match in _WORD.finditer(piece):
+                cuts += [offset + match.start() + c for c in _word_cuts(match.group(), room_units)]
+        offset += len(piece)
+    return cuts
+
+
+@lru_cache(maxsize=4096)
+def _word_cuts(word: str, room_units: float) -> tuple[int, ...]:
+    """Where *word* breaks so each piece (with its hyphen) fits in *room_units*: at the
+    Danish hyphenation points of the hyphen-da patterns, in as few pieces as fit; of the
+    ways with that few, the one that breaks right after a compound's linking s
+    (kvalitetsudviklings|koordinator, patientinddragelses|udvalget) where there is one."""
+    points = _hyphenation_points(word.lower())
+
+    def fitting(start: int) -> list[int]:
+        return [p for p in points if p > start and _word_units(word[start:p]) + _HYPHEN_UNITS <= room_units]
+
+    @lru_cache(maxsize=None)
+    def fewest(start: int) -> int:
+        if _word_units(word[start:]) <= room_units:
+            return 1
+        return 1 + min((fewest(p) for p in fitting(start)), default=len(word))
+
+    cuts: list[int] = []
+    start = 0
+    while _word_units(word[start:]) > room_units:
+        options = fitting(start)
+        if not options:
+            break  # no point fits: the word breaks where the program breaks it
+        best = min(fewest(p) for p in options)
+        options = [p for p in options if fewest(p) == best]
+        joints = [p for p in options if word[p - 1] in "sS"]
+        start = max(joints or options)
+        cuts.append(start)
+    return tuple(cuts)
+
+
+@lru_cache(maxsize=4096)
+def _hyphenation_points(word: str) -> tuple[int, ...]:
+    return tuple(_hyphenator().positions(word))
+
+
+@lru_cache(maxsize=1)
+def _hyphenator():
+    # Imported here: pyphen and its Danish patterns are needed only when a word does not
+    # fit its column (rare), and cost about 25 ms to load.
+    import pyphen
+
+    return pyphen.Pyphen(lang=_HYPHENATION_LANGUAGE, left=2, right=3)
+
+
+def _insert_soft_hyphens(t, cuts: list[int]) -> None:
+    """Split the w:t *t* at *cuts* with a w:softHyphen between the pieces (Word's and
+    LibreOffice's optional hyphen: shown only where the line breaks)."""
+    text = t.text or ""
+    bounds = [0, *cuts, len(text)]
+    pieces = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    t.text = pieces[0]
+    anchor = t
+    for piece in pieces[1:]:
+        hyphen = t.makeelement(_SOFT_HYPHEN, {})
+        anchor.addnext(hyphen)
+        following = t.makeelement(f"{W}t", {_XML_SPACE: "preserve"})
+        following.text = piece
+        hyphen.addnext(following)
+        anchor = following
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+# -- page flow -------------------------------------------------------------------------------
+
+_TWIPS_PER_CM = 567
+_A4_TEXT_HEIGHT = int((29.7 - 2.5 - 2.2) * _TWIPS_PER_CM)
+_LINE = 1.22 * 1.15  # Calibri's line height (ascent + descent) in em, at the templates' 1.15 spacing
+_SPACE_UNITS = 463  # Calibri's space
+
+
+def _text_height(root) -> int:
+    """The height of a page's text area (twips), from the document's last section."""
+    sectpr = None
+    for sectpr in root.iter(f"{W}sectPr"):
+        pass
+    size = _child(sectpr, "pgSz") if sectpr is not None else None
+    margins = _child(sectpr, "pgMar") if sectpr is not None else None
+    try:
+        height = int(size.get(f"{W}h")) - int(margins.get(f"{W}top")) - int(margins.get(f"{W}bottom"))
+    except (AttributeError, TypeError, ValueError):
+        return _A4_TEXT_HEIGHT
+    return height if height > 0 else _A4_TEXT_HEIGHT
+
+
+def _estimated_height(table) -> float:
+    """About how tall *table* is laid out (twips): its rows' lines and spacing."""
+    widths = [_twips(col) for col in _grid_cols(table)]
+    vertical, horizontal = _cell_padding(table)
+    total = 0.0
+    for row in _rows(table):
+        header = _is_header(row)
+        tallest = 0.0
+        for cell, width in zip(_cells(row), widths):
+            room = max(width - horizontal, 1.0)
+            tallest = max(tallest, sum(_paragraph_height(p, room, header) for p in cell.iterchildren(f"{W}p")))
+        total += tallest + vertical
+    return total
+
+
+def _paragraph_height(paragraph, room: float, header: bool) -> float:
+    lines, used, line_height = 1, 0.0, 0.0
+    for run in paragraph.iterchildren(f"{W}r"):
+        scale = _run_scale(run, header)
+        size, _ = _run_font(run)
+        line_height = max(line_height, size * 10 * _LINE)
+        for child in run:
+            if child.tag == f"{W}br":
+                lines, used = lines + 1, 0.0
+            elif child.tag == f"{W}t":
+                for word in (child.text or "").split():
+                    width = _word_units(word) * scale
+                    if used and used + width > room:
+                        lines, used = lines + 1, 0.0
+                    lines += int(width // room) if width > room else 0
+                    used += width + _SPACE_UNITS * scale
+    spacing = _child(paragraph, "pPr", "spacing")
+    after = spacing.get(f"{W}after") if spacing is not None else None
+    return lines * (line_height or _DEFAULT_SIZE_HALF_POINTS * 10 * _LINE) + (int(after) if after and after.isdigit() else 0)
+
+
+def _cell_padding(table) -> tuple[float, float]:
+    """(top + bottom, left + right) cell margins of *table*, in twips."""
+    margins = _child(table, "tblPr", "tblCellMar")
+    vertical = 0.0
+    for side in ("top", "bottom"):
+        el = _child(margins, side) if margins is not None else None
+        value = None if el is None else el.get(f"{W}w")
+        vertical += int(value) if value and value.isdigit() else 0
+    return vertical, _cell_margins(table)
+
+
+_FEW_ROWS = 8  # a table tablefit cannot measure is kept whole up to this many rows
+
+
+def _flow(table, height: float | None, page_height: int) -> None:
     rows = _rows(table)
-    if len(rows) > SHORT_TABLE_ROWS:
+    if len(rows) < 2:
         return
-    for row in rows[:-1]:
+    short = len(rows) <= _FEW_ROWS if height is None else height <= page_height * SHORT_TABLE_PART_OF_PAGE
+    if short:
+        keep = rows[:-1]
+    else:
+        # May break between rows, but not after the header row or the first row (a
+        # heading and a header never end a page with at most one row), nor before the last.
+        keep = rows[:2] + ([rows[-2]] if len(rows) > 3 else [])
+    if _heading_follows(table):
+        # LibreOffice lets a heading right after a table end a page, its keep-with-next
+        # notwithstanding, unless the table's last row keeps with it (then the heading
+        # moves on, and in Word the last row goes along).
+        keep.append(rows[-1])
+    for row in keep:
         for paragraph in row.iter(f"{W}p"):
             _keep_with_next(paragraph)
+    if height is not None:
+        for row in rows:
+            _cant_split(row)
+
+
+_HEADING_STYLE = re.compile(r"(Heading|Overskrift)\d", re.IGNORECASE)
+
+
+def _heading_follows(table) -> bool:
+    """Whether the paragraph after *table* is a heading (a heading style, or keep-with-next)."""
+    following = table.getnext()
+    if following is None or following.tag != f"{W}p":
+        return False
+    style = _child(following, "pPr", "pStyle")
+    return _child(following, "pPr", "keepNext") is not None or (
+        style is not None and bool(_HEADING_STYLE.match(style.get(f"{W}val") or "")))
+
+
+def _cant_split(row) -> None:
+    # trPr's children are a choice in any order; trPr itself comes after tblPrEx.
+    trpr = _child(row, "trPr")
+    if trpr is None:
+        trpr = row.makeelement(f"{W}trPr", {})
+        row.insert(1 if _child(row, "tblPrEx") is not None else 0, trpr)
+    if _child(trpr, "cantSplit") is None:
+        trpr.append(trpr.makeelement(f"{W}cantSplit", {}))
 
 
 # Schema order of the pPr children that may come before keepNext.
@@ -262,3 +512,26 @@ def _keep_with_next(paragraph) -> None:
         return
     first = ppr[0] if len(ppr) else None
     ppr.insert(1 if first is not None and first.tag in _BEFORE_KEEP_NEXT else 0, ppr.makeelement(f"{W}keepNext", {}))
+
+
+# Schema order of the pPr children that come before suppressAutoHyphens.
+_BEFORE_SUPPRESS_AUTO_HYPHENS = {
+    f"{W}{name}" for name in (
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+        "suppressLineNumbers", "pBdr", "shd", "tabs",
+    )
+}
+
+
+def _allow_hyphenation(paragraph) -> None:
+    """Automatic hyphenation on in *paragraph*, whatever its style says."""
+    ppr = _child(paragraph, "pPr")
+    if ppr is None:
+        ppr = paragraph.makeelement(f"{W}pPr", {})
+        paragraph.insert(0, ppr)
+    suppress = _child(ppr, "suppressAutoHyphens")
+    if suppress is None:
+        suppress = ppr.makeelement(f"{W}suppressAutoHyphens", {})
+        position = sum(1 for el in ppr if el.tag in _BEFORE_SUPPRESS_AUTO_HYPHENS)
+        ppr.insert(position, suppress)
+    suppress.set(f"{W}val", "0")

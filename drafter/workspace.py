@@ -26,6 +26,9 @@ from drafter.suggest import suggest
 from drafter.yamlread import read_answer_file
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+# Names with dates that hold for every organisation (a reform's bodies that cease or start),
+# shipped as data; a profile adds its own under 'navne:'.
+NAMES_DIR = Path(__file__).resolve().parent / "names"
 WORKSPACE_FILE = "drafter.yaml"
 # Set by `--workspace DIR` so that worker processes (and the interview) see the same one.
 WORKSPACE_ENV = "DRAFTER_WORKSPACE"
@@ -126,7 +129,16 @@ class Profile:
             return f"profilens formandskab er {CHAIR_MODELS[self.chair_model]}, ikke to-delt"
         if need == "rotation" and not self.get("rotation.perioder"):
             return "profilen har ingen plan for rotation i formandskaberne ('rotation')"
+        if need == "navne" and not self.dated_names():
+            return "hverken drafter eller profilen har navne med dato ('navne')"
         return None
+
+    def dated_names(self) -> list[dict]:
+        """Every name with a date (from/until) in force here: drafter's shipped ones, then the
+        profile's own 'navne' (a profile entry with the same name replaces the shipped one)."""
+        own = [entry for entry in self.data.get("navne") or [] if isinstance(entry, dict)]
+        replaced = {_folded(entry.get("navn")) for entry in own}
+        return [entry for entry in shipped_dated_names() if _folded(entry.get("navn")) not in replaced] + own
 
     def side_of(self, organisation: str) -> str | None:
         """The side ("region", "kommune", ...) of a party the profile names, by name, short name or alias."""
@@ -149,6 +161,55 @@ class Profile:
     def describe(self) -> str:
         what = self.get("organisation.type") or "organisation"
         return f"{self.organisation or 'ingen bestemt organisation'} ({what})"
+
+
+def _folded(text: Any) -> str:
+    return " ".join(str(text or "").casefold().split())
+
+
+_shipped_names: dict[str, list] | None = None
+
+
+def _shipped_names_data() -> dict[str, list]:
+    """drafter/names/*.yaml, read and checked once: {"navne": [...], "regioner": [...]}."""
+    global _shipped_names
+    if _shipped_names is None:
+        merged: dict[str, list] = {"navne": [], "regioner": []}
+        for path in sorted(NAMES_DIR.glob("*.yaml")):
+            data = _load_names_file(path)
+            for key in merged:
+                merged[key].extend(data.get(key) or [])
+        _shipped_names = merged
+    return _shipped_names
+
+
+def shipped_dated_names() -> list[dict]:
+    """The names with dates drafter ships (drafter/names/*.yaml)."""
+    return _shipped_names_data()["navne"]
+
+
+def regions() -> list[str]:
+    """The regions in force from the newest reform drafter knows (drafter/names/*.yaml)."""
+    return _shipped_names_data()["regioner"]
+
+
+def _load_names_file(path: Path) -> dict:
+    from drafter.yamlread import read_answer_file
+    from drafter.errors import AnswerFileError
+
+    try:
+        raw = read_answer_file(path)
+    except AnswerFileError as exc:
+        raise ProfileError(exc.problems, exc.source) from None
+    out: list[Problem] = []
+    check = _Checker(out, lambda where, message: Problem(message, path=tuple(where)))
+    check.fields(raw.data, (), {"schema_version": check.int_, "navne": check.dated_names, "regioner": check.text_list},
+                 required=("navne",))
+    if out:
+        from drafter.problems import in_file_order
+
+        raise ProfileError(in_file_order(out, raw.source), raw.source)
+    return raw.data
 
 
 def builtin_profiles() -> dict[str, Path]:
@@ -192,7 +253,7 @@ def check_profile(data: dict, problem) -> list[Problem]:
         "sekretariat": check.text, "forfatter": check.text, "formandskab": check.chairs,
         "ord": check.words, "klynger": check.clusters, "parter": check.parties, "grupper": check.groups,
         "andre_opdragsgivere": check.bodies, "rotation": check.rotation, "regler": check.rules,
-        "spoergsmaal": check.questions, "programmer": check.programs,
+        "spoergsmaal": check.questions, "programmer": check.programs, "navne": check.dated_names,
     }, required=("organisation",))
     if not out:
         check.cross(data)
@@ -256,6 +317,21 @@ class _Checker:
             return
         for index, entry in enumerate(value):
             self.fields(entry, (*where, index), dict(known), required)
+
+    def date(self, value: Any, where: tuple) -> None:
+        import datetime as _dt
+
+        try:
+            _dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(where, f'"{value}" er ikke en dato; skriv den som år-måned-dag, fx 2026-12-31')
+
+    def dated_names(self, value: Any, where: tuple) -> None:
+        self.entries(value, where, {"navn": self.text, "former": self.text_list, "fra": self.date, "til": self.date,
+                                    "afløst_af": self.text, "kilde": self.text, "note": self.text}, ("navn",))
+        for index, entry in enumerate(value if isinstance(value, list) else []):
+            if isinstance(entry, dict) and entry.get("fra") is None and entry.get("til") is None:
+                self.fail((*where, index), "et navn med dato skal have 'fra' (første dag) eller 'til' (sidste dag), eller begge")
 
     def programs(self, value: Any, where: tuple) -> None:
         # Programs drafter starts, where they are not found by themselves (LibreOffice
@@ -478,40 +554,132 @@ class InitResult:
     root: Path
     created: list[Path]
     existed: bool
+    kept: Path | None = None  # with switch: where the workspace's previous drafter.yaml was kept
+    notes: list[str] = field(default_factory=list)  # what the secretariat still has to fill in
 
 
-def init(root: Path, profile_name: str | None = None) -> InitResult:
-    """Create a workspace at *root* from a shipped profile; an existing one is left as it is."""
+def init(root: Path, profile_name: str | None = None, name: str | None = None, region: str | None = None,
+         switch: bool = False) -> InitResult:
+    """Create a workspace at *root* from a shipped profile; an existing one is left as it is.
+
+    *name* and *region* are written into the copy (organisation.navn, region), with the
+    profile's comments kept. *switch*: an existing workspace gets the new profile, and its
+    previous drafter.yaml is kept beside it as drafter.<old profile>.yaml (nothing is lost).
+    """
     from drafter.fsutil import atomic_write
 
     target = root / WORKSPACE_FILE
-    if target.exists():
+    if target.exists() and not switch:
         return InitResult(root, [], True)
     chosen = builtin_profile(profile_name or INIT_PROFILE)
+    text, notes = _profile_text(chosen, name, region)
     if root.exists() and not root.is_dir():
         raise ProfileError(f"{root}: findes og er ikke en mappe")
     created: list[Path] = []
+    kept = None
     try:
+        if target.exists():
+            kept = _keep_previous(target)
         if not root.exists():
             root.mkdir(parents=True)
             created.append(root)
-        for name in ("answers", "out", "kinds", "templates"):
-            folder = root / name
+        for folder_name in ("answers", "out", "kinds", "templates"):
+            folder = root / folder_name
             if not folder.exists():
                 folder.mkdir()
                 created.append(folder)
         readme = root / "README.md"
         if not readme.exists():
-            atomic_write(readme, README_TEXT.format(organisation=chosen.organisation or "organisationen").encode("utf-8"))
+            organisation = name or chosen.organisation or "organisationen"
+            atomic_write(readme, README_TEXT.format(organisation=organisation).encode("utf-8"))
             created.append(readme)
         header = (
             f"# Organisationsprofil for denne arbejdsmappe, oprettet fra den indbyggede profil \"{chosen.name}\".\n"
             "# Filen er jeres: ret navne, parter, grupper og ord, så de passer til organisationen.\n"
         )
-        atomic_write(target, (header + chosen.path.read_text(encoding="utf-8")).encode("utf-8"))
+        atomic_write(target, (header + text).encode("utf-8"))
         created.append(target)
     except OSError as exc:
         from drafter.fsutil import describe_oserror
 
         raise ProfileError(f"{root}: arbejdsmappen kan ikke oprettes ({describe_oserror(exc)})") from None
-    return InitResult(root, created, False)
+    return InitResult(root, created, False, kept, notes)
+
+
+def _keep_previous(target: Path) -> Path:
+    """Copy the workspace's drafter.yaml to a free name beside it before it is replaced."""
+    from drafter.fsutil import atomic_write, read_regular_file
+
+    import re
+
+    try:
+        named = load_profile(target).organisation
+    except ProfileError:
+        named = ""
+    ascii_name = named.casefold().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    stem = "drafter." + (re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:40] or "tidligere")
+    for number in range(1, 1000):
+        kept = target.with_name(f"{stem}.yaml" if number == 1 else f"{stem}-{number}.yaml")
+        if not kept.exists():
+            break
+    atomic_write(kept, read_regular_file(target, 1_000_000))
+    return kept
+
+
+def _profile_text(chosen: Profile, name: str | None, region: str | None) -> tuple[str, list[str]]:
+    """The shipped profile's text with *name* and *region* written in (comments kept)."""
+    import copy
+
+    text = chosen.path.read_text(encoding="utf-8")
+    data = copy.deepcopy(chosen.data)
+    notes: list[str] = []
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise ProfileError("--name: navnet er tomt")
+        data.setdefault("organisation", {})["navn"] = name
+    if region is not None:
+        data["region"] = _known_region(region)
+    elif data.get("organisation", {}).get("type") == "sundhedsråd" and not data.get("region"):
+        told = [r for r in regions() if _region_word(r) in (name or "").casefold()]
+        if len(told) == 1:
+            data["region"] = told[0]
+        else:
+            notes.append(
+                "regionen fremgår ikke af navnet; skriv den i drafter.yaml ('region:'), eller kør igen med "
+                f"--region ({', '.join(regions())})"
+            )
+    if data.get("organisation", {}).get("type") == "sundhedsråd" and not data.get("parter"):
+        notes.append("rådets kommuner er ikke angivet; tilføj dem under 'parter' i drafter.yaml (side: kommune)")
+    if data == chosen.data:
+        return text, notes
+    from drafter.yamlio import patch_text
+
+    try:
+        patched = patch_text(text, data, lambda path, old, new: old == new)
+    except ValueError:
+        patched = None
+    if patched is None or _reads_as(patched) != data:
+        raise ProfileError(f"{chosen.path}: navnet kan ikke skrives i profilen")  # a shipped profile: a bug, said plainly
+    return patched, notes
+
+
+def _reads_as(text: str) -> Any:
+    from drafter.yamlread import parse_answer_text
+
+    return parse_answer_text(text.encode("utf-8"), "profil").data
+
+
+def _region_word(region: str) -> str:
+    """"Region Østdanmark" -> "østdanmark": the word that tells a region in a name."""
+    return region.split()[-1].casefold()
+
+
+def _known_region(given: str) -> str:
+    wanted = " ".join(given.split()).casefold()
+    for known in regions():
+        if wanted in (known.casefold(), _region_word(known)):
+            return known
+    raise ProfileError(
+        f'--region: "{given}" er ikke en af regionerne{suggest(given, regions())}: {", ".join(regions())}'
+    )

@@ -485,7 +485,8 @@ class _Patcher:
         """(text on the key's line, block lines after it) for a new scalar value."""
         import yaml
 
-        if isinstance(value, str) and "\n" in value and style != '"' and _fits_literal(value):
+        # A "|" block stays a block when its new text fits on one line: a person chose it.
+        if isinstance(value, str) and ("\n" in value or style == "|") and style != '"' and _fits_literal(value):
             chomp = "-" if not value.endswith("\n") else ""
             lines = value[:-1].split("\n") if value.endswith("\n") else value.split("\n")
             pad = " " * indent

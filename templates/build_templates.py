@@ -67,6 +67,8 @@ def _styles(doc: Document) -> None:
     normal.paragraph_format.line_spacing = 1.15
     _set_east_asian_font(normal, "Calibri")
     _document_language(doc, "da-DK")
+    # Running text is not hyphenated (see _clean_settings); schema order: before spacing.
+    normal.element.get_or_add_pPr().find(qn("w:spacing")).addprevious(OxmlElement("w:suppressAutoHyphens"))
 
     title = styles["Title"]
     title.font.name = "Calibri"
@@ -770,6 +772,12 @@ def _clean_settings(xml: str) -> str:
     xml = re.sub(r"<w:themeFontLang [^>]*/>", '<w:themeFontLang w:val="da-DK"/>', xml)
     xml = xml.replace('<w:decimalSymbol w:val="."/>', '<w:decimalSymbol w:val=","/>')
     xml = xml.replace('<w:listSeparator w:val=","/>', '<w:listSeparator w:val=";"/>')
+    # w:percent is required by the schema (python-docx's starting document lacks it).
+    xml = re.sub(r"<w:zoom [^>]*/>", '<w:zoom w:percent="100"/>', xml)
+    # Hyphenation on, in the text's language (da-DK, see _document_language); the Normal
+    # style suppresses it, and drafter.tablefit allows it only in a table column too narrow
+    # for its longest word. Schema order: right after defaultTabStop.
+    xml = re.sub(r"(<w:defaultTabStop [^>]*/>)", r'\1<w:autoHyphenation/><w:hyphenationZone w:val="357"/>', xml)
     return xml
 
 
@@ -819,7 +827,7 @@ def clean_package(data: bytes, title: str) -> bytes:
     parts = {n: b for n, b in parts.items() if not any(n == s or (s.endswith("/") and n.startswith(s)) for s in _STALE_PARTS)}
     text = {n: parts[n].decode("utf-8") for n in parts if n.endswith((".xml", ".rels"))}
     types = text["[Content_Types].xml"]
-    types = re.sub(r'<Override PartName="/(word/stylesWithEffects|customXml/[^"]*)"[^>]*/>', "", types)
+    types = re.sub(r'<Override PartName="/(word/stylesWithEffects\.xml|customXml/[^"]*)"[^>]*/>', "", types)
     types = re.sub(r'<Default Extension="jpeg"[^>]*/>', "", types)
     text["[Content_Types].xml"] = types
     text["_rels/.rels"] = _without_rels(text["_rels/.rels"], _STALE_RELS)

@@ -73,8 +73,10 @@ def test_render_batch_in_a_pool_keeps_order_and_isolates_failures(workdir):
 
     assert [o.answers_path for o in outcomes] == paths
     assert [o.status for o in outcomes] == [WRITTEN] * 2 + [FAILED] + [WRITTEN] * 3 + [FAILED]
-    assert "YAML-fejl" in outcomes[2].problems[0].message
-    assert "filen findes ikke" in outcomes[-1].problems[0].message
+    # An outcome carries the lines that are printed (file, line, message), not the file's line map.
+    assert outcomes[2].lines[0].startswith(f"{bad}:") and "YAML-fejl" in outcomes[2].lines[0]
+    assert "filen findes ikke" in outcomes[-1].lines[0]
+    assert all(isinstance(line, str) for o in outcomes for line in (*o.lines, *o.warnings))
     assert seen[-1] == (7, 7)
     assert all(o.output.is_file() for o in outcomes if o.status == WRITTEN)
     again = render_batch(paths[:2], outputs[:2], workers=2)

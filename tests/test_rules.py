@@ -103,7 +103,8 @@ ALSO = {"opdragsgiver": {"afrapportering-til-opdragsgiver"}, "afrapportering": {
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
 def test_shipped_examples_pass_every_rule(example):
-    assert findings(example.read_text(encoding="utf-8")) == []
+    # A finding an example waives, with its written reason, is shown as waived, not as a fault.
+    assert [f for f in findings(example.read_text(encoding="utf-8")) if not f.waived] == []
 
 
 @pytest.mark.parametrize("rule_id, text, fragment", TRIPS, ids=[f"{t[0]}-{i}" for i, t in enumerate(TRIPS)])
@@ -148,6 +149,9 @@ def test_every_rule_is_data_with_a_quoted_source():
     for r in RULES:
         assert r.severity in (ERROR, WARNING)
         assert r.source and '"' not in r.source, r.id  # the code states the basis, quoting no organisation
+        if "navne" in r.data:  # names with dates come from the law, for every organisation, not from the seeds
+            assert "L 214" in r.source
+            continue
         quoted = seeds.rule_setting(r.id)["kilde"]
         assert quoted.startswith('"') and "003" in quoted, r.id
         assert r.needs and all("." in path for path in r.needs)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from drafter.tablefit import SHORT_TABLE_ROWS, fit_tables
+from drafter import tablefit
+from drafter.tablefit import fit_tables
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
@@ -59,15 +60,56 @@ def test_without_a_header_row_no_column_is_left_out():
     assert len(widths(root)) == 2
 
 
+def keeps(row) -> bool:
+    return all(p.find(f"{W}pPr/{W}keepNext") is not None for p in row.iter(W + "p"))
+
+
 def test_short_tables_keep_together_long_ones_may_split():
-    short = etree.fromstring(table_xml([["a", "b"]] * SHORT_TABLE_ROWS, [4000, 4000]))
+    # A third of an A4 page's text (25 cm) holds about 14 one-line rows.
+    short = etree.fromstring(table_xml([["a", "b"]] * 12, [4000, 4000]))
     fit_tables(short)
     rows = short.findall(f".//{W}tr")
-    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for row in rows[:-1] for p in row.iter(W + "p"))
-    assert all(p.find(f"{W}pPr/{W}keepNext") is None for p in rows[-1].iter(W + "p"))
-    long = etree.fromstring(table_xml([["a", "b"]] * (SHORT_TABLE_ROWS + 1), [4000, 4000]))
+    assert all(keeps(row) for row in rows[:-1]) and not keeps(rows[-1])
+    assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows)
+    long = etree.fromstring(table_xml([["a", "b"]] * 30, [4000, 4000]))
     fit_tables(long)
-    assert not list(long.iter(W + "keepNext"))
+    rows = long.findall(f".//{W}tr")
+    # The header keeps with the first two rows, the last row with the one before it:
+    # never one row alone at either end of a page.
+    assert [i for i, row in enumerate(rows) if keeps(row)] == [0, 1, 28]
+
+
+def test_a_few_rows_of_long_text_are_a_long_table():
+    text = " ".join(["Afprøvningen af den nye arbejdsgang i to kommuner og på et medicinsk afsnit"] * 4)
+    table = etree.fromstring(table_xml([["Dato", "Milepæl"]] + [["1. marts 2027", text]] * 6, [2300, 6800]))
+    fit_tables(table)
+    rows = table.findall(f".//{W}tr")
+    assert not keeps(rows[3])
+
+
+def test_a_column_whose_longest_word_cannot_fit_breaks_and_no_other():
+    # Four columns whose longest words together are wider than the table: the names and
+    # titles keep their need; only the column of 30-letter compounds breaks, at Danish
+    # hyphenation points, with hyphenation allowed in its cells.
+    rows = [["Navn", "Titel", "Organisation", "Rolle i gruppen"],
+            ["Vestergaard-Frederiksen", "Afdelingssygeplejerske", "Hospitalsenhed Midt",
+             "Kvalitetsudviklingskoordinatorrepræsentant for området"]]
+    root = etree.fromstring(table_xml(rows, [2300, 2300, 2300, 2171]))
+    fit_tables(root)
+    new = widths(root)
+    assert sum(new) == 9071
+    cells = root.findall(f".//{W}tr")[1].findall(W + "tc")
+    assert [c.find(f".//{W}softHyphen") is not None for c in cells] == [False, False, False, True]
+    pieces = [t.text for t in cells[3].iter(W + "t")]
+    assert "".join(pieces) == rows[1][3]
+    assert pieces == ["Kvalitetsudviklings", "koordinatorrepræsentant for området"]  # at the compound's joint
+    # The names, titles and organisations get exactly their longest word (and the cell margins).
+    table = root.find(W + "tbl")
+    need = [max(tablefit._longest_word(row.findall(W + "tc")[c], i == 0) for i, row in enumerate(table.findall(W + "tr")))
+            + tablefit._cell_margins(table) for c in range(4)]
+    assert new[:3] == [int(n) for n in need[:3]] and new[3] < need[3]
+    assert cells[3].find(f".//{W}suppressAutoHyphens").get(W + "val") == "0"
+    assert cells[0].find(f".//{W}suppressAutoHyphens") is None
 
 
 def test_tables_it_does_not_understand_are_left_alone():

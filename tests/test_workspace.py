@@ -201,6 +201,9 @@ def test_a_sundhedsraad_workspace_made_of_files_only_renders_without_waivers(tmp
     group = (ANSWERS_DIR / f"{ARBEJDSGRUPPE}.yaml").read_text(encoding="utf-8")
     group = group.replace("Styregruppen for sundhedssamarbejdet", "Styregruppen").replace("  model: to-delt formandskab", "  model: én formand")
     group = group[: group.index("    - navn: Morten Iversen")] + group[group.index("sekretariat:"):]
+    # The council's own file names no agreement that ended with the reform (the example does, and waives it).
+    group = group.replace("    - Sundhedsaftalen 2024-2027\n", "")
+    group = group[: group.index("# Sundhedsaftalen ophører")].rstrip("\n") + "\n"
     (ws / "answers" / "arbejdsgruppe.yaml").write_text(group, encoding="utf-8")
     adhoc = _sundhedsraad_adhoc()
     assert "undtagelser" not in adhoc and "undtagelser" not in group
@@ -257,8 +260,9 @@ def test_unknown_profile_and_missing_workspace_are_clean_failures(tmp_path):
 def test_profiles_lists_the_shipped_profiles_and_the_one_in_force(tmp_path):
     result = run_cli("profiles", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for line in ("midtklyngen  Midtklyngen (sundhedsklynge) (standard uden arbejdsmappe)",
-                 "goedstrup    Gødstrupklyngen (sundhedsklynge)", "neutral      ingen bestemt organisation (andet)"):
+    for line in ("midtklyngen   Midtklyngen (sundhedsklynge) (standard uden arbejdsmappe)",
+                 "goedstrup     Gødstrupklyngen (sundhedsklynge)", "neutral       ingen bestemt organisation (andet)",
+                 "sundhedsraad  ingen bestemt organisation (sundhedsråd)"):
         assert line in result.stdout
     ws = init(tmp_path / "w", "aarhus", [])
     result = run_cli("--workspace", ws, "profiles", cwd=tmp_path)

@@ -1,0 +1,249 @@
+"""1 January 2027: a health council's workspace in one command, names with dates, and
+`drafter replace` moving a cluster's commissions across (issue 22)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from conftest import ADHOC_EXAMPLE, EXAMPLES, assert_clean_failure, docx_text, run_cli
+
+from drafter.replace import replace_text
+
+
+def init(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_cli("init", *args, cwd=tmp_path)
+
+
+def xml_parts(docx: Path) -> dict[str, str]:
+    with zipfile.ZipFile(docx) as archive:
+        return {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith((".xml", ".rels"))}
+
+
+# -- the council profile ---------------------------------------------------------------------
+
+def test_a_council_workspace_in_one_command_and_a_commission_moved_into_it_names_no_cluster(tmp_path):
+    made = init(tmp_path, "raad", "--profile", "sundhedsraad", "--name", "Sundhedsråd Test")
+    assert made.returncode == 0, made.stderr
+    # Nothing unknown is invented: the region and the municipalities are asked for, not guessed.
+    assert "regionen fremgår ikke af navnet" in made.stdout
+    assert "rådets kommuner er ikke angivet" in made.stdout
+    ws = tmp_path / "raad"
+    data = run_cli("data", cwd=ws)
+    assert data.returncode == 0, data.stderr
+    assert "Organisation: Sundhedsråd Test (sundhedsråd)" in data.stdout
+    assert "Nedsætter grupper: Sundhedsrådet" in data.stdout
+    profile_text = (ws / "drafter.yaml").read_text(encoding="utf-8")
+    assert "navn: Sundhedsråd Test  # rådets navn" in profile_text  # written in place, comment kept
+    assert "undergrupper: loven og rådene har endnu ikke fastlagt" in profile_text
+
+    # The cluster's commission moves across with drafter replace, as the README's section says.
+    shutil.copy(ADHOC_EXAMPLE, ws / "answers" / "udskrivelse.yaml")
+    for old, new in (("Midtklyngen", "Sundhedsråd Test"), ("Voksentemagruppen for somatik", "Sundhedsrådet"),
+                     ("klyngestyregruppen", "sundhedsrådet"), ("klyngen", "sundhedsrådets område")):
+        moved = run_cli("replace", old, new, cwd=ws)
+        assert moved.returncode == 0, moved.stdout + moved.stderr
+    check = run_cli("check", "--strict", "answers/udskrivelse.yaml", cwd=ws)
+    assert check.returncode == 0, check.stdout + check.stderr
+    rendered = run_cli("render", "answers/", cwd=ws)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    parts = xml_parts(ws / "out" / "udskrivelse.docx")
+    assert not [name for name, text in parts.items() if "klynge" in text.lower()]
+    assert "Sundhedsråd Test" in docx_text(ws / "out" / "udskrivelse.docx")
+    status = run_cli("status", "--json", cwd=ws)
+    assert '"document_state": "current"' in status.stdout, status.stdout
+
+
+def test_name_and_region_for_any_profile(tmp_path):
+    assert init(tmp_path, "skovby", "--profile", "neutral", "--name", "Skovby Kommune").returncode == 0
+    assert "Organisation: Skovby Kommune" in run_cli("data", cwd=tmp_path / "skovby").stdout
+    told = init(tmp_path, "oest", "--profile", "sundhedsraad", "--name", "Sundhedsråd Østdanmark Syd")
+    assert "regionen fremgår ikke" not in told.stdout
+    assert "Region: Region Østdanmark" in run_cli("data", cwd=tmp_path / "oest").stdout
+    given = init(tmp_path, "vest", "--profile", "sundhedsraad", "--name", "Sundhedsråd Vest", "--region", "nordjylland")
+    assert given.returncode == 0
+    assert "Region: Region Nordjylland" in run_cli("data", cwd=tmp_path / "vest").stdout
+    assert_clean_failure(init(tmp_path, "fyn", "--profile", "sundhedsraad", "--name", "X", "--region", "Fyn"),
+                         '--region: "Fyn" er ikke en af regionerne', "Region Syddanmark")
+    assert not (tmp_path / "fyn").exists()
+    listed = run_cli("profiles", cwd=tmp_path)
+    assert "sundhedsraad" in listed.stdout
+
+
+def test_switching_a_workspace_to_the_council_profile_keeps_the_old_profile(tmp_path):
+    assert init(tmp_path, "ws", "--profile", "midtklyngen").returncode == 0
+    ws = tmp_path / "ws"
+    before = (ws / "drafter.yaml").read_bytes()
+    unchanged = init(tmp_path, "ws", "--profile", "sundhedsraad", "--name", "Sundhedsråd Midt")
+    assert "findes allerede; intet er ændret" in unchanged.stdout
+    assert (ws / "drafter.yaml").read_bytes() == before
+    switched = run_cli("init", ".", "--profile", "sundhedsraad", "--name", "Sundhedsråd Midtjylland Midt", "--switch", cwd=ws)
+    assert switched.returncode == 0, switched.stderr
+    assert (ws / "drafter.midtklyngen.yaml").read_bytes() == before
+    assert "drafter.midtklyngen.yaml" in switched.stdout
+    assert "Region: Region Midtjylland" in run_cli("data", cwd=ws).stdout
+
+
+# -- names with dates --------------------------------------------------------------------------
+
+def _dated(text: str, day: str) -> str:
+    return re.sub(r"(?m)^  dato: \d{4}-\d{2}-\d{2}$", f"  dato: {day}", text, count=1)
+
+
+def test_a_name_that_has_ceased_is_a_warning_after_its_end_only(tmp_path):
+    text = ADHOC_EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("    - Almen praksis i Midtklyngen", "    - Almen praksis i Region Sjælland")
+    assert "Region Sjælland" in text
+    for day, warned in (("2027-03-01", True), ("2026-11-01", False)):
+        path = tmp_path / f"x-{day}.yaml"
+        path.write_text(_dated(text, day), encoding="utf-8")
+        result = run_cli("check", path, cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        line = text.splitlines().index("    - Almen praksis i Region Sjælland") + 1
+        found = [l for l in result.stdout.splitlines() if "[navne-med-dato]" in l]
+        if warned:
+            assert any(f"{path.name}:{line}:" in l and "Region Østdanmark" in l and "L 214" in l for l in found), result.stdout
+            assert any("Midtklyngen" in l for l in found)  # the cluster names have ended too
+        else:
+            assert not found, result.stdout
+    rules = run_cli("check", "--list-rules", cwd=tmp_path)
+    assert "navne-med-dato" in rules.stdout and "L 214" in rules.stdout
+
+
+def test_a_profile_adds_its_own_names_with_dates_and_they_are_checked(tmp_path):
+    assert init(tmp_path, "ws", "--profile", "neutral", "--name", "Skovby Kommune").returncode == 0
+    ws = tmp_path / "ws"
+    profile = ws / "drafter.yaml"
+    own = ("navne:\n  - navn: Sundhed og Omsorg\n    til: 2026-06-30\n    afløst_af: Sundhed og Ældre\n"
+           "    kilde: Byrådets beslutning om ny organisering\n")
+    profile.write_text(profile.read_text(encoding="utf-8") + own, encoding="utf-8")
+    answers = ws / "answers" / "g.yaml"
+    answers.write_text(
+        "kind: arbejdsgruppe\nschema_version: 1\ngruppe:\n  navn: Arbejdsgruppen for hjemmepleje\n"
+        "dokument:\n  dato: 2026-09-01\n  version: '1.0'\n  status: udkast\n  forfatter: Sekretariatet\n"
+        "formaal:\n  tekst: Gruppen er nedsat af Sundhed og Omsorg.\n"
+        "opgaver:\n  opgaver:\n    - At beskrive hjemmeplejen\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "answers/g.yaml", cwd=ws)
+    assert 'nævner "Sundhed og Omsorg", som ophørte 30. juni 2026' in result.stdout, result.stdout + result.stderr
+    assert '"Sundhed og Ældre"' in result.stdout
+    profile.write_text(profile.read_text(encoding="utf-8").replace("    til: 2026-06-30\n", "    til: 30/6-2026\n"),
+                       encoding="utf-8")
+    line = profile.read_text(encoding="utf-8").splitlines().index("    til: 30/6-2026") + 1
+    assert_clean_failure(run_cli("check", "answers/g.yaml", cwd=ws),
+                         f"drafter.yaml:{line}: navne[1].til: \"30/6-2026\" er ikke en dato")
+
+
+# -- drafter replace -------------------------------------------------------------------------
+
+def test_replace_keeps_case_at_a_sentence_start_handles_the_genitive_and_lists_longer_words():
+    text = ("Klyngestyregruppen nedsætter gruppen, som rapporterer til klyngestyregruppen. "
+            "Klyngestyregruppens møder holdes som klyngestyregruppen-møder.")
+    changed, changes, left = replace_text(text, "klyngestyregruppen", "sundhedsrådet")
+    assert changed == ("Sundhedsrådet nedsætter gruppen, som rapporterer til sundhedsrådet. "
+                       "Sundhedsrådets møder holdes som klyngestyregruppen-møder.")
+    assert len(changes) == 3 and len(left) == 1
+    assert replace_text("Region Sjællands\nopgaver", "Region Sjælland", "Region Østdanmark")[0] == "Region Østdanmarks\nopgaver"
+    assert replace_text("i Midtklyngen-projektet", "Midtklyngen", "X")[0] == "i Midtklyngen-projektet"
+
+
+def _commented_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for example in EXAMPLES:
+        text = example.read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        # Comments at the top, at a line end, and one that names the old name: none may change.
+        lines.insert(0, "# Kopi til flytningen; Midtklyngen nævnes også her i en kommentar.\n")
+        for index, line in enumerate(lines):
+            if line.startswith("  navn:"):
+                lines[index] = line.rstrip("\n") + "  # gruppens navn\n"
+                break
+        (folder / example.name).write_text("".join(lines), encoding="utf-8")
+    return folder
+
+
+def _occurrences(folder: Path, name: str) -> int:
+    """An independent count: whole-word occurrences (genitive too) in every text of every file."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])")
+    count = 0
+
+    def walk(value):
+        nonlocal count
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("kind", "schema_version", "complete", "undtagelser", "ufaerdige"):
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            count += len(pattern.findall(value))
+
+    for path in sorted(folder.glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return count
+
+
+def test_replace_dry_run_lists_every_occurrence_and_the_real_run_changes_only_those_lines(tmp_path):
+    folder = _commented_copy(tmp_path)
+    original = tmp_path / "original"
+    shutil.copytree(folder, original)
+    expected = _occurrences(folder, "Midtklyngen")
+    assert expected >= 15
+
+    dry = run_cli("replace", "Midtklyngen", "Sundhedsråd Test", "--dry-run", "answers", cwd=tmp_path)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert dry.stdout.count("  før: ") == expected
+    assert f"Prøvekørsel: {expected} ændringer" in dry.stdout and "intet er skrevet" in dry.stdout
+    for path in original.glob("*.yaml"):
+        assert (folder / path.name).read_bytes() == path.read_bytes()
+    first = next(line for line in dry.stdout.splitlines() if re.match(r"answers/.+\.yaml:\d+: ", line))
+    assert ": " in first.split(".yaml:", 1)[1]  # file:line: answer label
+
+    assert run_cli("render", "answers", cwd=tmp_path).returncode == 0
+    real = run_cli("replace", "Midtklyngen", "Sundhedsråd Test", "answers", "--tracked-changes", "spor",
+                   "--author", "Sekretariatet", cwd=tmp_path)
+    assert real.returncode == 0, real.stdout + real.stderr
+    assert f"Skrevet: {expected} ændringer" in real.stdout
+    assert "Disse dokumenter er nu forældede" in real.stdout and "out/udskrivelse-af-skroebelige-aeldre.docx" in real.stdout
+    diff = subprocess.run(["git", "diff", "--no-index", "-U0", str(original), str(folder)], capture_output=True, text=True)
+    removed = [l[1:] for l in diff.stdout.splitlines() if l.startswith("-") and not l.startswith("---")]
+    added = [l[1:] for l in diff.stdout.splitlines() if l.startswith("+") and not l.startswith("+++")]
+    assert removed and len(removed) == len(added)
+    assert all("Midtklyngen" in line for line in removed), removed
+    assert [line.replace("Midtklyngen", "Sundhedsråd Test") for line in removed] == added
+    for path in original.glob("*.yaml"):  # every comment kept, the one naming Midtklyngen too
+        comments = [l for l in path.read_text(encoding="utf-8").splitlines() if l.lstrip().startswith("#") or "  # " in l]
+        now = (folder / path.name).read_text(encoding="utf-8")
+        assert all(c in now for c in comments if "Midtklyngen" not in c.split("#", 1)[0])
+        assert "# Kopi til flytningen; Midtklyngen nævnes også her i en kommentar." in now
+    check = run_cli("check", *sorted(str(p) for p in folder.glob("*.yaml")), cwd=tmp_path)
+    assert "fejl" not in check.stdout.replace("0 fejl", ""), check.stdout + check.stderr
+    tracked = tmp_path / "spor" / "udskrivelse-af-skroebelige-aeldre.docx"
+    body = xml_parts(tracked)["word/document.xml"]
+    assert "<w:ins " in body and "<w:del " in body and 'w:author="Sekretariatet"' in body
+    assert _occurrences(folder, "Midtklyngen") == 0
+
+
+def test_replace_refuses_bad_words_and_a_broken_file_is_left_alone(tmp_path):
+    assert_clean_failure(run_cli("replace", "  ", "x", cwd=tmp_path), "det gamle navn er tomt")
+    assert_clean_failure(run_cli("replace", "Midt", "Midt", cwd=tmp_path), "ens")
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    shutil.copy(ADHOC_EXAMPLE, folder / "god.yaml")
+    broken = folder / "brudt.yaml"
+    broken.write_text(ADHOC_EXAMPLE.read_text(encoding="utf-8").replace("  dato: 2026-11-25", "  dato: 2026-13-25"),
+                      encoding="utf-8")
+    before = broken.read_bytes()
+    result = run_cli("replace", "Midtklyngen", "Sundhedsråd Test", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "brudt.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert broken.read_bytes() == before
+    assert "Sundhedsråd Test" in (folder / "god.yaml").read_text(encoding="utf-8")
