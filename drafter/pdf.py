@@ -253,8 +253,96 @@ def _convert_group(soffice: str, outcomes: list[Outcome], progress: Callable[[in
             if not produced.is_file() or produced.stat().st_size == 0:
                 outcome.pdf_problems.append(f"{outcome.output}: LibreOffice lavede ingen PDF{problem}")
                 continue
+            if archive and not _describe_extension_schemas(produced):
+                outcome.pdf_problems.append(
+                    f"{outcome.output}: PDF/A-metadata kunne ikke gøres færdig (LibreOffices XMP-pakke har ikke plads); "
+                    "PDF'en er ikke skrevet"
+                )
+                continue
             if _move_into_place(produced, target, outcome, force):
                 outcome.pdf = target
+
+
+# -- PDF/A: every XMP property in a predefined schema or described --------------------------
+
+# PDF/A-2 (ISO 19005-2, 6.6.2.3.1) allows in the XMP metadata only properties of the schemas
+# XMP predefines, unless an extension schema in the metadata itself describes them.
+# LibreOffice writes pdfuaid:part (PDF/UA, ISO 14289) without that description; these are
+# the descriptions of the properties it writes that need one, by namespace.
+_EXTENSION_SCHEMAS = {
+    "http://www.aiim.org/pdfua/ns/id/": (
+        "PDF/UA Universal Accessibility Schema", "pdfuaid", (
+            ("part", "Integer", "Indicates, which part of ISO 14289 standard is followed"),
+            ("amd", "Text", "Optional PDF/UA amendment identifier"),
+            ("corr", "Text", "Optional PDF/UA corrigenda identifier"),
+        ),
+    ),
+}
+_PDFA_EXTENSION = "http://www.aiim.org/pdfa/ns/extension/"
+_XMP_START = b"<x:xmpmeta"
+_XMP_END = b"</x:xmpmeta>"
+_PACKET_END = b"<?xpacket end="
+
+
+def _describe_extension_schemas(pdf: Path) -> bool:
+    """Add to the XMP metadata of *pdf* (in place) the extension schema description of each
+    property that needs one (see _EXTENSION_SCHEMAS). The description takes the place of
+    some of the packet's padding, so the stream and every offset after it stay as they
+    are. False if the packet has no room (LibreOffice leaves about 4 KB; 1 KB is needed)."""
+    data = pdf.read_bytes()
+    start = data.find(_XMP_START)
+    end = data.find(_XMP_END, start)
+    packet_end = data.find(_PACKET_END, end)
+    if start < 0 or end < 0 or packet_end < 0:
+        return True  # no XMP packet: nothing declared that would need a description
+    end += len(_XMP_END)
+    xmp = data[start:end].decode("utf-8")
+    needed = [uri for uri in _EXTENSION_SCHEMAS if f'"{uri}"' in xmp]
+    if not needed or _PDFA_EXTENSION in xmp:
+        return True
+    described = _extension_description(needed).encode("utf-8")
+    anchor = xmp.rindex("</rdf:RDF>")
+    new_xmp = xmp[:anchor].encode("utf-8") + described + xmp[anchor:].encode("utf-8")
+    padding = data[end:packet_end]
+    grown = len(new_xmp) - (end - start)
+    if grown > len(padding) - 2:
+        return False
+    # What is left of the padding: whitespace, as XMP's packet padding must be.
+    rest = len(padding) - grown
+    new_padding = b"\n" + b" " * (rest - 2) + b"\n"
+    atomic_write(pdf, data[:start] + new_xmp + new_padding + data[packet_end:])
+    return True
+
+
+def _extension_description(namespaces: list[str]) -> str:
+    # The texts are drafter's own constants, written to need no XML escaping.
+    schemas = []
+    for uri in namespaces:
+        name, prefix, properties = _EXTENSION_SCHEMAS[uri]
+        described = "".join(
+            "<rdf:li rdf:parseType=\"Resource\">"
+            f"<pdfaProperty:name>{prop}</pdfaProperty:name>"
+            f"<pdfaProperty:valueType>{value_type}</pdfaProperty:valueType>"
+            "<pdfaProperty:category>internal</pdfaProperty:category>"
+            f"<pdfaProperty:description>{text}</pdfaProperty:description>"
+            "</rdf:li>"
+            for prop, value_type, text in properties
+        )
+        schemas.append(
+            "<rdf:li rdf:parseType=\"Resource\">"
+            f"<pdfaSchema:schema>{name}</pdfaSchema:schema>"
+            f"<pdfaSchema:namespaceURI>{uri}</pdfaSchema:namespaceURI>"
+            f"<pdfaSchema:prefix>{prefix}</pdfaSchema:prefix>"
+            f"<pdfaSchema:property><rdf:Seq>{described}</rdf:Seq></pdfaSchema:property>"
+            "</rdf:li>"
+        )
+    return (
+        f' <rdf:Description rdf:about="" xmlns:pdfaExtension="{_PDFA_EXTENSION}" '
+        'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+        'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+        f"<pdfaExtension:schemas><rdf:Bag>{''.join(schemas)}</rdf:Bag></pdfaExtension:schemas>"
+        "</rdf:Description>\n "
+    )
 
 
 def _run_soffice(command: list[str], out_dir: Path, total: int, progress: Callable[[int], None]) -> str:

@@ -148,14 +148,26 @@ _TEXT_PART_LABELS = {
 }
 BODY_LABEL = "brødtekst"
 PROPERTIES_LABEL = f"dokumentegenskaber ({CORE_PART})"
+APP_PART = "docProps/app.xml"
+APP_PROPERTIES_LABEL = f"dokumentegenskaber ({APP_PART})"
+CUSTOM_PROPERTIES_LABEL = f"brugerdefinerede egenskaber ({CUSTOM_PART})"
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 # The core properties drafter writes (see _core_xml), by their element in core.xml.
 _CORE_FIELDS = {
     "{http://purl.org/dc/elements/1.1/}title": "title",
     "{http://purl.org/dc/elements/1.1/}subject": "subject",
     "{http://purl.org/dc/elements/1.1/}creator": "author",
-    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords": "keywords",
+    f"{_CP}keywords": "keywords",
     "{http://purl.org/dc/elements/1.1/}description": "description",
+    f"{_CP}category": "category",
+    f"{_CP}contentStatus": "contentStatus",
 }
+# Core properties a template's own value of is kept in every document (a document system's
+# category); the others describe the template itself ("Skabelon: ...") and are not.
+KEPT_CORE_LABELS = {"category": "kategori", "contentStatus": "indholdsstatus"}
+_EXTENDED_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+_CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+_VT_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
 _FIELD = re.compile(r"\{\{\s*[^\s}]|\{%\s*[^\s%]")  # a tag with something in it
 
 
@@ -233,6 +245,58 @@ class PreparedTemplate:
             if name and element.text and _FIELD.search(element.text):
                 found[name] = element.text
         return found
+
+    def kept_core_properties(self) -> dict[str, str]:
+        """The core properties of KEPT_CORE_LABELS the template has without a field: name -> text."""
+        root = self._properties_root(CORE_PART, PROPERTIES_LABEL)
+        if root is None:
+            return {}
+        kept = {}
+        for element in root:
+            name = _CORE_FIELDS.get(element.tag)
+            if name in KEPT_CORE_LABELS and element.text and element.text.strip() and not _FIELD.search(element.text):
+                kept[name] = element.text
+        return kept
+
+    def extended_properties(self) -> dict[str, str]:
+        """The properties of docProps/app.xml (Company, Manager, ...) that hold a field:
+        element name -> Jinja source; rendered like the core properties."""
+        root = self._properties_root(APP_PART, APP_PROPERTIES_LABEL)
+        if root is None:
+            return {}
+        return {
+            element.tag[len(_EXTENDED_NS):]: element.text for element in root
+            if isinstance(element.tag, str) and element.tag.startswith(_EXTENDED_NS) and len(element) == 0
+            and element.text and _FIELD.search(element.text)
+        }
+
+    def custom_properties(self) -> list[tuple[str, Any, str | None]]:
+        """The template's own custom properties (a case number): (name, its <property>
+        element, the Jinja source of a text value that holds a field, or None). drafter's
+        own (a template made from a drafter document has them) are not the template's."""
+        root = self._properties_root(CUSTOM_PART, CUSTOM_PROPERTIES_LABEL)
+        if root is None:
+            return []
+        found = []
+        for element in root.iterchildren(f"{_CUSTOM_NS}property"):
+            name = element.get("name") or ""
+            if not name or stamp.is_drafters_property(name):
+                continue
+            value = next(element.iterchildren(f"{_VT_NS}lpwstr", f"{_VT_NS}lpstr", f"{_VT_NS}bstr"), None)
+            source = value.text if value is not None and value.text and _FIELD.search(value.text) else None
+            found.append((name, element, source))
+        return found
+
+    def _properties_root(self, part: str, label: str):
+        data = self.entries.get(part)
+        if not data:
+            return None
+        from lxml import etree
+
+        try:
+            return etree.fromstring(data, _safe_xml_parser())
+        except etree.XMLSyntaxError as exc:
+            raise TemplateProblem(f"{self.path}: {label}: XML'en er ødelagt og kan ikke læses ({exc})") from None
 
     def part(self, name: str) -> TemplatePart:
         return next(p for p in self.parts if p.name == name)
@@ -329,6 +393,9 @@ class DocxRenderer:
         self._main_part = main_part = prepared.main_part
         self._labels = {part.name: part.label for part in prepared.parts}
         self._property_sources = prepared.properties()
+        self._kept_core = prepared.kept_core_properties()
+        self._app_sources = prepared.extended_properties()
+        self._custom_kept = prepared.custom_properties()
         env = jinja_environment()
         root = prepared.root(prepared.part(main_part))
         body = root.find(f"{W_NS}body")
@@ -366,6 +433,7 @@ class DocxRenderer:
         constant = {
             name: data for name, data in entries.items()
             if name not in self._templates and name not in (CORE_PART, CUSTOM_PART)
+            and not (name == APP_PART and self._app_sources)
         }
         constant["[Content_Types].xml"] = self._content_types.encode("utf-8")
         constant["_rels/.rels"] = self._package_rels.encode("utf-8")
@@ -425,20 +493,14 @@ class DocxRenderer:
                 xml = self._render_part(part, context)
                 self._check_xml(part, xml)
                 parts[part] = (_XML_DECL + xml).encode("utf-8")
-        properties = dict(properties)
+        properties = {**self._kept_core, **properties}
         for name, source in self._property_sources.items():
             if name in properties:
                 continue  # the kind's document: wins, as the check knows
-            where = f"{self.template_path}: {PROPERTIES_LABEL}: {name}"
-            try:
-                template = _property_template(source)
-            except TemplateProblem as exc:
-                raise TemplateProblem([f"{where}: {p}" for p in exc.problems]) from None
-            try:
-                properties[name] = " ".join(template.render(context).split())
-            except Exception as exc:  # the template's own code; see failure_reason
-                raise TemplateProblem(f"{where}: {failure_reason(exc)}") from None
+            properties[name] = self._render_property(PROPERTIES_LABEL, name, source, context)
         parts[CORE_PART] = _core_xml(properties).encode("utf-8")
+        if self._app_sources:
+            parts[APP_PART] = self._render_app(context)
         parts["[Content_Types].xml"] = self._packed_source["[Content_Types].xml"]
         parts["_rels/.rels"] = self._packed_source["_rels/.rels"]
 
@@ -452,10 +514,42 @@ class DocxRenderer:
         if answers_digest is not None:
             recorded[stamp.ANSWERS_PROPERTY] = answers_digest
         recorded.update(more)
-        entries[CUSTOM_PART] = stamp.custom_xml(recorded).encode("utf-8")
+        entries[CUSTOM_PART] = stamp.custom_xml(recorded, self._template_custom(context)).encode("utf-8")
         packed = {name: self._packed[name] for name, data in entries.items()
                   if name in self._packed and self._packed_source[name] is data}
         return _zip(entries, packed)
+
+    def _render_property(self, label: str, name: str, source: str, context: dict) -> str:
+        where = f"{self.template_path}: {label}: {name}"
+        try:
+            template = _property_template(source)
+        except TemplateProblem as exc:
+            raise TemplateProblem([f"{where}: {p}" for p in exc.problems]) from None
+        try:
+            return " ".join(template.render(context).split())
+        except Exception as exc:  # the template's own code; see failure_reason
+            raise TemplateProblem(f"{where}: {failure_reason(exc)}") from None
+
+    def _render_app(self, context: dict) -> bytes:
+        """The template's docProps/app.xml with its fields (Company, Manager, ...) filled in."""
+        root = self._etree.fromstring(self._entries[APP_PART], _safe_xml_parser())
+        for element in root:
+            if isinstance(element.tag, str) and element.tag[len(_EXTENDED_NS):] in self._app_sources:
+                name = element.tag[len(_EXTENDED_NS):]
+                element.text = self._render_property(APP_PROPERTIES_LABEL, name, self._app_sources[name], context)
+        return self._etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _template_custom(self, context: dict) -> list[str]:
+        """The template's own custom properties as <property> XML, fields filled in."""
+        items = []
+        for pid, (name, element, source) in enumerate(self._custom_kept, start=2):
+            element = self._etree.fromstring(self._etree.tostring(element, with_tail=False))
+            element.set("pid", str(pid))  # pids are 2, 3, ... in the part's order; drafter's follow
+            if source is not None:
+                value = next(element.iterchildren(f"{_VT_NS}lpwstr", f"{_VT_NS}lpstr", f"{_VT_NS}bstr"))
+                value.text = self._render_property(CUSTOM_PROPERTIES_LABEL, name, source, context)
+            items.append(self._etree.tostring(element, encoding="unicode", with_tail=False))
+        return items
 
     def _check_xml(self, part: str, xml: str):
         try:
@@ -600,6 +694,8 @@ def _core_xml(props: dict[str, str]) -> str:
         + element("dc:creator", "author")
         + element("cp:keywords", "keywords")
         + element("dc:description", "description")
+        + element("cp:category", "category")
+        + element("cp:contentStatus", "contentStatus")
         + element("cp:lastModifiedBy", "author")
         + "<dc:language>da-DK</dc:language>"
         + f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'

@@ -65,12 +65,18 @@ def entries_fingerprint(entries: dict[str, bytes]) -> str:
     return package_fingerprint([(name, zlib.crc32(data), len(data)) for name, data in entries.items()])
 
 
-def custom_xml(props: dict[str, str]) -> str:
-    """docProps/custom.xml holding *props* (name -> text), in order."""
-    items = "".join(
+def is_drafters_property(name: str) -> bool:
+    """Whether the custom property *name* is one drafter records (the stamp)."""
+    return name in (HASH_PROPERTY, PACKAGE_PROPERTY, ANSWERS_PROPERTY) or name.startswith(f"{BASE_PROPERTY}_")
+
+
+def custom_xml(props: dict[str, str], kept: list[str] = ()) -> str:
+    """docProps/custom.xml holding *props* (name -> text), in order, after the template's own
+    properties (*kept*: <property> XML with pids 2, 3, ...)."""
+    items = "".join(kept) + "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{_escape(name)}">'
         f"<vt:lpwstr>{_escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(props.items(), start=2)
+        for pid, (name, value) in enumerate(props.items(), start=2 + len(kept))
     )
     return (
         _XML_DECL

@@ -25,8 +25,10 @@ from typing import Any
 from drafter.errors import OutputError, TemplateProblem
 from drafter.problems import ERROR, WARNING, Problem, format_problem, printable
 from drafter.questionnaire import Question, Questionnaire
+from drafter.render import (
+    KEPT_CORE_LABELS, APP_PROPERTIES_LABEL, BODY_LABEL, CUSTOM_PROPERTIES_LABEL, PROPERTIES_LABEL,
+)
 from drafter.suggest import suggest
-from drafter.render import BODY_LABEL, PROPERTIES_LABEL
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -46,6 +48,9 @@ class TemplateReport:
     kind: str
     findings: list[Problem] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
+    # The template's own document properties every document keeps (category, Company,
+    # custom properties such as a case number), as "name (value)" for the listing.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -55,6 +60,9 @@ class TemplateReport:
         out = [format_problem(f.in_file(self.path)) for f in self.findings]
         if self.unused:
             out.append(printable(f"{self.path}: spørgsmål, som skabelonen ikke bruger: {', '.join(self.unused)}"))
+        if self.kept:
+            out.append(printable(f"{self.path}: dokumentegenskaber, som dokumenterne beholder fra skabelonen: "
+                                 f"{'; '.join(self.kept)}"))
         if self.errors:
             n = len(self.errors)
             out.append(printable(f"{self.path}: {n} {'fejl' if n == 1 else 'fejl'}; skabelonen kan ikke bruges til '{self.kind}'"))
@@ -489,17 +497,31 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
             continue
         used |= walker.used
         report.findings.extend(fixed_text_around_optional_values(_paragraph_texts(root), questionnaire, part.label))
+    fields = []  # (label, name, Jinja source) of every document property with a field
+    for label, read in ((PROPERTIES_LABEL, prepared.properties), (APP_PROPERTIES_LABEL, prepared.extended_properties),
+                        (CUSTOM_PROPERTIES_LABEL, prepared.custom_properties)):
+        try:
+            found = read()
+        except TemplateProblem as exc:
+            report.findings.append(template_finding(ERROR, label, exc.problems[0].message.split(f"{label}: ", 1)[-1]))
+            continue
+        if label == CUSTOM_PROPERTIES_LABEL:
+            report.kept += [f"{name} ({'udfyldes' if source else _shown_value(element)})" for name, element, source in found]
+            fields += [(label, name, source) for name, _, source in found if source]
+        else:
+            if label == APP_PROPERTIES_LABEL:
+                report.kept += [f"{name} (udfyldes)" for name in found]
+            fields += [(label, name, source) for name, source in found.items()]
     try:
-        properties = prepared.properties()
-    except TemplateProblem as exc:
-        report.findings.append(template_finding(ERROR, PROPERTIES_LABEL, exc.problems[0].message.split(f"{PROPERTIES_LABEL}: ", 1)[-1]))
-        properties = {}
-    for name, source in properties.items():
+        report.kept[:0] = [f"{KEPT_CORE_LABELS[name]} ({value})" for name, value in prepared.kept_core_properties().items()]
+    except TemplateProblem:
+        pass  # reported above, with the core properties
+    for label, name, source in fields:
         # A document property is one line of text: its findings quote the property itself.
         tags = True
-        if questionnaire.document.get(name):
+        if label == PROPERTIES_LABEL and questionnaire.document.get(name):
             continue  # the kind's document: sets it; the template's is never used
-        where = f"{PROPERTIES_LABEL}: {name}"
+        where = f"{label}: {name}"
         tree = _parse_reporting(env, source, where, report)
         if tree is not None:
             walker = _Walker(questionnaire, env, report, where, source)
@@ -514,6 +536,12 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
         used |= _used_by_properties(questionnaire, env)
         report.unused = _unused(questionnaire, used)
     return report
+
+
+def _shown_value(element) -> str:
+    """A custom property's value as the listing shows it (at most 60 characters)."""
+    text = " ".join("".join(element.itertext()).split())
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 MAX_SYNTAX_ERRORS = 20
