@@ -8,6 +8,7 @@ when version 1.1 goes out.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,8 @@ def marked_words(old: str, new: str, mark: tuple[str, str] = ("«", "»")) -> tu
     texts that differ in one word can be told apart."""
     import difflib
 
-    a, b = old.split(" "), new.split(" ")
+    # A paragraph break is a word of its own ("\n"), so paragraphs stay lines when shown.
+    a, b = re.sub(r"\s*\n\s*", " \n ", old).split(" "), re.sub(r"\s*\n\s*", " \n ", new).split(" ")
     left, right = [], []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
@@ -51,10 +53,20 @@ def marked_words(old: str, new: str, mark: tuple[str, str] = ("«", "»")) -> tu
             right += b[j1:j2]
             continue
         if i2 > i1:
-            left.append(mark[0] + " ".join(a[i1:i2]) + mark[1])
+            left.append(_marked(a[i1:i2], mark))
         if j2 > j1:
-            right.append(mark[0] + " ".join(b[j1:j2]) + mark[1])
-    return " ".join(left), " ".join(right)
+            right.append(_marked(b[j1:j2], mark))
+    return _lines(" ".join(left)), _lines(" ".join(right))
+
+
+def _marked(words: list[str], mark: tuple[str, str]) -> str:
+    """«words», each paragraph's stretch marked on its own line."""
+    parts = " ".join(words).split("\n")
+    return "\n".join(f"{mark[0]}{part.strip()}{mark[1]}" if part.strip() else "" for part in parts)
+
+
+def _lines(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
 def question_lines(question: Question, old: Any, new: Any) -> list[str]:
@@ -193,3 +205,37 @@ def compare(questionnaire: Questionnaire, old: dict, new: dict) -> list[SectionC
         if lines:
             result.append(SectionChanges(section.heading, lines))
     return result
+
+
+def layout_changes(questionnaire: Questionnaire, old: dict, new: dict) -> SectionChanges | None:
+    """The commission's own title, headings and order of sections (``titel``,
+    ``overskrifter``, ``orden`` in the answer files), as lines like the answers'."""
+    lines: list[str] = []
+
+    def text(data: dict, key: str) -> Any:
+        value = data.get(key) if isinstance(data, dict) else None
+        return value if value not in ("", [], {}) else None
+
+    old_title, new_title = text(old, "titel"), text(new, "titel")
+    if old_title != new_title:
+        if old_title is None:
+            lines.append(f"Titel: tilføjet: {new_title}")
+        elif new_title is None:
+            lines.append(f"Titel: fjernet (var: {old_title}); typens titel står igen")
+        else:
+            lines.append(f"Titel ændret fra {old_title} til {new_title}")
+    before, after = text(old, "overskrifter") or {}, text(new, "overskrifter") or {}
+    for section in questionnaire.sections:
+        a, b = before.get(section.key), after.get(section.key)
+        if a == b:
+            continue
+        lines.append(
+            f"Overskrift ændret fra {a or section.title} til {b or section.title}"
+        )
+    old_order = [s.key for s in questionnaire.body_sections(text(old, "orden") or [])]
+    new_order = [s.key for s in questionnaire.body_sections(text(new, "orden") or [])]
+    if old_order != new_order:
+        titles = {s.key: (after.get(s.key) or s.title) for s in questionnaire.sections}
+        filled = [k for k in new_order if any(v not in (None, "", [], {}) for v in (text(new, k) or {}).values())]
+        lines.append("Afsnittenes rækkefølge ændret til: " + ", ".join(titles[k] for k in filled or new_order))
+    return SectionChanges("Titel, overskrifter og rækkefølge", lines) if lines else None

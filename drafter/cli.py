@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
             "(advarsler er tilladt). Skriver ingen filer."
         ),
     )
-    check.add_argument("answers", nargs="*", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML")
+    check.add_argument("answers", nargs="*", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler")
     check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
     check.add_argument(
         "--draft-ok", action="store_true",
@@ -183,15 +183,26 @@ def build_parser() -> argparse.ArgumentParser:
             "Sidehoveder og sidefødder kontrolleres også."
         ),
     )
-    template_check.add_argument("template", type=_path, metavar="SKABELON.docx", help="Word-skabelonen")
-    template_check.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
+    template_check.add_argument(
+        "template", type=_path, nargs="?", metavar="SKABELON.docx",
+        help="Word-skabelonen, eller en mappe med skabeloner (fx templates/); uden: den, typen bruger",
+    )
+    template_check.add_argument(
+        "--kind", metavar="TYPE",
+        help="kommissorietypen (se: drafter kinds); uden: typen efter filens navn, og brevpapiret for hver type, der bruger det",
+    )
     template_check.set_defaults(handler=cmd_template_check)
     template_new = template_commands.add_parser(
         "new",
         help="skriv en kopi af typens indbyggede skabelon som udgangspunkt",
         description="Skriver en kopi af typens indbyggede Word-skabelon, som du kan tilpasse i Word.",
     )
-    template_new.add_argument("--kind", required=True, metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
+    template_new.add_argument("--kind", metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
+    template_new.add_argument(
+        "--letterhead", action="store_true",
+        help="en kopi af brevpapiret (sidehoved, sidefod, typografier), som alle typer uden egen skabelon bruges i "
+        "(standard i en arbejdsmappe: templates/letterhead.docx)",
+    )
     template_new.add_argument(
         "template", type=_path, nargs="?", metavar="SKABELON.docx",
         help="hvor kopien skal skrives (standard i en arbejdsmappe: templates/TYPE.docx, som drafter så bruger)",
@@ -258,7 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Sammenligner to versioner: svarfiler, en svarfil i en tidligere git-version "
         "(fx answers/x.yaml@HEAD~1) eller Word-dokumenter. Viser ændringerne afsnit for afsnit, og med "
         "--docx et Word-dokument med ændringerne som registrerede ændringer, som kan godkendes eller "
-        "afvises i Word. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
+        "afvises i Word: 'Afvis alle' giver den gamle versions tekst i brødteksten, sidehovederne og "
+        "sidefødderne. Dokumentegenskaberne (titel, emne) kan Word ikke vise som registrerede ændringer; "
+        "de er den nye versions. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
     )
     diff.add_argument("old", metavar="GAMMEL", help="den gamle version: svarfil, FIL@REVISION eller .docx")
     diff.add_argument("new", metavar="NY", help="den nye version: svarfil, FIL@REVISION eller .docx")
@@ -269,10 +282,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import",
         help="hent rettelser fra et Word-dokument tilbage i svarfilen",
-        description="Læser et dokument, som drafter har lavet, og som er rettet i Word, og viser hver "
-        "ændret besvarelse (gammel → ny). Efter bekræftelse (eller med --yes) skrives ændringerne i "
-        "svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
-        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'.",
+        description="Læser et dokument, som drafter har lavet, og som er rettet i Word eller LibreOffice, "
+        "og viser hvert svar, formanden har ændret (før og nu, de ændrede ord i «»). Dokumentet husker de "
+        "svar, det blev lavet ud fra: et svar, som kun er ændret i dokumentet, tages; et svar, som kun er "
+        "ændret i svarfilen siden, beholdes; et svar, som er ændret begge steder, er en konflikt, som vises "
+        "side om side og aldrig skrives med --yes. Efter bekræftelse (j/n, eller med --yes) skrives ændringerne "
+        "i svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
+        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'. Et dokument fra en "
+        "ældre drafter hentes kun ind svar for svar i en terminal. Afslutter med 0, når alt gik godt, 1, når "
+        "intet blev skrevet (uden --yes og uden terminal), 2 ved fejl og 3 ved en konflikt.",
     )
     imp.add_argument("docx", type=_path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)")
     imp.add_argument("--into", type=_path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)")
@@ -445,10 +463,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("angiv mindst én svarfil (eller --list-rules)")
     from drafter.rules import profile_notes
 
+    from drafter.batch import expand_paths
+
     for note in profile_notes():
         print(note)
     failed = 0
-    for path in args.answers:
+    for path in expand_paths(args.answers):  # a folder stands for its answer files, as for render
         try:
             answers = api.load(path)
         except DrafterError as exc:
@@ -520,13 +540,15 @@ def _list_rules() -> int:
 
 
 def cmd_template_check(args: argparse.Namespace) -> int:
-    from drafter.questionnaire import load_questionnaire
-    from drafter.templates import check_template
+    from drafter.templates import check_template, check_targets
 
-    result = check_template(args.template, load_questionnaire(args.kind))
-    for line in result.lines():
-        _print(line, sys.stderr if result.errors else sys.stdout)
-    return EXIT_FAILED if result.errors else EXIT_OK
+    failed = False
+    for path, questionnaire in check_targets(args.template, args.kind):
+        result = check_template(path, questionnaire)
+        failed = failed or bool(result.errors)
+        for line in result.lines():
+            _print(line, sys.stderr if result.errors else sys.stdout)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_template_new(args: argparse.Namespace) -> int:
@@ -535,13 +557,23 @@ def cmd_template_new(args: argparse.Namespace) -> int:
     from drafter.questionnaire import load_questionnaire
     from drafter.templates import new_template
 
+    if args.letterhead == bool(args.kind):
+        raise UsageError("angiv enten --kind TYPE (en kopi af typens skabelon) eller --letterhead (en kopi af brevpapiret)")
     target = args.template
     if target is None:
         own = workspace.current().templates_dir
         if own is None:
             raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
-        target = own / f"{args.kind}.docx"
-    written = new_template(load_questionnaire(args.kind), target, force=args.force)
+        from drafter.questionnaire import LETTERHEAD
+
+        target = own / (LETTERHEAD if args.letterhead else f"{args.kind}.docx")
+    if args.letterhead:
+        from drafter.questionnaire import letterhead_path
+        from drafter.templates import copy_template
+
+        written = copy_template(letterhead_path(), target, force=args.force)
+    else:
+        written = new_template(load_questionnaire(args.kind), target, force=args.force)
     _print(str(written))
     return EXIT_OK
 
@@ -893,8 +925,9 @@ def _wrapped(prefix: str, text: str) -> list[str]:
     width = max(40, min(100, _terminal_columns()) - 2)
     lines = []
     for n, paragraph in enumerate(text.split("\n")):
-        lines += textwrap.wrap(paragraph, width, initial_indent=prefix if n == 0 else " " * len(prefix),
-                               subsequent_indent=" " * len(prefix), break_on_hyphens=False) or [prefix.rstrip()]
+        first = prefix if n == 0 else " " * len(prefix)
+        lines += textwrap.wrap(paragraph, width, initial_indent=first, subsequent_indent=" " * len(prefix),
+                               break_on_hyphens=False) or [first.rstrip()]
     return lines
 
 
@@ -903,7 +936,8 @@ def _show_change(change) -> None:
 
     _print(f"{_answer_name(change)}:")
     old_items, new_items = change.old or [], change.new or []
-    if change.question.type == "list" and len(old_items) == len(new_items):
+    if change.question.type == "list" and len(old_items) == len(new_items) and sorted(map(str, old_items)) != sorted(
+            map(str, new_items)):
         # Items edited in place: each shown before and after, like a text.
         for n, (before, after) in enumerate(zip(old_items, new_items), start=1):
             if before != after:
@@ -935,10 +969,11 @@ def _show_conflict(conflict) -> None:
     else:
         mine_text, theirs_text = marked_words(full_text(q, conflict.mine), full_text(q, conflict.theirs))
         mine, theirs = [mine_text], [theirs_text]
-        _print(f"  da dokumentet blev lavet: {full_text(q, conflict.base)}")
+        for line in _wrapped("  da dokumentet blev lavet: ", full_text(q, conflict.base)):
+            _print(line)
     column = max(30, (min(120, _terminal_columns()) - 5) // 2)
-    left = [row for line in mine for row in textwrap.wrap(line, column)]
-    right = [row for line in theirs for row in textwrap.wrap(line, column)]
+    left = [row for text in mine for line in text.split("\n") for row in textwrap.wrap(line, column) or [""]]
+    right = [row for text in theirs for line in text.split("\n") for row in textwrap.wrap(line, column) or [""]]
     _print(f"  {'Svarfilen nu'.ljust(column)} | Dokumentet (formanden)")
     for n in range(max(len(left), len(right))):
         a = left[n] if n < len(left) else ""

@@ -6,7 +6,8 @@ NEW lacks comes back as deletions (``w:del``), what NEW added is marked as inser
 author and date. So a chair who opens the result in Word sees the changes in the Review pane
 and can accept or reject each: accepting all gives NEW's text, rejecting all OLD's.
 
-Only the main document part is compared; headers and footers are NEW's.
+The body, the headers and the footers are compared. Document properties (title, subject)
+cannot be tracked changes in Word: they are NEW's.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def main_part_name(entries: dict[str, bytes]) -> str:
     rels = etree.fromstring(entries["_rels/.rels"])
     for rel in rels:
         if rel.get("Type", "").endswith("/officeDocument"):
-            return rel.get("Target").lstrip("/")
+            return (rel.get("Target") or "word/document.xml").lstrip("/")
     return "word/document.xml"
 
 
@@ -392,7 +393,41 @@ def tracked_changes(old_docx: bytes, new_docx: bytes, author: str, date: str) ->
         new_body.append(sect)
     entries = dict(new_entries)
     entries[part] = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    # Headers and footers like the body: each of NEW's against OLD's of the same kind and place.
+    old_parts, new_parts = _header_footer_parts(old_entries), _header_footer_parts(new_entries)
+    for key, new_part in new_parts.items():
+        old_part = old_parts.get(key)
+        if old_part is None:
+            continue
+        old_hf = etree.fromstring(old_entries[old_part])
+        new_hf = etree.fromstring(new_entries[new_part])
+        blocks = _diff_blocks(list(old_hf), list(new_hf), stamp)
+        for child in list(new_hf):
+            new_hf.remove(child)
+        new_hf.extend(blocks)
+        entries[new_part] = etree.tostring(new_hf, xml_declaration=True, encoding="UTF-8", standalone=True)
     return write_entries(_rehashed(entries))
+
+
+def _header_footer_parts(entries: dict[str, bytes]) -> dict[tuple[str, int], str]:
+    """{(header or footer, n): part} in the order the main part's relationships list them."""
+    from lxml import etree
+
+    main = main_part_name(entries)
+    folder, _, name = main.rpartition("/")
+    rels = entries.get(f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels")
+    if not rels:
+        return {}
+    found: dict[tuple[str, int], str] = {}
+    for rel in etree.fromstring(rels):
+        kind = rel.get("Type", "").rpartition("/")[2]
+        target = rel.get("Target") or ""
+        if kind not in ("header", "footer") or rel.get("TargetMode") == "External" or not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}" if folder else target
+        if part in entries:
+            found[(kind, sum(1 for k in found if k[0] == kind))] = part
+    return found
 
 
 def _rehashed(entries: dict[str, bytes]) -> dict[str, bytes]:

@@ -725,14 +725,76 @@ def merge(questionnaire, base: dict, mine: dict, theirs: dict) -> tuple[dict, li
             if nm != nb:
                 kept.append(Change((section, key), question, b, m))
             continue
-        if nm == nb:
+        if nm != nb:
+            merged = _merge_items(question, b or [], m or [], t or []) if question.type in ("records", "list") else None
+            if merged is None:
+                conflicts.append(Conflict((section, key), question, b, m, t))
+                continue
+            kept.append(Change((section, key), question, b, m))
+            t = merged  # the chair's changes on top of the file's, item by item
+        if _normal(t) != nm:
             values.setdefault(section, {})[key] = copy.deepcopy(t)
             if t is None:
                 values[section].pop(key, None)
             taken.append(Change((section, key), question, m, t))
-        else:
-            conflicts.append(Conflict((section, key), question, b, m, t))
     return values, taken, conflicts, kept
+
+
+def _item_key(question, item: Any) -> str:
+    if question.type == "records":
+        item = (item or {}).get(question.fields[0].key) if isinstance(item, dict) else None
+    return " ".join(str(item or "").split()).casefold()
+
+
+def _merge_items(question, base: list, mine: list, theirs: list) -> list | None:
+    """A list or table both sides changed, merged item by item (items known by their text,
+    records by their first field, fields one by one); None where both changed the same item
+    or field, or both changed the order."""
+    keyed = [{_item_key(question, item): item for item in side} for side in (base, mine, theirs)]
+    if any(len(k) != len(side) for k, side in zip(keyed, (base, mine, theirs))):
+        return None  # two items alike: not safe to tell apart
+    kb, km, kt = keyed
+    result: dict[str, Any] = {}
+    for key in dict.fromkeys([*km, *kt]):
+        b, m, t = kb.get(key), km.get(key), kt.get(key)
+        if key in kb and (key not in km or key not in kt):
+            survivor = m if key in km else t
+            if _normal(survivor) != _normal(b):
+                return None  # removed on one side, changed on the other
+            continue
+        if key not in kb and key in km and key in kt and _normal(m) != _normal(t):
+            return None  # added on both sides, differently
+        if question.type == "records" and key in kb:
+            merged = {}
+            for f in question.fields:
+                fb, fm, ft = b.get(f.key), m.get(f.key), t.get(f.key)
+                if _normal(fm) == _normal(fb):
+                    value = ft
+                elif _normal(ft) in (_normal(fb), _normal(fm)):
+                    value = fm
+                else:
+                    return None
+                if value not in (None, "", []):
+                    merged[f.key] = value
+            result[key] = merged
+        else:
+            result[key] = m if key in km else t
+    base_order = [k for k in kb if k in result]
+    mine_order = [k for k in km if k in result]
+    theirs_order = [k for k in kt if k in result]
+    if [k for k in mine_order if k in kb] != [k for k in base_order if k in km]:
+        leader, other = km, kt  # the file reordered: its order, the chair's additions after their neighbours
+        if [k for k in theirs_order if k in kb] != [k for k in base_order if k in kt]:
+            return None  # both reordered
+    else:
+        leader, other = kt, km
+    order = [k for k in leader if k in result]
+    for key in other:
+        if key in result and key not in order:
+            before = list(other)[:list(other).index(key)]
+            at = max((order.index(k) + 1 for k in before if k in order), default=0)
+            order.insert(at, key)
+    return [result[k] for k in order]
 
 
 # -- the command's steps ---------------------------------------------------------------
@@ -780,7 +842,9 @@ def _base_answers(package: WordPackage, answers):
             f"dokumentet ligner ikke et kommissorium lavet ud fra denne svarfil: det er lavet ud fra en svarfil af "
             f"typen {recorded.get('kind')!r}, og svarfilen er af typen {questionnaire.kind!r}; angiv den rigtige "
             "med --into", file=package.name))
-    data = {"schema_version": recorded.get("schema_version"), **recorded["values"]}
+    # The commission's own title, headings and order it was made with (drafter.body).
+    layout = recorded.get("layout") if isinstance(recorded.get("layout"), dict) else {}
+    data = {"schema_version": recorded.get("schema_version"), **layout, **recorded["values"]}
     values, problems = validate(data, questionnaire)
     if problems:
         data["complete"] = False

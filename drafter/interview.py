@@ -66,6 +66,9 @@ DONE, ADD, EDIT_ITEM, REMOVE_ITEM = "Færdig, videre", "Tilføj", "Ret et punkt"
 APPROVE = "Godkend: gem og lav Word-dokumentet"
 SHOW_SECTION = "Se"
 WAIVE = "Undtag en regel (med en skrevet begrundelse)"
+LAYOUT = "Titel, overskrifter og rækkefølge (kan springes over)"
+DONE_LAYOUT = "Færdig"
+OPTIONAL_DATE_HINT = "tom: ingen dato; skriv i dag for dagens dato"
 BACK = "Tilbage"
 NEXT_PAGE = "Næste side"
 DATE_HINT = "Fx 1/12-2026, 1. december 2026 eller i dag."
@@ -459,7 +462,11 @@ class Interview:
             shown = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else ""
             if not question.help:
                 say(DATE_HINT, HELP_STYLE)
-            typed = text(message, lambda t: self.problem(question, t), suggestion=shown)
+            if not question.required and question.default == "today" and is_empty(current):
+                # An optional date is never invented: Enter leaves it out; "i dag" is typed.
+                typed = text(message, lambda t: self.problem(question, t), hint=OPTIONAL_DATE_HINT)
+            else:
+                typed = text(message, lambda t: self.problem(question, t), suggestion=shown)
             value = self._normalise(question, typed)
             if value:
                 say(f"  {long_date(_dt.date.fromisoformat(value))}", ECHO_STYLE)
@@ -718,6 +725,8 @@ class Interview:
                 choices.append(f"{SHOW_SECTION} {section.heading}" + (f"  (! {count})" if count else ""))
             if waivable:
                 choices.append(WAIVE)
+            if self.questionnaire.uses_body:
+                choices.append(LAYOUT)
             clear()
             say("Gennemsyn af dine svar", HEADING_STYLE)
             if notice:
@@ -733,6 +742,9 @@ class Interview:
                 return
             if picked == WAIVE:
                 self.waive(waivable)
+                continue
+            if picked == LAYOUT:
+                self.layout_step()
                 continue
             self.section_page(sections[choices.index(picked) - 1], problems)
 
@@ -789,6 +801,53 @@ class Interview:
                 clear()
                 self.ask_section(section)
                 return
+
+    def layout_step(self) -> None:
+        """The commission's own title, headings and order of sections (titel, overskrifter,
+        orden in the file); the kind's stand where nothing is given."""
+        from drafter.body import Layout
+
+        layout = Layout(self.questionnaire, self.meta)
+        clear()
+        say(LAYOUT.split(" (")[0], HEADING_STYLE)
+        say("En tom titel eller overskrift giver typens; en tom rækkefølge ændrer intet.", HELP_STYLE)
+        title = text("Dokumentets titel?", lambda typed: None, current=layout.titel or "",
+                     hint=f"fx {self.questionnaire.cover.get('title', '') or 'Kommissorium for …'}")
+        sections = self.questionnaire.body_sections(layout.orden)
+        for number, section in enumerate(sections, 1):
+            say(f"{number}. {layout.overskrifter.get(section.key) or section.title}", indent="     ", first="  ")
+
+        def check_order(typed: str) -> str | None:
+            numbers = typed.replace(",", " ").split()
+            if not all(n.isdigit() and 1 <= int(n) <= len(sections) for n in numbers):
+                return f"Skriv afsnittenes numre (1-{len(sections)}) i den nye rækkefølge, fx 2 1 3"
+            if len(set(numbers)) != len(numbers):
+                return "Et afsnit kan kun stå én gang"
+            return None
+
+        order = text("Ny rækkefølge (numrene; de afsnit, du ikke nævner, følger efter)?", check_order)
+        if order.strip():
+            named = [sections[int(n) - 1].key for n in order.replace(",", " ").split()]
+            self.meta["orden"] = named
+            sections = self.questionnaire.body_sections(named)
+        headings = dict(layout.overskrifter)
+        while True:
+            labels = [f"{s.title}" + (f" → {headings[s.key]}" if headings.get(s.key) else "") for s in sections]
+            picked = select("Vil du give et afsnit en anden overskrift?", labels + [DONE_LAYOUT])
+            if picked == DONE_LAYOUT:
+                break
+            section = sections[labels.index(picked)]
+            typed = text(f"Overskrift for {section.title}?", lambda typed: None, current=headings.get(section.key, ""))
+            if typed.strip():
+                headings[section.key] = " ".join(typed.split())
+            else:
+                headings.pop(section.key, None)
+        for key, value in (("titel", " ".join(title.split())), ("overskrifter", headings)):
+            if value:
+                self.meta[key] = value
+            else:
+                self.meta.pop(key, None)
+        self.save()
 
     def waive(self, waivable: list) -> None:
         """Waive a rule from the review, with a written reason saved as 'undtagelser'."""

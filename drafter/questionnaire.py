@@ -45,7 +45,9 @@ MAX_LENGTH = {"text": 2_000, "paragraphs": 50_000}
 _RESERVED_KEYS = {name for name in dir(dict) if not name.startswith("_")}
 # Names the templates use beside the sections: the profile's words (profil.ord.*).
 PROFILE_CONTEXT_KEY = "profil"
-RESERVED_SECTION_KEYS = {PROFILE_CONTEXT_KEY}
+# The letterhead's name for what drafter.body builds (title, subtitle, facts, body).
+BODY_CONTEXT_KEY = "kommissorium"
+RESERVED_SECTION_KEYS = {PROFILE_CONTEXT_KEY, BODY_CONTEXT_KEY}
 
 
 # Danish nouns are common or neuter gender: "én opgave", but "ét medlem". The item names
@@ -57,6 +59,33 @@ def one(noun: str) -> str:
     """'én opgave', 'ét medlem': the numeral one before a Danish noun, in its gender."""
     last = noun.split()[-1].lower() if noun.strip() else noun
     return f"{'ét' if any(last.endswith(n) for n in _NEUTER_NOUNS) else 'én'} {noun}"
+
+
+# How a question is shown in the document the body builds (drafter.body); by type when
+# the kind does not say.
+SHOW_KINDS = ("paragraphs", "bullets", "table", "lines", "fact", "none")
+_DEFAULT_SHOW = {"paragraphs": "paragraphs", "list": "bullets", "records": "table", "bool": "none"}
+# A placeholder in a text of the kind: {section.question}, {field} in a record's line,
+# {profil.ord.word}; filters after a bar: {gruppe.type|stort}.
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)((?:\|[a-z_]+)*)\}")
+TEXT_FILTERS = ("stort", "lille", "tankestreg")
+
+
+def default_show(question: "Question") -> str:
+    return _DEFAULT_SHOW.get(question.type, "fact")
+
+
+def text_alternatives(spec: Any) -> list[tuple[str, dict]]:
+    """A text of the kind as (text, when) alternatives: a text, {text, when}, or a list of them."""
+    if spec is None:
+        return []
+    if isinstance(spec, str):
+        return [(spec, {})]
+    if isinstance(spec, dict):
+        return [(str(spec.get("text", "")), dict(spec.get("when") or {}))]
+    if isinstance(spec, list):
+        return [alt for item in spec for alt in text_alternatives(item)]
+    return []
 
 
 @dataclass
@@ -80,6 +109,16 @@ class Question:
     # choice -> the kind a new interview continues as when it is chosen (one route to a kind:
     # a project group chosen in the ad-hoc kind continues as the project-group kind)
     kind_for: dict = field(default_factory=dict)
+    # How the document shows it (drafter.body): see SHOW_KINDS; the texts are the kind's
+    # own, with placeholders (PLACEHOLDER).
+    show: str | None = None
+    heading: Any = None  # a sub-heading above it
+    lead: Any = None  # a lead-in sentence before it ("Gruppen skal:")
+    line: Any = None  # one record as a line ("{navn}[, {titel}]")
+    group_by: str | None = None  # lines under a label per value of this field
+    columns: list | None = None  # a table's columns: field keys or {key, header, width}
+    value: Any = None  # a fact's value as text ("{gruppe.periode|tankestreg}")
+    fact_label: Any = None  # a fact's label as text, where it is not the fixed label ("{profil.ord.organisation}")
 
     @property
     def is_repeating(self) -> bool:
@@ -243,6 +282,9 @@ class Section:
     number: int | None
     intro: str
     questions: list[Question]
+    cover: bool = False  # its facts stand under the title, it has no heading of its own
+    page_break_before: bool = False
+    parts: list | None = None  # question keys and fixed sentences, in the document's order
 
     @property
     def heading(self) -> str:
@@ -261,10 +303,27 @@ class Questionnaire:
     source_file: Path
     source: str = ""
     removed: list[Section] = field(default_factory=list)  # taken away from the parent kind
+    cover: dict = field(default_factory=dict)  # the document's title and subtitle (texts of the kind)
+    # groups of answer paths of which at least one must be answered ("a purpose or tasks")
+    requires_one_of: list[list[str]] = field(default_factory=list)
+
+    @property
+    def uses_body(self) -> bool:
+        """True when the document is built from the kind (drafter.body) inside a letterhead;
+        False for a kind that names a full-layout template of its own."""
+        return not self.template
 
     @property
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
+
+    def body_sections(self, orden: list[str] | None = None) -> list[Section]:
+        """The sections of the document's body (not the cover's) in the order an answer
+        file's ``orden`` gives; the sections it does not name follow in the kind's order."""
+        body = [s for s in self.sections if not s.cover]
+        by_key = {s.key: s for s in body}
+        named = [by_key[k] for k in dict.fromkeys(orden or []) if isinstance(k, str) and k in by_key]
+        return named + [s for s in body if s not in named]
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -279,6 +338,8 @@ class Questionnaire:
         own = workspace.current().templates_dir
         if own is not None and (own / f"{self.kind}.docx").is_file():
             return own / f"{self.kind}.docx"
+        if self.uses_body:
+            return letterhead_path()
         return find_template(self.template, self.source_file.parent)
 
     @property
@@ -460,6 +521,7 @@ def _remove(sections: list[dict], path: Any) -> dict:
     if not isinstance(path, str) or not path.strip():
         raise ValueError("'remove' skal være en liste af afsnit ('afsnit') og spørgsmål ('afsnit.spørgsmål')")
     section_key, _, question_key = path.strip().partition(".")
+    question_key, _, field_key = question_key.partition(".")
     section = next((s for s in sections if s.get("key") == section_key), None)
     if section is None:
         known = [s.get("key") for s in sections]
@@ -472,13 +534,30 @@ def _remove(sections: list[dict], path: Any) -> dict:
     if question is None:
         known = [q.get("key") for q in questions]
         raise ValueError(f"remove: spørgsmålet '{path}' findes ikke{suggest(question_key, known)}")
+    if field_key:  # a field of a records question ("sammensaetning.medlemmer.rolle")
+        fields = question.get("fields") or []
+        gone = next((f for f in fields if f.get("key") == field_key), None)
+        if gone is None:
+            known = [f.get("key") for f in fields]
+            raise ValueError(f"remove: feltet '{path}' findes ikke{suggest(field_key, known)}")
+        question["fields"] = [f for f in fields if f is not gone]
+        return {**{k: v for k, v in section.items() if k != "questions"}, "questions": [{**question, "fields": [gone]}]}
     section["questions"] = [q for q in questions if q is not question]
     return {**{k: v for k, v in section.items() if k != "questions"}, "questions": [question]}
 
 
 def _merge_section(parent: dict, child: dict) -> dict:
     out = {**parent, **{k: v for k, v in child.items() if k != "questions"}}
-    out["questions"] = _merge_by_key(parent.get("questions", []), child.get("questions", []), lambda p, c: {**p, **c})
+    out["questions"] = _merge_by_key(parent.get("questions", []), child.get("questions", []), _merge_question)
+    return out
+
+
+def _merge_question(parent: dict, child: dict) -> dict:
+    """A question of a child kind: its fields replace the parent's, and the fields of a
+    records question are merged by key as questions are (a new field is added at the end)."""
+    out = {**parent, **child}
+    if isinstance(parent.get("fields"), list) and isinstance(child.get("fields"), list):
+        out["fields"] = _merge_by_key(parent["fields"], child["fields"], lambda p, c: {**p, **c})
     return out
 
 
@@ -499,8 +578,9 @@ def _build(data: dict, path: Path) -> Questionnaire:
         raise _KindProblem(("document",), "skal være felter med tekst (title: ..., subject: ...)")
     profile = workspace.profile()
     kinds = [data["kind"], *reversed(data.get("_lineage", []))]  # the kind's own settings first
+    raw_sections = _ordered(data["sections"], data.get("order"))
     sections = []
-    for i, raw in enumerate(data["sections"]):
+    for i, raw in enumerate(raw_sections):
         where = ("sections", i)
         try:
             if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
@@ -513,6 +593,9 @@ def _build(data: dict, path: Path) -> Questionnaire:
                 questions.append(_question(q, raw["key"]))
                 _apply_profile(questions[-1], profile, kinds)
             where = ("sections", i)
+            parts = raw.get("parts")
+            if parts is not None and not isinstance(parts, list):
+                raise ValueError("'parts' skal være en liste af spørgsmål (nøgler) og sætninger ({text: ...})")
             sections.append(
                 Section(
                     key=_key(raw["key"]),
@@ -520,6 +603,9 @@ def _build(data: dict, path: Path) -> Questionnaire:
                     number=raw.get("number"),
                     intro=raw.get("intro", ""),
                     questions=questions,
+                    cover=bool(raw.get("cover", False)),
+                    page_break_before=bool(raw.get("page_break_before", False)),
+                    parts=list(parts) if parts is not None else None,
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -532,18 +618,111 @@ def _build(data: dict, path: Path) -> Questionnaire:
                 [_question(q, raw["key"]) for q in raw["questions"]])
         for raw in data.get("_removed", [])
     ]
-    return Questionnaire(
+    template = data.get("template")
+    if template is None and (path.parent / f"{data['kind']}.docx").is_file():
+        template = f"{data['kind']}.docx"  # a kind's own full-layout template beside it
+    cover = data.get("cover") or {}
+    if not isinstance(cover, dict):
+        raise _KindProblem(("cover",), "skal være felter med tekst (title: ..., subtitle: ...)")
+    requires = data.get("requires_one_of") or []
+    if not isinstance(requires, list) or not all(isinstance(g, list) and g for g in requires):
+        raise _KindProblem(("requires_one_of",), "skal være en liste af lister af svar (afsnit.spørgsmål)")
+    built = Questionnaire(
         kind=str(data["kind"]),
         name=str(data["name"]),
         description=str(data["description"]),
         schema_version=int(data["schema_version"]),
-        template=str(data.get("template", f"{data['kind']}.docx")),
+        template=str(template) if template else "",
         sections=sections,
         document=dict(document),
         source_file=path,
         source=data.get("source", ""),
         removed=removed,
+        cover=dict(cover),
+        requires_one_of=[[str(p) for p in group] for group in requires],
     )
+    _check_layout(built, data)
+    return built
+
+
+def _ordered(sections: list, order: Any) -> list:
+    """The sections with those *order* names first, in its order (a kind that extends
+    another can reorder the sections it inherits); the others follow as they stand."""
+    if order is None:
+        return sections
+    if not isinstance(order, list):
+        raise _KindProblem(("order",), "skal være en liste af afsnit (nøgler), fx order: [baggrund, formaal]")
+    by_key = {s.get("key"): s for s in sections if isinstance(s, dict)}
+    for i, key in enumerate(order):
+        if key not in by_key:
+            raise _KindProblem(("order", i), f"'{key}' er ikke et afsnit i typen{suggest(str(key), [str(k) for k in by_key])}")
+    named = [by_key[k] for k in dict.fromkeys(order)]
+    return named + [s for s in sections if not (isinstance(s, dict) and s.get("key") in order)]
+
+
+def _check_layout(q: "Questionnaire", data: dict) -> None:
+    """Every text of the kind names answers that exist, and every part of its layout is known."""
+    paths = {question.path for question in q.questions}
+    # What the kind removed from its parent may still be named: it is simply never there.
+    gone = {f"{question.path}.{f.key}" for section in q.removed for question in section.questions for f in question.fields}
+    gone |= {question.path for section in q.removed for question in section.questions}
+    paths |= gone
+
+    def texts(spec: Any, where: tuple, record: Question | None = None) -> None:
+        if spec is not None and not isinstance(spec, (str, dict, list)):
+            raise _KindProblem(where, "skal være en tekst, {text: ..., when: ...} eller en liste af dem")
+        for text, when in text_alternatives(spec):
+            for name in when:
+                if name not in paths:
+                    raise _KindProblem(where, f"'when' nævner '{name}', som ikke er et spørgsmål{suggest(str(name), sorted(paths))}")
+            for match in PLACEHOLDER.finditer(text):
+                name, filters = match.group(1), [f for f in match.group(2).split("|") if f]
+                for unknown in (f for f in filters if f not in TEXT_FILTERS):
+                    raise _KindProblem(where, f"ukendt filter '|{unknown}' i {{{name}}} (kendte: {', '.join(TEXT_FILTERS)})")
+                if name.startswith(PROFILE_CONTEXT_KEY + "."):
+                    continue
+                if record is not None and "." not in name:
+                    if record.field_named(name) is None and f"{record.path}.{name}" not in gone:
+                        known = [f.key for f in record.fields]
+                        raise _KindProblem(where, f"{{{name}}} er ikke et felt i {record.path} (felterne: {', '.join(known)}){suggest(name, known)}")
+                    continue
+                if name not in paths:
+                    raise _KindProblem(where, f"{{{name}}} er ikke et spørgsmål i typen{suggest(name, sorted(paths))}")
+
+    texts(q.cover.get("title"), ("cover", "title"))
+    texts(q.cover.get("subtitle"), ("cover", "subtitle"))
+    for g, group in enumerate(q.requires_one_of):
+        for name in group:
+            if name not in paths:
+                raise _KindProblem(("requires_one_of", g), f"'{name}' er ikke et spørgsmål i typen{suggest(name, sorted(paths))}")
+    for i, section in enumerate(q.sections):
+        keys = [question.key for question in section.questions]
+        for k, part in enumerate(section.parts or []):
+            if isinstance(part, str):
+                if part not in keys:
+                    raise _KindProblem(("sections", i, "parts", k), f"'{part}' er ikke et spørgsmål i afsnittet{suggest(part, keys)}")
+            else:
+                texts(part, ("sections", i, "parts", k))
+        for j, question in enumerate(section.questions):
+            where = ("sections", i, "questions", j)
+            if question.show is not None and question.show not in SHOW_KINDS:
+                raise _KindProblem(where + ("show",), f"ukendt visning '{question.show}' (kendte: {', '.join(SHOW_KINDS)})")
+            fitting = {"table": ("records",), "lines": ("records", "list"), "bullets": ("records", "list")}
+            if question.show in fitting and question.type not in fitting[question.show]:
+                raise _KindProblem(where + ("show",), f"'{question.show}' passer ikke til spørgsmålstypen '{question.type}'")
+            for name in ("heading", "lead", "value", "fact_label"):
+                texts(getattr(question, name), where + (name,))
+            texts(question.line, where + ("line",), question if question.type == "records" else None)
+            if question.group_by and question.field_named(question.group_by) is None:
+                raise _KindProblem(where + ("group_by",), f"'{question.group_by}' er ikke et felt i {question.path}")
+            for c, column in enumerate(question.columns or []):
+                key = column.get("key") if isinstance(column, dict) else column
+                if question.type != "records" or not isinstance(key, str) or question.field_named(key) is None:
+                    raise _KindProblem(where + ("columns", c), f"'{key}' er ikke et felt i {question.path}")
+                if isinstance(column, dict) and column.get("width") is not None and not (
+                    isinstance(column["width"], (int, float)) and 0.5 <= column["width"] <= 30
+                ):
+                    raise _KindProblem(where + ("columns", c, "width"), "bredden skal være et tal i cm mellem 0,5 og 30")
 
 
 def _apply_profile(question: Question, profile, kinds: list[str]) -> None:
@@ -603,6 +782,14 @@ def _question(raw: dict, parent: str) -> Question:
         choices_from=choices_from,
         default_from=default_from,
         kind_for=_kind_for(raw.get("kind_for"), path, choices),
+        show=raw.get("show"),
+        heading=raw.get("heading"),
+        lead=raw.get("lead"),
+        line=raw.get("line"),
+        group_by=raw.get("group_by"),
+        columns=list(raw["columns"]) if isinstance(raw.get("columns"), list) else None,
+        value=raw.get("value"),
+        fact_label=raw.get("fact_label"),
     )
 
 
@@ -632,6 +819,20 @@ def template_dirs(kind_dir: Path) -> list[Path]:
         PACKAGE_DIR / "_templates" / "docx",  # installed wheel
         PACKAGE_DIR.parent / "templates" / "docx",  # checkout / editable install
     ]
+
+
+LETTERHEAD = "letterhead.docx"
+
+
+def letterhead_path() -> Path:
+    """The letterhead a kind without a template of its own is rendered in: the workspace's
+    (templates/letterhead.docx, made with `drafter template new --letterhead`), else drafter's."""
+    from drafter import workspace
+
+    own = workspace.current().templates_dir
+    if own is not None and (own / LETTERHEAD).is_file():
+        return own / LETTERHEAD
+    return find_template(LETTERHEAD, BUILTIN_KINDS_DIR)
 
 
 def is_builtin_template(path: Path) -> bool:

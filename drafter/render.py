@@ -23,6 +23,7 @@ from typing import Any
 
 from drafter import stamp, tplcache
 from drafter.answers import Answers
+from drafter import body as docbody
 from drafter.dates import long_date
 from drafter.errors import TemplateProblem
 from drafter.fsutil import resolved
@@ -61,7 +62,25 @@ def build_context(answers: Answers) -> dict[str, Any]:
     for section in answers.questionnaire.template_sections:
         values = answers.values.get(section.key, {})
         context[section.key] = {q.key: _context_value(q, values.get(q.key)) for q in section.questions}
+    # The document built from the kind, made from this context when it is rendered (so a
+    # context whose answers were replaced, as import does, gets its own body).
+    context[docbody.CONTEXT_KEY] = docbody.Layout(answers.questionnaire, answers.data)
     return context
+
+
+def body_context(layout: "docbody.Layout", context: dict, styles: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a letterhead sees as ``kommissorium``: the title and subtitle as text, the facts
+    block and the body as Word XML (in the letterhead's style ids)."""
+    from markupsafe import Markup
+
+    model = docbody.build(layout, context)
+    styles = styles if styles is not None else {}
+    return {
+        "titel": model.title,
+        "undertitel": model.subtitle,
+        "fakta": Markup(docbody.to_ooxml(model.facts, styles, facts_block=True)),
+        "indhold": Markup(docbody.to_ooxml(model.body, styles)),
+    }
 
 
 def _context_value(question: Question, value: Any) -> Any:
@@ -87,6 +106,7 @@ def jinja_environment(autoescape: bool = True):
     # A name every template may use besides the sections: the profile's words, given in the
     # context of each document (build_context); declared here so the template check knows it.
     env.globals[PROFILE_CONTEXT_KEY] = {}
+    env.globals[docbody.CONTEXT_KEY] = {"titel": "", "undertitel": "", "fakta": "", "indhold": ""}
     return env
 
 
@@ -98,6 +118,10 @@ def document_properties(answers: Answers) -> dict[str, str]:
     for name in ("title", "subject", "author", "keywords", "description"):
         if spec.get(name):
             props[name] = " ".join(_render_property(answers.questionnaire, name, context).split())
+    layout = context[docbody.CONTEXT_KEY]
+    if layout.titel or (answers.questionnaire.uses_body and not spec.get("title")):
+        # The commission's own title (titel:) is the document's, also in its properties.
+        props["title"] = " ".join(docbody.build(layout, context).title.split())
     created = answers.get(spec["created"]) if spec.get("created") else None
     props["created"] = f"{created}T00:00:00Z" if created else "2000-01-01T00:00:00Z"
     return props
@@ -393,6 +417,8 @@ class DocxRenderer:
         self._main_part = main_part = prepared.main_part
         self._labels = {part.name: part.label for part in prepared.parts}
         self._property_sources = prepared.properties()
+        # The letterhead's style ids for the body drafter builds (see drafter.body).
+        self._styles = docbody.style_ids(entries.get("word/styles.xml"))
         self._kept_core = prepared.kept_core_properties()
         self._app_sources = prepared.extended_properties()
         self._custom_kept = prepared.custom_properties()
@@ -473,6 +499,9 @@ class DocxRenderer:
     def _render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None,
                 more: dict[str, str]) -> bytes:
         etree = self._etree
+        layout = context.get(docbody.CONTEXT_KEY)
+        if isinstance(layout, docbody.Layout):
+            context = {**context, docbody.CONTEXT_KEY: body_context(layout, context, self._styles)}
         parts: dict[str, bytes] = {}
         body_xml = self._render_part(self._main_part, context)
         self._check_xml(self._main_part, body_xml)

@@ -31,10 +31,13 @@ _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 def canonical_answers(answers) -> str:
     """What the answers say, as one canonical JSON text (not how the file is written)."""
-    return json.dumps(
-        {"kind": answers.questionnaire.kind, "schema_version": answers.questionnaire.schema_version, "values": answers.values},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
-    )
+    said = {"kind": answers.questionnaire.kind, "schema_version": answers.questionnaire.schema_version, "values": answers.values}
+    # The commission's own title, headings and order change the document too (only when
+    # given, so the digest of a file without them is what it always was).
+    layout = {k: answers.data[k] for k in ("titel", "overskrifter", "orden") if isinstance(answers.data, dict) and k in answers.data}
+    if layout:
+        said["layout"] = layout
+    return json.dumps(said, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def answers_digest(answers) -> str:

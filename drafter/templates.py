@@ -532,10 +532,48 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
             WARNING, BODY_LABEL,
             "skabelonen har ingen felter ({{ … }} eller {% … %}); dokumentet bliver det samme, uanset hvad der svares",
         ))
+    if questionnaire.uses_body:
+        used |= _letterhead_findings(prepared, questionnaire, report, path)
     if not report.errors:  # with errors, some parts were not read: "unused" would mislead
         used |= _used_by_properties(questionnaire, env)
         report.unused = _unused(questionnaire, used)
     return report
+
+
+BODY_PLACE = "{{p kommissorium.indhold }}"
+
+
+def _letterhead_findings(prepared, questionnaire: Questionnaire, report: TemplateReport, path: Path) -> set[str]:
+    """A letterhead for a kind built from its YAML: it has the body's one place, and the
+    styles the body uses. Returns the questions the body shows. A template of another name
+    without that place is a full layout of its own, checked as any template."""
+    from drafter import body
+    from drafter.questionnaire import LETTERHEAD
+
+    sources = []
+    for part in prepared.parts:
+        try:
+            sources.append(prepared.source(part))
+        except (TemplateProblem, RecursionError):
+            continue  # reported above
+    if not any(re.search(r"\{\{\s*kommissorium\.indhold\s*\}\}", s) for s in sources):
+        if path.name.lower() != LETTERHEAD:
+            return set()
+        report.findings.append(template_finding(
+            ERROR, BODY_LABEL,
+            f"brevpapiret har intet sted til kommissoriets indhold; skriv {BODY_PLACE} alene i et afsnit, "
+            "der hvor afsnittene skal stå",
+        ))
+        return set()
+    found = body.style_ids(prepared.entries.get("word/styles.xml"))
+    missing = [name for name in ("heading 1", "heading 2", "List Bullet", "Table Grid") if name not in found]
+    if missing:
+        report.findings.append(template_finding(
+            WARNING, "typografier (word/styles.xml)",
+            f"brevpapiret mangler typografierne {', '.join(missing)}; indholdet står da uden dem. "
+            "Brug typografierne én gang i Word (fx Overskrift 1, Opstilling med punkttegn), og gem",
+        ))
+    return body.used_paths(questionnaire)
 
 
 def _shown_value(element) -> str:
@@ -666,8 +704,49 @@ def require_usable_template(path: Path, questionnaire: Questionnaire) -> Templat
     return report
 
 
-def new_template(questionnaire: Questionnaire, target: Path, force: bool = False) -> Path:
-    """Write a copy of the kind's built-in template to *target* as a starting point."""
+def check_targets(path: Path | None, kind: str | None) -> list[tuple[Path, Questionnaire]]:
+    """What `drafter template check` checks: a template (for *kind*, or the kind its name
+    says; the letterhead for every kind built in it), every .docx in a folder, or without a
+    path the template *kind* is rendered with."""
+    from drafter.errors import UsageError
+    from drafter.questionnaire import LETTERHEAD, available_kinds, load_questionnaire
+
+    if path is None:
+        if not kind:
+            raise UsageError("angiv en Word-skabelon, en mappe med skabeloner, eller --kind TYPE")
+        questionnaire = load_questionnaire(kind)
+        return [(questionnaire.template_path, questionnaire)]
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".docx" and not p.name.startswith((".", "~$")) and p.is_file())
+        if not files:
+            raise UsageError(f"{path}: mappen indeholder ingen Word-skabeloner (*.docx)")
+    else:
+        files = [path]
+    if kind:
+        questionnaire = load_questionnaire(kind)
+        return [(f, questionnaire) for f in files]
+    known = available_kinds()
+    targets = []
+    for file in files:
+        if file.stem in known:
+            targets.append((file, load_questionnaire(file.stem)))
+        elif file.name.lower() == LETTERHEAD:
+            from drafter.errors import KindError
+
+            for name in known:
+                try:
+                    questionnaire = load_questionnaire(name)
+                except KindError:
+                    continue  # a broken kind file is reported where it is used
+                if questionnaire.uses_body:
+                    targets.append((file, questionnaire))
+        else:
+            raise UsageError(f"{file}: angiv --kind TYPE; filens navn er hverken en type (drafter kinds) eller {LETTERHEAD}")
+    return targets
+
+
+def copy_template(source: Path, target: Path, force: bool = False) -> Path:
+    """Write a copy of *source* (a built-in template or the letterhead) to *target*."""
     from drafter.fsutil import atomic_write, refuse_unwritable_target
 
     if target.suffix.lower() != ".docx":
@@ -677,6 +756,10 @@ def new_template(questionnaire: Questionnaire, target: Path, force: bool = False
         raise OutputError(f"{target}: findes allerede; den overskrives ikke (brug --force, eller vælg et andet navn)")
     if not target.parent.exists():
         raise OutputError(f"{target.parent}: mappen findes ikke")
-    atomic_write(target, questionnaire.template_path.read_bytes())
+    atomic_write(target, source.read_bytes())
     return target
 
+
+def new_template(questionnaire: Questionnaire, target: Path, force: bool = False) -> Path:
+    """Write a copy of the kind's built-in template to *target* as a starting point."""
+    return copy_template(questionnaire.template_path, target, force)

@@ -97,7 +97,75 @@ def validate(data: Mapping, questionnaire: Questionnaire) -> tuple[Values, list[
                 question, given.get(question.key), (section.key, question.key), problems, complete
             )
     problems.extend(cross_field_problems(questionnaire, values))
+    problems.extend(layout_problems(data, questionnaire))
+    if complete:
+        problems.extend(one_of_problems(questionnaire, values))
     return values, problems
+
+
+def one_of_problems(questionnaire: Questionnaire, values: Mapping) -> list[Problem]:
+    """A kind's ``requires_one_of``: at least one answer of each group (a purpose or tasks)."""
+    problems = []
+    for group in questionnaire.requires_one_of:
+        if all(is_empty(_lookup(values, path)) for path in group):
+            titles = list(dict.fromkeys(
+                questionnaire.section(p.partition(".")[0]).title.lower() for p in group
+                if questionnaire.section(p.partition(".")[0]) is not None
+            ))
+            problems.append(Problem(
+                f"mangler; udfyld {_either(titles)} ({_either(group)})", path=tuple(group[0].split("."))
+            ))
+    return problems
+
+
+def _either(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + f" eller {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def layout_problems(data: Mapping, questionnaire: Questionnaire) -> list[Problem]:
+    """``titel``, ``overskrifter`` and ``orden``: text, and only the kind's sections."""
+    problems = []
+    sections = [s.key for s in questionnaire.sections if not s.cover]
+    titel = data.get("titel")
+    if titel is not None:
+        if not isinstance(titel, str) or not titel.strip():
+            problems.append(Problem('skal være en tekst, fx titel: "Fælles kommissorium for netværksgrupperne"', path=("titel",)))
+        else:
+            problems.extend(_text_problem(questionnaire, titel, ("titel",)))
+    headings = data.get("overskrifter")
+    if headings is not None:
+        if not isinstance(headings, Mapping):
+            problems.append(Problem('skal være afsnit og deres overskrift, fx overskrifter: {formaal: "Mission og mål"}', path=("overskrifter",)))
+        else:
+            for key, text in headings.items():
+                if key not in sections:
+                    problems.append(Problem(f"ukendt afsnit{suggest(str(key), sections)} (afsnittene: {', '.join(sections)})", path=("overskrifter", key)))
+                elif not isinstance(text, str) or not text.strip():
+                    problems.append(Problem("skal være en tekst: afsnittets overskrift", path=("overskrifter", key)))
+                else:
+                    problems.extend(_text_problem(questionnaire, text, ("overskrifter", key)))
+    order = data.get("orden")
+    if order is not None:
+        if not isinstance(order, list):
+            problems.append(Problem("skal være en liste af afsnit, fx orden: [baggrund, formaal, opgaver]", path=("orden",)))
+        else:
+            seen = set()
+            for i, key in enumerate(order):
+                if key not in sections:
+                    problems.append(Problem(f"ukendt afsnit{suggest(str(key), sections)} (afsnittene: {', '.join(sections)})", path=("orden", i)))
+                elif key in seen:
+                    problems.append(Problem(f"afsnittet {key} står to gange", path=("orden", i)))
+                seen.add(key)
+    return problems
+
+
+def _text_problem(questionnaire: Questionnaire, text: str, where: tuple) -> list[Problem]:
+    question = Question(key=where[-1], path=".".join(map(str, where)), type="text", prompt="")
+    try:
+        question.check(text)
+    except InvalidValue as exc:
+        return [Problem(str(exc), path=where)]
+    return []
 
 
 def is_complete(data: Mapping) -> bool:

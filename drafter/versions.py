@@ -134,12 +134,15 @@ def _answers_side(name: str, raw: bytes) -> Side:
 def compare(old: Side, new: Side) -> Difference:
     """What changed from *old* to *new*: by answer where both are answers, else by text."""
     if old.answers is not None and new.answers is not None:
-        from drafter.changes import compare as compare_answers
+        from drafter.changes import compare as compare_answers, layout_changes
 
         if old.answers.questionnaire.kind != new.answers.questionnaire.kind:
             raise VersionError(Problem(f"er af typen {new.answers.questionnaire.kind}, men {old.name} er af typen "
                 f"{old.answers.questionnaire.kind}; kun to versioner af samme type kan sammenlignes", file=new.name))
         sections = compare_answers(new.answers.questionnaire, old.answers.values, new.answers.values)
+        layout = layout_changes(new.answers.questionnaire, old.answers.data, new.answers.data)
+        if layout is not None:
+            sections.insert(0, layout)
         return Difference(old, new, sections, equal=not sections)
     sections = text_changes(old.document(), new.document())
     return Difference(old, new, sections, equal=not sections)

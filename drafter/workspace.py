@@ -539,8 +539,11 @@ du står i mappen (eller i en mappe under den).
 - `out/` får de færdige Word-dokumenter.
 - `kinds/` kan holde jeres egne typer kommissorier (`<type>.yaml`); en fil med samme navn som en
   indbygget type erstatter den. `extends: adhoc` bygger videre på en indbygget type.
-- `templates/` kan holde jeres egne Word-skabeloner (`<type>.docx`), fx med brevhoved og logo.
-  Begynd med en kopi: `drafter template new --kind adhoc`.
+- `templates/letterhead.docx` er jeres brevpapir: sidehoved med logo, sidefod og typografier,
+  som alle typer uden egen skabelon laves i. Begynd med en kopi: `drafter template new --letterhead`,
+  ret den i Word, og kontrollér den med `drafter template check templates`.
+- `templates/` kan også holde en hel Word-skabelon til en type (`<type>.docx`), som bruges i
+  stedet for typens egen: `drafter template new --kind adhoc`.
 
 Kom i gang:
 

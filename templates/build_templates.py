@@ -483,19 +483,7 @@ def _build_six_sections(path: Path, kind: str, group: str, period: tuple[str, st
     save(doc, path, "Kommissorium for en " + ("projektgruppe" if kind == "projektgruppe" else "ad-hoc gruppe"))
 
 
-# -- the cluster's standing groups and the implementation networks -------------------------
-
-LOWER_FIRST = "{{ gruppe.navn[:1]|lower }}{{ gruppe.navn[1:] }}"  # "Klyngestyregruppen" -> "klyngestyregruppen"
-# A period is a range of years: "2026–2027" with an en dash, however the plan or the answer
-# writes the hyphen.
-PERIOD = '{{ gruppe.periode|replace("-", "–") }}'
-
-
-def label(doc, text: str):
-    """A heading one level below its section that starts a block (a party above its member
-    lines, a cluster above its municipalities): in Word's navigation pane and the PDF's tags."""
-    return doc.add_paragraph(text, style="Heading 2")
-
+# -- shared by the builders and the letterhead ---------------------------------------------
 
 def label_headings(doc) -> None:
     """In the documents whose level-2 headings are such labels: a quieter Heading 2, the
@@ -506,226 +494,41 @@ def label_headings(doc) -> None:
     style.paragraph_format.space_after = Pt(2)
 
 
-def members_by_party(doc, sequence: str):
-    """Member lines as bullets under their party; consecutive lines of a party share one label.
-
-    A party's lines are kept on one page with their label: every line but the party's last
-    keeps with the next (two variants of the bullet, as Word has no conditional formatting).
-    """
-    tag(doc, "{%%p for m in %s %%}" % sequence)
-    tag(doc, "{%p if loop.first or m.part != loop.previtem.part %}")
-    label(doc, "{{ m.part }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if not loop.last and loop.nextitem.part == m.part %}")
-    paragraph(doc, "{{ m.beskrivelse }}", style="List Bullet").paragraph_format.keep_with_next = True
-    tag(doc, "{%p else %}")
-    paragraph(doc, "{{ m.beskrivelse }}", style="List Bullet")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
-
-
 def optional_paragraphs(doc, expression: str):
     tag(doc, "{%%p if %s %%}" % expression)
     paragraphs(doc, expression)
     tag(doc, "{%p endif %}")
 
 
-def _standing_group(path: Path, kind: str, subtitle: str, facts: list[tuple[str, str]], meetings: list[str]) -> None:
-    sections = section_headings(kind)
+# -- the letterhead ------------------------------------------------------------------------
+
+# The styles the body drafter builds uses (drafter/body.py); kept in the letterhead although
+# its own paragraphs do not use them.
+BODY_STYLES = ("Heading1", "Heading2", "Heading3", "ListBullet", "TableGrid")
+
+
+def build_letterhead(path: Path) -> None:
+    """The letterhead every kind without a full-layout template of its own is rendered in:
+    styles, page set-up, footer, the first-page block (title, subtitle, facts) and one place
+    where the body goes. The body is built from the kind (drafter/body.py)."""
     doc = new_document()
     label_headings(doc)
-    cover(doc, "Kommissorium for " + LOWER_FIRST, subtitle, facts)
-
-    heading(doc, sections["formaal"], 1)
-    paragraphs(doc, "formaal.tekst")
-
-    heading(doc, sections["opgaver"], 1)
-    bullets(doc, "opgave", "opgaver.opgaver")
-
-    heading(doc, sections["medlemmer"], 1)
-    paragraphs(doc, "medlemmer.tekst")
-    members_by_party(doc, "medlemmer.medlemmer")
-    optional_paragraphs(doc, "medlemmer.supplering")
-
-    heading(doc, sections["formandskab"], 1)
-    paragraphs(doc, "formandskab.tekst")
-    tag(doc, "{%p if formandskab.medformandskab %}")
-    paragraph(doc, "{{ formandskab.medformandskab }}.", bold_prefix=f"Formandskab i perioden {PERIOD}: ")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if formandskab.hospital_fra %}")
-    paragraph(doc, "Hospitalets eller psykiatriens medformand er udpeget med virkning fra {{ formandskab.hospital_fra }}.")
-    tag(doc, "{%p endif %}")
-    paragraphs(doc, "formandskab.sekretariat")
-
-    heading(doc, sections["moeder"], 1)
-    for expression in meetings:
-        optional_paragraphs(doc, expression)
-
-    footer(doc, '"Kommissorium for " ~ gruppe.navn[:1]|lower ~ gruppe.navn[1:]')
-    save(doc, path, "Kommissorium for " + ("klyngestyregruppen" if kind == "klyngestyregruppe" else "en temagruppe"))
-
-
-def build_klyngestyregruppe(path: Path) -> None:
-    """The cluster steering group, as Midtklyngen's "Kommissorium for klyngestyregruppen"."""
-    _standing_group(
-        path,
-        "klyngestyregruppe",
-        subtitle="{{ gruppe.klynge }} ({{ gruppe.niveau }})",
-        facts=[("{{ %sorganisation or \"Organisation\" }}" % WORD, "{{ gruppe.klynge }}"), ("Periode", PERIOD)],
-        meetings=["moeder.frekvens", "moeder.planlaegning"],
-    )
-
-
-def build_temagruppe(path: Path) -> None:
-    """A theme group, as Midtklyngen's "Kommissorium for temagrupper"."""
-    _standing_group(
-        path,
-        "temagruppe",
-        subtitle="{{ %stema or \"Temagruppe\" }}" % WORD + IN_ORGANISATION,  # "Nedsat af" stands in the facts block
-        facts=[("Nedsat af", "{{ gruppe.nedsat_af }}"), ("Periode", PERIOD)],
-        meetings=["moeder.frekvens"],
-    )
-
-
-def build_implementeringsnetvaerk(path: Path) -> None:
-    """The cross-sector implementation networks: five numbered sections and the cluster appendix."""
-    sections = section_headings("implementeringsnetvaerk")
-    doc = new_document()
-    label_headings(doc)
-    cover(doc, "Kommissorium for {{ netvaerk.navn }}", "Udarbejdet af {{ netvaerk.udarbejdet_af }}",
-          [("Region", "{{ netvaerk.region }}")])
-
-    heading(doc, sections["baggrund"], 1)
-    paragraphs(doc, "baggrund.tekst")
-
-    heading(doc, sections["opgaver"], 1)
-    list_intro(doc, "{{ opgaver.indledning }}")
-    bullets(doc, "opgave", "opgaver.opgaver")
-
-    heading(doc, sections["sammensaetning"], 1)
-    paragraphs(doc, "sammensaetning.tekst")
-
-    heading(doc, sections["funktionsperiode"], 1)
-    paragraphs(doc, "funktionsperiode.tekst")
-
-    heading(doc, sections["baggrundsmateriale"], 1)
-    bullets(doc, "m", "baggrundsmateriale.materiale")
-
-    def appendix() -> None:
-        title = heading(doc, sections["bilag"], 1)
-        title.paragraph_format.page_break_before = True
-        when(doc, "bilag.indledning", lambda: list_intro(doc, "{{ bilag.indledning }}"))
-        tag(doc, "{%p for k in bilag.klynger %}")
-        label(doc, "{{ k.navn }}")
-        paragraph(doc, "Kommunerne: {{ k.kommuner }}", style="List Bullet")
-        tag(doc, "{%p endfor %}")
-        tag(doc, "{%p if bilag.tekst %}")
-        paragraphs(doc, "bilag.tekst").paragraph_format.space_before = Pt(12)
-        tag(doc, "{%p endif %}")
-
-    # No appendix at all where the workspace has no clusters to list.
-    when(doc, "bilag.klynger or bilag.tekst", appendix)
-
-    footer(doc, '"Kommissorium for " ~ netvaerk.navn')
-    save(doc, path, "Kommissorium for implementeringsnetværk")
-
-
-def build_arbejdsgruppe(path: Path) -> None:
-    """A general working group: name, purpose and tasks, and each optional section only when
-    it has content. No organisation's wording: the document says what the answers say."""
-    titles = section_headings("arbejdsgruppe")
-    doc = new_document()
-    label_headings(doc)
-    paragraph(doc, "Kommissorium for {{ gruppe.navn }}", style="Title")
-    when(doc, "gruppe.organisation", lambda: paragraph(doc, "{{ gruppe.organisation }}", style="Subtitle"))
-    info_block(doc, [
-        ("{%p if gruppe.nedsat_af %}", ""),  # a tag paragraph: docxtpl removes it
-        ("Nedsat af", "{{ gruppe.nedsat_af }}"),
-        ("{%p endif %}", ""),
-        ("Dato", "{{ dokument.dato }}"),
-        ("Version", "{{ dokument.version }}"),
-        ("Status", "{{ dokument.status|capitalize }}"),
-    ])
-
-    def section(key: str, condition: str, build) -> None:
-        when(doc, condition, lambda: (heading(doc, titles[key], 1), build()))
-
-    heading(doc, titles["formaal"], 1)
-    paragraphs(doc, "formaal.tekst")
-    section("baggrund", "baggrund.tekst", lambda: paragraphs(doc, "baggrund.tekst"))
-    heading(doc, titles["opgaver"], 1)
-    bullets(doc, "opgave", "opgaver.opgaver")
-    section("mandat", "mandat.tekst", lambda: paragraphs(doc, "mandat.tekst"))
-
-    person = ("{{ p.navn }}{% if p.titel %}, {{ p.titel }}{% endif %}{% if p.organisation %}, {{ p.organisation }}{% endif %}")
-
-    def composition() -> None:
-        members_by_party(doc, "sammensaetning.repraesentation")
-        when(doc, "sammensaetning.medlemmer", lambda: (
-            heading(doc, "Medlemmer", 2),
-            bullets(doc, "p", "sammensaetning.medlemmer", person + "{% if p.rolle %} ({{ p.rolle }}){% endif %}"),
-        ))
-        optional_paragraphs(doc, "sammensaetning.supplering")
-
-    section("sammensaetning", "sammensaetning.repraesentation or sammensaetning.medlemmer or sammensaetning.supplering",
-            composition)
-
-    def chairs() -> None:
-        # A sentence about the model only when the user chose one.
-        tag(doc, '{%p if formandskab.model == "to-delt formandskab" %}')
-        paragraph(doc, "Gruppen ledes af et to-delt formandskab.")
-        tag(doc, '{%p elif formandskab.model == "én formand" %}')
-        paragraph(doc, "Gruppen ledes af en formand.")
-        tag(doc, '{%p elif formandskab.model %}')
-        paragraph(doc, "Gruppen har en koordinator/tovholder.")
-        tag(doc, "{%p endif %}")
-        bullets(doc, "p", "formandskab.formaend", person)
-        optional_paragraphs(doc, "formandskab.tekst")
-
-    section("formandskab", "formandskab.model or formandskab.formaend or formandskab.tekst", chairs)
-    section("sekretariat", "sekretariat.tekst", lambda: paragraphs(doc, "sekretariat.tekst"))
-    section("moeder", "moeder.frekvens or moeder.form", lambda: (
-        optional_paragraphs(doc, "moeder.frekvens"),
-        optional_paragraphs(doc, "moeder.form"),
-    ))
-
-    def reporting() -> None:
-        optional_paragraphs(doc, "afrapportering.tekst")
-        when(doc, "afrapportering.cyklus", lambda: table(
-            doc, ["Hvornår", "Til", "Hvad rapporteres"], [4.5, 5.0, 6.5], "r", "afrapportering.cyklus",
-            ["r.hvornaar", "r.modtager", "r.indhold"],
-        ))
-
-    section("afrapportering", "afrapportering.tekst or afrapportering.cyklus", reporting)
-
-    def period() -> None:
-        _period(doc, (
-            "Gruppen arbejder fra {{ periode.start }} til {{ periode.slut }}.",
-            "Gruppen arbejder fra {{ periode.start }}.",
-            "Gruppen arbejder frem til {{ periode.slut }}.",
-        ), "periode.start", "periode.slut")
-        when(doc, "periode.milepaele", lambda: table(
-            doc, ["Dato", "Milepæl"], [4.0, 12.0], "m", "periode.milepaele", ["m.dato", "m.beskrivelse"],
-        ))
-
-    section("periode", "periode.start or periode.slut or periode.milepaele", period)
-    section("kommunikation", "kommunikation.tekst", lambda: paragraphs(doc, "kommunikation.tekst"))
-    section("ressourcer", "ressourcer.tekst", lambda: paragraphs(doc, "ressourcer.tekst"))
-    section("koordinering", "koordinering.grupper or koordinering.tekst", lambda: (
-        when(doc, "koordinering.grupper", lambda: table(
-            doc, ["Gruppe", "Hvad koordineres"], [5.5, 10.5], "s", "koordinering.grupper", ["s.gruppe", "s.deles"],
-        )),
-        optional_paragraphs(doc, "koordinering.tekst"),
-    ))
-    section("repraesentation", "repraesentation.fora", lambda: bullets(doc, "f", "repraesentation.fora"))
-    section("dokumenter", "dokumenter.relaterede or dokumenter.bilag", lambda: (
-        bullets(doc, "d", "dokumenter.relaterede"),
-        when(doc, "dokumenter.bilag", lambda: (heading(doc, "Bilag", 2), bullets(doc, "b", "dokumenter.bilag"))),
-    ))
-    section("afslutning", "afslutning.tekst", lambda: paragraphs(doc, "afslutning.tekst"))
-
-    footer(doc, '"Kommissorium for " ~ gruppe.navn')
-    save(doc, path, "Kommissorium for en arbejdsgruppe")
+    h3 = doc.styles["Heading 3"]
+    h3.font.name = "Calibri"
+    h3.font.size = Pt(11)
+    h3.font.bold = True
+    h3.font.italic = False
+    h3.font.color.rgb = ACCENT
+    h3.paragraph_format.space_before = Pt(6)
+    h3.paragraph_format.space_after = Pt(2)
+    h3.paragraph_format.keep_with_next = True
+    _set_east_asian_font(h3, "Calibri")
+    paragraph(doc, "{{ kommissorium.titel }}", style="Title")
+    when(doc, "kommissorium.undertitel", lambda: paragraph(doc, "{{ kommissorium.undertitel }}", style="Subtitle"))
+    tag(doc, "{{p kommissorium.fakta }}")
+    tag(doc, "{{p kommissorium.indhold }}")
+    footer(doc, "kommissorium.titel")
+    save(doc, path, "Brevpapir til kommissorier", keep_styles=BODY_STYLES)
 
 
 # -- a clean package ----------------------------------------------------------------------
@@ -789,7 +592,7 @@ def _without_rels(xml: str, types: tuple[str, ...]) -> str:
     )
 
 
-def _used_styles_only(text: dict[str, str]) -> str:
+def _used_styles_only(text: dict[str, str], keep: tuple[str, ...] = ()) -> str:
     """styles.xml with only the styles the template uses (and what they are based on, link
     to or are followed by) and the defaults. python-docx's starting document defines some
     160 styles, mostly table styles nobody uses; Word still offers every built-in style
@@ -799,7 +602,7 @@ def _used_styles_only(text: dict[str, str]) -> str:
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     root = etree.fromstring(text["word/styles.xml"].encode("utf-8"))
     styles = {el.get(w + "styleId"): el for el in root.findall(w + "style")}
-    used = {sid for sid, el in styles.items() if el.get(w + "default") in ("1", "true", "on")}
+    used = {sid for sid, el in styles.items() if el.get(w + "default") in ("1", "true", "on") or sid in keep}
     for name, xml in text.items():
         if name.startswith("word/") and name != "word/styles.xml":
             used.update(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', xml))
@@ -819,7 +622,7 @@ def _used_styles_only(text: dict[str, str]) -> str:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
 
 
-def clean_package(data: bytes, title: str) -> bytes:
+def clean_package(data: bytes, title: str, keep_styles: tuple[str, ...] = ()) -> bytes:
     """The .docx python-docx wrote, without its starting document's leftovers, as
     deterministic bytes (fixed entry times, [Content_Types].xml first)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -833,7 +636,7 @@ def clean_package(data: bytes, title: str) -> bytes:
     text["_rels/.rels"] = _without_rels(text["_rels/.rels"], _STALE_RELS)
     text["word/_rels/document.xml.rels"] = _without_rels(text["word/_rels/document.xml.rels"], _STALE_RELS)
     text["word/settings.xml"] = _clean_settings(text["word/settings.xml"])
-    text["word/styles.xml"] = _used_styles_only(text).replace(
+    text["word/styles.xml"] = _used_styles_only(text, keep_styles).replace(
         '<w:lang w:val="da-DK" w:eastAsia="en-US" w:bidi="ar-SA"/>', '<w:lang w:val="da-DK"/>'
     )
     text["docProps/app.xml"] = _APP_XML
@@ -850,11 +653,11 @@ def clean_package(data: bytes, title: str) -> bytes:
     return out.getvalue()
 
 
-def save(doc: Document, path: Path, title: str) -> None:
+def save(doc: Document, path: Path, title: str, keep_styles: tuple[str, ...] = ()) -> None:
     """Write the template: python-docx's package, cleaned (see clean_package)."""
     buffer = io.BytesIO()
     doc.save(buffer)
-    data = clean_package(buffer.getvalue(), title)
+    data = clean_package(buffer.getvalue(), title, keep_styles)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
@@ -863,10 +666,7 @@ def save(doc: Document, path: Path, title: str) -> None:
 BUILDERS = {
     "adhoc": build_adhoc,
     "projektgruppe": build_projektgruppe,
-    "temagruppe": build_temagruppe,
-    "klyngestyregruppe": build_klyngestyregruppe,
-    "implementeringsnetvaerk": build_implementeringsnetvaerk,
-    "arbejdsgruppe": build_arbejdsgruppe,
+    "letterhead": build_letterhead,
 }
 
 

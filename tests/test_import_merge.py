@@ -320,3 +320,81 @@ def test_other_formats_are_told_to_be_saved_as_docx(rendered, workdir, tmp_path)
     for path in (odt, doc, disguised):
         for result in (run_cli("import", path, "--into", answers, cwd=workdir), run_cli("diff", path, answers, cwd=workdir)):
             assert_clean_failure(result, str(path), "gem det som Word-dokument (.docx) og prøv igen")
+
+
+def test_in_a_terminal_the_chair_answers_j_or_n_and_chooses_per_conflict(rendered, workdir):
+    """A real terminal (tmux): Danish j/n, an answer that is neither asked again; the chair's
+    name fix taken, the conflicting end date left as the secretariat set it."""
+    from tests.test_interview_cli import EXIT_MARK, drafter_in_tmux
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    answers, document = rendered
+    chair = workdir / "formandens.docx"
+    shutil.copy(document, chair)
+    assert run_cli("edit", answers, "--set", "tidsplan.slut=2028-03-31", cwd=workdir).returncode == 0
+
+    def edit(d):
+        _set_text(_paragraph(d, "Gruppen arbejder fra"), _paragraph(d, "Gruppen arbejder fra").text.replace(
+            "17. december 2027", "30. juni 2028"))
+        _set_text(_paragraph(d, "Mette Kjærgaard"), _paragraph(d, "Mette Kjærgaard").text.replace(
+            "Mette Kjærgaard", "Mette Kjærgård"))
+
+    _edit(chair, edit)
+    session = drafter_in_tmux(f"import formandens.docx --into answers/{ADHOC_EXAMPLE.name}", workdir)
+    try:
+        screen = session.wait_for("(j/n)")
+        assert "KONFLIKT: Slutdato (tidsplan.slut)" in screen and "kan springes over" not in screen
+        assert "Skal formandens rettelser skrives" in screen
+        session.type("måske")
+        session.send("Enter")
+        session.wait_for("Svar j (ja) eller n (nej).")
+        session.type("ja")
+        session.send("Enter")
+        session.wait_for("tag dokumentets tekst i stedet for svarfilens? (j/n)")
+        session.type("n")
+        session.send("Enter")
+        screen = session.wait_for(EXIT_MARK)
+        assert f"{EXIT_MARK}0" in screen, screen
+    finally:
+        session.close()
+    after = _answers(answers)
+    assert after["formandskab"]["formaend"][0]["navn"] == "Mette Kjærgård"
+    assert str(after["tidsplan"]["slut"]) == "2028-03-31"
+
+
+def test_both_sides_editing_different_members_of_one_table_merge(rendered, workdir):
+    """The secretariat set one member's role, the chair corrected another's name and moved
+    a row: every change kept, no conflict."""
+    answers, document = rendered
+    chair = workdir / "formandens.docx"
+    shutil.copy(document, chair)
+    assert run_cli("edit", answers, "--set", "formandskab.medlemmer[3].rolle=Hjemmeplejen", cwd=workdir).returncode == 0
+    names = _members(answers)
+
+    def edit(d):
+        table = _members_table(d)
+        cell = table.rows[1].cells[0]
+        _set_text(cell.paragraphs[0], "Lone Bæk Nielsen")
+        rows = table._tbl.findall(W + "tr")
+        rows[5].addnext(rows[4])  # Jens Møller below Karen Frølund
+
+    _edit(chair, edit)
+    result = _import(workdir, chair, "--yes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    members = _answers(answers)["formandskab"]["medlemmer"]
+    assert [m["navn"] for m in members] == ["Lone Bæk Nielsen", names[1], names[2], names[4], names[3], *names[5:]]
+    assert members[2]["rolle"] == "Hjemmeplejen" and members[0]["titel"] == "Afdelingssygeplejerske"
+
+
+def test_a_record_changed_on_both_sides_is_a_conflict_not_a_guess():
+    from drafter.docimport import _merge_items
+    from drafter.questionnaire import load_questionnaire
+
+    question = load_questionnaire("adhoc").question("formandskab.medlemmer")
+    base = [{"navn": "A", "titel": "x"}, {"navn": "B", "titel": "y"}]
+    mine = [{"navn": "A", "titel": "x2"}, {"navn": "B", "titel": "y"}]
+    assert _merge_items(question, base, mine, [{"navn": "A", "titel": "x3"}, {"navn": "B", "titel": "y"}]) is None
+    assert _merge_items(question, base, mine, [{"navn": "B", "titel": "y"}]) is None  # removed there, changed here
+    assert _merge_items(question, base, mine, [{"navn": "A", "titel": "x"}, {"navn": "B", "titel": "y2"}]) == [
+        {"navn": "A", "titel": "x2"}, {"navn": "B", "titel": "y2"}]

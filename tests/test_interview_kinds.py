@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import docx_text
-from interview_keys import DOWN, END, ENTER, FINISH, form, paragraphs, piped, typed
+from interview_keys import DOWN, END, ENTER, FINISH, UP, form, paragraphs, piped, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -96,3 +96,52 @@ def test_steering_group_interview_says_why_the_plan_gives_no_co_chair(tmp_path, 
     assert len(notes) == 1 and "kan ikke læses i kilden" in notes[0]
     assert load_answers(result.answers_path).get("formandskab.medformandskab") is None
     assert "Formandskab i perioden" not in docx_text(result.output)
+
+
+def test_the_review_sets_the_commissions_own_title_headings_and_order(tmp_path):
+    # A finished file resumed: nothing left to ask, so the review comes first.
+    path = tmp_path / "answers" / "aeldre.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "kind: arbejdsgruppe\nschema_version: 1\ngruppe:\n  navn: Arbejdsgruppen om ældres overgange\n"
+        "formaal:\n  tekst: Trygge overgange.\nbaggrund:\n  tekst: Mange utrygge udskrivelser.\n"
+        "afslutning:\n  tekst: Med en slutrapport.\n",
+        encoding="utf-8",
+    )
+    kind = load_questionnaire("arbejdsgruppe")
+    keys = [
+        UP + ENTER,  # the review's last choice: "Titel, overskrifter og rækkefølge"
+        typed("Fælles kommissorium for ældregrupperne"),
+        typed("2 1"),  # baggrund before formaal
+        ENTER,  # rename the first section listed (now Baggrund)
+        typed("Det, der gik forud"),
+        UP + ENTER,  # the last choice: done
+        ENTER,  # approve
+    ]
+    with piped("".join(keys)):
+        result = interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", resume=path, today=TODAY)
+    saved = load_answers(path)
+    assert saved.data["titel"] == "Fælles kommissorium for ældregrupperne"
+    assert saved.data["orden"] == ["baggrund", "formaal"]
+    assert saved.data["overskrifter"] == {"baggrund": "Det, der gik forud"}
+    text = docx_text(result.output)
+    assert text.index("Det, der gik forud") < text.index("Formål") < text.index("Afslutning")
+    assert text.startswith("Fælles kommissorium for ældregrupperne")
+
+
+def test_an_optional_date_is_left_out_with_enter_and_today_is_typed(tmp_path):
+    import pytest
+
+    from interview_keys import CTRL_C
+
+    kind = load_questionnaire("arbejdsgruppe")
+    presets = {"gruppe.navn": "Arbejdsgruppen om datoer", "gruppe.nedsat_af": "Styregruppen", "gruppe.organisation": "Rådet"}
+    keys = [ENTER, CTRL_C]  # dokument.dato: nothing typed
+    with piped("".join(keys)), pytest.raises(interview.Interrupted):
+        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", presets=presets, today=TODAY)
+    draft = load_answers(next((tmp_path / "answers").glob("*.yaml")))
+    assert draft.get("dokument.dato") is None  # no date invented
+    (next((tmp_path / "answers").glob("*.yaml"))).unlink()
+    with piped("".join([typed("i dag"), CTRL_C])), pytest.raises(interview.Interrupted):
+        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", presets=presets, today=TODAY)
+    assert load_answers(next((tmp_path / "answers").glob("*.yaml"))).get("dokument.dato") == TODAY.isoformat()

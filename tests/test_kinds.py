@@ -24,9 +24,11 @@ def test_drafter_kinds_lists_every_kind():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_has_its_template_and_an_example(kind):
+def test_every_kind_has_its_template_or_the_letterhead_and_an_example(kind):
     q = qn.load_questionnaire(kind)
-    assert q.template_path.name == f"{kind}.docx"
+    # A kind is built from its YAML in the letterhead, or names a full-layout template.
+    assert q.template_path.name == ("letterhead.docx" if q.uses_body else f"{kind}.docx")
+    assert q.template_path.is_file()
     examples = [p for p in (REPO / "answers").glob("*.yaml") if f"kind: {kind}\n" in p.read_text(encoding="utf-8")]
     assert examples, f"no example answer file for {kind}"
 

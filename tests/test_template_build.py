@@ -71,7 +71,7 @@ def test_a_red_heading_in_the_committed_file_is_caught(fresh, tmp_path):
     assert red.read_bytes() != fresh["adhoc"].read_bytes()
 
 
-@pytest.mark.parametrize("kind", sorted(build_templates.BUILDERS))
+@pytest.mark.parametrize("kind", sorted(set(build_templates.BUILDERS) - {"letterhead"}))
 def test_section_headings_are_the_kinds_titles(kind):
     # Typed once, in the kind's YAML: the template's level-1 headings are its sections'.
     doc = Document(str(TEMPLATES_DIR / f"{kind}.docx"))

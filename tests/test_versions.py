@@ -314,3 +314,29 @@ def test_an_answer_shown_twice_in_one_paragraph_is_read_back_once():
     match = pattern.match("Gruppen Søvn (Søvn) mødes hver måned.")
     assert match.groupdict() == {"m0": "Søvn", "m1": "hver måned"}
     assert pattern.match("Gruppen Søvn (Sovn) mødes hver måned.") is None
+
+
+def test_tracked_changes_reach_the_footer(tmp_path):
+    """The group's name stands in the footer too: reject-all gives the old footer, accept-all the new."""
+    old = tmp_path / "v1.yaml"
+    new = tmp_path / "v2.yaml"
+    text = ADHOC_EXAMPLE.read_text(encoding="utf-8")
+    old.write_text(text, encoding="utf-8")
+    new.write_text(_edit(text, ("navn: Ad-hoc gruppe om udskrivelse af skrøbelige ældre",
+                                "navn: Ad-hoc gruppe om trygge udskrivelser")), encoding="utf-8")
+    tracked = tmp_path / "aendringer.docx"
+    assert run_cli("diff", old, new, "--docx", tracked).returncode == 1
+    assert run_cli("render", old, new, "--out-dir", tmp_path / "out").returncode == 0
+
+    def footer(path: Path):
+        with zipfile.ZipFile(path) as archive:
+            return etree.fromstring(archive.read("word/footer1.xml"))
+
+    def texts(root) -> str:
+        return " ".join(t for t in _paragraph_texts(root) if t)
+
+    marked = footer(tracked)
+    assert marked.findall(f".//{W}ins") and marked.findall(f".//{W}del")
+    assert texts(reject_all(marked)) == texts(footer(tmp_path / "out" / "v1.docx"))
+    assert texts(accept_all(marked)) == texts(footer(tmp_path / "out" / "v2.docx"))
+    assert "udskrivelse af skrøbelige ældre" in texts(reject_all(marked))

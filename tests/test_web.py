@@ -447,3 +447,42 @@ def test_choosing_a_project_group_in_the_adhoc_kind_makes_the_draft_a_project_gr
     reply = live.post(url, form)
     assert reply.status == 200 and "skrives nu med typen" in reply.text
     assert "kind: projektgruppe" in answer_file(live, slug).read_text(encoding="utf-8")
+
+
+def test_the_review_sets_the_commissions_own_title_headings_and_order(live):
+    slug = "egen-opsaetning"
+    answer_file(live, slug).write_text(
+        answer_file(live, "arbejdsgruppe-faelles-sprog-om-rehabilitering").read_text(encoding="utf-8"), encoding="utf-8")
+    review = f"/k/{slug}/gennemse"
+    page = live.get(review).text
+    assert "Titel, overskrifter og rækkefølge (kan springes over)" in page
+    assert 'name="overskrift-formaal"' in page and 'name="plads-baggrund" value="2"' in page
+    bad = live.post(f"/k/{slug}/opsaetning", {"version": live.version(review), "overskrift-formaal": "x\x01y"})
+    assert bad.status == 422 and "overskrifter.formaal" in bad.text
+    reply = live.post(f"/k/{slug}/opsaetning", {
+        "version": live.version(review), "titel": "Fælles kommissorium for rehabilitering",
+        "overskrift-formaal": "Mission og mål", "plads-baggrund": "1", "plads-formaal": "2",
+    })
+    assert reply.status == 303, reply.text
+    saved = answer_file(live, slug).read_text(encoding="utf-8")
+    assert "titel: Fælles kommissorium for rehabilitering\n" in saved
+    assert "formaal: Mission og mål" in saved and "orden:" in saved
+    assert re.search(r"orden:\n- baggrund\n- formaal\n|orden: \[baggrund, formaal", saved), saved
+    page = live.get(review).text
+    assert 'value="Mission og mål"' in page and 'name="plads-baggrund" value="1"' in page
+    done = live.post(f"/k/{slug}/faerdig", {"version": live.version(review)})
+    assert done.status == 200, done.text
+    from docx import Document
+
+    doc = Document(str(live.root / "out" / f"{slug}.docx"))
+    assert doc.paragraphs[0].text == "Fælles kommissorium for rehabilitering"
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][:3] == ["Baggrund", "Mission og mål", "Opgaver"]
+
+
+def test_an_optional_date_is_not_filled_in_with_today(live):
+    slug = new_commission(live, "Arbejdsgruppen uden dato", kind="arbejdsgruppe")
+    page = live.get(f"/k/{slug}/afsnit/dokument").text
+    field = re.search(r"<input[^>]*name=\"dokument.dato\"[^>]*>", page).group(0)
+    assert 'value=""' in field or "value=" not in field, field
+    adhoc = live.get(f"/k/{new_commission(live, 'Ad-hoc gruppe med dato')}/afsnit/dokument").text
+    assert re.search(r"<input[^>]*name=\"dokument.dato\" value=\"[^\"]+\"", adhoc)  # a required date keeps its suggestion

@@ -138,6 +138,8 @@ class WebApp:
                 return self.review_page(commission)
             if rest == ["undtagelse"] and not get:
                 return self.change_waiver(commission, request)
+            if rest == ["opsaetning"] and not get:
+                return self.change_layout(commission, request)
             if rest == ["faerdig"] and not get:
                 return self.finish(commission, request)
             if rest == ["dokument"]:
@@ -295,6 +297,8 @@ class WebApp:
         shown = dict(values[section.key])
         for question in section.questions:
             if is_empty(shown.get(question.key)) and order.index(question) > last:
+                if question.default == "today" and not question.required:
+                    continue  # an optional date is never invented; the calendar offers today
                 shown[question.key] = question.default_value(self.today, values)
         return shown
 
@@ -460,7 +464,54 @@ class WebApp:
             blocking=bool(problems) or any(f.is_error() for f in findings),
             waivers=[w for w in (commission.raw.data.get(WAIVER_KEY) or []) if isinstance(w, dict)],
             messages=messages or [],
+            layout=self.layout_rows(commission),
         )
+
+    @staticmethod
+    def layout_rows(commission: Commission) -> dict | None:
+        """The commission's own title, headings and order, for the review's optional step."""
+        from drafter.body import Layout
+
+        if not commission.questionnaire.uses_body:
+            return None
+        layout = Layout(commission.questionnaire, commission.raw.data)
+        sections = commission.questionnaire.body_sections(layout.orden)
+        return {"titel": layout.titel or "", "given": bool(layout.titel or layout.overskrifter or layout.orden), "sections": [
+            (s.key, s.title, layout.overskrifter.get(s.key, ""), place) for place, s in enumerate(sections, 1)
+        ]}
+
+    def change_layout(self, commission: Commission, request: Request) -> Response:
+        """The review's optional step: the commission's title, headings and order of sections."""
+        from drafter.validate import layout_problems
+        from drafter.yamlread import LAYOUT_KEYS
+
+        if request.value("version") != commission.version:
+            return self.review_page(commission, HTTPStatus.CONFLICT, [
+                "Svarfilen er ændret et andet sted, efter siden blev åbnet; intet er gemt. Se siden igen."])
+        rows = (self.layout_rows(commission) or {}).get("sections", [])
+        places = {}
+        for key, _, _, place in rows:
+            typed = request.value(f"plads-{key}").strip()
+            places[key] = int(typed) if typed.isascii() and typed.isdigit() else place
+        ordered = [key for key, *_ in sorted(rows, key=lambda row: (places[row[0]], row[3]))]
+        kind_order = [s.key for s in commission.questionnaire.body_sections()]
+        headings = {key: " ".join(request.value(f"overskrift-{key}").split()) for key, *_ in rows}
+        given = {
+            "titel": " ".join(request.value("titel").split()),
+            "overskrifter": {k: v for k, v in headings.items() if v},
+            "orden": ordered if ordered != kind_order else [],
+        }
+        meta = {k: v for k, v in commission.meta().items() if k not in LAYOUT_KEYS}
+        meta.update({k: v for k, v in given.items() if v})
+        problems = layout_problems(meta, commission.questionnaire)
+        if problems:
+            return self.review_page(commission, HTTPStatus.UNPROCESSABLE_ENTITY,
+                                    [f"{forms.path_name(p.path)}: {p.message}" for p in problems])
+        try:
+            self.save(commission, commission.values, commission.complete, meta)
+        except DrafterError as exc:
+            return self.review_page(commission, HTTPStatus.CONFLICT, exc.lines())
+        return Response.redirect(f"/k/{commission.slug}/gennemse#opsaetning")
 
     def field_label(self, commission: Commission, path: tuple) -> str:
         section = commission.questionnaire.section(str(path[0])) if path else None
