@@ -159,7 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
             "(advarsler er tilladt). Skriver ingen filer."
         ),
     )
-    check.add_argument("answers", nargs="*", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler")
+    check.add_argument(
+        "answers", nargs="*", type=_path, metavar="SVARFIL",
+        help="svarfil(er) i YAML eller mapper med svarfiler (standard: arbejdsmappens answers)",
+    )
     check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
     check.add_argument(
         "--draft-ok", action="store_true",
@@ -459,11 +462,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.list_rules:
         return _list_rules()
-    if not args.answers:
-        raise UsageError("angiv mindst én svarfil (eller --list-rules)")
-    from drafter.rules import profile_notes
+    from pathlib import Path
 
     from drafter.batch import expand_paths
+
+    if not args.answers:  # as `drafter status`: the workspace's answers folder
+        folder = _workspace_folder("answers") or Path("answers")
+        if not folder.is_dir():
+            raise UsageError(
+                f"angiv mindst én svarfil (eller --list-rules); uden svarfil kontrolleres mappen {folder}, "
+                "men den findes ikke her"
+            )
+        args.answers = [folder]
+    args.answers = expand_paths(args.answers)
+    from drafter.rules import profile_notes
 
     for note in profile_notes():
         print(note)
@@ -620,6 +632,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         _require_terminal("new")
         from drafter import interview
 
+        interview.say_profile()
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
@@ -629,6 +642,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     _require_terminal("new")
     from drafter import interview
 
+    if args.kind is not None or args.resume is not None:
+        interview.say_profile()
+    interview.warn_missing_profile_data(questionnaire)
     presets = interview.parse_presets(questionnaire, args.set)
     result = interview.new(
         questionnaire,

@@ -22,7 +22,8 @@ _MONTH_WORDS = {name: number for number, name in enumerate(MONTHS_DA, 1)}
 _MONTH_WORDS.update({name[:3]: number for number, name in enumerate(MONTHS_DA, 1)})
 _MONTH_WORDS.update({"mar": 3, "sept": 9})
 
-_TODAY_WORDS = {"i dag": 0, "idag": 0}
+_TODAY_WORDS = {"i dag": 0, "idag": 0, "i morgen": 1, "imorgen": 1, "i overmorgen": 2, "iovermorgen": 2}
+WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # 1/12-2026, 1/12/2026, 1.12.2026, 01-12-2026, 1-12-26, 1/12 2026
@@ -30,7 +31,7 @@ _NUMERIC = re.compile(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./\- ]\s*(\d{4}|\d{2})"
 # 1. december 2026, 1 dec 2026, 1. dec. 2026, 1.dec.2026
 _WORDED = re.compile(r"(\d{1,2})\.?\s*([a-zæøå]+)\.?\s*,?\s*(\d{4})")
 
-EXAMPLES = "fx 1/12-2026, 1.12.2026, 1. december 2026 eller i dag"
+EXAMPLES = "fx 1/12-2026, 1.12.2026, 1. december 2026, i dag, i morgen eller fredag"
 
 
 class DateError(ValueError):
@@ -45,14 +46,20 @@ def long_date(value: _dt.date) -> str:
 def parse_date(text: str, today: _dt.date | None = None) -> _dt.date:
     """The date a person means by *text*; DateError (Danish) when it is not one.
 
-    Day before month, as Danes write it. A two-digit year is in this century. "i dag" is
-    *today* (or the real date when no day is given).
+    Day before month, as Danes write it. A two-digit year is in this century. "i dag",
+    "i morgen" and "i overmorgen" count from *today* (or the real date when no day is
+    given); a weekday ("fredag", "på fredag", "næste fredag") is the next such day after today.
     """
     cleaned = " ".join(str(text).split()).lower()
     if not cleaned:
         raise DateError(f"skriv en dato, {EXAMPLES}")
     if cleaned in _TODAY_WORDS:
         return (today or _dt.date.today()) + _dt.timedelta(days=_TODAY_WORDS[cleaned])
+    weekday = re.fullmatch(r"(?:på |næste |paa )?([a-zæøå]+)", cleaned)
+    if weekday and weekday.group(1) in WEEKDAYS_DA:
+        start = today or _dt.date.today()
+        ahead = (WEEKDAYS_DA.index(weekday.group(1)) - start.weekday()) % 7 or 7
+        return start + _dt.timedelta(days=ahead)
     match = _ISO.fullmatch(cleaned)
     if match:
         year, month, day = (int(g) for g in match.groups())

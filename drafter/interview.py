@@ -38,7 +38,6 @@ from drafter.prompts import (
     ECHO_STYLE,
     HEADING_STYLE,
     HELP_STYLE,
-    MULTILINE_HINT,
     SUGGESTION_HINT,
     WARNING_STYLE,
     Stopped,
@@ -71,7 +70,7 @@ DONE_LAYOUT = "Færdig"
 OPTIONAL_DATE_HINT = "tom: ingen dato; skriv i dag for dagens dato"
 BACK = "Tilbage"
 NEXT_PAGE = "Næste side"
-DATE_HINT = "Fx 1/12-2026, 1. december 2026 eller i dag."
+DATE_HINT = "Fx 1/12-2026, 1. december 2026, i dag, i morgen eller fredag."
 RELOAD = "Indlæs filen igen, og læg mine svar oven i dens ændringer"
 SAVE_BESIDE = "Gem mine svar i en ny fil ved siden af (filen røres ikke)"
 
@@ -407,6 +406,8 @@ class Interview:
         if not isinstance(typed, str) or not typed.strip():
             return
         label = f'"{question.prompt}"'
+        if question.type == "paragraphs":  # the prompt's lines are its paragraphs
+            typed = prompts.lines_to_paragraphs(typed)
         try:
             value = self._normalise(question, typed)
         except (InvalidValue, DateError) as exc:
@@ -426,6 +427,8 @@ class Interview:
         """Why *text* is not an acceptable answer (Danish), or None if it is."""
         if not text.strip():
             return "Feltet skal udfyldes" if question.required else None
+        if question.type != "paragraphs" and prompts.one_line(text)[1]:
+            return "Svaret skal stå på én linje: fjern linjeskift og tabulatorer"
         try:
             value = self._normalise(question, text)
         except (InvalidValue, DateError) as exc:
@@ -472,8 +475,6 @@ class Interview:
                 say(f"  {long_date(_dt.date.fromisoformat(value))}", ECHO_STYLE)
             return value
         multiline = question.type == "paragraphs"
-        if multiline:
-            say(MULTILINE_HINT, HELP_STYLE)
         # An earlier answer is there to be edited; a suggestion is grey until Enter or Tab.
         given = "" if is_empty(current) else str(current)
         suggestion = "" if given or is_empty(suggested) else str(suggested)
@@ -481,6 +482,8 @@ class Interview:
             say(SUGGESTION_HINT, HELP_STYLE)
         typed = text(message, lambda t: self.problem(question, t), current=given, suggestion=suggestion,
                      multiline=multiline)
+        if multiline and given and typed == prompts.lines_to_paragraphs(given):
+            return current  # kept as it was (a line break inside a paragraph too)
         return self._normalise(question, typed)
 
     def _ask_choice(self, question: Question, message: str, current: Any, suggested: Any) -> Any:
@@ -491,11 +494,13 @@ class Interview:
         if isinstance(suggested, str) and suggested in choices:  # the suggested choice first
             choices.remove(suggested)
             choices.insert(0, suggested)
+        elif isinstance(suggested, str) and suggested.strip() and question.allow_other:
+            choices.insert(0, suggested)  # e.g. the workspace's organisation, not in the profile's lists
         if question.allow_other:
             choices.append(OTHER)
         if not question.required:
             choices.append(NONE_CHOICE)
-        if isinstance(suggested, str) and suggested in question.choices:
+        if isinstance(suggested, str) and suggested in choices:
             start = suggested
         elif not is_empty(current) and question.allow_other:
             start = OTHER
@@ -503,12 +508,17 @@ class Interview:
             start = NONE_CHOICE  # an unanswered optional choice stays unanswered on Enter
         else:
             start = None
-        picked = select(message, choices, default=start, search=question.allow_other or len(choices) > 7)
-        if picked == NONE_CHOICE:
+        picked = select(message, choices, default=start, search=len(choices) > 7, own_text=question.allow_other)
+        if isinstance(picked, prompts.Typed):  # typed text that matches no item: the person's own answer
+            if not self.problem(question, picked):
+                return self._normalise(question, picked)
+            own = str(picked)
+        elif picked == NONE_CHOICE:
             return None
-        if picked != OTHER:
+        elif picked != OTHER:
             return picked
-        own = current if isinstance(current, str) and current not in question.choices else ""
+        else:
+            own = current if isinstance(current, str) and current not in question.choices else ""
         typed = text(f"{message} (skriv selv)", lambda t: self.problem(question, t), current=own)
         return self._normalise(question, typed)
 
@@ -570,7 +580,7 @@ class Interview:
     def _done_hint(self, question: Question, items: list) -> tuple[str, str | None]:
         """What an empty entry does here, and the error when it may not end the list yet."""
         if items or not question.required:
-            return ("tomt: færdig" if items else "tomt: ingen, videre"), None
+            return ("tom formular: færdig" if items else "tom formular: ingen, videre"), None
         return "", f"Angiv mindst {one(question.item_name or 'post')}."
 
     def _list_item(self, question: Question, items: list, number: int, current: str = "") -> str | None:
@@ -1041,17 +1051,78 @@ def describe(question: Question, value: Any) -> list[str]:
     return [f"  {label}: {text_ if len(text_) <= 300 else text_[:299] + '…'}"]
 
 
+def say_profile() -> None:
+    """Outside a workspace, say once (before the first question) which profile is used."""
+    from drafter import workspace
+
+    current = workspace.current()
+    if current.root is not None:
+        return
+    say(f"Ingen arbejdsmappe her: drafter bruger den indbyggede profil {current.profile.name} "
+        f"({current.profile.describe()}).", HELP_STYLE)
+    say("Jeres egen: drafter init MAPPE --profile NAVN (drafter profiles viser profilerne), og kør drafter i den mappe.",
+        HELP_STYLE)
+
+
+# The profile's lists a kind's required question can take its choices from, and what each
+# is called when the profile lacks it (the lists a cluster kind needs).
+PROFILE_LISTS = {
+    "klynger": "klynger ('klynger')",
+    "perioder": "en plan for rotation i formandskaberne ('rotation')",
+    "temagrupper": "temagrupper (grupper med 'er_temagruppe: true')",
+}
+
+
+def missing_profile_data(questionnaire: Questionnaire) -> list[str]:
+    """What a kind needs from the profile that the profile lacks: a required question whose
+    choices come from one of PROFILE_LISTS, or whose entries are the profile's clusters, finds none."""
+    missing: list[str] = []
+    for question in questionnaire.questions:
+        for asked in [question, *question.fields]:
+            if not asked.required:
+                continue
+            needed = asked.choices_from if asked.choices_from in PROFILE_LISTS and not asked.choices else None
+            lookup = (asked.default_from or {}).get("lookup")
+            if lookup == "klynger" and not asked.default_value(None, {}):
+                needed = "klynger"
+            if needed and PROFILE_LISTS[needed] not in missing:
+                missing.append(PROFILE_LISTS[needed])
+    return missing
+
+
+def warn_missing_profile_data(questionnaire: Questionnaire) -> None:
+    missing = missing_profile_data(questionnaire)
+    if missing:
+        say(f"{questionnaire.name}: profilen mangler {_and_list(missing)}; de svar skriver du selv.", WARNING_STYLE)
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def choose_kind() -> str:
-    """`drafter new` without a kind: offer the kinds there are."""
+    """`drafter new` without a kind: offer the kinds there are; a kind that needs data the
+    profile lacks (a cluster kind in a municipality's workspace) is listed last, with one
+    line saying what is missing, and cannot be chosen."""
+    from questionary import Choice, Separator
+
     from drafter.questionnaire import available_kinds, load_questionnaire
 
     kinds = [load_questionnaire(name) for name in available_kinds()]
-    labels = [f"{k.name} ({k.kind})" for k in kinds]
+    usable = [k for k in kinds if not missing_profile_data(k)]
+    labels = [f"{k.name} ({k.kind})" for k in usable]
+    lacking = [k for k in kinds if k not in usable]
+    choices: list = list(labels)
+    if lacking:
+        choices.append(Separator("── Kræver data, som profilen ikke har:"))
+        for kind in lacking:
+            choices.append(Choice(_clip(f"{kind.name} ({kind.kind})", width() - 8),
+                                  disabled=_clip("mangler " + _and_list(missing_profile_data(kind)), width() - 8)))
     try:
-        picked = select("Hvilken slags kommissorium vil du skrive?", labels, search=len(labels) > 7)
+        picked = select("Hvilken slags kommissorium vil du skrive?", choices, search=len(labels) > 7)
     except (KeyboardInterrupt, EOFError):
         raise Interrupted("Afbrudt. Intet er gemt.") from None
-    return kinds[labels.index(picked)].kind
+    return usable[labels.index(picked)].kind
 
 
 # -- entry points for the command line ---------------------------------------------------

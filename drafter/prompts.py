@@ -25,11 +25,30 @@ ECHO_STYLE = "fg:ansigreen"
 
 SELECT_HINT = "(piletaster og Enter)"
 SELECT_FILTER_HINT = "(piletaster og Enter, eller skriv for at søge)"
-MULTILINE_HINT = (
-    "En tom linje skiller to afsnit. Afslut: tryk Enter to gange på en tom linje. "
-    "Ctrl-E: skriv i din egen editor."
-)
+# Where the person may also write their own text: what Enter does when nothing matches.
+SELECT_OTHER_HINT = "(piletaster og Enter, eller skriv: Enter gemmer det skrevne, hvis intet i listen passer)"
+# The one way to end a multi-line answer, shown under the field: each line is a paragraph.
+MULTILINE_HINT = "Enter: nyt afsnit · Enter på en tom linje: færdig · Ctrl-E: skriv i din egen editor"
 SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · eller skriv noget andet"
+ONE_LINE_NOTE = "Svaret skal stå på én linje: de indsatte linjeskift og tabulatorer er gjort til mellemrum."
+EDITOR_LIMIT = 1_000_000  # characters taken back from an editor; a multi-line answer holds 50.000
+
+
+class Typed(str):
+    """What was typed at a choice with search when it matches no item: the person's own text."""
+
+
+class EditorFailed(Exception):
+    """The person's editor could not be used; the message is Danish and says why."""
+
+
+def one_line(text: str) -> tuple[str, bool]:
+    """*text* with its line breaks and tabs made spaces (runs of them one space), and whether
+    there were any: a one-line answer never keeps a pasted line break out of sight."""
+    import re
+
+    joined = re.sub(r"[ \t]*[\r\n\t\v\f]+[ \t]*", " ", text)
+    return joined, joined != text
 
 
 class Stopped(KeyboardInterrupt):
@@ -97,12 +116,84 @@ def clear() -> None:
 
 # -- prompts -----------------------------------------------------------------------------
 
-def select(message: str, choices: list[str], default: str | None = None, search: bool = False) -> str:
+def fit_prompt(message: str, instruction: str = "") -> tuple[str, str]:
+    """A prompt's question and instruction broken between words to the terminal's width
+    (questionary draws them as "? question instruction" and the terminal would break
+    them inside a word). The instruction goes on a line of its own when it does not fit."""
+    import textwrap
+
+    columns = width() - 1
+    lines = textwrap.wrap(message, columns - 3, break_on_hyphens=False) or [""]
+    message = "\n  ".join(lines)
+    if not instruction:
+        return message, ""
+    if len(lines[-1]) + 3 + len(instruction) <= columns:  # "? " before, " " after the question
+        return message, instruction
+    return message, "\n  " + "\n  ".join(textwrap.wrap(instruction, columns - 2, break_on_hyphens=False))
+
+
+def select(
+    message: str, choices: list[str], default: str | None = None, search: bool = False, own_text: bool = False
+) -> str:
+    """One of *choices*. With *search*, typing filters the list (any letter, æ, ø and å too);
+    with *own_text*, Enter on typed text that matches no item returns that text as ``Typed``."""
+    hint = SELECT_OTHER_HINT if own_text else SELECT_FILTER_HINT if search or own_text else SELECT_HINT
+    shown, hint = fit_prompt(message, hint)
     question = questionary.select(
-        message, choices=choices, default=default, instruction=SELECT_FILTER_HINT if search else SELECT_HINT,
-        use_search_filter=search, use_jk_keys=not search,
+        shown, choices=choices, default=default, instruction=hint,
+        use_search_filter=search or own_text, use_jk_keys=not (search or own_text),
     )
+    if search or own_text:
+        _search_any_letter(question, own_text)
     return run(question, message)
+
+
+def _search_any_letter(question: Any, own_text: bool) -> None:
+    """questionary's search takes ASCII only; here every printable letter searches, a paste
+    too, and (with *own_text*) Enter keeps typed text that matches no item."""
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+    bindings = app.key_bindings
+
+    def add(text_: str) -> None:
+        for char in one_line(text_)[0]:
+            if char.isprintable():
+                control.add_search_character(char)
+
+    def nothing_found() -> bool:
+        wanted = (control.search_filter or "").lower()
+        return bool(wanted) and not any(wanted in str(c.title).lower() for c in control.choices)
+
+    def answer(event) -> None:
+        if own_text and nothing_found():
+            from questionary import Choice
+
+            typed = Typed(control.search_filter.strip())
+            control.choices, control.search_filter, control.pointed_at = [Choice(typed)], None, 0
+        control.is_answered = True  # (for typed text the answered line shows it, not the first item)
+        event.app.exit(result=control.get_pointed_at().value)
+
+    @bindings.add(Keys.Any, eager=True)
+    def _letter(event):
+        if event.data in ("\n", "\r"):  # Enter typed ahead in cooked mode arrives as "\n"
+            answer(event)
+        elif event.data and event.data.isprintable() and not event.data.isascii():
+            add(event.data)
+
+    @bindings.add(Keys.BracketedPaste, eager=True)
+    def _paste(event):
+        add(event.data)
+
+    @bindings.add(Keys.ControlM, eager=True)
+    def _enter(event):
+        answer(event)
+
+    @bindings.add("c-z", eager=True)
+    def _nothing(event):
+        """Ctrl-Z types no control character."""
 
 
 def text(
@@ -119,12 +210,19 @@ def text(
     and taken by Enter on an empty line; without one, *hint* is shown grey in the empty line. *validate* returns a Danish reason or None.
     Returns the text typed, or the suggestion when nothing was typed. *name* says which
     question this is where the message alone does not (an entry of a list)."""
+    from prompt_toolkit.keys import Keys
+
     bindings = KeyBindings()
+    notice = {"text": ""}  # said under the field: a paste made one line, an editor that failed
 
     @bindings.add("c-c", eager=True)
     @bindings.add("<sigint>")
     def _stop(event):
         event.app.exit(exception=Stopped(event.app.current_buffer.text))
+
+    @bindings.add("c-z")
+    def _nothing(event):
+        """Ctrl-Z types no control character."""
 
     empty = Condition(lambda: not get_app_session_buffer_text())
 
@@ -132,16 +230,25 @@ def text(
     def _take_suggestion(event):
         event.app.current_buffer.insert_text(suggestion)
 
+    if not multiline:
+        @bindings.add(Keys.BracketedPaste)
+        def _paste(event):
+            joined, changed = one_line(event.data)
+            event.app.current_buffer.insert_text(joined)
+            notice["text"] = ONE_LINE_NOTE if changed else ""
+
     if multiline:
+        @bindings.add(Keys.BracketedPaste)
+        def _paste_paragraphs(event):
+            event.app.current_buffer.insert_text(paragraph_lines(event.data) if "\n" in event.data.strip() else event.data)
+
         @bindings.add("enter")
         def _enter(event):
-            # Enter on an empty line twice ends the answer (as does Esc, Enter); before
-            # that, Enter starts a new line, and one empty line separates two paragraphs.
+            # The one way to end: Enter on an empty line (an empty answer too). Before that,
+            # Enter starts a new line, and each line is a paragraph of its own.
             buffer = event.app.current_buffer
-            lines = buffer.document.text_before_cursor.split("\n")
-            at_end = not buffer.document.text_after_cursor.strip()
-            ending = len(lines) >= 3 and not lines[-1].strip() and not lines[-2].strip()
-            if not buffer.text.strip() or (at_end and ending):
+            document = buffer.document
+            if not document.current_line.strip() and not document.text_after_cursor.strip():
                 buffer.text = buffer.text.rstrip()
                 buffer.cursor_position = len(buffer.text)
                 buffer.validate_and_handle()
@@ -153,69 +260,150 @@ def text(
             from prompt_toolkit.application import run_in_terminal
 
             buffer = event.app.current_buffer
-            edited = await run_in_terminal(lambda: edit_in_editor(buffer.text), in_executor=True)
+
+            def edit() -> str | None:
+                try:
+                    return edit_in_editor(buffer.text)
+                except EditorFailed as failed:
+                    notice["text"] = str(failed)
+                    return None
+
+            notice["text"] = ""
+            edited = await run_in_terminal(edit, in_executor=True)
             if edited is not None:
-                buffer.text = edited.rstrip()
+                buffer.text = paragraph_lines(edited)
                 buffer.cursor_position = len(buffer.text)
+
+    def toolbar():
+        lines = [MULTILINE_HINT] if multiline else []
+        if notice["text"]:
+            lines.append(notice["text"])
+        if not lines:
+            return None
+        return FormattedText([("fg:ansibrightblack noreverse", "\n".join(wrap_plain(line) for line in lines))])
 
     def check(typed: str) -> bool | str:
         if not typed.strip() and suggestion:
             typed = suggestion
-        return validate(typed) or True
+        return validate(lines_to_paragraphs(typed) if multiline else typed) or True
 
+    if multiline:
+        current = paragraph_lines(current)
+
+    shown, instruction = fit_prompt(message, instruction or "")
+    # A long question gets its answer on a line of its own, so the answer is not broken
+    # inside a word at the terminal's edge (as a multi-line answer always has).
+    last = (instruction or shown).split("\n")[-1]
+    own_line = multiline or len(last) + 3 > width() // 2
     question = questionary.text(
-        message,
+        shown,
         default=current,
         validate=check,
         multiline=multiline,
         # A multi-line answer starts on a line of its own, its lines all at the left margin.
-        instruction=(instruction or "") + ("\n›" if multiline else ""),
+        instruction=instruction + ("\n›" if own_line else ""),
         prompt_continuation="  " if multiline else None,
         validate_while_typing=False,  # explain a wrong answer on Enter, not at every key
         key_bindings=bindings,
         placeholder=FormattedText([("fg:ansibrightblack", _first_line(suggestion) or hint)]) if suggestion or hint else None,
+        bottom_toolbar=toolbar,
+        style=questionary.Style([("bottom-toolbar", "noreverse")]),
     )
     answer = run(question, name or message)
+    if multiline:
+        answer = lines_to_paragraphs(answer)
     return answer if answer.strip() or not suggestion else suggestion
 
 
-def editor_command() -> list[str] | None:
-    """The person's own editor: $VISUAL or $EDITOR, else Notepad on Windows; None if none."""
+def editor_command() -> list[str]:
+    """The person's own editor: $VISUAL or $EDITOR, else Notepad on Windows, else the first
+    of editor, nano, vi found; EditorFailed (Danish) when there is none or it cannot be read."""
     import os
     import shlex
 
-    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if chosen:
-        return shlex.split(chosen, posix=os.name != "nt")
+    for variable in ("VISUAL", "EDITOR"):
+        chosen = os.environ.get(variable)
+        if chosen and chosen.strip():
+            try:
+                command = shlex.split(chosen, posix=os.name != "nt")
+            except ValueError as exc:  # e.g. an unbalanced quote
+                raise EditorFailed(f'{variable}="{chosen}" kan ikke læses som en kommando ({exc}); ret {variable}.') from None
+            if not command:
+                raise EditorFailed(f"{variable} er tom; sæt den til din editor, fx {variable}=nano.")
+            return command
     if os.name == "nt":
         return ["notepad.exe"]
     found = next((name for name in ("editor", "nano", "vi") if shutil.which(name)), None)
-    return [found] if found else None
+    if found is None:
+        raise EditorFailed("Der er ingen editor at åbne; sæt EDITOR til din editor, fx EDITOR=nano.")
+    return [found]
 
 
 def edit_in_editor(current: str) -> str | None:
-    """*current* as the person left it in their own editor (a temporary UTF-8 file), or
-    None when no editor could be started or it failed; the text in the prompt then stays."""
+    """*current* as the person left it in their own editor (a UTF-8 file in a private
+    temporary folder). EditorFailed (Danish) when the editor cannot be started, fails, or
+    leaves something that is not a readable text; the text in the prompt then stays."""
     import os
     import subprocess
     import tempfile
 
+    from drafter.questionnaire import MAX_LENGTH
+
     command = editor_command()
-    if command is None:
-        return None
-    handle, name = tempfile.mkstemp(prefix="drafter-", suffix=".txt")
+    folder = tempfile.mkdtemp(prefix="drafter-")
+    name = os.path.join(folder, "svar.txt")
+    unchanged = " Teksten i feltet er uændret."
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+        with open(name, "w", encoding="utf-8", newline="") as file:
             file.write(current)
         try:
-            if subprocess.call([*command, name]) != 0:
-                return None
-        except OSError:
-            return None
-        with open(name, encoding="utf-8-sig") as file:  # Notepad may add a byte-order mark
-            return file.read().replace("\r\n", "\n")
+            code = subprocess.call([*command, name])
+        except OSError as exc:
+            raise EditorFailed(f'Editoren "{command[0]}" kan ikke startes ({exc.strerror or exc}); '
+                               f"sæt EDITOR til en editor, der findes.{unchanged}") from None
+        if code != 0:
+            raise EditorFailed(f'Editoren "{command[0]}" sluttede med en fejl (kode {code}).{unchanged}')
+        if os.path.isdir(name):
+            raise EditorFailed(f"Editoren efterlod en mappe i stedet for tekstfilen.{unchanged}")
+        if not os.path.isfile(name):
+            raise EditorFailed(f"Editoren slettede tekstfilen uden at gemme den.{unchanged}")
+        limit = MAX_LENGTH["paragraphs"]
+        try:
+            with open(name, encoding="utf-8-sig") as file:  # Notepad may add a byte-order mark
+                text_ = file.read(limit + 1)
+        except UnicodeDecodeError:
+            raise EditorFailed(f"Editoren gemte teksten i en anden tegnkodning end UTF-8; gem den som UTF-8 "
+                               f"og prøv igen.{unchanged}") from None
+        except OSError as exc:
+            raise EditorFailed(f"Tekstfilen fra editoren kan ikke læses ({exc.strerror or exc}).{unchanged}") from None
+        if len(text_) > limit:
+            raise EditorFailed(f"Teksten fra editoren er for lang (over {limit:,} tegn).{unchanged}".replace(",", "."))
+        return text_.replace("\r\n", "\n")
     finally:
-        os.unlink(name)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def paragraph_lines(text_: str) -> str:
+    """Text arriving in bulk (an earlier answer, an editor, a paste) as the multi-line prompt
+    shows it: one paragraph a line. With blank lines, they separate paragraphs (a paragraph's
+    own line breaks become spaces); without, every line is a paragraph."""
+    import re
+
+    text_ = text_.replace("\r\n", "\n").replace("\r", "\n")
+    if re.search(r"\n[ \t]*\n", text_.strip()):
+        parts = re.split(r"\n[ \t]*\n", text_)
+        return "\n".join(" ".join(p.split()) for p in parts if p.strip())
+    return "\n".join(line.strip() for line in text_.split("\n") if line.strip())
+
+
+def lines_to_paragraphs(text_: str) -> str:
+    """The multi-line prompt's text as an answer: each line a paragraph (blank line between)."""
+    return "\n\n".join(line.strip() for line in paragraph_lines(text_).split("\n") if line.strip())
+
+
+def wrap_plain(text_: str) -> str:
+    """*text_* broken between words to the terminal's width, as one string."""
+    return "\n".join(wrap(text_))
 
 
 def _first_line(text_: str) -> str:

@@ -1,5 +1,10 @@
 """One small form for one entry of a list (a member, a milestone ...): every field on one
-screen, Tab between them, each field checked when it is left and all of them on Enter.
+screen, Tab between them, each field checked when it is left. One Enter rule: Enter saves
+the entry from any field (every field is checked then); Tab and the arrow keys move.
+
+The layout follows the terminal's width: labels beside their fields when the longest label
+takes at most half the width, else each label on a line of its own above its field. Every
+text the form shows (labels, errors, the footer) is broken between words, never inside one.
 
 Built on prompt_toolkit directly, since questionary has no form. An empty form (nothing
 typed in any field) is the sign that the list is done; Ctrl-C raises prompts.Stopped with
@@ -17,6 +22,7 @@ from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition, has_completions
 from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import (
     ConditionalContainer,
     Float,
@@ -46,8 +52,10 @@ STYLE = Style.from_dict({
     "completion-menu.completion.current": "bg:ansiwhite fg:ansiblack",
 })
 
-KEYS_HINT = "Tab: næste felt · Skift-Tab: forrige · Enter: gem"
-CHOICE_KEYS_HINT = "↑/↓: vælg i listen · Enter: tag det valgte · Tab: næste felt"
+KEYS_HINT = "Enter: gem · Tab: næste felt · Skift-Tab: forrige"
+CHOICE_KEYS_HINT = "↑/↓: vælg i listen · Tab: tag det valgte og gå videre · Enter: tag det valgte og gem"
+LABEL_GAP = 2  # columns between the longest label and its field: a value never touches a label
+FIELD_INDENT = 4  # a field under its label starts here
 MENU_ROOM = 6  # lines kept free below the form while a list of choices is open
 
 
@@ -91,6 +99,23 @@ class _Placeholder(Processor):
         return Transformation(list(ti.fragments) + [("class:placeholder", self.text)])
 
 
+def _columns() -> int:
+    from drafter.prompts import width
+
+    return width()
+
+
+def _wrapped(text: str, columns: int, indent: str = "") -> str:
+    """*text* broken between words to *columns* (a word longer than the line is broken)."""
+    import textwrap
+
+    lines = []
+    for part in text.split("\n"):
+        lines.extend(textwrap.wrap(part, max(10, columns), initial_indent=indent, subsequent_indent=indent,
+                                   break_on_hyphens=False) or [indent.rstrip()])
+    return "\n".join(lines)
+
+
 class RecordForm:
     """The form for one entry; ``app`` is the prompt_toolkit Application to run.
 
@@ -119,24 +144,31 @@ class RecordForm:
             for f in fields
         ]
         self.windows = []
-        # Labels beside their fields; a long label wraps within its column.
-        width = min(32, max(len(f.label) for f in fields) + 3)
-        rows = [Window(FormattedTextControl(lambda: [("class:title", self.title)]), height=1)]
+        columns = _columns()
+        # "› " before the label, then the label, then a gap: the field never touches the label.
+        label_width = 2 + max(len(f.label) for f in fields) + LABEL_GAP
+        self.beside = label_width <= columns // 2
+        rows = [Window(FormattedTextControl(lambda: [("class:title", _wrapped(self.title, _columns() - 1))]),
+                       dont_extend_height=True)]
         for index, (form_field, buffer) in enumerate(zip(fields, self.buffers)):
             window = Window(
                 BufferControl(buffer, input_processors=[_Placeholder(form_field.suggestion)]),
                 height=1, style="class:field", dont_extend_width=False,
             )
             self.windows.append(window)
-            rows.append(VSplit([
-                Window(FormattedTextControl(self._label(index)), width=width, wrap_lines=True, dont_extend_height=True),
-                window,
-            ]))
+            if self.beside:
+                rows.append(VSplit([
+                    Window(FormattedTextControl(self._label(index)), width=label_width, height=1),
+                    window,
+                ]))
+            else:  # too narrow for both: the label on its own line(s), the field below it
+                rows.append(Window(FormattedTextControl(self._label(index)), dont_extend_height=True))
+                rows.append(VSplit([Window(width=FIELD_INDENT, height=1), window]))
             rows.append(ConditionalContainer(
-                Window(FormattedTextControl(self._note(form_field.key)), height=1),
+                Window(FormattedTextControl(self._note(form_field.key)), dont_extend_height=True),
                 filter=Condition(lambda key=form_field.key: key in self.errors or key in self.echoes),
             ))
-        rows.append(Window(FormattedTextControl(self._footer), wrap_lines=True, dont_extend_height=True))
+        rows.append(Window(FormattedTextControl(self._footer), dont_extend_height=True))
         rows.append(ConditionalContainer(Window(height=MENU_ROOM), filter=has_completions))
         body = FloatContainer(
             HSplit(rows),
@@ -160,31 +192,39 @@ class RecordForm:
         def text():
             focused = index == self._focused()
             style = "class:label.focused" if focused else "class:label"
-            return [(style, ("› " if focused else "  ") + self.fields[index].label)]
+            label = self.fields[index].label
+            if not self.beside:
+                label = _wrapped(label, _columns() - 3, indent="  ")[2:]
+            return [(style, ("› " if focused else "  ") + label)]
 
         return text
 
     def _note(self, key: str):
         def text():
             if key in self.errors:
-                return [("class:error", "    " + self.errors[key])]
-            return [("class:echo", "    " + self.echoes.get(key, ""))]
+                return [("class:error", _wrapped(self.errors[key], _columns() - 1, indent="    "))]
+            return [("class:echo", _wrapped(self.echoes.get(key, ""), _columns() - 1, indent="    "))]
 
         return text
 
     def _footer(self):
         focused = self.fields[self._focused()]
+        columns = _columns() - 1
         lines = []
-        if self.message:
-            lines.append(("class:error", self.message + "\n"))
+        menu_open = self.buffers[self._focused()].complete_state is not None
+        if menu_open:  # the list of choices opens over this line
+            lines.append(("", "\n"))
+        elif self.message:
+            lines.append(("class:error", _wrapped(self.message, columns) + "\n"))
         elif focused.help:
-            lines.append(("class:hint", focused.help[: 200] + "\n"))
+            lines.append(("class:hint", _wrapped(focused.help[:200], columns) + "\n"))
         else:
             lines.append(("", "\n"))
-        if self.buffers[self._focused()].complete_state is not None:
-            lines.append(("class:hint", CHOICE_KEYS_HINT))
+        if menu_open:
+            lines.append(("class:hint", _wrapped(CHOICE_KEYS_HINT, columns)))
         else:
-            lines.append(("class:hint", f"{KEYS_HINT} · {self.done_hint}" if self.done_hint else KEYS_HINT))
+            keys = f"{KEYS_HINT} · {self.done_hint}" if self.done_hint else KEYS_HINT
+            lines.append(("class:hint", _wrapped(keys, columns)))
         return lines
 
     # -- checking ------------------------------------------------------------------------
@@ -231,6 +271,8 @@ class RecordForm:
 
     # -- keys ----------------------------------------------------------------------------
     def _bindings(self) -> KeyBindings:
+        from drafter.prompts import one_line
+
         bindings = KeyBindings()
         menu_open = has_completions
         chosen = Condition(lambda: self._completion_chosen())
@@ -239,6 +281,18 @@ class RecordForm:
         @bindings.add("<sigint>")
         def _stop(event):
             event.app.exit(exception=Stopped({f.key: b.text for f, b in zip(self.fields, self.buffers)}))
+
+        @bindings.add("c-z")
+        def _nothing(event):
+            """Ctrl-Z types no control character (suspending is not offered here)."""
+
+        @bindings.add(Keys.BracketedPaste)
+        def _paste(event):
+            # A field holds one line: pasted line breaks and tabs become spaces, and the form says so.
+            joined, changed = one_line(event.data)
+            event.current_buffer.insert_text(joined)
+            if changed:
+                self.message = "Det indsatte havde linjeskift eller tabulatorer; de er gjort til mellemrum."
 
         # Up and Down walk an open list of choices; Tab always goes to the next field.
         @bindings.add("down", filter=menu_open)
@@ -252,7 +306,7 @@ class RecordForm:
         @bindings.add("tab")
         @bindings.add("down", filter=~menu_open)
         def _next(event):
-            event.app.current_buffer.complete_state = None
+            event.app.current_buffer.complete_state = None  # keeps a chosen completion's text
             self._move(event, +1)
 
         @bindings.add("s-tab")
@@ -261,23 +315,13 @@ class RecordForm:
             event.app.current_buffer.complete_state = None
             self._move(event, -1)
 
-        @bindings.add("enter", filter=chosen)
-        def _take_choice(event):
-            buffer = event.app.current_buffer
-            buffer.complete_state = None  # keeps the chosen completion's text
-            self._move(event, +1) if self._focused() < len(self.fields) - 1 else self._submit(event)
-
-        @bindings.add("enter", filter=~chosen)
-        @bindings.add("c-j", filter=~chosen)
+        # One Enter rule: Enter saves the entry, from whichever field (a chosen item of an
+        # open list is taken first).
+        @bindings.add("enter")
+        @bindings.add("c-j")
+        @bindings.add("escape", "enter")
         def _enter(event):
             event.app.current_buffer.complete_state = None
-            if self._focused() < len(self.fields) - 1 and not self._empty():
-                self._move(event, +1)  # Enter goes through the fields; on the last one it sends
-                return
-            self._submit(event)
-
-        @bindings.add("escape", "enter")
-        def _send(event):
             self._submit(event)
 
         return bindings
@@ -285,4 +329,3 @@ class RecordForm:
     def _completion_chosen(self) -> bool:
         state = self.app.current_buffer.complete_state
         return bool(state and state.current_completion is not None)
-

@@ -134,7 +134,16 @@ def _lookup_rotation(spec: dict, answer: Callable[[str], Any]) -> str | None:
 
 
 def _lookup_profile(spec: dict, answer: Callable[[str], Any]) -> Any:
-    return workspace.profile().get(spec["felt"])
+    """A value of the profile; optionally translated to the question's own choice ("som":
+    {todelt: to-delt formandskab}) or put into a sentence ("tekst": "... af {}.")."""
+    value = workspace.profile().get(spec["felt"])
+    if value in (None, ""):
+        return None
+    if isinstance(spec.get("som"), dict):
+        value = spec["som"].get(value)
+    if value is not None and isinstance(spec.get("tekst"), str):
+        value = spec["tekst"].replace("{}", str(value))
+    return value
 
 
 LOOKUPS: dict[str, Callable[[dict, Callable[[str], Any]], Any]] = {

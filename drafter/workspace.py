@@ -32,9 +32,11 @@ NAMES_DIR = Path(__file__).resolve().parent / "names"
 WORKSPACE_FILE = "drafter.yaml"
 # Set by `--workspace DIR` so that worker processes (and the interview) see the same one.
 WORKSPACE_ENV = "DRAFTER_WORKSPACE"
-# The built-in profile that applies without a workspace: the one the example answer files
-# in answers/ and the README were written for. A workspace always names its own.
-DEFAULT_PROFILE = "midtklyngen"
+# The built-in profile that applies without a workspace: the neutral one, with no
+# organisation's names (the repository's examples carry their own workspace, ./drafter.yaml).
+DEFAULT_PROFILE = "neutral"
+# A drafter.yaml may name a built-in profile instead of holding one: "profil: midtklyngen".
+NAMED_PROFILE_KEY = "profil"
 # What `drafter init` starts a workspace from when no --profile is given.
 INIT_PROFILE = "neutral"
 
@@ -236,10 +238,34 @@ def load_profile(path: Path, name: str | None = None) -> Profile:
         raw = read_answer_file(path)
     except AnswerFileError as exc:
         raise ProfileError(exc.problems, exc.source) from None
+    if isinstance(raw.data, dict) and NAMED_PROFILE_KEY in raw.data:
+        return _named_profile(raw, path)
     problems = check_profile(raw.data, lambda where, message: Problem(message, path=tuple(where)))
     if problems:
         raise ProfileError(in_file_order(problems, raw.source), raw.source)
     return Profile(name or path.stem, path, raw.data, raw.source)
+
+
+def _named_profile(raw, path: Path) -> Profile:
+    """A drafter.yaml that names a built-in profile ("profil: midtklyngen") and holds nothing else."""
+    from drafter.problems import in_file_order
+
+    data = raw.data
+    named = data.get(NAMED_PROFILE_KEY)
+    others = [k for k in data if k not in (NAMED_PROFILE_KEY, "schema_version")]
+    problems = []
+    if not isinstance(named, str) or named not in builtin_profiles():
+        problems.append(Problem(
+            f"skal være navnet på en indbygget profil ({', '.join(builtin_profiles())})", path=(NAMED_PROFILE_KEY,)
+        ))
+    for key in others:
+        problems.append(Problem(
+            f"'{NAMED_PROFILE_KEY}: {named}' bruger en indbygget profil, som den er; skriv enten '{NAMED_PROFILE_KEY}:' "
+            "eller en hel profil (drafter init --profile NAVN giver en kopi at rette i)", path=(key,),
+        ))
+    if problems:
+        raise ProfileError(in_file_order(problems, raw.source), raw.source)
+    return builtin_profile(named)
 
 
 # -- checking a profile --------------------------------------------------------------------
@@ -434,7 +460,15 @@ class Workspace:
     profile: Profile
 
     def folder(self, name: str) -> Path | None:
-        return self.root / name if self.root is not None else None
+        """The workspace's folder *name*; relative to the current folder when the workspace
+        is here or below it, so messages say "answers/x.yaml" as the person would type it."""
+        if self.root is None:
+            return None
+        folder = self.root / name
+        try:
+            return folder.relative_to(Path.cwd().resolve())
+        except (ValueError, OSError):
+            return folder
 
     @property
     def kinds_dir(self) -> Path | None:

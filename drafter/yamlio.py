@@ -346,10 +346,12 @@ class _Patcher:
                     raise _Coarser
                 self.edit(self.line_start(key_node.start_mark.index), self.extent_end(value_node), "")
         order = list(target)
+        previous_at: int | None = None  # where the previous new key went, if the one before was new too
         for index, key in enumerate(order):
             if key in entries:
                 key_node, value_node = entries[key]
                 self.patch_entry(key_node, value_node, target[key], (*path, key))
+                previous_at = None
                 continue
             before = [k for k in order[:index] if k in entries]
             if before:
@@ -361,10 +363,35 @@ class _Patcher:
                     if self.first_on_line(first.start_mark.index)
                     else self.extent_end(node.value[-1][1])
                 )
+            if previous_at is not None and previous_at > at:
+                at = previous_at  # after the new key before it, which went under its kept heading
             fragment = self.indented(dump_fresh({key: target[key]}), column)
             if not path and key in self.headings:
-                fragment = self.newline + f"# {self.headings[key]}" + self.newline + fragment
+                # A section emptied earlier left its heading comment behind: the answers
+                # go back under it, rather than under a second copy of it.
+                kept = self.heading_below(at, self.headings[key])
+                if kept is not None:
+                    at = kept
+                else:
+                    fragment = self.newline + f"# {self.headings[key]}" + self.newline + fragment
             self.edit(at, at, fragment)
+            previous_at = at
+
+    def heading_below(self, index: int, heading: str) -> int | None:
+        """The index after the comment line '# *heading*', if it follows *index* with only
+        blank lines and comments between; None otherwise."""
+        position = index
+        while position < len(self.text):
+            end = self.line_end(position)
+            line = self.text[position:end].strip()
+            if line == f"# {heading}":
+                return end
+            if line and (not line.startswith("#") or line[1:].strip() in self.headings.values()):
+                return None  # an answer, or another section's heading: not this one's place
+            if end <= position:
+                return None
+            position = end
+        return None
 
     def patch_entry(self, key_node: Any, value_node: Any, new: Any, path: tuple) -> None:
         if self.same(path, value_node, new):

@@ -74,8 +74,10 @@ def render_examples(work: Path, stems: list[str]) -> dict[str, Path]:
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
-    """A scratch folder with a copy of the example answers, as a user's checkout would have."""
+    """A scratch folder with a copy of the example answers and their workspace (drafter.yaml:
+    the profile they were written for), as a user's checkout would have."""
     shutil.copytree(ANSWERS_DIR, tmp_path / "answers")
+    shutil.copy(REPO / "drafter.yaml", tmp_path / "drafter.yaml")
     return tmp_path
 
 

@@ -8,7 +8,7 @@ ENTER = "\r"
 DOWN = "\x1b[B"
 UP = "\x1b[A"
 CLEAR = "\x15"  # Ctrl-U: empty the line (a prompt starts with its default filled in)
-FINISH = "\x1b\r"  # Esc, then Enter: ends a multi-line answer, sends a form from any field
+FINISH = "\x1b\r"  # Esc, then Enter: sends a form (as Enter does, from any field)
 CTRL_C = "\x03"
 TAB = "\t"
 
@@ -19,9 +19,9 @@ def typed(text: str) -> str:
 
 
 def paragraphs(*parts: str) -> str:
-    """A multi-line answer: paragraphs separated by an empty line, finished as people finish
-    it: Enter on an empty line twice."""
-    return (ENTER + ENTER).join(parts) + ENTER * 3
+    """A multi-line answer: one paragraph a line, finished as every multi-line answer is:
+    Enter on an empty line."""
+    return ENTER.join(parts) + ENTER * 2
 
 
 def form(*values: str) -> str:

@@ -35,6 +35,27 @@ def test_today(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("i morgen", dt.date(2026, 11, 26)), ("I morgen", dt.date(2026, 11, 26)), ("imorgen", dt.date(2026, 11, 26)),
+        ("i overmorgen", dt.date(2026, 11, 27)),
+        # TODAY is a Wednesday: a weekday is the next such day, never today itself
+        ("fredag", dt.date(2026, 11, 27)), ("Fredag", dt.date(2026, 11, 27)), ("på fredag", dt.date(2026, 11, 27)),
+        ("onsdag", dt.date(2026, 12, 2)), ("mandag", dt.date(2026, 11, 30)), ("søndag", dt.date(2026, 11, 29)),
+        ("næste torsdag", dt.date(2026, 11, 26)),
+    ],
+)
+def test_days_counted_from_today(text, expected):
+    assert TODAY.weekday() == 2
+    assert parse_date(text, TODAY) == expected
+
+
+def test_a_word_that_is_no_weekday_is_explained():
+    with pytest.raises(DateError, match="er ikke en dato"):
+        parse_date("fredagsbar", TODAY)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("3. marts 2027", dt.date(2027, 3, 3)), ("3 mar 2027", dt.date(2027, 3, 3)),
         ("15 sept 2027", dt.date(2027, 9, 15)), ("15. sep. 2027", dt.date(2027, 9, 15)),
         ("7 maj 2027", dt.date(2027, 5, 7)), ("31. okt 2027", dt.date(2027, 10, 31)),

@@ -200,7 +200,7 @@ def test_ctrl_c_inside_a_member_keeps_what_was_typed_and_resume_finishes_the_for
 
 
 def test_ctrl_c_in_the_middle_of_a_multi_line_answer_keeps_the_text_in_the_draft(tmp_path):
-    half = "Beboere sover dårligt." + ENTER + ENTER + "Gruppen skal finde"
+    half = "Beboere sover dårligt." + ENTER + "Gruppen skal finde"
     with pytest.raises(interview.Interrupted) as stopped:
         run_new(GROUP + DOCUMENT + [half + CTRL_C], tmp_path)
     draft_path = tmp_path / "answers" / f"{SLUG}.yaml"
@@ -211,7 +211,7 @@ def test_ctrl_c_in_the_middle_of_a_multi_line_answer_keeps_the_text_in_the_draft
     assert 'svar på "Hvad er formålet med gruppens arbejde?", er gemt (42 tegn i 2 afsnit' in message
     assert "markeret som ufærdigt" in message
     # --resume goes back to that answer with the text in place, to be finished.
-    rest = [" ud af hvorfor." + ENTER * 3] + TASKS + CHAIRS + MEMBERS + TIMELINE + COMMUNICATION + ENDING + APPROVE
+    rest = [" ud af hvorfor." + ENTER * 2] + TASKS + CHAIRS + MEMBERS + TIMELINE + COMMUNICATION + ENDING + APPROVE
     resumed = run_new(rest, tmp_path, resume=draft_path)
     assert load_answers(resumed.answers_path).get("formaal.tekst") == (
         "Beboere sover dårligt.\n\nGruppen skal finde ud af hvorfor."
@@ -387,9 +387,7 @@ def keep_everything(questionnaire, answers) -> list[str]:
             keys.append(ENTER if value else DOWN + ENTER)  # "Nej, videre" / skip an empty optional list
         elif question.type == "paragraphs":
             keys.append(FINISH)
-        elif question.type == "choice" and value and value not in question.choices:
-            keys.append(ENTER + ENTER)  # "Andet (skriv selv)" is chosen, the own text filled in
-        else:
+        else:  # a choice's own earlier text is offered first, as is a listed choice
             keys.append(ENTER)
     return keys
 

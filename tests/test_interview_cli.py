@@ -205,10 +205,9 @@ def test_a_member_is_added_in_one_form_on_an_80_by_24_screen(adhoc_example, work
         session.send("Tab")
         session.type("viborg")
         session.wait_for("↑/↓: vælg i listen")  # the list's choices that match what is typed
-        session.send("Down", "Enter")  # picks it and moves on to the role
-        session.send("Enter")  # no role: the member is sent
+        session.send("Down", "Enter")  # Enter takes the chosen item and saves the member (no role)
         session.wait_for("✓ Medlem")
-        session.wait_for("tomt: færdig")
+        session.wait_for("tom formular: færdig")
         session.send("Enter")  # an empty form ends the list
         session.wait_for("» Færdig, videre")
         session.send("Enter")

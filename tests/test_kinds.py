@@ -4,6 +4,7 @@ kind added with files only (DRAFTER_KINDS_PATH), rendered through the real CLI."
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from docx import Document
@@ -231,6 +232,7 @@ def test_a_kind_added_with_files_only_renders_through_the_cli(tmp_path):
     build_throwaway_template(folder / "netvaerksgruppe.docx")
     answers = tmp_path / "demens.yaml"
     answers.write_text(THROWAWAY_ANSWERS, encoding="utf-8")
+    shutil.copy(REPO / "drafter.yaml", tmp_path / "drafter.yaml")  # the examples' profile: its parties
     env = {qn.KINDS_PATH_ENV: str(folder)}
 
     kinds = run_cli("kinds", env=env)

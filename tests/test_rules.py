@@ -466,8 +466,17 @@ def test_list_rules_names_every_rule_with_severity_and_source():
     assert "som udgangspunkt nedsættes et to-delt formandskab" in result.stdout
 
 
-def test_check_without_files_is_a_usage_error():
-    assert_clean_failure(run_cli("check"), "angiv mindst én svarfil")
+def test_check_without_files_and_without_an_answers_folder_is_a_usage_error(tmp_path):
+    assert_clean_failure(run_cli("check", cwd=tmp_path), "angiv mindst én svarfil", "mappen answers")
+
+
+def test_check_without_files_checks_the_answers_folder_as_status_does(workdir):
+    result = run_cli("check", cwd=workdir)
+    listed = run_cli("status", cwd=workdir)
+    assert listed.returncode == 0, listed.stderr
+    for path in sorted((workdir / "answers").glob("*.yaml")):
+        assert f"answers/{path.name}" in result.stdout + result.stderr
+    assert result.returncode == (1 if "kladde" in listed.stdout else 0), result.stdout + result.stderr
 
 
 def test_render_refuses_rule_errors_and_shows_warnings(workdir):

@@ -49,16 +49,19 @@ def test_every_request_needs_the_token(live):
         assert "nøglen" in reply.text and 'lang="da"' in reply.text
     wrong = live.get("/?token=" + "x" * 43, token=False)
     assert wrong.status == 403
-    cookie = live.get("/", token=False, headers={"Cookie": "drafter_token=wrong"})
+    cookie = live.get("/", token=False, headers={"Cookie": f"{live.guard.cookie}=wrong"})
     assert cookie.status == 403
+    # A refusal shows no CSRF token (nor anything else of the server's secrets).
+    for reply in (wrong, cookie, live.get("/", headers={"Host": f"evil.example:{live.port}"})):
+        assert live.csrf not in reply.text and live.token not in reply.text
 
 
 def test_the_token_in_the_url_becomes_an_httponly_cookie(live):
     reply = live.get(f"/ny?token={live.token}", token=False)
-    assert reply.status == 303
-    assert reply.headers["location"] == "/ny"
+    assert reply.status == 200
+    assert '<meta http-equiv="refresh" content="0;url=/ny">' in reply.text  # the address loses the token
     cookie = reply.headers["set-cookie"]
-    assert f"drafter_token={live.token}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert f"{live.guard.cookie}={live.token}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert live.get("/ny").status == 200
 
 
@@ -96,7 +99,7 @@ def test_posts_without_the_csrf_field_or_from_elsewhere_are_refused(live):
     assert [a.status for a in attempts] == [403] * len(attempts)
     assert path.read_bytes() == before
     ok = live.post(url, form, headers={"Origin": live.base, "Sec-Fetch-Site": "same-origin"})
-    assert ok.status == 200
+    assert ok.status == 303
     assert "navn: Overtaget" in path.read_text(encoding="utf-8")
 
 
@@ -160,9 +163,9 @@ def test_a_new_commission_is_a_draft_named_after_the_group(live):
     assert "complete: false" in text and "navn: Ad-hoc gruppe om søvn & hvile" in text
     again = new_commission(live, "Ad-hoc gruppe om søvn & hvile")
     assert again == slug + "-2"  # never an existing file
-    missing = live.post("/ny", {"kind": "adhoc", "navn": "  "})
+    missing = live.submit("/ny", {"kind": "adhoc", "navn": "  "})
     assert missing.status == 422 and "Skriv gruppens navn" in missing.text
-    unknown = live.post("/ny", {"kind": "../../x", "navn": "Navn"})
+    unknown = live.submit("/ny", {"kind": "../../x", "navn": "Navn"})
     assert unknown.status == 422
 
 
@@ -170,8 +173,8 @@ def test_an_invalid_value_is_shown_at_its_field_and_not_saved(live):
     slug = new_commission(live, "Gruppe om datoer")
     url = f"/k/{slug}/afsnit/tidsplan"
     version = live.version(url)
-    reply = live.post(url, {"version": version, "tidsplan.start": "32. marts 2027", "tidsplan.slut": "17. december 2027",
-                            "action": "naeste"})
+    reply = live.submit(url, {"version": version, "tidsplan.start": "32. marts 2027", "tidsplan.slut": "17. december 2027",
+                              "action": "naeste"})
     assert reply.status == 422
     page = reply.text
     assert 'value="32. marts 2027"' in page  # what was typed stays
@@ -181,8 +184,8 @@ def test_an_invalid_value_is_shown_at_its_field_and_not_saved(live):
     assert "slut: 2027-12-17" in saved and "start:" not in saved
     # A date before another is the answer file's cross-check, shown at the field.
     version = live.version(url)
-    reply = live.post(url, {"version": version, "tidsplan.start": "2028-01-04", "tidsplan.slut": "2027-12-17",
-                            "action": "gem"})
+    reply = live.submit(url, {"version": version, "tidsplan.start": "2028-01-04", "tidsplan.slut": "2027-12-17",
+                              "action": "gem"})
     assert reply.status == 422 and "ligger før" in reply.text
     assert "start:" not in answer_file(live, slug).read_text(encoding="utf-8")
     reply = live.post(url, {"version": version, "tidsplan.start": "4.1.2027", "tidsplan.slut": "17. dec. 2027",
@@ -196,6 +199,7 @@ def test_autosave_answers_json_and_keeps_the_draft_valid(live):
     slug = new_commission(live, "Gruppe om autosave")
     url = f"/k/{slug}/afsnit/formaal"
     version = live.version(url)
+    base = re.search(r'name="base" value="([^"]*)"', live.get(url).text).group(1)
     reply = live.post(url, {"version": version, "formaal.tekst": "Første afsnit.\r\n\r\nAndet afsnit.", "action": "autosave"},
                       headers={"Accept": "application/json"})
     assert reply.status == 200
@@ -204,11 +208,19 @@ def test_autosave_answers_json_and_keeps_the_draft_valid(live):
     assert run_cli("check", str(answer_file(live, slug))).returncode in (0, 1)
     text = answer_file(live, slug).read_text(encoding="utf-8")
     assert "Første afsnit.\n\n    Andet afsnit." in text
-    # The page made before that save is now out of date: nothing it sends is written.
-    stale = live.post(url, {"version": version, "formaal.tekst": "Gammel fane", "action": "autosave"},
+    # A page made before that save, which changed the same answer: a true conflict. The file
+    # keeps its answer; the reply says what the file holds, to show beside the typed text.
+    stale = live.post(url, {"version": version, "base": base, "formaal.tekst": "Gammel fane", "action": "autosave"},
                       headers={"Accept": "application/json"})
-    assert stale.status == 409
+    conflict = __import__("json").loads(stale.text)
+    assert stale.status == 200 and "formaal.tekst" in conflict["conflicts"]
+    assert "Første afsnit." in conflict["conflicts"]["formaal.tekst"]
     assert "Gammel fane" not in answer_file(live, slug).read_text(encoding="utf-8")
+    # Sent again with the base the reply gave (the person keeps their own text): it is saved.
+    again = live.post(url, {"version": conflict["version"], "base": conflict["base"], "formaal.tekst": "Gammel fane",
+                            "action": "autosave"}, headers={"Accept": "application/json"})
+    assert __import__("json").loads(again.text)["saved"]
+    assert "Gammel fane" in answer_file(live, slug).read_text(encoding="utf-8")
 
 
 def test_a_file_edited_by_hand_meanwhile_is_not_overwritten(live):
@@ -218,9 +230,10 @@ def test_a_file_edited_by_hand_meanwhile_is_not_overwritten(live):
     path = answer_file(live, slug)
     path.write_text(path.read_text(encoding="utf-8").replace("Gruppe om håndredigering", "Rettet i editoren"),
                     encoding="utf-8")
-    reply = live.post(url, {"version": version, "gruppe.navn": "Fra formularen", "action": "gem"})
+    reply = live.submit(url, {"version": version, "gruppe.navn": "Fra formularen", "action": "gem"})
     assert reply.status == 409
     assert "ændret et andet sted" in reply.text and 'value="Fra formularen"' in reply.text
+    assert "Rettet i editoren" in reply.text  # the file's answer, shown beside the typed one
     assert "Rettet i editoren" in path.read_text(encoding="utf-8")
 
 
@@ -233,13 +246,15 @@ def test_tables_add_remove_and_reorder_rows(live):
             "formandskab.medlemmer.0.organisation": "__andet__", "formandskab.medlemmer.0.organisation~andet": "Egen org",
             "formandskab.medlemmer.1.navn": "Bo", "formandskab.medlemmer.1.titel": "Læge",
             "formandskab.medlemmer.1.organisation": ""}
-    reply = live.post(url, {**base, "action": "tilfoej:formandskab.medlemmer"})
+    reply = live.submit(url, {**base, "action": "tilfoej:formandskab.medlemmer"})
     assert reply.status == 200
     assert 'id="f-formandskab-medlemmer-2-navn"' in reply.text
     assert re.search(r'id="f-formandskab-medlemmer-2-navn"[^>]*autofocus', reply.text)
     version = live.version(url)
-    reply = live.post(url, {**base, "version": version, "action": "op:formandskab.medlemmer:1"})
+    reply = live.submit(url, {**base, "version": version, "action": "op:formandskab.medlemmer:1"})
     assert reply.status == 200
+    # The moved row keeps the focus: its "Op" is disabled at the top, so its "Ned" has it.
+    assert re.search(r'id="f-formandskab-medlemmer-0-ned"[^>]*autofocus', reply.text)
     text = answer_file(live, slug).read_text(encoding="utf-8")
     assert text.index("navn: Bo") < text.index("navn: Anna") and "organisation: Egen org" in text
     version = live.version(url)
@@ -267,7 +282,7 @@ def test_review_lists_what_is_missing_with_links_to_the_fields(live):
     page = live.get(f"/k/{slug}/gennemse").text
     assert f'href="/k/{slug}/afsnit/formaal#f-formaal-tekst"' in page
     assert "mangler; feltet skal udfyldes" in page
-    finish = live.post(f"/k/{slug}/faerdig", {"version": live.version(f"/k/{slug}/gennemse")})
+    finish = live.submit(f"/k/{slug}/faerdig", {"version": live.version(f"/k/{slug}/gennemse")})
     assert finish.status == 422
     assert "complete: false" in answer_file(live, slug).read_text(encoding="utf-8")
 
@@ -281,8 +296,8 @@ def test_rule_findings_can_be_waived_with_a_reason_and_the_document_rendered(liv
     review = f"/k/{slug}/gennemse"
     page = live.get(review).text
     assert "formandskab-todelt" in page and f'href="/k/{slug}/afsnit/formandskab#f-formandskab-formaend' in page
-    short = live.post(f"/k/{slug}/undtagelse", {"version": live.version(review), "regel": "formandskab-todelt",
-                                                 "begrundelse": "for kort"})
+    short = live.submit(f"/k/{slug}/undtagelse", {"version": live.version(review), "regel": "formandskab-todelt",
+                                                   "begrundelse": "for kort"})
     assert short.status == 422 and "mindst 3 ord" in short.text
     reply = live.post(f"/k/{slug}/undtagelse", {"version": live.version(review), "regel": "formandskab-todelt",
                                                  "begrundelse": "Gruppen har kun én faglig leder."})
@@ -290,8 +305,8 @@ def test_rule_findings_can_be_waived_with_a_reason_and_the_document_rendered(liv
     saved = answer_file(live, slug).read_text(encoding="utf-8")
     assert "regel: formandskab-todelt" in saved and "begrundelse: Gruppen har kun én faglig leder." in saved
     assert "Undtaget" in live.get(review).text
-    done = live.post(f"/k/{slug}/faerdig", {"version": live.version(review)})
-    assert done.status == 200 and "Hent Word-dokumentet" in done.text
+    done = live.submit(f"/k/{slug}/faerdig", {"version": live.version(review)})
+    assert done.status == 200 and "Hent Word-dokument" in done.text and "Word-dokumentet er lavet" in done.text
     document = live.root / "out" / f"{slug}.docx"
     download = live.get(f"/k/{slug}/hent/{slug}.docx")
     assert download.status == 200 and download.body == document.read_bytes()
@@ -303,10 +318,18 @@ def test_rule_findings_can_be_waived_with_a_reason_and_the_document_rendered(liv
     edited.add_paragraph("Tilføjet i Word")
     edited.save(str(document))
     before = document.read_bytes()
-    again = live.post(f"/k/{slug}/dokument", {"handling": "word"})
+    page = live.get(f"/k/{slug}/dokument").text
+    assert "Word-dokumentet er rettet i Word" in page and "Hent rettelserne fra Word ind i svarene" in page
+    again = live.submit(f"/k/{slug}/dokument", {"handling": "word"})
     assert again.status == 422 and "ændret, efter drafter lavede den" in again.text
+    assert "--force" not in again.text and str(live.root) not in again.text  # browser words, no paths
     assert document.read_bytes() == before
     assert "rettet i Word" in live.get("/").text
+    unconfirmed = live.submit(f"/k/{slug}/dokument", {"handling": "overskriv"})
+    assert unconfirmed.status == 422 and document.read_bytes() == before
+    forced = live.submit(f"/k/{slug}/dokument", {"handling": "overskriv", "bekraeft": "ja"})
+    assert forced.status == 200 and "Word-dokumentet er lavet" in forced.text
+    assert b"Tilf\xc3\xb8jet i Word" not in document.read_bytes() and "dokumentet er aktuelt" in live.get("/").text
 
 
 def test_reopening_continues_where_the_person_was(live):
@@ -360,9 +383,14 @@ def test_the_document_page_makes_a_pdf_and_a_preview_of_page_one(live):
     answer_file(live, slug).write_text(answer_file(live, ADHOC).read_text(encoding="utf-8"), encoding="utf-8")
     page = live.get(f"/k/{slug}/dokument").text
     assert "Der er ikke lavet et Word-dokument endnu" in page
-    made = live.post(f"/k/{slug}/dokument", {"handling": "word"})
+    made = live.submit(f"/k/{slug}/dokument", {"handling": "word"})
     assert made.status == 200 and "Lav PDF og forhåndsvisning" in made.text
-    reply = live.post(f"/k/{slug}/dokument", {"handling": "pdf"})
+    started = live.post(f"/k/{slug}/dokument", {"handling": "pdf"})
+    assert started.status == 303  # at once: the PDF is made outside the request
+    page = live.get(started.headers["location"]).text
+    assert "laves nu" in page or "PDF og forhåndsvisning er lavet" in page
+    live.server.app.jobs.get(slug).thread.join(120)
+    reply = live.get(f"/k/{slug}/dokument")
     assert reply.status == 200, reply.text
     assert f'href="/k/{slug}/hent/{slug}.pdf"' in reply.text
     assert f'<img src="/k/{slug}/hent/{slug}.png" alt="Side 1 af kommissoriet' in reply.text
@@ -383,7 +411,7 @@ def test_a_file_with_unknown_fields_is_not_saved_over_and_comments_are_kept(live
     url = f"/k/{slug}/afsnit/gruppe"
     page = live.get(url).text
     assert "kommentaren i linje" not in page and "feltet &#39;gruppe.nedsat_aff&#39;" in page
-    reply = live.post(url, {"version": live.version(url), "gruppe.navn": "Nyt navn", "action": "gem"})
+    reply = live.submit(url, {"version": live.version(url), "gruppe.navn": "Nyt navn", "action": "gem"})
     assert reply.status == 409 and "gemmer derfor intet" in reply.text
     assert path.read_text(encoding="utf-8") == text
     path.write_text(commented, encoding="utf-8")
@@ -409,7 +437,7 @@ def test_another_host_is_served_with_a_warning(tmp_path):
 
 
 def test_an_unexpected_failure_is_a_danish_page_not_a_dropped_connection(live, monkeypatch, capsys):
-    def broken():
+    def broken(request):
         raise RuntimeError("noget gik galt")
 
     monkeypatch.delenv("DRAFTER_DEBUG", raising=False)
@@ -444,9 +472,128 @@ def test_choosing_a_project_group_in_the_adhoc_kind_makes_the_draft_a_project_gr
     url = f"/k/{slug}/afsnit/gruppe"
     form = {"version": live.version(url), "gruppe.navn": "Projektgruppe om søvn", "gruppe.type": "projektgruppe",
             "gruppe.nedsat_af": "", "gruppe.klynge": "", "action": "gem"}
-    reply = live.post(url, form)
+    reply = live.submit(url, form)
     assert reply.status == 200 and "skrives nu med typen" in reply.text
     assert "kind: projektgruppe" in answer_file(live, slug).read_text(encoding="utf-8")
+    # And back: the project group's own question offers the way to the ad-hoc kind.
+    back = live.submit(url, {**form, "version": live.version(url), "gruppe.type": "ad-hoc gruppe"})
+    assert back.status == 200 and "skrives nu med typen Ad-hoc gruppe" in back.text
+    text = answer_file(live, slug).read_text(encoding="utf-8")
+    assert "kind: adhoc" in text and "type: ad-hoc gruppe" in text
+
+
+# -- an office day ---------------------------------------------------------------------------
+
+def test_a_refused_post_leaves_the_connection_clean_for_the_next_request(live):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", live.port, timeout=30)
+    try:
+        body = "csrf=x&gruppe.navn=" + "Hemmelige svar " * 100
+        # An old token (as after a restart): refused before the body is read.
+        connection.request("POST", f"/k/{ADHOC}/afsnit/gruppe", body=body, headers={
+            "Host": f"127.0.0.1:{live.port}", "Cookie": f"{live.guard.cookie}=gammel",
+            "Content-Type": "application/x-www-form-urlencoded"})
+        refused = connection.getresponse()
+        refused_text = refused.read().decode("utf-8")
+        assert refused.status == 403 and "Hemmelige svar" not in refused_text
+        connection.request("GET", "/", headers={"Host": f"127.0.0.1:{live.port}",
+                                                 "Cookie": f"{live.guard.cookie}={live.token}"})
+        after = connection.getresponse()
+        text = after.read().decode("utf-8")
+        assert after.status == 200 and "Kommissorier" in text and "Hemmelige svar" not in text
+    finally:
+        connection.close()
+
+
+def test_autosave_refusals_answer_json_saying_log_in_again(live):
+    reply = live.post(f"/k/{ADHOC}/afsnit/gruppe", {"action": "autosave"}, token=False,
+                      headers={"Accept": "application/json"})
+    data = __import__("json").loads(reply.text)
+    assert reply.status == 403 and data["login"] is True and data["saved"] is False
+
+
+def test_a_dropped_connection_is_quiet_in_the_terminal(live, capfd):
+    import socket
+
+    for _ in range(3):
+        raw = socket.create_connection(("127.0.0.1", live.port))
+        raw.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{live.port}\r\nCookie: {live.guard.cookie}={live.token}\r\n\r\n"
+                    .encode())
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # reset on close
+        raw.close()
+    assert live.get("/").status == 200
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipe" not in err and "ConnectionReset" not in err
+
+
+def test_a_save_that_would_make_the_file_too_big_is_refused(live):
+    slug = new_commission(live, "Gruppe med meget tekst")
+    path = answer_file(live, slug)
+    before = path.read_bytes()
+    url = f"/k/{slug}/afsnit/opgaver"
+    rows = {f"opgaver.opgaver.{i}": (f"Opgave {i} " + "x" * 2000)[:2000] for i in range(500)}
+    reply = live.post(url, {"version": live.version(url), "action": "autosave", **rows},
+                      headers={"Accept": "application/json"})
+    data = __import__("json").loads(reply.text)
+    assert data["saved"] is False and "højst fylde 1.000 kB" in data["message"]
+    assert path.read_bytes() == before
+    assert live.get(f"/k/{slug}/afsnit/opgaver").status == 200  # still a commission that opens
+
+
+def test_a_heading_comment_is_written_once_however_often_a_section_is_emptied(live):
+    slug = new_commission(live, "Gruppe der skifter mening")
+    url = f"/k/{slug}/afsnit/formaal"
+    for text in ("Første formål.", "", "Andet formål.", "", "Tredje formål.", "", "Sidste formål."):
+        reply = live.post(url, {"version": live.version(url), "formaal.tekst": text, "action": "gem"})
+        assert reply.status == 303
+    saved = answer_file(live, slug).read_text(encoding="utf-8")
+    assert saved.count("# 1. Formål med gruppens arbejde") == 1 and "tekst: Sidste formål." in saved
+
+
+@pytest.mark.parametrize("name", ["nul", "COM1", "PRN.", "aux.txt", "Lpt9"])
+def test_a_group_named_like_a_windows_device_gets_another_file_name(live, name):
+    slug = new_commission(live, name)
+    stem = name.lower().rstrip(".").split(".")[0]
+    assert slug != stem and slug.startswith(stem)
+
+
+def test_the_list_is_paged_and_shows_a_page_at_once(tmp_path):
+    (tmp_path / "answers").mkdir()
+    source = (REPO / "answers" / f"{ADHOC}.yaml").read_text(encoding="utf-8")
+    for number in range(120):
+        (tmp_path / "answers" / f"k{number:04d}.yaml").write_text(source, encoding="utf-8")
+    server = LiveServer(tmp_path, copy_examples=False)
+    try:
+        first = server.get("/").text
+        assert first.count('data-resume="k0') == 50 and 'href="/?side=3"' in first and "120 kommissorier" in first
+        last = server.get("/?side=3").text
+        assert last.count('data-resume="k0') == 20 and 'data-resume="k0119"' in last
+        assert server.get("/?side=99").status == 200 and server.get("/?side=x").status == 200
+    finally:
+        server.stop()
+
+
+def test_a_document_edited_in_word_offers_to_take_the_edits_into_the_answers(live):
+    from docx import Document
+
+    slug = "importtest"
+    answer_file(live, slug).write_text(answer_file(live, ADHOC).read_text(encoding="utf-8"), encoding="utf-8")
+    made = live.submit(f"/k/{slug}/faerdig", {"version": live.version(f"/k/{slug}/gennemse")})
+    assert "Word-dokumentet er lavet" in made.text
+    document = live.root / "out" / f"{slug}.docx"
+    edited = Document(str(document))
+    paragraph = next(p for p in edited.paragraphs if "Mette Kjærgaard" in p.text)
+    paragraph.runs[0].text = paragraph.text.replace("Mette Kjærgaard", "Mette Kjærgård")
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    edited.save(str(document))
+    page = live.get(f"/k/{slug}/dokument").text
+    assert "Word-dokumentet er rettet i Word" in page and "→ Mette Kjærgård (Oversygeplejerske" in page
+    reply = live.submit(f"/k/{slug}/dokument", {"handling": "importer"})
+    assert reply.status == 200 and "1 svar fra Word-dokumentet er skrevet i svarfilen" in reply.text
+    assert "navn: Mette Kjærgård" in answer_file(live, slug).read_text(encoding="utf-8")
+    assert "Word-dokumentet er rettet i Word" not in reply.text and "forældet" not in reply.text
 
 
 def test_the_review_sets_the_commissions_own_title_headings_and_order(live):
@@ -457,7 +604,7 @@ def test_the_review_sets_the_commissions_own_title_headings_and_order(live):
     page = live.get(review).text
     assert "Titel, overskrifter og rækkefølge (kan springes over)" in page
     assert 'name="overskrift-formaal"' in page and 'name="plads-baggrund" value="2"' in page
-    bad = live.post(f"/k/{slug}/opsaetning", {"version": live.version(review), "overskrift-formaal": "x\x01y"})
+    bad = live.submit(f"/k/{slug}/opsaetning", {"version": live.version(review), "overskrift-formaal": "x\x01y"})
     assert bad.status == 422 and "overskrifter.formaal" in bad.text
     reply = live.post(f"/k/{slug}/opsaetning", {
         "version": live.version(review), "titel": "Fælles kommissorium for rehabilitering",
@@ -470,7 +617,7 @@ def test_the_review_sets_the_commissions_own_title_headings_and_order(live):
     assert re.search(r"orden:\n- baggrund\n- formaal\n|orden: \[baggrund, formaal", saved), saved
     page = live.get(review).text
     assert 'value="Mission og mål"' in page and 'name="plads-baggrund" value="1"' in page
-    done = live.post(f"/k/{slug}/faerdig", {"version": live.version(review)})
+    done = live.submit(f"/k/{slug}/faerdig", {"version": live.version(review)})
     assert done.status == 200, done.text
     from docx import Document
 

@@ -13,12 +13,16 @@ import http.server
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ANSWERS_DIR, REPO, has_soffice, run_cli
 from web_support import LiveServer
 
 CHROMIUM = os.environ.get("DRAFTER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -75,9 +79,16 @@ def page(browser, live):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900}, locale="da-DK")
     context.set_default_timeout(10_000)
     tab = context.new_page()
-    tab.goto(f"{live.base}/?token={live.token}")
+    log_in(tab, live.base, live.token)
     yield tab
     context.close()
+
+
+def log_in(page, base: str, token: str) -> None:
+    """Open the address with the token, as printed; its page moves on to the list by itself."""
+    page.goto(f"{base}/?token={token}")
+    page.wait_for_url(f"{base}/")
+    page.wait_for_load_state()
 
 
 class Checker:
@@ -118,14 +129,19 @@ def date_field(page, label: str):
     return page.get_by_label(label).and_(page.locator("[data-date]"))
 
 
-def wait_saved(page) -> None:
-    page.wait_for_function("() => document.getElementById('autosave').textContent.startsWith('Gemt')")
+def saves(page) -> int:
+    return int(page.get_attribute("#autosave", "data-saves") or 0)
 
 
-def press(page, button: str) -> None:
+def wait_saved(page, before: int) -> None:
+    """Wait for an autosave after the *before*-th one (the text alone may be an older save's)."""
+    page.wait_for_function("n => +document.getElementById('autosave').getAttribute('data-saves') > n", arg=before)
+
+
+def press(page, button) -> None:
     """Click a button that sends the form (after any autosave under way) and wait for the page."""
     with page.expect_navigation():
-        page.get_by_role("button", name=button, exact=True).click()
+        page.get_by_role("button", name=button, exact=isinstance(button, str)).click()
 
 
 def next_section(page) -> None:
@@ -134,11 +150,12 @@ def next_section(page) -> None:
 
 def test_a_new_adhoc_commission_from_scratch_to_the_document(page, live, check_page, tmp_path):
     check_page(page, "01-kommissorier")
-    page.get_by_role("link", name="Nyt kommissorium").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Nyt kommissorium").first.click()
     check_page(page, "02-nyt")
     page.get_by_label("Ad-hoc gruppe eller projektgruppe").check()
     page.get_by_label("Hvad hedder gruppen?").fill("Ad-hoc gruppe om faldforebyggelse")
-    page.get_by_role("button", name="Begynd").click()
+    press(page, "Begynd")
 
     # Gruppen: the name is there; a choice from the list, and one typed under "Andet".
     assert page.get_by_label("Hvad hedder gruppen?").input_value() == "Ad-hoc gruppe om faldforebyggelse"
@@ -209,22 +226,25 @@ def test_a_new_adhoc_commission_from_scratch_to_the_document(page, live, check_p
     next_section(page)
 
     # Kommunikation: autosave, then a reload half-way loses nothing.
+    before = saves(page)
     page.get_by_label("Interessent 1").fill("Hjemmeplejen i de tre kommuner")
     page.get_by_label("Interessent 1").press("Tab")
-    wait_saved(page)
+    wait_saved(page, before)
     page.get_by_label("Hvem informerer? (kommunikationsopgave 1)").fill("Formandskabet")
     page.get_by_label("Hvem informeres? (kommunikationsopgave 1)").fill("Ledere i hjemmeplejen")
     page.get_by_label("Om hvad? (kommunikationsopgave 1)").fill("Nye arbejdsgange")
+    before = saves(page)
     page.get_by_label("Hvornår? (kommunikationsopgave 1)").fill("Efter hvert møde")
     page.get_by_label("Hvornår? (kommunikationsopgave 1)").press("Tab")
-    wait_saved(page)
+    wait_saved(page, before)
     page.reload()
     assert page.get_by_label("Interessent 1").input_value() == "Hjemmeplejen i de tre kommuner"
     assert page.get_by_label("Hvornår? (kommunikationsopgave 1)").input_value() == "Efter hvert møde"
     check_page(page, "09-kommunikation", axe=False)
     # Reopening the commission from the list continues here.
     page.goto(f"{live.base}/")
-    page.get_by_role("link", name="Ad-hoc gruppe om faldforebyggelse").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ad-hoc gruppe om faldforebyggelse").click()
     assert page.url.endswith("/afsnit/kommunikation")
     next_section(page)
 
@@ -236,10 +256,10 @@ def test_a_new_adhoc_commission_from_scratch_to_the_document(page, live, check_p
     check_page(page, "11-gennemse")
     assert "Træningsenheden, Skive Kommune" in page.inner_text("main")
     assert "15. marts 2027" in page.inner_text("main")
-    page.get_by_role("button", name="Gør kommissoriet færdigt og lav Word-dokumentet").click()
+    press(page, "Gør kommissoriet færdigt og lav Word-dokumentet")
     check_page(page, "12-dokument")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Hent Word-dokumentet")).click()
+        page.get_by_role("link", name=re.compile("Hent Word-dokument")).click()
     downloaded = tmp_path / "hentet.docx"
     download_info.value.save_as(downloaded)
 
@@ -259,11 +279,11 @@ def test_every_value_is_shown_as_text_never_run(browser, live, check_page):
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{live.base}/?token={live.token}")
+    log_in(page, live.base, live.token)
     page.goto(f"{live.base}/ny")
     page.get_by_label("Alle spørgsmålstyper").check()
     page.get_by_label("Hvad hedder gruppen?").fill(PAYLOAD_SCRIPT + PAYLOAD_IMG)
-    page.get_by_role("button", name="Begynd").click()
+    press(page, "Begynd")
     slug = page.url.split("/")[4]
     # Every question type, the yes/no ones answered yes (so the 'when' question shows).
     page.get_by_role("radio", name="Ja").first.check()
@@ -344,7 +364,7 @@ setTimeout(() => document.getElementById("f").submit(), 300);
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
-        page.goto(f"{live.base}/?token={live.token}")  # the person is "logged in"
+        log_in(page, live.base, live.token)  # the person is "logged in"
         page.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
         page.wait_for_url(target, timeout=10_000)
         assert "Formularen kom fra en anden side" in page.inner_text("main") or "sikkerhedsfelt" in page.inner_text("main")
@@ -359,3 +379,398 @@ setTimeout(() => document.getElementById("f").submit(), 300);
         context.close()
         evil.shutdown()
         evil.server_close()
+
+
+# -- an office day: several servers and tabs, Back, a phone, a keyboard, a PDF stopped ----
+
+ADHOC = "udskrivelse-af-skroebelige-aeldre"
+PHONE = {"width": 390, "height": 844}
+
+
+def open_context(browser, live, **options):
+    context = browser.new_context(locale="da-DK", **options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    log_in(page, live.base, live.token)
+    return context, page
+
+
+def new_draft(live, name: str, kind: str = "adhoc") -> str:
+    reply = live.post("/ny", {"kind": kind, "navn": name})
+    assert reply.status == 303, reply.text
+    return reply.headers["location"].split("/")[2]
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_a_fifo_and_a_link_out_of_the_workspace_do_not_stop_the_list(page, live, tmp_path):
+    answers = live.root / "answers"
+    fifo = answers / "ventende.yaml"
+    os.mkfifo(fifo)
+    outside = tmp_path / "hemmelig.yaml"
+    outside.write_text((answers / f"{ADHOC}.yaml").read_text(encoding="utf-8").replace(
+        "Ad-hoc gruppe om udskrivelse af skrøbelige ældre", "Hemmelig gruppe udenfor"), encoding="utf-8")
+    link = answers / "link-ud.yaml"
+    link.symlink_to(outside)
+    try:
+        # A blocking open() of the FIFO never answers: any bound tells the two apart.
+        page.goto(f"{live.base}/", timeout=5_000)
+        main = page.inner_text("main")
+        assert "ventende" in main and "navngivet pipe" in main
+        assert "Hemmelig gruppe" not in main and "link-ud" not in main
+        page.goto(f"{live.base}/k/ventende/afsnit/gruppe", timeout=5_000)
+        assert "findes ikke" in page.inner_text("main")
+        page.goto(f"{live.base}/", timeout=5_000)  # and again: nothing was left waiting
+        assert "ventende" in page.inner_text("main")
+    finally:
+        fifo.unlink()
+        link.unlink()
+
+
+def test_two_servers_in_one_browser_both_work(browser, live, tmp_path):
+    other = LiveServer(tmp_path / "anden")
+    context = browser.new_context(locale="da-DK")
+    context.set_default_timeout(15_000)
+    try:
+        first, second = context.new_page(), context.new_page()
+        log_in(first, live.base, live.token)
+        log_in(second, other.base, other.token)  # the second login must not log the first out
+        assert len({c["name"] for c in context.cookies()}) == 2
+        for tab, server, name in ((first, live, "Første server"), (second, other, "Anden server")):
+            slug = new_draft(server, name)
+            tab.goto(f"{server.base}/k/{slug}/afsnit/formaal")
+            before = saves(tab)
+            tab.get_by_label("Hvad er formålet med gruppens arbejde?").fill(f"Formål hos {name}.")
+            tab.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
+            wait_saved(tab, before)
+            assert tab.locator("#autosave").get_attribute("class") == "autosave"
+            assert f"Formål hos {name}." in (server.root / "answers" / f"{slug}.yaml").read_text(encoding="utf-8")
+        first.reload()
+        assert first.get_by_role("heading", name="1. Formål med gruppens arbejde").is_visible()
+    finally:
+        context.close()
+        other.stop()
+
+
+def test_back_and_reload_after_every_button_send_nothing_again(page, live, check_page):
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and "autosave" not in (r.post_data or "") else None)
+
+    def button_then_back(name, then=None) -> None:
+        """Press *name*, then reload and go Back: neither may send a form again."""
+        here = page.url
+        press(page, name)
+        count = len(posts)
+        assert count >= 1
+        page.reload()
+        if then:
+            then()
+        page.go_back()
+        assert len(posts) == count, f"{name}: {posts[count:]}"
+        assert page.url.split("?")[0] == here.split("?")[0], (name, page.url)
+        assert "Fejl" not in page.title()
+        page.go_forward()
+        assert len(posts) == count
+
+    page.goto(f"{live.base}/ny")
+    page.get_by_label("Hvad hedder gruppen?").fill(" ")
+    button_then_back("Begynd")  # refused: the page with the message is a GET too
+    page.get_by_label("Ad-hoc gruppe eller projektgruppe").check()
+    page.get_by_label("Hvad hedder gruppen?").fill("Gruppe om tilbageknappen")
+    press(page, "Begynd")
+    slug = page.url.split("/")[4]
+    page.goto(f"{live.base}/k/{slug}/afsnit/opgaver")
+    page.get_by_label("Opgave 1").fill("Første opgave")
+    button_then_back("Gem")
+    button_then_back("Tilføj opgave")
+    page.get_by_label("Opgave 2").fill("Anden opgave")
+    button_then_back(re.compile(r"^Op\W*flyt opgave 2 op$"))
+    assert page.get_by_label("Opgave 1").input_value() == "Anden opgave"
+    button_then_back("Fjern opgave 2")
+    page.goto(f"{live.base}/k/{slug}/afsnit/tidsplan")
+    date_field(page, "Hvornår begynder gruppen sit arbejde?").fill("32. marts 2027")
+    button_then_back("Næste afsnit →")  # a submit with errors
+    text = (live.root / "answers" / f"{slug}.yaml").read_text(encoding="utf-8")
+    assert text.count("Anden opgave") == 1 and "Første opgave" not in text
+
+    # Finishing, the document, and (with LibreOffice) the PDF with its progress state.
+    page.goto(f"{live.base}/k/{ADHOC}/gennemse")
+    button_then_back("Gør kommissoriet færdigt og lav Word-dokumentet")
+    page.goto(f"{live.base}/k/{ADHOC}/dokument")
+    button_then_back("Lav Word-dokumentet igen")
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        page.goto(f"{live.base}/k/{ADHOC}/dokument")
+        press(page, "Lav PDF og forhåndsvisning")
+        count = len(posts)
+        assert "laves nu" in page.inner_text("main") or "er lavet" in page.inner_text("main")
+        check_page(page, "16-pdf-undervejs", axe=False)
+        page.wait_for_selector("text=PDF og forhåndsvisning er lavet", timeout=120_000)  # reloaded when done
+        assert page.get_by_role("img", name=re.compile("Side 1 af kommissoriet")).is_visible()
+        page.reload()
+        page.go_back()
+        assert len(posts) == count
+
+
+def test_two_tabs_saving_different_sections_keep_both(browser, live, check_page):
+    slug = new_draft(live, "Gruppe med to faner")
+    path = live.root / "answers" / f"{slug}.yaml"
+    context, first = open_context(browser, live)
+    try:
+        second = context.new_page()
+        first.goto(f"{live.base}/k/{slug}/afsnit/gruppe")
+        second.goto(f"{live.base}/k/{slug}/afsnit/formaal")
+        before = saves(first)
+        first.get_by_label("Hvad hedder gruppen?").fill("Gruppe med to faner, omdøbt")
+        first.get_by_label("Hvad hedder gruppen?").press("Tab")
+        wait_saved(first, before)
+        before = saves(second)  # this page was made before that save
+        second.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Formålet fra den anden fane.")
+        second.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
+        wait_saved(second, before)
+        text = path.read_text(encoding="utf-8")
+        assert "Gruppe med to faner, omdøbt" in text and "Formålet fra den anden fane." in text
+        assert not second.locator(".conflict:visible").count()
+
+        # The same answer changed in both tabs: the file keeps its answer, the typed one stays
+        # in the field with the file's shown beside it; saving again keeps the typed one.
+        third = context.new_page()
+        third.goto(f"{live.base}/k/{slug}/afsnit/formaal")
+        before = saves(second)
+        second.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Fane to skrev dette.")
+        second.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
+        wait_saved(second, before)
+        before = saves(third)
+        third.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Fane tre skrev noget andet.")
+        third.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
+        wait_saved(third, before)
+        conflict = third.locator("#f-formaal-tekst-conflict")
+        assert conflict.is_visible() and "Fane to skrev dette." in conflict.inner_text()
+        assert third.get_by_label("Hvad er formålet med gruppens arbejde?").input_value() == "Fane tre skrev noget andet."
+        assert "Fane to skrev dette." in path.read_text(encoding="utf-8")
+        check_page(third, "17-konflikt")
+        before = saves(third)
+        third.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Fane tre skrev noget andet!")
+        third.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
+        wait_saved(third, before)
+        assert "Fane tre skrev noget andet!" in path.read_text(encoding="utf-8")
+        assert not conflict.is_visible()
+    finally:
+        context.close()
+
+
+def test_an_over_long_list_entry_keeps_the_saved_one(page, live):
+    slug = new_draft(live, "Gruppe med lang opgave")
+    path = live.root / "answers" / f"{slug}.yaml"
+    page.goto(f"{live.base}/k/{slug}/afsnit/opgaver")
+    before = saves(page)
+    page.get_by_label("Opgave 1").fill("Kortlægge praksis")
+    page.get_by_label("Opgave 1").press("Tab")
+    wait_saved(page, before)
+    before = saves(page)
+    page.get_by_label("Opgave 1").fill("x" * 2001)
+    page.get_by_label("Opgave 1").press("Tab")
+    wait_saved(page, before)
+    error = page.locator("#f-opgaver-opgaver-0-error")
+    assert error.is_visible() and "Kortlægge praksis" in error.inner_text()  # the saved one, beside
+    assert page.get_by_label("Opgave 1").input_value() == "x" * 2001  # the typed one, kept
+    assert "- Kortlægge praksis" in path.read_text(encoding="utf-8")
+    press(page, "Gem")  # the same through the button
+    assert "- Kortlægge praksis" in path.read_text(encoding="utf-8")
+    assert page.get_by_label("Opgave 1").input_value() == "x" * 2001
+
+
+def test_back_within_a_second_of_typing_keeps_the_text(page, live):
+    slug = new_draft(live, "Gruppe der går tilbage")
+    path = live.root / "answers" / f"{slug}.yaml"
+    page.goto(f"{live.base}/k/{slug}/afsnit/gruppe")
+    page.goto(f"{live.base}/k/{slug}/afsnit/formaal")
+    page.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Skrevet lige før Tilbage.")
+    page.go_back()  # before the autosave's pause is over
+    page.go_forward()
+    field = page.get_by_label("Hvad er formålet med gruppens arbejde?")
+    page.wait_for_function("() => document.getElementById('f-formaal-tekst').value === 'Skrevet lige før Tilbage.'")
+    assert field.input_value() == "Skrevet lige før Tilbage."
+    page.wait_for_function("() => !localStorage.getItem('drafter-kladde:' + location.pathname)")
+    assert "Skrevet lige før Tilbage." in path.read_text(encoding="utf-8")
+    # A reload right after typing keeps it too.
+    field.fill("Skrevet lige før genindlæsning.")
+    page.reload()
+    page.wait_for_function("() => document.getElementById('f-formaal-tekst').value === 'Skrevet lige før genindlæsning.'")
+    page.wait_for_function("() => !localStorage.getItem('drafter-kladde:' + location.pathname)")
+    assert "Skrevet lige før genindlæsning." in path.read_text(encoding="utf-8")
+
+
+def test_autosave_tells_log_in_again_from_server_gone(browser, live, tmp_path):
+    other = LiveServer(tmp_path / "kortlivet")
+    slug = new_draft(other, "Gruppe uden server")
+    context, page = open_context(browser, other)
+    try:
+        page.goto(f"{other.base}/k/{slug}/afsnit/formaal")
+        field = page.get_by_label("Hvad er formålet med gruppens arbejde?")
+        context.clear_cookies()  # as after a restart: the old token is no longer known
+        field.fill("Uden nøgle.")
+        field.press("Tab")
+        page.wait_for_function("() => document.getElementById('autosave').className.includes('error')")
+        assert "Log ind igen" in page.inner_text("#autosave")
+        assert page.locator("#autosave").evaluate("e => getComputedStyle(e).color") == "rgb(164, 0, 15)"
+        other.stop()
+        field.fill("Uden server.")
+        field.press("Tab")
+        page.wait_for_function("() => document.getElementById('autosave').textContent.includes('svarer ikke')")
+        assert "Log ind igen" not in page.inner_text("#autosave")
+    finally:
+        context.close()
+        other.stop()
+
+
+def test_the_keyboard_reaches_the_first_field_and_keeps_its_place(page, live, check_page):
+    slug = new_draft(live, "Gruppe med tastatur")
+    page.goto(f"{live.base}/k/{slug}/afsnit/gruppe")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Gå til første felt"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "f-gruppe-navn"  # two presses
+    # A date is one Tab stop: from the start date straight to the end date.
+    page.goto(f"{live.base}/k/{slug}/afsnit/tidsplan")
+    date_field(page, "Hvornår begynder gruppen sit arbejde?").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-tidsplan-slut"
+    # A row moved with "Op" keeps the focus (on its other button once it is at the top).
+    page.goto(f"{live.base}/k/{slug}/afsnit/opgaver")
+    page.get_by_label("Opgave 1").fill("Første")
+    press(page, "Tilføj opgave")
+    page.keyboard.type("Anden")
+    page.locator("#f-opgaver-opgaver-1-op").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "f-opgaver-opgaver-0-ned"
+    assert page.get_by_label("Opgave 1").input_value() == "Anden"
+    page.locator("#f-opgaver-opgaver-0-ned").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "f-opgaver-opgaver-1-op"
+    check_page(page, "18-flyttet-raekke")
+
+
+def test_every_page_fits_a_phone(browser, live, check_page):
+    slug = new_draft(live, "Gruppe på telefonen med et ret langt navn, som skal kunne brydes pænt")
+    source = (live.root / "answers" / f"{ADHOC}.yaml").read_text(encoding="utf-8")
+    (live.root / "answers" / "telefon-faerdig.yaml").write_text(source, encoding="utf-8")
+    reply = live.submit("/k/telefon-faerdig/faerdig", {"version": live.version("/k/telefon-faerdig/gennemse")})
+    assert "Word-dokumentet er lavet" in reply.text
+    for name, size in (("telefon", PHONE), ("skrivebord", {"width": 1280, "height": 900})):
+        context, page = open_context(browser, live, viewport=size)
+        try:
+            pages = [("liste", "/"), ("ny", "/ny"), ("gennemse", "/k/telefon-faerdig/gennemse"),
+                     ("dokument", "/k/telefon-faerdig/dokument"), ("fejl", "/k/findes-ikke")]
+            sections = [a.get_attribute("href") for a in (page.goto(f"{live.base}/k/{slug}/afsnit/gruppe") and
+                                                          page.locator("nav.steps a").all())]
+            pages += [(f"afsnit-{href.rsplit('/', 1)[1]}", href) for href in sections[:-1]]
+            pages += [("afsnit-udfyldt-formandskab", "/k/telefon-faerdig/afsnit/formandskab"),
+                      ("afsnit-udfyldt-tidsplan", "/k/telefon-faerdig/afsnit/tidsplan")]
+            for number, (label, path) in enumerate(pages):
+                page.goto(live.base + path)
+                assert fits(page), f"{name} {label}: {page.evaluate('document.documentElement.scrollWidth')} px"
+                check_page(page, f"{name}-{number:02d}-{label}", axe=name == "telefon" and number in (0, 2, 3, 7))
+        finally:
+            context.close()
+    # On a phone the members' table is a stack of cards: each field's label shows above it.
+    context, page = open_context(browser, live, viewport=PHONE)
+    try:
+        page.goto(f"{live.base}/k/telefon-faerdig/afsnit/formandskab")
+        label = page.locator("label[for=f-formandskab-medlemmer-0-titel]")
+        assert label.is_visible() and label.bounding_box()["width"] > 20
+        assert page.locator("#f-formandskab-medlemmer-0-titel").bounding_box()["width"] > 250
+    finally:
+        context.close()
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if text in cmdline:
+                found.append(f"{entry.name}: {cmdline[:200]}")
+    return found
+
+
+def _serve(work: Path, env_extra: dict | None = None, *args: str) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", **(env_extra or {})}
+    env.pop("DRAFTER_WORKSPACE", None)
+    process = subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--port", "0", *args], cwd=work, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [process.stdout.readline() for _ in range(3)]
+    url = next((line.split()[1] for line in lines if line.startswith("Åbn ")), "")
+    assert url, lines
+    return process, url
+
+
+@pytest.mark.skipif(not has_soffice(), reason="LibreOffice is not installed")
+def test_sigterm_during_a_pdf_leaves_no_libreoffice_and_no_scratch_folder(browser, tmp_path):
+    work = tmp_path / "ws"
+    (work / "answers").mkdir(parents=True)
+    shutil.copy(ANSWERS_DIR / f"{ADHOC}.yaml", work / "answers")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process, url = _serve(work, {"TMPDIR": str(temp)}, "--no-browser")
+    context = browser.new_context(locale="da-DK")
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        log_in(page, url.split("/?")[0], url.split("token=")[1])
+        page.goto(url.split("?")[0] + f"k/{ADHOC}/dokument")
+        press(page, "Lav Word-dokumentet")
+        press(page, "Lav PDF og forhåndsvisning")
+        assert "laves nu" in page.inner_text("main")  # the page is back at once, the PDF under way
+        page.goto(url.split("?")[0])  # and every other page answers meanwhile
+        assert "Kommissorier" in page.inner_text("h1")
+        deadline = time.monotonic() + 60
+        while not _processes_mentioning(str(temp)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_mentioning(str(temp)), "LibreOffice did not start"
+        assert list(temp.glob("drafter-pdf-*"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        context.close()
+    assert "Traceback" not in err, err
+    assert "stoppet" in out
+    assert _processes_mentioning(str(temp)) == []
+    assert list(temp.iterdir()) == [], list(temp.iterdir())
+
+
+def test_the_browser_is_opened_without_the_token_on_its_command_line(browser, tmp_path):
+    work = tmp_path / "ws"
+    (work / "answers").mkdir(parents=True)
+    record = tmp_path / "browser-args.txt"
+    fake = tmp_path / "browser.sh"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {record}\n', encoding="utf-8")
+    fake.chmod(0o755)
+    process, url = _serve(work, {"BROWSER": str(fake)})
+    try:
+        token = url.split("token=")[1]
+        deadline = time.monotonic() + 30
+        while not record.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        args = record.read_text(encoding="utf-8").split()
+        assert args and token not in " ".join(args)
+        launcher = Path(args[-1].removeprefix("file://"))
+        assert launcher.stat().st_mode & 0o077 == 0 and launcher.parent.stat().st_mode & 0o077 == 0
+        context = browser.new_context(locale="da-DK")
+        try:
+            page = context.new_page()
+            page.goto(launcher.as_uri())
+            page.wait_for_url(re.compile(r"^http://127\.0\.0\.1:\d+/$"))
+            page.get_by_role("heading", name="Kommissorier").wait_for()
+        finally:
+            context.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    assert not launcher.exists()  # removed when the server stops

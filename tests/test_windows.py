@@ -258,9 +258,11 @@ def test_a_configured_libreoffice_and_the_environment_variable(tmp_path, monkeyp
 # -- files -----------------------------------------------------------------------------
 
 def test_a_document_open_in_word_is_retried_then_named(workdir, monkeypatch, capsys):
+    from drafter import workspace
     from drafter.cli import main
 
     monkeypatch.chdir(workdir)
+    monkeypatch.setattr(workspace, "_current", None)  # the workspace is found again from here (the examples')
     assert main(["render", f"answers/{ADHOC_EXAMPLE.name}"]) == 0
     document = workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx"
     before = document.read_bytes()
@@ -329,6 +331,7 @@ def test_on_a_case_insensitive_file_system(workdir, tmp_path):
         fusefat -o rw+ {image} {mount} >/dev/null 2>&1 || exit 77
         trap 'fusermount -u {mount} 2>/dev/null || umount {mount}' EXIT
         cd {mount}
+        cp {REPO / "drafter.yaml"} .  # the examples' own workspace (their profile)
         mkdir out
         echo x > out/Proeve.txt
         test -f out/proeve.txt || exit 78

@@ -43,15 +43,17 @@ def init(where: Path, profile: str, with_examples: list[str]) -> Path:
 
 @pytest.fixture(scope="module")
 def today(tmp_path_factory) -> dict[str, bytes]:
-    """The eight examples rendered without a workspace (the built-in default profile)."""
-    work = tmp_path_factory.mktemp("no-workspace")
+    """The eight examples rendered in their own workspace (drafter.yaml naming the built-in
+    profile midtklyngen), as a checkout renders them."""
+    work = tmp_path_factory.mktemp("examples")
     shutil.copytree(ANSWERS_DIR, work / "answers")
+    shutil.copy(REPO / "drafter.yaml", work / "drafter.yaml")
     result = run_cli("render", *[f"answers/{s}.yaml" for s in EIGHT], cwd=work)
     assert result.returncode == 0, result.stderr
     return {s: (work / "out" / f"{s}.docx").read_bytes() for s in EIGHT}
 
 
-def test_a_midtklyngen_workspace_renders_the_examples_byte_for_byte_as_without_one(tmp_path, today):
+def test_a_midtklyngen_workspace_renders_the_examples_byte_for_byte_as_the_examples_own(tmp_path, today):
     ws = init(tmp_path / "w", "midtklyngen", EIGHT)
     result = run_cli("render", ".", cwd=ws / "answers")  # the workspace is found by walking up
     assert result.returncode == 0, result.stderr
@@ -260,8 +262,9 @@ def test_unknown_profile_and_missing_workspace_are_clean_failures(tmp_path):
 def test_profiles_lists_the_shipped_profiles_and_the_one_in_force(tmp_path):
     result = run_cli("profiles", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for line in ("midtklyngen   Midtklyngen (sundhedsklynge) (standard uden arbejdsmappe)",
-                 "goedstrup     Gødstrupklyngen (sundhedsklynge)", "neutral       ingen bestemt organisation (andet)",
+    for line in ("midtklyngen   Midtklyngen (sundhedsklynge)\n",
+                 "goedstrup     Gødstrupklyngen (sundhedsklynge)",
+                 "neutral       ingen bestemt organisation (andet) (standard uden arbejdsmappe)",
                  "sundhedsraad  ingen bestemt organisation (sundhedsråd)"):
         assert line in result.stdout
     ws = init(tmp_path / "w", "aarhus", [])

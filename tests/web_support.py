@@ -30,6 +30,7 @@ class LiveServer:
 
         if copy_examples and not (root / "answers").exists():
             shutil.copytree(ANSWERS_DIR, root / "answers")
+            shutil.copy(ANSWERS_DIR.parent / "drafter.yaml", root / "drafter.yaml")  # the examples' workspace
         self.root = root
         self.server, self.guard = make_server(root, "127.0.0.1", 0)
         self.port = self.guard.port
@@ -55,7 +56,7 @@ class LiveServer:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         sent = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
         if token:
-            sent["Cookie"] = f"drafter_token={self.token}"
+            sent["Cookie"] = f"{self.guard.cookie}={self.token}"
         if form is not None:
             body = urlencode(form, doseq=True).encode("utf-8")
             sent.setdefault("Content-Type", "application/x-www-form-urlencoded")
@@ -73,6 +74,12 @@ class LiveServer:
         if csrf:
             form = ([("csrf", self.csrf)] + list(form)) if isinstance(form, list) else {"csrf": self.csrf, **form}
         return self.request("POST", path, form=form, **kw)
+
+    def submit(self, path: str, form: dict | list, **kw) -> Reply:
+        """A button's POST and the page it redirects to (every button redirects: POST–redirect–GET)."""
+        reply = self.post(path, form, **kw)
+        assert reply.status == 303, (reply.status, reply.text[:500])
+        return self.get(reply.headers["location"])
 
     def version(self, path: str) -> str:
         page = self.get(path).text

@@ -62,7 +62,10 @@ def read_section(section: Section, form: dict[str, list[str]], previous: dict[st
             result.values[question.key] = [e for e in entries if not all(is_empty(v) for v in e.values())]
         elif question.type == "list":
             rows = _indexed_rows(form, name)
-            items = [_read_value(question.item_question, form, f"{name}.{i}", None, result, today) for i in rows]
+            # A refused entry keeps the saved one at its place (never deletes it).
+            items = [_read_value(question.item_question, form, f"{name}.{i}",
+                                 old[i] if isinstance(old, list) and i < len(old) else None, result, today)
+                     for i in rows]
             result.rows[question.key] = _renumber(items, rows, name, result)
             result.values[question.key] = [item for item in items if not is_empty(item)]
         else:
@@ -105,7 +108,14 @@ def _read_value(question: Question, form: dict[str, list[str]], name: str, old: 
             text = iso_date(text, today)
         value = question.check(text)
     except (InvalidValue, DateError) as exc:
-        result.errors[name] = _sentence(str(exc))
+        message = _sentence(str(exc))
+        if not message.endswith((".", "!", "?")):
+            message += "."
+        if not is_empty(old):
+            # What is saved stays, and the person sees it beside what they typed.
+            kept = shown_text(question, old)
+            message += f" Det gemte svar er uændret: «{kept if len(kept) <= 200 else kept[:200] + '…'}»."
+        result.errors[name] = message
         return old
     return None if is_empty(value) else value
 
@@ -146,7 +156,10 @@ def apply_action(section: Section, data: SectionInput, action: str) -> str | Non
         if not 0 <= other < len(rows):
             return None
         rows[index], rows[other] = rows[other], rows[index]
-        focus = f"{path}.{other}.{verb}"
+        # The focus stays on the moved row: on the same button, unless that is now disabled
+        # (the row reached the top or the bottom), then on its other one.
+        at_end = other == 0 if verb == "op" else other == len(rows) - 1
+        focus = f"{path}.{other}.{('ned' if verb == 'op' else 'op') if at_end else verb}"
     keep = [r for r in rows if not (is_empty(r) or (isinstance(r, dict) and all(is_empty(v) for v in r.values())))]
     data.values[question.key] = keep
     return focus

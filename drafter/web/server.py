@@ -10,14 +10,20 @@ is done explicitly, since every piece of it is a safety decision:
 - the Host header must name this server (a DNS-rebinding page cannot borrow it);
 - every POST must carry the CSRF token of this server and, when the browser says where
   it comes from (Origin, Sec-Fetch-Site), come from this server's own pages;
-- request bodies are bounded; one request is handled at a time (one person, one set of
-  files: no two saves interleave).
+- request bodies are bounded, and a refused request's body is read (or the connection
+  closed), so the browser's next request on that connection is not read from its middle;
+- one change (POST) is handled at a time (one person, one set of files: no two saves
+  interleave); pages (GET) are read beside it, from files that are only ever replaced
+  whole, and long work (a PDF) runs outside any request (drafter/web/jobs.py);
+- the cookie's name is this server's own (port and workspace): browsers send a cookie to
+  every port of a host, so two servers on one PC must not share one name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import http.server
 import json
 import os
@@ -33,7 +39,8 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 MAX_BODY_BYTES = 4_000_000  # far above a full answer file (at most 1 MB) as a form
 MAX_FORM_FIELDS = 5_000
 REQUEST_TIMEOUT = 30  # seconds a client may take to send its request
-COOKIE = "drafter_token"
+COOKIE_PREFIX = "drafter_token_"
+DRAIN_LIMIT = 1_000_000  # a refused body up to this size is read and dropped; a bigger one closes the connection
 
 
 @dataclass
@@ -78,10 +85,14 @@ class Refused(Exception):
 class Guard:
     """The token, the CSRF token derived from it, and the host names this server answers to."""
 
-    def __init__(self, host: str, port: int, token: str | None = None):
+    def __init__(self, host: str, port: int, token: str | None = None, place: str = ""):
         self.token = token or secrets.token_urlsafe(32)
         self.csrf = hmac.new(self.token.encode(), b"csrf", hashlib.sha256).hexdigest()
         self.port = port
+        self.place = place
+        # One name per server: port and workspace (a second server on another port, or a
+        # restarted one for another folder, keeps its own cookie).
+        self.cookie = COOKIE_PREFIX + hashlib.sha256(f"{port}\0{place}".encode()).hexdigest()[:12]
         names = {host, "127.0.0.1", "localhost", "[::1]"} if host in ("127.0.0.1", "localhost", "::1") else {host}
         self.hosts = {f"{name}:{port}" for name in names}
 
@@ -136,20 +147,54 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
             try:
                 response = self._respond(method)
             except Refused as exc:
-                response = error_page(exc.status, exc.message)
+                self._drain()
+                response = self._refusal(exc, headers_of(self))
             except Exception as exc:  # the last line of defence: a page, never a dropped connection
                 if os.environ.get("DRAFTER_DEBUG"):
                     raise
                 print(f"drafter serve: intern fejl ({type(exc).__name__}: {exc})", file=sys.stderr)
+                self._drain()
                 response = error_page(
                     HTTPStatus.INTERNAL_SERVER_ERROR,
                     f"Der skete en intern fejl i drafter serve ({type(exc).__name__}). Genindlæs siden for at se, "
-                    "hvad der er gemt. Kør med DRAFTER_DEBUG=1 for detaljer, og meld fejlen til udviklerne.",
+                    "hvad der er gemt, og meld fejlen til udviklerne (terminalen, hvor drafter serve kører, "
+                    "viser den).",
                 )
             self._send(response, head=method == "HEAD")
 
+        def _refusal(self, exc: Refused, headers: dict[str, str]) -> Response:
+            if "application/json" in headers.get("accept", ""):
+                # Autosave tells "log in again" (403: no token, as after a restart) from "server gone".
+                return Response.json({"saved": False, "refused": True, "login": exc.status == HTTPStatus.FORBIDDEN,
+                                      "message": exc.message}, exc.status)
+            return error_page(exc.status, exc.message)
+
+        def _drain(self) -> None:
+            """A refused request's body is read and dropped (the next request on this connection
+            must not start in its middle); one too big to read closes the connection."""
+            if getattr(self, "_body_read", True):
+                return
+            self._body_read = True
+            if self.headers.get("transfer-encoding"):
+                self.close_connection = True  # drafter reads no chunked bodies
+                return
+            try:
+                length = int(self.headers.get("content-length", "0") or 0)
+            except ValueError:
+                length = -1
+            if length == 0:
+                return
+            if 0 < length <= DRAIN_LIMIT:
+                try:
+                    self.rfile.read(length)
+                    return
+                except OSError:
+                    pass
+            self.close_connection = True
+
         def _respond(self, method: str) -> Response:
-            headers = {k.lower(): v for k, v in self.headers.items()}
+            self._body_read = method != "POST"
+            headers = headers_of(self)
             guard.check_host(headers)
             parts = urlsplit(self.path)
             try:
@@ -161,13 +206,19 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
             if given:
                 if not guard.token_ok(given):
                     raise Refused(HTTPStatus.FORBIDDEN, _NO_TOKEN)
-                # The token moves into a cookie, and the address bar loses it.
+                # The token moves into a cookie, and the address bar loses it. Not by a redirect:
+                # opened from elsewhere (the start-up file, a link in a mail), the redirect would
+                # still count as that site's navigation, which a SameSite=Strict cookie is not
+                # sent with. A page of this server that moves on is this site's own navigation.
                 rest = {k: v for k, v in query.items() if k != "token"}
-                target = (parts.path or "/") + ("?" + urlencode(rest, doseq=True) if rest else "")
-                response = Response.redirect(target)
-                response.headers["Set-Cookie"] = f"{COOKIE}={guard.token}; HttpOnly; SameSite=Strict; Path=/"
+                target = html.escape((parts.path or "/") + ("?" + urlencode(rest, doseq=True) if rest else ""))
+                page = (f'<!doctype html><html lang="da"><head><meta charset="utf-8"><meta http-equiv="refresh" '
+                        f'content="0;url={target}"><title>drafter</title></head><body><p><a href="{target}">'
+                        "Fortsæt til drafter</a></p></body></html>")
+                response = Response(HTTPStatus.OK, page.encode("utf-8"))
+                response.headers["Set-Cookie"] = f"{guard.cookie}={guard.token}; HttpOnly; SameSite=Strict; Path=/"
                 return response
-            if not guard.token_ok(_cookie(headers.get("cookie", ""), COOKIE)):
+            if not guard.token_ok(_cookie(headers.get("cookie", ""), guard.cookie)):
                 raise Refused(HTTPStatus.FORBIDDEN, _NO_TOKEN)
             form: dict[str, list[str]] = {}
             if method == "POST":
@@ -176,8 +227,9 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
                               wants_json="application/json" in headers.get("accept", ""))
             if method == "POST":
                 guard.check_post(request)
-            with lock:
-                return app(request)
+                with lock:
+                    return app(request)
+            return app(request)
 
         def _read_form(self, headers: dict[str, str]) -> dict[str, list[str]]:
             try:
@@ -192,6 +244,7 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
                 self.close_connection = True
                 raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Forespørgslen er ikke en formular.")
             body = self.rfile.read(length)
+            self._body_read = True
             try:
                 return parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS,
                                 errors="strict")
@@ -212,6 +265,8 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
                     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
                 ),
             }
+            if self.close_connection:
+                base["Connection"] = "close"
             for name, value in {**base, **response.headers}.items():
                 self.send_header(name, value)
             self.end_headers()
@@ -225,6 +280,10 @@ _NO_TOKEN = (
     "Adgang nægtet: åbn adressen med nøglen (token), som 'drafter serve' skrev i terminalen, "
     "da serveren startede."
 )
+
+
+def headers_of(handler) -> dict[str, str]:
+    return {k.lower(): v for k, v in handler.headers.items()} if handler.headers is not None else {}
 
 
 def _cookie(header: str, name: str) -> str:
@@ -243,15 +302,51 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler, ipv6: bool = False):
         if ipv6:
             self.address_family = socket.AF_INET6
+        self.connections: set = set()
+        self.connections_lock = threading.Lock()
         super().__init__(address, handler)
 
+    def get_request(self):
+        connection, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(connection)
+        return connection, address
 
-def bind(app: App, error_page: ErrorPage, host: str, port: int, tries: int = 1, token: str | None = None):
+    def shutdown_request(self, request) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stopped means stopped: the browser's open (keep-alive) connections are closed too."""
+        super().server_close()
+        with self.connections_lock:
+            open_now, self.connections = list(self.connections), set()
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that drops a connection (a closed tab, a reload mid-page) is normal:
+        nothing in the terminal. Anything else is one Danish line, never a traceback."""
+        kind = sys.exc_info()[0]
+        if kind is not None and issubclass(kind, (ConnectionError, TimeoutError, socket.timeout)):
+            return
+        if os.environ.get("DRAFTER_DEBUG"):
+            super().handle_error(request, client_address)
+            return
+        print(f"drafter serve: en forbindelse fejlede ({kind.__name__ if kind else 'ukendt'})", file=sys.stderr)
+
+
+def bind(app: App, error_page: ErrorPage, host: str, port: int, tries: int = 1, token: str | None = None,
+         place: str = ""):
     """A listening server and its guard; the next ports are tried when *port* is taken."""
     ipv6 = ":" in host
     last: OSError | None = None
     for candidate in range(port, port + max(tries, 1)):
-        guard = Guard(host if not ipv6 else f"[{host}]", candidate, token)
+        guard = Guard(host if not ipv6 else f"[{host}]", candidate, token, place)
         lock = threading.Lock()
         try:
             server = Server((host, candidate), make_handler(app, guard, error_page, lock), ipv6)
@@ -262,7 +357,7 @@ def bind(app: App, error_page: ErrorPage, host: str, port: int, tries: int = 1, 
             continue
         actual = server.server_address[1]
         if actual != candidate:  # port 0: the system chose one
-            guard = Guard(host if not ipv6 else f"[{host}]", actual, guard.token)
+            guard = Guard(host if not ipv6 else f"[{host}]", actual, guard.token, place)
             server.RequestHandlerClass = make_handler(app, guard, error_page, lock)
         return server, guard
     assert last is not None

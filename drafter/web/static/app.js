@@ -76,12 +76,94 @@
     sync();
   });
 
+  // The skip link puts the focus in the first field (one Tab and Enter from the top).
+  document.querySelectorAll("a[data-skip]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target) { event.preventDefault(); target.focus(); }
+    });
+  });
+
+  // A PDF being made: ask for its state, and show the page again when it is done.
+  var job = document.querySelector("[data-job]");
+  if (job && window.fetch) {
+    var poll = function () {
+      fetch(job.getAttribute("data-job"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (data) { if (data.state === "running") setTimeout(poll, 1000); else location.reload(); })
+        .catch(function () { setTimeout(poll, 3000); });
+    };
+    setTimeout(poll, 1000);
+  }
+
   // Autosave: every change goes to the server, which checks it and writes the answer file.
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch) return;
   var status = document.getElementById("autosave");
   var summary = document.getElementById("fejl");
-  var timer = null, busy = false, again = false, waiting = null;
+  var timer = null, busy = false, again = false, waiting = null, leaving = false;
+  var draftKey = "drafter-kladde:" + form.getAttribute("action");
+  var baseInput = form.querySelector("input[name=base]");
+
+  // What is typed and not yet saved is kept in the browser until the server has it, so
+  // Back, reload or a closed tab loses nothing (restored below, when the page comes back).
+  function readDraft() {
+    try { return JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { return null; }
+  }
+  function writeDraft(draft) {
+    try {
+      if (draft && Object.keys(draft.fields).length) localStorage.setItem(draftKey, JSON.stringify(draft));
+      else localStorage.removeItem(draftKey);
+    } catch (e) { /* no storage: the save on leaving still runs */ }
+  }
+  function baseOf(text) {
+    var map = {};
+    (text || "").split(",").forEach(function (pair) { var i = pair.indexOf(":"); if (i > 0) map[pair.slice(0, i)] = pair.slice(i + 1); });
+    return map;
+  }
+  function questionOf(name) { return name.split(".")[1] || ""; }
+  function fieldValue(name) {
+    var fields = form.elements[name];
+    if (!fields) return null;
+    if (fields.length !== undefined && fields.tagName !== "SELECT") {
+      for (var i = 0; i < fields.length; i++) if (fields[i].checked) return fields[i].value;
+      return "";
+    }
+    return fields.value;
+  }
+  function remember(target) {
+    if (!target || !target.name || target.type === "hidden" || target.type === "submit") return;
+    var draft = readDraft() || { base: baseInput ? baseInput.value : "", fields: {} };
+    draft.fields[target.name] = fieldValue(target.name);
+    writeDraft(draft);
+  }
+
+  (function restore() {
+    var draft = readDraft();
+    if (!draft || !baseInput) return;
+    var saved = baseOf(draft.base), now = baseOf(baseInput.value), restored = 0;
+    Object.keys(draft.fields).forEach(function (name) {
+      var q = questionOf(name);
+      var fields = form.elements[name];
+      // Only where the file still holds what the text was typed over (not saved since, not changed elsewhere).
+      if (!fields || saved[q] !== now[q]) { delete draft.fields[name]; return; }
+      var value = draft.fields[name];
+      if (fieldValue(name) === value) return;
+      if (fields.length !== undefined && fields.tagName !== "SELECT") {
+        for (var i = 0; i < fields.length; i++) fields[i].checked = fields[i].value === value;
+      } else {
+        fields.value = value;
+        fields.dispatchEvent(new Event("change", { bubbles: false }));
+      }
+      restored++;
+    });
+    draft.base = baseInput.value;
+    writeDraft(draft);
+    if (restored) {
+      status.textContent = "Det, du skrev, før siden blev forladt, er sat ind igen og gemmes nu.";
+      setTimeout(save, 0);
+    }
+  })();
 
   function showErrors(errors, labels) {
     form.querySelectorAll("[data-error-for]").forEach(function (p) {
@@ -111,30 +193,69 @@
     summary.hidden = Object.keys(errors).length === 0;
   }
 
+  function showConflicts(conflicts) {
+    form.querySelectorAll("[data-conflict-for]").forEach(function (p) {
+      var text = conflicts[p.getAttribute("data-conflict-for")];
+      if (text === undefined) { if (!leaving) p.hidden = true; return; }
+      p.querySelector(".theirs").textContent = text;
+      p.hidden = false;
+    });
+  }
+
+  function failed(message) {
+    status.textContent = message;
+    status.className = "autosave error";
+  }
+
+  function body() {
+    var data = new URLSearchParams(new FormData(form));
+    data.set("action", "autosave");
+    return data;
+  }
+
   function save() {
+    clearTimeout(timer);
+    timer = null;
     if (busy) { again = true; return; }
     busy = true;
-    var body = new URLSearchParams(new FormData(form));
-    body.set("action", "autosave");
+    var sent = (readDraft() || { fields: {} }).fields;
     fetch(form.getAttribute("action"), {  // form.action is the button named "action"
-      method: "POST", body: body, credentials: "same-origin",
+      method: "POST", body: body(), credentials: "same-origin",
       headers: { "Accept": "application/json" }
-    }).then(function (r) { return r.json(); }).then(function (data) {
+    }).then(function (r) {
+      return r.json().then(function (data) { return data; }, function () { return { saved: false, status: r.status }; });
+    }).then(function (data) {
       if (data.saved) {
-        status.className = "autosave";
+        status.className = Object.keys(data.conflicts || {}).length ? "autosave warn" : "autosave";
         form.querySelector("input[name=version]").value = data.version;
-        showErrors(data.errors || {}, data.labels || {});
-        var n = Object.keys(data.errors || {}).length;
+        if (baseInput && data.base) baseInput.value = data.base;
+        var errors = data.errors || {}, conflicts = data.conflicts || {};
+        showErrors(errors, data.labels || {});
+        showConflicts(conflicts);
+        var draft = readDraft();
+        if (draft) {  // saved now: forget it, unless retyped since or refused
+          Object.keys(draft.fields).forEach(function (name) {
+            if (sent[name] === draft.fields[name] && !errors[name] && conflicts[name.split(".").slice(0, 2).join(".")] === undefined) delete draft.fields[name];
+          });
+          draft.base = baseInput ? baseInput.value : "";
+          writeDraft(draft);
+        }
+        var n = Object.keys(errors).length, c = Object.keys(conflicts).length;
         var time = new Date().toLocaleTimeString("da-DK", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
         status.textContent = n ? "Gemt kl. " + time + ", undtagen " + (n === 1 ? "ét felt" : n + " felter") + " med fejl." : "Gemt kl. " + time + ".";
+        if (c) status.textContent += " " + (c === 1 ? "Ét svar" : c + " svar") + " er ændret et andet sted imens: " +
+          "dit eget står i feltet, det i filen under det. Gem igen for at bruge dit eget.";
         if (data.banner) status.textContent = data.banner + " " + status.textContent;
+        status.setAttribute("data-saves", String(parseInt(status.getAttribute("data-saves") || "0", 10) + 1));
+      } else if (data.login) {
+        failed("Ikke gemt: drafter serve kender ikke denne fane længere (den er nok startet igen). Log ind igen ved at åbne " +
+               "adressen med nøglen, som drafter serve viste, da den startede; det, du har skrevet, står her stadig.");
       } else {
-        status.textContent = data.message || "Svarene kunne ikke gemmes.";
-        status.className = "autosave error";
+        failed(data.message || "Svarene kunne ikke gemmes.");
       }
     }).catch(function () {
-      status.textContent = "Svarene kunne ikke gemmes: drafter serve svarer ikke. Kører den stadig?";
-      status.className = "autosave error";
+      failed("Ikke gemt: drafter serve svarer ikke (er den stoppet?). Det, du har skrevet, står her stadig og bliver " +
+             "husket i browseren; start drafter serve igen, og gem.");
     }).then(function () {
       busy = false;
       if (waiting) {  // a button was pressed while saving: send the form now, with the new version
@@ -148,9 +269,25 @@
     });
   }
 
-  form.addEventListener("change", function () { clearTimeout(timer); save(); });
+  // Leaving the page (Back, reload, another address) with typing not yet saved: send it now;
+  // keepalive lets the request finish after the page is gone. The draft above is the fallback.
+  function flush() {
+    if (timer === null) return;
+    clearTimeout(timer);
+    timer = null;
+    leaving = true;
+    try {
+      fetch(form.getAttribute("action"), { method: "POST", body: body(), credentials: "same-origin",
+        headers: { "Accept": "application/json" }, keepalive: true }).catch(function () {});
+    } catch (e) { /* the draft is kept */ }
+  }
+  window.addEventListener("pagehide", flush);
+  window.addEventListener("beforeunload", flush);
+
+  form.addEventListener("change", function (event) { remember(event.target); clearTimeout(timer); timer = null; save(); });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
+    timer = null;
     again = false;
     if (busy) {
       event.preventDefault();
@@ -158,5 +295,9 @@
       if (!waiting) waiting = form.querySelector("button[value=gem]");
     }
   });
-  form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 1200); });
+  form.addEventListener("input", function (event) {
+    remember(event.target);
+    clearTimeout(timer);
+    timer = setTimeout(save, 1200);
+  });
 })();
