@@ -151,23 +151,6 @@ def marked_context(answers) -> tuple[dict, list[Slot]]:
 
 # -- readings of one text through a pattern ------------------------------------------------
 
-def _pattern(marked: str) -> re.Pattern | None:
-    """The pattern of a marked text as one regular expression (kept for simple callers)."""
-    pieces = _MARKER.split(marked)
-    if len(pieces) == 1:
-        return None
-    regex, seen = "", set()
-    for i, piece in enumerate(pieces):
-        if i % 2 == 0:
-            regex += re.escape(piece)
-        elif piece in seen:  # one answer shown twice in a paragraph: the same text both times
-            regex += f"(?P=m{piece})"
-        else:
-            seen.add(piece)
-            regex += f"(?P<m{piece}>.*?)"
-    return re.compile(regex + r"\Z", re.S)
-
-
 def readings(marked: str, text: str) -> list[dict[int, str]] | None:
     """Every way *text* fits the pattern *marked* (fixed text kept, an answer in each
     marker's place), as {slot: text}; None when there are too many to weigh."""
@@ -867,6 +850,10 @@ def read_chair_edits(docx_path, answers) -> ImportResult:
     from drafter.render import renderer_for
 
     package = read_document(docx_path)
+    try:
+        package.body()  # measured and parsed first: a broken file is told before anything is rendered
+    except WordFileError as exc:
+        raise ImportProblem(exc.problems) from None
     base = _base_answers(package, answers)
     try:
         theirs, unplaced, formatting = read_edits(base or answers, renderer_for(answers.questionnaire.template_path), package)

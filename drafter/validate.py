@@ -125,6 +125,13 @@ def _either(names: list[str]) -> str:
 def layout_problems(data: Mapping, questionnaire: Questionnaire) -> list[Problem]:
     """``titel``, ``overskrifter`` and ``orden``: text, and only the kind's sections."""
     problems = []
+    if not questionnaire.uses_body:
+        # A kind with a full-layout Word template of its own lays its document out there.
+        return [
+            Problem(f"typen '{questionnaire.kind}' har sin egen Word-skabelon ({questionnaire.template}), som fastlægger "
+                    "titel, overskrifter og rækkefølge; fjern feltet", path=(key,))
+            for key in LAYOUT_KEYS if key in data
+        ]
     sections = [s.key for s in questionnaire.sections if not s.cover]
     titel = data.get("titel")
     if titel is not None:

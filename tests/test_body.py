@@ -333,3 +333,28 @@ def test_a_new_title_heading_or_order_makes_the_document_outdated(workdir):
     example.write_text(example.read_text(encoding="utf-8").replace("schema_version: 1\n", "schema_version: 1\norden: [baggrund]\n"), encoding="utf-8")
     line = next(l for l in run_cli("status", cwd=workdir).stdout.splitlines() if example.name in l)
     assert "dokumentet er forældet" in line
+
+
+def test_a_kind_with_a_full_layout_template_refuses_its_own_order(workdir):
+    example = workdir / "answers" / "udskrivelse-af-skroebelige-aeldre.yaml"
+    example.write_text(example.read_text(encoding="utf-8").replace("schema_version: 1\n", "schema_version: 1\norden: [opgaver]\n"), encoding="utf-8")
+    result = run_cli("check", str(example), cwd=workdir)
+    assert_clean_failure(result, "orden: typen 'adhoc' har sin egen Word-skabelon (adhoc.docx)")
+
+
+def test_a_workspace_template_for_a_body_kind_may_be_a_full_layout(neutral):
+    doc = Document()
+    doc.add_paragraph("Kommissorium for {{ gruppe.navn }}", style="Title")
+    doc.add_paragraph("{{ formaal.tekst }}")
+    doc.save(str(neutral / "templates" / "arbejdsgruppe.docx"))
+    (neutral / "answers" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    checked = run_cli("template", "check", "templates/arbejdsgruppe.docx", cwd=neutral)
+    assert checked.returncode == 0, checked.stderr
+    assert "skabelonen kan bruges til 'arbejdsgruppe'" in checked.stdout
+    assert "spørgsmål, som skabelonen ikke bruger" in checked.stdout  # checked as any template
+    result = run_cli("render", "answers/minimal.yaml", "-o", "out/fuld.docx", cwd=neutral)
+    assert result.returncode == 0, result.stderr
+    assert [p.text for p in Document(str(neutral / "out" / "fuld.docx")).paragraphs] == [
+        "Kommissorium for Arbejdsgruppen om fælles kaldenavne", "Gruppen skal finde fælles ord for de samme indsatser.",
+    ]
+    (neutral / "templates" / "arbejdsgruppe.docx").unlink()

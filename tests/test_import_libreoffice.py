@@ -57,6 +57,7 @@ def test_opened_and_saved_without_an_edit_is_no_change(saved_by_writer, workdir)
     rendered, saved = saved_by_writer
     result, before, after = _import(workdir, saved["no_edit"])
     assert "Ingen ændrede svar" in result.stdout and after == before
+    assert "ældre drafter" not in result.stdout  # Writer kept the answers the document was made from
     assert "Kan ikke placeres" not in result.stdout and "Formatering" not in result.stdout
     diff = run_cli("diff", rendered, saved["no_edit"], cwd=workdir)
     assert diff.returncode == 0 and "Ingen ændringer i teksten" in diff.stdout, diff.stdout + diff.stderr

@@ -398,3 +398,65 @@ def test_a_record_changed_on_both_sides_is_a_conflict_not_a_guess():
     assert _merge_items(question, base, mine, [{"navn": "B", "titel": "y"}]) is None  # removed there, changed here
     assert _merge_items(question, base, mine, [{"navn": "A", "titel": "x"}, {"navn": "B", "titel": "y2"}]) == [
         {"navn": "A", "titel": "x2"}, {"navn": "B", "titel": "y2"}]
+
+
+def test_what_word_does_to_a_file_is_not_a_change(rendered, workdir):
+    """Word's own marks, made in the XML as Word writes them: rsids, every run split in two,
+    bookmarks, proofing marks, a tab stop more, an empty paragraph; then a member's row deleted
+    as a tracked change. Only the tracked deletion is an edit."""
+    from lxml import etree
+
+    answers, document = rendered
+    entries = _parts(document)
+    root = etree.fromstring(entries["word/document.xml"])
+    body = root.find(W + "body")
+    for n, p in enumerate(body.iter(W + "p")):
+        p.set(W + "rsidR", f"00{n:06X}")
+        ppr = p.find(W + "pPr")
+        if ppr is None:
+            ppr = etree.SubElement(p, W + "pPr")
+            p.insert(0, ppr)
+        tabs = ppr.find(W + "tabs")
+        if tabs is None:
+            tabs = etree.Element(W + "tabs")
+            ppr.insert(0, tabs)
+        etree.SubElement(tabs, W + "tab", {W + "val": "left", W + "pos": "4536"})
+        for run in p.findall(W + "r"):
+            t = run.find(W + "t")
+            if t is None or not t.text or len(t.text) < 4 or [c.tag for c in run if c.tag != W + "rPr"] != [W + "t"]:
+                continue
+            half = copy.deepcopy(run)
+            half.find(W + "t").text = t.text[len(t.text) // 2:]
+            half.find(W + "t").set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.text = t.text[:len(t.text) // 2]
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run.addnext(half)
+            run.addnext(etree.Element(W + "proofErr", {W + "type": "spellStart"}))
+        p.insert(1, etree.Element(W + "bookmarkStart", {W + "id": str(n), W + "name": f"_Toc{n}"}))
+        p.append(etree.Element(W + "bookmarkEnd", {W + "id": str(n)}))
+    body.insert(len(body) - 1, etree.Element(W + "p"))  # a new, empty paragraph mark before sectPr
+    untouched = workdir / "word-gemt.docx"
+    _write_zip(untouched, {**entries, "word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8")})
+    before = answers.read_bytes()
+    result = _import(workdir, untouched, "--yes")
+    assert result.returncode == 0 and "Ingen ændrede svar" in result.stdout, result.stdout + result.stderr
+    assert "Kan ikke placeres" not in result.stdout and "Formatering" not in result.stdout
+    assert answers.read_bytes() == before
+    diff = run_cli("diff", document, untouched, cwd=workdir)
+    assert diff.returncode == 0 and "Ingen ændringer i teksten" in diff.stdout, diff.stdout
+
+    for tr in root.iter(W + "tr"):
+        if "".join(tr.itertext()).startswith("Karen Frølund"):
+            trpr = tr.find(W + "trPr")
+            if trpr is None:
+                trpr = etree.Element(W + "trPr")
+                tr.insert(0, trpr)
+            etree.SubElement(trpr, W + "del", {W + "id": "1", W + "author": "Formand", W + "date": "2026-12-01T00:00:00Z"})
+            for t in tr.iter(W + "t"):
+                t.tag = W + "delText"
+    tracked = workdir / "word-slettet-raekke.docx"
+    _write_zip(tracked, {**entries, "word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8")})
+    result = _import(workdir, tracked, "--yes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Medlem fjernet: Karen Frølund" in result.stdout
+    assert "Karen Frølund" not in _members(answers) and len(_members(answers)) == 6

@@ -633,3 +633,28 @@ def test_an_optional_date_is_not_filled_in_with_today(live):
     assert 'value=""' in field or "value=" not in field, field
     adhoc = live.get(f"/k/{new_commission(live, 'Ad-hoc gruppe med dato')}/afsnit/dokument").text
     assert re.search(r"<input[^>]*name=\"dokument.dato\" value=\"[^\"]+\"", adhoc)  # a required date keeps its suggestion
+
+
+def test_messages_in_the_browser_name_no_paths_and_no_commands(live):
+    from drafter.pdf import missing_pdftoppm_message
+    from drafter.web.app import browser_words
+
+    workspace = live.server.app.workspace
+    for message in (missing_pdftoppm_message(),
+                    f"{workspace.root}/out/x.docx: er ændret, efter drafter lavede den (fx redigeret i Word); den "
+                    "overskrives ikke, så ændringerne ikke går tabt (gem dem under et andet navn, eller brug --force)"):
+        shown = browser_words(message, workspace)
+        assert str(workspace.root) not in shown and "--" not in shown and "sudo" not in shown, shown
+        assert shown.endswith(".")
+    index = live.get("/").text
+    assert str(workspace.root) not in index and "drafter check" not in index
+
+
+def test_the_pages_kept_for_after_a_button_are_bounded():
+    from drafter.web.app import Flash
+
+    flash = Flash(size=5, chars=10_000)
+    keys = [flash.put(text="x" * 3_000) for _ in range(4)]
+    assert flash.get(keys[0]) is None and flash.get(keys[-1]) == {"text": "x" * 3_000}
+    many = [flash.put(n=n) for n in range(10)]
+    assert flash.get(many[4]) is None and flash.get(many[9]) == {"n": 9}

@@ -138,6 +138,14 @@ def wait_saved(page, before: int) -> None:
     page.wait_for_function("n => +document.getElementById('autosave').getAttribute('data-saves') > n", arg=before)
 
 
+def type_and_save(page, label: str, text: str) -> None:
+    """Type into a field, leave it, and wait for the autosave that follows."""
+    before = saves(page)
+    page.get_by_label(label).fill(text)
+    page.get_by_label(label).press("Tab")
+    wait_saved(page, before)
+
+
 def press(page, button) -> None:
     """Click a button that sends the form (after any autosave under way) and wait for the page."""
     with page.expect_navigation():
@@ -226,17 +234,11 @@ def test_a_new_adhoc_commission_from_scratch_to_the_document(page, live, check_p
     next_section(page)
 
     # Kommunikation: autosave, then a reload half-way loses nothing.
-    before = saves(page)
-    page.get_by_label("Interessent 1").fill("Hjemmeplejen i de tre kommuner")
-    page.get_by_label("Interessent 1").press("Tab")
-    wait_saved(page, before)
+    type_and_save(page, "Interessent 1", "Hjemmeplejen i de tre kommuner")
     page.get_by_label("Hvem informerer? (kommunikationsopgave 1)").fill("Formandskabet")
     page.get_by_label("Hvem informeres? (kommunikationsopgave 1)").fill("Ledere i hjemmeplejen")
     page.get_by_label("Om hvad? (kommunikationsopgave 1)").fill("Nye arbejdsgange")
-    before = saves(page)
-    page.get_by_label("Hvornår? (kommunikationsopgave 1)").fill("Efter hvert møde")
-    page.get_by_label("Hvornår? (kommunikationsopgave 1)").press("Tab")
-    wait_saved(page, before)
+    type_and_save(page, "Hvornår? (kommunikationsopgave 1)", "Efter hvert møde")
     page.reload()
     assert page.get_by_label("Interessent 1").input_value() == "Hjemmeplejen i de tre kommuner"
     assert page.get_by_label("Hvornår? (kommunikationsopgave 1)").input_value() == "Efter hvert møde"
@@ -441,10 +443,7 @@ def test_two_servers_in_one_browser_both_work(browser, live, tmp_path):
         for tab, server, name in ((first, live, "Første server"), (second, other, "Anden server")):
             slug = new_draft(server, name)
             tab.goto(f"{server.base}/k/{slug}/afsnit/formaal")
-            before = saves(tab)
-            tab.get_by_label("Hvad er formålet med gruppens arbejde?").fill(f"Formål hos {name}.")
-            tab.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
-            wait_saved(tab, before)
+            type_and_save(tab, "Hvad er formålet med gruppens arbejde?", f"Formål hos {name}.")
             assert tab.locator("#autosave").get_attribute("class") == "autosave"
             assert f"Formål hos {name}." in (server.root / "answers" / f"{slug}.yaml").read_text(encoding="utf-8")
         first.reload()
@@ -521,14 +520,9 @@ def test_two_tabs_saving_different_sections_keep_both(browser, live, check_page)
         second = context.new_page()
         first.goto(f"{live.base}/k/{slug}/afsnit/gruppe")
         second.goto(f"{live.base}/k/{slug}/afsnit/formaal")
-        before = saves(first)
-        first.get_by_label("Hvad hedder gruppen?").fill("Gruppe med to faner, omdøbt")
-        first.get_by_label("Hvad hedder gruppen?").press("Tab")
-        wait_saved(first, before)
-        before = saves(second)  # this page was made before that save
-        second.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Formålet fra den anden fane.")
-        second.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
-        wait_saved(second, before)
+        type_and_save(first, "Hvad hedder gruppen?", "Gruppe med to faner, omdøbt")
+        # The second tab's page was made before that save: its save of another section merges.
+        type_and_save(second, "Hvad er formålet med gruppens arbejde?", "Formålet fra den anden fane.")
         text = path.read_text(encoding="utf-8")
         assert "Gruppe med to faner, omdøbt" in text and "Formålet fra den anden fane." in text
         assert not second.locator(".conflict:visible").count()
@@ -537,23 +531,14 @@ def test_two_tabs_saving_different_sections_keep_both(browser, live, check_page)
         # in the field with the file's shown beside it; saving again keeps the typed one.
         third = context.new_page()
         third.goto(f"{live.base}/k/{slug}/afsnit/formaal")
-        before = saves(second)
-        second.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Fane to skrev dette.")
-        second.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
-        wait_saved(second, before)
-        before = saves(third)
-        third.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Fane tre skrev noget andet.")
-        third.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
-        wait_saved(third, before)
+        type_and_save(second, "Hvad er formålet med gruppens arbejde?", "Fane to skrev dette.")
+        type_and_save(third, "Hvad er formålet med gruppens arbejde?", "Fane tre skrev noget andet.")
         conflict = third.locator("#f-formaal-tekst-conflict")
         assert conflict.is_visible() and "Fane to skrev dette." in conflict.inner_text()
         assert third.get_by_label("Hvad er formålet med gruppens arbejde?").input_value() == "Fane tre skrev noget andet."
         assert "Fane to skrev dette." in path.read_text(encoding="utf-8")
         check_page(third, "17-konflikt")
-        before = saves(third)
-        third.get_by_label("Hvad er formålet med gruppens arbejde?").fill("Fane tre skrev noget andet!")
-        third.get_by_label("Hvad er formålet med gruppens arbejde?").press("Tab")
-        wait_saved(third, before)
+        type_and_save(third, "Hvad er formålet med gruppens arbejde?", "Fane tre skrev noget andet!")
         assert "Fane tre skrev noget andet!" in path.read_text(encoding="utf-8")
         assert not conflict.is_visible()
     finally:
@@ -564,14 +549,8 @@ def test_an_over_long_list_entry_keeps_the_saved_one(page, live):
     slug = new_draft(live, "Gruppe med lang opgave")
     path = live.root / "answers" / f"{slug}.yaml"
     page.goto(f"{live.base}/k/{slug}/afsnit/opgaver")
-    before = saves(page)
-    page.get_by_label("Opgave 1").fill("Kortlægge praksis")
-    page.get_by_label("Opgave 1").press("Tab")
-    wait_saved(page, before)
-    before = saves(page)
-    page.get_by_label("Opgave 1").fill("x" * 2001)
-    page.get_by_label("Opgave 1").press("Tab")
-    wait_saved(page, before)
+    type_and_save(page, "Opgave 1", "Kortlægge praksis")
+    type_and_save(page, "Opgave 1", "x" * 2001)
     error = page.locator("#f-opgaver-opgaver-0-error")
     assert error.is_visible() and "Kortlægge praksis" in error.inner_text()  # the saved one, beside
     assert page.get_by_label("Opgave 1").input_value() == "x" * 2001  # the typed one, kept
@@ -664,6 +643,7 @@ def test_every_page_fits_a_phone(browser, live, check_page):
         context, page = open_context(browser, live, viewport=size)
         try:
             pages = [("liste", "/"), ("ny", "/ny"), ("gennemse", "/k/telefon-faerdig/gennemse"),
+                     ("gennemse-opsaetning", "/k/arbejdsgruppe-faelles-sprog-om-rehabilitering/gennemse"),
                      ("dokument", "/k/telefon-faerdig/dokument"), ("fejl", "/k/findes-ikke")]
             sections = [a.get_attribute("href") for a in (page.goto(f"{live.base}/k/{slug}/afsnit/gruppe") and
                                                           page.locator("nav.steps a").all())]
@@ -673,7 +653,7 @@ def test_every_page_fits_a_phone(browser, live, check_page):
             for number, (label, path) in enumerate(pages):
                 page.goto(live.base + path)
                 assert fits(page), f"{name} {label}: {page.evaluate('document.documentElement.scrollWidth')} px"
-                check_page(page, f"{name}-{number:02d}-{label}", axe=name == "telefon" and number in (0, 2, 3, 7))
+                check_page(page, f"{name}-{number:02d}-{label}", axe=name == "telefon" and number in (0, 3, 4, 8))
         finally:
             context.close()
     # On a phone the members' table is a stack of cards: each field's label shows above it.

@@ -46,6 +46,7 @@ DOWNLOADS = {
 WAIVER_KEY = "undtagelser"
 PAGE_SIZE = 50  # commissions on one page of the list
 FLASH_KEPT = 200  # pages-after-a-button remembered (see Flash)
+FLASH_CHARS = 20_000_000  # and the text they hold, at most
 
 
 @dataclass
@@ -113,22 +114,25 @@ class Flash:
     was made for; memory is bounded (the oldest go first).
     """
 
-    def __init__(self, size: int = FLASH_KEPT):
-        self._items: OrderedDict[str, dict] = OrderedDict()
+    def __init__(self, size: int = FLASH_KEPT, chars: int = FLASH_CHARS):
+        self._items: OrderedDict[str, tuple[int, dict]] = OrderedDict()
         self._lock = threading.Lock()
-        self._size = size
+        self._size, self._chars, self._used = size, chars, 0
 
     def put(self, **state: Any) -> str:
         key = secrets.token_urlsafe(9)
+        weight = len(repr(state))  # about what the typed text takes
         with self._lock:
-            self._items[key] = state
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            self._items[key] = (weight, state)
+            self._used += weight
+            while len(self._items) > 1 and (len(self._items) > self._size or self._used > self._chars):
+                self._used -= self._items.popitem(last=False)[1][0]
         return key
 
     def get(self, key: str) -> dict | None:
         with self._lock:
-            return self._items.get(key)
+            item = self._items.get(key)
+        return item[1] if item is not None else None
 
 
 def value_digest(value: Any) -> str:
@@ -393,7 +397,8 @@ class WebApp:
             except KindError:
                 continue
         status = HTTPStatus.UNPROCESSABLE_ENTITY if error else 200
-        return self.page("new.html", status=status, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name, error=error)
+        return self.page("new.html", status=status, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name,
+                         error=error, skip_to="f-kind-0")
 
     def create(self, request: Request) -> Response:
         from drafter.interview import free_path, slugify
@@ -899,7 +904,11 @@ class WebApp:
         return Response(200, body, DOWNLOADS[suffix], {"Content-Disposition": disposition})
 
 
-_COMMAND_ADVICE = re.compile(r"\s*\([^()]*(?:--[a-z]|drafter [a-z]|DRAFTER_)[^()]*\)|;?\s*(?:se dem med|kør|brug)[: ]+drafter [^.;]*")
+_COMMAND_ADVICE = re.compile(
+    r"\s*\([^()]*(?:--[a-z]|drafter [a-z]|DRAFTER_)[^()]*\)"  # "(brug --force ...)"
+    r"|;?\s*(?:se dem med|kør|brug)[: ]+drafter [^.;]*"  # "; kør drafter check x"
+    r"|,?\s*(?:eller )?(?:på [A-Z][a-z]+ og [A-Z][a-z]+ )?med: (?:sudo |brew )[^.;]*"  # ", på Debian ... med: sudo apt ..."
+)
 
 
 def browser_words(text: str, workspace: Workspace) -> str:
@@ -907,7 +916,8 @@ def browser_words(text: str, workspace: Workspace) -> str:
     page offers what they would do as buttons)."""
     root = str(workspace.root)
     text = text.replace(root + os.sep, "").replace(root, "arbejdsmappen")
-    return _COMMAND_ADVICE.sub("", text).strip()
+    text = _COMMAND_ADVICE.sub("", text).strip()
+    return text if not text or text.endswith((".", "!", "?", ")")) else text + "."
 
 
 def _would_lose_message(commission: Commission, lost: list[str]) -> str:

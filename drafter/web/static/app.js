@@ -255,7 +255,7 @@
       }
     }).catch(function () {
       failed("Ikke gemt: drafter serve svarer ikke (er den stoppet?). Det, du har skrevet, står her stadig og bliver " +
-             "husket i browseren; start drafter serve igen, og gem.");
+             "husket i browseren, til serveren kører igen.");
     }).then(function () {
       busy = false;
       if (waiting) {  // a button was pressed while saving: send the form now, with the new version
