@@ -20,7 +20,7 @@ from drafter.errors import InvalidValue
 from drafter.problems import Problem
 from drafter.questionnaire import Question, Questionnaire, available_kinds, load_questionnaire, one
 from drafter.suggest import suggest
-from drafter.yamlread import META_KEYS, is_empty
+from drafter.yamlread import LAYOUT_KEYS, META_KEYS, is_empty
 
 Values = dict  # section key -> question key -> normalised value
 
