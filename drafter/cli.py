@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
     from drafter.errors import DrafterError
 
+# The interview's keys, as its footers say them (drafter new --help, drafter edit --help).
+KEYS_HELP = (
+    "Tasterne: i en formular (et medlem, en milepæl ...) gemmer Enter posten fra ethvert felt, og Tab går "
+    "til næste felt; en tom formular afslutter listen. Et svar over flere linjer har ét afsnit pr. linje og "
+    "afsluttes med Enter på en tom linje; Ctrl-E skriver det i din egen editor. Ctrl-C stopper, og svarene "
+    "er gemt til --resume."
+)
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
 # The Word documents were written; only the PDFs or previews asked for are not there.
@@ -225,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         "new",
         help="besvar spørgsmålene og lav et nyt kommissorium",
         description="Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
-        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet.",
+        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet. " + KEYS_HELP,
     )
     new.add_argument("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)")
     new.add_argument("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
@@ -241,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         "edit",
         help="ret svarene i en svarfil ved at få spørgsmålene igen",
         description="Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
-        "Word-dokumentet igen, hvis svarfilen er færdig.",
+        "Word-dokumentet igen, hvis svarfilen er færdig. " + KEYS_HELP,
     )
     edit.add_argument("answers", type=_path, metavar="SVARFIL", help="svarfilen, der skal rettes")
     edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
@@ -623,6 +631,36 @@ def _require_terminal(command: str) -> None:
             "'drafter render SVARFIL'.\n"
             "En påbegyndt kladde fortsættes i en terminal med 'drafter new TYPE --resume SVARFIL'."
         )
+    _require_utf8_terminal(command)
+
+
+def _require_utf8_terminal(command: str) -> None:
+    """What is typed must be read as typed: a terminal whose encoding is not UTF-8 would save
+    "æøå" as "Ã¦Ã¸Ã¥" (Latin-1) or not at all (ASCII). Windows' console reads Unicode itself."""
+    import codecs
+
+    if os.name == "nt":
+        return
+    encoding = sys.stdin.encoding or "ukendt"
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return
+    except LookupError:
+        pass
+    from drafter.errors import UsageError
+
+    message = (
+        f"drafter {command}: terminalens tegnkodning er {encoding}, ikke UTF-8, så æ, ø og å ville ikke blive gemt, "
+        "som du skriver dem. Intet er skrevet.\n"
+        "Sæt terminalen til UTF-8, fx med: export LANG=da_DK.UTF-8 (eller C.UTF-8), og prøv igen."
+    )
+    try:  # as UTF-8 bytes: the terminal itself most likely is UTF-8 (only the setting is not)
+        sys.stderr.flush()
+        sys.stderr.buffer.write((message + "\n").encode("utf-8"))
+        sys.stderr.buffer.flush()
+    except (AttributeError, OSError, ValueError):
+        raise UsageError(message) from None
+    raise SystemExit(EXIT_USAGE)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -636,9 +674,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
-        from drafter.answers import load_answers
+        from drafter.interview import load_for_resume
 
-        questionnaire = load_answers(args.resume).questionnaire
+        questionnaire = load_for_resume(args.resume, None)[0].questionnaire
     _require_terminal("new")
     from drafter import interview
 

@@ -88,6 +88,12 @@ def text_alternatives(spec: Any) -> list[tuple[str, dict]]:
     return []
 
 
+def each(noun: str) -> str:
+    """'hver opgave', 'hvert medlem': 'each' before a Danish noun, in its gender."""
+    last = noun.split()[-1].lower() if noun.strip() else noun
+    return f"{'hvert' if any(last.endswith(n) for n in _NEUTER_NOUNS) else 'hver'} {noun}"
+
+
 @dataclass
 class Question:
     key: str

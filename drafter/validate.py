@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from drafter.dates import long_date
 from drafter.errors import InvalidValue
 from drafter.problems import Problem
-from drafter.questionnaire import Question, Questionnaire, available_kinds, load_questionnaire, one
+from drafter.questionnaire import Question, Questionnaire, available_kinds, each, load_questionnaire, one
 from drafter.suggest import suggest
 from drafter.yamlread import LAYOUT_KEYS, META_KEYS, is_empty
 
@@ -225,7 +225,7 @@ def _records(question: Question, entries: list, where: tuple, problems: list[Pro
     for index, entry in enumerate(entries):
         at = (*where, index)
         if not isinstance(entry, Mapping):
-            problems.append(Problem(f"hver {question.item_name or 'post'} skal være en gruppe af felter ({', '.join(known)})", path=at))
+            problems.append(Problem(f"{each(question.item_name or 'post')} skal være en gruppe af felter ({', '.join(known)})", path=at))
             continue
         for key in entry:
             if key not in known:

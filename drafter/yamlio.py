@@ -63,13 +63,16 @@ class NewFileExists(DrafterError):
 
 # -- the readable style of new files -------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def readable_dumper():
-    """PyYAML's safe dumper writing values as a person would type them."""
+@lru_cache(maxsize=2)
+def readable_dumper(indent_sequences: bool = False):
+    """PyYAML's safe dumper writing values as a person would type them; *indent_sequences*:
+    a list's "- " indented under its key, as in a file written that way."""
     import yaml
 
     class _Dumper(yaml.SafeDumper):
-        pass
+        if indent_sequences:
+            def increase_indent(self, flow=False, indentless=False):
+                return super().increase_indent(flow, False)
 
     def _str(dumper: yaml.SafeDumper, text: str):
         if _ISO_DATE.match(text):
@@ -90,11 +93,22 @@ def readable_dumper():
     return _Dumper
 
 
-def dump_fresh(data: Any) -> str:
+def dump_fresh(data: Any, indent_sequences: bool = False) -> str:
     """*data* (a mapping or list) in the readable style of new files."""
     import yaml
 
-    return yaml.dump(data, Dumper=readable_dumper(), allow_unicode=True, sort_keys=False, width=FRESH_WIDTH)
+    return yaml.dump(data, Dumper=readable_dumper(indent_sequences), allow_unicode=True, sort_keys=False,
+                     width=FRESH_WIDTH)
+
+
+# A key followed (after blank or comment lines) by the first "- " of its list.
+_LIST_UNDER_KEY = re.compile(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*( *)- ", re.M)
+
+
+def indents_sequences(text: str) -> bool:
+    """Whether a file writes its lists indented under their keys ("key:\n  - a")."""
+    match = _LIST_UNDER_KEY.search(text)
+    return bool(match) and len(match.group(2)) > len(match.group(1))
 
 
 def without_empty(value: Any) -> Any:
@@ -250,6 +264,7 @@ class _Patcher:
         self.same_plain = same
         self.headings = headings
         self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.indent_sequences = indents_sequences(text)  # a list added is indented as the file's are
         self.edits: list[tuple[int, int, int, str]] = []  # (start, end, order, replacement)
         self.plains: dict[int, Any] = {}  # node id -> its plain value (the nodes live as long as this)
 
@@ -365,7 +380,7 @@ class _Patcher:
                 )
             if previous_at is not None and previous_at > at:
                 at = previous_at  # after the new key before it, which went under its kept heading
-            fragment = self.indented(dump_fresh({key: target[key]}), column)
+            fragment = self.indented(dump_fresh({key: target[key]}, self.indent_sequences), column)
             if not path and key in self.headings:
                 # A section emptied earlier left its heading comment behind: the answers
                 # go back under it, rather than under a second copy of it.
@@ -407,7 +422,7 @@ class _Patcher:
                 raise
             start = self.line_start(key_node.start_mark.index)
             end = self.extent_end(value_node)
-            fragment = self.indented(dump_fresh({key_node.value: new}), key_node.start_mark.column)
+            fragment = self.indented(dump_fresh({key_node.value: new}, self.indent_sequences), key_node.start_mark.column)
             self.edit(start, end, self.keep_line_comment(key_node, value_node, fragment))
 
     def keep_line_comment(self, key_node: Any, value_node: Any, fragment: str) -> str:
@@ -458,7 +473,7 @@ class _Patcher:
             self.edit(self.line_start(self.dash_of(items[old_index])), self.extent_end(items[old_index]), "")
         added = new_middle[pairs:]
         if added:
-            fragment = "".join(self.indented(dump_fresh([target[i]]), column) for i in added)
+            fragment = "".join(self.indented(dump_fresh([target[i]], self.indent_sequences), column) for i in added)
             anchor = prefix + pairs - 1
             if anchor >= 0:
                 at = self.extent_end(items[anchor])
@@ -473,7 +488,7 @@ class _Patcher:
         except _Coarser:
             del self.edits[mark:]
             start = self.line_start(self.dash_of(item))
-            self.edit(start, self.extent_end(item), self.indented(dump_fresh([new]), column))
+            self.edit(start, self.extent_end(item), self.indented(dump_fresh([new], self.indent_sequences), column))
 
     def patch_scalar(self, node: Any, new: Any, column: int) -> None:
         """Replace one scalar in the style it was written in; *column*: its owner's indentation."""

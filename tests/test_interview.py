@@ -187,7 +187,8 @@ def test_ctrl_c_inside_a_member_keeps_what_was_typed_and_resume_finishes_the_for
     assert load_answers(draft_path).get("formandskab.medlemmer") == [
         {"navn": "Lone Bæk", "titel": "Sygepl", "organisation": None, "rolle": None}
     ]
-    assert read_answer_file(draft_path).data["ufaerdige"] == ["formandskab.medlemmer"]
+    # The list, and the entry whose form was stopped: --resume reopens that form.
+    assert read_answer_file(draft_path).data["ufaerdige"] == ["formandskab.medlemmer", "formandskab.medlemmer[1]"]
     assert "Navn: Lone Bæk · Titel: Sygepl" in str(stopped.value)
     # The half-filled member comes back as a form with what was typed; then the list goes on.
     rest = ["ejerske\t" + "\x15Plejecenter Åbo" + FINISH, END, paragraphs("Sekretariat.")]
