@@ -34,7 +34,7 @@ from drafter.validate import is_complete, questionnaire_for, validate
 from drafter.yamlio import kept_meta, save_answers
 from drafter.yamlread import read_answer_file
 
-__all__ = ["Answers", "Problem", "check", "load", "missing_answers", "render", "set_answers"]
+__all__ = ["Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "render", "set_answers", "typography"]
 
 
 def load(path: str | Path) -> Answers:
@@ -87,6 +87,29 @@ def render(
     output = Path(output)
     render_answers(answers, output, force, Path(template) if template is not None else None)
     return output
+
+
+def typography(answers: Answers) -> list[Problem]:
+    """Warnings about straight quotes and hyphens in number ranges in the answers, each with
+    the Danish form (see drafter.typography); house style, not one of the rules of `check`."""
+    from drafter import typography as danish
+
+    return danish.problems(answers)
+
+
+def fix_typography(path: str | Path) -> list:
+    """Write the Danish typography `check` suggests ("typografi") into the answer file
+    *path*, through the round-trip writer (comments and layout stay; a file changed since it
+    was read is not overwritten). Returns the suggestions taken (empty: nothing written)."""
+    from drafter import typography
+    from drafter.yamlio import kept_meta, save_answers
+
+    answers = load(path)
+    found = typography.suggestions(answers.questionnaire, answers.values)
+    if found:
+        save_answers(path, answers.questionnaire, typography.fixed(answers.values, found), answers.complete,
+                     kept_meta(answers.data), base=answers.source.raw)
+    return found
 
 
 def _validated(data: Mapping[str, Any] | Answers, kind: str | None) -> tuple[Answers | None, list[Problem]]:

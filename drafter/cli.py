@@ -164,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Kontrollerer svarfiler og melder alle fejl med fil, linje og felt, og derefter samarbejdets regler "
             "som 'fil:linje: [regel] fejl/advarsel: besked'. Afslutter med 0, når der ingen fejl er "
-            "(advarsler er tilladt). Skriver ingen filer."
+            "(advarsler er tilladt). Skriver ingen filer; med --fix skrives den danske typografi, som "
+            "[typografi] foreslår, ind i svarfilerne."
         ),
     )
     check.add_argument(
@@ -177,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="godtag kladder (complete: false): de manglende svar vises, men tæller ikke som fejl",
     )
     check.add_argument("--list-rules", action="store_true", help="vis alle regler med alvor og kilde")
+    check.add_argument(
+        "--fix", action="store_true",
+        help="skriv dansk typografi ind i svarfilen, hvor check foreslår det ([typografi]: »…«, tankestreg i "
+             "intervaller); resten af filen, også kommentarer, bliver som den er",
+    )
     check.set_defaults(handler=cmd_check)
 
     template = commands.add_parser(
@@ -466,7 +472,7 @@ def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> i
 def cmd_check(args: argparse.Namespace) -> int:
     from drafter import api
     from drafter.errors import DrafterError, UsageError
-    from drafter.problems import format_problems, in_file_order
+    from drafter.problems import display_path, format_problems, in_file_order
 
     if args.list_rules:
         return _list_rules()
@@ -495,10 +501,22 @@ def cmd_check(args: argparse.Namespace) -> int:
             _report(exc)
             failed += 1
             continue
+        if args.fix:
+            try:
+                fixed = api.fix_typography(path)
+            except DrafterError as exc:
+                _report(exc)
+                failed += 1
+                continue
+            if fixed:
+                _print(f"{path}: rettet til dansk typografi: {_count(len(fixed), 'svar', 'svar')} "
+                       f"({', '.join(display_path(f.path) for f in fixed)})")
+                answers = api.load(path)
         if not answers.complete:
             failed += _check_draft(path, answers, args.draft_ok)
             continue
         findings = api.check(answers)
+        findings += api.typography(answers)
         for line in format_problems(in_file_order(findings, answers.source_map), answers.source_map, strict=args.strict):
             _print(line)
         errors = [f for f in findings if f.is_error(args.strict)]
@@ -544,7 +562,7 @@ def _list_rules() -> int:
     width = max(len(r.id) for r in RULES)
     for r in RULES:
         # "a|b" in a rule's needs means either field will do.
-        applies = "typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)
+        applies = ("typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)) if r.needs else "alle typer"
         setting = profile.rule_setting(r.id)
         severity = setting.get("alvor") or r.severity
         print(f"{r.id.ljust(width)}  {severity:<8}  {r.title}")

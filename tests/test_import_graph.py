@@ -18,7 +18,7 @@ FLOORS = [
         "workers", "suggest", "yamlread", "yamlio", "tplcache", "privcache", "stamp",
     ]),
     ("organisation and kinds", ["workspace", "reference", "questionnaire"]),
-    ("answers as plain data", ["validate", "answers", "values", "edits", "rules", "changes"]),
+    ("answers as plain data", ["validate", "answers", "values", "edits", "rules", "changes", "typography"]),
     ("documents and commands", [
         "body", "render", "templates", "docdiff", "wordread", "docimport", "versions", "status", "batch", "pdf", "replace",
     ]),
