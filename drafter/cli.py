@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
     from drafter.errors import DrafterError
 
+# The interview's keys, as its footers say them (drafter new --help, drafter edit --help).
+KEYS_HELP = (
+    "Tasterne: i en formular (et medlem, en milepæl ...) gemmer Enter posten fra ethvert felt, og Tab går "
+    "til næste felt; en tom formular afslutter listen. Et svar over flere linjer har ét afsnit pr. linje og "
+    "afsluttes med Enter på en tom linje; Ctrl-E skriver det i din egen editor. Ctrl-C stopper, og svarene "
+    "er gemt til --resume."
+)
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
 # The Word documents were written; only the PDFs or previews asked for are not there.
@@ -156,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Kontrollerer svarfiler og melder alle fejl med fil, linje og felt, og derefter samarbejdets regler "
             "som 'fil:linje: [regel] fejl/advarsel: besked'. Afslutter med 0, når der ingen fejl er "
-            "(advarsler er tilladt). Skriver ingen filer."
+            "(advarsler er tilladt). Skriver ingen filer; med --fix skrives den danske typografi, som "
+            "[typografi] foreslår, ind i svarfilerne."
         ),
     )
     check.add_argument(
@@ -169,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="godtag kladder (complete: false): de manglende svar vises, men tæller ikke som fejl",
     )
     check.add_argument("--list-rules", action="store_true", help="vis alle regler med alvor og kilde")
+    check.add_argument(
+        "--fix", action="store_true",
+        help="skriv dansk typografi ind i svarfilen, hvor check foreslår det ([typografi]: »…«, tankestreg i "
+             "intervaller); resten af filen, også kommentarer, bliver som den er",
+    )
     check.set_defaults(handler=cmd_check)
 
     template = commands.add_parser(
@@ -225,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
         "new",
         help="besvar spørgsmålene og lav et nyt kommissorium",
         description="Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
-        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet.",
+        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet. " + KEYS_HELP,
     )
     new.add_argument("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)")
     new.add_argument("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
@@ -241,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
         "edit",
         help="ret svarene i en svarfil ved at få spørgsmålene igen",
         description="Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
-        "Word-dokumentet igen, hvis svarfilen er færdig.",
+        "Word-dokumentet igen, hvis svarfilen er færdig. " + KEYS_HELP,
     )
     edit.add_argument("answers", type=_path, metavar="SVARFIL", help="svarfilen, der skal rettes")
     edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
@@ -381,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from drafter.batch import FAILED, SKIPPED, draft_lines, expand_paths, failure_lines, is_folder, render_batch, summary_line
-    from drafter.main import outputs_for
+    from drafter.batch import outputs_for
     from drafter.problems import format_problems
     from drafter.progress import ProgressBar
 
@@ -458,7 +472,7 @@ def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> i
 def cmd_check(args: argparse.Namespace) -> int:
     from drafter import api
     from drafter.errors import DrafterError, UsageError
-    from drafter.problems import format_problems, in_file_order
+    from drafter.problems import display_path, format_problems, in_file_order
 
     if args.list_rules:
         return _list_rules()
@@ -487,10 +501,22 @@ def cmd_check(args: argparse.Namespace) -> int:
             _report(exc)
             failed += 1
             continue
+        if args.fix:
+            try:
+                fixed = api.fix_typography(path)
+            except DrafterError as exc:
+                _report(exc)
+                failed += 1
+                continue
+            if fixed:
+                _print(f"{path}: rettet til dansk typografi: {_count(len(fixed), 'svar', 'svar')} "
+                       f"({', '.join(display_path(f.path) for f in fixed)})")
+                answers = api.load(path)
         if not answers.complete:
             failed += _check_draft(path, answers, args.draft_ok)
             continue
         findings = api.check(answers)
+        findings += api.typography(answers)
         for line in format_problems(in_file_order(findings, answers.source_map), answers.source_map, strict=args.strict):
             _print(line)
         errors = [f for f in findings if f.is_error(args.strict)]
@@ -505,7 +531,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_draft(path: Path, answers, draft_ok: bool) -> int:
     """A draft: list every missing answer; 1 (a failure) unless --draft-ok."""
-    from drafter.main import missing_answers
+    from drafter.api import missing_answers
 
     from drafter.problems import format_problems, in_file_order
 
@@ -536,7 +562,7 @@ def _list_rules() -> int:
     width = max(len(r.id) for r in RULES)
     for r in RULES:
         # "a|b" in a rule's needs means either field will do.
-        applies = "typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)
+        applies = ("typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)) if r.needs else "alle typer"
         setting = profile.rule_setting(r.id)
         severity = setting.get("alvor") or r.severity
         print(f"{r.id.ljust(width)}  {severity:<8}  {r.title}")
@@ -623,6 +649,36 @@ def _require_terminal(command: str) -> None:
             "'drafter render SVARFIL'.\n"
             "En påbegyndt kladde fortsættes i en terminal med 'drafter new TYPE --resume SVARFIL'."
         )
+    _require_utf8_terminal(command)
+
+
+def _require_utf8_terminal(command: str) -> None:
+    """What is typed must be read as typed: a terminal whose encoding is not UTF-8 would save
+    "æøå" as "Ã¦Ã¸Ã¥" (Latin-1) or not at all (ASCII). Windows' console reads Unicode itself."""
+    import codecs
+
+    if os.name == "nt":
+        return
+    encoding = sys.stdin.encoding or "ukendt"
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return
+    except LookupError:
+        pass
+    from drafter.errors import UsageError
+
+    message = (
+        f"drafter {command}: terminalens tegnkodning er {encoding}, ikke UTF-8, så æ, ø og å ville ikke blive gemt, "
+        "som du skriver dem. Intet er skrevet.\n"
+        "Sæt terminalen til UTF-8, fx med: export LANG=da_DK.UTF-8 (eller C.UTF-8), og prøv igen."
+    )
+    try:  # as UTF-8 bytes: the terminal itself most likely is UTF-8 (only the setting is not)
+        sys.stderr.flush()
+        sys.stderr.buffer.write((message + "\n").encode("utf-8"))
+        sys.stderr.buffer.flush()
+    except (AttributeError, OSError, ValueError):
+        raise UsageError(message) from None
+    raise SystemExit(EXIT_USAGE)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -636,9 +692,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
-        from drafter.answers import load_answers
+        from drafter.interview import load_for_resume
 
-        questionnaire = load_answers(args.resume).questionnaire
+        questionnaire = load_for_resume(args.resume, None)[0].questionnaire
     _require_terminal("new")
     from drafter import interview
 
@@ -676,7 +732,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def _edit_set(args: argparse.Namespace) -> int:
     from drafter.errors import UsageError
-    from drafter.main import set_answers
+    from drafter.api import set_answers
 
     if args.section is not None:
         raise UsageError("--set og --section kan ikke bruges sammen: --set retter svarene uden spørgsmål")
@@ -708,7 +764,7 @@ def _print_result(result) -> None:
 def cmd_status(args: argparse.Namespace) -> int:
     from drafter.batch import expand_paths
     from drafter.errors import UsageError
-    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.batch import DEFAULT_OUT_DIR, default_output
     from drafter.status import folder_status, status_cells
 
     if not args.folder.is_dir():
@@ -728,7 +784,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 def cmd_diff(args: argparse.Namespace) -> int:
     from drafter import versions
-    from drafter.errors import DrafterError, printable
+    from drafter.errors import DrafterError
+    from drafter.problems import printable
 
     try:
         old, new = versions.read_side(args.old), versions.read_side(args.new)
@@ -753,7 +810,7 @@ def _write_tracked(difference, args: argparse.Namespace) -> Path:
     from drafter import versions
     from drafter.errors import UsageError
     from drafter.fsutil import atomic_write
-    from drafter.main import check_overwrite
+    from drafter.batch import check_overwrite
 
     if args.docx.suffix.lower() != ".docx":
         raise UsageError(f"{args.docx}: filen skal ende på .docx")
@@ -828,7 +885,7 @@ def cmd_replace(args: argparse.Namespace) -> int:
     from drafter import replace, workspace
     from drafter.batch import expand_paths
     from drafter.errors import DrafterError, UsageError
-    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.batch import DEFAULT_OUT_DIR, default_output
     from drafter.problems import format_problems
 
     old, new = replace.check_words(args.old, args.new)
@@ -928,7 +985,7 @@ def _ask_yes(question: str) -> bool:
 
 
 def _answer_name(change) -> str:
-    from drafter.answers import field_name
+    from drafter.problems import display_path as field_name
     from drafter.changes import label
 
     return f"{label(change.question)} ({field_name(change.path)})"

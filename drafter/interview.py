@@ -24,13 +24,15 @@ from typing import Any, Callable
 
 import questionary
 
-from drafter.answers import Answers, check_file, is_empty, load_answers, parse_answer_text, save_answers
+from drafter.answers import Answers, check_file, load_answers
+from drafter.yamlio import save_answers
+from drafter.yamlread import is_empty, parse_answer_text
 from drafter.dates import DateError, iso_date, long_date
 from drafter.errors import DrafterError, OutputError, UsageError
 from drafter.fsutil import windows_safe_stem
 from drafter.problems import format_problem, printable
 from drafter.yamlio import NewFileExists, StaleFile
-from drafter.main import DEFAULT_OUT_DIR
+from drafter.batch import DEFAULT_OUT_DIR
 from drafter import prompts, shellquote
 from drafter.prompts import (
     ECHO_STYLE,
@@ -48,15 +50,9 @@ from drafter.prompts import (
     wrap,
 )
 from drafter.rules import WAIVER_KEY, WAIVER_RULE
-from drafter.questionnaire import (
-    InvalidValue,
-    Question,
-    Questionnaire,
-    Section,
-    one,
-    split_paragraphs,
-    suggest,
-)
+from drafter.errors import InvalidValue
+from drafter.questionnaire import one, Question, Questionnaire, Section, split_paragraphs
+from drafter.suggest import suggest
 from drafter.validate import cross_field_message, is_asked, validate
 
 DEFAULT_ANSWERS_DIR = Path("answers")
@@ -83,6 +79,28 @@ class Interrupted(DrafterError):
     """The person stopped the interview (Ctrl-C); the message says how to go on."""
 
     exit_code = 130
+
+
+class AutosaveFailed(DrafterError):
+    """The draft could not be saved (a full disk, a read-only folder); the message says
+    where the answers went instead (a recovery file) and how to go on."""
+
+    exit_code = 1
+
+
+RECOVERY_SUFFIX = "-gendannet"  # a recovery file: <draft>-gendannet.yaml
+
+
+def recovery_folders(draft_folder: Path) -> list[Path]:
+    """Where a recovery file may go: beside the draft, else the user's own cache folder
+    ($DRAFTER_CACHE_DIR when it names one)."""
+    import os
+
+    from drafter.tplcache import CACHE_ENV, platform_cache_dir
+
+    chosen = os.environ.get(CACHE_ENV, "").strip()
+    cache = Path(chosen) if chosen and chosen.lower() not in ("off", "0", "nej") else platform_cache_dir()
+    return [draft_folder, cache / "gendannet"]
 
 
 @dataclass
@@ -190,6 +208,7 @@ class Interview:
         self.meta: dict[str, Any] = {}  # other meta keys of the file (e.g. undtagelser), kept on save
         self.kept = ""  # what an interruption kept of an answer being typed, for the message
         self.base: bytes | None = None  # the file's bytes as last read or written: no save may lose edits made since
+        self.notes: list[str] = []  # true things to add to a stop message: where else answers are
         for dotted, value in self.presets.items():
             self._put(dotted, value)
         # The draft is named after the first question answered with text: the group's name.
@@ -229,7 +248,13 @@ class Interview:
                 name = self.get(self.name_question.path)
             if is_empty(name):
                 return
-            self.path = self.new_path(name)
+            try:
+                self.path = self.new_path(name)
+            except OSError as exc:  # answers/ cannot be made (a read-only folder)
+                from drafter.fsutil import describe_oserror
+
+                self.autosave_failed(self.answers_dir / f"{slugify(name)}.yaml",
+                                     f"mappen {self.answers_dir} kan ikke oprettes ({describe_oserror(exc)})")
         if self.complete:
             self.meta.pop(UNFINISHED_KEY, None)
         try:
@@ -241,6 +266,42 @@ class Interview:
             self.save()
         except StaleFile:
             self.changed_on_disk()
+        except (OutputError, OSError) as exc:  # a full disk, a read-only folder ...
+            from drafter.fsutil import describe_oserror
+
+            self.autosave_failed(self.path, str(exc) if isinstance(exc, DrafterError) else f"{self.path}: {describe_oserror(exc)}")
+
+    def autosave_failed(self, path: Path, reason: str) -> None:
+        """The draft cannot be written: every answer goes to a recovery file, and the
+        interview stops saying where it is and how to go on. Nothing stays only in memory."""
+        recovery = self.write_recovery(path)
+        lines = [f"Svarene kan ikke gemmes: {reason}."]
+        if recovery is not None:
+            lines += [f"Alle dine svar er gemt i {recovery}.", "Fortsæt, hvor du slap, med:",
+                      f"  drafter new {self.questionnaire.kind} --resume {shellquote.quote(recovery)}"]
+        else:
+            from drafter import yamlio
+
+            lines += ["Der kunne heller ikke skrives en gendannelsesfil; her er dine svar, som de ville stå i filen:",
+                      yamlio.to_yaml(self.questionnaire, self.values, False, self.meta)]
+        raise AutosaveFailed("\n".join(lines))
+
+    def write_recovery(self, path: Path) -> Path | None:
+        """Every answer as a draft file beside *path*, else in the user's cache folder; None
+        when neither can be written. A new file each time, never over another."""
+        from drafter import yamlio
+        from drafter.fsutil import atomic_write
+
+        data = yamlio.to_yaml(self.questionnaire, self.values, False, self.meta).encode("utf-8")
+        for folder in recovery_folders(path.parent):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                target = free_path(folder, f"{path.stem}{RECOVERY_SUFFIX}")
+                atomic_write(target, data)
+                return target
+            except (OSError, DrafterError):
+                continue
+        return None
 
     def changed_on_disk(self) -> None:
         """Someone changed the file since it was read: reload it, or save beside it. Nothing is lost."""
@@ -250,7 +311,13 @@ class Interview:
             "Dit seneste svar er ikke gemt i den endnu.",
             WARNING_STYLE,
         )
-        picked = select("Hvad vil du gøre?", choices=[RELOAD, SAVE_BESIDE])
+        try:
+            picked = select("Hvad vil du gøre?", choices=[RELOAD, SAVE_BESIDE])
+        except (KeyboardInterrupt, EOFError):  # stopped here: the answers go beside the changed file
+            original = self.path
+            self.save_beside(announce=False)
+            self.notes.append(f"{original} er ændret uden for drafter og er ikke rørt.")
+            raise
         if picked == RELOAD and self.reload():
             return
         self.save_beside()
@@ -279,6 +346,7 @@ class Interview:
         self.save_beside(announce=False)
         beside = self.path
         self.path, self.base, self.values = merged_path, merged_base, merged
+        self.notes.append(f"Dine svar, der også var ændret i filen, står i {beside}.")
         say(
             f"Filens ændringer er indlæst. Disse svar var ændret både i filen og her: {', '.join(conflicts)}; "
             f"{self.path} har filens udgave, og alle dine svar står i {beside}.",
@@ -319,7 +387,7 @@ class Interview:
         if self.path is None:
             return "Afbrudt. Intet er gemt, for gruppens navn var ikke angivet endnu."
         where = shellquote.quote(self.path)
-        kept = f"\n{self.kept}" if self.kept else ""
+        kept = "".join(f"\n{line}" for line in [self.kept, *self.notes] if line)
         if self.complete:
             return (
                 f"Afbrudt. Dine ændringer indtil nu er gemt i {self.path}.{kept}\n"
@@ -433,6 +501,11 @@ class Interview:
             return "Feltet skal udfyldes" if question.required else None
         if question.type != "paragraphs" and prompts.one_line(text)[1]:
             return "Svaret skal stå på én linje: fjern linjeskift og tabulatorer"
+        if any("\udc80" <= char <= "\udcff" for char in text):  # bytes the terminal's encoding could not read
+            import sys
+
+            return (f"Teksten har tegn, som terminalens tegnkodning ({sys.stdin.encoding}) ikke kunne læse; "
+                    "skriv dem igen, eller sæt terminalen til UTF-8")
         try:
             value = self._normalise(question, text)
         except (InvalidValue, DateError) as exc:
@@ -560,11 +633,13 @@ class Interview:
         self.mark_unfinished(question.path)
         if question.type == "records":
             for number, entry in enumerate(items, 1):  # an entry interrupted half-way: finish it first
-                if any(f.required and is_empty(entry.get(f.key)) for f in question.fields):
+                stopped_in = f"{question.path}[{number}]" in self.unfinished
+                if stopped_in or any(f.required and is_empty(entry.get(f.key)) for f in question.fields):
                     filled = self._form(question, items, number, entry, resumed=True)
                     if filled is not None:
                         items[number - 1] = filled
-                        self.save()
+                    self.mark_unfinished(f"{question.path}[{number}]", False)
+                    self.save()
         while True:
             number = len(items) + 1
             entry = self._form(question, items, number, None) if question.type == "records" else self._list_item(question, items, number)
@@ -682,6 +757,7 @@ class Interview:
             items.append(kept)
         else:
             items[number - 1] = kept
+        self.mark_unfinished(f"{question.path}[{number}]")  # --resume reopens this entry's form
         self.save()
         shown = summary(question, kept)
         self.kept = f"Også {self._noun(question, number).lower()}, som du var i gang med, er gemt ({shown}), markeret som ufærdig."
@@ -961,7 +1037,7 @@ class Interview:
 
     def finish(self, out_dir: Path | None) -> Result:
         """Mark the answers complete, save them and render through `drafter render`'s code."""
-        from drafter.main import default_output, render_file
+        from drafter.batch import default_output, render_file
 
         self.complete = True
         self.save()
@@ -1153,7 +1229,9 @@ def new(
     today: _dt.date | None = None,
 ) -> Result:
     """`drafter new KIND`: ask, autosave, review, then render; or continue a draft (--resume)."""
-    answers = load_answers(resume, questionnaire.kind) if resume is not None else None
+    answers, notes = load_for_resume(resume, questionnaire.kind) if resume is not None else (None, [])
+    for note in notes:
+        say(note, WARNING_STYLE)
     interview = Interview(
         questionnaire, answers.values if answers else None, path=resume, answers_dir=answers_dir, out_dir=out_dir,
         presets=presets, today=today,
@@ -1161,6 +1239,8 @@ def new(
     )
     if answers is not None:
         interview.meta = kept_meta(answers)
+        if UNFINISHED_KEY in interview.meta:
+            interview.meta[UNFINISHED_KEY] = unfinished_paths(interview.meta[UNFINISHED_KEY], questionnaire)
         interview.base = answers.source.raw
 
     def flow() -> Result:
@@ -1169,6 +1249,66 @@ def new(
         return interview.finish(out_dir)
 
     return _guarded(interview, flow)
+
+
+def load_for_resume(path: Path, kind: str | None) -> tuple[Answers, list[str]]:
+    """A draft to go on with, tolerating what a person's hand edit may leave: one value where
+    a list belongs (read as a list of one), "ufaerdige" as one path, a missing
+    "complete: false" on a file that is not finished. Returns the answers and a Danish note
+    per thing tolerated; anything else is the file's own clear error (AnswerFileError)."""
+    from drafter.yamlread import read_answer_file
+    from drafter.errors import AnswerFileError
+
+    try:
+        answers = load_answers(path, kind)
+    except AnswerFileError as first:
+        raw = read_answer_file(path)
+        notes = _tolerate(raw.data, path)
+        if not notes:
+            raise
+        try:
+            answers = check_file(raw, kind)
+        except AnswerFileError:
+            raise first from None
+        return answers, notes
+    return answers, []
+
+
+def _tolerate(data: Any, path: Path) -> list[str]:
+    """Mend *data* (a draft's parsed file) in place where a hand edit left a shape the
+    questionnaire cannot take; a Danish note per mend."""
+    from drafter.questionnaire import load_questionnaire
+    from drafter.errors import DrafterError
+
+    if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+        return []
+    try:
+        questionnaire = load_questionnaire(data["kind"])
+    except DrafterError:
+        return []
+    notes = []
+    if "complete" not in data:
+        data["complete"] = False
+        notes.append(f"{path} har ikke 'complete: false', men mangler svar; den fortsættes som kladde "
+                     "og markeres som færdig, når du godkender den.")
+    for question in questionnaire.questions:
+        section, _, key = question.path.partition(".")
+        block = data.get(section)
+        if not isinstance(block, dict) or key not in block or not question.is_repeating:
+            continue
+        value = block[key]
+        if isinstance(value, str if question.type == "list" else dict):
+            block[key] = [value]
+            notes.append(f"{question.path} var én værdi, hvor der hører en liste til; den er læst som en liste med ét punkt.")
+    return notes
+
+
+def unfinished_paths(value: Any, questionnaire: Questionnaire) -> list[str]:
+    """The draft's "ufaerdige" as a list of known answer paths (a hand edit may give one
+    path as text, or something else entirely)."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    known = {q.path for q in questionnaire.questions}
+    return [item for item in items if isinstance(item, str) and re.sub(r"\[\d+\]$", "", item) in known]
 
 
 def kept_meta(answers) -> dict[str, Any]:

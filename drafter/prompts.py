@@ -398,6 +398,7 @@ def edit_in_editor(current: str) -> str | None:
     import subprocess
     import tempfile
 
+    from drafter.fsutil import describe_oserror
     from drafter.questionnaire import MAX_LENGTH
 
     command = editor_command()
@@ -410,7 +411,7 @@ def edit_in_editor(current: str) -> str | None:
         try:
             code = subprocess.call([*command, name])
         except OSError as exc:
-            raise EditorFailed(f'Editoren "{command[0]}" kan ikke startes ({exc.strerror or exc}); '
+            raise EditorFailed(f'Editoren "{command[0]}" kan ikke startes ({describe_oserror(exc)}); '
                                f"sæt EDITOR til en editor, der findes.{unchanged}") from None
         if code != 0:
             raise EditorFailed(f'Editoren "{command[0]}" sluttede med en fejl (kode {code}).{unchanged}')
@@ -426,7 +427,7 @@ def edit_in_editor(current: str) -> str | None:
             raise EditorFailed(f"Editoren gemte teksten i en anden tegnkodning end UTF-8; gem den som UTF-8 "
                                f"og prøv igen.{unchanged}") from None
         except OSError as exc:
-            raise EditorFailed(f"Tekstfilen fra editoren kan ikke læses ({exc.strerror or exc}).{unchanged}") from None
+            raise EditorFailed(f"Tekstfilen fra editoren kan ikke læses ({describe_oserror(exc)}).{unchanged}") from None
         if len(text_) > limit:
             raise EditorFailed(f"Teksten fra editoren er for lang (over {limit:,} tegn).{unchanged}".replace(",", "."))
         return text_.replace("\r\n", "\n")

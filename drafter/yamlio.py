@@ -28,8 +28,10 @@ from pathlib import Path
 from functools import lru_cache
 from typing import Any, Callable
 
-from drafter.answers import META_KEYS, is_empty
-from drafter.errors import DrafterError, Problem
+from drafter.errors import AnswerFileError, DrafterError, InvalidValue
+from drafter.fsutil import atomic_write
+from drafter.problems import Problem
+from drafter.yamlread import MAX_FILE_BYTES, META_KEYS, NodeConverter, is_empty, parse_answer_text
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MISSING = object()  # "no such key" for the same() callback
@@ -61,13 +63,16 @@ class NewFileExists(DrafterError):
 
 # -- the readable style of new files -------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def readable_dumper():
-    """PyYAML's safe dumper writing values as a person would type them."""
+@lru_cache(maxsize=2)
+def readable_dumper(indent_sequences: bool = False):
+    """PyYAML's safe dumper writing values as a person would type them; *indent_sequences*:
+    a list's "- " indented under its key, as in a file written that way."""
     import yaml
 
     class _Dumper(yaml.SafeDumper):
-        pass
+        if indent_sequences:
+            def increase_indent(self, flow=False, indentless=False):
+                return super().increase_indent(flow, False)
 
     def _str(dumper: yaml.SafeDumper, text: str):
         if _ISO_DATE.match(text):
@@ -88,11 +93,22 @@ def readable_dumper():
     return _Dumper
 
 
-def dump_fresh(data: Any) -> str:
+def dump_fresh(data: Any, indent_sequences: bool = False) -> str:
     """*data* (a mapping or list) in the readable style of new files."""
     import yaml
 
-    return yaml.dump(data, Dumper=readable_dumper(), allow_unicode=True, sort_keys=False, width=FRESH_WIDTH)
+    return yaml.dump(data, Dumper=readable_dumper(indent_sequences), allow_unicode=True, sort_keys=False,
+                     width=FRESH_WIDTH)
+
+
+# A key followed (after blank or comment lines) by the first "- " of its list.
+_LIST_UNDER_KEY = re.compile(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*( *)- ", re.M)
+
+
+def indents_sequences(text: str) -> bool:
+    """Whether a file writes its lists indented under their keys ("key:\n  - a")."""
+    match = _LIST_UNDER_KEY.search(text)
+    return bool(match) and len(match.group(2)) > len(match.group(1))
 
 
 def without_empty(value: Any) -> Any:
@@ -152,8 +168,6 @@ class _Unreadable:
 
 def _normal(question, value: Any) -> Any:
     """The answer *value* means, as validation normalises it (empties dropped)."""
-    from drafter.questionnaire import InvalidValue
-
     try:
         if question.type == "records":
             if value is None:
@@ -250,6 +264,7 @@ class _Patcher:
         self.same_plain = same
         self.headings = headings
         self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.indent_sequences = indents_sequences(text)  # a list added is indented as the file's are
         self.edits: list[tuple[int, int, int, str]] = []  # (start, end, order, replacement)
         self.plains: dict[int, Any] = {}  # node id -> its plain value (the nodes live as long as this)
 
@@ -320,11 +335,9 @@ class _Patcher:
 
     # plain values ------------------------------------------------------------------------
     def plain(self, node: Any) -> Any:
-        from drafter.answers import _NodeConverter
-
         key = id(node)
         if key not in self.plains:
-            self.plains[key] = _NodeConverter("").convert(node, (), 0)
+            self.plains[key] = NodeConverter("").convert(node, (), 0)
         return self.plains[key]
 
     def same(self, path: tuple, node: Any, new: Any) -> bool:
@@ -367,7 +380,7 @@ class _Patcher:
                 )
             if previous_at is not None and previous_at > at:
                 at = previous_at  # after the new key before it, which went under its kept heading
-            fragment = self.indented(dump_fresh({key: target[key]}), column)
+            fragment = self.indented(dump_fresh({key: target[key]}, self.indent_sequences), column)
             if not path and key in self.headings:
                 # A section emptied earlier left its heading comment behind: the answers
                 # go back under it, rather than under a second copy of it.
@@ -409,7 +422,7 @@ class _Patcher:
                 raise
             start = self.line_start(key_node.start_mark.index)
             end = self.extent_end(value_node)
-            fragment = self.indented(dump_fresh({key_node.value: new}), key_node.start_mark.column)
+            fragment = self.indented(dump_fresh({key_node.value: new}, self.indent_sequences), key_node.start_mark.column)
             self.edit(start, end, self.keep_line_comment(key_node, value_node, fragment))
 
     def keep_line_comment(self, key_node: Any, value_node: Any, fragment: str) -> str:
@@ -460,7 +473,7 @@ class _Patcher:
             self.edit(self.line_start(self.dash_of(items[old_index])), self.extent_end(items[old_index]), "")
         added = new_middle[pairs:]
         if added:
-            fragment = "".join(self.indented(dump_fresh([target[i]]), column) for i in added)
+            fragment = "".join(self.indented(dump_fresh([target[i]], self.indent_sequences), column) for i in added)
             anchor = prefix + pairs - 1
             if anchor >= 0:
                 at = self.extent_end(items[anchor])
@@ -475,7 +488,7 @@ class _Patcher:
         except _Coarser:
             del self.edits[mark:]
             start = self.line_start(self.dash_of(item))
-            self.edit(start, self.extent_end(item), self.indented(dump_fresh([new]), column))
+            self.edit(start, self.extent_end(item), self.indented(dump_fresh([new], self.indent_sequences), column))
 
     def patch_scalar(self, node: Any, new: Any, column: int) -> None:
         """Replace one scalar in the style it was written in; *column*: its owner's indentation."""
@@ -583,8 +596,6 @@ def kept_meta(data: dict) -> dict[str, Any]:
 def _read_bytes(path: Path) -> bytes | None:
     try:
         with open(path, "rb") as handle:
-            from drafter.answers import MAX_FILE_BYTES
-
             return handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return None
@@ -613,9 +624,6 @@ def answers_text(questionnaire, values: dict, complete: bool, meta: dict | None,
     cannot do it, the sections that changed are written whole instead (comments above them
     stay), and only a file that cannot be read at all is written fresh.
     """
-    from drafter.answers import parse_answer_text
-    from drafter.errors import AnswerFileError
-
     target = file_data(questionnaire, values, complete, meta)
     if base is None:
         return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
@@ -668,8 +676,6 @@ def save_answers(
     or None for a new file (which must not exist). Without *base* an existing file is read
     now and patched: for callers that read and write in one go.
     """
-    from drafter.fsutil import atomic_write
-
     path = Path(path)
     if base is _UNSET:
         base = _read_bytes(path)

@@ -1,11 +1,13 @@
-"""A whole `drafter new adhoc` in a real 80x24 terminal (tmux), as a consultant would type it.
+"""A whole `drafter new adhoc` in a real 80x24 terminal (tmux), as a consultant types it.
 
-The commission of issue 14: 2 chairs, 7 members, 3 milestones, 2 reports, 4 stakeholders
-and 3 communication tasks. Every step waits for its prompt on the screen, then types the
-answer; the script counts the prompts (screens answered), measures the wall time and saves
-what a record's form and the review look like.
+A municipality's ad-hoc group in a workspace made from the neutral profile and filled in as
+"Skovby Kommune" (issue 28): 2 chairs, 6 members, 3 milestones and 3 tasks (and the one
+report, stakeholder and communication task the kind requires). Every step waits
+for its prompt on the screen, then types the answer. The script counts the prompts (screens
+answered), keeps every pane it saw, measures the wall time and saves what a record's form
+and the review look like.
 
-    python scripts/interview_tmux_run.py [FOLDER]     # screens are written to FOLDER (default: a temp folder)
+    python scripts/interview_tmux_run.py [FOLDER] [COLUMNSxROWS]   # screens go to FOLDER (default: a temp folder)
 """
 
 from __future__ import annotations
@@ -13,58 +15,73 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 
-CHAIRS = [
-    ("Mette Kjærgaard", "Ledende overlæge", "Hospitalsenhed Midt"),
-    ("Søren Østergaard", "Sundhedschef", "Viborg Kommune"),
-]
+def tmux_session(args: str, folder: Path, size: tuple[int, int]):
+    # Imported here: scripts/measure_latency.py runs the same commission in a pseudo-terminal
+    # of its own (its own session), without tmux or the test suite's dependencies.
+    from test_interview_cli import drafter_in_tmux
+
+    return drafter_in_tmux(args, folder, size=size)
+
+
+# The workspace: `drafter init --profile neutral`, then the municipality's own facts.
+SKOVBY_PROFILE = """\
+schema_version: 1
+organisation:
+  navn: Skovby Kommune
+  type: kommune
+sekretariat: Sundhedssekretariatet i Skovby Kommune
+forfatter: Sundhedssekretariatet
+formandskab:
+  model: en
+"""
+
+NAME = "Arbejdsgruppe om hjemmepleje og genoptræning"
+TASKS = ["Kortlægge borgernes forløb", "Beskrive en fælles arbejdsgang", "Afprøve arbejdsgangen i to distrikter"]
 MEMBERS = [
-    ("Lone Bæk", "Sygeplejerske", "Hospitalsenhed Midt", "Tovholder på data"),
-    ("Anders Holm", "Farmaceut", "Hospitalsenhed Midt", ""),
-    ("Birgit Lund", "Visitator", "Viborg Kommune", ""),
-    ("Karim Nasser", "Praktiserende læge", "Praksisudvalget", "Praksiskonsulent"),
-    ("Eva Dahl", "Hjemmesygeplejerske", "Skive Kommune", ""),
-    ("Jonas Krogh", "Terapeut", "Silkeborg Kommune", ""),
-    ("Marie Vestergaard", "Pårørenderepræsentant", "Patientinddragelsesudvalget", ""),
+    ("Lise Holm", "Leder af hjemmeplejen", "Skovby Kommune", "Tovholder"),
+    ("Peter Sand", "Terapeut", "Træningscentret Skovby", ""),
+    ("Amira Haddad", "Sygeplejerske", "Skovby Kommune", ""),
+    ("Jens Møller", "Praktiserende læge", "Lægehuset i Skovby", "Praksiskonsulent"),
+    ("Ørnulf Åberg", "Visitator", "Skovby Kommune", ""),
+    ("Karen Øst", "Pårørenderepræsentant", "Ældrerådet", ""),
 ]
-MILESTONES = [("1/3-2027", "Kortlægning af praksis er færdig"), ("1. juni 2027", "Ny arbejdsgang afprøvet"),
-              ("15 okt 2027", "Evaluering færdig")]
-REPORTS = [("1.6.2027", "Status og foreløbige anbefalinger"), ("01-12-2027", "Slutrapport")]
-STAKEHOLDERS = ["Hjemmeplejen i de tre kommuner", "Medicinske afdelinger", "Almen praksis", "Patienter og pårørende"]
-TASKS = [
-    ("Formandskabet", "Klyngestyregruppen", "Status på arbejdet", "Efter hvert møde"),
-    ("Sekretariatet", "Ledere i hjemmeplejen", "Nye arbejdsgange", "Marts 2027"),
-    ("Medlemmerne", "Egne afdelinger", "Anbefalingerne", "December 2027"),
-]
+CHAIRS = [("Hanne Dal", "Sundhedschef", "Skovby Kommune"), ("Bo Riis", "Områdeleder", "Skovby Kommune")]
+MILESTONES = [("1/3-2027", "Kortlægningen er færdig"), ("1. juni 2027", "Arbejdsgangen er afprøvet"),
+              ("15 okt 2027", "Evalueringen er færdig")]
 
 
-def workspace(folder: Path) -> Path:
-    """*folder* as the examples' workspace (drafter.yaml: the Midtklyngen profile, whose
-    lists of groups and clusters the answers below pick from)."""
-    import shutil
-
-    shutil.copy(REPO / "drafter.yaml", folder / "drafter.yaml")
-    return folder
+@dataclass
+class RunResult:
+    prompts: int
+    status: int
+    seconds: float
+    panes: list[str] = field(default_factory=list)  # every screen seen while waiting for a prompt
+    screens: dict[str, str] = field(default_factory=dict)  # named ones: a form, the review
+    folder: Path | None = None
 
 
 class Run:
-    def __init__(self, folder: Path):
-        # Imported here: scripts/measure_latency.py runs the same flow (fill_in) in a
-        # pseudo-terminal of its own, without tmux or the test suite's dependencies.
-        from test_interview_cli import drafter_in_tmux
-
-        self.session = drafter_in_tmux("new adhoc", workspace(folder), size=(80, 24))
+    def __init__(self, session):
+        self.session = session
         self.prompts = 0
+        self.panes: list[str] = []
         self.screens: dict[str, str] = {}
+
+    def wait(self, marker: str) -> str:
+        screen = self.session.wait_for(marker)
+        self.panes.append(screen)
+        return screen
 
     def answer(self, marker: str, *keys: str, literal: str | None = None) -> None:
         """Wait for a prompt showing *marker*, then answer it (one prompt)."""
-        self.session.wait_for(marker)
+        self.wait(marker)
         self.prompts += 1
         if literal is not None:
             self.session.type(literal)
@@ -74,102 +91,108 @@ class Run:
     def text(self, marker: str, value: str) -> None:
         self.answer(marker, "Enter", literal=value)
 
+    def skip(self, marker: str) -> None:
+        self.answer(marker, "Enter")
+
     def paragraphs(self, marker: str, *parts: str) -> None:
-        """A multi-line answer: one paragraph a line, finished by Enter on an empty line."""
-        self.session.wait_for(marker)
+        """One paragraph a line; Enter on the empty line after the last ends the answer."""
+        self.wait(marker)
         self.prompts += 1
-        for number, part in enumerate(parts):
-            if number:
-                self.session.send("Enter")
+        for part in parts:
             self.session.type(part)
-        self.session.send("Enter", "Enter")
+            self.session.send("Enter")
+        self.session.send("Enter")
 
     def form(self, title: str, *values: str, capture: str | None = None) -> None:
-        """One record: every field typed, Tab between them, then sent with Enter."""
-        self.session.wait_for(title)
-        self.session.wait_for("Tab: næste felt")
+        """One record: every field typed, Tab between them; Enter saves it from any field."""
+        self.wait(title)
+        self.wait("Enter: gem")
         self.prompts += 1
         for number, value in enumerate(values):
             if number:
                 self.session.send("Tab")
             if value:
                 self.session.type(value)
+        time.sleep(0.2)
+        shown = self.session.screen()
+        self.panes.append(shown)
         if capture:
-            time.sleep(0.3)
-            self.screens[capture] = self.session.screen()
-        self.session.send("Enter")  # on the last field Enter sends the form
-
-    def end_list(self, title: str) -> None:
-        self.answer(title, "Enter")
+            self.screens[capture] = shown
+        self.session.send("Enter")
 
 
-def fill_in(run: Run) -> str:
-    """The whole commission, prompt by prompt; the screen once the document is written."""
-    run.text("Hvad hedder gruppen?", "Ad-hoc gruppe om sammenhængende udskrivelse")
-    run.answer("» ad-hoc gruppe", "Enter")
-    run.answer("» Klyngestyregruppen", "Down", "Enter")  # Voksentemagruppen for somatik
-    run.answer("» Midtklyngen", "Enter")
-    run.text("Hvilken dato har kommissoriet?", "i dag")
-    run.answer("Hvilket versionsnummer", "Enter")
-    run.answer("» udkast", "Enter")
-    run.answer("Hvem står som forfatter", "Enter")
-    run.paragraphs("Hvad er formålet", "Skrøbelige ældre genindlægges ofte kort efter udskrivelse.",
-                   "Gruppen skal finde fælles arbejdsgange, der gør overgangen sikker.")
-    for number, task in enumerate(["Kortlægge nuværende praksis", "Beskrive en fælles arbejdsgang",
-                                   "Afprøve arbejdsgangen"], 1):
-        run.text(f"Opgave {number}:", task)
-    run.end_list("Opgave 4:")
-    run.end_list("Snitflade 1:")
-    run.paragraphs("Hvordan inddrages patient- og pårørendeperspektivet?",
-                   "To pårørenderepræsentanter deltager i gruppen, og udkastet sendes i høring hos "
-                   "Patientinddragelsesudvalget.")
-    for number, chair in enumerate(CHAIRS, 1):
-        run.form(f"Formand {number}:", *chair)
-    run.end_list(f"Formand {len(CHAIRS) + 1}:")
-    for number, member in enumerate(MEMBERS, 1):
-        run.form(f"Medlem {number}:", *member, capture="form" if number == 4 else None)
-    run.end_list(f"Medlem {len(MEMBERS) + 1}:")
-    run.paragraphs("Hvem sekretariatsbetjener gruppen?", "Gruppen sekretariatsbetjenes af fællessekretariatet.")
-    run.text("Hvornår begynder gruppen", "4/1-2027")
-    run.text("Hvornår afslutter gruppen", "17. december 2027")
-    for number, milestone in enumerate(MILESTONES, 1):
-        run.form(f"Milepæl {number}:", *milestone)
-    run.end_list(f"Milepæl {len(MILESTONES) + 1}:")
-    for number, (day, content) in enumerate(REPORTS, 1):
-        run.form(f"Afrapportering {number}:", day, "", content)  # to whom: the commissioning group
-    run.end_list(f"Afrapportering {len(REPORTS) + 1}:")
-    for number, stakeholder in enumerate(STAKEHOLDERS, 1):
-        run.text(f"Interessent {number}:", stakeholder)
-    run.end_list(f"Interessent {len(STAKEHOLDERS) + 1}:")
-    for number, task in enumerate(TASKS, 1):
-        run.form(f"Kommunikationsopgave {number}:", *task)
-    run.end_list(f"Kommunikationsopgave {len(TASKS) + 1}:")
-    run.paragraphs("Hvordan afsluttes gruppens arbejde?", "Med en slutrapport til Voksentemagruppen for somatik.")
-    run.paragraphs("Hvad overdrages, og til hvem?", "Anbefalingerne overdrages til klyngens parter.")
-    run.session.wait_for("Hvad vil du nu?")
-    time.sleep(0.3)
-    run.screens["review"] = run.session.screen()
-    run.answer("Hvad vil du nu?", "Enter")
-    return run.session.wait_for("Dokument: out/", limit=60)
-
-
-def main(folder: Path) -> None:
+def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_session) -> RunResult:
+    """The whole commission in tmux at *size* (or the session *start* gives); the workspace
+    is made in *folder*."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
     began = time.monotonic()
-    run = Run(folder)
+    run = Run(start("new adhoc", folder, size))
     try:
-        screen = fill_in(run)
+        run.text("Hvad hedder gruppen?", NAME)
+        run.skip("Er det en ad-hoc gruppe")
+        run.text("Hvem nedsætter gruppen?", "Sundheds- og ældreudvalget")  # own text: no list in this profile
+        run.screens["organisation"] = run.wait("» Skovby Kommune")  # the profile's organisation, first
+        run.skip("Hvilken organisation")
+        run.text("Hvilken dato har kommissoriet?", "i morgen")
+        run.skip("Hvilket versionsnummer")
+        run.skip("Hvad er kommissoriets status?")
+        run.screens["author"] = run.wait("Sundhedssekretariatet")
+        run.skip("Hvem står som forfatter")  # the profile's author
+        run.paragraphs("Hvad er formålet med gruppens arbejde?",
+                       "Borgere i hjemmeplejen får genoptræning for sent efter udskrivelse.",
+                       "Gruppen skal finde en fælles arbejdsgang mellem hjemmepleje og træning.")
+        for number, task in enumerate(TASKS, 1):
+            run.text(f"Opgave {number}:", task)
+        run.skip(f"Opgave {len(TASKS) + 1}:")
+        run.skip("Snitflade 1:")
+        run.paragraphs("Hvordan inddrages patient- og pårørendeperspektivet?",
+                       "Ældrerådet udpeger en repræsentant til gruppen.")
+        for number, chair in enumerate(CHAIRS, 1):
+            run.form(f"Formand {number}:", *chair)
+        run.skip(f"Formand {len(CHAIRS) + 1}:")
+        for number, member in enumerate(MEMBERS, 1):
+            run.form(f"Medlem {number}:", *member, capture="form" if number == 4 else None)
+        run.skip(f"Medlem {len(MEMBERS) + 1}:")
+        run.screens["secretariat"] = run.wait("Sundhedssekretariatet i Skovby Kommune")
+        run.skip("Hvem sekretariatsbetjener gruppen")  # the profile's secretariat
+        run.text("Hvornår begynder gruppen", "1/2-2027")
+        run.text("Hvornår afslutter gruppen", "15. december 2027")
+        for number, milestone in enumerate(MILESTONES, 1):
+            run.form(f"Milepæl {number}:", *milestone)
+        run.skip(f"Milepæl {len(MILESTONES) + 1}:")
+        run.form("Afrapportering 1:", "1/12-2027", "", "Anbefalingerne")  # to whom: who commissioned the group
+        run.skip("Afrapportering 2:")
+        run.text("Interessent 1:", "Hjemmeplejen")
+        run.skip("Interessent 2:")
+        run.form("Kommunikationsopgave 1:", "Formandskabet", "Ledere i hjemmeplejen", "Den nye arbejdsgang",
+                 "Efter afprøvningen")
+        run.skip("Kommunikationsopgave 2:")
+        run.paragraphs("Hvordan afsluttes gruppens arbejde?", "Med anbefalinger til Sundheds- og ældreudvalget.")
+        run.paragraphs("Hvad overdrages, og til hvem?", "Arbejdsgangen overdrages til hjemmeplejen.")
+        run.screens["review"] = run.wait("Hvad vil du nu?")
+        run.answer("Hvad vil du nu?", "Enter")
+        run.screens["end"] = run.session.wait_for("Dokument: ", limit=90)
+        run.panes.append(run.screens["end"])
         status = run.session.exit_status()
     finally:
         run.session.close()
-    elapsed = time.monotonic() - began
-    for name, shown in run.screens.items():
+    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+
+
+def main(folder: Path, size: tuple[int, int]) -> None:
+    result = run_commission(folder, size)
+    for name, shown in result.screens.items():
         (folder / f"screen-{name}.txt").write_text(shown, encoding="utf-8")
-    print(screen.rstrip().splitlines()[-3:])
-    print(f"exit status {status}; {run.prompts} prompts; {elapsed:.1f} s wall time (80x24)")
-    for name in run.screens:
+    print(result.screens["end"].rstrip().splitlines()[-3:])
+    print(f"exit status {result.status}; {result.prompts} prompts; {result.seconds:.1f} s wall time "
+          f"({size[0]}x{size[1]}); {len(result.panes)} panes seen")
+    for name in ("form", "review"):
         print(f"--- {name} ({folder / f'screen-{name}.txt'})")
-        print(run.screens[name].rstrip())
+        print(result.screens[name].rstrip())
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="drafter-run-")))
+    where = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="drafter-run-"))
+    columns, _, rows = (sys.argv[2] if len(sys.argv) > 2 else "80x24").partition("x")
+    main(where, (int(columns), int(rows)))

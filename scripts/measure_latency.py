@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "scripts"), str(REPO / "tests")]
 
-from interview_tmux_run import Run, fill_in, workspace  # noqa: E402
+from interview_tmux_run import run_commission  # noqa: E402
 
 KEYS = {"Enter": "\r", "Tab": "\t", "Down": "\x1b[B", "Up": "\x1b[A", "C-u": "\x15", "C-c": "\x03", "Escape": "\x1b"}
 CURSOR_POSITION_REQUEST = b"\x1b[6n"
@@ -41,7 +41,7 @@ _ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z
 # sends is then handled, and not counted in that key's time).
 SETTLED_AFTER = 0.08
 # What is not a prompt: the last wait, for the document written after the review.
-NOT_A_PROMPT = ("Dokument: out/",)
+NOT_A_PROMPT = ("Dokument: ",)
 
 
 def drafter_command() -> tuple[list[str], dict[str, str]]:
@@ -163,27 +163,21 @@ class PseudoTerminal:
         os.close(self.fd)
 
 
-class PseudoTerminalRun(Run):
-    def __init__(self, folder: Path):
-        argv, extra_env = drafter_command()
-        self.session = PseudoTerminal([*argv, "new", "adhoc"], workspace(folder), extra_env)
-        self.prompts = 0
-        self.screens = {}
-
-
 def measure(runs: int) -> list[float]:
     latencies: list[float] = []
+    argv, extra_env = drafter_command()
     for _ in range(runs):
+        sessions: list[PseudoTerminal] = []
+
+        def start(args: str, folder: Path, size: tuple[int, int]) -> PseudoTerminal:
+            sessions.append(PseudoTerminal([*argv, *args.split()], folder, extra_env, size))
+            return sessions[-1]
+
         with tempfile.TemporaryDirectory(prefix="drafter-latency-") as folder:
-            run = PseudoTerminalRun(Path(folder))
-            try:
-                fill_in(run)
-                status = run.session.exit_status()
-            finally:
-                run.session.close()
-            if status != 0:
-                raise SystemExit(f"drafter new adhoc ended with {status}:\n{run.session.output[-2000:]}")
-            latencies += [seconds for marker, seconds in run.session.latencies if marker not in NOT_A_PROMPT]
+            result = run_commission(Path(folder) / "ws", start=start)
+        if result.status != 0:
+            raise SystemExit(f"drafter new adhoc ended with {result.status}:\n{sessions[-1].output[-2000:]}")
+        latencies += [seconds for marker, seconds in sessions[-1].latencies if marker not in NOT_A_PROMPT]
     return latencies
 
 

@@ -32,6 +32,7 @@ def saved_by_writer(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
     """(the rendered document, {edit: the .docx Writer saved after it})."""
     folder = tmp_path_factory.mktemp("writer")
     shutil.copytree(ANSWERS_DIR, folder / "answers")
+    shutil.copy(REPO / "drafter.yaml", folder / "drafter.yaml")  # the examples' workspace, as in workdir
     assert run_cli("render", folder / "answers" / ADHOC_EXAMPLE.name, cwd=folder).returncode == 0
     rendered = folder / "out" / f"{ADHOC_EXAMPLE.stem}.docx"
     targets = {edit: folder / "saved" / f"{edit}.docx" for edit in EDITS}

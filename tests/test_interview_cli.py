@@ -237,3 +237,9 @@ def test_new_without_a_kind_offers_the_kinds(workdir):
         assert "Traceback" not in screen
     finally:
         session.close()
+
+
+def test_help_says_the_keys_the_forms_say():
+    new_help = " ".join(run_cli("new", "--help").stdout.split())
+    assert "gemmer Enter posten fra ethvert felt, og Tab går til næste felt" in new_help
+    assert "afsluttes med Enter på en tom linje" in new_help

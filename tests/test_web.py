@@ -614,7 +614,7 @@ def test_the_review_sets_the_commissions_own_title_headings_and_order(live):
     saved = answer_file(live, slug).read_text(encoding="utf-8")
     assert "titel: Fælles kommissorium for rehabilitering\n" in saved
     assert "formaal: Mission og mål" in saved and "orden:" in saved
-    assert re.search(r"orden:\n- baggrund\n- formaal\n|orden: \[baggrund, formaal", saved), saved
+    assert re.search(r"orden:\n *- baggrund\n *- formaal\n|orden: \[baggrund, formaal", saved), saved  # indented as the file's lists
     page = live.get(review).text
     assert 'value="Mission og mål"' in page and 'name="plads-baggrund" value="1"' in page
     done = live.submit(f"/k/{slug}/faerdig", {"version": live.version(review)})
@@ -648,3 +648,13 @@ def test_messages_in_the_browser_name_no_paths_and_no_commands(live):
         assert shown.endswith(".")
     index = live.get("/").text
     assert str(workspace.root) not in index and "drafter check" not in index
+
+
+def test_the_pages_kept_for_after_a_button_are_bounded():
+    from drafter.web.app import Flash
+
+    flash = Flash(size=5, chars=10_000)
+    keys = [flash.put(text="x" * 3_000) for _ in range(4)]
+    assert flash.get(keys[0]) is None and flash.get(keys[-1]) == {"text": "x" * 3_000}
+    many = [flash.put(n=n) for n in range(10)]
+    assert flash.get(many[4]) is None and flash.get(many[9]) == {"n": 9}

@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from drafter.answers import MAX_FILE_BYTES, AnswerFile, parse_answer_text
+from drafter.yamlread import AnswerFile, MAX_FILE_BYTES, parse_answer_text
 from drafter.errors import DrafterError, KindError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, describe_special, read_regular_file, windows_safe_stem
 from drafter.problems import Problem
 from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
-from drafter.validate import META_KEYS, is_empty, questionnaire_for, validate
+from drafter.validate import questionnaire_for, validate
+from drafter.yamlread import is_empty, META_KEYS
 from drafter.web import form as forms
 from drafter.web.jobs import RUNNING, Job, Jobs
 from drafter.web.server import Refused, Request, Response
@@ -45,6 +46,7 @@ DOWNLOADS = {
 WAIVER_KEY = "undtagelser"
 PAGE_SIZE = 50  # commissions on one page of the list
 FLASH_KEPT = 200  # pages-after-a-button remembered (see Flash)
+FLASH_CHARS = 20_000_000  # and the text they hold, at most
 
 
 @dataclass
@@ -112,22 +114,25 @@ class Flash:
     was made for; memory is bounded (the oldest go first).
     """
 
-    def __init__(self, size: int = FLASH_KEPT):
-        self._items: OrderedDict[str, dict] = OrderedDict()
+    def __init__(self, size: int = FLASH_KEPT, chars: int = FLASH_CHARS):
+        self._items: OrderedDict[str, tuple[int, dict]] = OrderedDict()
         self._lock = threading.Lock()
-        self._size = size
+        self._size, self._chars, self._used = size, chars, 0
 
     def put(self, **state: Any) -> str:
         key = secrets.token_urlsafe(9)
+        weight = len(repr(state))  # about what the typed text takes
         with self._lock:
-            self._items[key] = state
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            self._items[key] = (weight, state)
+            self._used += weight
+            while len(self._items) > 1 and (len(self._items) > self._size or self._used > self._chars):
+                self._used -= self._items.popitem(last=False)[1][0]
         return key
 
     def get(self, key: str) -> dict | None:
         with self._lock:
-            return self._items.get(key)
+            item = self._items.get(key)
+        return item[1] if item is not None else None
 
 
 def value_digest(value: Any) -> str:
@@ -420,7 +425,7 @@ class WebApp:
         if name_question is not None:
             section, key = name_question.path.split(".")
             values[section][key] = value
-        from drafter.answers import save_answers
+        from drafter.yamlio import save_answers
 
         save_answers(path, questionnaire, values, complete=False, base=None)  # new: never over a file that appeared
         return Response.redirect(f"/k/{path.stem}/afsnit/{questionnaire.sections[0].key}")
@@ -669,7 +674,8 @@ class WebApp:
 
     def change_layout(self, commission: Commission, request: Request) -> Response:
         """The review's optional step: the commission's title, headings and order of sections."""
-        from drafter.validate import LAYOUT_KEYS, layout_problems
+        from drafter.validate import layout_problems
+        from drafter.yamlread import LAYOUT_KEYS
 
         if request.value("version") != commission.version:
             return self.review_after(commission, HTTPStatus.CONFLICT, [
