@@ -11,11 +11,7 @@ the XML and refuses undefined names.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as _dt
-import hashlib
-import json
 import io
 import re
 import struct
@@ -25,16 +21,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from drafter import stamp, tplcache
 from drafter.answers import Answers
 from drafter import body as docbody
-from drafter import status as docstatus
-from drafter import tplcache
+from drafter.dates import long_date
 from drafter.errors import TemplateProblem
+from drafter.fsutil import resolved
+from drafter.questionnaire import PROFILE_CONTEXT_KEY, Question, split_paragraphs
+from drafter.stamp import CUSTOM_PART
 from drafter.tablefit import fit_tables
-from drafter.questionnaire import PROFILE_CONTEXT_KEY, Question, danish_long_date, split_paragraphs
 
-HASH_PROPERTY = "drafter_indholds_hash"
-CUSTOM_PART = "docProps/custom.xml"
 CORE_PART = "docProps/core.xml"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that equal documents are equal bytes
 
@@ -95,7 +91,7 @@ def _context_value(question: Question, value: Any) -> Any:
     if value is None:
         return False if question.type == "bool" else ""
     if question.type == "date":
-        return danish_long_date(_dt.date.fromisoformat(value))
+        return long_date(_dt.date.fromisoformat(value))
     if question.type == "paragraphs":
         # One Word paragraph per paragraph of the answer, each keeping the template's style.
         return PARAGRAPH_BREAK.join(split_paragraphs(value))
@@ -308,7 +304,7 @@ class PreparedTemplate:
         found = []
         for element in root.iterchildren(f"{_CUSTOM_NS}property"):
             name = element.get("name") or ""
-            if not name or is_drafters_property(name):
+            if not name or stamp.is_drafters_property(name):
                 continue
             value = next(element.iterchildren(f"{_VT_NS}lpwstr", f"{_VT_NS}lpstr", f"{_VT_NS}bstr"), None)
             source = value.text if value is not None and value.text and _FIELD.search(value.text) else None
@@ -540,14 +536,14 @@ class DocxRenderer:
         entries = dict(self._entries)
         entries.update(parts)
         entries.pop(CUSTOM_PART, None)
-        digest = content_hash(entries)
+        digest = stamp.content_hash(entries)
         # What `drafter status` reads back without unpacking: the answers it was made from,
         # and the parts it consists of (an edit in Word changes them).
-        recorded = {HASH_PROPERTY: digest, docstatus.PACKAGE_PROPERTY: docstatus.entries_fingerprint(entries)}
+        recorded = {stamp.HASH_PROPERTY: digest, stamp.PACKAGE_PROPERTY: stamp.entries_fingerprint(entries)}
         if answers_digest is not None:
-            recorded[docstatus.ANSWERS_PROPERTY] = answers_digest
+            recorded[stamp.ANSWERS_PROPERTY] = answers_digest
         recorded.update(more)
-        entries[CUSTOM_PART] = _custom_xml(recorded, self._template_custom(context)).encode("utf-8")
+        entries[CUSTOM_PART] = stamp.custom_xml(recorded, self._template_custom(context)).encode("utf-8")
         packed = {name: self._packed[name] for name, data in entries.items()
                   if name in self._packed and self._packed_source[name] is data}
         return _zip(entries, packed)
@@ -594,85 +590,23 @@ class DocxRenderer:
             ) from None
 
 
+_renderers: dict[Path, object] = {}
+
+
+def renderer_for(template: Path):
+    """One prepared template per process: preparing costs more than rendering."""
+    key = resolved(template)
+    if key not in _renderers:
+        _renderers[key] = DocxRenderer(key)
+    return _renderers[key]
+
+
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
-    return renderer.render(build_context(answers), document_properties(answers), docstatus.answers_digest(answers),
-                           base_properties(answers))
+    return renderer.render(build_context(answers), document_properties(answers), stamp.answers_digest(answers),
+                           stamp.base_properties(answers))
 
 
 # -- the package -----------------------------------------------------------------------
-
-def content_hash(entries: dict[str, bytes]) -> str:
-    digest = hashlib.sha256()
-    for name in sorted(entries):
-        if name == CUSTOM_PART:
-            continue
-        digest.update(name.encode("utf-8") + b"\0" + entries[name] + b"\0")
-    return digest.hexdigest()
-
-
-def read_recorded_hash(docx_bytes: bytes) -> tuple[str | None, str | None]:
-    """(hash recorded by drafter, hash of the content now); None where there is none."""
-    from drafter.fsutil import UnsafeFile, read_docx_entries
-
-    try:
-        # Bounded: a zip bomb at the output path is refused before it is decompressed.
-        entries = read_docx_entries(docx_bytes)
-    except (UnsafeFile, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
-        return None, None
-    custom = entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
-    match = re.search(rf'name="{HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
-    return (match.group(1) if match else None), content_hash(entries)
-
-
-# The answers a document was made from, kept in the document itself so that `drafter import`
-# can tell the chair's edits from the secretariat's later ones (a three-way merge). They go
-# into custom properties, which Word and LibreOffice both keep through a save: the canonical
-# JSON, compressed, in base64 pieces of at most 240 characters (Word cuts a text property at 255).
-BASE_PROPERTY = "drafter_grundlag"
-_BASE_PIECE = 240
-_BASE_MAX_PIECES = 2000
-_BASE_MAX_JSON = 4_000_000
-
-
-def base_properties(answers) -> dict[str, str]:
-    packed = base64.b64encode(zlib.compress(docstatus.canonical_answers(answers).encode("utf-8"), 9)).decode("ascii")
-    pieces = [packed[i:i + _BASE_PIECE] for i in range(0, len(packed), _BASE_PIECE)]
-    if len(pieces) > _BASE_MAX_PIECES:
-        return {}  # answers this large are not kept; import then compares as without a base
-    return {f"{BASE_PROPERTY}_{n:04d}": piece for n, piece in enumerate(pieces, start=1)}
-
-
-def recorded_base(custom: str) -> dict | None:
-    """The answers recorded by base_properties in a document's custom properties (its
-    docProps/custom.xml as text): {"kind", "schema_version", "values"}, or None when the
-    document has none or they do not match the answers digest recorded beside them."""
-    pieces = re.findall(rf'name="{BASE_PROPERTY}_(\d{{4}})"[^>]*>\s*<vt:lpwstr>([A-Za-z0-9+/=]*)</vt:lpwstr>', custom)
-    if not pieces or len(pieces) > _BASE_MAX_PIECES:
-        return None
-    packed = "".join(piece for _, piece in sorted(pieces))
-    try:
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(base64.b64decode(packed, validate=True), _BASE_MAX_JSON)
-        if inflater.unconsumed_tail:
-            return None
-        text = raw.decode("utf-8")
-    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
-        return None
-    if hashlib.sha256(raw).hexdigest() != _recorded_answers_digest(custom):
-        return None  # pieces lost or mixed up: no base is better than a wrong one
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError, MemoryError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
-        return None
-    return data
-
-
-def _recorded_answers_digest(custom: str) -> str | None:
-    match = re.search(rf'name="{docstatus.ANSWERS_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
-    return match.group(1) if match else None
-
 
 def _deflate(data: bytes) -> tuple[bytes, int, int]:
     """(raw deflate stream, CRC-32, size) the way zipfile compresses a member."""
@@ -796,27 +730,4 @@ def _core_xml(props: dict[str, str]) -> str:
         + f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
         + f'<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified>'
         + "</cp:coreProperties>"
-    )
-
-
-def is_drafters_property(name: str) -> bool:
-    """Whether the custom property *name* is one drafter records (see _render)."""
-    return name in (HASH_PROPERTY, docstatus.PACKAGE_PROPERTY, docstatus.ANSWERS_PROPERTY) or name.startswith(
-        f"{BASE_PROPERTY}_")
-
-
-def _custom_xml(props: dict[str, str], kept: list[str] = ()) -> str:
-    """drafter's custom properties, after the template's own (*kept*: <property> XML with
-    pids 2, 3, ...)."""
-    items = "".join(kept) + "".join(
-        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{xml_escape(name)}">'
-        f"<vt:lpwstr>{xml_escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(props.items(), start=2 + len(kept))
-    )
-    return (
-        _XML_DECL
-        + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        + items
-        + "</Properties>"
     )

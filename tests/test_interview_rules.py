@@ -12,7 +12,8 @@ from test_interview import (
 )
 
 from drafter import interview
-from drafter.answers import load_answers, read_answer_file
+from drafter.answers import load_answers
+from drafter.yamlread import read_answer_file
 
 
 @pytest.fixture
