@@ -395,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from drafter.batch import FAILED, SKIPPED, draft_lines, expand_paths, failure_lines, is_folder, render_batch, summary_line
-    from drafter.main import outputs_for
+    from drafter.batch import outputs_for
     from drafter.problems import format_problems
     from drafter.progress import ProgressBar
 
@@ -534,7 +534,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_draft(path: Path, answers, draft_ok: bool) -> int:
     """A draft: list every missing answer; 1 (a failure) unless --draft-ok."""
-    from drafter.main import missing_answers
+    from drafter.api import missing_answers
 
     from drafter.problems import format_problems, in_file_order
 
@@ -735,7 +735,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def _edit_set(args: argparse.Namespace) -> int:
     from drafter.errors import UsageError
-    from drafter.main import set_answers
+    from drafter.api import set_answers
 
     if args.section is not None:
         raise UsageError("--set og --section kan ikke bruges sammen: --set retter svarene uden spørgsmål")
@@ -767,7 +767,7 @@ def _print_result(result) -> None:
 def cmd_status(args: argparse.Namespace) -> int:
     from drafter.batch import expand_paths
     from drafter.errors import UsageError
-    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.batch import DEFAULT_OUT_DIR, default_output
     from drafter.status import folder_status, status_cells
 
     if not args.folder.is_dir():
@@ -787,7 +787,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 def cmd_diff(args: argparse.Namespace) -> int:
     from drafter import versions
-    from drafter.errors import DrafterError, printable
+    from drafter.errors import DrafterError
+    from drafter.problems import printable
 
     try:
         old, new = versions.read_side(args.old), versions.read_side(args.new)
@@ -812,7 +813,7 @@ def _write_tracked(difference, args: argparse.Namespace) -> Path:
     from drafter import versions
     from drafter.errors import UsageError
     from drafter.fsutil import atomic_write
-    from drafter.main import check_overwrite
+    from drafter.batch import check_overwrite
 
     if args.docx.suffix.lower() != ".docx":
         raise UsageError(f"{args.docx}: filen skal ende på .docx")
@@ -848,8 +849,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Dokumentet har {_count(result.tracked, 'registreret ændring', 'registrerede ændringer')}; "
               "de er læst, som om de var godkendt.")
     if not result.has_base:
-        print("Dokumentet er lavet af en ældre drafter og husker ikke de svar, det blev lavet ud fra. Det "
-              "sammenlignes derfor med svarfilen, som den er nu, og hvert svar skal bekræftes for sig i en terminal.")
+        print("Dokumentet husker ikke de svar, det blev lavet ud fra (det er lavet af en ældre drafter, eller typen "
+              "er ændret siden). Det sammenlignes derfor med svarfilen, som den er nu, og hvert svar skal bekræftes "
+              "for sig i en terminal.")
     if result.kept:
         names = ", ".join(_answer_name(change) for change in result.kept)
         _print(f"Ændret i svarfilen, siden dokumentet blev lavet (beholdes): {names}")
@@ -887,7 +889,7 @@ def cmd_replace(args: argparse.Namespace) -> int:
     from drafter import replace, workspace
     from drafter.batch import expand_paths
     from drafter.errors import DrafterError, UsageError
-    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.batch import DEFAULT_OUT_DIR, default_output
     from drafter.problems import format_problems
 
     old, new = replace.check_words(args.old, args.new)
@@ -987,7 +989,7 @@ def _ask_yes(question: str) -> bool:
 
 
 def _answer_name(change) -> str:
-    from drafter.answers import field_name
+    from drafter.problems import display_path as field_name
     from drafter.changes import label
 
     return f"{label(change.question)} ({field_name(change.path)})"

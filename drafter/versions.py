@@ -13,7 +13,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.errors import DrafterError, Problem
+from drafter.errors import DrafterError
+from drafter.problems import Problem
 
 
 class VersionError(DrafterError):
@@ -30,8 +31,7 @@ class Side:
 
     def document(self) -> bytes:
         if self.docx is None:
-            from drafter.main import renderer_for
-            from drafter.render import render_document
+            from drafter.render import render_document, renderer_for
 
             questionnaire = self.answers.questionnaire
             self.docx = render_document(self.answers, renderer_for(questionnaire.template_path))
@@ -173,7 +173,8 @@ def _git_refusal(said: str, folder: Path, rev: str) -> str:
 
 
 def _answers_side(name: str, raw: bytes) -> Side:
-    from drafter.answers import check_file, parse_answer_text
+    from drafter.answers import check_file
+    from drafter.yamlread import parse_answer_text
 
     try:
         return Side(name, answers=check_file(parse_answer_text(raw, name)))
