@@ -101,7 +101,7 @@ def _git_show(path: Path, rev: str) -> bytes:
     import tempfile
     import threading
 
-    from drafter.answers import MAX_FILE_BYTES
+    from drafter.yamlread import MAX_FILE_BYTES
 
     where = f"{path}@{rev}"
     if rev.startswith("-"):

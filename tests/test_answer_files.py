@@ -352,7 +352,7 @@ def test_whatever_is_written_every_reader_reads_back(base, text, item):
 
     import yaml
 
-    from drafter.answers import parse_answer_text
+    from drafter.yamlread import parse_answer_text
 
     questionnaire = _WRITER.get("q") or _WRITER.setdefault("q", _writer_kind())
     same = answer_comparer(questionnaire)
