@@ -1142,8 +1142,8 @@ def say_profile() -> None:
     current = workspace.current()
     if current.root is not None:
         return
-    say(f"Ingen arbejdsmappe her: drafter bruger den indbyggede profil {current.profile.name} "
-        f"({current.profile.describe()}).", HELP_STYLE)
+    say(f"Ingen arbejdsmappe her, så drafter bruger den indbyggede profil {current.profile.name}: "
+        f"{current.profile.describe()}.", HELP_STYLE)
     say("Jeres egen: drafter init MAPPE --profile NAVN (drafter profiles viser profilerne), og kør drafter i den mappe.",
         HELP_STYLE)
 
@@ -1155,11 +1155,13 @@ PROFILE_LISTS = {
     "perioder": "en plan for rotation i formandskaberne ('rotation')",
     "temagrupper": "temagrupper (grupper med 'er_temagruppe: true')",
 }
+PROFILE_LISTS_SHORT = {"klynger": "klynger", "perioder": "rotationsplan", "temagrupper": "temagrupper"}
 
 
-def missing_profile_data(questionnaire: Questionnaire) -> list[str]:
+def missing_profile_data(questionnaire: Questionnaire, short: bool = False) -> list[str]:
     """What a kind needs from the profile that the profile lacks: a required question whose
     choices come from one of PROFILE_LISTS, or whose entries are the profile's clusters, finds none."""
+    names = PROFILE_LISTS_SHORT if short else PROFILE_LISTS
     missing: list[str] = []
     for question in questionnaire.questions:
         for asked in [question, *question.fields]:
@@ -1169,8 +1171,8 @@ def missing_profile_data(questionnaire: Questionnaire) -> list[str]:
             lookup = (asked.default_from or {}).get("lookup")
             if lookup == "klynger" and not asked.default_value(None, {}):
                 needed = "klynger"
-            if needed and PROFILE_LISTS[needed] not in missing:
-                missing.append(PROFILE_LISTS[needed])
+            if needed and names[needed] not in missing:
+                missing.append(names[needed])
     return missing
 
 
@@ -1199,9 +1201,9 @@ def choose_kind() -> str:
     choices: list = list(labels)
     if lacking:
         choices.append(Separator("── Kræver data, som profilen ikke har:"))
-        for kind in lacking:
-            choices.append(Choice(_clip(f"{kind.name} ({kind.kind})", width() - 8),
-                                  disabled=_clip("mangler " + _and_list(missing_profile_data(kind)), width() - 8)))
+        for kind in lacking:  # one line each: "- Temagruppe (mangler temagrupper, klynger og rotationsplan)"
+            reason = "mangler " + _and_list(missing_profile_data(kind, short=True))
+            choices.append(Choice(_clip(kind.name, max(10, width() - 12 - len(reason))), disabled=reason))
     try:
         picked = select("Hvilken slags kommissorium vil du skrive?", choices, search=len(labels) > 7)
     except (KeyboardInterrupt, EOFError):
