@@ -19,15 +19,22 @@ Nothing here prints or exits; failures raise :class:`drafter.errors.DrafterError
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from drafter.answers import Answers, check_file, read_answer_file
-from drafter.errors import AnswerFileError
-from drafter.problems import Problem
+from drafter.answers import Answers, check_file
+from drafter.batch import DEFAULT_OUT_DIR, RenderResult, check_rules, default_output, render_answers, render_file, require_finished
+from drafter.edits import apply_setting
+from drafter.errors import AnswerFileError, DrafterError
+from drafter.problems import Problem, in_file_order
+from drafter.rules import check_answers
 from drafter.validate import is_complete, questionnaire_for, validate
+from drafter.yamlio import kept_meta, save_answers
+from drafter.yamlread import read_answer_file
 
-__all__ = ["Answers", "Problem", "check", "load", "render"]
+__all__ = ["Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "render", "set_answers", "typography"]
 
 
 def load(path: str | Path) -> Answers:
@@ -52,8 +59,6 @@ def check(data: Mapping[str, Any] | Answers, kind: str | None = None) -> list[Pr
     answers, problems = _validated(data, kind)
     if answers is None:
         return problems
-    from drafter.rules import check_answers
-
     return check_answers(answers).findings
 
 
@@ -74,8 +79,6 @@ def render(
     by drafter, is only replaced with ``force=True``. The same answers give the same bytes,
     and an unchanged document is not touched.
     """
-    from drafter.main import check_rules, render_answers, require_finished
-
     answers, problems = _validated(data, None)
     if answers is None:
         raise AnswerFileError(problems)
@@ -84,6 +87,29 @@ def render(
     output = Path(output)
     render_answers(answers, output, force, Path(template) if template is not None else None)
     return output
+
+
+def typography(answers: Answers) -> list[Problem]:
+    """Warnings about straight quotes and hyphens in number ranges in the answers, each with
+    the Danish form (see drafter.typography); house style, not one of the rules of `check`."""
+    from drafter import typography as danish
+
+    return danish.problems(answers)
+
+
+def fix_typography(path: str | Path) -> list:
+    """Write the Danish typography `check` suggests ("typografi") into the answer file
+    *path*, through the round-trip writer (comments and layout stay; a file changed since it
+    was read is not overwritten). Returns the suggestions taken (empty: nothing written)."""
+    from drafter import typography
+    from drafter.yamlio import kept_meta, save_answers
+
+    answers = load(path)
+    found = typography.suggestions(answers.questionnaire, answers.values)
+    if found:
+        save_answers(path, answers.questionnaire, typography.fixed(answers.values, found), answers.complete,
+                     kept_meta(answers.data), base=answers.source.raw)
+    return found
 
 
 def _validated(data: Mapping[str, Any] | Answers, kind: str | None) -> tuple[Answers | None, list[Problem]]:
@@ -99,3 +125,48 @@ def _validated(data: Mapping[str, Any] | Answers, kind: str | None) -> tuple[Ans
     if problems:
         return None, problems
     return Answers(questionnaire, values, dict(data), None, is_complete(data)), []
+
+
+def missing_answers(answers: Answers) -> list[Problem]:
+    """What a draft still lacks to be finished: what validation finds once it is marked complete."""
+    return validate({**answers.data, "complete": True}, answers.questionnaire)[1]
+
+
+@dataclass
+class SetResult:
+    answers_path: Path
+    changed: bool  # False: every answer already was as asked; the file was not written
+    render: RenderResult | None  # None for a draft, which is not rendered
+
+
+def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = None, force: bool = False) -> SetResult:
+    """`drafter edit FILE --set KEY=VALUE ...`: change answers without the interview.
+
+    The changed answers are validated with all the others as plain data (drafter.validate)
+    and the rules run; only then is the file written (its own text kept, only those
+    answers' lines changed) and a finished file rendered again. Any problem changes nothing.
+    """
+    source = read_answer_file(answers_path)
+    questionnaire, problems = questionnaire_for(source.data)  # a file with other problems can be mended with --set
+    if questionnaire is None:
+        raise AnswerFileError(problems, source.source)
+    data = copy.deepcopy(source.data)
+    for setting in settings:
+        apply_setting(questionnaire, data, setting)
+    values, problems = validate(data, questionnaire)
+    if problems:  # at the line of the key that was set (or the nearest one above it)
+        raise AnswerFileError(in_file_order(problems, source.source), source.source)
+    answers = Answers(questionnaire, values, data, source, is_complete(data))
+    if answers.complete:
+        check_rules(answers)
+    written = save_answers(answers_path, questionnaire, values, answers.complete, kept_meta(data), base=source.raw)
+    changed = written != source.raw
+    if not answers.complete:
+        return SetResult(answers_path, changed, None)
+    output = default_output(answers_path, out_dir if out_dir is not None else DEFAULT_OUT_DIR)
+    try:
+        rendered = render_file(answers_path, output, force=force)
+    except DrafterError as exc:  # the answers are saved; only the document is not
+        exc.problems.append(Problem(f"svarene er gemt i {answers_path}, men dokumentet er ikke lavet igen"))
+        raise
+    return SetResult(answers_path, changed, rendered)

@@ -1,31 +1,40 @@
-"""Render many answer files at once: folders expanded, work spread over the CPU cores.
+"""Answer files to Word documents: one (:func:`render_file`) or many at once (:func:`render_batch`).
 
-Every file gets an Outcome, whatever happens to the others: one bad answer file never
-stops the batch. Workers are processes; each keeps its prepared templates
-(main.renderer_for caches them per process), so a template is prepared once per worker,
-not once per document. Nothing here prints; cli.py shows progress and the summary.
+One file: load, refuse a draft, check the rules, render, and write only over a document
+drafter made and nobody edited since (the stamp, drafter.stamp). Many files: folders
+expanded, work spread over the CPU cores; every file gets an Outcome, whatever happens to
+the others, so one bad answer file never stops the batch. Workers are processes; each
+keeps its prepared templates (render.renderer_for caches them per process), so a template
+is prepared once per worker, not once per document. Nothing here prints; cli.py shows
+progress and the summary.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Callable, Iterable
 
-from drafter.errors import DrafterError, UsageError
-from drafter.problems import format_problems, printable
-from drafter.fsutil import resolved
+from drafter import shellquote, workspace
+from drafter.answers import Answers, load_answers
+from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved, windows_safe_stem
+from drafter.problems import Problem, SourceMap, format_problems, in_file_order, printable
+from drafter.questionnaire import is_builtin_template
+from drafter.render import render_document, renderer_for
+from drafter.rules import check_answers
+from drafter.stamp import read_recorded_hash
+from drafter.templates import require_usable_template
+from drafter.workers import mp_context, worker_count
+from drafter.yamlread import read_answer_file
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more (start-up, imports) than it saves.
 MIN_FILES_FOR_POOL = 3
-JOBS_ENV = "DRAFTER_JOBS"
-# Windows waits on at most 63 handles at once; concurrent.futures refuses more than 61 workers.
-MAX_WINDOWS_WORKERS = 61
 
 WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
 # A draft (complete: false) in a folder or among several files: no document, and no failure.
@@ -96,21 +105,179 @@ def is_folder(path: Path) -> bool:
         return False
 
 
-def worker_count(files: int) -> int:
-    """How many processes: the cores this process may use, never more than there are files."""
-    wanted = os.environ.get(JOBS_ENV, "").strip()
-    if wanted.isascii() and wanted.isdigit() and int(wanted) > 0:  # not "²", which isdigit() accepts
-        cores = int(wanted)
-    elif hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
+# -- one file -------------------------------------------------------------------------
+
+DEFAULT_OUT_DIR = Path("out")
+
+
+@dataclass
+class RenderResult:
+    """What `drafter render` did with one answer file."""
+
+    answers_path: Path
+    output: Path
+    status: str  # "skrevet" (written) or "uændret" (unchanged)
+    warnings: list[Problem] = field(default_factory=list)  # rule findings that do not stop rendering
+    source: SourceMap | None = None  # the answer file's lines, to print the findings
+
+
+def default_output(answers_path: Path, out_dir: Path) -> Path:
+    # An answer file "nul.yaml" is fine on Linux; its document must still open on Windows.
+    return out_dir / f"{windows_safe_stem(answers_path.stem)}.docx"
+
+
+def outputs_for(answer_paths: list[Path], output: Path | None, out_dir: Path | None) -> list[Path]:
+    """Where each answer file's document goes; -o names one file, --out-dir a folder."""
+    if output is not None:
+        if len(answer_paths) != 1:
+            raise UsageError("-o/--output kan kun bruges med én svarfil; brug --out-dir til flere")
+        if output.suffix.lower() != ".docx" and not output.is_dir():
+            raise UsageError(f"{output}: outputfilen skal ende på .docx")
+        base = out_dir if out_dir is not None else None
+        target = output if base is None or output.is_absolute() else base / output
+        if base is not None and not _is_inside(target, base):
+            raise UsageError(f"{output}: ligger uden for outputmappen {base}")
+        return [target]
+    if out_dir is not None:
+        folder = out_dir
     else:
-        cores = os.cpu_count() or 1
-    if sys.platform == "win32":
-        cores = min(cores, MAX_WINDOWS_WORKERS)
-    return max(1, min(cores, files))
+        folder = workspace.current().folder("out") or DEFAULT_OUT_DIR  # a workspace's own out/
+    return [default_output(p, folder) for p in answer_paths]
 
 
-# -- rendering -------------------------------------------------------------------------
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        resolved(path).relative_to(resolved(folder))
+    except ValueError:
+        return False
+    return True
+
+
+def render_answers(answers: Answers, output: Path, force: bool = False, template: Path | None = None) -> str:
+    """Render validated answers to *output*; returns "skrevet" or "uændret"."""
+    if template is None and not is_builtin_template(answers.questionnaire.template_path):
+        template = answers.questionnaire.template_path  # a workspace's own template: checked first
+    if template is not None:
+        checked_template(template, answers.questionnaire)
+    elif not answers.questionnaire.builtin_template:
+        # A kind from a shared folder brings its own template: checked on first use.
+        checked_template(answers.questionnaire.template_path, answers.questionnaire)
+    renderer = renderer_for(template or answers.questionnaire.template_path)
+    data = render_document(answers, renderer)
+    previous = check_overwrite(output, force)
+    if previous == data:
+        return "uændret"
+    if not output.parent.exists():
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{output.parent}: mappen kan ikke oprettes ({describe_oserror(exc)})") from None
+    atomic_write(output, data, before_replace=lambda: _still_as_read(output, previous))
+    return "skrevet"
+
+
+def _still_as_read(output: Path, previous: bytes | None) -> None:
+    """Raise OutputError if *output* changed after check_overwrite read it (e.g. saved in Word just now)."""
+    try:
+        current = output.read_bytes()
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise OutputError(f"{output}: den eksisterende fil kan ikke læses ({describe_oserror(exc)})") from None
+    if current != previous:
+        raise OutputError(
+            f"{output}: blev ændret, mens drafter skrev dokumentet (fx gemt i Word); den overskrives ikke, "
+            "så ændringerne ikke går tabt. Kør kommandoen igen, når filen er lukket"
+        )
+
+
+def render_file(answers_path: Path, output: Path, force: bool = False, template: Path | None = None) -> RenderResult:
+    """`drafter render` for one file: load, refuse a draft, check the rules, render."""
+    answers = load_answers(answers_path)
+    require_finished(answers)
+    report = check_rules(answers)
+    status = render_answers(answers, output, force, template)
+    return RenderResult(answers_path, output, status, in_file_order(report.findings, answers.source_map), answers.source_map)
+
+
+def require_finished(answers: Answers) -> None:
+    """A draft (complete: false) is not rendered; say how to finish it."""
+    if answers.complete:
+        return
+    if answers.source is not None:
+        where = answers.source.path
+        raise DraftNotRendered(
+            f"{where}: svarfilen er en kladde, som ikke er gjort færdig; "
+            f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {shellquote.quote(where)}"
+        )
+    raise AnswerFileError(Problem("svarene er en kladde (complete: false); gør dem færdige først", path=("complete",)))
+
+
+def check_rules(answers: Answers):
+    """The collaboration's rules; raise RuleViolation when one is broken at severity error."""
+    report = check_answers(answers)
+    if report.errors():
+        source = answers.source_map
+        findings = in_file_order(report.findings, source)
+        where = f"{source.file}: " if source is not None else ""
+        raise RuleViolation(
+            [*findings, f"{where}dokumentet laves ikke, før fejlene er rettet (eller undtaget med en begrundelse)"],
+            source,
+        )
+    return report
+
+
+_checked_templates: set[tuple[Path, str]] = set()
+
+
+def checked_template(template: Path, questionnaire) -> None:
+    """Run the template check once per template and kind; raise TemplateProblem if it fails."""
+    key = (resolved(template), questionnaire.kind)
+    if key not in _checked_templates:
+        require_usable_template(template, questionnaire)
+        _checked_templates.add(key)
+
+
+def check_overwrite(output: Path, force: bool) -> bytes | None:
+    """The existing output's bytes, if it may be replaced; refuse to clobber hand edits.
+
+    drafter records a hash of each document's content inside it. A file whose content no
+    longer matches (edited in Word), or that drafter did not write, is only replaced
+    with --force.
+    """
+    refuse_unwritable_target(output)
+    if not output.exists():
+        return None
+    try:
+        # Bounded: whatever lies at the output path is read no further than a Word file may be.
+        existing = read_regular_file(output, DOCX_MAX_BYTES)
+    except UnsafeFile:
+        if force:
+            return None
+        raise OutputError(
+            f"{output}: findes allerede og er ikke lavet af drafter; den overskrives ikke "
+            "(brug --force for at overskrive den, eller vælg et andet navn med -o)"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"{output}: den eksisterende fil kan ikke læses ({describe_oserror(exc)})") from None
+    if force:
+        return existing
+    recorded, actual = read_recorded_hash(existing)
+    if recorded is None:
+        raise OutputError(
+            f"{output}: findes allerede og er ikke lavet af drafter; den overskrives ikke "
+            "(brug --force for at overskrive den, eller vælg et andet navn med -o)"
+        )
+    if recorded != actual:
+        raise OutputError(
+            f"{output}: er ændret, efter drafter lavede den (fx redigeret i Word); den overskrives ikke, "
+            "så ændringerne ikke går tabt (gem dem under et andet navn, eller brug --force)"
+        )
+    return existing
+
+
+
+# -- many files ----------------------------------------------------------------------
 
 def render_one(
     answers_path: Path, output: Path, force: bool, template: Path | None = None, skip_drafts: bool = False
@@ -124,9 +291,6 @@ def _render_one(answers_path: Path, output: Path, force: bool, template: Path | 
                 skip_drafts: bool) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """(status, lines, warnings) of one file: the problems printed here, with their lines,
     so that the source map is dropped with the answers (and never crosses to the parent)."""
-    from drafter.errors import DraftNotRendered
-    from drafter.main import render_file
-
     try:
         result = render_file(answers_path, output, force=force, template=template)
     except DraftNotRendered as exc:
@@ -278,8 +442,7 @@ def _render_in_pool(answer_paths, outputs, force, template, skip_drafts, todo, w
     # One document per task: passing a task costs well under a millisecond, a document
     # some 30 ms; and a batch stopped by a signal then knows exactly what was finished.
     waiting = iter(todo)
-    _warm_up()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_start) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context(), initializer=_worker_start) as pool:
         running: dict = {}  # future -> index of its file
 
         def submit_more() -> None:
@@ -316,23 +479,6 @@ def _render_in_pool(answer_paths, outputs, force, template, skip_drafts, todo, w
             raise
 
 
-def _mp_context():
-    import multiprocessing
-
-    # fork: workers start at once with the modules imported below already loaded.
-    # Elsewhere spawn, the only method on Windows and the safe one on macOS; nothing a
-    # worker needs comes from the parent's memory, so both give the same documents.
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def _warm_up() -> None:
-    # Imported once here, before the workers fork, instead of once in every worker.
-    import drafter.main  # noqa: F401
-    import drafter.render  # noqa: F401
-
-
 # -- summary ---------------------------------------------------------------------------
 
 def count(outcomes: list[Outcome]) -> dict[str, int]:
@@ -367,7 +513,7 @@ def summary_line(outcomes: list[Outcome]) -> str:
 
 def draft_lines(outcomes: list[Outcome]) -> list[str]:
     """One line per draft that was passed over, with how to finish it."""
-    from drafter.answers import read_answer_file
+    from drafter.yamlread import read_answer_file
 
     lines = []
     for outcome in outcomes:

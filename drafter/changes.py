@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from drafter.questionnaire import Question, Questionnaire, danish_long_date
+from drafter.dates import long_date as danish_long_date
+from drafter.questionnaire import Question, Questionnaire
 
 
 @dataclass

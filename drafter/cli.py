@@ -164,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Kontrollerer svarfiler og melder alle fejl med fil, linje og felt, og derefter samarbejdets regler "
             "som 'fil:linje: [regel] fejl/advarsel: besked'. Afslutter med 0, når der ingen fejl er "
-            "(advarsler er tilladt). Skriver ingen filer."
+            "(advarsler er tilladt). Skriver ingen filer; med --fix skrives den danske typografi, som "
+            "[typografi] foreslår, ind i svarfilerne."
         ),
     )
     check.add_argument(
@@ -177,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="godtag kladder (complete: false): de manglende svar vises, men tæller ikke som fejl",
     )
     check.add_argument("--list-rules", action="store_true", help="vis alle regler med alvor og kilde")
+    check.add_argument(
+        "--fix", action="store_true",
+        help="skriv dansk typografi ind i svarfilen, hvor check foreslår det ([typografi]: »…«, tankestreg i "
+             "intervaller); resten af filen, også kommentarer, bliver som den er",
+    )
     check.set_defaults(handler=cmd_check)
 
     template = commands.add_parser(
@@ -389,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from drafter.batch import FAILED, SKIPPED, draft_lines, expand_paths, failure_lines, is_folder, render_batch, summary_line
-    from drafter.main import outputs_for
+    from drafter.batch import outputs_for
     from drafter.problems import format_problems
     from drafter.progress import ProgressBar
 
@@ -466,7 +472,7 @@ def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> i
 def cmd_check(args: argparse.Namespace) -> int:
     from drafter import api
     from drafter.errors import DrafterError, UsageError
-    from drafter.problems import format_problems, in_file_order
+    from drafter.problems import display_path, format_problems, in_file_order
 
     if args.list_rules:
         return _list_rules()
@@ -495,10 +501,22 @@ def cmd_check(args: argparse.Namespace) -> int:
             _report(exc)
             failed += 1
             continue
+        if args.fix:
+            try:
+                fixed = api.fix_typography(path)
+            except DrafterError as exc:
+                _report(exc)
+                failed += 1
+                continue
+            if fixed:
+                _print(f"{path}: rettet til dansk typografi: {_count(len(fixed), 'svar', 'svar')} "
+                       f"({', '.join(display_path(f.path) for f in fixed)})")
+                answers = api.load(path)
         if not answers.complete:
             failed += _check_draft(path, answers, args.draft_ok)
             continue
         findings = api.check(answers)
+        findings += api.typography(answers)
         for line in format_problems(in_file_order(findings, answers.source_map), answers.source_map, strict=args.strict):
             _print(line)
         errors = [f for f in findings if f.is_error(args.strict)]
@@ -513,7 +531,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_draft(path: Path, answers, draft_ok: bool) -> int:
     """A draft: list every missing answer; 1 (a failure) unless --draft-ok."""
-    from drafter.main import missing_answers
+    from drafter.api import missing_answers
 
     from drafter.problems import format_problems, in_file_order
 
@@ -544,7 +562,7 @@ def _list_rules() -> int:
     width = max(len(r.id) for r in RULES)
     for r in RULES:
         # "a|b" in a rule's needs means either field will do.
-        applies = "typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)
+        applies = ("typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)) if r.needs else "alle typer"
         setting = profile.rule_setting(r.id)
         severity = setting.get("alvor") or r.severity
         print(f"{r.id.ljust(width)}  {severity:<8}  {r.title}")
@@ -714,7 +732,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def _edit_set(args: argparse.Namespace) -> int:
     from drafter.errors import UsageError
-    from drafter.main import set_answers
+    from drafter.api import set_answers
 
     if args.section is not None:
         raise UsageError("--set og --section kan ikke bruges sammen: --set retter svarene uden spørgsmål")
@@ -746,7 +764,7 @@ def _print_result(result) -> None:
 def cmd_status(args: argparse.Namespace) -> int:
     from drafter.batch import expand_paths
     from drafter.errors import UsageError
-    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.batch import DEFAULT_OUT_DIR, default_output
     from drafter.status import folder_status, status_cells
 
     if not args.folder.is_dir():
@@ -766,7 +784,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 def cmd_diff(args: argparse.Namespace) -> int:
     from drafter import versions
-    from drafter.errors import DrafterError, printable
+    from drafter.errors import DrafterError
+    from drafter.problems import printable
 
     try:
         old, new = versions.read_side(args.old), versions.read_side(args.new)
@@ -791,7 +810,7 @@ def _write_tracked(difference, args: argparse.Namespace) -> Path:
     from drafter import versions
     from drafter.errors import UsageError
     from drafter.fsutil import atomic_write
-    from drafter.main import check_overwrite
+    from drafter.batch import check_overwrite
 
     if args.docx.suffix.lower() != ".docx":
         raise UsageError(f"{args.docx}: filen skal ende på .docx")
@@ -827,8 +846,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Dokumentet har {_count(result.tracked, 'registreret ændring', 'registrerede ændringer')}; "
               "de er læst, som om de var godkendt.")
     if not result.has_base:
-        print("Dokumentet er lavet af en ældre drafter og husker ikke de svar, det blev lavet ud fra. Det "
-              "sammenlignes derfor med svarfilen, som den er nu, og hvert svar skal bekræftes for sig i en terminal.")
+        print("Dokumentet husker ikke de svar, det blev lavet ud fra (det er lavet af en ældre drafter, eller typen "
+              "er ændret siden). Det sammenlignes derfor med svarfilen, som den er nu, og hvert svar skal bekræftes "
+              "for sig i en terminal.")
     if result.kept:
         names = ", ".join(_answer_name(change) for change in result.kept)
         _print(f"Ændret i svarfilen, siden dokumentet blev lavet (beholdes): {names}")
@@ -866,7 +886,7 @@ def cmd_replace(args: argparse.Namespace) -> int:
     from drafter import replace, workspace
     from drafter.batch import expand_paths
     from drafter.errors import DrafterError, UsageError
-    from drafter.main import DEFAULT_OUT_DIR, default_output
+    from drafter.batch import DEFAULT_OUT_DIR, default_output
     from drafter.problems import format_problems
 
     old, new = replace.check_words(args.old, args.new)
@@ -966,7 +986,7 @@ def _ask_yes(question: str) -> bool:
 
 
 def _answer_name(change) -> str:
-    from drafter.answers import field_name
+    from drafter.problems import display_path as field_name
     from drafter.changes import label
 
     return f"{label(change.question)} ({field_name(change.path)})"

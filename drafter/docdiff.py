@@ -20,6 +20,8 @@ import zipfile
 from dataclasses import dataclass
 from itertools import groupby
 
+from drafter import stamp
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -432,14 +434,12 @@ def _rehashed(entries: dict[str, bytes]) -> dict[str, bytes]:
     """The content hash recorded anew, so drafter may later replace its own unchanged
     output; the other properties (the answers NEW was made from, which
     `drafter import` merges against) stay."""
-    from drafter import render, status
-
-    if render.CUSTOM_PART not in entries:
+    if stamp.CUSTOM_PART not in entries:
         return entries
-    custom = entries.pop(render.CUSTOM_PART).decode("utf-8", "replace")
-    digest = render.content_hash(entries)
-    custom = re.sub(rf'(name="{render.HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>)[0-9a-f]*(</vt:lpwstr>)', rf"\g<1>{digest}\g<2>", custom)
+    custom = entries.pop(stamp.CUSTOM_PART).decode("utf-8", "replace")
+    digest = stamp.content_hash(entries)
+    custom = re.sub(rf'(name="{stamp.HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>)[0-9a-f]*(</vt:lpwstr>)', rf"\g<1>{digest}\g<2>", custom)
     # Not the package fingerprint: a document with tracked changes is not what render makes.
-    custom = re.sub(rf'<property [^>]*name="{status.PACKAGE_PROPERTY}"[^>]*>.*?</property>', "", custom)
-    entries[render.CUSTOM_PART] = custom.encode("utf-8")
+    custom = re.sub(rf'<property [^>]*name="{stamp.PACKAGE_PROPERTY}"[^>]*>.*?</property>', "", custom)
+    entries[stamp.CUSTOM_PART] = custom.encode("utf-8")
     return entries

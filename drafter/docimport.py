@@ -32,7 +32,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from drafter.errors import DrafterError, Problem
+from drafter.errors import DrafterError
+from drafter.problems import Problem
 from drafter.questionnaire import Question, split_paragraphs
 from drafter.wordread import Unit, WordFileError, WordPackage
 
@@ -359,7 +360,7 @@ class _Reader:
     def note_formatting(self, i: int, unit: Unit, reading: dict[int, str]) -> None:
         extra = unit.formats - self.base[i].formats
         if extra:
-            from drafter.answers import field_name
+            from drafter.problems import display_path as field_name
 
             paths = sorted({field_name(self.slots[k].path) for k in reading} or {""})
             where = ", ".join(p for p in paths if p) or f"fast tekst {self.place(i)}"
@@ -554,7 +555,7 @@ class _Reader:
             if slot.question.type == "date":
                 iso = _parse_long_date(text)
                 if iso is None:
-                    from drafter.answers import field_name
+                    from drafter.problems import display_path as field_name
 
                     self.unplaced.append(Unplaced(field_name(path), text, "dato, der ikke kan læses"))
                     continue
@@ -846,7 +847,7 @@ def read_chair_edits(docx_path, answers) -> ImportResult:
     """The chair's edits in the document at *docx_path*, merged with *answers* (the
     answer file now, loaded and valid)."""
     from drafter import wordread
-    from drafter.main import renderer_for
+    from drafter.render import renderer_for
 
     package = read_document(docx_path)
     try:
@@ -896,9 +897,10 @@ def save_import(answers_path, answers, values: dict, docx_path, out_dir=None) ->
     import shutil
     from pathlib import Path
 
-    from drafter.answers import Answers, save_answers
+    from drafter.answers import Answers
+    from drafter.yamlio import save_answers
     from drafter.errors import AnswerFileError
-    from drafter.main import DEFAULT_OUT_DIR, default_output, render_answers
+    from drafter.batch import DEFAULT_OUT_DIR, default_output, render_answers
     from drafter.validate import validate
     from drafter.yamlio import kept_meta
 

@@ -13,7 +13,8 @@ import re
 from typing import Any
 
 from drafter.errors import UsageError
-from drafter.questionnaire import Questionnaire, suggest
+from drafter.questionnaire import Questionnaire
+from drafter.suggest import suggest
 
 _KEY = re.compile(r"^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)(?:\[(\d+)\](?:\.([A-Za-z0-9_]+))?)?$")
 
@@ -22,7 +23,7 @@ def parse_value(text: str) -> Any:
     """VALUE as YAML reads a single plain value or a flow list of them; None if it is not one."""
     import yaml
 
-    from drafter.answers import _NodeConverter
+    from drafter.yamlread import NodeConverter as _NodeConverter
 
     try:
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafter.problems import Problem, SourceMap, format_problem, printable  # noqa: F401  (printable: older imports)
+from drafter.problems import Problem, SourceMap, format_problem
 
 
 class DrafterError(Exception):
@@ -53,6 +53,10 @@ class OutputError(DrafterError):
 
 class DraftNotRendered(OutputError):
     """The answer file is a draft (complete: false): no document is made from it yet."""
+
+
+class InvalidValue(ValueError):
+    """A value that breaks a question's rule; the text is Danish and says what to do."""
 
 
 class UsageError(DrafterError):

@@ -24,13 +24,15 @@ from typing import Any, Callable
 
 import questionary
 
-from drafter.answers import Answers, check_file, is_empty, load_answers, parse_answer_text, save_answers
+from drafter.answers import Answers, check_file, load_answers
+from drafter.yamlio import save_answers
+from drafter.yamlread import is_empty, parse_answer_text
 from drafter.dates import DateError, iso_date, long_date
 from drafter.errors import DrafterError, OutputError, UsageError
 from drafter.fsutil import windows_safe_stem
 from drafter.problems import format_problem, printable
 from drafter.yamlio import NewFileExists, StaleFile
-from drafter.main import DEFAULT_OUT_DIR
+from drafter.batch import DEFAULT_OUT_DIR
 from drafter import prompts, shellquote
 from drafter.prompts import (
     ECHO_STYLE,
@@ -48,15 +50,9 @@ from drafter.prompts import (
     wrap,
 )
 from drafter.rules import WAIVER_KEY, WAIVER_RULE
-from drafter.questionnaire import (
-    InvalidValue,
-    Question,
-    Questionnaire,
-    Section,
-    one,
-    split_paragraphs,
-    suggest,
-)
+from drafter.errors import InvalidValue
+from drafter.questionnaire import one, Question, Questionnaire, Section, split_paragraphs
+from drafter.suggest import suggest
 from drafter.validate import cross_field_message, is_asked, validate
 
 DEFAULT_ANSWERS_DIR = Path("answers")
@@ -1041,7 +1037,7 @@ class Interview:
 
     def finish(self, out_dir: Path | None) -> Result:
         """Mark the answers complete, save them and render through `drafter render`'s code."""
-        from drafter.main import default_output, render_file
+        from drafter.batch import default_output, render_file
 
         self.complete = True
         self.save()
@@ -1262,7 +1258,7 @@ def load_for_resume(path: Path, kind: str | None) -> tuple[Answers, list[str]]:
     a list belongs (read as a list of one), "ufaerdige" as one path, a missing
     "complete: false" on a file that is not finished. Returns the answers and a Danish note
     per thing tolerated; anything else is the file's own clear error (AnswerFileError)."""
-    from drafter.answers import read_answer_file
+    from drafter.yamlread import read_answer_file
     from drafter.errors import AnswerFileError
 
     try:

@@ -15,9 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from drafter.dates import MONTHS_DA, long_date as danish_long_date  # noqa: F401 (used by others)
-from drafter.errors import KindError
+from drafter import reference, workspace
+from drafter.dates import MONTHS_DA, long_date
+from drafter.errors import AnswerFileError, InvalidValue, KindError
+from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
 from drafter.problems import Problem
+from drafter.suggest import suggest
+from drafter.yamlread import parse_answer_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_KINDS_DIR = PACKAGE_DIR / "kinds"
@@ -90,10 +94,6 @@ def each(noun: str) -> str:
     return f"{'hvert' if any(last.endswith(n) for n in _NEUTER_NOUNS) else 'hver'} {noun}"
 
 
-class InvalidValue(ValueError):
-    """A value that breaks a question's rule; the text is Danish and says what to do."""
-
-
 @dataclass
 class Question:
     key: str
@@ -137,8 +137,6 @@ class Question:
         """The suggested answer; with *answers* (section -> key -> value, the answers so far)
         a ``default_from`` lookup in the reference data is tried first."""
         if self.default_from and answers is not None:
-            from drafter import reference
-
             suggested = reference.lookup(self.default_from, answers)
             if suggested not in (None, "", []):
                 return suggested
@@ -150,8 +148,6 @@ class Question:
         """Why the reference data gives no suggestion here (e.g. an unreadable cell), or None."""
         if not self.default_from or answers is None:
             return None
-        from drafter import reference
-
         return reference.lookup_note(self.default_from, answers)
 
     # -- rules for one value -------------------------------------------------------
@@ -205,7 +201,7 @@ class Question:
         if self.allow_other:
             return text
         options = ", ".join(f'"{c}"' for c in self.choices)
-        raise InvalidValue(f'"{_clip(text)}" er ikke en af mulighederne: {options}{_suggest(text, self.choices)}')
+        raise InvalidValue(f'"{_clip(text)}" er ikke en af mulighederne: {options}{suggest(text, self.choices)}')
 
     def _check_bool(self, value: Any) -> bool:
         if isinstance(value, bool):
@@ -285,18 +281,6 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _suggest(word: str, candidates: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f'; mente du "{close[0]}"?' if close else ""
-
-
-def suggest(word: str, candidates: list[str]) -> str:
-    """'; mente du "x"?' when a candidate is close to *word*, else ''."""
-    return _suggest(word, candidates)
-
-
 @dataclass
 class Section:
     key: str
@@ -357,8 +341,6 @@ class Questionnaire:
     def template_path(self) -> Path:
         """The Word template: the workspace's templates/<kind>.docx if there is one (a
         letterhead), else the kind's own template, looked for in template_dirs()."""
-        from drafter import workspace
-
         own = workspace.current().templates_dir
         if own is not None and (own / f"{self.kind}.docx").is_file():
             return own / f"{self.kind}.docx"
@@ -392,8 +374,6 @@ class Questionnaire:
 def kinds_dirs() -> list[Path]:
     """Folders searched for kinds: the workspace's kinds/, the user's own (DRAFTER_KINDS_PATH),
     then the built-in ones. A kind found earlier hides a built-in kind of the same name."""
-    from drafter import workspace
-
     own = workspace.current().kinds_dir
     extra = [Path(p) for p in os.environ.get(KINDS_PATH_ENV, "").split(os.pathsep) if p]
     return [*([own] if own is not None else []), *extra, BUILTIN_KINDS_DIR]
@@ -423,7 +403,7 @@ def load_questionnaire(kind: str) -> Questionnaire:
         return _load_file(path)
     known = available_kinds()
     raise KindError(
-        f'ukendt kommissorietype "{kind}"; kendte typer: {", ".join(known)}{_suggest(kind, known)}'
+        f'ukendt kommissorietype "{kind}"; kendte typer: {", ".join(known)}{suggest(kind, known)}'
     )
 
 
@@ -455,9 +435,6 @@ def _reason(exc: Exception) -> str:
 
 def _read_yaml(path: Path) -> tuple[dict, dict]:
     """(data, line of every value) of one kind file, read as safely as an answer file."""
-    from drafter.answers import parse_answer_text
-    from drafter.errors import AnswerFileError
-    from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
 
     try:
         raw = read_regular_file(path, MAX_KIND_BYTES)
@@ -554,7 +531,7 @@ def _remove(sections: list[dict], path: Any) -> dict:
     section = next((s for s in sections if s.get("key") == section_key), None)
     if section is None:
         known = [s.get("key") for s in sections]
-        raise ValueError(f"remove: afsnittet '{section_key}' findes ikke{_suggest(section_key, known)}")
+        raise ValueError(f"remove: afsnittet '{section_key}' findes ikke{suggest(section_key, known)}")
     if not question_key:
         sections.remove(section)
         return section
@@ -562,13 +539,13 @@ def _remove(sections: list[dict], path: Any) -> dict:
     question = next((q for q in questions if q.get("key") == question_key), None)
     if question is None:
         known = [q.get("key") for q in questions]
-        raise ValueError(f"remove: spørgsmålet '{path}' findes ikke{_suggest(question_key, known)}")
+        raise ValueError(f"remove: spørgsmålet '{path}' findes ikke{suggest(question_key, known)}")
     if field_key:  # a field of a records question ("sammensaetning.medlemmer.rolle")
         fields = question.get("fields") or []
         gone = next((f for f in fields if f.get("key") == field_key), None)
         if gone is None:
             known = [f.get("key") for f in fields]
-            raise ValueError(f"remove: feltet '{path}' findes ikke{_suggest(field_key, known)}")
+            raise ValueError(f"remove: feltet '{path}' findes ikke{suggest(field_key, known)}")
         question["fields"] = [f for f in fields if f is not gone]
         return {**{k: v for k, v in section.items() if k != "questions"}, "questions": [{**question, "fields": [gone]}]}
     section["questions"] = [q for q in questions if q is not question]
@@ -605,8 +582,6 @@ def _build(data: dict, path: Path) -> Questionnaire:
     document = data.get("document", {})
     if not isinstance(document, dict) or not all(isinstance(v, str) for v in document.values()):
         raise _KindProblem(("document",), "skal være felter med tekst (title: ..., subject: ...)")
-    from drafter import workspace
-
     profile = workspace.profile()
     kinds = [data["kind"], *reversed(data.get("_lineage", []))]  # the kind's own settings first
     raw_sections = _ordered(data["sections"], data.get("order"))
@@ -686,7 +661,7 @@ def _ordered(sections: list, order: Any) -> list:
     by_key = {s.get("key"): s for s in sections if isinstance(s, dict)}
     for i, key in enumerate(order):
         if key not in by_key:
-            raise _KindProblem(("order", i), f"'{key}' er ikke et afsnit i typen{_suggest(str(key), [str(k) for k in by_key])}")
+            raise _KindProblem(("order", i), f"'{key}' er ikke et afsnit i typen{suggest(str(key), [str(k) for k in by_key])}")
     named = [by_key[k] for k in dict.fromkeys(order)]
     return named + [s for s in sections if not (isinstance(s, dict) and s.get("key") in order)]
 
@@ -705,7 +680,7 @@ def _check_layout(q: "Questionnaire", data: dict) -> None:
         for text, when in text_alternatives(spec):
             for name in when:
                 if name not in paths:
-                    raise _KindProblem(where, f"'when' nævner '{name}', som ikke er et spørgsmål{_suggest(str(name), sorted(paths))}")
+                    raise _KindProblem(where, f"'when' nævner '{name}', som ikke er et spørgsmål{suggest(str(name), sorted(paths))}")
             for match in PLACEHOLDER.finditer(text):
                 name, filters = match.group(1), [f for f in match.group(2).split("|") if f]
                 for unknown in (f for f in filters if f not in TEXT_FILTERS):
@@ -715,23 +690,23 @@ def _check_layout(q: "Questionnaire", data: dict) -> None:
                 if record is not None and "." not in name:
                     if record.field_named(name) is None and f"{record.path}.{name}" not in gone:
                         known = [f.key for f in record.fields]
-                        raise _KindProblem(where, f"{{{name}}} er ikke et felt i {record.path} (felterne: {', '.join(known)}){_suggest(name, known)}")
+                        raise _KindProblem(where, f"{{{name}}} er ikke et felt i {record.path} (felterne: {', '.join(known)}){suggest(name, known)}")
                     continue
                 if name not in paths:
-                    raise _KindProblem(where, f"{{{name}}} er ikke et spørgsmål i typen{_suggest(name, sorted(paths))}")
+                    raise _KindProblem(where, f"{{{name}}} er ikke et spørgsmål i typen{suggest(name, sorted(paths))}")
 
     texts(q.cover.get("title"), ("cover", "title"))
     texts(q.cover.get("subtitle"), ("cover", "subtitle"))
     for g, group in enumerate(q.requires_one_of):
         for name in group:
             if name not in paths:
-                raise _KindProblem(("requires_one_of", g), f"'{name}' er ikke et spørgsmål i typen{_suggest(name, sorted(paths))}")
+                raise _KindProblem(("requires_one_of", g), f"'{name}' er ikke et spørgsmål i typen{suggest(name, sorted(paths))}")
     for i, section in enumerate(q.sections):
         keys = [question.key for question in section.questions]
         for k, part in enumerate(section.parts or []):
             if isinstance(part, str):
                 if part not in keys:
-                    raise _KindProblem(("sections", i, "parts", k), f"'{part}' er ikke et spørgsmål i afsnittet{_suggest(part, keys)}")
+                    raise _KindProblem(("sections", i, "parts", k), f"'{part}' er ikke et spørgsmål i afsnittet{suggest(part, keys)}")
             else:
                 texts(part, ("sections", i, "parts", k))
         for j, question in enumerate(section.questions):
@@ -783,8 +758,6 @@ def _question(raw: dict, parent: str) -> Question:
     choices = list(raw.get("choices", []))
     choices_from = raw.get("choices_from")
     if choices_from:
-        from drafter import reference
-
         try:
             listed = reference.choices(choices_from)
         except KeyError as exc:
@@ -792,8 +765,6 @@ def _question(raw: dict, parent: str) -> Question:
         choices = listed + [c for c in choices if c not in listed]
     default_from = raw.get("default_from")
     if default_from is not None:
-        from drafter import reference
-
         if not isinstance(default_from, dict) or default_from.get("lookup") not in reference.LOOKUPS:
             raise ValueError(f"{path}: 'default_from' skal have 'lookup' (kendte: {', '.join(reference.LOOKUPS)})")
         missing = [f for f in reference.LOOKUP_FIELDS[default_from["lookup"]] if not isinstance(default_from.get(f), str)]
@@ -847,8 +818,6 @@ def _key(key: str) -> str:
 
 def template_dirs(kind_dir: Path) -> list[Path]:
     """Where a kind's Word template is looked for, most specific first."""
-    from drafter import workspace
-
     own = workspace.current().templates_dir
     return [
         *([own] if own is not None else []),  # the workspace's templates/ (letterhead)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from drafter import workspace
+
 
 def load() -> dict[str, Any]:
     """The active profile's data (the workspace's drafter.yaml, or the default profile)."""
-    from drafter import workspace
-
     return workspace.profile().data
 
 
@@ -136,8 +136,6 @@ def _lookup_rotation(spec: dict, answer: Callable[[str], Any]) -> str | None:
 def _lookup_profile(spec: dict, answer: Callable[[str], Any]) -> Any:
     """A value of the profile; optionally translated to the question's own choice ("som":
     {todelt: to-delt formandskab}) or put into a sentence ("tekst": "... af {}.")."""
-    from drafter import workspace
-
     value = workspace.profile().get(spec["felt"])
     if value in (None, ""):
         return None
@@ -192,8 +190,6 @@ def _one_line(text: Any) -> str:
 
 def describe() -> str:
     """The profile's data as readable Danish text; what the profile does not say is said so."""
-    from drafter import workspace
-
     ws = workspace.current()
     profile = ws.profile
     data = profile.data

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drafter.answers import Answers, read_answer_file
+from drafter.answers import Answers
+from drafter.yamlread import read_answer_file
 from drafter.changes import label as question_label
 from drafter.errors import AnswerFileError, DrafterError, UsageError
 from drafter.fsutil import atomic_write, describe_oserror

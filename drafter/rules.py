@@ -22,16 +22,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from drafter import workspace
 from drafter.answers import Answers
 from drafter.dates import long_date
-from drafter.problems import ERROR, WAIVED, WARNING, Problem, display_path as field_name
-from drafter.validate import is_empty
+from drafter.problems import ERROR, WAIVED, WARNING, Problem, display_path as field_name, in_file_order
+from drafter.suggest import suggest
+from drafter.workspace import MIN_REASON_WORDS, ProfileError
+from drafter.yamlread import is_empty
 
 WAIVER_KEY = "undtagelser"
 WAIVER_RULE = "undtagelse"  # the id under which problems with waivers themselves are reported
-MIN_REASON_WORDS = 3
-
-SEED = "003_8fb6801c147988ea.txt"
 
 # Side of an organisation in a two-part chair: from the profile's parties (their "side"),
 # else from the name: a municipality says "Kommune"; the region's side is a hospital or
@@ -179,9 +179,16 @@ def rule(id: str, severity: str, title: str, source: str, needs: tuple[str, ...]
 
 
 def _profile():
-    from drafter import workspace
-
-    return workspace.profile()
+    """The organisation profile, once its rule settings are known to name rules that exist."""
+    profile = workspace.profile()
+    unknown = [
+        Problem(f"ukendt regel '{rule_id}'{suggest(str(rule_id), list(RULES_BY_ID))} (se: drafter check --list-rules)",
+                path=("regler", rule_id))
+        for rule_id in (profile.data.get("regler") or {}) if rule_id not in RULES_BY_ID
+    ]
+    if unknown:
+        raise ProfileError(in_file_order(unknown, profile.source), profile.source)
+    return profile
 
 
 def side_of(organisation: str | None) -> str | None:
@@ -260,12 +267,6 @@ def _dated(ctx: Context, path: str) -> list[tuple[int, _dt.date]]:
     return out
 
 
-def _long(day: _dt.date) -> str:
-    from drafter.questionnaire import danish_long_date
-
-    return danish_long_date(day)
-
-
 _DATED_LISTS = (("tidsplan.milepaele", "milepælen"), ("tidsplan.rapportering", "afrapporteringen"))
 
 
@@ -285,9 +286,9 @@ def _dates_within_period(ctx: Context) -> Iterator[Hit]:
             continue
         for index, day in _dated(ctx, path):
             if start and day < start:
-                yield Hit(ctx.where(path, index, "dato"), f"{noun} ({_long(day)}) ligger før gruppens start ({_long(start)}); ret datoen eller starten")
+                yield Hit(ctx.where(path, index, "dato"), f"{noun} ({long_date(day)}) ligger før gruppens start ({long_date(start)}); ret datoen eller starten")
             elif end and day > end:
-                yield Hit(ctx.where(path, index, "dato"), f"{noun} ({_long(day)}) ligger efter gruppens slutdato ({_long(end)}); ret datoen, eller flyt slutdatoen")
+                yield Hit(ctx.where(path, index, "dato"), f"{noun} ({long_date(day)}) ligger efter gruppens slutdato ({long_date(end)}); ret datoen, eller flyt slutdatoen")
 
 
 @rule(
@@ -306,7 +307,7 @@ def _dates_in_order(ctx: Context) -> Iterator[Hit]:
             if day < before:
                 yield Hit(
                     ctx.where(path, index, "dato"),
-                    f"{noun} ({_long(day)}) står efter en senere dato ({_long(before)}); sæt punkterne i tidsorden",
+                    f"{noun} ({long_date(day)}) står efter en senere dato ({long_date(before)}); sæt punkterne i tidsorden",
                 )
 
 
@@ -777,8 +778,6 @@ def _noting(check: Callable[[Context], Iterable[Hit]], setting: dict) -> Callabl
 
 def profile_notes() -> list[str]:
     """One line for each rule the profile switches off, with its reason (printed by check)."""
-    from drafter import workspace
-
     ws = workspace.current()
     where = str(ws.root / workspace.WORKSPACE_FILE) if ws.root else f"profilen {ws.profile.name}"
     return [
@@ -841,8 +840,6 @@ def read_waivers(data: dict) -> tuple[dict[str, str], list[Problem]]:
             continue
         rule_id = rule_id.strip()
         if rule_id not in RULES_BY_ID:
-            from drafter.questionnaire import suggest
-
             problem((*at, "regel"), f"ukendt regel '{rule_id}'{suggest(rule_id, list(RULES_BY_ID))} (se: drafter check --list-rules)")
             continue
         if not isinstance(reason, str) or len(reason.split()) < MIN_REASON_WORDS:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-ANSWERS_PROPERTY = "drafter_svar_hash"
-PACKAGE_PROPERTY = "drafter_pakke_hash"
-CUSTOM_PART = "docProps/custom.xml"
+from drafter.stamp import ANSWERS_PROPERTY, CUSTOM_PART, PACKAGE_PROPERTY, answers_digest, package_fingerprint, read_recorded_hash, recorded
+
 
 # The document's states, as shown (Danish) and as in --json (English keys).
 DOC_MISSING, DOC_CURRENT, DOC_OUTDATED, DOC_EDITED, DOC_FOREIGN = "missing", "current", "outdated", "edited", "foreign"
@@ -32,42 +30,6 @@ DOC_LABELS = {
 }
 NAME_WIDTH = 48  # a longer name is cut in the table (--json has it whole)
 STATE_LABELS = {"complete": "færdig", "draft": "kladde", "invalid": "fejl i svarfilen"}
-
-
-def canonical_answers(answers) -> str:
-    """What the answers say, as one canonical JSON text (not how the file is written)."""
-    said = {"kind": answers.questionnaire.kind, "schema_version": answers.questionnaire.schema_version, "values": answers.values}
-    # The commission's own title, headings and order change the document too (only when
-    # given, so the digest of a file without them is what it always was).
-    layout = {k: answers.data[k] for k in ("titel", "overskrifter", "orden") if isinstance(answers.data, dict) and k in answers.data}
-    if layout:
-        said["layout"] = layout
-    return json.dumps(said, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def answers_digest(answers) -> str:
-    """A digest of what the answers say (not how the file is written: comments do not count)."""
-    return hashlib.sha256(canonical_answers(answers).encode("utf-8")).hexdigest()
-
-
-def package_fingerprint(parts: list[tuple[str, int, int]]) -> str:
-    """(name, CRC-32, size) of every part but the custom properties -> one digest."""
-    digest = hashlib.sha256()
-    for name, crc, size in sorted(parts):
-        if name != CUSTOM_PART:
-            digest.update(f"{name}\0{crc:08x}\0{size}\n".encode("utf-8"))
-    return digest.hexdigest()
-
-
-def entries_fingerprint(entries: dict[str, bytes]) -> str:
-    import zlib
-
-    return package_fingerprint([(name, zlib.crc32(data), len(data)) for name, data in entries.items()])
-
-
-def _recorded(custom: str, name: str) -> str | None:
-    match = re.search(rf'name="{name}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', custom)
-    return match.group(1) if match else None
 
 
 _CUSTOM_PART_LIMIT = 1_000_000
@@ -90,12 +52,12 @@ def document_state(document: Path, digest: str | None) -> str:
             fingerprint = package_fingerprint([(i.filename, i.CRC, i.file_size) for i in infos])
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return DOC_FOREIGN
-    recorded_package = _recorded(custom, PACKAGE_PROPERTY)
+    recorded_package = recorded(custom, PACKAGE_PROPERTY)
     if recorded_package is None:
         return _older_document_state(document)
     if recorded_package != fingerprint:
         return DOC_EDITED
-    if digest is not None and _recorded(custom, ANSWERS_PROPERTY) != digest:
+    if digest is not None and recorded(custom, ANSWERS_PROPERTY) != digest:
         return DOC_OUTDATED
     return DOC_CURRENT
 
@@ -128,17 +90,15 @@ def answers_part(answers_path: Path) -> dict[str, Any]:
 
 def _older_document_state(document: Path) -> str:
     """A document from before drafter recorded its parts: the full content hash still tells an edit."""
-    from drafter.render import read_recorded_hash
-
     from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
 
     try:
-        recorded, actual = read_recorded_hash(read_regular_file(document, DOCX_MAX_BYTES))
+        stamped, actual = read_recorded_hash(read_regular_file(document, DOCX_MAX_BYTES))
     except (OSError, UnsafeFile):
         return DOC_FOREIGN
-    if recorded is None:
+    if stamped is None:
         return DOC_FOREIGN
-    return DOC_EDITED if recorded != actual else DOC_UNKNOWN
+    return DOC_EDITED if stamped != actual else DOC_UNKNOWN
 
 
 def commission_status(answers_path: Path, document: Path, part: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -161,7 +121,7 @@ def _name(answers) -> str | None:
 
 def _kind_of(path: Path) -> str | None:
     try:
-        from drafter.answers import read_answer_file
+        from drafter.yamlread import read_answer_file
 
         kind = read_answer_file(path).data.get("kind")
     except Exception:  # noqa: BLE001 - an unreadable file simply has no known kind
@@ -197,7 +157,7 @@ def folder_status(answer_paths: list[Path], documents: list[Path]) -> list[dict[
 
 
 def _answers_parts(paths: list[Path]) -> list[dict[str, Any]]:
-    from drafter.batch import _mp_context, worker_count
+    from drafter.workers import mp_context as _mp_context, worker_count
 
     workers = worker_count(len(paths))
     if len(paths) < MIN_FILES_FOR_POOL or workers == 1:
@@ -214,7 +174,7 @@ def _answers_parts(paths: list[Path]) -> list[dict[str, Any]]:
 
 
 def _file_key(path: Path) -> str | None:
-    from drafter.answers import MAX_FILE_BYTES
+    from drafter.yamlread import MAX_FILE_BYTES
 
     try:
         with open(path, "rb") as handle:

@@ -26,6 +26,7 @@ Heights are estimated from the same widths: lines per cell times the line height
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import lru_cache
 
@@ -58,15 +59,18 @@ _BREAK_AFTER = re.compile(r"(?<=[-–])")
 
 
 def fit_tables(root) -> None:
-    """Fit every fixed-layout table in the document tree *root* (an lxml element)."""
+    """Fit every fixed-layout table in the document tree *root* (an lxml element), and keep
+    each heading on the page of the text it introduces (see _keep_headings_with_text)."""
+    _keep_headings_with_text(root)
     page_height = None
     for table in list(root.iter(f"{W}tbl")):
         if page_height is None:
             page_height = _text_height(root)
         if _is_simple_grid(table):
             _drop_empty_columns(table)
-            _fit_widths(table)
-            height = _estimated_height(table)
+            cells = _measure(table)
+            _fit_widths(table, cells)
+            height = _estimated_height(table, cells, page_height * SHORT_TABLE_PART_OF_PAGE)
         else:
             height = None  # not measured: kept together only as before, when it has few rows
         _flow(table, height, page_height)
@@ -74,11 +78,22 @@ def fit_tables(root) -> None:
 
 def _child(element, *tags):
     """element/tag1/tag2... by direct child lookups, or None."""
-    # iterchildren(tag=...) filters in C; find() goes through ElementPath, many times slower.
+    # A property element (pPr, rPr, trPr, tcPr, tblPr) is its parent's first child by the
+    # schema: looked at first, it is found without a search; a loop over the children (not
+    # find(), which goes through ElementPath) covers the rest.
     for tag in tags:
         if element is None:
             return None
-        element = next(element.iterchildren(W + tag), None)
+        name = W + tag
+        if len(element) and element[0].tag == name:
+            element = element[0]
+            continue
+        for child in element:
+            if child.tag == name:
+                element = child
+                break
+        else:
+            return None
     return element
 
 
@@ -154,7 +169,48 @@ def _drop_empty_columns(table) -> None:
     _set_widths(table, widths)
 
 
-def _fit_widths(table) -> None:
+# A line break in a measured paragraph (see _measure).
+_BREAK = (-1.0, 0.0)
+
+
+def _measure(table) -> list[list[tuple[float, list]]]:
+    """Every cell of *table*, row by row, measured once: (its longest word, its paragraphs);
+    a paragraph is (line height, space after, [(word width, space width) or _BREAK, ...]).
+    In twips; a word's longest piece (it may break after a hyphen) makes the longest word."""
+    rows = []
+    for row in _rows(table):
+        header = _is_header(row)
+        measured = []
+        for cell in _cells(row):
+            longest, paragraphs = 0.0, []
+            for paragraph in cell.iterchildren(f"{W}p"):
+                line_height, words = 0.0, []
+                for run in paragraph.iterchildren(f"{W}r"):
+                    size, bold = _run_font(run)
+                    scale = (_BOLD if bold or header else 1.0) * _SAFETY * size * 10 / _EM
+                    line_height = max(line_height, size * 10 * _LINE)
+                    for child in run:
+                        if child.tag == _T:
+                            for word in (child.text or "").split():
+                                words.append((_word_units(word) * scale, _SPACE_UNITS * scale))
+                                longest = max(longest, _longest_piece(word) * scale)
+                        elif child.tag == _BR:
+                            words.append(_BREAK)
+                spacing = _child(paragraph, "pPr", "spacing")
+                after = spacing.get(f"{W}after") if spacing is not None else None
+                paragraphs.append((line_height or _DEFAULT_SIZE_HALF_POINTS * 10 * _LINE,
+                                   int(after) if after and after.isdigit() else 0, words))
+            measured.append((longest, paragraphs))
+        rows.append(measured)
+    return rows
+
+
+@lru_cache(maxsize=4096)
+def _longest_piece(word: str) -> int:
+    return max(_word_units(piece) for piece in _BREAK_AFTER.split(word))
+
+
+def _fit_widths(table, cells: list[list[tuple[float, list]]]) -> None:
     columns = _grid_cols(table)
     preferred = [_twips(col) for col in columns]
     total = sum(preferred)
@@ -162,10 +218,9 @@ def _fit_widths(table) -> None:
         return
     margins = _cell_margins(table)
     needed = [0.0] * len(columns)
-    for row in _rows(table):
-        header = _is_header(row)
-        for c, cell in enumerate(_cells(row)):
-            needed[c] = max(needed[c], _longest_word(cell, bold_row=header) + margins)
+    for row in cells:
+        for c, (longest, _) in enumerate(row):
+            needed[c] = max(needed[c], longest + margins)
     if all(n <= p for n, p in zip(needed, preferred)):
         return
     if sum(needed) > total:
@@ -210,18 +265,6 @@ def _widen(preferred: list[float], needed: list[float], total: float) -> list[fl
         if not short:
             return widths
         fixed.update(short)
-
-
-def _longest_word(cell, bold_row: bool) -> float:
-    longest = 0.0
-    for run in cell.iter(f"{W}r"):
-        text = "".join(t.text or "" for t in run.iter(f"{W}t"))
-        if not text.strip():
-            continue
-        widest = max(_word_units(piece) for word in text.split() for piece in _BREAK_AFTER.split(word))
-        longest = max(longest, widest * _run_scale(run, bold_row))
-    # A word split over several runs is measured per run: templates put a value in one run.
-    return longest
 
 
 def _run_scale(run, bold_row: bool) -> float:
@@ -282,6 +325,7 @@ def _set_widths(table, widths: list[float]) -> None:
 # -- long words in a column too narrow for them ---------------------------------------------
 
 _SOFT_HYPHEN = f"{W}softHyphen"
+_T, _BR, _P = f"{W}t", f"{W}br", f"{W}p"
 _HYPHEN_UNITS = _WIDTH["-"]
 _WORD = re.compile(r"[^\W\d_]{6,}")  # a word that may be hyphenated: letters only, not too short
 _HYPHENATION_LANGUAGE = "da_DK"
@@ -402,40 +446,36 @@ def _text_height(root) -> int:
     return height if height > 0 else _A4_TEXT_HEIGHT
 
 
-def _estimated_height(table) -> float:
-    """About how tall *table* is laid out (twips): its rows' lines and spacing."""
+def _estimated_height(table, cells: list[list[tuple[float, list]]], enough: float) -> float:
+    """About how tall *table* is laid out (twips): its rows' lines and spacing; counted
+    only until it is taller than *enough*."""
     widths = [_twips(col) for col in _grid_cols(table)]
     vertical, horizontal = _cell_padding(table)
+    rooms = [max(width - horizontal, 1.0) for width in widths]
     total = 0.0
-    for row in _rows(table):
-        header = _is_header(row)
+    for row in cells:
         tallest = 0.0
-        for cell, width in zip(_cells(row), widths):
-            room = max(width - horizontal, 1.0)
-            tallest = max(tallest, sum(_paragraph_height(p, room, header) for p in cell.iterchildren(f"{W}p")))
+        for (_, paragraphs), room in zip(row, rooms):
+            tallest = max(tallest, sum(_paragraph_height(p, room) for p in paragraphs))
         total += tallest + vertical
+        if total > enough:
+            break
     return total
 
 
-def _paragraph_height(paragraph, room: float, header: bool) -> float:
-    lines, used, line_height = 1, 0.0, 0.0
-    for run in paragraph.iterchildren(f"{W}r"):
-        scale = _run_scale(run, header)
-        size, _ = _run_font(run)
-        line_height = max(line_height, size * 10 * _LINE)
-        for child in run:
-            if child.tag == f"{W}br":
-                lines, used = lines + 1, 0.0
-            elif child.tag == f"{W}t":
-                for word in (child.text or "").split():
-                    width = _word_units(word) * scale
-                    if used and used + width > room:
-                        lines, used = lines + 1, 0.0
-                    lines += int(width // room) if width > room else 0
-                    used += width + _SPACE_UNITS * scale
-    spacing = _child(paragraph, "pPr", "spacing")
-    after = spacing.get(f"{W}after") if spacing is not None else None
-    return lines * (line_height or _DEFAULT_SIZE_HALF_POINTS * 10 * _LINE) + (int(after) if after and after.isdigit() else 0)
+def _paragraph_height(paragraph: tuple, room: float) -> float:
+    line_height, after, words = paragraph
+    lines, used = 1, 0.0
+    for width, space in words:
+        if width < 0:  # a line break
+            lines, used = lines + 1, 0.0
+            continue
+        if used and used + width > room:
+            lines, used = lines + 1, 0.0
+        if width > room:
+            lines += int(width // room)
+        used += width + space
+    return lines * line_height + after
 
 
 def _cell_padding(table) -> tuple[float, float]:
@@ -486,7 +526,54 @@ def _heading_follows(table) -> bool:
         return False
     style = _child(following, "pPr", "pStyle")
     return _child(following, "pPr", "keepNext") is not None or (
-        style is not None and bool(_HEADING_STYLE.match(style.get(f"{W}val") or "")))
+        style is not None and _is_heading_style(style.get(f"{W}val") or ""))
+
+
+# A paragraph of no height and no text, its mark hidden (Word shows nothing of it).
+_SPACER = (
+    f'<w:p xmlns:w="{W[1:-1]}"><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:rPr><w:vanish/><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
+)
+
+
+def _keep_headings_with_text(root) -> None:
+    """A hidden, empty paragraph before each heading that follows running text.
+
+    LibreOffice leaves a heading with keep-with-next at the foot of a page, its text on the
+    next, when the heading follows a paragraph directly (a list item, a paragraph of text);
+    with any paragraph between the two it keeps them together, as Word does anyway. The
+    paragraph is empty, has no height and a hidden mark: nothing shows, in Word either.
+    """
+    spacer = None
+    after_text = False  # the element before is a paragraph of text (not a heading, not a spacer)
+    for element in list(root):
+        if element.tag != _P:
+            after_text = False
+            continue
+        heading = _is_heading(element)
+        if heading and after_text:
+            if spacer is None:
+                # Here, not at the top: importing tablefit stays free (lxml is loaded by the
+                # renderer that calls this anyway).
+                from lxml import etree
+
+                spacer = etree.fromstring(_SPACER)
+            element.addprevious(copy.deepcopy(spacer))
+        after_text = not heading and not _is_spacer(element)
+
+
+def _is_heading(paragraph) -> bool:
+    style = _child(paragraph, "pPr", "pStyle")
+    return style is not None and _is_heading_style(style.get(f"{W}val") or "")
+
+
+@lru_cache(maxsize=256)
+def _is_heading_style(style_id: str) -> bool:
+    return bool(_HEADING_STYLE.match(style_id))
+
+
+def _is_spacer(paragraph) -> bool:
+    return len(paragraph) == 1 and _child(paragraph, "pPr", "rPr", "vanish") is not None
 
 
 def _cant_split(row) -> None:

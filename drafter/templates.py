@@ -24,10 +24,11 @@ from typing import Any
 
 from drafter.errors import OutputError, TemplateProblem
 from drafter.problems import ERROR, WARNING, Problem, format_problem, printable
-from drafter.questionnaire import Question, Questionnaire, suggest
+from drafter.questionnaire import Question, Questionnaire
 from drafter.render import (
     KEPT_CORE_LABELS, APP_PROPERTIES_LABEL, BODY_LABEL, CUSTOM_PROPERTIES_LABEL, PROPERTIES_LABEL,
 )
+from drafter.suggest import suggest
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}

@@ -15,32 +15,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Mapping
 
+from drafter.dates import long_date
+from drafter.errors import InvalidValue
 from drafter.problems import Problem
-from drafter.questionnaire import (
-    InvalidValue,
-    Question,
-    Questionnaire,
-    available_kinds,
-    danish_long_date,
-    each,
-    load_questionnaire,
-    one,
-    suggest,
-)
-
-# Machine fields every answer file has, whatever its kind ("undtagelser": rules waived
-# with a written reason, read and checked by drafter.rules; "ufaerdige": the answer paths
-# of a draft that the interview was stopped in the middle of).
-META_KEYS = ("kind", "schema_version", "complete", "undtagelser", "ufaerdige", "titel", "overskrifter", "orden")
-# The commission's own document: its title, its headings (section -> heading) and the order
-# of its sections (drafter.body lays them out).
-LAYOUT_KEYS = ("titel", "overskrifter", "orden")
+from drafter.questionnaire import Question, Questionnaire, available_kinds, each, load_questionnaire, one
+from drafter.suggest import suggest
+from drafter.yamlread import LAYOUT_KEYS, META_KEYS, is_empty
 
 Values = dict  # section key -> question key -> normalised value
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
 
 
 def questionnaire_for(data: Mapping, kind: str | None = None) -> tuple[Questionnaire | None, list[Problem]]:
@@ -271,8 +253,8 @@ def cross_field_message(question: Question, value: Any, values: Mapping) -> str 
         earliest = _lookup(values, question.not_before)
         if isinstance(earliest, str) and isinstance(value, str) and value < earliest:
             return (
-                f"datoen ({danish_long_date(_dt.date.fromisoformat(value))}) ligger før "
-                f"{question.not_before} ({danish_long_date(_dt.date.fromisoformat(earliest))})"
+                f"datoen ({long_date(_dt.date.fromisoformat(value))}) ligger før "
+                f"{question.not_before} ({long_date(_dt.date.fromisoformat(earliest))})"
             )
     return None
 

@@ -12,7 +12,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.errors import DrafterError, Problem
+from drafter.errors import DrafterError
+from drafter.problems import Problem
 
 MAX_GIT_BYTES = 1_000_000
 
@@ -31,8 +32,7 @@ class Side:
 
     def document(self) -> bytes:
         if self.docx is None:
-            from drafter.main import renderer_for
-            from drafter.render import render_document
+            from drafter.render import render_document, renderer_for
 
             questionnaire = self.answers.questionnaire
             self.docx = render_document(self.answers, renderer_for(questionnaire.template_path))
@@ -122,7 +122,8 @@ def _git_show(path: Path, rev: str) -> bytes:
 
 
 def _answers_side(name: str, raw: bytes) -> Side:
-    from drafter.answers import check_file, parse_answer_text
+    from drafter.answers import check_file
+    from drafter.yamlread import parse_answer_text
 
     try:
         return Side(name, answers=check_file(parse_answer_text(raw, name)))

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from drafter.docdiff import W, paragraph_text
-from drafter.errors import DrafterError, Problem
+from drafter.errors import DrafterError
+from drafter.problems import Problem
 
 MAX_PART_BYTES = 8 * 1024 * 1024  # one XML part; a long commission's body is some 50 kB
 MAX_ELEMENTS = 400_000
@@ -231,7 +232,7 @@ def _short(text: str) -> str:
 
 
 def is_drafter_made(package: WordPackage) -> bool:
-    from drafter.render import HASH_PROPERTY
+    from drafter.stamp import HASH_PROPERTY
 
     return HASH_PROPERTY in package.custom
 
@@ -239,7 +240,7 @@ def is_drafter_made(package: WordPackage) -> bool:
 def recorded_base(package: WordPackage) -> dict | None:
     """The answers the document was made from, as drafter recorded them; None for a
     document from an older drafter (or one whose record was lost)."""
-    from drafter.render import recorded_base as decode
+    from drafter.stamp import recorded_base as decode
 
     return decode(package.custom)
 

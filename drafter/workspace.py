@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drafter.errors import DrafterError
-from drafter.problems import Problem
+from drafter.errors import AnswerFileError, DrafterError
+from drafter.problems import Problem, SourceMap, in_file_order
+from drafter.suggest import suggest
+from drafter.yamlread import read_answer_file
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 # Names with dates that hold for every organisation (a reform's bodies that cease or start),
@@ -46,6 +48,9 @@ CHAIR_MODELS = {
 }
 PARTY_SIDES = ("region", "kommune", "almen praksis", "patienter og pårørende", "andet")
 SEVERITIES = ("fejl", "advarsel")
+# A rule is switched off, given another severity or waived only with a reason of at least
+# this many words (in the profile, and in an answer file's "undtagelser").
+MIN_REASON_WORDS = 3
 # Words the Word templates' fixed texts take from the profile (profil.ord.<key>). A word
 # the profile leaves out makes the template leave the text out, never print a blank.
 WORDS = {
@@ -69,6 +74,7 @@ class Profile:
     name: str
     path: Path
     data: dict[str, Any]
+    source: SourceMap | None = None  # the line of every value, for problems found later (drafter.rules)
 
     def get(self, dotted: str, default: Any = None) -> Any:
         value: Any = self.data
@@ -190,7 +196,7 @@ def regions() -> list[str]:
 
 
 def _load_names_file(path: Path) -> dict:
-    from drafter.answers import read_answer_file
+    from drafter.yamlread import read_answer_file
     from drafter.errors import AnswerFileError
 
     try:
@@ -216,8 +222,6 @@ def builtin_profiles() -> dict[str, Path]:
 def builtin_profile(name: str) -> Profile:
     profiles = builtin_profiles()
     if name not in profiles:
-        from drafter.questionnaire import suggest
-
         raise ProfileError(
             f'ukendt profil "{name}"{suggest(name, list(profiles))}; '
             f"de indbyggede profiler er: {', '.join(profiles)} (se: drafter profiles)"
@@ -227,9 +231,6 @@ def builtin_profile(name: str) -> Profile:
 
 def load_profile(path: Path, name: str | None = None) -> Profile:
     """Read and check a profile file; ProfileError lists every problem as file:line: field: message."""
-    from drafter.answers import read_answer_file
-    from drafter.errors import AnswerFileError
-
     shown = str(path)
     try:
         if path.is_file() and path.stat().st_size == 0:
@@ -241,10 +242,8 @@ def load_profile(path: Path, name: str | None = None) -> Profile:
         return _named_profile(raw, path)
     problems = check_profile(raw.data, lambda where, message: Problem(message, path=tuple(where)))
     if problems:
-        from drafter.problems import in_file_order
-
         raise ProfileError(in_file_order(problems, raw.source), raw.source)
-    return Profile(name or path.stem, path, raw.data)
+    return Profile(name or path.stem, path, raw.data, raw.source)
 
 
 def _named_profile(raw, path: Path) -> Profile:
@@ -300,8 +299,6 @@ class _Checker:
         if not isinstance(value, dict):
             self.fail(where, "skal være en gruppe af felter (indrykkede linjer 'navn: værdi')")
             return
-        from drafter.questionnaire import suggest
-
         for key, item in value.items():
             if key not in known:
                 self.fail((*where, key), f"ukendt felt{suggest(str(key), list(known))}; kendte felter: {', '.join(known)}")
@@ -330,8 +327,6 @@ class _Checker:
     def one_of(self, choices) -> Any:
         def check(value: Any, where: tuple) -> None:
             if value not in choices:
-                from drafter.questionnaire import suggest
-
                 self.fail(where, f'"{value}" er ikke en af mulighederne: {", ".join(choices)}{suggest(str(value), list(choices))}')
         return check
 
@@ -419,14 +414,9 @@ class _Checker:
         if not isinstance(value, dict):
             self.fail(where, "skal være en gruppe af felter: én pr. regel ('regel-id: {slaaet_fra: true, begrundelse: ...}')")
             return
-        from drafter.questionnaire import suggest
-        from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID
-
+        # Which rule ids exist is the rules' to say (drafter.rules checks them when it reads the profile).
         for rule_id, setting in value.items():
             at = (*where, rule_id)
-            if rule_id not in RULES_BY_ID:
-                self.fail(at, f"ukendt regel '{rule_id}'{suggest(str(rule_id), list(RULES_BY_ID))} (se: drafter check --list-rules)")
-                continue
             self.fields(setting, at, {"slaaet_fra": self.bool_, "alvor": self.one_of(SEVERITIES), "begrundelse": self.text,
                                       "kilde": self.text})
             if not isinstance(setting, dict):
@@ -453,8 +443,6 @@ class _Checker:
         for index, period in enumerate(rotation.get("perioder") or []):
             for key in period.get("celler") or {}:
                 if key not in self.group_keys:
-                    from drafter.questionnaire import suggest
-
                     self.fail(("rotation", "perioder", index, "celler", key),
                               f"ukendt gruppe '{key}'{suggest(str(key), sorted(k for k in self.group_keys if k))}; "
                               "en celle hører til en gruppe under 'grupper' (dens 'key')")
@@ -714,7 +702,7 @@ def _profile_text(chosen: Profile, name: str | None, region: str | None) -> tupl
 
 
 def _reads_as(text: str) -> Any:
-    from drafter.answers import parse_answer_text
+    from drafter.yamlread import parse_answer_text
 
     return parse_answer_text(text.encode("utf-8"), "profil").data
 
@@ -729,8 +717,6 @@ def _known_region(given: str) -> str:
     for known in regions():
         if wanted in (known.casefold(), _region_word(known)):
             return known
-    from drafter.questionnaire import suggest
-
     raise ProfileError(
         f'--region: "{given}" er ikke en af regionerne{suggest(given, regions())}: {", ".join(regions())}'
     )

@@ -28,8 +28,10 @@ from pathlib import Path
 from functools import lru_cache
 from typing import Any, Callable
 
-from drafter.answers import META_KEYS, is_empty
-from drafter.errors import DrafterError, Problem
+from drafter.errors import AnswerFileError, DrafterError, InvalidValue
+from drafter.fsutil import atomic_write
+from drafter.problems import Problem
+from drafter.yamlread import MAX_FILE_BYTES, META_KEYS, NodeConverter, is_empty, parse_answer_text
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MISSING = object()  # "no such key" for the same() callback
@@ -166,8 +168,6 @@ class _Unreadable:
 
 def _normal(question, value: Any) -> Any:
     """The answer *value* means, as validation normalises it (empties dropped)."""
-    from drafter.questionnaire import InvalidValue
-
     try:
         if question.type == "records":
             if value is None:
@@ -335,11 +335,9 @@ class _Patcher:
 
     # plain values ------------------------------------------------------------------------
     def plain(self, node: Any) -> Any:
-        from drafter.answers import _NodeConverter
-
         key = id(node)
         if key not in self.plains:
-            self.plains[key] = _NodeConverter("").convert(node, (), 0)
+            self.plains[key] = NodeConverter("").convert(node, (), 0)
         return self.plains[key]
 
     def same(self, path: tuple, node: Any, new: Any) -> bool:
@@ -598,8 +596,6 @@ def kept_meta(data: dict) -> dict[str, Any]:
 def _read_bytes(path: Path) -> bytes | None:
     try:
         with open(path, "rb") as handle:
-            from drafter.answers import MAX_FILE_BYTES
-
             return handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return None
@@ -628,9 +624,6 @@ def answers_text(questionnaire, values: dict, complete: bool, meta: dict | None,
     cannot do it, the sections that changed are written whole instead (comments above them
     stay), and only a file that cannot be read at all is written fresh.
     """
-    from drafter.answers import parse_answer_text
-    from drafter.errors import AnswerFileError
-
     target = file_data(questionnaire, values, complete, meta)
     if base is None:
         return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
@@ -683,8 +676,6 @@ def save_answers(
     or None for a new file (which must not exist). Without *base* an existing file is read
     now and patched: for callers that read and write in one go.
     """
-    from drafter.fsutil import atomic_write
-
     path = Path(path)
     if base is _UNSET:
         base = _read_bytes(path)

@@ -18,7 +18,8 @@ import pytest
 
 from conftest import ADHOC_EXAMPLE, EXAMPLES, assert_clean_failure, run_cli
 from drafter import yamlio
-from drafter.answers import check_file as validate, load_answers, parse_answer_text
+from drafter.answers import check_file as validate, load_answers
+from drafter.yamlread import parse_answer_text
 from drafter.yamlio import StaleFile, answer_comparer, answers_text, kept_meta, save_answers
 
 
@@ -270,7 +271,7 @@ def test_a_document_saved_in_word_while_drafter_writes_is_not_overwritten(adhoc_
     """The window between the overwrite check and the rename: a save landing there wins."""
     from drafter import fsutil
     from drafter.errors import OutputError
-    from drafter.main import render_file
+    from drafter.batch import render_file
 
     output = tmp_path / "out" / "x.docx"
     render_file(adhoc_example, output)

@@ -172,7 +172,8 @@ def test_a_required_question_switched_off_blocks_neither_check_render_nor_interv
     assert run_cli("check", answer_file, cwd=workdir).returncode == 0
     assert run_cli("render", answer_file, cwd=workdir).returncode == 0
     # The interview's review neither shows nor requires it, and validates in memory.
-    from drafter import answers as answers_module
+    from drafter import yamlio as yamlio_module
+    from drafter import yamlread as yamlread_module
     from drafter import interview
 
     def no_yaml(*args, **kwargs):
@@ -181,7 +182,9 @@ def test_a_required_question_switched_off_blocks_neither_check_render_nor_interv
     loaded = api.load(answer_file)
     session = interview.Interview(loaded.questionnaire, loaded.values, path=answer_file, complete=True)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(answers_module, "parse_answer_text", no_yaml)
-        patch.setattr(answers_module, "to_yaml", no_yaml)
+        for module in (yamlread_module, yamlio_module, interview):
+            for name in ("parse_answer_text", "to_yaml"):
+                if hasattr(module, name):
+                    patch.setattr(module, name, no_yaml)
         assert session.final_problems() == []
         assert session.rule_report().errors() == []

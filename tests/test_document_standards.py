@@ -313,3 +313,33 @@ def test_a_long_title_is_shortened_in_the_footer_never_wrapped(workdir):
     assert footer.endswith("…") and len(footer) <= 86
     assert ("Kommissorium for " + long_name).startswith(footer[:-1])
     assert doc.paragraphs[0].text == "Kommissorium for " + long_name  # the title keeps every word
+
+
+def lowest_text_per_page(pdf) -> list[tuple[float, float]]:
+    """(lowest body text y, page height) of each page, in points from the top; the footer
+    (in the bottom margin) does not count."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.finditer(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', xml, re.S):
+        height = float(page.group(1))
+        bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', page.group(2))]
+        body = [y for y in bottoms if y < height - 2.2 / 2.54 * 72 + 4]  # above the bottom margin (2.2 cm)
+        pages.append((max(body, default=0.0), height))
+    return pages
+
+
+@needs_pdf_tools
+@pytest.mark.parametrize("stem", STEMS)
+def test_no_page_is_more_than_half_blank_unless_a_section_ends_there(example_pdfs, stem):
+    docx, pdf = example_pdfs[stem]
+    sections = {text for level, text in heading_levels(docx) if level == 1}
+    pages = pdf_pages(pdf)
+    top = 2.5 / 2.54 * 72
+    for number, (lowest, height) in enumerate(lowest_text_per_page(pdf)[:-1], start=1):
+        bottom = height - 2.2 / 2.54 * 72
+        if lowest >= top + (bottom - top) / 2:
+            continue
+        following = pages[number]
+        assert any(following.startswith(section) for section in sections), (
+            f"{stem}: page {number} is more than half blank, and no section begins on page {number + 1}"
+        )

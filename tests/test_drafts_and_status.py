@@ -139,7 +139,8 @@ def test_a_document_from_an_older_drafter_is_told_apart(workspace, tmp_path):
     """Before documents recorded their parts and answers: edited still shows; otherwise unknown."""
     import re
 
-    from drafter.status import DOC_EDITED, DOC_UNKNOWN, PACKAGE_PROPERTY, document_state
+    from drafter.stamp import PACKAGE_PROPERTY
+    from drafter.status import DOC_EDITED, DOC_UNKNOWN, document_state
 
     work, _ = workspace
     old = tmp_path / "old.docx"

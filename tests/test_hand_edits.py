@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 
 from conftest import ADHOC_EXAMPLE, EXAMPLES, assert_clean_failure, docx_text, has_soffice, run_cli
-from drafter.render import HASH_PROPERTY, read_recorded_hash
+from drafter.stamp import HASH_PROPERTY, read_recorded_hash
 
 ANSWERS = f"answers/{ADHOC_EXAMPLE.name}"
 

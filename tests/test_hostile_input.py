@@ -116,7 +116,9 @@ FIRST_NON_ASCII_LINE = next(n for n, line in enumerate(EXAMPLE.split("\n"), star
 CASES: list[Case] = [
     # -- YAML syntax ------------------------------------------------------------------
     edited("tab-indentation", "  klynge: Midtklyngen", "\tklynge: Midtklyngen", ["YAML-fejl", "tabulator"], at="\tklynge"),
-    edited("unclosed-double-quote", 'version: "1.0"', 'version: "1.0', ["YAML-fejl", "begynder her og fortsætter til linje 26"]),
+    edited("unclosed-double-quote", 'version: "1.0"', 'version: "1.0', ["YAML-fejl", "begynder her, men lukkes aldrig"]),
+    edited("unclosed-double-quote-before-another", 'version: "1.0"\n', 'version: "1.0\n  status: "udkast"\n',
+           ["YAML-fejl", "begynder her og fortsætter til linje 16"]),
     edited("unclosed-single-quote", "version: \"1.0\"", "version: '1.0", ["YAML-fejl", "begynder her, men lukkes aldrig"]),
     edited("duplicate-key", "  klynge: Midtklyngen\n", "  klynge: Midtklyngen\n  klynge: Vestklyngen\n",
            ["feltet 'klynge' står to gange"], field="gruppe.klynge", at="klynge: Vestklyngen"),

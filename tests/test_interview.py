@@ -11,7 +11,8 @@ from conftest import docx_text
 from interview_keys import CTRL_C, DOWN, END, ENTER, FINISH, UP, form, paragraphs, piped, typed
 
 from drafter import interview
-from drafter.answers import load_answers, read_answer_file
+from drafter.answers import load_answers
+from drafter.yamlread import read_answer_file
 from drafter.questionnaire import load_questionnaire
 
 TODAY = dt.date(2026, 11, 25)
@@ -403,7 +404,7 @@ def test_edit_keeping_every_answer_changes_nothing_for_every_kind(example, tmp_p
     assert after.values == before.values
     assert after.complete == before.complete
     assert result.output == tmp_path / "out" / f"{example.stem}.docx"
-    from drafter.main import render_file
+    from drafter.batch import render_file
 
     rendered_directly = render_file(example, tmp_path / "direct.docx").output
     assert docx_text(result.output) == docx_text(rendered_directly)
@@ -411,7 +412,7 @@ def test_edit_keeping_every_answer_changes_nothing_for_every_kind(example, tmp_p
 
 def test_a_suggestion_from_the_reference_data_is_kept_with_one_enter(tmp_path):
     from drafter import reference
-    from drafter.answers import save_answers
+    from drafter.yamlio import save_answers
 
     example = Path(__file__).parent.parent / "answers" / "implementeringsnetvaerk-amning.yaml"
     answers = load_answers(example)

@@ -30,7 +30,8 @@ from interview_keys import CTRL_C, DOWN, END, ENTER, FINISH, form, paragraphs, p
 
 from drafter import interview
 from drafter import prompts as prompt_module
-from drafter.answers import check_file, is_empty, load_answers, parse_answer_text, read_answer_file
+from drafter.answers import check_file, load_answers
+from drafter.yamlread import is_empty, parse_answer_text, read_answer_file
 from drafter.questionnaire import load_questionnaire
 
 TODAY = dt.date(2026, 11, 25)

@@ -12,7 +12,8 @@ from test_interview import (
 )
 
 from drafter import interview
-from drafter.answers import load_answers, read_answer_file
+from drafter.answers import load_answers
+from drafter.yamlread import read_answer_file
 
 
 @pytest.fixture
@@ -20,8 +21,11 @@ def said(monkeypatch):
     """Everything the interview prints, as one text with its line breaks made spaces."""
     import questionary
 
+    from drafter import prompts
+
     lines: list[str] = []
     monkeypatch.setattr(questionary, "print", lambda text="", style=None, **_: lines.append(text))
+    monkeypatch.setattr(prompts, "_print_lines", lambda printed, style: lines.extend(printed))
 
     class Said:
         @property

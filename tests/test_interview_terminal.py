@@ -19,7 +19,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from interview_tmux_run import MEMBERS, SKOVBY_PROFILE, run_commission  # noqa: E402
 
-from drafter.answers import load_answers, read_answer_file  # noqa: E402
+from drafter.answers import load_answers
+from drafter.yamlread import read_answer_file  # noqa: E402
 
 pytestmark = needs_tmux
 

@@ -28,7 +28,9 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import ADHOC_EXAMPLE, docx_paragraphs
-from drafter.answers import check_file, parse_answer_text, read_answer_file, to_yaml
+from drafter.answers import check_file
+from drafter.yamlio import to_yaml
+from drafter.yamlread import parse_answer_text, read_answer_file
 from drafter.errors import AnswerFileError
 from drafter.questionnaire import load_questionnaire
 from drafter.render import DocxRenderer, render_document

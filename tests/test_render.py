@@ -10,7 +10,8 @@ from docx import Document
 
 from conftest import ADHOC_EXAMPLE, EXAMPLES, docx_text, run_cli
 from drafter.answers import load_answers
-from drafter.questionnaire import danish_long_date, load_questionnaire, split_paragraphs
+from drafter.dates import long_date as danish_long_date
+from drafter.questionnaire import load_questionnaire, split_paragraphs
 
 # The six numbered sections of Midtklyngen's template, as the kind types them (once).
 SECTION_HEADINGS = [s.heading for s in load_questionnaire("adhoc").sections if s.number]

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from conftest import ADHOC_EXAMPLE, EXAMPLES, REPO, assert_clean_failure, run_cli
-from drafter.answers import check_file, parse_answer_text
+from drafter.answers import check_file
+from drafter.yamlread import parse_answer_text
 from drafter.problems import format_problem
 from drafter.rules import ERROR, RULES, RULES_BY_ID, WARNING, check_answers, same_organisation, side_of
 
@@ -433,7 +434,7 @@ def test_an_unused_waiver_is_pointed_out():
 
 
 def test_waivers_survive_saving_the_answers():
-    from drafter.answers import to_yaml
+    from drafter.yamlio import to_yaml
 
     answers = check_file(parse_answer_text(WAIVED.encode("utf-8"), "x.yaml"))
     again = to_yaml(answers.questionnaire, answers.values, meta={"undtagelser": answers.data["undtagelser"]})

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import ANSWERS_DIR
-from drafter.answers import check_file, parse_answer_text
+from drafter.answers import check_file
+from drafter.yamlread import parse_answer_text
 from drafter.questionnaire import load_questionnaire
 from drafter.rules import ERROR, WARNING, check_answers, co_chairs, Context, municipal_changes, rules_for
 from drafter.reference import rotation_pair

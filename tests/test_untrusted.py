@@ -428,7 +428,8 @@ def test_a_kinds_title_is_bounded_and_named(attacks, name):
 # -- a real commission stays far below every limit ------------------------------------------
 
 def test_ten_thousand_members_still_render(tmp_path):
-    from drafter.answers import check_file, parse_answer_text
+    from drafter.answers import check_file
+    from drafter.yamlread import parse_answer_text
     from drafter.render import DocxRenderer, render_document
 
     text = ADHOC_EXAMPLE.read_text(encoding="utf-8")

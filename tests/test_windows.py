@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ADHOC_EXAMPLE, REPO, assert_clean_failure, docx_text, run_cli
-from drafter import batch, fsutil, pdf, shellquote
+from drafter import batch, fsutil, pdf, shellquote, workers
 from drafter.batch import FAILED, WRITTEN, Outcome
 from drafter.progress import ProgressBar
 
@@ -75,14 +75,14 @@ def test_the_progress_bar_is_plain_text_in_the_code_page():
 
 def test_jobs_are_capped_at_61_on_windows(monkeypatch):
     monkeypatch.setattr(sys, "platform", "win32")
-    monkeypatch.setenv(batch.JOBS_ENV, "100")
-    assert batch.worker_count(1000) == 61
-    monkeypatch.delenv(batch.JOBS_ENV)
+    monkeypatch.setenv(workers.JOBS_ENV, "100")
+    assert workers.worker_count(1000) == 61
+    monkeypatch.delenv(workers.JOBS_ENV)
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # Windows has none
     monkeypatch.setattr(os, "cpu_count", lambda: 128)
-    assert batch.worker_count(1000) == 61
+    assert workers.worker_count(1000) == 61
     monkeypatch.setattr(sys, "platform", "linux")
-    assert batch.worker_count(1000) == 128
+    assert workers.worker_count(1000) == 128
 
 
 def test_a_batch_renders_with_spawned_workers_only(workdir, monkeypatch):
@@ -366,7 +366,7 @@ def test_resume_commands_are_quoted_for_the_platforms_shell(path, posix, windows
 
 def test_a_draft_names_its_resume_command_in_windows_quoting(workdir, monkeypatch):
     from drafter.errors import DrafterError
-    from drafter.main import render_file
+    from drafter.batch import render_file
 
     draft = workdir / "answers" / "møde om KOL.yaml"
     draft.write_text("complete: false\n" + ADHOC_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")

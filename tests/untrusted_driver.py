@@ -35,7 +35,7 @@ def _alarm(signum, frame):
 def main() -> None:
     cases = json.loads(open(sys.argv[1], encoding="utf-8").read())
     results = {}
-    from drafter import cli, main as drafter_main, questionnaire
+    from drafter import batch, cli, questionnaire, render
 
     signal.signal(signal.SIGALRM, _alarm)
     base_env = dict(os.environ)
@@ -44,8 +44,8 @@ def main() -> None:
         os.environ.update({**base_env, **case.get("env", {})})
         os.chdir(case["cwd"])
         questionnaire._load_file.cache_clear()
-        drafter_main._renderers.clear()
-        drafter_main._checked_templates.clear()
+        render._renderers.clear()
+        batch._checked_templates.clear()
         out = io.StringIO()
         before = resource.getrusage(resource.RUSAGE_SELF)
         hung = False

@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from drafter.answers import MAX_FILE_BYTES, AnswerFile, parse_answer_text
+from drafter.yamlread import AnswerFile, MAX_FILE_BYTES, parse_answer_text
 from drafter.errors import DrafterError, KindError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, describe_special, read_regular_file, windows_safe_stem
 from drafter.problems import Problem
 from drafter.questionnaire import Questionnaire, Section, available_kinds, load_questionnaire
-from drafter.validate import META_KEYS, is_empty, questionnaire_for, validate
+from drafter.validate import questionnaire_for, validate
+from drafter.yamlread import is_empty, META_KEYS
 from drafter.web import form as forms
 from drafter.web.jobs import RUNNING, Job, Jobs
 from drafter.web.server import Refused, Request, Response
@@ -424,7 +425,7 @@ class WebApp:
         if name_question is not None:
             section, key = name_question.path.split(".")
             values[section][key] = value
-        from drafter.answers import save_answers
+        from drafter.yamlio import save_answers
 
         save_answers(path, questionnaire, values, complete=False, base=None)  # new: never over a file that appeared
         return Response.redirect(f"/k/{path.stem}/afsnit/{questionnaire.sections[0].key}")
@@ -673,7 +674,8 @@ class WebApp:
 
     def change_layout(self, commission: Commission, request: Request) -> Response:
         """The review's optional step: the commission's title, headings and order of sections."""
-        from drafter.validate import LAYOUT_KEYS, layout_problems
+        from drafter.validate import layout_problems
+        from drafter.yamlread import LAYOUT_KEYS
 
         if request.value("version") != commission.version:
             return self.review_after(commission, HTTPStatus.CONFLICT, [

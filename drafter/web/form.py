@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drafter.dates import DateError
-from drafter.questionnaire import InvalidValue, Question, Section
-from drafter.validate import is_empty
+from drafter.errors import InvalidValue
+from drafter.questionnaire import Question, Section
+from drafter.yamlread import is_empty
 
 OTHER = "__andet__"  # the value of the "Andet (skriv selv)" option
 OTHER_SUFFIX = "~andet"
