@@ -173,14 +173,20 @@ def remove_stale_temp_files(target: Path, older_than: float = STALE_TEMP_SECONDS
     target, and only when they are old enough that no running drafter can be writing them.
     """
     folder = target.parent if str(target.parent) else Path(".")
-    pattern = temp_file_pattern(target)
     removed: list[Path] = []
     try:
         names = os.listdir(folder)
     except OSError:
         return removed
+    # In a folder of thousands of documents, a plain prefix test first (no pattern compiled
+    # and matched for each name, for each document written).
+    prefix = f".{target.name}."
+    candidates = [name for name in names if name.startswith(prefix)]
+    if not candidates:
+        return removed
+    pattern = temp_file_pattern(target)
     now = time.time()
-    for name in names:
+    for name in candidates:
         if not pattern.fullmatch(name):
             continue
         path = folder / name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from functools import lru_cache
 from typing import Any, Callable
 
 import questionary
@@ -17,6 +18,30 @@ from prompt_toolkit.application.current import get_app_session
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.key_binding import KeyBindings
+
+def _share_default_key_bindings() -> None:
+    """Every prompt_toolkit Application builds its ~750 default key bindings (Emacs, Vi,
+    mouse) anew, and questionary.select makes three Applications: 5-15 ms of every prompt,
+    between the Enter that sends an answer and the next prompt on the screen. The bindings
+    hold no state of their own (their filters ask the running application), so one set,
+    made at the first prompt, serves every prompt of the process."""
+    from prompt_toolkit.application import application as pt_application
+
+    make = getattr(pt_application, "load_key_bindings", None)
+    if make is None or getattr(make, "shared", False):
+        return  # another prompt_toolkit layout (nothing to share), or done already
+    made: list = []
+
+    def shared_key_bindings():
+        if not made:
+            made.append(make())
+        return made[0]
+
+    shared_key_bindings.shared = True  # type: ignore[attr-defined]
+    pt_application.load_key_bindings = shared_key_bindings
+
+
+_share_default_key_bindings()
 
 HELP_STYLE = "italic fg:ansibrightblack"
 HEADING_STYLE = "bold"
@@ -104,8 +129,34 @@ def say(text: str = "", style: str | None = None, indent: str = "", first: str |
     control characters, so they are shown as escapes."""
     from drafter.problems import printable_lines
 
-    for line in wrap(printable_lines(text), indent, first) if text else [""]:
-        questionary.print(line, style=style)
+    _print_lines(wrap(printable_lines(text), indent, first) if text else [""], style)
+
+
+def _print_lines(lines: list[str], style: str | None) -> None:
+    """The lines in one go, with one style sheet for the whole interview.
+
+    questionary.print merges and parses prompt_toolkit's whole default style sheet again
+    for every line it prints (a few ms each, and the texts before a question are several
+    lines): the time between an answer and the next question on the screen."""
+    from prompt_toolkit.application.current import get_app_or_none
+    from prompt_toolkit.renderer import print_formatted_text
+
+    if get_app_or_none() is not None:  # a prompt on the screen: questionary prints above it
+        for line in lines:
+            questionary.print(line, style=style)
+        return
+    fragments = []
+    for line in lines:
+        fragments += [(style or "", line), ("", "\n")]
+    print_formatted_text(get_app_session().output, FormattedText(fragments), _print_style())
+
+
+@lru_cache(maxsize=1)
+def _print_style():
+    # What prompt_toolkit's own print_formatted_text merges, made once.
+    from prompt_toolkit.styles import default_pygments_style, default_ui_style, merge_styles
+
+    return merge_styles([default_ui_style(), default_pygments_style()])
 
 
 def clear() -> None:

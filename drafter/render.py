@@ -12,6 +12,7 @@ the XML and refuses undefined names.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import io
 import re
 import struct
@@ -110,10 +111,11 @@ def jinja_environment(autoescape: bool = True):
     return env
 
 
-def document_properties(answers: Answers) -> dict[str, str]:
-    """Core properties (title, subject, author, created) from the kind's data."""
+def document_properties(answers: Answers, context: dict[str, Any] | None = None) -> dict[str, str]:
+    """Core properties (title, subject, author, created) from the kind's data (*context*:
+    build_context's, when the caller has it already)."""
     spec = answers.questionnaire.document
-    context = build_context(answers)
+    context = build_context(answers) if context is None else context
     props: dict[str, str] = {}
     for name in ("title", "subject", "author", "keywords", "description"):
         if spec.get(name):
@@ -145,19 +147,47 @@ def _render_property(questionnaire, name: str, context: dict) -> str:
 
 @lru_cache(maxsize=256)
 def _property_template(source: str):
-    # Compiled once per process, not once per document: compiling costs more than rendering.
+    # Compiled once per process, not once per document: compiling costs more than rendering;
+    # and kept in the prepared-template cache, so a cold `drafter render` compiles none.
     from jinja2 import TemplateSyntaxError
 
     from drafter.sandbox import TemplateTooCostly, compile_bounded
 
     env = jinja_environment(autoescape=False)
-    try:
-        code = compile_bounded(env, str(source))[1]
-    except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"Jinja-fejl: {exc.message}") from None
-    except TemplateTooCostly as exc:
-        raise TemplateProblem(str(exc)) from None
+    codes = _property_codes()
+    code = codes.get(source)
+    if code is None:
+        try:
+            code = compile_bounded(env, str(source))[1]
+        except TemplateSyntaxError as exc:
+            raise TemplateProblem(f"Jinja-fejl: {exc.message}") from None
+        except TemplateTooCostly as exc:
+            raise TemplateProblem(str(exc)) from None
+        codes[source] = code
+        while len(codes) > _PROPERTY_CODES_KEPT:
+            del codes[next(iter(codes))]  # the oldest
+        tplcache.store(_property_cache_key(), dict(codes))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+# The compiled document properties of every kind and template used, in one cache entry:
+# source -> code. A few dozen; past this many the oldest go.
+_PROPERTY_CODES_KEPT = 200
+
+
+@lru_cache(maxsize=1)
+def _property_cache_key() -> str:
+    return tplcache.cache_key(b"drafter: document properties\0")
+
+
+_loaded_property_codes: dict | None = None
+
+
+def _property_codes() -> dict:
+    global _loaded_property_codes
+    if _loaded_property_codes is None:
+        _loaded_property_codes = tplcache.load(_property_cache_key()) or {}
+    return _loaded_property_codes
 
 
 # -- the template ---------------------------------------------------------------------
@@ -364,14 +394,6 @@ class PreparedTemplate:
             xml = xml.replace(escaped, '{{ "%s" }}' % literal)
         return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
-    @property
-    def docxtpl(self):
-        if self._tpl is None:
-            from docxtpl import DocxTemplate
-
-            self._tpl = DocxTemplate(self.path)
-        return self._tpl
-
 
 def failure_reason(exc: BaseException) -> str:
     """Why a template's own code failed while rendering, in Danish (without the file)."""
@@ -412,7 +434,6 @@ class DocxRenderer:
         from drafter.sandbox import TemplateTooCostly, compile_bounded
 
         self._etree = etree
-        self._tpl = prepared.docxtpl
         self._entries = entries = prepared.entries
         self._main_part = main_part = prepared.main_part
         self._labels = {part.name: part.label for part in prepared.parts}
@@ -474,7 +495,7 @@ class DocxRenderer:
         # Word drops leading and trailing spaces of a w:t without xml:space="preserve"; a
         # value's spaces next to a line break or tab must stay as typed.
         xml = xml.replace("<w:t>", '<w:t xml:space="preserve">')
-        return self._tpl.resolve_listing(xml)
+        return resolve_listing(xml)
 
     def _render_part(self, part: str, context: dict) -> str:
         try:
@@ -503,18 +524,7 @@ class DocxRenderer:
         if isinstance(layout, docbody.Layout):
             context = {**context, docbody.CONTEXT_KEY: body_context(layout, context, self._styles)}
         parts: dict[str, bytes] = {}
-        body_xml = self._render_part(self._main_part, context)
-        self._check_xml(self._main_part, body_xml)
-        self._tpl.docx_ids_index = 1000
-        try:
-            tree = self._tpl.fix_tables(body_xml)
-            fit_tables(tree)  # column widths from the answers, empty columns out, short tables on one page
-            self._tpl.fix_docpr_ids(tree)
-        except Exception as exc:  # docxtpl's table clean-up on a template's odd table
-            raise TemplateProblem(
-                f"{self.template_path}: {BODY_LABEL}: en tabel i skabelonen har en form, som ikke kan udfyldes "
-                f"({type(exc).__name__}); åbn skabelonen i Word og gem den igen"
-            ) from None
+        tree = self._body_tree(self._render_part(self._main_part, context))
         before, after = self._document_frame
         parts[self._main_part] = (_XML_DECL + before + etree.tostring(tree, encoding="unicode") + after).encode("utf-8")
         for part in self._templates:
@@ -547,6 +557,20 @@ class DocxRenderer:
         packed = {name: self._packed[name] for name, data in entries.items()
                   if name in self._packed and self._packed_source[name] is data}
         return _zip(entries, packed)
+
+    def _body_tree(self, body_xml: str):
+        """The rendered body, checked and parsed once, its tables and drawings put right."""
+        tree = self._check_xml(self._main_part, body_xml)
+        try:
+            fix_table_grids(tree)
+            fit_tables(tree)  # column widths from the answers, empty columns out, short tables on one page
+            number_drawings(tree)
+        except Exception as exc:  # a template's odd table
+            raise TemplateProblem(
+                f"{self.template_path}: {BODY_LABEL}: en tabel i skabelonen har en form, som ikke kan udfyldes "
+                f"({type(exc).__name__}); åbn skabelonen i Word og gem den igen"
+            ) from None
+        return tree
 
     def _render_property(self, label: str, name: str, source: str, context: dict) -> str:
         where = f"{self.template_path}: {label}: {name}"
@@ -602,8 +626,126 @@ def renderer_for(template: Path):
 
 
 def render_document(answers: Answers, renderer: DocxRenderer) -> bytes:
-    return renderer.render(build_context(answers), document_properties(answers), stamp.answers_digest(answers),
-                           stamp.base_properties(answers))
+    context = build_context(answers)
+    canonical = stamp.canonical_answers(answers)  # made once for the digest and the base
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return renderer.render(context, document_properties(answers, context), digest, stamp.base_properties(answers, canonical))
+
+
+# -- what docxtpl does after Jinja, done here ------------------------------------------------
+#
+# docxtpl's DocxTemplate.resolve_listing, fix_tables and fix_docpr_ids, with the same
+# results (tests/test_prepared_template.py compares them on every example), without
+# docxtpl's class: the body is parsed once (the check above) instead of twice, and a
+# paragraph without a tab, paragraph break, line break or page break in it is passed over.
+
+_LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
+_LISTING_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_LISTING_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.DOTALL)
+_LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.DOTALL)
+_PARAGRAPH_PROPERTIES = re.compile(r"<w:pPr>.*?</w:pPr>")
+_RUN_PROPERTIES = re.compile(r"<w:rPr>.*?</w:rPr>")
+
+
+def resolve_listing(xml: str) -> str:
+    """Tabs, paragraph breaks (\\a), line breaks and page breaks in the texts of *xml* as Word
+    structure, each new run and paragraph with the properties of the one it breaks."""
+    specials = [found.start() for found in _LISTING_CHARACTERS.finditer(xml)]
+    if not specials:
+        return xml
+    # The paragraphs as docxtpl's pattern finds them, in C; only those holding a special
+    # character are rebuilt (a document has a few among a hundred or more).
+    pieces, done, next_special = [], 0, 0
+    for paragraph in _LISTING_PARAGRAPH.finditer(xml):
+        start, end = paragraph.span()
+        while next_special < len(specials) and specials[next_special] < start:
+            next_special += 1
+        if next_special == len(specials):
+            break
+        if specials[next_special] < end:
+            pieces += (xml[done:start], _resolve_paragraph(paragraph))
+            done = end
+    pieces.append(xml[done:])
+    return "".join(pieces)
+
+
+def _resolve_paragraph(match: re.Match) -> str:
+    paragraph = match.group(0)
+    if not _LISTING_CHARACTERS.search(paragraph):
+        return paragraph
+    found = _PARAGRAPH_PROPERTIES.search(paragraph)
+    ppr = found.group(0) if found else ""
+    return _LISTING_RUN.sub(lambda run: _resolve_run(ppr, run.group(0)), paragraph)
+
+
+def _resolve_run(ppr: str, run: str) -> str:
+    if not _LISTING_CHARACTERS.search(run):
+        return run
+    found = _RUN_PROPERTIES.search(run)
+    rpr = found.group(0) if found else ""
+    return _LISTING_TEXT.sub(lambda text: _resolve_text(ppr, rpr, text.group(0)), run)
+
+
+def _resolve_text(ppr: str, rpr: str, text: str) -> str:
+    text = text.replace("\t", f'</w:t></w:r><w:r>{rpr}<w:tab/></w:r><w:r>{rpr}<w:t xml:space="preserve">')
+    text = text.replace("\a", f'</w:t></w:r></w:p><w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">')
+    text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    return text.replace(
+        "\f", f'</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/></w:r></w:p><w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">'
+    )
+
+
+def fix_table_grids(tree) -> None:
+    """Each table's grid columns made to match its rows' cells (a column loop of a template
+    adds or removes cells), the table keeping its width."""
+    from lxml import etree
+
+    ns = "{" + tree.nsmap["w"] + "}"
+    grid_col, width = ns + "gridCol", ns + "w"
+    for table in tree.iter(ns + "tbl"):
+        grid = table.find(ns + "tblGrid")
+        columns = grid.findall(grid_col)
+        to_add = 0
+        for row in table.iter(ns + "tr"):
+            cells = len(row.findall(ns + "tc"))
+            if len(columns) + to_add < cells:
+                to_add = cells - len(columns)
+        if to_add > 0:
+            total = sum(float(c.get(width)) for c in columns if c.get(width) is not None)
+            if total > 0:
+                old_average, new_average = total / len(columns), total / (len(columns) + to_add)
+                for column in columns:
+                    column.set(width, str(int(float(column.get(width)) * new_average / old_average)))
+                for _ in range(to_add):
+                    etree.SubElement(grid, grid_col, {width: str(int(new_average))})
+        columns = grid.findall(grid_col)
+        widest_row = 0
+        for row in table.iter(ns + "tr"):
+            spanned = 0
+            for cell in row.findall(ns + "tc"):
+                properties = cell.find(ns + "tcPr")
+                span = None if properties is None else properties.find(ns + "gridSpan")
+                spanned += 1 if span is None else int(span.get(ns + "val"))
+            widest_row = max(widest_row, spanned)
+        to_remove = len(columns) - widest_row
+        if to_remove > 0:
+            removed = 0.0
+            for column in columns[-to_remove:]:
+                removed += float(column.get(width))
+                grid.remove(column)
+            left = grid.findall(grid_col)
+            extra = int(removed / len(left)) if left else 0
+            for column in left:
+                column.set(width, str(int(float(column.get(width)) + extra)))
+
+
+_DRAWING_PROPERTIES = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+def number_drawings(tree) -> None:
+    """Every drawing a unique id (1001, 1002, ...): a template's loop copies its pictures."""
+    for number, element in enumerate(tree.iter(_DRAWING_PROPERTIES), start=1001):
+        element.set("id", str(number))
 
 
 # -- the package -----------------------------------------------------------------------

@@ -121,8 +121,10 @@ _BASE_MAX_PIECES = 2000
 _BASE_MAX_JSON = 4_000_000
 
 
-def base_properties(answers) -> dict[str, str]:
-    packed = base64.b64encode(zlib.compress(canonical_answers(answers).encode("utf-8"), 9)).decode("ascii")
+def base_properties(answers, canonical: str | None = None) -> dict[str, str]:
+    """*canonical*: canonical_answers(answers), when the caller has made it already."""
+    canonical = canonical_answers(answers) if canonical is None else canonical
+    packed = base64.b64encode(zlib.compress(canonical.encode("utf-8"), 9)).decode("ascii")
     pieces = [packed[i:i + _BASE_PIECE] for i in range(0, len(packed), _BASE_PIECE)]
     if len(pieces) > _BASE_MAX_PIECES:
         return {}  # answers this large are not kept; import then compares as without a base

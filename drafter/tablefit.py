@@ -553,6 +553,8 @@ def _keep_headings_with_text(root) -> None:
         heading = _is_heading(element)
         if heading and after_text:
             if spacer is None:
+                # Here, not at the top: importing tablefit stays free (lxml is loaded by the
+                # renderer that calls this anyway).
                 from lxml import etree
 
                 spacer = etree.fromstring(_SPACER)

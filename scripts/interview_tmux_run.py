@@ -21,7 +21,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from test_interview_cli import drafter_in_tmux  # noqa: E402
+
+def tmux_session(args: str, folder: Path, size: tuple[int, int]):
+    # Imported here: scripts/measure_latency.py runs the same commission in a pseudo-terminal
+    # of its own (its own session), without tmux or the test suite's dependencies.
+    from test_interview_cli import drafter_in_tmux
+
+    return drafter_in_tmux(args, folder, size=size)
+
 
 # The workspace: `drafter init --profile neutral`, then the municipality's own facts.
 SKOVBY_PROFILE = """\
@@ -61,8 +68,8 @@ class RunResult:
 
 
 class Run:
-    def __init__(self, folder: Path, size: tuple[int, int]):
-        self.session = drafter_in_tmux("new adhoc", folder, size=size)
+    def __init__(self, session):
+        self.session = session
         self.prompts = 0
         self.panes: list[str] = []
         self.screens: dict[str, str] = {}
@@ -114,12 +121,13 @@ class Run:
         self.session.send("Enter")
 
 
-def run_commission(folder: Path, size: tuple[int, int] = (80, 24)) -> RunResult:
-    """The whole commission in tmux at *size*; the workspace is made in *folder*."""
+def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_session) -> RunResult:
+    """The whole commission in tmux at *size* (or the session *start* gives); the workspace
+    is made in *folder*."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
     began = time.monotonic()
-    run = Run(folder, size)
+    run = Run(start("new adhoc", folder, size))
     try:
         run.text("Hvad hedder gruppen?", NAME)
         run.skip("Er det en ad-hoc gruppe")

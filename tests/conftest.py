@@ -91,22 +91,6 @@ def has_soffice() -> bool:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _shared_default_key_bindings():
-    """prompt_toolkit builds its default key bindings afresh for every prompt (about 40 % of
-    a scripted interview's time); they are the same for every prompt and hold no state of
-    their own (their filters ask the running application), so the tests build them once.
-    The prompts, keys and interview are the real ones; the tmux tests run without this."""
-    import functools
-
-    import prompt_toolkit.application.application as application
-
-    original = application.load_key_bindings
-    application.load_key_bindings = functools.lru_cache(maxsize=None)(original)
-    yield
-    application.load_key_bindings = original
-
-
-@pytest.fixture(autouse=True, scope="session")
 def _private_template_cache(tmp_path_factory):
     """Keep the prepared-template cache of test runs out of the user's ~/.cache."""
     old = os.environ.get("DRAFTER_CACHE_DIR")

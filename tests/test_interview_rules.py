@@ -21,8 +21,11 @@ def said(monkeypatch):
     """Everything the interview prints, as one text with its line breaks made spaces."""
     import questionary
 
+    from drafter import prompts
+
     lines: list[str] = []
     monkeypatch.setattr(questionary, "print", lambda text="", style=None, **_: lines.append(text))
+    monkeypatch.setattr(prompts, "_print_lines", lambda printed, style: lines.extend(printed))
 
     class Said:
         @property

@@ -23,7 +23,10 @@ def test_cached_and_fresh_preparation_give_the_same_document(cache):
     answers = load_answers(ADHOC_EXAMPLE)
     template = TEMPLATES_DIR / "adhoc.docx"
     fresh = render_document(answers, DocxRenderer(template))
-    assert len(list(cache.glob("*.bin"))) == 1
+    from drafter.render import _property_cache_key
+
+    # One entry for the template (and one for the compiled document properties, if new).
+    assert len({entry.stem for entry in cache.glob("*.bin")} - {_property_cache_key()}) == 1
     cached = render_document(answers, DocxRenderer(template))
     assert cached == fresh
 
@@ -32,7 +35,9 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(cache):
     answers = load_answers(ADHOC_EXAMPLE)
     template = TEMPLATES_DIR / "adhoc.docx"
     expected = render_document(answers, DocxRenderer(template))
-    (entry,) = cache.glob("*.bin")
+    from drafter.render import _property_cache_key
+
+    (entry,) = (entry for entry in cache.glob("*.bin") if entry.stem != _property_cache_key())
     entry.write_bytes(tplcache._MAGIC + b"\x00garbage")
     assert render_document(answers, DocxRenderer(template)) == expected
     assert tplcache.load(entry.stem) is not None  # written again, whole
@@ -176,3 +181,145 @@ def test_platform_cache_folders(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert tplcache.cache_dir() == tmp_path / "xdg" / "drafter"
+
+
+# -- docxtpl's post-processing, done by drafter ---------------------------------------------
+
+class DocxtplPathRenderer(DocxRenderer):
+    """drafter's renderer as it was: docxtpl's own resolve_listing, fix_tables and
+    fix_docpr_ids after Jinja (the reference the faster path must equal, byte for byte)."""
+
+    def _finish_xml(self, xml: str) -> str:
+        return self._docxtpl.resolve_listing(super()._finish_xml(xml))
+
+    def _body_tree(self, body_xml: str):
+        from drafter.tablefit import fit_tables
+
+        self._check_xml(self._main_part, body_xml)
+        tree = self._docxtpl.fix_tables(body_xml)
+        fit_tables(tree)
+        self._docxtpl.docx_ids_index = 1000
+        self._docxtpl.fix_docpr_ids(tree)
+        return tree
+
+    @property
+    def _docxtpl(self):
+        from docxtpl import DocxTemplate
+
+        if not hasattr(self, "_reference"):
+            self._reference = DocxTemplate(self.template_path)
+        return self._reference
+
+
+def _every_example():
+    from conftest import REPO
+
+    return sorted((REPO / "answers").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("example", _every_example(), ids=lambda p: p.stem)
+def test_drafters_post_processing_writes_what_docxtpls_writes(example, cache, monkeypatch):
+    from drafter import render
+
+    answers = load_answers(example)
+    template = answers.questionnaire.template_path
+    # The reference gets the text before drafter's listing: resolve_listing is made the identity.
+    reference = DocxtplPathRenderer(template)
+    with monkeypatch.context() as patched:
+        patched.setattr(render, "resolve_listing", lambda xml: xml)
+        expected = render_document(answers, reference)
+    assert render_document(answers, DocxRenderer(template)) == expected
+
+
+LISTING_CASES = [
+    "<w:p><w:r><w:t>plain</w:t></w:r></w:p>",
+    '<w:p><w:pPr><w:pStyle w:val="Liste"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">a\tb\x07c\nd\x0ce</w:t></w:r></w:p>',
+    "<w:p><w:r><w:t>one</w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>two\nlines</w:t><w:tab/><w:t>x\ty</w:t></w:r></w:p>"
+    "<w:p><w:r><w:t>untouched\x07</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>in\x07cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+    "\n<w:p>\n</w:p><w:p><w:r><w:t>\t</w:t></w:r></w:p>",
+]
+
+
+@pytest.mark.parametrize("xml", LISTING_CASES)
+def test_resolve_listing_is_docxtpls(xml):
+    from docxtpl import DocxTemplate
+
+    from drafter.render import resolve_listing
+
+    assert resolve_listing(xml) == DocxTemplate(TEMPLATES_DIR / "adhoc.docx").resolve_listing(xml)
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+WP_NS = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+
+
+def _table(grid: list[int], rows: list[list[int]]) -> str:
+    """A table with *grid* column widths and rows of cells (each cell's gridSpan)."""
+    cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
+    body = "".join(
+        "<w:tr>" + "".join(
+            "<w:tc>" + (f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else "") + "<w:p/></w:tc>"
+            for span in row) + "</w:tr>"
+        for row in rows)
+    return f"<w:tbl><w:tblGrid>{cols}</w:tblGrid>{body}</w:tbl>"
+
+
+GRID_CASES = [
+    _table([3000, 3000], [[1, 1], [1, 1]]),  # as it should be
+    _table([3000, 3000], [[1, 1, 1], [1, 1]]),  # a column loop added a cell
+    _table([2000, 2000, 2000, 2000], [[1, 1], [2, 1]]),  # ... or took cells away
+    _table([1000, 1000, 1000], [[1, 1, 1, 1, 1]]) + _table([5000], [[1]]),
+    f'<w:p><w:r><w:drawing><wp:inline><wp:docPr id="7" name="a"/></wp:inline></w:drawing></w:r></w:p>'
+    f'<w:p><w:r><w:drawing><wp:anchor><wp:docPr id="7" name="b"/></wp:anchor></w:drawing></w:r></w:p>',
+]
+
+
+@pytest.mark.parametrize("inner", GRID_CASES)
+def test_table_grids_and_drawing_ids_are_docxtpls(inner):
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from drafter.render import fix_table_grids, number_drawings
+
+    xml = f"<w:body {W_NS} {WP_NS}>{inner}</w:body>"
+    tpl = DocxTemplate(TEMPLATES_DIR / "adhoc.docx")
+    expected = tpl.fix_tables(xml)
+    tpl.docx_ids_index = 1000
+    tpl.fix_docpr_ids(expected)
+    ours = etree.fromstring(xml)
+    fix_table_grids(ours)
+    number_drawings(ours)
+    assert etree.tostring(ours) == etree.tostring(expected)
+
+
+def test_a_cache_hit_renders_without_docxtpl_or_python_docx_and_writes_the_same_bytes(workdir, tmp_path):
+    """The cold `drafter render` of a prepared template: Jinja on the cached code, drafter's
+    own post-processing and zip; docxtpl (and python-docx beneath it) only prepare."""
+    probe = (
+        "import sys\n"
+        "from drafter.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'docxtpl')), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    env = {tplcache.CACHE_ENV: str(tmp_path / "cache")}
+    outputs = []
+    for run in ("miss", "hit"):
+        result = _run_probe(probe, ["render", f"answers/{ADHOC_EXAMPLE.name}", "--out-dir", run], workdir, env)
+        assert result.returncode == 0, result.stderr
+        outputs.append((result.stderr, (workdir / run / f"{ADHOC_EXAMPLE.stem}.docx").read_bytes()))
+    (miss_log, miss_bytes), (hit_log, hit_bytes) = outputs
+    assert "'docxtpl'" in miss_log  # preparing: docxtpl's tag clean-up
+    assert "LOADED []" in hit_log
+    assert hit_bytes == miss_bytes
+
+
+def _run_probe(probe: str, args: list[str], cwd, env: dict[str, str]):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    full = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8", **env}
+    return subprocess.run([sys.executable, "-c", probe, *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=120)

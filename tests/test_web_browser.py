@@ -51,8 +51,11 @@ def axe_source() -> str:
         pytest.skip("axe-core is not installed (pip install -e '.[test]')")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory):
+    # For this module only (the one that uses it): Playwright's sync API keeps an event
+    # loop running in the thread while it is open, and a later test of the same worker
+    # that runs a prompt (asyncio.run) would fail.
     with sync_api.sync_playwright() as playwright:
         # Playwright gives the browser a fresh, temporary profile (--user-data-dir).
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
