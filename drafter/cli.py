@@ -846,8 +846,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Dokumentet har {_count(result.tracked, 'registreret ændring', 'registrerede ændringer')}; "
               "de er læst, som om de var godkendt.")
     if not result.has_base:
-        print("Dokumentet er lavet af en ældre drafter og husker ikke de svar, det blev lavet ud fra. Det "
-              "sammenlignes derfor med svarfilen, som den er nu, og hvert svar skal bekræftes for sig i en terminal.")
+        print("Dokumentet husker ikke de svar, det blev lavet ud fra (det er lavet af en ældre drafter, eller typen "
+              "er ændret siden). Det sammenlignes derfor med svarfilen, som den er nu, og hvert svar skal bekræftes "
+              "for sig i en terminal.")
     if result.kept:
         names = ", ".join(_answer_name(change) for change in result.kept)
         _print(f"Ændret i svarfilen, siden dokumentet blev lavet (beholdes): {names}")
