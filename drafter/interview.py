@@ -53,6 +53,7 @@ from drafter.rules import WAIVER_KEY, WAIVER_RULE
 from drafter.errors import InvalidValue
 from drafter.questionnaire import one, Question, Questionnaire, Section, split_paragraphs
 from drafter.suggest import suggest
+from drafter.edits import apply_settings
 from drafter.validate import cross_field_message, is_asked, validate
 
 DEFAULT_ANSWERS_DIR = Path("answers")
@@ -150,32 +151,26 @@ def free_path(folder: Path, slug: str, out_dir: Path | None = None) -> Path:
 # -- --set KEY=VALUE -----------------------------------------------------------------------
 
 def parse_presets(questionnaire: Questionnaire, settings: list[str]) -> dict[str, Any]:
-    """--set gruppe.navn=... -> {"gruppe.navn": value}, checked by the question's own rule.
-
-    A list question may be set more than once; each --set adds one entry.
+    """--set KEY=VALUE for `drafter new`, read as `drafter edit --set` reads it
+    (drafter.edits, drafter.values) and checked by each question's rule:
+    {"gruppe.navn": value}. An empty value pre-answers nothing (the question is asked).
     """
+    data: dict[str, Any] = {}
+    apply_settings(questionnaire, data, settings)
     presets: dict[str, Any] = {}
-    paths = [q.path for q in questionnaire.questions]
-    for setting in settings:
-        key, sep, text = setting.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise UsageError(f'--set "{setting}": skriv NØGLE=VÆRDI, fx --set gruppe.navn="Ad-hoc gruppe om ..."')
-        question = questionnaire.question(key)
-        if question is None:
-            raise UsageError(f'--set {key}: ukendt spørgsmål{suggest(key, paths)}; kendte nøgler: {", ".join(paths)}')
-        if question.type == "records":
-            raise UsageError(f"--set {key}: en liste med flere felter kan ikke sættes med --set; skriv den i svarfilen")
-        try:
-            if question.type == "list":
-                presets.setdefault(key, []).extend(question.check([text]))
-            else:
-                value = question.check(text)
-                if is_empty(value):
-                    raise InvalidValue("må ikke være tom")
-                presets[key] = value
-        except InvalidValue as exc:
-            raise UsageError(f"--set {key}: {exc}") from None
+    for section_key, answers in data.items():
+        for key, value in answers.items():
+            question = questionnaire.question(f"{section_key}.{key}")
+            try:
+                if question.type == "records":
+                    checked = [{f.key: f.check(entry.get(f.key)) for f in question.fields if entry.get(f.key) is not None}
+                               for entry in value]
+                else:
+                    checked = question.check(value)
+            except InvalidValue as exc:
+                raise UsageError(f"--set {question.path}: {exc}") from None
+            if not is_empty(checked):
+                presets[question.path] = checked
     return presets
 
 
