@@ -26,15 +26,15 @@ from typing import Any, Mapping
 
 from drafter.answers import Answers, check_file
 from drafter.batch import DEFAULT_OUT_DIR, RenderResult, check_rules, default_output, render_answers, render_file, require_finished
-from drafter.edits import apply_setting
-from drafter.errors import AnswerFileError, DrafterError
+from drafter.edits import apply_setting, apply_settings
+from drafter.errors import AnswerFileError, DrafterError, InvalidValue, UsageError
 from drafter.problems import Problem, in_file_order
 from drafter.rules import check_answers
 from drafter.validate import is_complete, questionnaire_for, validate
 from drafter.yamlio import kept_meta, save_answers
 from drafter.yamlread import read_answer_file
 
-__all__ = ["Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "render", "set_answers", "typography"]
+__all__ = ["Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "render", "set", "set_answers", "typography"]
 
 
 def load(path: str | Path) -> Answers:
@@ -151,8 +151,7 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     if questionnaire is None:
         raise AnswerFileError(problems, source.source)
     data = copy.deepcopy(source.data)
-    for setting in settings:
-        apply_setting(questionnaire, data, setting)
+    apply_settings(questionnaire, data, settings)
     values, problems = validate(data, questionnaire)
     if problems:  # at the line of the key that was set (or the nearest one above it)
         raise AnswerFileError(in_file_order(problems, source.source), source.source)
@@ -170,3 +169,35 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
         exc.problems.append(Problem(f"svarene er gemt i {answers_path}, men dokumentet er ikke lavet igen"))
         raise
     return SetResult(answers_path, changed, rendered)
+
+
+def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | None = None) -> dict:  # noqa: A001 - api.set, as the commands say it
+    """*data* with the answer at *key* set from the text *typed*; a new dict, *data* is not changed.
+
+    *typed* is read as every front end reads typed text (drafter.values: 'quoted' text, a
+    list ``[a, b]``, ja/nej, Danish dates such as "4. januar 2027"; empty text removes the
+    answer) and checked by the question's own rule. *key* is an answer path as drafter
+    prints it: ``tidsplan.slut``, ``opgaver.opgaver[2]``, ``formandskab.medlemmer[1].titel``
+    (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
+    :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
+    """
+    result = copy.deepcopy(dict(data.data if isinstance(data, Answers) else data))
+    questionnaire, problems = questionnaire_for(result, kind)
+    if questionnaire is None:
+        raise AnswerFileError(problems)
+    key = apply_setting(questionnaire, result, f"{key}={typed}")
+    path = key.split("[")[0]
+    question = questionnaire.question(path)
+    section_key, _, question_key = path.partition(".")
+    answers = result.get(section_key, {})
+    if question_key in answers:
+        try:
+            if question.type == "records":
+                checked = [{f.key: f.check(entry[f.key]) for f in question.fields if entry.get(f.key) is not None}
+                           for entry in answers[question_key]]
+            else:
+                checked = question.check(answers[question_key])
+        except InvalidValue as exc:
+            raise UsageError(f"--set {key}: {exc}") from None
+        answers[question_key] = checked
+    return result

@@ -1,10 +1,10 @@
 """`--set KEY=VALUE`: one answer changed in plain answer data, without the interview.
 
 KEY is an answer's path as drafter prints it (``tidsplan.slut``,
-``formandskab.medlemmer[2].titel``, 1-based like the messages); VALUE is read the way a
-person means it: text as typed (``--set dokument.version=1.0`` is the text "1.0"),
-quoted text as YAML reads it, yes/no and lists (``[a, b]``) as YAML. An empty VALUE
-removes the answer. Nothing here reads or writes files.
+``formandskab.medlemmer[2].titel``, 1-based like the messages); VALUE is read by
+drafter.values, as every front end reads typed text (an empty VALUE removes the answer).
+`drafter new --set`, `drafter edit --set` and ``api.set`` all come here. Nothing here
+reads or writes files.
 """
 
 from __future__ import annotations
@@ -12,52 +12,37 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drafter.errors import UsageError
+from drafter.errors import InvalidValue, UsageError
 from drafter.questionnaire import Questionnaire
 from drafter.suggest import suggest
+from drafter.values import typed_value
 
 _KEY = re.compile(r"^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)(?:\[(\d+)\](?:\.([A-Za-z0-9_]+))?)?$")
 
 
-def parse_value(text: str) -> Any:
-    """VALUE as YAML reads a single plain value or a flow list of them; None if it is not one."""
-    import yaml
+def apply_settings(questionnaire: Questionnaire, data: dict, settings: list[str]) -> list[str]:
+    """Every KEY=VALUE of one command into *data*, in order; the keys set.
 
-    from drafter.yamlread import NodeConverter as _NodeConverter
+    A key given twice is refused rather than guessed at (the second would silently replace
+    the first): a list is set whole (``[a, b]``) or item by item (``[1]``, ``[2]``).
+    """
+    keys: list[str] = []
+    for setting in settings:
+        key = apply_setting(questionnaire, data, setting)
+        if key in keys:
+            raise UsageError(
+                f"--set {key} står to gange; en liste sættes samlet, fx --set '{key}=[første, anden]', "
+                f"eller punkt for punkt med {key}[1]=..., {key}[2]=..."
+            )
+        keys.append(key)
+    return keys
 
+
+def _typed(key: str, question, text: str) -> Any:
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return None
-    if node is None:
-        return None
-    converter = _NodeConverter("--set")
-    value = converter.convert(node, (), 0)
-    if converter.problems or isinstance(value, dict):
-        return None
-    if isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
-        return None
-    return value
-
-
-def _typed(question, text: str) -> Any:
-    """The value *text* stands for, given the question it answers."""
-    if text.strip() == "":
-        return None
-    if question.type in ("list",):
-        parsed = parse_value(text)
-        if isinstance(parsed, list):
-            return parsed
-        return [text]
-    if question.type == "bool":
-        parsed = parse_value(text)
-        return parsed if parsed is not None else text
-    stripped = text.strip()
-    if stripped[:1] in ("'", '"'):
-        parsed = parse_value(stripped)
-        if isinstance(parsed, str):
-            return parsed
-    return text
+        return typed_value(question, text)
+    except InvalidValue as exc:
+        raise UsageError(f"--set {key}: {exc}") from None
 
 
 def apply_setting(questionnaire: Questionnaire, data: dict, setting: str) -> str:
@@ -86,7 +71,7 @@ def apply_setting(questionnaire: Questionnaire, data: dict, setting: str) -> str
                 f"--set {key}: en liste med felter sættes felt for felt, fx --set {key}[1].{question.fields[0].key}=... "
                 f"(felter: {fields})"
             )
-        value = _typed(question, text)
+        value = _typed(key, question, text)
         if value is None:
             section.pop(question_key, None)
         else:
@@ -105,7 +90,7 @@ def apply_setting(questionnaire: Questionnaire, data: dict, setting: str) -> str
     if question.type == "list":
         if field_key is not None:
             raise UsageError(f"--set {key}: punkterne i {question.path} har ingen felter; skriv {question.path}[{number}]=...")
-        value = _typed(question.item_question, text)
+        value = _typed(key, question.item_question, text)
         _put(entries, index, value)
     elif question.type == "records":
         field = question.field_named(field_key) if field_key else None
@@ -119,7 +104,7 @@ def apply_setting(questionnaire: Questionnaire, data: dict, setting: str) -> str
         entry = entries[index]
         if not isinstance(entry, dict):
             entry = entries[index] = {}
-        value = _typed(field, text)
+        value = _typed(key, field, text)
         if value is None:
             entry.pop(field_key, None)
         else:

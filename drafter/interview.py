@@ -54,6 +54,7 @@ from drafter.rules import WAIVER_KEY, WAIVER_RULE
 from drafter.errors import InvalidValue
 from drafter.questionnaire import one, Question, Questionnaire, Section, split_paragraphs
 from drafter.suggest import suggest
+from drafter.edits import apply_settings
 from drafter.validate import cross_field_message, is_asked, validate
 
 DEFAULT_ANSWERS_DIR = Path("answers")
@@ -151,32 +152,26 @@ def free_path(folder: Path, slug: str, out_dir: Path | None = None) -> Path:
 # -- --set KEY=VALUE -----------------------------------------------------------------------
 
 def parse_presets(questionnaire: Questionnaire, settings: list[str]) -> dict[str, Any]:
-    """--set gruppe.navn=... -> {"gruppe.navn": value}, checked by the question's own rule.
-
-    A list question may be set more than once; each --set adds one entry.
+    """--set KEY=VALUE for `drafter new`, read as `drafter edit --set` reads it
+    (drafter.edits, drafter.values) and checked by each question's rule:
+    {"gruppe.navn": value}. An empty value pre-answers nothing (the question is asked).
     """
+    data: dict[str, Any] = {}
+    apply_settings(questionnaire, data, settings)
     presets: dict[str, Any] = {}
-    paths = [q.path for q in questionnaire.questions]
-    for setting in settings:
-        key, sep, text = setting.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise UsageError(f'--set "{setting}": skriv NØGLE=VÆRDI, fx --set gruppe.navn="Ad-hoc gruppe om ..."')
-        question = questionnaire.question(key)
-        if question is None:
-            raise UsageError(f'--set {key}: ukendt spørgsmål{suggest(key, paths)}; kendte nøgler: {", ".join(paths)}')
-        if question.type == "records":
-            raise UsageError(f"--set {key}: en liste med flere felter kan ikke sættes med --set; skriv den i svarfilen")
-        try:
-            if question.type == "list":
-                presets.setdefault(key, []).extend(question.check([text]))
-            else:
-                value = question.check(text)
-                if is_empty(value):
-                    raise InvalidValue("må ikke være tom")
-                presets[key] = value
-        except InvalidValue as exc:
-            raise UsageError(f"--set {key}: {exc}") from None
+    for section_key, answers in data.items():
+        for key, value in answers.items():
+            question = questionnaire.question(f"{section_key}.{key}")
+            try:
+                if question.type == "records":
+                    checked = [{f.key: f.check(entry.get(f.key)) for f in question.fields if entry.get(f.key) is not None}
+                               for entry in value]
+                else:
+                    checked = question.check(value)
+            except InvalidValue as exc:
+                raise UsageError(f"--set {question.path}: {exc}") from None
+            if not is_empty(checked):
+                presets[question.path] = checked
     return presets
 
 
@@ -1140,8 +1135,8 @@ def say_profile() -> None:
     current = workspace.current()
     if current.root is not None:
         return
-    say(f"Ingen arbejdsmappe her: drafter bruger den indbyggede profil {current.profile.name} "
-        f"({current.profile.describe()}).", HELP_STYLE)
+    say(f"Ingen arbejdsmappe her, så drafter bruger den indbyggede profil {current.profile.name}: "
+        f"{current.profile.describe()}.", HELP_STYLE)
     say("Jeres egen: drafter init MAPPE --profile NAVN (drafter profiles viser profilerne), og kør drafter i den mappe.",
         HELP_STYLE)
 
@@ -1153,11 +1148,13 @@ PROFILE_LISTS = {
     "perioder": "en plan for rotation i formandskaberne ('rotation')",
     "temagrupper": "temagrupper (grupper med 'er_temagruppe: true')",
 }
+PROFILE_LISTS_SHORT = {"klynger": "klynger", "perioder": "rotationsplan", "temagrupper": "temagrupper"}
 
 
-def missing_profile_data(questionnaire: Questionnaire) -> list[str]:
+def missing_profile_data(questionnaire: Questionnaire, short: bool = False) -> list[str]:
     """What a kind needs from the profile that the profile lacks: a required question whose
     choices come from one of PROFILE_LISTS, or whose entries are the profile's clusters, finds none."""
+    names = PROFILE_LISTS_SHORT if short else PROFILE_LISTS
     missing: list[str] = []
     for question in questionnaire.questions:
         for asked in [question, *question.fields]:
@@ -1167,8 +1164,8 @@ def missing_profile_data(questionnaire: Questionnaire) -> list[str]:
             lookup = (asked.default_from or {}).get("lookup")
             if lookup == "klynger" and not asked.default_value(None, {}):
                 needed = "klynger"
-            if needed and PROFILE_LISTS[needed] not in missing:
-                missing.append(PROFILE_LISTS[needed])
+            if needed and names[needed] not in missing:
+                missing.append(names[needed])
     return missing
 
 
@@ -1197,9 +1194,9 @@ def choose_kind() -> str:
     choices: list = list(labels)
     if lacking:
         choices.append(Separator("── Kræver data, som profilen ikke har:"))
-        for kind in lacking:
-            choices.append(Choice(_clip(f"{kind.name} ({kind.kind})", width() - 8),
-                                  disabled=_clip("mangler " + _and_list(missing_profile_data(kind)), width() - 8)))
+        for kind in lacking:  # one line each: "- Temagruppe (mangler temagrupper, klynger og rotationsplan)"
+            reason = "mangler " + _and_list(missing_profile_data(kind, short=True))
+            choices.append(Choice(_clip(kind.name, max(10, width() - 12 - len(reason))), disabled=reason))
     try:
         picked = select("Hvilken slags kommissorium vil du skrive?", choices, search=len(labels) > 7)
     except (KeyboardInterrupt, EOFError):

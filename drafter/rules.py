@@ -77,7 +77,7 @@ class Rule:
     id: str
     severity: str
     title: str  # what the rule asks for, in Danish
-    source: str  # the seed sentence it comes from, quoted
+    source: str  # the basis the rule rests on, in Danish; a profile's own wording and quotes (regler.<id>.kilde) are profile data and take its place
     needs: tuple[str, ...]  # question paths the kind must have for the rule to apply
     check: Callable[["Context"], Iterable[Hit]]
     data: tuple[str, ...] = ()  # what it needs from the organisation profile
@@ -589,11 +589,6 @@ def municipal_changes(lookup: Callable[[str, int], Any], group: str, first: int 
         if municipality:
             previous = municipality
     return changes
-
-
-def municipal_change_years(lookup: Callable[[str, int], Any], group: str, first: int = 2021, last: int = 2029) -> set[int]:
-    """Years in which the plan hands the municipal co-chair to another municipality."""
-    return set(municipal_changes(lookup, group, first, last))
 
 
 def _year(value: Any) -> int | None:

@@ -254,7 +254,7 @@ def test_edit_set_reaches_a_field_of_one_record(adhoc_example, tmp_path):
     ("gruppe.nanv=x", 2, 'mente du "gruppe.navn"'),
     ("formandskab.medlemmer[2].tite=x", 2, "ukendt felt 'tite'"),
     ("formandskab.medlemmer[12].titel=x", 2, "har 7 punkter"),
-    ("tidsplan.slut=17-12-2027", 1, "tidsplan.slut"),
+    ("tidsplan.slut=32-12-2027", 2, "har ikke en 32. dag"),
     ("tidsplan.slut=2020-01-01", 1, "ligger før tidsplan.start"),
     ("gruppe.navn=", 1, "gruppe.navn: mangler"),
 ])

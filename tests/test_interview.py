@@ -238,7 +238,7 @@ def test_an_existing_file_is_never_overwritten(tmp_path):
 
 def test_set_pre_answers_and_skips_questions(tmp_path, adhoc):
     presets = interview.parse_presets(adhoc, [f"gruppe.navn={NAME}", "gruppe.klynge=Nordklyngen",
-                                              "opgaver.opgaver=Første", "opgaver.opgaver=Anden"])
+                                              "opgaver.opgaver=[Første, Anden]"])
     keys = GROUP[1:3] + [CTRL_C]  # type and nedsat_af; the name and cluster are not asked
     with pytest.raises(interview.Interrupted):
         run_new(keys, tmp_path, presets=presets)
@@ -253,7 +253,7 @@ def test_set_is_checked_by_the_questions_rules(adhoc):
     from drafter.errors import UsageError
 
     with pytest.raises(UsageError, match="tidsplan.start"):
-        interview.parse_presets(adhoc, ["tidsplan.start=i morgen"])
+        interview.parse_presets(adhoc, ["tidsplan.start=32. januar 2027"])
     with pytest.raises(UsageError, match="mente du"):
         interview.parse_presets(adhoc, ["gruppe.nav=X"])
 

@@ -466,3 +466,19 @@ def test_resume_reopens_the_member_form_stopped_half_typed(tmp_path):
         {"navn": "Ida Holm", "titel": "Visitator", "organisation": "Skive Kommune", "rolle": "Tovholder på data"}
     ]
     assert read_answer_file(path).data["ufaerdige"] == ["formandskab.medlemmer"]
+
+
+def test_kinds_needing_data_the_profile_lacks_are_listed_apart_with_what_is_missing(tmp_path):
+    session = drafter_in_tmux("new", tmp_path, size=(80, 24))
+    try:
+        screen = session.wait_for("Hvilken slags kommissorium vil du skrive?")
+        session.wait_for("» ")
+        screen = session.screen()
+        assert "── Kræver data, som profilen ikke har:" in screen
+        assert "- Temagruppe (mangler temagrupper, klynger og rotationsplan)" in screen
+        assert "Arbejdsgruppe (arbejdsgruppe)" in screen.split("── Kræver")[0]
+        assert not mid_word_breaks(screen, 80) and all(len(line) < 80 for line in screen.splitlines())
+        session.send("C-c")
+        session.wait_for("Intet er gemt")
+    finally:
+        session.close()

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from drafter.dates import DateError
 from drafter.errors import InvalidValue
 from drafter.questionnaire import Question, Section
+from drafter.values import typed_value
 from drafter.yamlread import is_empty
 
 OTHER = "__andet__"  # the value of the "Andet (skriv selv)" option
@@ -93,8 +93,6 @@ def _renumber(entries: list, indices: list[int], name: str, result: SectionInput
 
 def _read_value(question: Question, form: dict[str, list[str]], name: str, old: Any, result: SectionInput, today=None) -> Any:
     text = form.get(name, [""])[0]
-    if question.type == "bool":
-        return {"ja": True, "nej": False}.get(text)
     if question.type == "choice" and text == OTHER:
         text = form.get(name + OTHER_SUFFIX, [""])[0]
         result.typed[name + OTHER_SUFFIX] = text
@@ -102,12 +100,8 @@ def _read_value(question: Question, form: dict[str, list[str]], name: str, old: 
     if not text.strip():
         return None
     try:
-        if question.type == "date":
-            from drafter.dates import iso_date
-
-            text = iso_date(text, today)
-        value = question.check(text)
-    except (InvalidValue, DateError) as exc:
+        value = question.check(typed_value(question, text, today))
+    except InvalidValue as exc:
         message = _sentence(str(exc))
         if not message.endswith((".", "!", "?")):
             message += "."
