@@ -28,7 +28,7 @@ from drafter.dates import long_date
 from drafter.problems import ERROR, WAIVED, WARNING, Problem, display_path as field_name, in_file_order
 from drafter.suggest import suggest
 from drafter.workspace import MIN_REASON_WORDS, ProfileError
-from drafter.yamlread import is_empty
+from drafter.yamlread import META_KEYS, is_empty
 
 WAIVER_KEY = "undtagelser"
 WAIVER_RULE = "undtagelse"  # the id under which problems with waivers themselves are reported
@@ -668,8 +668,9 @@ _DATED_NAMES = (
 # The answer that dates a commission, in order of preference: the document's own date, else
 # the day its work starts. Without either there is nothing to compare a name's dates with.
 COMMISSION_DATE_PATHS = ("dokument.dato", "tidsplan.start")
-# Keys of an answer file that hold no text of the commission.
-_NOT_TEXT = frozenset({"kind", "schema_version", "complete", "ufaerdige", WAIVER_KEY})
+# Keys of an answer file that hold no text of the commission: the meta keys, except the
+# commission's own title and headings, which the document shows.
+_NOT_TEXT = frozenset(META_KEYS) - {"titel", "overskrifter"}
 
 
 def _commission_date(ctx: Context) -> _dt.date | None:
