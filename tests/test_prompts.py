@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from contextlib import contextmanager
 
+import pytest
+
 from drafter import prompts
 
 
@@ -54,3 +56,92 @@ def test_a_choice_with_own_text_gives_the_terminals_cursor_answer_to_the_rendere
     assert answer == "Sundheds- og ældreudvalget" and isinstance(answer, prompts.Typed)
     assert seen["renderer"].cpr_support == CPR_Support.SUPPORTED
     assert not seen["renderer"].waiting_for_cpr
+
+
+# -- the profile drives the suggestions ----------------------------------------------------
+
+SKOVBY = """\
+schema_version: 1
+organisation:
+  navn: Skovby Kommune
+  type: kommune
+sekretariat: Sundhedssekretariatet i Skovby Kommune
+forfatter: Sundhedssekretariatet
+formandskab:
+  model: en
+"""
+
+MIDTKLYNGEN_RECEIVERS = ["Klyngestyregruppen", "Voksentemagruppen for somatik", "Voksentemagruppen for psykiatri",
+                         "Temagruppen for børn, unge og familie"]
+
+# What each workspace's profile suggests (None: the profile has nothing to suggest, so nothing is).
+SUGGESTED = {
+    "skovby": {
+        "gruppe.organisation": "Skovby Kommune",
+        "formandskab.model": "én formand",
+        "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Sundhedssekretariatet i Skovby Kommune.",
+        "dokument.forfatter": "Sundhedssekretariatet",
+        "modtager": None,  # no body of the profile receives reports: only the commissioning answer is suggested
+        "modtagere": [],
+    },
+    "midtklyngen": {
+        "gruppe.organisation": "Midtklyngen",
+        "formandskab.model": "to-delt formandskab",
+        "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Fællessekretariatet i Midtklyngen.",
+        "dokument.forfatter": "Fællessekretariatet",
+        "modtager": None,  # four receive reports: which one, only the commissioning answer says
+        "modtagere": MIDTKLYNGEN_RECEIVERS,
+    },
+    "sundhedsraad": {
+        "gruppe.organisation": "Sundhedsråd Midt",
+        "formandskab.model": None,  # the councils have no fixed chair model
+        "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Sundhedsrådets sekretariat.",
+        "dokument.forfatter": "Sundhedsrådets sekretariat",
+        "modtager": "Sundhedsrådet",  # the one body that receives reports
+        "modtagere": ["Sundhedsrådet"],
+    },
+}
+
+
+def _workspace(name: str, folder):
+    from drafter import workspace
+
+    if name == "skovby":
+        (folder / "drafter.yaml").write_text(SKOVBY, encoding="utf-8")
+    elif name == "midtklyngen":
+        workspace.init(folder, "midtklyngen")
+    else:
+        workspace.init(folder, "sundhedsraad", name="Sundhedsråd Midt", region="Region Midtjylland")
+    return workspace.activate(folder)
+
+
+
+@pytest.fixture
+def restore_workspace():
+    from drafter import workspace
+
+    yield
+    workspace.activate(None)
+
+
+@pytest.mark.parametrize("name", SUGGESTED)
+def test_the_profile_suggests_organisation_chairs_secretariat_author_and_reporting_line(tmp_path, name, restore_workspace):
+    from drafter.questionnaire import load_questionnaire
+
+    _workspace(name, tmp_path)
+    expected = SUGGESTED[name]
+    kind = load_questionnaire("arbejdsgruppe")
+    answers: dict = {}
+    for path in ("gruppe.organisation", "formandskab.model", "sekretariat.tekst", "dokument.forfatter"):
+        assert kind.question(path).default_value(None, answers) == expected[path], path
+    receiver = kind.question("afrapportering.cyklus").field_named("modtager")
+    assert receiver.default_value(None, answers) == expected["modtager"]
+    assert receiver.choices == expected["modtagere"]  # the profile's own list of receivers
+    # Whoever commissioned the group is whom it reports to, in every workspace and kind.
+    answers = {"gruppe": {"nedsat_af": "Sundheds- og ældreudvalget"}}
+    assert receiver.default_value(None, answers) == "Sundheds- og ældreudvalget"
+    adhoc = load_questionnaire("adhoc")
+    adhoc_receiver = adhoc.question("tidsplan.rapportering").field_named("modtager")
+    assert adhoc_receiver.default_value(None, answers) == "Sundheds- og ældreudvalget"
+    assert adhoc_receiver.choices == expected["modtagere"]
+    assert adhoc.question("gruppe.klynge").default_value(None, {}) == expected["gruppe.organisation"]
