@@ -77,7 +77,8 @@ def refuse_unwritable_target(target: Path) -> None:
 
 
 def atomic_write(
-    path: str | os.PathLike, data: bytes | str, mode: int | None = None, before_replace: Callable[[], None] | None = None
+    path: str | os.PathLike, data: bytes | str, mode: int | None = None, before_replace: Callable[[], None] | None = None,
+    durable: bool = True,
 ) -> None:
     """Write *data* to *path* so that readers see the old file or the whole new one.
 
@@ -85,7 +86,9 @@ def atomic_write(
     target; on any failure the temporary file is removed and the old file is untouched.
     *mode* gives the file these permissions instead of the usual ones (umask).
     *before_replace* runs just before the rename and may raise to stop it: the last
-    moment to see that someone else changed the target meanwhile.
+    moment to see that someone else changed the target meanwhile. *durable=False* skips
+    the flushes to disk (a cache entry: after a crash it is missing or fails its digest,
+    which costs only time), still whole or not at all for every reader.
     """
     target = Path(path)
     if isinstance(data, str):
@@ -105,8 +108,9 @@ def atomic_write(
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         _set_mode(tmp_name, mode)
         if before_replace is not None:
             before_replace()
@@ -121,7 +125,8 @@ def atomic_write(
         if isinstance(exc, OSError):
             raise OutputError(f"{target}: kunne ikke skrives ({describe_oserror(exc)})") from None
         raise
-    _fsync_folder(folder)
+    if durable:
+        _fsync_folder(folder)
 
 
 # Windows (without long paths switched on) opens no path of more than 259 characters, and
