@@ -6,7 +6,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,6 +96,10 @@ def atomic_write(
     refuse_too_long_path(target)
     folder = target.parent if str(target.parent) else Path(".")
     remove_stale_temp_files(target)
+    # Here, not at the top: tempfile brings shutil, random, bz2 and lzma (about 2 ms of a
+    # cold `drafter check`, which writes nothing).
+    import tempfile
+
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:
@@ -256,6 +259,8 @@ def scratch_folder(prefix: str, warnings: list[str] | None = None):
     On Windows a file LibreOffice still holds cannot be deleted: the work is done all the
     same, so that is said in *warnings* (and the next run removes the folder), never raised.
     """
+    import tempfile  # see atomic_write
+
     path = Path(tempfile.mkdtemp(prefix=prefix))
     lock = _lock_scratch(path)
     try:
@@ -299,6 +304,8 @@ def _lock_scratch(path: Path) -> int | None:
 
 def remove_abandoned_scratch(folder: Path | None = None) -> list[Path]:
     """Remove the scratch folders of drafters that were killed; return what was removed."""
+    import tempfile  # see atomic_write
+
     folder = Path(folder or tempfile.gettempdir())
     removed: list[Path] = []
     try:
