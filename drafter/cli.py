@@ -2,7 +2,7 @@
 
 Everything but argparse is imported inside the commands that need it: `drafter --help`
 and `--version` load no more than argparse (not even pathlib or drafter.errors, whose
-dataclasses cost about 9 ms; tests/test_startup.py keeps it so), and each command only
+dataclasses cost about 9 ms; tests/test_batch.py keeps it so), and each command only
 what it uses.
 """
 
@@ -96,15 +96,219 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def _out_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out-dir", type=_path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
+def _option(*flags: str, **settings) -> tuple:
+    """One argument of a command, as argparse's add_argument takes it."""
+    return flags, settings
 
 
-def _workspace_option(parser: argparse.ArgumentParser, default=None) -> None:
-    parser.add_argument(
-        "--workspace", type=_path, metavar="MAPPE", default=default,
-        help="brug arbejdsmappen MAPPE (standard: den nærmeste mappe med drafter.yaml over den aktuelle mappe)",
-    )
+def _command(name: str, help: str, description: str, *arguments: tuple, subcommands: tuple = (), **defaults) -> dict:
+    """One command (or a subcommand of one) for build_parser; its handler is cmd_NAME
+    (cmd_template_check for `template check`)."""
+    return {"name": name, "help": help, "description": description, "arguments": arguments,
+            "subcommands": subcommands, "defaults": defaults}
+
+
+OUT_DIR = _option("--out-dir", type=_path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
+WORKSPACE = _option(
+    "--workspace", type=_path, metavar="MAPPE", default=argparse.SUPPRESS,
+    help="brug arbejdsmappen MAPPE (standard: den nærmeste mappe med drafter.yaml over den aktuelle mappe)",
+)
+SET_HELP = {
+    "new": "besvar et spørgsmål på forhånd, fx --set gruppe.navn=\"...\" (kan gentages)",
+    "edit": "ret ét svar uden spørgsmål og uden terminal, fx --set tidsplan.slut=2027-12-17 eller "
+            "--set 'formandskab.medlemmer[2].titel=Afdelingsleder' (kan gentages; en tom værdi fjerner svaret)",
+}
+
+
+def _set_option(command: str) -> tuple:
+    return _option("--set", action="append", default=[], metavar="NØGLE=VÆRDI", help=SET_HELP[command])
+
+
+COMMANDS = (
+    _command(
+        "render", "lav Word-dokumenter ud fra svarfiler",
+        "Laver et Word-dokument (.docx) for hver svarfil. answers/x.yaml bliver til out/x.docx. "
+        "En mappe betyder alle dens svarfiler (*.yaml, *.yml); mange filer laves samtidig på "
+        "alle maskinens kerner, og en fejl i én fil stopper ikke de andre.",
+        _option("answers", nargs="+", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler"),
+        _option("-o", "--output", type=_path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)"),
+        OUT_DIR,
+        _option("--force", action="store_true",
+                help="overskriv også et dokument, der er ændret efter drafter lavede det, eller som drafter ikke har lavet"),
+        _option("--template", type=_path, metavar="SKABELON",
+                help="brug denne Word-skabelon i stedet for typens egen (den kontrolleres først, som med "
+                     "'drafter template check')"),
+        _option("--pdf", action="store_true",
+                help="lav også en tilgængelig PDF (tagget, PDF/UA) ved siden af hvert dokument (kræver LibreOffice)"),
+        _option("--pdfa", action="store_true",
+                help="lav PDF'en som PDF/A-2b til arkivering, stadig tagget (PDF/UA); medfører --pdf og kræver LibreOffice"),
+        _option("--preview", action="store_true",
+                help="lav også et billede (PNG) af side 1 ved siden af PDF'en (medfører --pdf; kræver pdftoppm)"),
+    ),
+    _command(
+        "check", "kontrollér svarfiler uden at skrive noget",
+        "Kontrollerer svarfiler og melder alle fejl med fil, linje og felt, og derefter samarbejdets regler "
+        "som 'fil:linje: [regel] fejl/advarsel: besked'. Afslutter med 0, når der ingen fejl er "
+        "(advarsler er tilladt). Skriver ingen filer; med --fix skrives den danske typografi, som "
+        "[typografi] foreslår, ind i svarfilerne.",
+        _option("answers", nargs="*", type=_path, metavar="SVARFIL",
+                help="svarfil(er) i YAML eller mapper med svarfiler (standard: arbejdsmappens answers)"),
+        _option("--strict", action="store_true", help="regn også advarsler som fejl"),
+        _option("--draft-ok", action="store_true",
+                help="godtag kladder (complete: false): de manglende svar vises, men tæller ikke som fejl"),
+        _option("--list-rules", action="store_true", help="vis alle regler med alvor og kilde"),
+        _option("--fix", action="store_true",
+                help="skriv dansk typografi ind i svarfilen, hvor check foreslår det ([typografi]: »…«, tankestreg i "
+                     "intervaller); resten af filen, også kommentarer, bliver som den er"),
+    ),
+    _command(
+        "template", "kontrollér en Word-skabelon, eller lav en ny ud fra den indbyggede",
+        "Egne Word-skabeloner (fx med kommunens brevhoved): kontrollér dem, eller begynd fra en kopi.",
+        subcommands=(
+            _command(
+                "check", "kontrollér, at en Word-skabelon passer til en type",
+                "Kontrollerer en Word-skabelon: at Jinja-koden kan læses, at ingen felter er delt over flere "
+                "Word-tekststykker, at alle felter findes i typens spørgeskema, og hvilke spørgsmål skabelonen ikke "
+                "bruger. Sidehoveder og sidefødder kontrolleres også.",
+                _option("template", type=_path, nargs="?", metavar="SKABELON.docx",
+                        help="Word-skabelonen, eller en mappe med skabeloner (fx templates/); uden: den, typen bruger"),
+                _option("--kind", metavar="TYPE",
+                        help="kommissorietypen (se: drafter kinds); uden: typen efter filens navn, og brevpapiret "
+                             "for hver type, der bruger det"),
+            ),
+            _command(
+                "new", "skriv en kopi af typens indbyggede skabelon som udgangspunkt",
+                "Skriver en kopi af typens indbyggede Word-skabelon, som du kan tilpasse i Word.",
+                _option("--kind", metavar="TYPE", help="kommissorietypen (se: drafter kinds)"),
+                _option("--letterhead", action="store_true",
+                        help="en kopi af brevpapiret (sidehoved, sidefod, typografier), som alle typer uden egen "
+                             "skabelon bruges i (standard i en arbejdsmappe: templates/letterhead.docx)"),
+                _option("template", type=_path, nargs="?", metavar="SKABELON.docx",
+                        help="hvor kopien skal skrives (standard i en arbejdsmappe: templates/TYPE.docx, som drafter "
+                             "så bruger)"),
+                _option("--force", action="store_true", help="overskriv en eksisterende fil"),
+            ),
+        ),
+    ),
+    _command(
+        "kinds", "vis de typer kommissorier, drafter kan lave",
+        "Viser de typer kommissorier, drafter kan lave, med en kort beskrivelse.",
+    ),
+    _command(
+        "new", "besvar spørgsmålene og lav et nyt kommissorium",
+        "Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
+        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet. " + KEYS_HELP,
+        _option("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)"),
+        _option("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)"),
+        OUT_DIR,
+        _option("--resume", type=_path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde"),
+        _set_option("new"),
+    ),
+    _command(
+        "edit", "ret svarene i en svarfil ved at få spørgsmålene igen",
+        "Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
+        "Word-dokumentet igen, hvis svarfilen er færdig. " + KEYS_HELP,
+        _option("answers", type=_path, metavar="SVARFIL", help="svarfilen, der skal rettes"),
+        _option("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')"),
+        _set_option("edit"),
+        OUT_DIR,
+    ),
+    _command(
+        "status", "vis alle kommissorier i en mappe og deres Word-dokumenters tilstand",
+        "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde, "
+        "regelfejl og advarsler, og Word-dokumentet: intet, aktuelt, forældet (svarene er ændret, siden det blev "
+        "lavet) eller rettet i Word siden. Skriver ingen filer.",
+        _option("folder", nargs="?", type=_path, default="answers", metavar="MAPPE",
+                help="mappen med svarfiler (standard: answers)"),
+        OUT_DIR,
+        _option("--json", action="store_true", help="skriv resultatet som JSON (til scripts)"),
+    ),
+    _command(
+        "diff", "vis, hvad der er ændret mellem to versioner af et kommissorium",
+        "Sammenligner to versioner: svarfiler, en svarfil i en tidligere git-version "
+        "(fx answers/x.yaml@HEAD~1) eller Word-dokumenter. Viser ændringerne afsnit for afsnit, og med "
+        "--docx et Word-dokument med ændringerne som registrerede ændringer, som kan godkendes eller "
+        "afvises i Word: 'Afvis alle' giver den gamle versions tekst i brødteksten, sidehovederne og "
+        "sidefødderne. Dokumentegenskaberne (titel, emne) kan Word ikke vise som registrerede ændringer; "
+        "de er den nye versions. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
+        _option("old", metavar="GAMMEL", help="den gamle version: svarfil, FIL@REVISION eller .docx"),
+        _option("new", metavar="NY", help="den nye version: svarfil, FIL@REVISION eller .docx"),
+        _option("--docx", type=_path, metavar="FIL.docx",
+                help="skriv den nye version med ændringerne som registrerede ændringer"),
+        _option("--author", metavar="NAVN", help="navnet ved ændringerne i Word (standard: dokumentets forfatter)"),
+        _option("--force", action="store_true", help="overskriv FIL.docx, også hvis den er ændret siden"),
+    ),
+    _command(
+        "import", "hent rettelser fra et Word-dokument tilbage i svarfilen",
+        "Læser et dokument, som drafter har lavet, og som er rettet i Word eller LibreOffice, "
+        "og viser hvert svar, formanden har ændret (før og nu, de ændrede ord i «»). Dokumentet husker de "
+        "svar, det blev lavet ud fra: et svar, som kun er ændret i dokumentet, tages; et svar, som kun er "
+        "ændret i svarfilen siden, beholdes; et svar, som er ændret begge steder, er en konflikt, som vises "
+        "side om side og aldrig skrives med --yes. Efter bekræftelse (j/n, eller med --yes) skrives ændringerne "
+        "i svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
+        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'. Et dokument fra en "
+        "ældre drafter hentes kun ind svar for svar i en terminal. Afslutter med 0, når alt gik godt, 1, når "
+        "intet blev skrevet (uden --yes og uden terminal), 2 ved fejl og 3 ved en konflikt.",
+        _option("docx", type=_path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)"),
+        _option("--into", type=_path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)"),
+        _option("--yes", action="store_true", help="skriv ændringerne uden at spørge"),
+        OUT_DIR,
+    ),
+    _command(
+        "replace", "skift et navn ud i svarfilernes tekst (fx en klynge, der bliver et sundhedsråd)",
+        "Skifter GAMMELT ud med NYT overalt i svarenes tekst: som helt ord (også i ejefald: "
+        "'Region Sjællands' bliver 'Region Østdanmarks'), med stort begyndelsesbogstav, hvor en sætning "
+        "begynder med det. Filernes kommentarer og opsætning bevares, og kun de ændrede linjer skrives om. "
+        "Hver fil kontrolleres, før den skrives. Steder, hvor navnet står inde i et længere ord, vises, men "
+        "ændres ikke.",
+        _option("old", metavar="GAMMELT", help="navnet, der skal skiftes ud"),
+        _option("new", metavar="NYT", help="det nye navn"),
+        _option("paths", nargs="*", type=_path, metavar="SVARFIL",
+                help="svarfiler eller mapper (standard: arbejdsmappens answers/)"),
+        _option("--dry-run", action="store_true", help="vis hver ændring (fil, svar, før og nu), men skriv intet"),
+        _option("--tracked-changes", type=_path, metavar="MAPPE",
+                help="skriv for hvert ændret kommissorium et Word-dokument med ændringerne som registrerede ændringer"),
+        _option("--author", metavar="NAVN", help="forfatteren af de registrerede ændringer (standard: profilens forfatter)"),
+        OUT_DIR,
+        trailing_paths="paths",
+    ),
+    _command(
+        "data", "vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
+        "Viser organisationsprofilen, der gælder her (arbejdsmappens drafter.yaml, eller den "
+        "indbyggede standardprofil uden arbejdsmappe): organisationen, dens parter og grupper, hvem der nedsætter "
+        "grupper og modtager afrapportering, formandskabsmodellen og planen for rotation i formandskaberne. "
+        "Det, profilen ikke ved, står som ukendt.",
+    ),
+    _command(
+        "serve", "udfyld kommissorier i browseren (en lokal webformular)",
+        "Starter en lokal webserver med spørgeskemaet som formular og åbner browseren. "
+        "Svarene gemmes i arbejdsmappens answers/ (eller den aktuelle mappes) efter hver ændring; "
+        "dokumenterne skrives i out/. Serveren kan kun "
+        "nås fra denne maskine, og kun med nøglen i den adresse, den skriver. Stop den med Ctrl-C.",
+        _option("--port", type=int, metavar="N", help="porten (standard: 8470 eller den næste ledige)"),
+        _option("--no-browser", action="store_true", help="åbn ikke browseren"),
+        _option("--host", default="127.0.0.1", metavar="ADRESSE",
+                help="lyt på denne adresse i stedet for 127.0.0.1 (kun denne maskine); andet end det er en risiko"),
+    ),
+    _command(
+        "init", "lav en arbejdsmappe til jeres organisation",
+        "Laver en arbejdsmappe: drafter.yaml (organisationens profil), answers/, out/, kinds/, "
+        "templates/ og en kort README. Profilen kopieres fra en indbygget profil (se 'drafter profiles'), "
+        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke (undtagen med --switch).",
+        _option("folder", nargs="?", type=_path, default=".", metavar="MAPPE", help="mappen (standard: den aktuelle)"),
+        _option("--profile", metavar="PROFIL", help="den indbyggede profil, der begyndes fra (standard: neutral)"),
+        _option("--name", metavar="NAVN",
+                help='organisationens navn, fx "Sundhedsråd Vestjylland" eller "Skovby Kommune"'),
+        _option("--region", metavar="REGION", help="regionen, hvor navnet ikke siger den (fx Østdanmark)"),
+        _option("--switch", action="store_true",
+                help="giv en eksisterende arbejdsmappe den nye profil; den gamle drafter.yaml gemmes ved siden af"),
+    ),
+    _command(
+        "profiles", "vis de organisationsprofiler, drafter har indbygget",
+        "Viser de indbyggede organisationsprofiler, som 'drafter init --profile' kan begynde fra, "
+        "og hvilken profil der gælder her.",
+    ),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,280 +319,24 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Se 'drafter KOMMANDO --help' for hjælp til den enkelte kommando.",
     )
     parser.add_argument("--version", action="version", version=f"drafter {__version__}", help="vis versionsnummeret og afslut")
-    _workspace_option(parser, argparse.SUPPRESS)
-    commands = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
-
-    render = commands.add_parser(
-        "render",
-        help="lav Word-dokumenter ud fra svarfiler",
-        description=(
-            "Laver et Word-dokument (.docx) for hver svarfil. answers/x.yaml bliver til out/x.docx. "
-            "En mappe betyder alle dens svarfiler (*.yaml, *.yml); mange filer laves samtidig på "
-            "alle maskinens kerner, og en fejl i én fil stopper ikke de andre."
-        ),
-    )
-    render.add_argument("answers", nargs="+", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler")
-    render.add_argument("-o", "--output", type=_path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)")
-    _out_dir_option(render)
-    render.add_argument(
-        "--force",
-        action="store_true",
-        help="overskriv også et dokument, der er ændret efter drafter lavede det, eller som drafter ikke har lavet",
-    )
-    render.add_argument(
-        "--template",
-        type=_path,
-        metavar="SKABELON",
-        help="brug denne Word-skabelon i stedet for typens egen (den kontrolleres først, som med 'drafter template check')",
-    )
-    render.add_argument(
-        "--pdf",
-        action="store_true",
-        help="lav også en tilgængelig PDF (tagget, PDF/UA) ved siden af hvert dokument (kræver LibreOffice)",
-    )
-    render.add_argument(
-        "--pdfa",
-        action="store_true",
-        help="lav PDF'en som PDF/A-2b til arkivering, stadig tagget (PDF/UA); medfører --pdf og kræver LibreOffice",
-    )
-    render.add_argument(
-        "--preview",
-        action="store_true",
-        help="lav også et billede (PNG) af side 1 ved siden af PDF'en (medfører --pdf; kræver pdftoppm)",
-    )
-    render.set_defaults(handler=cmd_render)
-
-    check = commands.add_parser(
-        "check",
-        help="kontrollér svarfiler uden at skrive noget",
-        description=(
-            "Kontrollerer svarfiler og melder alle fejl med fil, linje og felt, og derefter samarbejdets regler "
-            "som 'fil:linje: [regel] fejl/advarsel: besked'. Afslutter med 0, når der ingen fejl er "
-            "(advarsler er tilladt). Skriver ingen filer; med --fix skrives den danske typografi, som "
-            "[typografi] foreslår, ind i svarfilerne."
-        ),
-    )
-    check.add_argument(
-        "answers", nargs="*", type=_path, metavar="SVARFIL",
-        help="svarfil(er) i YAML eller mapper med svarfiler (standard: arbejdsmappens answers)",
-    )
-    check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
-    check.add_argument(
-        "--draft-ok", action="store_true",
-        help="godtag kladder (complete: false): de manglende svar vises, men tæller ikke som fejl",
-    )
-    check.add_argument("--list-rules", action="store_true", help="vis alle regler med alvor og kilde")
-    check.add_argument(
-        "--fix", action="store_true",
-        help="skriv dansk typografi ind i svarfilen, hvor check foreslår det ([typografi]: »…«, tankestreg i "
-             "intervaller); resten af filen, også kommentarer, bliver som den er",
-    )
-    check.set_defaults(handler=cmd_check)
-
-    template = commands.add_parser(
-        "template",
-        help="kontrollér en Word-skabelon, eller lav en ny ud fra den indbyggede",
-        description="Egne Word-skabeloner (fx med kommunens brevhoved): kontrollér dem, eller begynd fra en kopi.",
-    )
-    template_commands = template.add_subparsers(dest="template_command", metavar="HANDLING", parser_class=_Parser)
-    template_check = template_commands.add_parser(
-        "check",
-        help="kontrollér, at en Word-skabelon passer til en type",
-        description=(
-            "Kontrollerer en Word-skabelon: at Jinja-koden kan læses, at ingen felter er delt over flere "
-            "Word-tekststykker, at alle felter findes i typens spørgeskema, og hvilke spørgsmål skabelonen ikke bruger. "
-            "Sidehoveder og sidefødder kontrolleres også."
-        ),
-    )
-    template_check.add_argument(
-        "template", type=_path, nargs="?", metavar="SKABELON.docx",
-        help="Word-skabelonen, eller en mappe med skabeloner (fx templates/); uden: den, typen bruger",
-    )
-    template_check.add_argument(
-        "--kind", metavar="TYPE",
-        help="kommissorietypen (se: drafter kinds); uden: typen efter filens navn, og brevpapiret for hver type, der bruger det",
-    )
-    template_check.set_defaults(handler=cmd_template_check)
-    template_new = template_commands.add_parser(
-        "new",
-        help="skriv en kopi af typens indbyggede skabelon som udgangspunkt",
-        description="Skriver en kopi af typens indbyggede Word-skabelon, som du kan tilpasse i Word.",
-    )
-    template_new.add_argument("--kind", metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
-    template_new.add_argument(
-        "--letterhead", action="store_true",
-        help="en kopi af brevpapiret (sidehoved, sidefod, typografier), som alle typer uden egen skabelon bruges i "
-        "(standard i en arbejdsmappe: templates/letterhead.docx)",
-    )
-    template_new.add_argument(
-        "template", type=_path, nargs="?", metavar="SKABELON.docx",
-        help="hvor kopien skal skrives (standard i en arbejdsmappe: templates/TYPE.docx, som drafter så bruger)",
-    )
-    template_new.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
-    template_new.set_defaults(handler=cmd_template_new)
-    template.set_defaults(handler=lambda args: _help(template))
-
-    kinds = commands.add_parser(
-        "kinds",
-        help="vis de typer kommissorier, drafter kan lave",
-        description="Viser de typer kommissorier, drafter kan lave, med en kort beskrivelse.",
-    )
-    kinds.set_defaults(handler=cmd_kinds)
-
-    new = commands.add_parser(
-        "new",
-        help="besvar spørgsmålene og lav et nyt kommissorium",
-        description="Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
-        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet. " + KEYS_HELP,
-    )
-    new.add_argument("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)")
-    new.add_argument("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
-    _out_dir_option(new)
-    new.add_argument("--resume", type=_path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde")
-    new.add_argument(
-        "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
-        help="besvar et spørgsmål på forhånd, fx --set gruppe.navn=\"...\" (kan gentages)",
-    )
-    new.set_defaults(handler=cmd_new)
-
-    edit = commands.add_parser(
-        "edit",
-        help="ret svarene i en svarfil ved at få spørgsmålene igen",
-        description="Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
-        "Word-dokumentet igen, hvis svarfilen er færdig. " + KEYS_HELP,
-    )
-    edit.add_argument("answers", type=_path, metavar="SVARFIL", help="svarfilen, der skal rettes")
-    edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
-    edit.add_argument(
-        "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
-        help="ret ét svar uden spørgsmål og uden terminal, fx --set tidsplan.slut=2027-12-17 eller "
-        "--set 'formandskab.medlemmer[2].titel=Afdelingsleder' (kan gentages; en tom værdi fjerner svaret)",
-    )
-    _out_dir_option(edit)
-    edit.set_defaults(handler=cmd_edit)
-    status = commands.add_parser(
-        "status",
-        help="vis alle kommissorier i en mappe og deres Word-dokumenters tilstand",
-        description=(
-            "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde, "
-            "regelfejl og advarsler, og Word-dokumentet: intet, aktuelt, forældet (svarene er ændret, siden det blev lavet) "
-            "eller rettet i Word siden. Skriver ingen filer."
-        ),
-    )
-    status.add_argument("folder", nargs="?", type=_path, default="answers", metavar="MAPPE", help="mappen med svarfiler (standard: answers)")
-    _out_dir_option(status)
-    status.add_argument("--json", action="store_true", help="skriv resultatet som JSON (til scripts)")
-    status.set_defaults(handler=cmd_status)
-
-    diff = commands.add_parser(
-        "diff",
-        help="vis, hvad der er ændret mellem to versioner af et kommissorium",
-        description="Sammenligner to versioner: svarfiler, en svarfil i en tidligere git-version "
-        "(fx answers/x.yaml@HEAD~1) eller Word-dokumenter. Viser ændringerne afsnit for afsnit, og med "
-        "--docx et Word-dokument med ændringerne som registrerede ændringer, som kan godkendes eller "
-        "afvises i Word: 'Afvis alle' giver den gamle versions tekst i brødteksten, sidehovederne og "
-        "sidefødderne. Dokumentegenskaberne (titel, emne) kan Word ikke vise som registrerede ændringer; "
-        "de er den nye versions. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
-    )
-    diff.add_argument("old", metavar="GAMMEL", help="den gamle version: svarfil, FIL@REVISION eller .docx")
-    diff.add_argument("new", metavar="NY", help="den nye version: svarfil, FIL@REVISION eller .docx")
-    diff.add_argument("--docx", type=_path, metavar="FIL.docx", help="skriv den nye version med ændringerne som registrerede ændringer")
-    diff.add_argument("--author", metavar="NAVN", help="navnet ved ændringerne i Word (standard: dokumentets forfatter)")
-    diff.add_argument("--force", action="store_true", help="overskriv FIL.docx, også hvis den er ændret siden")
-    diff.set_defaults(handler=cmd_diff)
-    imp = commands.add_parser(
-        "import",
-        help="hent rettelser fra et Word-dokument tilbage i svarfilen",
-        description="Læser et dokument, som drafter har lavet, og som er rettet i Word eller LibreOffice, "
-        "og viser hvert svar, formanden har ændret (før og nu, de ændrede ord i «»). Dokumentet husker de "
-        "svar, det blev lavet ud fra: et svar, som kun er ændret i dokumentet, tages; et svar, som kun er "
-        "ændret i svarfilen siden, beholdes; et svar, som er ændret begge steder, er en konflikt, som vises "
-        "side om side og aldrig skrives med --yes. Efter bekræftelse (j/n, eller med --yes) skrives ændringerne "
-        "i svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
-        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'. Et dokument fra en "
-        "ældre drafter hentes kun ind svar for svar i en terminal. Afslutter med 0, når alt gik godt, 1, når "
-        "intet blev skrevet (uden --yes og uden terminal), 2 ved fejl og 3 ved en konflikt.",
-    )
-    imp.add_argument("docx", type=_path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)")
-    imp.add_argument("--into", type=_path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)")
-    imp.add_argument("--yes", action="store_true", help="skriv ændringerne uden at spørge")
-    _out_dir_option(imp)
-    imp.set_defaults(handler=cmd_import)
-    replace = commands.add_parser(
-        "replace",
-        help="skift et navn ud i svarfilernes tekst (fx en klynge, der bliver et sundhedsråd)",
-        description="Skifter GAMMELT ud med NYT overalt i svarenes tekst: som helt ord (også i ejefald: "
-        "'Region Sjællands' bliver 'Region Østdanmarks'), med stort begyndelsesbogstav, hvor en sætning "
-        "begynder med det. Filernes kommentarer og opsætning bevares, og kun de ændrede linjer skrives om. "
-        "Hver fil kontrolleres, før den skrives. Steder, hvor navnet står inde i et længere ord, vises, men "
-        "ændres ikke.",
-    )
-    replace.add_argument("old", metavar="GAMMELT", help="navnet, der skal skiftes ud")
-    replace.add_argument("new", metavar="NYT", help="det nye navn")
-    replace.add_argument("paths", nargs="*", type=_path, metavar="SVARFIL",
-                         help="svarfiler eller mapper (standard: arbejdsmappens answers/)")
-    replace.add_argument("--dry-run", action="store_true", help="vis hver ændring (fil, svar, før og nu), men skriv intet")
-    replace.add_argument("--tracked-changes", type=_path, metavar="MAPPE",
-                         help="skriv for hvert ændret kommissorium et Word-dokument med ændringerne som registrerede ændringer")
-    replace.add_argument("--author", metavar="NAVN", help="forfatteren af de registrerede ændringer (standard: profilens forfatter)")
-    _out_dir_option(replace)
-    replace.set_defaults(handler=cmd_replace, trailing_paths="paths")
-
-    data = commands.add_parser(
-        "data",
-        help="vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
-        description="Viser organisationsprofilen, der gælder her (arbejdsmappens drafter.yaml, eller den "
-        "indbyggede standardprofil uden arbejdsmappe): organisationen, dens parter og grupper, hvem der nedsætter "
-        "grupper og modtager afrapportering, formandskabsmodellen og planen for rotation i formandskaberne. "
-        "Det, profilen ikke ved, står som ukendt.",
-    )
-    data.set_defaults(handler=cmd_data)
-
-    serve = commands.add_parser(
-        "serve",
-        help="udfyld kommissorier i browseren (en lokal webformular)",
-        description="Starter en lokal webserver med spørgeskemaet som formular og åbner browseren. "
-        "Svarene gemmes i arbejdsmappens answers/ (eller den aktuelle mappes) efter hver ændring; "
-        "dokumenterne skrives i out/. Serveren kan kun "
-        "nås fra denne maskine, og kun med nøglen i den adresse, den skriver. Stop den med Ctrl-C.",
-    )
-    serve.add_argument("--port", type=int, metavar="N", help="porten (standard: 8470 eller den næste ledige)")
-    serve.add_argument("--no-browser", action="store_true", help="åbn ikke browseren")
-    serve.add_argument(
-        "--host", default="127.0.0.1", metavar="ADRESSE",
-        help="lyt på denne adresse i stedet for 127.0.0.1 (kun denne maskine); andet end det er en risiko",
-    )
-    serve.set_defaults(handler=cmd_serve)
-
-    init = commands.add_parser(
-        "init",
-        help="lav en arbejdsmappe til jeres organisation",
-        description="Laver en arbejdsmappe: drafter.yaml (organisationens profil), answers/, out/, kinds/, "
-        "templates/ og en kort README. Profilen kopieres fra en indbygget profil (se 'drafter profiles'), "
-        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke (undtagen med --switch).",
-    )
-    init.add_argument("folder", nargs="?", type=_path, default=".", metavar="MAPPE", help="mappen (standard: den aktuelle)")
-    init.add_argument("--profile", metavar="PROFIL", help="den indbyggede profil, der begyndes fra (standard: neutral)")
-    init.add_argument("--name", metavar="NAVN", help='organisationens navn, fx "Sundhedsråd Vestjylland" eller "Skovby Kommune"')
-    init.add_argument("--region", metavar="REGION", help="regionen, hvor navnet ikke siger den (fx Østdanmark)")
-    init.add_argument(
-        "--switch", action="store_true",
-        help="giv en eksisterende arbejdsmappe den nye profil; den gamle drafter.yaml gemmes ved siden af",
-    )
-    init.set_defaults(handler=cmd_init)
-
-    profiles = commands.add_parser(
-        "profiles",
-        help="vis de organisationsprofiler, drafter har indbygget",
-        description="Viser de indbyggede organisationsprofiler, som 'drafter init --profile' kan begynde fra, "
-        "og hvilken profil der gælder her.",
-    )
-    profiles.set_defaults(handler=cmd_profiles)
-    for sub in commands.choices.values():
-        _workspace_option(sub, argparse.SUPPRESS)
-    for sub in template_commands.choices.values():
-        _workspace_option(sub, argparse.SUPPRESS)
+    flags, settings = WORKSPACE
+    parser.add_argument(*flags, **settings)
+    _add_commands(parser, COMMANDS, "command", "KOMMANDO", "cmd")
     return parser
+
+
+def _add_commands(parser: argparse.ArgumentParser, table: tuple, dest: str, metavar: str, handler_prefix: str) -> None:
+    commands = parser.add_subparsers(dest=dest, metavar=metavar, parser_class=_Parser)
+    for spec in table:
+        command = commands.add_parser(spec["name"], help=spec["help"], description=spec["description"])
+        for flags, settings in (*spec["arguments"], WORKSPACE):  # --workspace also after the command
+            command.add_argument(*flags, **settings)
+        handler_name = f"{handler_prefix}_{spec['name']}"
+        if spec["subcommands"]:
+            _add_commands(command, spec["subcommands"], f"{spec['name']}_command", "HANDLING", handler_name)
+            command.set_defaults(handler=lambda args, command=command: _help(command))
+        else:
+            command.set_defaults(handler=globals()[handler_name], **spec["defaults"])
 
 
 # -- commands --------------------------------------------------------------------------
@@ -695,7 +643,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
-        from drafter.interview import load_for_resume
+        from drafter.session import load_for_resume
 
         questionnaire = load_for_resume(args.resume, None)[0].questionnaire
     _require_terminal("new")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -444,13 +444,9 @@ def _read_yaml(path: Path) -> tuple[dict, dict]:
     except OSError as exc:
         raise KindError(f"{path}: spørgeskemaet kan ikke læses ({describe_oserror(exc)})") from None
     try:
-        parsed = parse_file_bytes(raw, str(path))
+        parsed = parse_file_bytes(raw, str(path), "typefil")
     except AnswerFileError as exc:
-        # The answer file's safe loader, in a kind file's words.
-        raise KindError([
-            replace(p, message=p.message.replace("svarfil", "typefil")) if isinstance(p, Problem) else p
-            for p in exc.problems
-        ]) from None
+        raise KindError(exc.problems) from None
     return parsed.data, parsed.lines
 
 
