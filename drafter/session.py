@@ -27,6 +27,7 @@ from typing import Any, Mapping
 
 from drafter import shellquote
 from drafter.answers import Answers, check_file, load_answers
+from drafter.body import Layout
 from drafter.batch import DEFAULT_OUT_DIR, RenderResult, default_output, render_file
 from drafter.errors import AnswerFileError, DrafterError, InvalidValue, OutputError, UsageError
 from drafter.fsutil import atomic_write, describe_oserror, windows_safe_stem
@@ -35,7 +36,7 @@ from drafter.problems import Problem, in_file_order
 from drafter.questionnaire import Question, Questionnaire, load_questionnaire
 from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID, WAIVER_KEY, check_answers
 from drafter.edits import apply_settings, merge_answers
-from drafter.validate import is_asked, is_complete, questionnaire_for, validate
+from drafter.validate import is_asked, is_complete, layout_problems, questionnaire_for, validate
 from drafter.yamlio import NewFileExists, StaleFile, save_answers, to_yaml
 from drafter import yamlio
 from drafter.values import typed_value
@@ -177,7 +178,8 @@ def read_answer(question: Question, text: str, today: _dt.date | None = None) ->
     """The answer *text* stands for (drafter.values, the one parser), checked by its question's
     rule; None for no answer. InvalidValue (Danish) for text that cannot be one. Nothing is set:
     for a front end that reads a field before it sets it (the web form, field by field)."""
-    return question.check(typed_value(question, text, today))
+    value = typed_value(question, text, today)
+    return None if value is None else question.check(value)
 
 
 def answer_digest(value: Any) -> str:
@@ -410,6 +412,14 @@ class DraftSession:
                 self.meta[key] = value
             else:
                 self.meta.pop(key, None)
+
+    def layout(self) -> Layout:
+        """The commission's own title, headings and order as the document reads them."""
+        return Layout(self.questionnaire, self.meta)
+
+    def layout_problems(self) -> list[Problem]:
+        """What is wrong with the commission's own title, headings and order (nothing else)."""
+        return layout_problems(self.meta, self.questionnaire)
 
     # -- plain data, checks --------------------------------------------------------------------
     def data(self, complete: bool | None = None) -> dict[str, Any]:
