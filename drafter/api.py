@@ -28,17 +28,17 @@ from drafter import reference, templates, workspace
 from drafter.answers import Answers, check_file, load_answers
 from drafter.batch import (
     DEFAULT_OUT_DIR, FAILED, SKIPPED, Outcome, RenderResult, check_overwrite, check_rules, default_output,
-    draft_lines, expand_paths, failure_lines, is_folder, outputs_for, render_answers, render_batch, render_file,
-    require_finished, summary_line,
+    draft_lines, expand_paths, failure_lines, is_folder, outputs_for, render_answers, render_batch, require_finished,
+    summary_line,
 )
 from drafter.changes import full_text, label, marked_words, question_lines
-from drafter.edits import apply_setting, apply_settings
-from drafter.errors import AnswerFileError, DrafterError, InvalidValue, UsageError
+from drafter.errors import AnswerFileError, DrafterError, UsageError
 from drafter.fsutil import atomic_write
-from drafter.problems import Problem, in_file_order
+from drafter.problems import Problem
 from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, letterhead_path, load_questionnaire
 from drafter.render import document_properties
 from drafter.rules import RULES, check_answers, profile_notes
+from drafter.session import DraftSession
 from drafter.status import folder_status, status_cells
 from drafter.templates import TemplateReport
 from drafter.typography import fixed, problems as typography_problems, suggestions
@@ -53,7 +53,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     # one commission
-    "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "render", "set", "set_answers", "typography",
+    "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "render", "set", "set_answers",
+    "typography",
     # workspace and profile
     "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "use_workspace", "workspace_description",
     "workspace_folder", "workspace_root",
@@ -174,25 +175,19 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     and the rules run; only then is the file written (its own text kept, only those
     answers' lines changed) and a finished file rendered again. Any problem changes nothing.
     """
-    source = read_answer_file(answers_path)
-    questionnaire, problems = questionnaire_for(source.data)  # a file with other problems can be mended with --set
-    if questionnaire is None:
-        raise AnswerFileError(problems, source.source)
-    data = copy.deepcopy(source.data)
-    apply_settings(questionnaire, data, settings)
-    values, problems = validate(data, questionnaire)
-    if problems:  # at the line of the key that was set (or the nearest one above it)
-        raise AnswerFileError(in_file_order(problems, source.source), source.source)
-    answers = Answers(questionnaire, values, data, source, is_complete(data))
+    session = DraftSession.mend(answers_path, out_dir=out_dir)  # a file with other problems can be mended with --set
+    read = session.base
+    session.apply(settings, check=False)
+    answers = session.checked()  # at the line of the key that was set (or the nearest one above it)
     if answers.complete:
         check_rules(answers)
-    written = save_answers(answers_path, questionnaire, values, answers.complete, kept_meta(data), base=source.raw)
-    changed = written != source.raw
+    session.values = answers.values
+    session.save()
+    changed = session.base != read
     if not answers.complete:
         return SetResult(answers_path, changed, None)
-    output = default_output(answers_path, out_dir if out_dir is not None else DEFAULT_OUT_DIR)
     try:
-        rendered = render_file(answers_path, output, force=force)
+        rendered = session.render(force=force).rendered
     except DrafterError as exc:  # the answers are saved; only the document is not
         exc.problems.append(Problem(f"svarene er gemt i {answers_path}, men dokumentet er ikke lavet igen"))
         raise
@@ -209,26 +204,43 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
     (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
     """
-    result = copy.deepcopy(dict(data.data if isinstance(data, Answers) else data))
-    questionnaire, problems = questionnaire_for(result, kind)
-    if questionnaire is None:
-        raise AnswerFileError(problems)
-    key = apply_setting(questionnaire, result, f"{key}={typed}")
-    path = key.split("[")[0]
-    question = questionnaire.question(path)
-    section_key, _, question_key = path.partition(".")
-    answers = result.get(section_key, {})
-    if question_key in answers:
-        try:
-            if question.type == "records":
-                checked = [{f.key: f.check(entry[f.key]) for f in question.fields if entry.get(f.key) is not None}
-                           for entry in answers[question_key]]
-            else:
-                checked = question.check(answers[question_key])
-        except InvalidValue as exc:
-            raise UsageError(f"--set {key}: {exc}") from None
-        answers[question_key] = checked
+    given = data.data if isinstance(data, Answers) else data
+    session = DraftSession.from_data(given, kind)
+    session.set(key, typed)
+    result = copy.deepcopy(dict(given))
+    result.update(session.values)
     return result
+
+
+def new_draft(
+    data: Mapping[str, Any] | None = None,
+    *,
+    kind: str | None = None,
+    settings: list[str] = (),
+    answers_dir: str | Path = "answers",
+    out_dir: str | Path | None = None,
+) -> Path:
+    """A new answer file from plain *data* (see the module) and/or ``KEY=VALUE`` *settings*
+    (read as ``api.set`` reads them), saved as a draft (``complete: false``) in *answers_dir*
+    and named after the group (``answers/ad-hoc-gruppe-om-...yaml``); never over a file that
+    exists, nor under the name of a document in *out_dir*. Returns its path.
+
+    *kind* is the questionnaire; without it, ``data["kind"]``. The answers are validated as a
+    draft (what is given must be right; what is missing may come later): AnswerFileError lists
+    every problem, UsageError names a setting that is wrong, and nothing is written.
+    """
+    given = dict(data or {})
+    if kind is not None:
+        given.setdefault("kind", kind)
+    session = DraftSession.from_data(given, kind, answers_dir=Path(answers_dir),
+                                     out_dir=Path(out_dir) if out_dir is not None else None, complete=False)
+    session.apply(list(settings))
+    session.values = session.checked().values
+    if session.draft_name() is None:
+        question = session.name_question
+        raise UsageError(f"{question.path}: mangler; den nye svarfil får navn efter det")
+    session.save()
+    return session.path
 
 
 # -- workspace and profile -------------------------------------------------------------------

@@ -597,7 +597,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
-        from drafter.interview import load_for_resume
+        from drafter.session import load_for_resume
 
         questionnaire = load_for_resume(args.resume, None)[0].questionnaire
     _require_terminal("new")

@@ -54,11 +54,12 @@ from drafter.rules import WAIVER_KEY, WAIVER_RULE
 from drafter.errors import InvalidValue
 from drafter.questionnaire import one, Question, Questionnaire, Section, split_paragraphs
 from drafter.suggest import suggest
-from drafter.edits import apply_settings
+from drafter.session import (
+    DEFAULT_ANSWERS_DIR, RECOVERY_SUFFIX, UNFINISHED_KEY, AutosaveFailed, DraftSession, free_path, kept_meta,
+    load_for_resume, recovery_folders, slugify, unfinished_paths,
+)
 from drafter.validate import cross_field_message, is_asked, validate
 
-DEFAULT_ANSWERS_DIR = Path("answers")
-UNFINISHED_KEY = "ufaerdige"  # meta key: answer paths a draft was stopped in the middle of
 
 OTHER = "Andet (skriv selv)"
 NONE_CHOICE = "(ingen)"
@@ -83,28 +84,6 @@ class Interrupted(DrafterError):
     exit_code = 130
 
 
-class AutosaveFailed(DrafterError):
-    """The draft could not be saved (a full disk, a read-only folder); the message says
-    where the answers went instead (a recovery file) and how to go on."""
-
-    exit_code = 1
-
-
-RECOVERY_SUFFIX = "-gendannet"  # a recovery file: <draft>-gendannet.yaml
-
-
-def recovery_folders(draft_folder: Path) -> list[Path]:
-    """Where a recovery file may go: beside the draft, else the user's own cache folder
-    ($DRAFTER_CACHE_DIR when it names one)."""
-    import os
-
-    from drafter.tplcache import CACHE_ENV, platform_cache_dir
-
-    chosen = os.environ.get(CACHE_ENV, "").strip()
-    cache = Path(chosen) if chosen and chosen.lower() not in ("off", "0", "nej") else platform_cache_dir()
-    return [draft_folder, cache / "gendannet"]
-
-
 @dataclass
 class Result:
     answers_path: Path | None
@@ -114,65 +93,15 @@ class Result:
     findings: list[str] = dataclasses.field(default_factory=list)  # rule warnings and waivers, as `drafter check` prints them
 
 
-# -- names of draft files ------------------------------------------------------------------
-
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
-
-
-def slugify(name: str, fallback: str = "kommissorium", limit: int = 60) -> str:
-    """'Ad-hoc gruppe om skrøbelige ældre' -> 'ad-hoc-gruppe-om-skroebelige-aeldre'."""
-    text = name.translate(_DANISH).lower()
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(text) > limit:
-        text = text[:limit].rsplit("-", 1)[0] or text[:limit]
-    return windows_safe_stem(text.strip("-") or fallback)
-
-
-def free_path(folder: Path, slug: str, out_dir: Path | None = None) -> Path:
-    """folder/slug.yaml, or slug-2.yaml, slug-3.yaml ...: never a file that exists already.
-
-    A name whose Word document already exists in *out_dir* is passed over too, so the new
-    commission never ends up replacing another one's document.
-    """
-    slug = windows_safe_stem(slug)
-    number = 1
-    while True:
-        stem = slug if number == 1 else f"{slug}-{number}"
-        candidate = folder / f"{stem}.yaml"
-        taken = candidate.exists() or candidate.is_symlink()
-        if out_dir is not None:
-            document = out_dir / f"{stem}.docx"
-            taken = taken or document.exists() or document.is_symlink()
-        if not taken:
-            return candidate
-        number += 1
-
-
 # -- --set KEY=VALUE -----------------------------------------------------------------------
 
 def parse_presets(questionnaire: Questionnaire, settings: list[str]) -> dict[str, Any]:
-    """--set KEY=VALUE for `drafter new`, read as `drafter edit --set` reads it
-    (drafter.edits, drafter.values) and checked by each question's rule:
-    {"gruppe.navn": value}. An empty value pre-answers nothing (the question is asked).
-    """
-    data: dict[str, Any] = {}
-    apply_settings(questionnaire, data, settings)
-    presets: dict[str, Any] = {}
-    for section_key, answers in data.items():
-        for key, value in answers.items():
-            question = questionnaire.question(f"{section_key}.{key}")
-            try:
-                if question.type == "records":
-                    checked = [{f.key: f.check(entry.get(f.key)) for f in question.fields if entry.get(f.key) is not None}
-                               for entry in value]
-                else:
-                    checked = question.check(value)
-            except InvalidValue as exc:
-                raise UsageError(f"--set {question.path}: {exc}") from None
-            if not is_empty(checked):
-                presets[question.path] = checked
-    return presets
+    """--set KEY=VALUE for `drafter new`, read by the draft session as every door reads it
+    (drafter.values) and checked by each question's rule: {"gruppe.navn": value}. An empty
+    value pre-answers nothing (the question is asked)."""
+    session = DraftSession(questionnaire)
+    paths = {key.split("[")[0] for key in session.apply(settings)}
+    return {path: session.get(path) for path in sorted(paths) if not is_empty(session.get(path))}
 
 
 # -- the interview ------------------------------------------------------------------------
@@ -1255,73 +1184,6 @@ def new(
         return interview.finish(out_dir)
 
     return _guarded(interview, flow)
-
-
-def load_for_resume(path: Path, kind: str | None) -> tuple[Answers, list[str]]:
-    """A draft to go on with, tolerating what a person's hand edit may leave: one value where
-    a list belongs (read as a list of one), "ufaerdige" as one path, a missing
-    "complete: false" on a file that is not finished. Returns the answers and a Danish note
-    per thing tolerated; anything else is the file's own clear error (AnswerFileError)."""
-    from drafter.yamlread import read_answer_file
-    from drafter.errors import AnswerFileError
-
-    try:
-        answers = load_answers(path, kind)
-    except AnswerFileError as first:
-        raw = read_answer_file(path)
-        notes = _tolerate(raw.data, path)
-        if not notes:
-            raise
-        try:
-            answers = check_file(raw, kind)
-        except AnswerFileError:
-            raise first from None
-        return answers, notes
-    return answers, []
-
-
-def _tolerate(data: Any, path: Path) -> list[str]:
-    """Mend *data* (a draft's parsed file) in place where a hand edit left a shape the
-    questionnaire cannot take; a Danish note per mend."""
-    from drafter.questionnaire import load_questionnaire
-    from drafter.errors import DrafterError
-
-    if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
-        return []
-    try:
-        questionnaire = load_questionnaire(data["kind"])
-    except DrafterError:
-        return []
-    notes = []
-    if "complete" not in data:
-        data["complete"] = False
-        notes.append(f"{path} har ikke 'complete: false', men mangler svar; den fortsættes som kladde "
-                     "og markeres som færdig, når du godkender den.")
-    for question in questionnaire.questions:
-        section, _, key = question.path.partition(".")
-        block = data.get(section)
-        if not isinstance(block, dict) or key not in block or not question.is_repeating:
-            continue
-        value = block[key]
-        if isinstance(value, str if question.type == "list" else dict):
-            block[key] = [value]
-            notes.append(f"{question.path} var én værdi, hvor der hører en liste til; den er læst som en liste med ét punkt.")
-    return notes
-
-
-def unfinished_paths(value: Any, questionnaire: Questionnaire) -> list[str]:
-    """The draft's "ufaerdige" as a list of known answer paths (a hand edit may give one
-    path as text, or something else entirely)."""
-    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    known = {q.path for q in questionnaire.questions}
-    return [item for item in items if isinstance(item, str) and re.sub(r"\[\d+\]$", "", item) in known]
-
-
-def kept_meta(answers) -> dict[str, Any]:
-    """Meta keys of a loaded file that the interview does not ask about but must not drop."""
-    from drafter import yamlio
-
-    return yamlio.kept_meta(answers.data)
 
 
 def edit(path: Path, section: str | None = None, out_dir: Path | None = None, today: _dt.date | None = None) -> Result:
