@@ -2,13 +2,14 @@
 
 Everything but argparse is imported inside the commands that need it: `drafter --help`
 and `--version` load no more than argparse (not even pathlib or drafter.errors, whose
-dataclasses cost about 9 ms; tests/test_startup.py keeps it so), and each command only
+dataclasses cost about 9 ms; tests/test_batch.py keeps it so), and each command only
 what it uses.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs  # loaded by the interpreter itself: costs nothing here
 import gc
 import os
 import sys
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
 # The interview's keys, as its footers say them (drafter new --help, drafter edit --help).
 KEYS_HELP = (
     "Tasterne: i en formular (et medlem, en milepæl ...) gemmer Enter posten fra ethvert felt, og Tab går "
-    "til næste felt; en tom formular afslutter listen. Et svar over flere linjer har ét afsnit pr. linje og "
-    "afsluttes med Enter på en tom linje; Ctrl-E skriver det i din egen editor. Ctrl-C stopper, og svarene "
-    "er gemt til --resume."
+    "til næste felt; en tom formular afslutter listen. Et svar over flere linjer har ét afsnit pr. linje (en "
+    "liste, fx opgaverne, ét punkt pr. linje) og afsluttes med Enter på en tom linje; Ctrl-E skriver det i din "
+    "egen editor. Ctrl-C stopper, og svarene er gemt til --resume."
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
@@ -96,15 +97,219 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def _out_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out-dir", type=_path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
+def _option(*flags: str, **settings) -> tuple:
+    """One argument of a command, as argparse's add_argument takes it."""
+    return flags, settings
 
 
-def _workspace_option(parser: argparse.ArgumentParser, default=None) -> None:
-    parser.add_argument(
-        "--workspace", type=_path, metavar="MAPPE", default=default,
-        help="brug arbejdsmappen MAPPE (standard: den nærmeste mappe med drafter.yaml over den aktuelle mappe)",
-    )
+def _command(name: str, help: str, description: str, *arguments: tuple, subcommands: tuple = (), **defaults) -> dict:
+    """One command (or a subcommand of one) for build_parser; its handler is cmd_NAME
+    (cmd_template_check for `template check`)."""
+    return {"name": name, "help": help, "description": description, "arguments": arguments,
+            "subcommands": subcommands, "defaults": defaults}
+
+
+OUT_DIR = _option("--out-dir", type=_path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
+WORKSPACE = _option(
+    "--workspace", type=_path, metavar="MAPPE", default=argparse.SUPPRESS,
+    help="brug arbejdsmappen MAPPE (standard: den nærmeste mappe med drafter.yaml over den aktuelle mappe)",
+)
+SET_HELP = {
+    "new": "besvar et spørgsmål på forhånd, fx --set gruppe.navn=\"...\" (kan gentages)",
+    "edit": "ret ét svar uden spørgsmål og uden terminal, fx --set tidsplan.slut=2027-12-17 eller "
+            "--set 'formandskab.medlemmer[2].titel=Afdelingsleder' (kan gentages; en tom værdi fjerner svaret)",
+}
+
+
+def _set_option(command: str) -> tuple:
+    return _option("--set", action="append", default=[], metavar="NØGLE=VÆRDI", help=SET_HELP[command])
+
+
+COMMANDS = (
+    _command(
+        "render", "lav Word-dokumenter ud fra svarfiler",
+        "Laver et Word-dokument (.docx) for hver svarfil. answers/x.yaml bliver til out/x.docx. "
+        "En mappe betyder alle dens svarfiler (*.yaml, *.yml); mange filer laves samtidig på "
+        "alle maskinens kerner, og en fejl i én fil stopper ikke de andre.",
+        _option("answers", nargs="+", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler"),
+        _option("-o", "--output", type=_path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)"),
+        OUT_DIR,
+        _option("--force", action="store_true",
+                help="overskriv også et dokument, der er ændret efter drafter lavede det, eller som drafter ikke har lavet"),
+        _option("--template", type=_path, metavar="SKABELON",
+                help="brug denne Word-skabelon i stedet for typens egen (den kontrolleres først, som med "
+                     "'drafter template check')"),
+        _option("--pdf", action="store_true",
+                help="lav også en tilgængelig PDF (tagget, PDF/UA) ved siden af hvert dokument (kræver LibreOffice)"),
+        _option("--pdfa", action="store_true",
+                help="lav PDF'en som PDF/A-2b til arkivering, stadig tagget (PDF/UA); medfører --pdf og kræver LibreOffice"),
+        _option("--preview", action="store_true",
+                help="lav også et billede (PNG) af side 1 ved siden af PDF'en (medfører --pdf; kræver pdftoppm)"),
+    ),
+    _command(
+        "check", "kontrollér svarfiler uden at skrive noget",
+        "Kontrollerer svarfiler og melder alle fejl med fil, linje og felt, og derefter samarbejdets regler "
+        "som 'fil:linje: [regel] fejl/advarsel: besked'. Afslutter med 0, når der ingen fejl er "
+        "(advarsler er tilladt). Skriver ingen filer; med --fix skrives den danske typografi, som "
+        "[typografi] foreslår, ind i svarfilerne.",
+        _option("answers", nargs="*", type=_path, metavar="SVARFIL",
+                help="svarfil(er) i YAML eller mapper med svarfiler (standard: arbejdsmappens answers)"),
+        _option("--strict", action="store_true", help="regn også advarsler som fejl"),
+        _option("--draft-ok", action="store_true",
+                help="godtag kladder (complete: false): de manglende svar vises, men tæller ikke som fejl"),
+        _option("--list-rules", action="store_true", help="vis alle regler med alvor og kilde"),
+        _option("--fix", action="store_true",
+                help="skriv dansk typografi ind i svarfilen, hvor check foreslår det ([typografi]: »…«, tankestreg i "
+                     "intervaller); resten af filen, også kommentarer, bliver som den er"),
+    ),
+    _command(
+        "template", "kontrollér en Word-skabelon, eller lav en ny ud fra den indbyggede",
+        "Egne Word-skabeloner (fx med kommunens brevhoved): kontrollér dem, eller begynd fra en kopi.",
+        subcommands=(
+            _command(
+                "check", "kontrollér, at en Word-skabelon passer til en type",
+                "Kontrollerer en Word-skabelon: at Jinja-koden kan læses, at ingen felter er delt over flere "
+                "Word-tekststykker, at alle felter findes i typens spørgeskema, og hvilke spørgsmål skabelonen ikke "
+                "bruger. Sidehoveder og sidefødder kontrolleres også.",
+                _option("template", type=_path, nargs="?", metavar="SKABELON.docx",
+                        help="Word-skabelonen, eller en mappe med skabeloner (fx templates/); uden: den, typen bruger"),
+                _option("--kind", metavar="TYPE",
+                        help="kommissorietypen (se: drafter kinds); uden: typen efter filens navn, og brevpapiret "
+                             "for hver type, der bruger det"),
+            ),
+            _command(
+                "new", "skriv en kopi af typens indbyggede skabelon som udgangspunkt",
+                "Skriver en kopi af typens indbyggede Word-skabelon, som du kan tilpasse i Word.",
+                _option("--kind", metavar="TYPE", help="kommissorietypen (se: drafter kinds)"),
+                _option("--letterhead", action="store_true",
+                        help="en kopi af brevpapiret (sidehoved, sidefod, typografier), som alle typer uden egen "
+                             "skabelon bruges i (standard i en arbejdsmappe: templates/letterhead.docx)"),
+                _option("template", type=_path, nargs="?", metavar="SKABELON.docx",
+                        help="hvor kopien skal skrives (standard i en arbejdsmappe: templates/TYPE.docx, som drafter "
+                             "så bruger)"),
+                _option("--force", action="store_true", help="overskriv en eksisterende fil"),
+            ),
+        ),
+    ),
+    _command(
+        "kinds", "vis de typer kommissorier, drafter kan lave",
+        "Viser de typer kommissorier, drafter kan lave, med en kort beskrivelse.",
+    ),
+    _command(
+        "new", "besvar spørgsmålene og lav et nyt kommissorium",
+        "Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
+        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet. " + KEYS_HELP,
+        _option("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)"),
+        _option("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)"),
+        OUT_DIR,
+        _option("--resume", type=_path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde"),
+        _set_option("new"),
+    ),
+    _command(
+        "edit", "ret svarene i en svarfil ved at få spørgsmålene igen",
+        "Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
+        "Word-dokumentet igen, hvis svarfilen er færdig. " + KEYS_HELP,
+        _option("answers", type=_path, metavar="SVARFIL", help="svarfilen, der skal rettes"),
+        _option("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')"),
+        _set_option("edit"),
+        OUT_DIR,
+    ),
+    _command(
+        "status", "vis alle kommissorier i en mappe og deres Word-dokumenters tilstand",
+        "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde, "
+        "regelfejl og advarsler, og Word-dokumentet: intet, aktuelt, forældet (svarene er ændret, siden det blev "
+        "lavet) eller rettet i Word siden. Skriver ingen filer.",
+        _option("folder", nargs="?", type=_path, default="answers", metavar="MAPPE",
+                help="mappen med svarfiler (standard: answers)"),
+        OUT_DIR,
+        _option("--json", action="store_true", help="skriv resultatet som JSON (til scripts)"),
+    ),
+    _command(
+        "diff", "vis, hvad der er ændret mellem to versioner af et kommissorium",
+        "Sammenligner to versioner: svarfiler, en svarfil i en tidligere git-version "
+        "(fx answers/x.yaml@HEAD~1) eller Word-dokumenter. Viser ændringerne afsnit for afsnit, og med "
+        "--docx et Word-dokument med ændringerne som registrerede ændringer, som kan godkendes eller "
+        "afvises i Word: 'Afvis alle' giver den gamle versions tekst i brødteksten, sidehovederne og "
+        "sidefødderne. Dokumentegenskaberne (titel, emne) kan Word ikke vise som registrerede ændringer; "
+        "de er den nye versions. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
+        _option("old", metavar="GAMMEL", help="den gamle version: svarfil, FIL@REVISION eller .docx"),
+        _option("new", metavar="NY", help="den nye version: svarfil, FIL@REVISION eller .docx"),
+        _option("--docx", type=_path, metavar="FIL.docx",
+                help="skriv den nye version med ændringerne som registrerede ændringer"),
+        _option("--author", metavar="NAVN", help="navnet ved ændringerne i Word (standard: dokumentets forfatter)"),
+        _option("--force", action="store_true", help="overskriv FIL.docx, også hvis den er ændret siden"),
+    ),
+    _command(
+        "import", "hent rettelser fra et Word-dokument tilbage i svarfilen",
+        "Læser et dokument, som drafter har lavet, og som er rettet i Word eller LibreOffice, "
+        "og viser hvert svar, formanden har ændret (før og nu, de ændrede ord i «»). Dokumentet husker de "
+        "svar, det blev lavet ud fra: et svar, som kun er ændret i dokumentet, tages; et svar, som kun er "
+        "ændret i svarfilen siden, beholdes; et svar, som er ændret begge steder, er en konflikt, som vises "
+        "side om side og aldrig skrives med --yes. Efter bekræftelse (j/n, eller med --yes) skrives ændringerne "
+        "i svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
+        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'. Et dokument fra en "
+        "ældre drafter hentes kun ind svar for svar i en terminal. Afslutter med 0, når alt gik godt, 1, når "
+        "intet blev skrevet (uden --yes og uden terminal), 2 ved fejl og 3 ved en konflikt.",
+        _option("docx", type=_path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)"),
+        _option("--into", type=_path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)"),
+        _option("--yes", action="store_true", help="skriv ændringerne uden at spørge"),
+        OUT_DIR,
+    ),
+    _command(
+        "replace", "skift et navn ud i svarfilernes tekst (fx en klynge, der bliver et sundhedsråd)",
+        "Skifter GAMMELT ud med NYT overalt i svarenes tekst: som helt ord (også i ejefald: "
+        "'Region Sjællands' bliver 'Region Østdanmarks'), med stort begyndelsesbogstav, hvor en sætning "
+        "begynder med det. Filernes kommentarer og opsætning bevares, og kun de ændrede linjer skrives om. "
+        "Hver fil kontrolleres, før den skrives. Steder, hvor navnet står inde i et længere ord, vises, men "
+        "ændres ikke.",
+        _option("old", metavar="GAMMELT", help="navnet, der skal skiftes ud"),
+        _option("new", metavar="NYT", help="det nye navn"),
+        _option("paths", nargs="*", type=_path, metavar="SVARFIL",
+                help="svarfiler eller mapper (standard: arbejdsmappens answers/)"),
+        _option("--dry-run", action="store_true", help="vis hver ændring (fil, svar, før og nu), men skriv intet"),
+        _option("--tracked-changes", type=_path, metavar="MAPPE",
+                help="skriv for hvert ændret kommissorium et Word-dokument med ændringerne som registrerede ændringer"),
+        _option("--author", metavar="NAVN", help="forfatteren af de registrerede ændringer (standard: profilens forfatter)"),
+        OUT_DIR,
+        trailing_paths="paths",
+    ),
+    _command(
+        "data", "vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
+        "Viser organisationsprofilen, der gælder her (arbejdsmappens drafter.yaml, eller den "
+        "indbyggede standardprofil uden arbejdsmappe): organisationen, dens parter og grupper, hvem der nedsætter "
+        "grupper og modtager afrapportering, formandskabsmodellen og planen for rotation i formandskaberne. "
+        "Det, profilen ikke ved, står som ukendt.",
+    ),
+    _command(
+        "serve", "udfyld kommissorier i browseren (en lokal webformular)",
+        "Starter en lokal webserver med spørgeskemaet som formular og åbner browseren. "
+        "Svarene gemmes i arbejdsmappens answers/ (eller den aktuelle mappes) efter hver ændring; "
+        "dokumenterne skrives i out/. Serveren kan kun "
+        "nås fra denne maskine, og kun med nøglen i den adresse, den skriver. Stop den med Ctrl-C.",
+        _option("--port", type=int, metavar="N", help="porten (standard: 8470 eller den næste ledige)"),
+        _option("--no-browser", action="store_true", help="åbn ikke browseren"),
+        _option("--host", default="127.0.0.1", metavar="ADRESSE",
+                help="lyt på denne adresse i stedet for 127.0.0.1 (kun denne maskine); andet end det er en risiko"),
+    ),
+    _command(
+        "init", "lav en arbejdsmappe til jeres organisation",
+        "Laver en arbejdsmappe: drafter.yaml (organisationens profil), answers/, out/, kinds/, "
+        "templates/ og en kort README. Profilen kopieres fra en indbygget profil (se 'drafter profiles'), "
+        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke (undtagen med --switch).",
+        _option("folder", nargs="?", type=_path, default=".", metavar="MAPPE", help="mappen (standard: den aktuelle)"),
+        _option("--profile", metavar="PROFIL", help="den indbyggede profil, der begyndes fra (standard: neutral)"),
+        _option("--name", metavar="NAVN",
+                help='organisationens navn, fx "Sundhedsråd Vestjylland" eller "Skovby Kommune"'),
+        _option("--region", metavar="REGION", help="regionen, hvor navnet ikke siger den (fx Østdanmark)"),
+        _option("--switch", action="store_true",
+                help="giv en eksisterende arbejdsmappe den nye profil; den gamle drafter.yaml gemmes ved siden af"),
+    ),
+    _command(
+        "profiles", "vis de organisationsprofiler, drafter har indbygget",
+        "Viser de indbyggede organisationsprofiler, som 'drafter init --profile' kan begynde fra, "
+        "og hvilken profil der gælder her.",
+    ),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,299 +320,39 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Se 'drafter KOMMANDO --help' for hjælp til den enkelte kommando.",
     )
     parser.add_argument("--version", action="version", version=f"drafter {__version__}", help="vis versionsnummeret og afslut")
-    _workspace_option(parser, argparse.SUPPRESS)
-    commands = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
-
-    render = commands.add_parser(
-        "render",
-        help="lav Word-dokumenter ud fra svarfiler",
-        description=(
-            "Laver et Word-dokument (.docx) for hver svarfil. answers/x.yaml bliver til out/x.docx. "
-            "En mappe betyder alle dens svarfiler (*.yaml, *.yml); mange filer laves samtidig på "
-            "alle maskinens kerner, og en fejl i én fil stopper ikke de andre."
-        ),
-    )
-    render.add_argument("answers", nargs="+", type=_path, metavar="SVARFIL", help="svarfil(er) i YAML, eller mapper med svarfiler")
-    render.add_argument("-o", "--output", type=_path, metavar="FIL", help="skriv dokumentet hertil (kun med én svarfil)")
-    _out_dir_option(render)
-    render.add_argument(
-        "--force",
-        action="store_true",
-        help="overskriv også et dokument, der er ændret efter drafter lavede det, eller som drafter ikke har lavet",
-    )
-    render.add_argument(
-        "--template",
-        type=_path,
-        metavar="SKABELON",
-        help="brug denne Word-skabelon i stedet for typens egen (den kontrolleres først, som med 'drafter template check')",
-    )
-    render.add_argument(
-        "--pdf",
-        action="store_true",
-        help="lav også en tilgængelig PDF (tagget, PDF/UA) ved siden af hvert dokument (kræver LibreOffice)",
-    )
-    render.add_argument(
-        "--pdfa",
-        action="store_true",
-        help="lav PDF'en som PDF/A-2b til arkivering, stadig tagget (PDF/UA); medfører --pdf og kræver LibreOffice",
-    )
-    render.add_argument(
-        "--preview",
-        action="store_true",
-        help="lav også et billede (PNG) af side 1 ved siden af PDF'en (medfører --pdf; kræver pdftoppm)",
-    )
-    render.set_defaults(handler=cmd_render)
-
-    check = commands.add_parser(
-        "check",
-        help="kontrollér svarfiler uden at skrive noget",
-        description=(
-            "Kontrollerer svarfiler og melder alle fejl med fil, linje og felt, og derefter samarbejdets regler "
-            "som 'fil:linje: [regel] fejl/advarsel: besked'. Afslutter med 0, når der ingen fejl er "
-            "(advarsler er tilladt). Skriver ingen filer; med --fix skrives den danske typografi, som "
-            "[typografi] foreslår, ind i svarfilerne."
-        ),
-    )
-    check.add_argument(
-        "answers", nargs="*", type=_path, metavar="SVARFIL",
-        help="svarfil(er) i YAML eller mapper med svarfiler (standard: arbejdsmappens answers)",
-    )
-    check.add_argument("--strict", action="store_true", help="regn også advarsler som fejl")
-    check.add_argument(
-        "--draft-ok", action="store_true",
-        help="godtag kladder (complete: false): de manglende svar vises, men tæller ikke som fejl",
-    )
-    check.add_argument("--list-rules", action="store_true", help="vis alle regler med alvor og kilde")
-    check.add_argument(
-        "--fix", action="store_true",
-        help="skriv dansk typografi ind i svarfilen, hvor check foreslår det ([typografi]: »…«, tankestreg i "
-             "intervaller); resten af filen, også kommentarer, bliver som den er",
-    )
-    check.set_defaults(handler=cmd_check)
-
-    template = commands.add_parser(
-        "template",
-        help="kontrollér en Word-skabelon, eller lav en ny ud fra den indbyggede",
-        description="Egne Word-skabeloner (fx med kommunens brevhoved): kontrollér dem, eller begynd fra en kopi.",
-    )
-    template_commands = template.add_subparsers(dest="template_command", metavar="HANDLING", parser_class=_Parser)
-    template_check = template_commands.add_parser(
-        "check",
-        help="kontrollér, at en Word-skabelon passer til en type",
-        description=(
-            "Kontrollerer en Word-skabelon: at Jinja-koden kan læses, at ingen felter er delt over flere "
-            "Word-tekststykker, at alle felter findes i typens spørgeskema, og hvilke spørgsmål skabelonen ikke bruger. "
-            "Sidehoveder og sidefødder kontrolleres også."
-        ),
-    )
-    template_check.add_argument(
-        "template", type=_path, nargs="?", metavar="SKABELON.docx",
-        help="Word-skabelonen, eller en mappe med skabeloner (fx templates/); uden: den, typen bruger",
-    )
-    template_check.add_argument(
-        "--kind", metavar="TYPE",
-        help="kommissorietypen (se: drafter kinds); uden: typen efter filens navn, og brevpapiret for hver type, der bruger det",
-    )
-    template_check.set_defaults(handler=cmd_template_check)
-    template_new = template_commands.add_parser(
-        "new",
-        help="skriv en kopi af typens indbyggede skabelon som udgangspunkt",
-        description="Skriver en kopi af typens indbyggede Word-skabelon, som du kan tilpasse i Word.",
-    )
-    template_new.add_argument("--kind", metavar="TYPE", help="kommissorietypen (se: drafter kinds)")
-    template_new.add_argument(
-        "--letterhead", action="store_true",
-        help="en kopi af brevpapiret (sidehoved, sidefod, typografier), som alle typer uden egen skabelon bruges i "
-        "(standard i en arbejdsmappe: templates/letterhead.docx)",
-    )
-    template_new.add_argument(
-        "template", type=_path, nargs="?", metavar="SKABELON.docx",
-        help="hvor kopien skal skrives (standard i en arbejdsmappe: templates/TYPE.docx, som drafter så bruger)",
-    )
-    template_new.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
-    template_new.set_defaults(handler=cmd_template_new)
-    template.set_defaults(handler=lambda args: _help(template))
-
-    kinds = commands.add_parser(
-        "kinds",
-        help="vis de typer kommissorier, drafter kan lave",
-        description="Viser de typer kommissorier, drafter kan lave, med en kort beskrivelse.",
-    )
-    kinds.set_defaults(handler=cmd_kinds)
-
-    new = commands.add_parser(
-        "new",
-        help="besvar spørgsmålene og lav et nyt kommissorium",
-        description="Stiller spørgsmålene for en type kommissorium (se 'drafter kinds'), gemmer svarene "
-        "efter hvert svar i answers/<gruppens navn>.yaml og laver til sidst Word-dokumentet. " + KEYS_HELP,
-    )
-    new.add_argument("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)")
-    new.add_argument("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)")
-    _out_dir_option(new)
-    new.add_argument("--resume", type=_path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde")
-    new.add_argument(
-        "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
-        help="besvar et spørgsmål på forhånd, fx --set gruppe.navn=\"...\" (kan gentages)",
-    )
-    new.set_defaults(handler=cmd_new)
-
-    edit = commands.add_parser(
-        "edit",
-        help="ret svarene i en svarfil ved at få spørgsmålene igen",
-        description="Stiller spørgsmålene igen med de tidligere svar som standard, gemmer og laver "
-        "Word-dokumentet igen, hvis svarfilen er færdig. " + KEYS_HELP,
-    )
-    edit.add_argument("answers", type=_path, metavar="SVARFIL", help="svarfilen, der skal rettes")
-    edit.add_argument("--section", metavar="N", help="kun afsnit N (nummeret i dokumentet, eller fx 'gruppe')")
-    edit.add_argument(
-        "--set", action="append", default=[], metavar="NØGLE=VÆRDI",
-        help="ret ét svar uden spørgsmål og uden terminal, fx --set tidsplan.slut=2027-12-17 eller "
-        "--set 'formandskab.medlemmer[2].titel=Afdelingsleder' (kan gentages; en tom værdi fjerner svaret)",
-    )
-    _out_dir_option(edit)
-    edit.set_defaults(handler=cmd_edit)
-    status = commands.add_parser(
-        "status",
-        help="vis alle kommissorier i en mappe og deres Word-dokumenters tilstand",
-        description=(
-            "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde, "
-            "regelfejl og advarsler, og Word-dokumentet: intet, aktuelt, forældet (svarene er ændret, siden det blev lavet) "
-            "eller rettet i Word siden. Skriver ingen filer."
-        ),
-    )
-    status.add_argument("folder", nargs="?", type=_path, default="answers", metavar="MAPPE", help="mappen med svarfiler (standard: answers)")
-    _out_dir_option(status)
-    status.add_argument("--json", action="store_true", help="skriv resultatet som JSON (til scripts)")
-    status.set_defaults(handler=cmd_status)
-
-    diff = commands.add_parser(
-        "diff",
-        help="vis, hvad der er ændret mellem to versioner af et kommissorium",
-        description="Sammenligner to versioner: svarfiler, en svarfil i en tidligere git-version "
-        "(fx answers/x.yaml@HEAD~1) eller Word-dokumenter. Viser ændringerne afsnit for afsnit, og med "
-        "--docx et Word-dokument med ændringerne som registrerede ændringer, som kan godkendes eller "
-        "afvises i Word: 'Afvis alle' giver den gamle versions tekst i brødteksten, sidehovederne og "
-        "sidefødderne. Dokumentegenskaberne (titel, emne) kan Word ikke vise som registrerede ændringer; "
-        "de er den nye versions. Afslutter med 0, når versionerne er ens, 1, når de er forskellige, og 2 ved fejl.",
-    )
-    diff.add_argument("old", metavar="GAMMEL", help="den gamle version: svarfil, FIL@REVISION eller .docx")
-    diff.add_argument("new", metavar="NY", help="den nye version: svarfil, FIL@REVISION eller .docx")
-    diff.add_argument("--docx", type=_path, metavar="FIL.docx", help="skriv den nye version med ændringerne som registrerede ændringer")
-    diff.add_argument("--author", metavar="NAVN", help="navnet ved ændringerne i Word (standard: dokumentets forfatter)")
-    diff.add_argument("--force", action="store_true", help="overskriv FIL.docx, også hvis den er ændret siden")
-    diff.set_defaults(handler=cmd_diff)
-    imp = commands.add_parser(
-        "import",
-        help="hent rettelser fra et Word-dokument tilbage i svarfilen",
-        description="Læser et dokument, som drafter har lavet, og som er rettet i Word eller LibreOffice, "
-        "og viser hvert svar, formanden har ændret (før og nu, de ændrede ord i «»). Dokumentet husker de "
-        "svar, det blev lavet ud fra: et svar, som kun er ændret i dokumentet, tages; et svar, som kun er "
-        "ændret i svarfilen siden, beholdes; et svar, som er ændret begge steder, er en konflikt, som vises "
-        "side om side og aldrig skrives med --yes. Efter bekræftelse (j/n, eller med --yes) skrives ændringerne "
-        "i svarfilen, med kommentarer bevaret, og dokumentet laves igen; den rettede Word-fil gemmes først "
-        "som en kopi. Tekst, der ikke hører til et svar, vises som 'kan ikke placeres'. Et dokument fra en "
-        "ældre drafter hentes kun ind svar for svar i en terminal. Afslutter med 0, når alt gik godt, 1, når "
-        "intet blev skrevet (uden --yes og uden terminal), 2 ved fejl og 3 ved en konflikt.",
-    )
-    imp.add_argument("docx", type=_path, metavar="DOKUMENT", help="det rettede Word-dokument (.docx)")
-    imp.add_argument("--into", type=_path, metavar="SVARFIL", help="svarfilen (standard: answers/<dokumentets navn>.yaml)")
-    imp.add_argument("--yes", action="store_true", help="skriv ændringerne uden at spørge")
-    _out_dir_option(imp)
-    imp.set_defaults(handler=cmd_import)
-    replace = commands.add_parser(
-        "replace",
-        help="skift et navn ud i svarfilernes tekst (fx en klynge, der bliver et sundhedsråd)",
-        description="Skifter GAMMELT ud med NYT overalt i svarenes tekst: som helt ord (også i ejefald: "
-        "'Region Sjællands' bliver 'Region Østdanmarks'), med stort begyndelsesbogstav, hvor en sætning "
-        "begynder med det. Filernes kommentarer og opsætning bevares, og kun de ændrede linjer skrives om. "
-        "Hver fil kontrolleres, før den skrives. Steder, hvor navnet står inde i et længere ord, vises, men "
-        "ændres ikke.",
-    )
-    replace.add_argument("old", metavar="GAMMELT", help="navnet, der skal skiftes ud")
-    replace.add_argument("new", metavar="NYT", help="det nye navn")
-    replace.add_argument("paths", nargs="*", type=_path, metavar="SVARFIL",
-                         help="svarfiler eller mapper (standard: arbejdsmappens answers/)")
-    replace.add_argument("--dry-run", action="store_true", help="vis hver ændring (fil, svar, før og nu), men skriv intet")
-    replace.add_argument("--tracked-changes", type=_path, metavar="MAPPE",
-                         help="skriv for hvert ændret kommissorium et Word-dokument med ændringerne som registrerede ændringer")
-    replace.add_argument("--author", metavar="NAVN", help="forfatteren af de registrerede ændringer (standard: profilens forfatter)")
-    _out_dir_option(replace)
-    replace.set_defaults(handler=cmd_replace, trailing_paths="paths")
-
-    data = commands.add_parser(
-        "data",
-        help="vis organisationsprofilen, der gælder her (organisation, parter, grupper, rotationsplan)",
-        description="Viser organisationsprofilen, der gælder her (arbejdsmappens drafter.yaml, eller den "
-        "indbyggede standardprofil uden arbejdsmappe): organisationen, dens parter og grupper, hvem der nedsætter "
-        "grupper og modtager afrapportering, formandskabsmodellen og planen for rotation i formandskaberne. "
-        "Det, profilen ikke ved, står som ukendt.",
-    )
-    data.set_defaults(handler=cmd_data)
-
-    serve = commands.add_parser(
-        "serve",
-        help="udfyld kommissorier i browseren (en lokal webformular)",
-        description="Starter en lokal webserver med spørgeskemaet som formular og åbner browseren. "
-        "Svarene gemmes i arbejdsmappens answers/ (eller den aktuelle mappes) efter hver ændring; "
-        "dokumenterne skrives i out/. Serveren kan kun "
-        "nås fra denne maskine, og kun med nøglen i den adresse, den skriver. Stop den med Ctrl-C.",
-    )
-    serve.add_argument("--port", type=int, metavar="N", help="porten (standard: 8470 eller den næste ledige)")
-    serve.add_argument("--no-browser", action="store_true", help="åbn ikke browseren")
-    serve.add_argument(
-        "--host", default="127.0.0.1", metavar="ADRESSE",
-        help="lyt på denne adresse i stedet for 127.0.0.1 (kun denne maskine); andet end det er en risiko",
-    )
-    serve.set_defaults(handler=cmd_serve)
-
-    init = commands.add_parser(
-        "init",
-        help="lav en arbejdsmappe til jeres organisation",
-        description="Laver en arbejdsmappe: drafter.yaml (organisationens profil), answers/, out/, kinds/, "
-        "templates/ og en kort README. Profilen kopieres fra en indbygget profil (se 'drafter profiles'), "
-        "som I derefter retter til. En eksisterende arbejdsmappe ændres ikke (undtagen med --switch).",
-    )
-    init.add_argument("folder", nargs="?", type=_path, default=".", metavar="MAPPE", help="mappen (standard: den aktuelle)")
-    init.add_argument("--profile", metavar="PROFIL", help="den indbyggede profil, der begyndes fra (standard: neutral)")
-    init.add_argument("--name", metavar="NAVN", help='organisationens navn, fx "Sundhedsråd Vestjylland" eller "Skovby Kommune"')
-    init.add_argument("--region", metavar="REGION", help="regionen, hvor navnet ikke siger den (fx Østdanmark)")
-    init.add_argument(
-        "--switch", action="store_true",
-        help="giv en eksisterende arbejdsmappe den nye profil; den gamle drafter.yaml gemmes ved siden af",
-    )
-    init.set_defaults(handler=cmd_init)
-
-    profiles = commands.add_parser(
-        "profiles",
-        help="vis de organisationsprofiler, drafter har indbygget",
-        description="Viser de indbyggede organisationsprofiler, som 'drafter init --profile' kan begynde fra, "
-        "og hvilken profil der gælder her.",
-    )
-    profiles.set_defaults(handler=cmd_profiles)
-    for sub in commands.choices.values():
-        _workspace_option(sub, argparse.SUPPRESS)
-    for sub in template_commands.choices.values():
-        _workspace_option(sub, argparse.SUPPRESS)
+    flags, settings = WORKSPACE
+    parser.add_argument(*flags, **settings)
+    _add_commands(parser, COMMANDS, "command", "KOMMANDO", "cmd")
     return parser
+
+
+def _add_commands(parser: argparse.ArgumentParser, table: tuple, dest: str, metavar: str, handler_prefix: str) -> None:
+    commands = parser.add_subparsers(dest=dest, metavar=metavar, parser_class=_Parser)
+    for spec in table:
+        command = commands.add_parser(spec["name"], help=spec["help"], description=spec["description"])
+        for flags, settings in (*spec["arguments"], WORKSPACE):  # --workspace also after the command
+            command.add_argument(*flags, **settings)
+        handler_name = f"{handler_prefix}_{spec['name']}"
+        if spec["subcommands"]:
+            _add_commands(command, spec["subcommands"], f"{spec['name']}_command", "HANDLING", handler_name)
+            command.set_defaults(handler=lambda args, command=command: _help(command))
+        else:
+            command.set_defaults(handler=globals()[handler_name], **spec["defaults"])
 
 
 # -- commands --------------------------------------------------------------------------
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from drafter.batch import FAILED, SKIPPED, draft_lines, expand_paths, failure_lines, is_folder, render_batch, summary_line
-    from drafter.batch import outputs_for
-    from drafter.problems import format_problems
-    from drafter.progress import ProgressBar
+    from drafter import api  # lazy
+    from drafter.progress import ProgressBar  # lazy
 
-    paths = expand_paths(args.answers)
-    outputs = outputs_for(paths, args.output, args.out_dir)
+    paths = api.answer_files(args.answers)
     bar = ProgressBar(sys.stderr, "Word", enabled=None if len(paths) > 1 else False)
     try:
         # A draft named alone is an error; in a folder or among other files it is passed over.
-        skip_drafts = len(paths) > 1 or any(is_folder(p) for p in args.answers)
-        outcomes = render_batch(
-            paths, outputs, force=args.force, progress=bar, template=args.template, skip_drafts=skip_drafts
-        )
+        skip_drafts = len(paths) > 1 or any(api.is_folder(p) for p in args.answers)
+        outcomes = api.render_files(paths, args.output, args.out_dir, force=args.force, template=args.template,
+                                    skip_drafts=skip_drafts, progress=bar)
     except KeyboardInterrupt as exc:
         bar.close()
         return _interrupted(exc, getattr(exc, "outcomes", []), None)
@@ -416,13 +361,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     missing: list[str] = []
     notes: list[str] = []  # warnings that change nothing about the result
     if args.pdf or args.pdfa or args.preview:
-        from drafter.pdf import add_pdfs
-        from drafter.workspace import current
-
         bar = ProgressBar(sys.stderr, "PDF ")
         try:
-            missing = add_pdfs(outcomes, preview=args.preview, progress=bar, archive=args.pdfa, force=args.force,
-                               soffice_setting=current().libreoffice, notes=notes)
+            missing = api.add_pdfs(outcomes, preview=args.preview, archive=args.pdfa, force=args.force, progress=bar,
+                                   notes=notes)
         except KeyboardInterrupt as exc:
             bar.close()
             return _interrupted(exc, outcomes, "pdf")
@@ -432,22 +374,22 @@ def cmd_render(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         for line in outcome.warnings:
             _print(line, sys.stderr)
-    if len(outcomes) == 1 and outcomes[0].status != SKIPPED:
+    if len(outcomes) == 1 and outcomes[0].status != api.SKIPPED:
         outcome = outcomes[0]
         for line in [*outcome.lines, *outcome.pdf_problems]:
             _print(line, sys.stderr)
-        if outcome.status != FAILED:
+        if outcome.status != api.FAILED:
             note = "" if outcome.status == "skrevet" else " (uændret)"
             _print(f"{outcome.output}{note}")
             for extra in (outcome.pdf, outcome.preview):
                 if extra is not None:
                     _print(str(extra))
     else:
-        for line in failure_lines(outcomes):
+        for line in api.failure_lines(outcomes):
             _print(line, sys.stderr)
-        for line in draft_lines(outcomes):
+        for line in api.draft_lines(outcomes):
             _print(line)
-        _print(summary_line(outcomes))
+        _print(api.summary_line(outcomes))
     for message in missing:
         _print(f"drafter: {message}", sys.stderr)
     for note in notes:
@@ -459,10 +401,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> int:
     """Say what a signal left finished; exit 128 + the signal's number."""
-    from drafter.batch import FAILED, SKIPPED
-    from drafter.interrupts import exit_code, signal_name, signal_number
+    from drafter import api  # lazy
+    from drafter.interrupts import exit_code, signal_name, signal_number  # lazy
 
-    documents = [o for o in outcomes if o is not None and o.status not in (FAILED, SKIPPED)]
+    documents = [o for o in outcomes if o is not None and o.status not in (api.FAILED, api.SKIPPED)]
     line = f"\nAfbrudt ({signal_name(signal_number(exc))}): {len(documents)} af {len(outcomes)} Word-dokumenter er færdige"
     if stage == "pdf":
         pdfs = sum(1 for o in documents if o.pdf is not None)
@@ -473,31 +415,24 @@ def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> i
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from drafter import api
-    from drafter.errors import DrafterError, UsageError
-    from drafter.problems import display_path, format_problems, in_file_order
+    from drafter import api  # lazy
+    from drafter.errors import DrafterError, UsageError  # lazy
+    from drafter.problems import display_path, format_problems, in_file_order  # lazy
 
     if args.list_rules:
         return _list_rules()
-    from pathlib import Path
-
-    from drafter.batch import expand_paths
-
     if not args.answers:  # as `drafter status`: the workspace's answers folder
-        folder = _workspace_folder("answers") or Path("answers")
+        folder = api.workspace_folder("answers") or _path("answers")
         if not folder.is_dir():
             raise UsageError(
                 f"angiv mindst én svarfil (eller --list-rules); uden svarfil kontrolleres mappen {folder}, "
                 "men den findes ikke her"
             )
         args.answers = [folder]
-    args.answers = expand_paths(args.answers)
-    from drafter.rules import profile_notes
-
-    for note in profile_notes():
+    for note in api.profile_notes():
         print(note)
     failed = 0
-    for path in expand_paths(args.answers):  # a folder stands for its answer files, as for render
+    for path in api.answer_files(args.answers):  # a folder stands for its answer files, as for render
         try:
             answers = api.load(path)
         except DrafterError as exc:
@@ -534,11 +469,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_draft(path: Path, answers, draft_ok: bool) -> int:
     """A draft: list every missing answer; 1 (a failure) unless --draft-ok."""
-    from drafter.api import missing_answers
+    from drafter import api  # lazy
+    from drafter.problems import format_problems, in_file_order  # lazy
 
-    from drafter.problems import format_problems, in_file_order
-
-    missing = missing_answers(answers)
+    missing = api.missing_answers(answers)
     for line in format_problems(in_file_order(missing, answers.source_map), answers.source_map):
         _print(line, sys.stdout if draft_ok else sys.stderr)
     how = f"gør den færdig med: drafter new {answers.questionnaire.kind} --resume {path}"
@@ -558,34 +492,29 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _list_rules() -> int:
-    from drafter import workspace
-    from drafter.rules import RULES
+    from drafter import api  # lazy
 
-    profile = workspace.profile()
-    width = max(len(r.id) for r in RULES)
-    for r in RULES:
+    rules = api.rules()
+    width = max(len(r.id) for r in rules)
+    for r in rules:
         # "a|b" in a rule's needs means either field will do.
         applies = ("typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)) if r.needs else "alle typer"
-        setting = profile.rule_setting(r.id)
-        severity = setting.get("alvor") or r.severity
-        print(f"{r.id.ljust(width)}  {severity:<8}  {r.title}")
-        print(f"{'':{width}}  kilde:    {' '.join(str(setting.get('kilde') or r.source).split())}")
+        print(f"{r.id.ljust(width)}  {r.severity:<8}  {r.title}")
+        print(f"{'':{width}}  kilde:    {r.source}")
         print(f"{'':{width}}  gælder:   {applies}")
-        skipped = r.skipped_because(profile)
-        if skipped:
-            print(f"{'':{width}}  springes over: {skipped}")
-        elif severity != r.severity:
-            print(f"{'':{width}}  alvor ændret i profilen (fra {r.severity}): {' '.join(str(setting.get('begrundelse')).split())}")
-    print(f"\nProfil: {workspace.current().describe()}")
+        if r.skipped:
+            print(f"{'':{width}}  springes over: {r.skipped}")
+        elif r.severity != r.default_severity:
+            print(f"{'':{width}}  alvor ændret i profilen (fra {r.default_severity}): {r.reason}")
+    print(f"\nProfil: {api.workspace_description()}")
     return EXIT_OK
 
 
 def cmd_template_check(args: argparse.Namespace) -> int:
-    from drafter.templates import check_template, check_targets
+    from drafter import api  # lazy
 
     failed = False
-    for path, questionnaire in check_targets(args.template, args.kind):
-        result = check_template(path, questionnaire)
+    for result in api.check_templates(args.template, args.kind):
         failed = failed or bool(result.errors)
         for line in result.lines():
             _print(line, sys.stderr if result.errors else sys.stdout)
@@ -593,29 +522,9 @@ def cmd_template_check(args: argparse.Namespace) -> int:
 
 
 def cmd_template_new(args: argparse.Namespace) -> int:
-    from drafter import workspace
-    from drafter.errors import UsageError
-    from drafter.questionnaire import load_questionnaire
-    from drafter.templates import new_template
+    from drafter import api  # lazy
 
-    if args.letterhead == bool(args.kind):
-        raise UsageError("angiv enten --kind TYPE (en kopi af typens skabelon) eller --letterhead (en kopi af brevpapiret)")
-    target = args.template
-    if target is None:
-        own = workspace.current().templates_dir
-        if own is None:
-            raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
-        from drafter.questionnaire import LETTERHEAD
-
-        target = own / (LETTERHEAD if args.letterhead else f"{args.kind}.docx")
-    if args.letterhead:
-        from drafter.questionnaire import letterhead_path
-        from drafter.templates import copy_template
-
-        written = copy_template(letterhead_path(), target, force=args.force)
-    else:
-        written = new_template(load_questionnaire(args.kind), target, force=args.force)
-    _print(str(written))
+    _print(str(api.new_template(args.kind, args.template, letterhead=args.letterhead, force=args.force)))
     return EXIT_OK
 
 
@@ -625,16 +534,11 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:
-    from drafter.errors import DrafterError
-    from drafter.questionnaire import available_kinds, load_questionnaire
+    from drafter import api  # lazy
 
-    kinds, broken = [], 0
-    for name in available_kinds():
-        try:
-            kinds.append(load_questionnaire(name))
-        except DrafterError as exc:  # one broken kind file must not hide the others
-            _report(exc)
-            broken += 1
+    kinds, broken = api.kinds()
+    for exc in broken:  # one broken kind file does not hide the others
+        _report(exc)
     width = max((len(k.kind) for k in kinds), default=0)
     for kind in kinds:
         _print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
@@ -658,8 +562,6 @@ def _require_terminal(command: str) -> None:
 def _require_utf8_terminal(command: str) -> None:
     """What is typed must be read as typed: a terminal whose encoding is not UTF-8 would save
     "æøå" as "Ã¦Ã¸Ã¥" (Latin-1) or not at all (ASCII). Windows' console reads Unicode itself."""
-    import codecs
-
     if os.name == "nt":
         return
     encoding = sys.stdin.encoding or "ukendt"
@@ -695,7 +597,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.kind = interview.choose_kind()
     questionnaire = load_questionnaire(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
-        from drafter.interview import load_for_resume
+        from drafter.session import load_for_resume
 
         questionnaire = load_for_resume(args.resume, None)[0].questionnaire
     _require_terminal("new")
@@ -717,9 +619,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _workspace_folder(name: str) -> Path | None:
-    from drafter import workspace
+    from drafter import api  # lazy
 
-    return workspace.current().folder(name)
+    return api.workspace_folder(name)
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -765,36 +667,31 @@ def _print_result(result) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from drafter.batch import expand_paths
-    from drafter.errors import UsageError
-    from drafter.batch import DEFAULT_OUT_DIR, default_output
-    from drafter.status import folder_status, status_cells
+    from drafter import api  # lazy
 
-    if not args.folder.is_dir():
-        raise UsageError(f"{args.folder}: er ikke en mappe; angiv mappen med svarfilerne (fx answers)")
-    paths = expand_paths([args.folder])
-    out_dir = args.out_dir if args.out_dir is not None else DEFAULT_OUT_DIR
-    entries = folder_status(paths, [default_output(p, out_dir) for p in paths])
+    entries = api.status(args.folder, args.out_dir)
     if args.json:
-        import json
+        import json  # lazy: only --json needs it
 
         print(json.dumps(entries, ensure_ascii=True, indent=2))  # valid JSON whatever the console's code page
         return EXIT_OK
-    rows = [status_cells(entry) for entry in entries]
+    rows = [api.status_cells(entry) for entry in entries]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         _print("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]))
     return EXIT_OK
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
-    from drafter import versions
-    from drafter.errors import DrafterError
-    from drafter.problems import printable
+    from drafter import api  # lazy
+    from drafter.errors import DrafterError  # lazy
+    from drafter.problems import printable  # lazy
 
     try:
-        old, new = versions.read_side(args.old), versions.read_side(args.new)
-        difference = versions.compare(old, new)
+        old, new = api.read_version(args.old), api.read_version(args.new)
+        difference = api.diff(old, new)
         if args.docx is not None:
-            written = _write_tracked(difference, args)
+            written = api.write_tracked_changes(difference, args.docx, args.author, args.force)
     except DrafterError as exc:
         _report(exc)
         return EXIT_USAGE  # like diff(1): 2 means trouble, not "different"
@@ -809,41 +706,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK if difference.equal else EXIT_FAILED
 
 
-def _write_tracked(difference, args: argparse.Namespace) -> Path:
-    from drafter import versions
-    from drafter.errors import UsageError
-    from drafter.fsutil import atomic_write
-    from drafter.batch import check_overwrite
-
-    if args.docx.suffix.lower() != ".docx":
-        raise UsageError(f"{args.docx}: filen skal ende på .docx")
-    author = args.author or _document_author(difference.new) or "drafter"
-    data = versions.tracked_document(difference, author)
-    check_overwrite(args.docx, args.force)
-    if args.docx.parent and not args.docx.parent.exists():
-        args.docx.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(args.docx, data)
-    return args.docx
-
-
-def _document_author(side) -> str | None:
-    if side.answers is None:
-        return None
-    author = side.answers.questionnaire.document.get("author")
-    if not author:
-        return None
-    from drafter.render import document_properties
-
-    return document_properties(side.answers).get("author") or None
-
-
 def cmd_import(args: argparse.Namespace) -> int:
-    from drafter import docimport
-    from drafter.answers import load_answers
+    from drafter import api  # lazy
 
-    answers_path = docimport.find_answer_file(args.docx, args.into)
-    answers = load_answers(answers_path)
-    result = docimport.read_chair_edits(args.docx, answers)
+    edits = api.read_chair_edits(args.docx, args.into)
+    answers_path, result = edits.answers_path, edits.result
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if result.tracked:
         print(f"Dokumentet har {_count(result.tracked, 'registreret ændring', 'registrerede ændringer')}; "
@@ -876,8 +743,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not chosen:
         print("Intet er skrevet.")
         return EXIT_OK
-    values = docimport.with_changes(answers.values, chosen)
-    imported = docimport.save_import(answers_path, answers, values, args.docx, args.out_dir)
+    imported = api.save_chair_edits(edits, chosen, args.out_dir)
     print(f"Svarfil: {answers_path} ({_count(len(chosen), 'svar ændret', 'svar ændret')})")
     if imported.backup is not None:
         print(f"Den rettede Word-fil er gemt som {imported.backup}")
@@ -886,18 +752,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_replace(args: argparse.Namespace) -> int:
-    from drafter import replace, workspace
-    from drafter.batch import expand_paths
-    from drafter.errors import DrafterError, UsageError
-    from drafter.batch import DEFAULT_OUT_DIR, default_output
-    from drafter.problems import format_problems
+    from drafter import api  # lazy
+    from drafter.errors import DrafterError  # lazy
+    from drafter.problems import format_problems  # lazy
 
-    old, new = replace.check_words(args.old, args.new)
-    given = args.paths or [workspace.current().folder("answers") or _path("answers")]
-    paths = expand_paths(given)
-    if not paths:
-        raise UsageError(f"ingen svarfiler i {', '.join(str(p) for p in given)}")
-    results = [replace.plan_file(path, old, new) for path in paths]
+    planned = api.plan_replacement(args.old, args.new, args.paths)
+    old, paths, results = planned.old, planned.paths, planned.files
     failed = [r for r in results if r.problems]
     todo = [r for r in results if r.changed and not r.problems]
     for result in results:
@@ -917,20 +777,18 @@ def cmd_replace(args: argparse.Namespace) -> int:
     if args.dry_run:
         _print(f"Prøvekørsel: {changes}; intet er skrevet.")
         return EXIT_FAILED if failed else EXIT_OK
-    out_dir = args.out_dir if args.out_dir is not None else DEFAULT_OUT_DIR
-    author = args.author or workspace.profile().get("forfatter") or "drafter"
     outdated, tracked = [], []
     for result in todo:
         try:
-            replace.write_file(result)
-            if args.tracked_changes is not None:
-                tracked.append(replace.tracked_changes(result, args.tracked_changes, author))
+            written = api.write_replacement(result, args.tracked_changes, args.author)
+            if written is not None:
+                tracked.append(written)
         except DrafterError as exc:
             failed.append(result)
             for line in exc.lines():
                 _print(line, sys.stderr)
             continue
-        document = default_output(result.path, out_dir)
+        document = api.document_for(result.path, args.out_dir)
         if document.exists():
             outdated.append(document)
     written = [r for r in todo if r.written]
@@ -989,14 +847,14 @@ def _ask_yes(question: str) -> bool:
 
 
 def _answer_name(change) -> str:
-    from drafter.problems import display_path as field_name
-    from drafter.changes import label
+    from drafter import api  # lazy
+    from drafter.problems import display_path  # lazy
 
-    return f"{label(change.question)} ({field_name(change.path)})"
+    return f"{api.label(change.question)} ({display_path(change.path)})"
 
 
 def _wrapped(prefix: str, text: str) -> list[str]:
-    import textwrap
+    import textwrap  # lazy: only import's listing needs it
 
     width = max(40, min(100, _terminal_columns()) - 2)
     lines = []
@@ -1008,7 +866,7 @@ def _wrapped(prefix: str, text: str) -> list[str]:
 
 
 def _show_change(change) -> None:
-    from drafter.changes import full_text, marked_words, question_lines
+    from drafter.api import full_text, marked_words, question_lines  # lazy
 
     _print(f"{_answer_name(change)}:")
     old_items, new_items = change.old or [], change.new or []
@@ -1033,9 +891,9 @@ def _show_change(change) -> None:
 
 def _show_conflict(conflict) -> None:
     """The file's and the document's answer side by side, and what it was."""
-    import textwrap
+    import textwrap  # lazy: only import's listing needs it
 
-    from drafter.changes import full_text, marked_words, question_lines
+    from drafter.api import full_text, marked_words, question_lines  # lazy
 
     _print(f"KONFLIKT: {_answer_name(conflict)} er ændret både i dokumentet og i svarfilen:")
     q = conflict.question
@@ -1058,54 +916,50 @@ def _show_conflict(conflict) -> None:
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    from drafter.reference import describe
+    from drafter import api  # lazy
 
-    print(describe())
+    print(api.describe_profile())
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from drafter.web.run import serve
+    from drafter import api  # lazy
+    from drafter.errors import UsageError  # lazy
+    from drafter.web.run import serve  # lazy: the web front end, only for serve
 
     if args.port is not None and not 0 <= args.port <= 65535:
-        from drafter.errors import UsageError
-
         raise UsageError(f"--port {args.port}: en port er et tal fra 1 til 65535")
-    from drafter import workspace
-
-    from pathlib import Path
-
-    root = workspace.current().root or Path.cwd()  # the workspace (drafter.yaml), or this folder
+    root = api.workspace_root() or _path(os.getcwd())  # the workspace (drafter.yaml), or this folder
     return serve(root, host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from drafter import workspace
+    from drafter import api  # lazy
 
-    result = workspace.init(args.folder, args.profile, args.name, args.region, args.switch)
+    result = api.init_workspace(args.folder, args.profile, args.name, args.region, args.switch)
     if result.existed:
-        print(f"{args.folder / workspace.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret "
+        print(f"{args.folder / api.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret "
               "(--switch giver den en ny profil)")
         return EXIT_OK
     if result.kept is not None:
         _print(f"den hidtidige profil er gemt som {result.kept}")
     for path in result.created:
-        _print(f"{'skiftet' if result.kept is not None and path.name == workspace.WORKSPACE_FILE else 'oprettet'}: {path}")
+        _print(f"{'skiftet' if result.kept is not None and path.name == api.WORKSPACE_FILE else 'oprettet'}: {path}")
     for note in result.notes:
         _print(f"bemærk: {note}")
-    _print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / workspace.WORKSPACE_FILE}.")
+    _print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / api.WORKSPACE_FILE}.")
     return EXIT_OK
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    from drafter import workspace
+    from drafter import api  # lazy
 
-    profiles = {name: workspace.builtin_profile(name) for name in workspace.builtin_profiles()}
-    width = max(len(name) for name in profiles)
-    for name, profile in profiles.items():
-        default = " (standard uden arbejdsmappe)" if name == workspace.DEFAULT_PROFILE else ""
-        print(f"{name.ljust(width)}  {profile.describe()}{default}")
-    print(f"\nHer gælder: {workspace.current().describe()}")
+    profiles = api.profiles()
+    width = max(len(profile.name) for profile in profiles)
+    for profile in profiles:
+        default = " (standard uden arbejdsmappe)" if profile.is_default else ""
+        print(f"{profile.name.ljust(width)}  {profile.description}{default}")
+    print(f"\nHer gælder: {api.workspace_description()}")
     return EXIT_OK
 
 
@@ -1160,9 +1014,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         if getattr(args, "workspace", None) is not None:
-            from drafter import workspace
+            from drafter import api  # lazy
 
-            workspace.activate(args.workspace)
+            api.use_workspace(args.workspace)
         return args.handler(args)
     except DrafterError as exc:
         _report(exc)

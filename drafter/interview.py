@@ -54,11 +54,12 @@ from drafter.rules import WAIVER_KEY, WAIVER_RULE
 from drafter.errors import InvalidValue
 from drafter.questionnaire import one, Question, Questionnaire, Section, split_paragraphs
 from drafter.suggest import suggest
-from drafter.edits import apply_settings
+from drafter.session import (
+    DEFAULT_ANSWERS_DIR, RECOVERY_SUFFIX, UNFINISHED_KEY, AutosaveFailed, DraftSession, free_path, kept_meta,
+    load_for_resume, recovery_folders, slugify, unfinished_paths,
+)
 from drafter.validate import cross_field_message, is_asked, validate
 
-DEFAULT_ANSWERS_DIR = Path("answers")
-UNFINISHED_KEY = "ufaerdige"  # meta key: answer paths a draft was stopped in the middle of
 
 OTHER = "Andet (skriv selv)"
 NONE_CHOICE = "(ingen)"
@@ -83,28 +84,6 @@ class Interrupted(DrafterError):
     exit_code = 130
 
 
-class AutosaveFailed(DrafterError):
-    """The draft could not be saved (a full disk, a read-only folder); the message says
-    where the answers went instead (a recovery file) and how to go on."""
-
-    exit_code = 1
-
-
-RECOVERY_SUFFIX = "-gendannet"  # a recovery file: <draft>-gendannet.yaml
-
-
-def recovery_folders(draft_folder: Path) -> list[Path]:
-    """Where a recovery file may go: beside the draft, else the user's own cache folder
-    ($DRAFTER_CACHE_DIR when it names one)."""
-    import os
-
-    from drafter.tplcache import CACHE_ENV, platform_cache_dir
-
-    chosen = os.environ.get(CACHE_ENV, "").strip()
-    cache = Path(chosen) if chosen and chosen.lower() not in ("off", "0", "nej") else platform_cache_dir()
-    return [draft_folder, cache / "gendannet"]
-
-
 @dataclass
 class Result:
     answers_path: Path | None
@@ -114,65 +93,15 @@ class Result:
     findings: list[str] = dataclasses.field(default_factory=list)  # rule warnings and waivers, as `drafter check` prints them
 
 
-# -- names of draft files ------------------------------------------------------------------
-
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
-
-
-def slugify(name: str, fallback: str = "kommissorium", limit: int = 60) -> str:
-    """'Ad-hoc gruppe om skrøbelige ældre' -> 'ad-hoc-gruppe-om-skroebelige-aeldre'."""
-    text = name.translate(_DANISH).lower()
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(text) > limit:
-        text = text[:limit].rsplit("-", 1)[0] or text[:limit]
-    return windows_safe_stem(text.strip("-") or fallback)
-
-
-def free_path(folder: Path, slug: str, out_dir: Path | None = None) -> Path:
-    """folder/slug.yaml, or slug-2.yaml, slug-3.yaml ...: never a file that exists already.
-
-    A name whose Word document already exists in *out_dir* is passed over too, so the new
-    commission never ends up replacing another one's document.
-    """
-    slug = windows_safe_stem(slug)
-    number = 1
-    while True:
-        stem = slug if number == 1 else f"{slug}-{number}"
-        candidate = folder / f"{stem}.yaml"
-        taken = candidate.exists() or candidate.is_symlink()
-        if out_dir is not None:
-            document = out_dir / f"{stem}.docx"
-            taken = taken or document.exists() or document.is_symlink()
-        if not taken:
-            return candidate
-        number += 1
-
-
 # -- --set KEY=VALUE -----------------------------------------------------------------------
 
 def parse_presets(questionnaire: Questionnaire, settings: list[str]) -> dict[str, Any]:
-    """--set KEY=VALUE for `drafter new`, read as `drafter edit --set` reads it
-    (drafter.edits, drafter.values) and checked by each question's rule:
-    {"gruppe.navn": value}. An empty value pre-answers nothing (the question is asked).
-    """
-    data: dict[str, Any] = {}
-    apply_settings(questionnaire, data, settings)
-    presets: dict[str, Any] = {}
-    for section_key, answers in data.items():
-        for key, value in answers.items():
-            question = questionnaire.question(f"{section_key}.{key}")
-            try:
-                if question.type == "records":
-                    checked = [{f.key: f.check(entry.get(f.key)) for f in question.fields if entry.get(f.key) is not None}
-                               for entry in value]
-                else:
-                    checked = question.check(value)
-            except InvalidValue as exc:
-                raise UsageError(f"--set {question.path}: {exc}") from None
-            if not is_empty(checked):
-                presets[question.path] = checked
-    return presets
+    """--set KEY=VALUE for `drafter new`, read by the draft session as every door reads it
+    (drafter.values) and checked by each question's rule: {"gruppe.navn": value}. An empty
+    value pre-answers nothing (the question is asked)."""
+    session = DraftSession(questionnaire)
+    paths = {key.split("[")[0] for key in session.apply(settings)}
+    return {path: session.get(path) for path in sorted(paths) if not is_empty(session.get(path))}
 
 
 # -- the interview ------------------------------------------------------------------------
@@ -415,8 +344,7 @@ class Interview:
             if not questions:
                 continue
             self.heading(section)
-            for question in questions:
-                self.ask(question, editing=False)
+            self.ask_questions(section, questions, editing=False)
 
     def resume_plan(self) -> list[Question]:
         """The questions still to ask: from the first unfinished one (a list being filled, an
@@ -436,8 +364,57 @@ class Interview:
 
     def ask_section(self, section: Section) -> None:
         self.heading(section)
-        for question in section.questions:
-            self.ask(question, editing=True)
+        self.ask_questions(section, section.questions, editing=True)
+
+    def ask_questions(self, section: Section, questions: list[Question], editing: bool) -> None:
+        """A section's questions in order; its leading one-line questions on one form when
+        the kind says so (`form: true`)."""
+        together = together_on_a_form(section, questions)
+        if together:
+            self.ask_together(section, together)
+        for question in questions[len(together):]:
+            self.ask(question, editing=editing)
+
+    def ask_together(self, section: Section, questions: list[Question]) -> None:
+        """Several one-line questions on one form: one prompt, Tab between the fields, and
+        Enter saves them all (issue 28: a document's date, version, status and author)."""
+        from drafter.recordform import RecordForm
+
+        say()
+        fields = []
+        for question in questions:
+            current = self.get(question.path)
+            # An optional date is never invented: "today" is typed, not suggested.
+            invent = question.type == "date" and not question.required and question.default == "today"
+            label = (question.label or question.prompt) + ("" if question.required else " (kan springes over)")
+            fields.append(self._form_field(question, current, suggest=is_empty(current) and not invent, label=label))
+        form = RecordForm("", fields, "", None, empty_ends=False)  # under the section's heading
+        try:
+            typed = prompts.run(form.app, f"{questions[0].prompt} ({section.title})")
+        except Stopped as stopped:
+            self._keep_together(section, questions, stopped.typed)
+            raise
+        for question in questions:
+            self._put(question.path, self._normalise(question, typed[question.key]))
+            self.mark_unfinished(question.path, False)
+        self.save()
+        shown = [f"{q.label or q.prompt}: {show_value(q, self.get(q.path))}" for q in questions if not is_empty(self.get(q.path))]
+        say(f"✓ {' · '.join(shown) or '(ingen)'}", ECHO_STYLE, indent="    ", first="  ")
+
+    def _keep_together(self, section: Section, questions: list[Question], typed: Any) -> None:
+        """Ctrl-C inside a section's form: keep every field typed and valid, marked unfinished."""
+        if not isinstance(typed, dict):
+            return
+        kept = []
+        for question in questions:
+            value = typed.get(question.key, "")
+            if value.strip() and not self.problem(question, value):
+                self._put(question.path, self._normalise(question, value))
+                self.mark_unfinished(question.path)
+                kept.append(question.label or question.prompt)
+        if kept:
+            self.save()
+            self.kept = f"Også det, du havde skrevet under {section.title} ({', '.join(kept)}), er gemt, markeret som ufærdigt."
 
     def ask(self, question: Question, editing: bool) -> None:
         if not is_asked(question, self.values):
@@ -626,8 +603,11 @@ class Interview:
         self.save()
 
     def _fill(self, question: Question, items: list) -> None:
-        """New entries until an empty one: a form per record, a line per list item."""
+        """New entries until an empty one: a form per record; a list's in one prompt, a line each."""
         self.mark_unfinished(question.path)
+        if question.type == "list":
+            self._list_lines(question, items)
+            return
         if question.type == "records":
             for number, entry in enumerate(items, 1):  # an entry interrupted half-way: finish it first
                 stopped_in = f"{question.path}[{number}]" in self.unfinished
@@ -680,6 +660,38 @@ class Interview:
             raise
         return self._normalise(item_question, typed) if typed.strip() else None
 
+    def _list_lines(self, question: Question, items: list) -> None:
+        """A list's new entries in one multi-line prompt, one a line; Enter on an empty line ends
+        it (issue 28: one prompt, not one per entry). Ctrl-C keeps the valid lines typed so far."""
+        item_question = self._item_question(question)
+        noun = question.item_name or "punkt"
+
+        def wrong(lines: list[str]) -> str | None:
+            if not lines and not items and question.required:
+                return f"Angiv mindst {one(noun)}"
+            for number, line in enumerate(lines, len(items) + 1):
+                reason = self.problem(item_question, line)
+                if reason:
+                    return f"{self._noun(question, number)}: {reason[:1].lower()}{reason[1:]}"
+            return None
+
+        try:
+            typed = text(f"{one(noun).capitalize()} pr. linje:", lambda t: wrong([x for x in t.split("\n") if x]),
+                         multiline=True, entries=one(noun), name=question.prompt)
+        except Stopped as stopped:
+            kept = [line for line in prompts.entry_lines(stopped.typed or "").split("\n")
+                    if line and not self.problem(item_question, line)]
+            if kept:
+                items.extend(self._normalise(item_question, line) for line in kept)
+                self.save()
+                lines = "den linje" if len(kept) == 1 else f"de {len(kept)} linjer"
+                self.kept = (f'Også {lines}, du var i gang med at skrive, er gemt i listen '
+                             f'("{_clip(kept[-1])}"), markeret som ufærdig.')
+            raise
+        items.extend(self._normalise(item_question, line) for line in typed.split("\n") if line)
+        if not items:
+            say("  (ingen)", ECHO_STYLE)
+
     def _item_question(self, question: Question) -> Question:
         # One entry of a list obeys the text rule, through the same Question.check.
         return dataclasses.replace(question, type="text", required=True, default=None, help="", default_from=None)
@@ -689,27 +701,9 @@ class Interview:
     ) -> dict | None:
         """One entry as a form; None when it was sent empty (the list is done). An entry
         stopped half-way (*resumed*) opens in the last field that has text, to go on typing."""
-        from drafter.recordform import FormField, RecordForm
+        from drafter.recordform import RecordForm
 
-        fields = []
-        for field_question in question.fields:
-            current = (entry or {}).get(field_question.key)
-            shown = "" if is_empty(current) else str(current)
-            suggested = self.suggestion(field_question) if entry is None else None
-            if field_question.type == "date":
-                shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
-                suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
-            if field_question.type == "bool":
-                shown = {True: YES, False: NO}.get(current, "")
-            fields.append(FormField(
-                key=field_question.key,
-                label=field_question.prompt,
-                check=self._field_check(field_question),
-                current=shown,
-                suggestion="" if is_empty(suggested) else str(suggested),
-                choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
-                help=field_question.help,
-            ))
+        fields = [self._form_field(f, (entry or {}).get(f.key), suggest=entry is None) for f in question.fields]
         hint, empty_error = self._done_hint(question, [e for e in items if e is not entry])
         if entry is not None:
             hint, empty_error = "", None
@@ -724,6 +718,27 @@ class Interview:
         if typed is None:
             return None
         return {f.key: self._normalise(f, typed[f.key]) for f in question.fields}
+
+    def _form_field(self, field_question: Question, current: Any, suggest: bool, label: str | None = None):
+        """One field of a form for *field_question*: its current value shown, its suggestion grey."""
+        from drafter.recordform import FormField
+
+        shown = "" if is_empty(current) else str(current)
+        suggested = self.suggestion(field_question) if suggest else None
+        if field_question.type == "date":
+            shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
+            suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
+        if field_question.type == "bool":
+            shown = {True: YES, False: NO}.get(current, "")
+        return FormField(
+            key=field_question.key,
+            label=label or field_question.prompt,
+            check=self._field_check(field_question),
+            current=shown,
+            suggestion="" if is_empty(suggested) else str(suggested),
+            choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
+            help=field_question.help,
+        )
 
     def _field_check(self, field_question: Question):
         def check(typed: str) -> tuple[str | None, str]:
@@ -1083,6 +1098,20 @@ def _entry_name(question: Question, entry: Any) -> str:
     return ""
 
 
+def together_on_a_form(section: Section, questions: list[Question]) -> list[Question]:
+    """The leading one-line questions of *section* that its kind asks on one form (`form:
+    true`): text, date, choice and yes/no, none that switches the kind or depends on another;
+    [] when fewer than two."""
+    if not section.form:
+        return []
+    together = []
+    for question in questions:
+        if question.type not in ("text", "date", "choice", "bool") or question.kind_for or question.when:
+            break
+        together.append(question)
+    return together if len(together) > 1 else []
+
+
 def _clip(text_: Any, limit: int = 60) -> str:
     text_ = " ".join(str(text_).split())
     return text_ if len(text_) <= limit else text_[: limit - 1] + "…"
@@ -1255,73 +1284,6 @@ def new(
         return interview.finish(out_dir)
 
     return _guarded(interview, flow)
-
-
-def load_for_resume(path: Path, kind: str | None) -> tuple[Answers, list[str]]:
-    """A draft to go on with, tolerating what a person's hand edit may leave: one value where
-    a list belongs (read as a list of one), "ufaerdige" as one path, a missing
-    "complete: false" on a file that is not finished. Returns the answers and a Danish note
-    per thing tolerated; anything else is the file's own clear error (AnswerFileError)."""
-    from drafter.yamlread import read_answer_file
-    from drafter.errors import AnswerFileError
-
-    try:
-        answers = load_answers(path, kind)
-    except AnswerFileError as first:
-        raw = read_answer_file(path)
-        notes = _tolerate(raw.data, path)
-        if not notes:
-            raise
-        try:
-            answers = check_file(raw, kind)
-        except AnswerFileError:
-            raise first from None
-        return answers, notes
-    return answers, []
-
-
-def _tolerate(data: Any, path: Path) -> list[str]:
-    """Mend *data* (a draft's parsed file) in place where a hand edit left a shape the
-    questionnaire cannot take; a Danish note per mend."""
-    from drafter.questionnaire import load_questionnaire
-    from drafter.errors import DrafterError
-
-    if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
-        return []
-    try:
-        questionnaire = load_questionnaire(data["kind"])
-    except DrafterError:
-        return []
-    notes = []
-    if "complete" not in data:
-        data["complete"] = False
-        notes.append(f"{path} har ikke 'complete: false', men mangler svar; den fortsættes som kladde "
-                     "og markeres som færdig, når du godkender den.")
-    for question in questionnaire.questions:
-        section, _, key = question.path.partition(".")
-        block = data.get(section)
-        if not isinstance(block, dict) or key not in block or not question.is_repeating:
-            continue
-        value = block[key]
-        if isinstance(value, str if question.type == "list" else dict):
-            block[key] = [value]
-            notes.append(f"{question.path} var én værdi, hvor der hører en liste til; den er læst som en liste med ét punkt.")
-    return notes
-
-
-def unfinished_paths(value: Any, questionnaire: Questionnaire) -> list[str]:
-    """The draft's "ufaerdige" as a list of known answer paths (a hand edit may give one
-    path as text, or something else entirely)."""
-    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    known = {q.path for q in questionnaire.questions}
-    return [item for item in items if isinstance(item, str) and re.sub(r"\[\d+\]$", "", item) in known]
-
-
-def kept_meta(answers) -> dict[str, Any]:
-    """Meta keys of a loaded file that the interview does not ask about but must not drop."""
-    from drafter import yamlio
-
-    return yamlio.kept_meta(answers.data)
 
 
 def edit(path: Path, section: str | None = None, out_dir: Path | None = None, today: _dt.date | None = None) -> Result:

@@ -23,7 +23,7 @@ from typing import Any
 from drafter.errors import AnswerFileError, DrafterError
 from drafter.problems import Problem, SourceMap, in_file_order
 from drafter.suggest import suggest
-from drafter.yamlread import read_answer_file
+from drafter.yamlread import parse_answer_text, read_answer_file
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 # Names with dates that hold for every organisation (a reform's bodies that cease or start),
@@ -196,11 +196,8 @@ def regions() -> list[str]:
 
 
 def _load_names_file(path: Path) -> dict:
-    from drafter.yamlread import read_answer_file
-    from drafter.errors import AnswerFileError
-
     try:
-        raw = read_answer_file(path)
+        raw = read_answer_file(path, "navnefil")
     except AnswerFileError as exc:
         raise ProfileError(exc.problems, exc.source) from None
     out: list[Problem] = []
@@ -208,8 +205,6 @@ def _load_names_file(path: Path) -> dict:
     check.fields(raw.data, (), {"schema_version": check.int_, "navne": check.dated_names, "regioner": check.text_list},
                  required=("navne",))
     if out:
-        from drafter.problems import in_file_order
-
         raise ProfileError(in_file_order(out, raw.source), raw.source)
     return raw.data
 
@@ -235,7 +230,7 @@ def load_profile(path: Path, name: str | None = None) -> Profile:
     try:
         if path.is_file() and path.stat().st_size == 0:
             raise ProfileError(Problem("filen er tom; en profil begynder med 'organisation:'", file=shown, line=1))
-        raw = read_answer_file(path)
+        raw = read_answer_file(path, "profil")
     except AnswerFileError as exc:
         raise ProfileError(exc.problems, exc.source) from None
     if isinstance(raw.data, dict) and NAMED_PROFILE_KEY in raw.data:
@@ -248,8 +243,6 @@ def load_profile(path: Path, name: str | None = None) -> Profile:
 
 def _named_profile(raw, path: Path) -> Profile:
     """A drafter.yaml that names a built-in profile ("profil: midtklyngen") and holds nothing else."""
-    from drafter.problems import in_file_order
-
     data = raw.data
     named = data.get(NAMED_PROFILE_KEY)
     others = [k for k in data if k not in (NAMED_PROFILE_KEY, "schema_version")]
@@ -710,9 +703,7 @@ def _profile_text(chosen: Profile, name: str | None, region: str | None) -> tupl
 
 
 def _reads_as(text: str) -> Any:
-    from drafter.yamlread import parse_answer_text
-
-    return parse_answer_text(text.encode("utf-8"), "profil").data
+    return parse_answer_text(text.encode("utf-8"), "profil", "profil").data
 
 
 def _region_word(region: str) -> str:

@@ -60,8 +60,11 @@ def _at(file: str, message: str, line: int | None = None) -> Problem:
     return Problem(message, file=file, line=line)
 
 
-def read_answer_file(path: str | Path) -> AnswerFile:
-    """Parse an answer file into plain data with line numbers; raise AnswerFileError."""
+def read_answer_file(path: str | Path, what: str = "svarfil") -> AnswerFile:
+    """Parse an answer file into plain data with line numbers; raise AnswerFileError.
+
+    *what* names the file in the messages, in Danish and with "en" before it: "svarfil",
+    "typefil" (a kind), "profil", "navnefil"."""
     name = str(path)
     try:
         special = describe_special(os.stat(path).st_mode)
@@ -76,15 +79,106 @@ def read_answer_file(path: str | Path) -> AnswerFile:
     except FileNotFoundError:
         raise AnswerFileError(_at(name, "filen findes ikke")) from None
     except IsADirectoryError:
-        raise AnswerFileError(_at(name, "er en mappe, ikke en svarfil")) from None
+        raise AnswerFileError(_at(name, f"er en mappe, ikke en {what}")) from None
     except OSError as exc:
         raise AnswerFileError(_at(name, f"filen kan ikke læses ({describe_oserror(exc)})")) from None
     if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
         amount = f"{size:,} byte" if size > MAX_FILE_BYTES else f"over {MAX_FILE_BYTES:,} byte"
         raise AnswerFileError(
-            _at(name, f"filen er for stor ({amount}; en svarfil er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
+            _at(name, f"filen er for stor ({amount}; en {what} er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
         )
-    return parse_answer_text(raw, name)
+    return parse_file_bytes(raw, name, what)
+
+
+# -- parsed files kept between runs --------------------------------------------------------
+#
+# A cold command spends more on PyYAML than on anything it does with the data: importing it
+# (~14 ms) and composing a kind, a profile and an answer file (~4 ms), on a machine where
+# Python itself starts in 8 ms. What parse_answer_text makes of a file depends only on its
+# bytes, this module and PyYAML, so the result (plain data and the line map) is kept in
+# drafter's private cache (drafter/privcache.py: private folder, size cap, SHA-256 checked
+# before marshal sees a byte), under the SHA-256 of the bytes. A file read again unchanged
+# (the kind, the profile, an answer file checked and then rendered) needs no PyYAML at all.
+# Only files that parse without a problem are kept: a problem is always found afresh.
+
+_PARSED_MAGIC = b"drafter-parsed-yaml-1\n"
+_PARSED_MAX_BYTES = 4 * MAX_FILE_BYTES  # the line map is larger than the text
+_PARSED_KEPT = 1000  # entries kept (the newest); a few KB each
+# New entries one process writes at most: a command on one file writes its kind, profile
+# and answer file; a batch of thousands writes no more than these (each costs a write).
+_PARSED_STORES_PER_PROCESS = 12
+_parsed_stores = 0
+_parser_key: bytes | None = None
+
+
+def parse_file_bytes(raw: bytes, name: str, what: str = "svarfil") -> AnswerFile:
+    """parse_answer_text of a file's bytes, from the cache when this file was parsed before.
+    (*what* names the file in messages only; a file with a problem is never kept.)"""
+    from drafter import privcache
+
+    entry = _parsed_entry_name(raw)
+    if entry is not None:
+        kept = privcache.load(entry, _PARSED_MAGIC, _PARSED_MAX_BYTES, _marshal_loads, _valid_parsed)
+        if kept is not None:
+            return AnswerFile(name, kept[0], kept[1], raw)
+    parsed = parse_answer_text(raw, name, what)
+    global _parsed_stores
+    if entry is not None and _parsed_stores < _PARSED_STORES_PER_PROCESS:
+        import marshal
+
+        _parsed_stores += 1
+        try:
+            content = marshal.dumps((parsed.data, parsed.lines))
+        except ValueError:  # not plain data after all: not kept
+            return parsed
+        if privcache.store(entry, _PARSED_MAGIC, content, _PARSED_MAX_BYTES, durable=False):
+            if entry.endswith("00.parsed"):  # about one store in 256 tidies up
+                privcache.prune("yaml-*.parsed", _PARSED_KEPT)
+    return parsed
+
+
+def _parsed_entry_name(raw: bytes) -> str | None:
+    """The cache entry of these bytes: their SHA-256 with this parser's (None: no cache)."""
+    import hashlib
+
+    global _parser_key
+    if _parser_key is None:
+        _parser_key = _parser_fingerprint()
+    if not _parser_key:
+        return None
+    return f"yaml-{hashlib.sha256(_parser_key + raw).hexdigest()}.parsed"
+
+
+def _parser_fingerprint() -> bytes:
+    """This module's source and PyYAML's installed files (size, time): another parser is
+    another key. Empty when either cannot be found (then nothing is cached)."""
+    import hashlib
+    from importlib.machinery import PathFinder
+
+    try:
+        digest = hashlib.sha256(_PARSED_MAGIC + Path(__file__).read_bytes())
+        spec = PathFinder.find_spec("yaml")
+        folders = list(spec.submodule_search_locations or []) if spec is not None else []
+        if not folders:
+            return b""
+        for entry in sorted(os.scandir(folders[0]), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".so", ".pyd")):
+                info = entry.stat()
+                digest.update(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        return digest.digest()
+    except (OSError, ImportError, ValueError):
+        return b""
+
+
+def _marshal_loads(content: bytes) -> Any:
+    import marshal
+
+    return marshal.loads(content)
+
+
+def _valid_parsed(value: Any) -> bool:
+    return (type(value) is tuple and len(value) == 2 and type(value[0]) is dict and type(value[1]) is dict
+            and all(type(k) is tuple and type(v) is int for k, v in value[1].items()))
 
 
 def _nonblocking(path: str, flags: int) -> int:
@@ -92,7 +186,8 @@ def _nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
-def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
+def parse_answer_text(raw: bytes, name: str, what: str = "svarfil") -> AnswerFile:
+    """The bytes of a YAML file named *name* as plain data with line numbers (see read_answer_file)."""
     as_read = raw
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a BOM from Notepad is harmless
@@ -112,10 +207,10 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        _check_nesting(text, loader_cls, name)
+        _check_nesting(text, loader_cls, name, what)
         node = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
-        line, reason = _locate_yaml_error(exc, text, loader_cls)
+        line, reason = _locate_yaml_error(exc, text, loader_cls, what)
         raise AnswerFileError(_at(name, f"YAML-fejl: {reason}", line)) from None
     except yaml.reader.ReaderError as exc:
         # A raw control character in the file (the C reader counts bytes, the Python one
@@ -123,7 +218,7 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
         at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
         line = text[:at].count("\n") + 1 if at >= 0 else None
         raise AnswerFileError(
-            _at(name, f"YAML-fejl: filen indeholder styretegnet U+{exc.character:04X}, som ikke må stå i en svarfil; fjern det", line)
+            _at(name, f"YAML-fejl: filen indeholder styretegnet U+{exc.character:04X}, som ikke må stå i en {what}; fjern det", line)
             if isinstance(exc.character, int)
             else _at(name, f"YAML-fejl: {exc.reason}")
         ) from None
@@ -132,8 +227,9 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
     except RecursionError:
         raise AnswerFileError(_at(name, "filen er for dybt indlejret")) from None
     if node is None:
-        raise AnswerFileError(_at(name, "filen er tom; en svarfil begynder med 'kind:' og 'schema_version:'", 1))
-    converter = NodeConverter(name)
+        start = "; en svarfil begynder med 'kind:' og 'schema_version:'" if what == "svarfil" else ""
+        raise AnswerFileError(_at(name, f"filen er tom{start}", 1))
+    converter = NodeConverter(name, what)
     data = converter.convert(node, (), 0)
     if converter.problems:
         raise AnswerFileError(converter.problems)
@@ -150,7 +246,7 @@ def parse_answer_text(raw: bytes, name: str) -> AnswerFile:
 MAX_NESTING = 50
 
 
-def _check_nesting(text: str, loader_cls: Any, name: str) -> None:
+def _check_nesting(text: str, loader_cls: Any, name: str, what: str) -> None:
     """Refuse absurd nesting before the (recursive) composer sees it.
 
     The event parser is iterative, and stopping at the first event that is too deep keeps
@@ -164,13 +260,13 @@ def _check_nesting(text: str, loader_cls: Any, name: str) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 raise AnswerFileError(
-                    _at(name, f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en svarfil", event.start_mark.line + 1)
+                    _at(name, f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en {what}", event.start_mark.line + 1)
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
 
-def _locate_yaml_error(exc: Any, text: str, loader_cls: Any) -> tuple[int | None, str]:
+def _locate_yaml_error(exc: Any, text: str, loader_cls: Any, what: str) -> tuple[int | None, str]:
     """The line to show for a YAML error, and why; a missing closing quote is shown where it opens.
 
     The parser notices a missing quote only where the runaway text ends, often many lines
@@ -202,16 +298,16 @@ def _locate_yaml_error(exc: Any, text: str, loader_cls: Any) -> tuple[int | None
                 f"en tekst i anførselstegn begynder her og fortsætter til linje {end}, hvor filen ikke giver mening "
                 "(mangler et afsluttende anførselstegn?)"
             )
-    return line, _yaml_reason(exc)
+    return line, _yaml_reason(exc, what)
 
 
-def _yaml_reason(exc: Any) -> str:
+def _yaml_reason(exc: Any, what: str) -> str:
     reason = (exc.problem or exc.context or "ukendt fejl").strip()
     translations = {
         "found character '\\t' that cannot start any token": "tabulator brugt til indrykning; brug mellemrum",
         "found a tab character where an indentation space is expected": "tabulator brugt til indrykning; brug mellemrum",
         # PyYAML 6.0.4's parser stops deep nesting itself (far deeper than MAX_NESTING).
-        "exceeded maximum nesting depth": f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en svarfil",
+        "exceeded maximum nesting depth": f"filen er indlejret mere end {MAX_NESTING} niveauer dybt; det er ikke en {what}",
         "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
         "mapping values are not allowed here": "et kolon står et sted, hvor det ikke må (sæt anførselstegn om teksten?)",
         "could not find expected ':'": "mangler ':' efter et feltnavn",
@@ -231,10 +327,10 @@ def _yaml_reason(exc: Any) -> str:
         "did not find expected hexdecimal number": "ugyldig tegnkode efter \\x, \\u eller \\U i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
         "expected escape sequence of": "ugyldig tegnkode efter \\x, \\u eller \\U i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
         "found unknown escape character": "ukendt tegn efter \\ i en tekst i anførselstegn (skriv \\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn)",
-        "but found another document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
-        "expected a single document": "filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument",
-        "found undefined alias": "et YAML-alias (*) peger på et anker, der ikke findes; YAML-aliaser kan ikke bruges i en svarfil",
-        "found undefined tag handle": "et ukendt YAML-mærke (!); YAML-mærker kan ikke bruges i en svarfil",
+        "but found another document": f"filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en {what} er ét dokument",
+        "expected a single document": f"filen indeholder flere YAML-dokumenter (en linje med '---' midt i filen?); en {what} er ét dokument",
+        "found undefined alias": f"et YAML-alias (*) peger på et anker, der ikke findes; YAML-aliaser kan ikke bruges i en {what}",
+        "found undefined tag handle": f"et ukendt YAML-mærke (!); YAML-mærker kan ikke bruges i en {what}",
         # A value that ended (a '{…}', '[…]' or a quoted text alone at the top), and then more.
         "did not find expected <document start>": "der står mere efter en afsluttet værdi (fx tekst efter et '}' eller ']', "
                                                   "eller en ny linje efter en værdi, der skulle have været hele filen)",
@@ -248,8 +344,9 @@ def _yaml_reason(exc: Any) -> str:
 class NodeConverter:
     """YAML node tree -> plain Python data, recording the line of every value."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, what: str = "svarfil"):
         self.name = name
+        self.what = what  # the file in the messages: "svarfil", "typefil", "profil"
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
@@ -270,7 +367,7 @@ class NodeConverter:
             # enough: a "billion laughs" file would otherwise give one per alias.
             if not self.alias_reported:
                 self.alias_reported = True
-                self.fail(node, where, "YAML-ankre og -aliaser (& og *) kan ikke bruges i en svarfil; skriv værdien ud", used_at)
+                self.fail(node, where, f"YAML-ankre og -aliaser (& og *) kan ikke bruges i en {self.what}; skriv værdien ud", used_at)
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -282,7 +379,7 @@ class NodeConverter:
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:merge":
-                    self.fail(key_node, where, "YAML-fletning ('<<:') kan ikke bruges i en svarfil; skriv felterne ud")
+                    self.fail(key_node, where, f"YAML-fletning ('<<:') kan ikke bruges i en {self.what}; skriv felterne ud")
                     continue
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.fail(key_node, where, "et feltnavn skal være almindelig tekst")
@@ -302,7 +399,7 @@ class NodeConverter:
 
     def _bad_tag(self, node: Any, where: tuple) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        self.fail(node, where, f"YAML-mærket '{tag}' er ikke tilladt i en svarfil")
+        self.fail(node, where, f"YAML-mærket '{tag}' er ikke tilladt i en {self.what}")
         return None
 
     def _scalar(self, node: Any, where: tuple) -> Any:

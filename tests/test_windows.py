@@ -419,7 +419,7 @@ def test_device_names_get_a_suffix(stem, safe):
 
 
 def test_no_name_made_from_a_title_is_a_device(workdir):
-    from drafter.interview import free_path, slugify
+    from drafter.session import free_path, slugify
 
     assert slugify("NUL") == "nul-1" and slugify("Con.") == "con-1" and slugify("com 1") == "com-1"
     assert free_path(workdir / "answers", "aux").name == "aux-1.yaml"

@@ -252,6 +252,40 @@ def test_a_bad_drafter_yaml_is_reported_with_file_line_and_field(tmp_path):
     assert 'grupper[1].nedsaeter: ukendt felt; mente du "nedsaetter"?' in result.stderr
 
 
+def test_an_unknown_rule_in_the_profile_is_named_by_file_line_and_field(tmp_path):
+    ws = init(tmp_path / "w", "neutral", ["udskrivelse-af-skroebelige-aeldre"])
+    text = (ws / "drafter.yaml").read_text(encoding="utf-8")
+    text += "regler:\n  formandskab-todeltt:\n    alvor: advarsel\n    begrundelse: Vi har ingen todelt model.\n"
+    (ws / "drafter.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  formandskab-todeltt:") + 1
+    assert_clean_failure(
+        run_cli("check", cwd=ws),
+        f"drafter.yaml:{line}: regler.formandskab-todeltt: ukendt regel 'formandskab-todeltt'; "
+        'mente du "formandskab-todelt"? (se: drafter check --list-rules)',
+    )
+
+
+def test_the_yaml_reader_names_a_profile_a_kind_and_an_answer_file_as_what_they_are(tmp_path):
+    """One reader for every YAML file; its messages say which kind of file is wrong."""
+    ws = init(tmp_path / "w", "neutral", [])
+    profile = ws / "drafter.yaml"
+    valid = profile.read_text(encoding="utf-8")
+    profile.write_text(valid + "ord: &ord\n  tema: x\nmere: *ord\n", encoding="utf-8")
+    assert_clean_failure(run_cli("kinds", cwd=ws), "drafter.yaml:",
+                         "YAML-ankre og -aliaser (& og *) kan ikke bruges i en profil; skriv værdien ud")
+    profile.write_text("organisation: !!python/name:os.system\n", encoding="utf-8")
+    assert_clean_failure(run_cli("kinds", cwd=ws), "drafter.yaml:1: organisation: YAML-mærket '!!python/name:os.system' "
+                                                   "er ikke tilladt i en profil")
+    profile.write_text(valid, encoding="utf-8")
+    (ws / "kinds" / "egen.yaml").write_text("kind: egen\nname: !!binary aGVq\n", encoding="utf-8")
+    result = run_cli("kinds", cwd=ws)
+    assert_clean_failure(result, "egen.yaml:2: name: YAML-mærket '!!binary' er ikke tilladt i en typefil")
+    (ws / "answers" / "x.yaml").write_text("kind: adhoc\n---\nkind: adhoc\n", encoding="utf-8")
+    assert_clean_failure(run_cli("check", "answers/x.yaml", cwd=ws), "x.yaml:2: YAML-fejl: filen indeholder flere "
+                         "YAML-dokumenter (en linje med '---' midt i filen?); en svarfil er ét dokument")
+    assert "svarfil" not in result.stderr
+
+
 def test_unknown_profile_and_missing_workspace_are_clean_failures(tmp_path):
     assert_clean_failure(run_cli("init", tmp_path / "w", "--profile", "midklyngen", cwd=tmp_path),
                          'ukendt profil "midklyngen"; mente du "midtklyngen"?')
