@@ -25,6 +25,7 @@ from typing import Any
 
 from drafter import shellquote
 from drafter.answers import Answers, check_file, load_answers
+from drafter.body import Layout
 from drafter.batch import DEFAULT_OUT_DIR, RenderResult, default_output, render_file
 from drafter.errors import AnswerFileError, DrafterError, InvalidValue, OutputError, UsageError
 from drafter.fsutil import atomic_write, describe_oserror, windows_safe_stem
@@ -33,7 +34,8 @@ from drafter.problems import Problem, in_file_order
 from drafter.questionnaire import Question, Questionnaire, load_questionnaire
 from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID, WAIVER_KEY, check_answers
 from drafter.edits import apply_settings, merge_answers
-from drafter.validate import is_asked, is_complete, questionnaire_for, validate
+from drafter.validate import cross_field_message, is_asked, is_complete, questionnaire_for, validate
+from drafter.values import typed_value
 from drafter.yamlio import NewFileExists, StaleFile, save_answers, to_yaml
 from drafter import yamlio
 from drafter.yamlread import is_empty, parse_answer_text, read_answer_file
@@ -314,6 +316,21 @@ class DraftSession:
         except InvalidValue as exc:
             raise UsageError(f"--set {key}: {exc}") from None
 
+    def read(self, question: Question, typed: str) -> Any:
+        """The answer the text *typed* stands for as an answer to *question*: read by
+        drafter.values (as --set and the web read it; Danish dates with the session's today)
+        and checked by the question's rule; None for no answer. InvalidValue (Danish) if it
+        cannot be one. The interview reads every typed answer here."""
+        if not typed.strip():
+            return None
+        value = question.check(typed_value(question, typed, self.today))
+        return None if is_empty(value) else value
+
+    def cross_check(self, question: Question, value: Any) -> str | None:
+        """What the other answers say against *value* as the answer to *question* (a date
+        before another), in Danish; None when nothing."""
+        return cross_field_message(question, value, self.values)
+
     def is_asked(self, question: Question) -> bool:
         """Whether *question* belongs to the commission (a ``when`` may turn it off)."""
         return is_asked(question, self.values)
@@ -357,16 +374,33 @@ class DraftSession:
 
     def waive(self, rule: str, reason: str) -> None:
         """Waive *rule* with a written reason (saved as 'undtagelser'; `drafter check` shows it).
-        InvalidValue (Danish) for an unknown rule or a reason shorter than MIN_REASON_WORDS."""
+        InvalidValue (Danish) for an unknown rule or a reason that is too short."""
         reason = " ".join(reason.split())
         if rule not in RULES_BY_ID:
             raise InvalidValue(f"ukendt regel: {rule}")
-        if len(reason.split()) < MIN_REASON_WORDS:
-            raise InvalidValue(f"en regel kan kun undtages med en skrevet begrundelse på mindst {MIN_REASON_WORDS} ord")
+        problem = self.reason_problem(reason)
+        if problem:
+            raise InvalidValue(problem)
         self.meta[WAIVER_KEY] = [w for w in self.waivers if w.get("regel") != rule] + [{"regel": rule, "begrundelse": reason}]
+
+    @staticmethod
+    def reason_problem(reason: str) -> str | None:
+        """Why *reason* cannot waive a rule (Danish), or None."""
+        if len(reason.split()) < MIN_REASON_WORDS:
+            return f"en regel kan kun undtages med en skrevet begrundelse på mindst {MIN_REASON_WORDS} ord"
+        return None
+
+    @staticmethod
+    def rule(rule: str):
+        """The rule with the id *rule* (its title and basis, for a front end to show)."""
+        return RULES_BY_ID[rule]
 
     def unwaive(self, rule: str) -> None:
         self.meta[WAIVER_KEY] = [w for w in self.waivers if w.get("regel") != rule]
+
+    def layout(self) -> Layout:
+        """The commission's own title, headings and order of sections as given (empty: the kind's)."""
+        return Layout(self.questionnaire, self.meta)
 
     def set_layout(self, title: str = "", headings: dict[str, str] | None = None, order: list[str] | None = None) -> None:
         """The commission's own title, headings and order of sections; empty ones give the kind's."""

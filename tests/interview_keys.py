@@ -49,3 +49,84 @@ def piped(keys: str):
         pipe.close()
         with create_app_session(input=pipe, output=DummyOutput()):
             yield
+
+
+# The menus of a list being edited name no question; they belong to the question being asked.
+LIST_MENUS = ("Hvad vil du?", "Hvilket punkt?")
+
+
+class Script:
+    """What the interview asked, by key: a question's answer path, else the prompt's text."""
+
+    def __init__(self, answers: dict[str, str | list[str]], kinds: tuple[str, ...]):
+        from drafter.questionnaire import load_questionnaire
+
+        self.keys = {key: [value] if isinstance(value, str) else list(value) for key, value in answers.items()}
+        prompts = {(q.prompt, q.path) for kind in kinds for q in load_questionnaire(kind).questions}
+        self.prompts = sorted(prompts, key=lambda pair: -len(pair[0]))  # the longest prompt that fits
+        self.asking: list[str] = []  # the questions Interview.ask is in, innermost last
+        self.asked: list[str] = []  # the key of every prompt shown, in order
+
+    def key_of(self, message: str) -> str:
+        path = next((path for prompt, path in self.prompts if message.startswith(prompt)), None)
+        if path is None and self.asking and message in LIST_MENUS:
+            path = self.asking[-1]
+        return path or message
+
+    def next_keys(self, message: str) -> str:
+        key = self.key_of(message)
+        self.asked.append(key)
+        waiting = self.keys.get(key)
+        return waiting.pop(0) if waiting else ENTER
+
+    def unused(self) -> dict[str, list[str]]:
+        return {key: keys for key, keys in self.keys.items() if keys}
+
+
+@contextmanager
+def keyed(answers: dict[str, str | list[str]], *kinds: str):
+    """Run the block with the real prompts answering by question key.
+
+    *answers* maps a question's answer path (or, for a prompt that asks no question, its
+    text: "Hvad vil du nu?" is the review) to the keys for its prompt, or a list of them
+    for a question asked at several prompts (a list's entries, one each; a list being
+    edited: its menu, then the entry...). A prompt whose key has nothing (more) gets
+    Enter: the suggestion, or no answer; an empty entry ends a list; the review approves.
+    So a question no test names takes its default, and adding an optional question to a
+    kind changes no script. Each prompt reads only its own keys, and input ends after them
+    (a refused answer with no keys left ends the interview as Ctrl-D does, never a hang).
+    *kinds*: the kinds whose questions are asked (a kind switch included). Yields the
+    Script, whose ``asked`` lists the key of every prompt shown.
+    """
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from drafter import interview, prompts
+
+    script = Script(answers, kinds or ("adhoc",))
+    real_run, real_ask = prompts.run, interview.Interview.ask
+
+    def run(prompt, message):
+        app = getattr(prompt, "application", prompt)
+        with create_pipe_input() as pipe:
+            pipe.send_text(script.next_keys(message))
+            pipe.close()
+            app.input = pipe
+            return real_run(prompt, message)
+
+    def ask(self, question, editing):
+        script.asking.append(question.path)
+        try:
+            return real_ask(self, question, editing)
+        finally:
+            script.asking.pop()
+
+    with create_pipe_input() as idle:
+        idle.close()
+        with create_app_session(input=idle, output=DummyOutput()):
+            prompts.run, interview.Interview.ask = run, ask
+            try:
+                yield script
+            finally:
+                prompts.run, interview.Interview.ask = real_run, real_ask

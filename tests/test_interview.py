@@ -14,6 +14,7 @@ from drafter import interview
 from drafter.answers import load_answers
 from drafter.yamlread import read_answer_file
 from drafter.questionnaire import load_questionnaire
+from drafter.session import DraftSession, slugify
 
 TODAY = dt.date(2026, 11, 25)
 NAME = "Ad-hoc gruppe om søvn på plejecentre"
@@ -124,25 +125,25 @@ def test_invalid_date_is_asked_again_not_accepted(tmp_path):
     ],
 )
 def test_every_danish_date_form_is_accepted_at_the_prompt_and_stored_as_iso(adhoc, typed_date, expected):
-    asking = interview.Interview(adhoc, today=TODAY)
+    asking = interview.Interview(DraftSession(adhoc, today=TODAY))
     with piped(typed(typed_date)):
         assert asking.ask_value(adhoc.question("tidsplan.start"), None) == expected
 
 
 def test_a_date_field_in_a_form_takes_danish_dates_and_a_suggestion_is_replaced_by_typing(adhoc):
-    asking = interview.Interview(adhoc, today=TODAY)
+    asking = interview.Interview(DraftSession(adhoc, today=TODAY))
     asking.values["gruppe"]["nedsat_af"] = "Klyngestyregruppen"
     question = adhoc.question("tidsplan.rapportering")
     items: list = []
     with piped(form("1. marts 2027", "", "Status") + form("2/4-2027", "Voksentemagruppen for somatik", "Slut")):
-        first = asking._form(question, items, 1, None)
-        second = asking._form(question, items, 2, None)
+        first = asking.lists.form(question, items, 1, None)
+        second = asking.lists.form(question, items, 2, None)
     assert first == {"dato": "2027-03-01", "modtager": "Klyngestyregruppen", "indhold": "Status"}
     assert second == {"dato": "2027-04-02", "modtager": "Voksentemagruppen for somatik", "indhold": "Slut"}
 
 
 def test_a_default_is_a_suggestion_that_typing_replaces(adhoc):
-    asking = interview.Interview(adhoc, today=TODAY)
+    asking = interview.Interview(DraftSession(adhoc, today=TODAY))
     version = adhoc.question("dokument.version")
     with piped(ENTER + "2.0" + ENTER + "\t" + ".1" + ENTER):
         assert asking.ask_value(version, None) == "1.0"  # Enter takes the suggestion
@@ -237,11 +238,10 @@ def test_an_existing_file_is_never_overwritten(tmp_path):
 
 
 def test_set_pre_answers_and_skips_questions(tmp_path, adhoc):
-    presets = interview.parse_presets(adhoc, [f"gruppe.navn={NAME}", "gruppe.klynge=Nordklyngen",
-                                              "opgaver.opgaver=[Første, Anden]"])
+    settings = [f"gruppe.navn={NAME}", "gruppe.klynge=Nordklyngen", "opgaver.opgaver=[Første, Anden]"]
     keys = GROUP[1:3] + [CTRL_C]  # type and nedsat_af; the name and cluster are not asked
     with pytest.raises(interview.Interrupted):
-        run_new(keys, tmp_path, presets=presets)
+        run_new(keys, tmp_path, settings=settings)
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
     assert draft.values["gruppe"] == {
         "navn": NAME, "type": "ad-hoc gruppe", "nedsat_af": "Voksentemagruppen for somatik", "klynge": "Nordklyngen",
@@ -253,9 +253,9 @@ def test_set_is_checked_by_the_questions_rules(adhoc):
     from drafter.errors import UsageError
 
     with pytest.raises(UsageError, match="tidsplan.start"):
-        interview.parse_presets(adhoc, ["tidsplan.start=32. januar 2027"])
+        DraftSession(adhoc).apply(["tidsplan.start=32. januar 2027"])
     with pytest.raises(UsageError, match="mente du"):
-        interview.parse_presets(adhoc, ["gruppe.nav=X"])
+        DraftSession(adhoc).apply(["gruppe.nav=X"])
 
 
 def test_edit_section_3_changes_section_3_only(adhoc_example, tmp_path):
@@ -305,7 +305,7 @@ def test_section_is_chosen_by_number_or_key(adhoc):
     ],
 )
 def test_slug(name, slug):
-    assert interview.slugify(name) == slug
+    assert slugify(name) == slug
 
 
 SMALL_KIND = """
@@ -438,7 +438,7 @@ def test_a_draft_is_named_after_the_group_also_when_the_name_is_chosen_from_a_li
     with pytest.raises(interview.Interrupted):
         with piped(ENTER + CTRL_C):  # the first group in the list
             interview.new(questionnaire, answers_dir=tmp_path / "answers", today=TODAY)
-    expected = tmp_path / "answers" / f"{interview.slugify(first.choices[0])}.yaml"
+    expected = tmp_path / "answers" / f"{slugify(first.choices[0])}.yaml"
     assert load_answers(expected).get(first.path) == first.choices[0]
 
 
@@ -485,18 +485,18 @@ def test_a_rule_is_waived_from_the_review_with_a_written_reason(tmp_path):
 
 
 def test_the_review_names_the_problem_in_plain_danish_with_its_section(adhoc):
-    asking = interview.Interview(adhoc, today=TODAY)
+    asking = interview.Interview(DraftSession(adhoc, today=TODAY))
     asking.values["tidsplan"] = {
         "start": "2027-01-04", "slut": "2027-12-17",
         "milepaele": [{"dato": "2027-03-01", "beskrivelse": "Kortlægning"}, {"dato": "2028-01-15", "beskrivelse": "Evaluering"}],
     }
-    problem = asking.plain("tidsplan.milepaele[2].dato", "milepælen (15. januar 2028) ligger efter gruppens slutdato "
+    problem = asking.review.plain("tidsplan.milepaele[2].dato", "milepælen (15. januar 2028) ligger efter gruppens slutdato "
                            "(17. december 2027); ret datoen, eller flyt slutdatoen", blocking=True)
     assert problem.full_text == (
         '4. Tidsplan – Milepæl 2 ("Evaluering"): Milepælen (15. januar 2028) ligger efter gruppens slutdato '
         "(17. december 2027); ret datoen, eller flyt slutdatoen"
     )
-    missing = asking.plain("tidsplan.slut", "datoen (1. januar 2027) ligger før tidsplan.start (4. januar 2027)", True)
+    missing = asking.review.plain("tidsplan.slut", "datoen (1. januar 2027) ligger før tidsplan.start (4. januar 2027)", True)
     assert missing.full_text == (
         '4. Tidsplan – Svaret på "Hvornår afslutter gruppen sit arbejde?": Datoen (1. januar 2027) ligger før '
         'svaret på "Hvornår begynder gruppen sit arbejde?" (4. januar 2027)'

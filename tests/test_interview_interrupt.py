@@ -33,6 +33,7 @@ from drafter import prompts as prompt_module
 from drafter.answers import check_file, load_answers
 from drafter.yamlread import is_empty, parse_answer_text, read_answer_file
 from drafter.questionnaire import load_questionnaire
+from drafter.session import slugify
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -279,7 +280,7 @@ def check_draft(full: FullRun, k: int, folder: Path, error: interview.Interrupte
     drafts = sorted(answers_dir.iterdir())
     assert len(drafts) == 1, drafts
     draft = drafts[0]
-    assert draft.name == f"{interview.slugify(full.answers.get(full.steps[0].answers[0]))}.yaml"
+    assert draft.name == f"{slugify(full.answers.get(full.steps[0].answers[0]))}.yaml"
     assert read_answer_file(draft).data["complete"] is False
     assert load_answers(draft, full.kind).values == full.expected_values(k)
     assert str(error) == (
@@ -293,7 +294,7 @@ def check_draft(full: FullRun, k: int, folder: Path, error: interview.Interrupte
 def test_at_every_prompt_the_draft_holds_exactly_the_answers_given(full_runs, kind):
     full = full_runs[kind]
     assert len(full.snapshots) == len(full.prompts) == len(full.steps)
-    name = f"{interview.slugify(full.answers.get(full.steps[0].answers[0]))}.yaml"
+    name = f"{slugify(full.answers.get(full.steps[0].answers[0]))}.yaml"
     for k, seen in enumerate(full.snapshots):
         where = f"prompt {k + 1} ({full.prompts[k]!r})"
         assert not seen.documents, f"{where}: a Word file was written"

@@ -135,13 +135,13 @@ def test_an_optional_date_is_left_out_with_enter_and_today_is_typed(tmp_path):
     from interview_keys import CTRL_C
 
     kind = load_questionnaire("arbejdsgruppe")
-    presets = {"gruppe.navn": "Arbejdsgruppen om datoer", "gruppe.nedsat_af": "Styregruppen", "gruppe.organisation": "Rådet"}
+    settings = ["gruppe.navn=Arbejdsgruppen om datoer", "gruppe.nedsat_af=Styregruppen", "gruppe.organisation=Rådet"]
     keys = [ENTER, CTRL_C]  # dokument.dato: nothing typed
     with piped("".join(keys)), pytest.raises(interview.Interrupted):
-        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", presets=presets, today=TODAY)
+        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", settings=settings, today=TODAY)
     draft = load_answers(next((tmp_path / "answers").glob("*.yaml")))
     assert draft.get("dokument.dato") is None  # no date invented
     (next((tmp_path / "answers").glob("*.yaml"))).unlink()
     with piped("".join([typed("i dag"), CTRL_C])), pytest.raises(interview.Interrupted):
-        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", presets=presets, today=TODAY)
+        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", settings=settings, today=TODAY)
     assert load_answers(next((tmp_path / "answers").glob("*.yaml"))).get("dokument.dato") == TODAY.isoformat()

@@ -401,7 +401,7 @@ class WebApp:
                          error=error, skip_to="f-kind-0")
 
     def create(self, request: Request) -> Response:
-        from drafter.interview import free_path, slugify
+        from drafter.session import free_path, slugify
 
         kind, name = request.value("kind"), request.value("navn")
 
