@@ -198,14 +198,16 @@ class Interview:
         say(f"{self.questionnaire.name}.")
         say("Svarene gemmes efter hvert spørgsmål. Tryk Ctrl-C for at stoppe og fortsætte senere.", HELP_STYLE)
         self.save()
-        plan = {q.path for q in self.resume_plan()}
-        for section in self.questionnaire.sections:
-            questions = [q for q in section.questions if q.path in plan]
-            if not questions:
+        shown = None
+        for path in [q.path for q in self.resume_plan()]:
+            question = self.questionnaire.question(path)  # the kind's now: a kind switch brings its own wording
+            if question is None:
                 continue
-            self.heading(section)
-            for question in questions:
-                self.ask(question, editing=False)
+            section = self.questionnaire.section(path.partition(".")[0])
+            if section.key != shown:  # a section's heading once, a kind switch or not
+                self.heading(section)
+                shown = section.key
+            self.ask(question, editing=False)
 
     def resume_plan(self) -> list[Question]:
         """The questions still to ask: from the first unfinished one (a list being filled, an

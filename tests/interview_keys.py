@@ -1,4 +1,9 @@
-"""Key strokes for driving the real interview through prompt_toolkit's pipe input."""
+"""Key strokes for driving the real interview through prompt_toolkit's pipe input.
+
+``keyed`` answers by question key (a question no test names takes its default), which is
+how the interview tests drive it; ``piped`` is one stream of keys for the few tests of the
+terminal's own keys (typed ahead, Ctrl-E) and of one prompt.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +63,8 @@ LIST_MENUS = ("Hvad vil du?", "Hvilket punkt?")
 class Script:
     """What the interview asked, by key: a question's answer path, else the prompt's text."""
 
-    def __init__(self, answers: dict[str, str | list[str]], kinds: tuple[str, ...]):
+    def __init__(self, answers: dict[str, str | list[str]], kinds: tuple[str, ...], stop_at: int | None = None,
+                 on_prompt=None):
         from drafter.questionnaire import load_questionnaire
 
         self.keys = {key: [value] if isinstance(value, str) else list(value) for key, value in answers.items()}
@@ -66,6 +72,10 @@ class Script:
         self.prompts = sorted(prompts, key=lambda pair: -len(pair[0]))  # the longest prompt that fits
         self.asking: list[str] = []  # the questions Interview.ask is in, innermost last
         self.asked: list[str] = []  # the key of every prompt shown, in order
+        self.shown: list[str] = []  # and its text
+        self.sent: list[str] = []  # and the keys it was given
+        self.stop_at = stop_at  # the number of the prompt (from 0) that gets Ctrl-C instead
+        self.on_prompt = on_prompt  # called as each prompt appears, before it reads a key
 
     def key_of(self, message: str) -> str:
         path = next((path for prompt, path in self.prompts if message.startswith(prompt)), None)
@@ -76,15 +86,22 @@ class Script:
     def next_keys(self, message: str) -> str:
         key = self.key_of(message)
         self.asked.append(key)
+        self.shown.append(message)
+        if self.on_prompt is not None:
+            self.on_prompt()
         waiting = self.keys.get(key)
-        return waiting.pop(0) if waiting else ENTER
+        keys = waiting.pop(0) if waiting else ENTER
+        if len(self.asked) - 1 == self.stop_at:
+            keys = CTRL_C
+        self.sent.append(keys)
+        return keys
 
     def unused(self) -> dict[str, list[str]]:
         return {key: keys for key, keys in self.keys.items() if keys}
 
 
 @contextmanager
-def keyed(answers: dict[str, str | list[str]], *kinds: str):
+def keyed(answers: dict[str, str | list[str]], *kinds: str, stop_at: int | None = None, on_prompt=None):
     """Run the block with the real prompts answering by question key.
 
     *answers* maps a question's answer path (or, for a prompt that asks no question, its
@@ -95,8 +112,9 @@ def keyed(answers: dict[str, str | list[str]], *kinds: str):
     So a question no test names takes its default, and adding an optional question to a
     kind changes no script. Each prompt reads only its own keys, and input ends after them
     (a refused answer with no keys left ends the interview as Ctrl-D does, never a hang).
-    *kinds*: the kinds whose questions are asked (a kind switch included). Yields the
-    Script, whose ``asked`` lists the key of every prompt shown.
+    *kinds*: the kinds whose questions are asked (a kind switch included). *stop_at*: the
+    number of a prompt (from 0) that gets Ctrl-C instead; *on_prompt* is called as each
+    prompt appears. Yields the Script, whose ``asked`` lists the key of every prompt shown.
     """
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.input import create_pipe_input
@@ -104,7 +122,7 @@ def keyed(answers: dict[str, str | list[str]], *kinds: str):
 
     from drafter import interview, prompts
 
-    script = Script(answers, kinds or ("adhoc",))
+    script = Script(answers, kinds or ("adhoc",), stop_at, on_prompt)
     real_run, real_ask = prompts.run, interview.Interview.ask
 
     def run(prompt, message):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import docx_text
-from interview_keys import CTRL_C, DOWN, END, ENTER, FINISH, UP, form, paragraphs, piped, typed
+from interview_keys import CTRL_C, DOWN, ENTER, FINISH, UP, form, keyed, paragraphs, piped, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -20,50 +20,31 @@ TODAY = dt.date(2026, 11, 25)
 NAME = "Ad-hoc gruppe om søvn på plejecentre"
 SLUG = "ad-hoc-gruppe-om-soevn-paa-plejecentre"
 
-# One step per prompt, in the order the interview asks. A list ends with an empty entry
-# (END); an entry of a list with several fields is one form (all its fields, Tab between).
-GROUP = [
-    typed(NAME),  # gruppe.navn
-    ENTER,  # gruppe.type: the default, ad-hoc gruppe
-    DOWN + ENTER,  # gruppe.nedsat_af: Voksentemagruppen for somatik
-    ENTER,  # gruppe.klynge: Midtklyngen (default)
-]
-DOCUMENT = [
-    typed("30/2-2026") + typed("1/12-2026"),  # dokument.dato: not a day; asked again
-    ENTER,  # version 1.0 (the suggestion)
-    ENTER,  # status udkast
-    typed("Fællessekretariatet i Midtklyngen"),
-]
-PURPOSE = [paragraphs("Beboere sover dårligt.", "Gruppen skal finde ud af hvorfor.")]
-TASKS = [
-    typed("Kortlægge søvnvaner"), typed("Afprøve en aftenrutine"), END,
-    END,  # snitflader (optional): none
-    paragraphs("To pårørende deltager."),
-]
-CHAIRS = [
-    form("Mette Kjærgaard", "Overlæge", "Hospitalsenhed Midt"),
-    form("Søren Østergaard", "Sundhedschef", "Viborg Kommune"),
-    END,
-]
-MEMBERS = [
-    form("Lone Bæk", "Sygeplejerske", "Plejecenter Åbo", "Tovholder"),  # an organisation of her own
-    END,
-    paragraphs("Fællessekretariatet."),
-]
-TIMELINE = [
-    typed("4. januar 2027"),
-    typed("1.12.2026") + typed("31 dec 2027"),  # before the start: refused, asked again
-    form("1/3-2027", "Kortlægning færdig"), END,
-    form("01-06-2027", "", "Status"), END,  # "Til hvem?": the suggestion, the commissioning group
-]
-COMMUNICATION = [
-    typed("Hjemmeplejen"), END,
-    form("Formandskabet", "Plejecentrene", "Ny aftenrutine", "Marts 2027"), END,
-]
-ENDING = [paragraphs("Slutrapport til temagruppen."), paragraphs("Anbefalinger til temagruppen.")]
-APPROVE = [ENTER]
-
-FULL = GROUP + DOCUMENT + PURPOSE + TASKS + CHAIRS + MEMBERS + TIMELINE + COMMUNICATION + ENDING + APPROVE
+# The answers by question key: a question not named takes its default (Enter), an empty
+# entry ends a list, and the review approves. A list's entries are one item each; an
+# entry of a list with several fields is one form (all its fields, Tab between).
+ADHOC = {
+    "gruppe.navn": typed(NAME),
+    "gruppe.nedsat_af": DOWN + ENTER,  # Voksentemagruppen for somatik
+    "dokument.dato": typed("30/2-2026") + typed("1/12-2026"),  # not a day; asked again
+    "dokument.forfatter": typed("Fællessekretariatet i Midtklyngen"),
+    "formaal.tekst": paragraphs("Beboere sover dårligt.", "Gruppen skal finde ud af hvorfor."),
+    "opgaver.opgaver": [typed("Kortlægge søvnvaner"), typed("Afprøve en aftenrutine")],
+    "opgaver.patientperspektiv": paragraphs("To pårørende deltager."),
+    "formandskab.formaend": [form("Mette Kjærgaard", "Overlæge", "Hospitalsenhed Midt"),
+                             form("Søren Østergaard", "Sundhedschef", "Viborg Kommune")],
+    "formandskab.medlemmer": [form("Lone Bæk", "Sygeplejerske", "Plejecenter Åbo", "Tovholder")],  # an organisation of her own
+    "formandskab.sekretariat": paragraphs("Fællessekretariatet."),
+    "tidsplan.start": typed("4. januar 2027"),
+    "tidsplan.slut": typed("1.12.2026") + typed("31 dec 2027"),  # before the start: refused, asked again
+    "tidsplan.milepaele": [form("1/3-2027", "Kortlægning færdig")],
+    "tidsplan.rapportering": [form("01-06-2027", "", "Status")],  # "Til hvem?": the suggestion, the commissioning group
+    "kommunikation.interessenter": [typed("Hjemmeplejen")],
+    "kommunikation.plan": [form("Formandskabet", "Plejecentrene", "Ny aftenrutine", "Marts 2027")],
+    "afslutning.tekst": paragraphs("Slutrapport til temagruppen."),
+    "afslutning.overdragelse": paragraphs("Anbefalinger til temagruppen."),
+}
+REVIEW = "Hvad vil du nu?"  # the review's menu; Enter approves
 
 
 @pytest.fixture
@@ -71,15 +52,27 @@ def adhoc():
     return load_questionnaire("adhoc")
 
 
-def run_new(keys: list[str], folder: Path, **kwargs) -> interview.Result:
-    with piped("".join(keys)):
+def run_new(answers: dict, folder: Path, **kwargs) -> interview.Result:
+    with keyed(answers, "adhoc", "projektgruppe"):
         return interview.new(
             load_questionnaire("adhoc"), answers_dir=folder / "answers", out_dir=folder / "out", today=TODAY, **kwargs
         )
 
 
+def answered_before(path: str, full: dict) -> dict[str, object]:
+    """The answers of a full run (*full*: path -> value) to the questions asked before *path*."""
+    order = [q.path for q in load_questionnaire("adhoc").questions]
+    return {p: v for p, v in full.items() if order.index(p) < order.index(path)}
+
+
+def given(draft: Path) -> dict[str, object]:
+    """A file's answers by path."""
+    raw = read_answer_file(draft).data
+    return {f"{s}.{k}": v for s, fields in raw.items() if isinstance(fields, dict) for k, v in fields.items()}
+
+
 def test_full_interview_writes_answer_file_and_docx(tmp_path):
-    result = run_new(FULL, tmp_path)
+    result = run_new(ADHOC, tmp_path)
 
     assert result.answers_path == tmp_path / "answers" / f"{SLUG}.yaml"
     assert result.output == tmp_path / "out" / f"{SLUG}.docx"
@@ -109,9 +102,9 @@ def test_full_interview_writes_answer_file_and_docx(tmp_path):
 
 
 def test_invalid_date_is_asked_again_not_accepted(tmp_path):
-    keys = GROUP + [typed("25-13-2026") + typed("snart") + typed("20. nov 2026"), CTRL_C]
+    stop = {**ADHOC, "dokument.dato": typed("25-13-2026") + typed("snart") + typed("20. nov 2026"), "dokument.version": CTRL_C}
     with pytest.raises(interview.Interrupted):
-        run_new(keys, tmp_path)
+        run_new(stop, tmp_path)
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
     assert draft.get("dokument.dato") == "2026-11-20"
 
@@ -153,37 +146,30 @@ def test_a_default_is_a_suggestion_that_typing_replaces(adhoc):
 
 
 def test_ctrl_c_keeps_exactly_the_answers_given_and_resume_finishes(tmp_path):
-    done = GROUP + DOCUMENT + PURPOSE + TASKS[:3]  # nine answers, then half a task list
+    full = given(run_new(ADHOC, tmp_path / "straight").answers_path)
+    stop = {**ADHOC, "opgaver.opgaver": [*ADHOC["opgaver.opgaver"], CTRL_C]}  # two tasks, then stopped at the third
     with pytest.raises(interview.Interrupted) as stopped:
-        run_new(done + [CTRL_C], tmp_path)
+        run_new(stop, tmp_path)
     draft_path = tmp_path / "answers" / f"{SLUG}.yaml"
     message = str(stopped.value)
     assert str(draft_path) in message
     assert f"drafter new adhoc --resume {draft_path}" in message
 
-    raw = read_answer_file(draft_path).data
-    assert raw["complete"] is False
-    given = {f"{s}.{k}": v for s, fields in raw.items() if isinstance(fields, dict) for k, v in fields.items()}
-    assert sorted(given) == sorted([
-        "gruppe.navn", "gruppe.type", "gruppe.nedsat_af", "gruppe.klynge", "dokument.dato", "dokument.version",
-        "dokument.status", "dokument.forfatter", "formaal.tekst", "opgaver.opgaver",
-    ])
-    assert given["opgaver.opgaver"] == ["Kortlægge søvnvaner", "Afprøve en aftenrutine"]
+    assert read_answer_file(draft_path).data["complete"] is False
+    assert given(draft_path) == {**answered_before("opgaver.opgaver", full), "opgaver.opgaver": full["opgaver.opgaver"]}
     assert not (tmp_path / "out").exists()
 
     # --resume reopens the task list (the last answer) and goes on from there.
-    resumed = run_new(TASKS[3:] + CHAIRS + MEMBERS + TIMELINE + COMMUNICATION + ENDING + APPROVE,
-                      tmp_path, resume=draft_path)
+    resumed = run_new({**ADHOC, "opgaver.opgaver": []}, tmp_path, resume=draft_path)
     assert resumed.answers_path == draft_path
-    full = run_new(FULL, tmp_path / "straight")
-    assert draft_path.read_text(encoding="utf-8") == full.answers_path.read_text(encoding="utf-8")
-    assert docx_text(resumed.output) == docx_text(full.output)
+    straight = tmp_path / "straight" / "answers" / f"{SLUG}.yaml"
+    assert draft_path.read_text(encoding="utf-8") == straight.read_text(encoding="utf-8")
+    assert docx_text(resumed.output) == docx_text(tmp_path / "straight" / "out" / f"{SLUG}.docx")
 
 
 def test_ctrl_c_inside_a_member_keeps_what_was_typed_and_resume_finishes_the_form(tmp_path):
-    upto = GROUP + DOCUMENT + PURPOSE + TASKS + CHAIRS + ["Lone Bæk\tSygepl"]
     with pytest.raises(interview.Interrupted) as stopped:
-        run_new(upto + [CTRL_C], tmp_path)
+        run_new({**ADHOC, "formandskab.medlemmer": ["Lone Bæk\tSygepl" + CTRL_C]}, tmp_path)
     draft_path = tmp_path / "answers" / f"{SLUG}.yaml"
     assert load_answers(draft_path).get("formandskab.medlemmer") == [
         {"navn": "Lone Bæk", "titel": "Sygepl", "organisation": None, "rolle": None}
@@ -192,8 +178,9 @@ def test_ctrl_c_inside_a_member_keeps_what_was_typed_and_resume_finishes_the_for
     assert read_answer_file(draft_path).data["ufaerdige"] == ["formandskab.medlemmer", "formandskab.medlemmer[1]"]
     assert "Navn: Lone Bæk · Titel: Sygepl" in str(stopped.value)
     # The half-filled member comes back as a form with what was typed; then the list goes on.
-    rest = ["ejerske\t" + "\x15Plejecenter Åbo" + FINISH, END, paragraphs("Sekretariat.")]
-    resumed = run_new(rest + TIMELINE + COMMUNICATION + ENDING + APPROVE, tmp_path, resume=draft_path)
+    rest = {**ADHOC, "formandskab.medlemmer": ["ejerske\t" + "\x15Plejecenter Åbo" + FINISH],
+            "formandskab.sekretariat": paragraphs("Sekretariat.")}
+    resumed = run_new(rest, tmp_path, resume=draft_path)
     assert load_answers(resumed.answers_path).get("formandskab.medlemmer") == [
         {"navn": "Lone Bæk", "titel": "Sygeplejerske", "organisation": "Plejecenter Åbo", "rolle": None}
     ]
@@ -204,7 +191,7 @@ def test_ctrl_c_inside_a_member_keeps_what_was_typed_and_resume_finishes_the_for
 def test_ctrl_c_in_the_middle_of_a_multi_line_answer_keeps_the_text_in_the_draft(tmp_path):
     half = "Beboere sover dårligt." + ENTER + "Gruppen skal finde"
     with pytest.raises(interview.Interrupted) as stopped:
-        run_new(GROUP + DOCUMENT + [half + CTRL_C], tmp_path)
+        run_new({**ADHOC, "formaal.tekst": half + CTRL_C}, tmp_path)
     draft_path = tmp_path / "answers" / f"{SLUG}.yaml"
     raw = read_answer_file(draft_path).data
     assert raw["formaal"]["tekst"] == "Beboere sover dårligt.\n\nGruppen skal finde"
@@ -213,8 +200,7 @@ def test_ctrl_c_in_the_middle_of_a_multi_line_answer_keeps_the_text_in_the_draft
     assert 'svar på "Hvad er formålet med gruppens arbejde?", er gemt (42 tegn i 2 afsnit' in message
     assert "markeret som ufærdigt" in message
     # --resume goes back to that answer with the text in place, to be finished.
-    rest = [" ud af hvorfor." + ENTER * 2] + TASKS + CHAIRS + MEMBERS + TIMELINE + COMMUNICATION + ENDING + APPROVE
-    resumed = run_new(rest, tmp_path, resume=draft_path)
+    resumed = run_new({**ADHOC, "formaal.tekst": " ud af hvorfor." + ENTER * 2}, tmp_path, resume=draft_path)
     assert load_answers(resumed.answers_path).get("formaal.tekst") == (
         "Beboere sover dårligt.\n\nGruppen skal finde ud af hvorfor."
     )
@@ -222,7 +208,7 @@ def test_ctrl_c_in_the_middle_of_a_multi_line_answer_keeps_the_text_in_the_draft
 
 def test_nothing_is_written_before_the_group_has_a_name(tmp_path):
     with pytest.raises(interview.Interrupted) as stopped:
-        run_new([CTRL_C], tmp_path)
+        run_new({"gruppe.navn": CTRL_C}, tmp_path)
     assert "Intet er gemt" in str(stopped.value)
     assert not (tmp_path / "answers").exists()
 
@@ -231,17 +217,18 @@ def test_an_existing_file_is_never_overwritten(tmp_path):
     folder = tmp_path / "answers"
     folder.mkdir()
     (folder / f"{SLUG}.yaml").write_text("# someone else's\n", encoding="utf-8")
+    answers = {"gruppe.navn": typed(NAME), "Hvad skal den nye svarfil hedde?": ENTER, "gruppe.type": CTRL_C}
     with pytest.raises(interview.Interrupted):
-        run_new(GROUP[:1] + [ENTER, CTRL_C], tmp_path)  # asked: "Gem den nye som ...-2.yaml"
+        run_new(answers, tmp_path)  # asked: "Gem den nye som ...-2.yaml" (Enter)
     assert (folder / f"{SLUG}.yaml").read_text(encoding="utf-8") == "# someone else's\n"
     assert load_answers(folder / f"{SLUG}-2.yaml").get("gruppe.navn") == NAME
 
 
 def test_set_pre_answers_and_skips_questions(tmp_path, adhoc):
     settings = [f"gruppe.navn={NAME}", "gruppe.klynge=Nordklyngen", "opgaver.opgaver=[Første, Anden]"]
-    keys = GROUP[1:3] + [CTRL_C]  # type and nedsat_af; the name and cluster are not asked
-    with pytest.raises(interview.Interrupted):
-        run_new(keys, tmp_path, settings=settings)
+    with pytest.raises(interview.Interrupted), keyed({"gruppe.nedsat_af": DOWN + ENTER, "dokument.dato": CTRL_C}) as script:
+        interview.new(adhoc, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", today=TODAY, settings=settings)
+    assert not {"gruppe.navn", "gruppe.klynge"} & set(script.asked)  # pre-answered: not asked
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
     assert draft.values["gruppe"] == {
         "navn": NAME, "type": "ad-hoc gruppe", "nedsat_af": "Voksentemagruppen for somatik", "klynge": "Nordklyngen",
@@ -261,15 +248,16 @@ def test_set_is_checked_by_the_questions_rules(adhoc):
 def test_edit_section_3_changes_section_3_only(adhoc_example, tmp_path):
     before = load_answers(adhoc_example)
     original_text = adhoc_example.read_text(encoding="utf-8")
-    keys = [
-        ENTER,  # formænd: keep as they are ("Færdig, videre" is the default when editing)
-        DOWN * 3 + ENTER, ENTER,  # medlemmer: "Fjern et punkt", the first one (Lone Bæk)
-        DOWN * 2 + ENTER, ENTER,  # "Ret et punkt", the (new) first one: Anders Holm
-        "\t\x15Overfarmaceut" + FINISH,  # his form: a new title, the rest kept
-        ENTER,  # done with the members
-        FINISH,  # sekretariat: keep the text
-    ]
-    with piped("".join(keys)):
+    answers = {
+        # formænd: Enter keeps them ("Færdig, videre" is the default when editing)
+        "formandskab.medlemmer": [
+            DOWN * 3 + ENTER, ENTER,  # "Fjern et punkt", the first one (Lone Bæk)
+            DOWN * 2 + ENTER, ENTER,  # "Ret et punkt", the (new) first one: Anders Holm
+            "\t\x15Overfarmaceut" + FINISH,  # his form: a new title, the rest kept
+        ],  # then Enter: done with the members
+        "formandskab.sekretariat": FINISH,  # keep the text
+    }
+    with keyed(answers):
         result = interview.edit(adhoc_example, section="3", out_dir=tmp_path / "out")
 
     after = load_answers(adhoc_example)
@@ -342,34 +330,36 @@ sections:
 
 
 @pytest.mark.parametrize(
-    "keys, expected",
+    "answers, expected",
     [
         # "Nej" (the default): the amount is not asked; no colour ("(ingen)" is the default); no deadline.
-        ([typed("Gruppe A"), ENTER, ENTER, ENTER], {"navn": "Gruppe A", "budget": False}),
+        ({"gruppe.navn": typed("Gruppe A")}, {"navn": "Gruppe A", "budget": False}),
         # "Ja": the amount is asked; a colour (up from "(ingen)"); an empty optional date stays empty; a bad one is refused.
-        ([typed("Gruppe A"), UP + ENTER, typed("10.000 kr."), UP + ENTER, typed("snart") + typed("2027-01-01")],
+        ({"gruppe.navn": typed("Gruppe A"), "gruppe.budget": UP + ENTER, "gruppe.beloeb": typed("10.000 kr."),
+          "gruppe.farve": UP + ENTER, "gruppe.frist": typed("snart") + typed("2027-01-01")},
          {"navn": "Gruppe A", "budget": True, "beloeb": "10.000 kr.", "farve": "grøn", "frist": "2027-01-01"}),
     ],
 )
-def test_yes_no_when_optional_choice_and_date(tmp_path, monkeypatch, keys, expected):
+def test_yes_no_when_optional_choice_and_date(tmp_path, monkeypatch, answers, expected):
     kinds = tmp_path / "kinds"
     kinds.mkdir()
     (kinds / "proeve.yaml").write_text(SMALL_KIND, encoding="utf-8")
     monkeypatch.setenv("DRAFTER_KINDS_PATH", str(kinds))
     with pytest.raises(interview.Interrupted):  # stopped at the review
-        with piped("".join(keys + [CTRL_C])):
+        with keyed({**answers, REVIEW: CTRL_C}, "proeve") as script:
             interview.new(load_questionnaire("proeve"), answers_dir=tmp_path / "answers")
+    assert ("gruppe.beloeb" in script.asked) == expected["budget"]
     draft = read_answer_file(tmp_path / "answers" / "gruppe-a.yaml").data
     assert draft["gruppe"] == expected
 
 
 def test_review_lets_a_section_be_changed_before_the_document_is_made(tmp_path):
-    change_purpose = [
-        DOWN * 3 + ENTER,  # "Se 1. Formål med gruppens arbejde"
-        DOWN + ENTER,  # on its page: "Ret 1. Formål med gruppens arbejde"
-        "\x15" + "Nyt andet afsnit." + FINISH,  # Ctrl-U empties the last line of the old text
-    ]
-    result = run_new(FULL[:-1] + change_purpose + APPROVE, tmp_path)
+    change_purpose = {
+        REVIEW: DOWN * 3 + ENTER,  # "Se 1. Formål med gruppens arbejde" (then Enter: approve)
+        "Hvad vil du?": DOWN + ENTER,  # on its page: "Ret 1. Formål med gruppens arbejde"
+        "formaal.tekst": [ADHOC["formaal.tekst"], "\x15" + "Nyt andet afsnit." + FINISH],  # Ctrl-U empties the last line
+    }
+    result = run_new({**ADHOC, **change_purpose}, tmp_path)
     answers = load_answers(result.answers_path)
     assert answers.complete
     assert answers.get("formaal.tekst") == "Beboere sover dårligt.\n\nNyt andet afsnit."
@@ -377,28 +367,14 @@ def test_review_lets_a_section_be_changed_before_the_document_is_made(tmp_path):
     assert "Nyt andet afsnit." in text and "Gruppen skal finde ud af hvorfor." not in text
 
 
-def keep_everything(questionnaire, answers) -> list[str]:
-    """The keys that answer every question of `drafter edit` with its earlier answer."""
-    keys = []
-    for question in questionnaire.questions:
-        if question.when and answers.get(question.when) is not True:
-            continue
-        value = answers.get(question.path)
-        if question.is_repeating:
-            keys.append(ENTER if value else DOWN + ENTER)  # "Nej, videre" / skip an empty optional list
-        elif question.type == "paragraphs":
-            keys.append(FINISH)
-        else:  # a choice's own earlier text is offered first, as is a listed choice
-            keys.append(ENTER)
-    return keys
-
-
 @pytest.mark.parametrize("example", sorted((Path(__file__).parent.parent / "answers").glob("*.yaml")), ids=lambda p: p.stem)
 def test_edit_keeping_every_answer_changes_nothing_for_every_kind(example, tmp_path):
     copy = tmp_path / example.name
     copy.write_bytes(example.read_bytes())
     before = load_answers(copy)
-    with piped("".join(keep_everything(before.questionnaire, before))):
+    # Enter keeps every earlier answer (a list: "Færdig, videre"); a text of several lines is sent with Esc, Enter.
+    keep = {q.path: FINISH for q in before.questionnaire.questions if q.type == "paragraphs"}
+    with keyed(keep, before.questionnaire.kind):
         result = interview.edit(copy, out_dir=tmp_path / "out", today=TODAY)
     after = load_answers(copy)
     assert after.values == before.values
@@ -424,8 +400,9 @@ def test_a_suggestion_from_the_reference_data_is_kept_with_one_enter(tmp_path):
     draft.parent.mkdir()
     save_answers(draft, answers.questionnaire, values, complete=False)
 
-    with piped(ENTER + ENTER):  # keep the suggested list; approve in the review
+    with keyed({}, answers.questionnaire.kind) as script:  # Enter keeps the suggested list; Enter approves
         result = interview.new(answers.questionnaire, out_dir=tmp_path / "out", resume=draft, today=TODAY)
+    assert script.asked == [question.path, REVIEW]
     finished = load_answers(result.answers_path)
     assert finished.complete
     assert finished.get(question.path) == reference.clusters_as_records()
@@ -436,7 +413,7 @@ def test_a_draft_is_named_after_the_group_also_when_the_name_is_chosen_from_a_li
     first = questionnaire.questions[0]
     assert first.type == "choice"
     with pytest.raises(interview.Interrupted):
-        with piped(ENTER + CTRL_C):  # the first group in the list
+        with keyed({first.path: ENTER, "gruppe.klynge": CTRL_C}, "temagruppe"):  # the first group in the list
             interview.new(questionnaire, answers_dir=tmp_path / "answers", today=TODAY)
     expected = tmp_path / "answers" / f"{slugify(first.choices[0])}.yaml"
     assert load_answers(expected).get(first.path) == first.choices[0]
@@ -444,8 +421,9 @@ def test_a_draft_is_named_after_the_group_also_when_the_name_is_chosen_from_a_li
 
 def test_an_enter_typed_ahead_as_newline_also_picks_in_menus(tmp_path):
     # Between two prompts the terminal is in cooked mode and may turn Enter into "\n".
+    typed_ahead = {"gruppe.navn": typed(NAME), "gruppe.type": "\n", "gruppe.nedsat_af": DOWN + "\n", "gruppe.klynge": CTRL_C}
     with pytest.raises(interview.Interrupted):
-        run_new([typed(NAME), "\n", DOWN + "\n", CTRL_C], tmp_path)
+        run_new(typed_ahead, tmp_path)
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
     assert draft.get("gruppe.nedsat_af") == "Voksentemagruppen for somatik"
 
@@ -453,8 +431,9 @@ def test_an_enter_typed_ahead_as_newline_also_picks_in_menus(tmp_path):
 def test_resuming_a_finished_file_goes_to_the_review_and_keeps_it_finished(adhoc_example):
     before = load_answers(adhoc_example)
     with pytest.raises(interview.Interrupted) as stopped:
-        with piped(CTRL_C):  # at the review: nothing is left to ask
+        with keyed({REVIEW: CTRL_C}) as script:  # at the review: nothing is left to ask
             interview.new(load_questionnaire("adhoc"), resume=adhoc_example, today=TODAY)
+    assert script.asked == [REVIEW]
     assert f"drafter edit {adhoc_example}" in str(stopped.value)
     after = load_answers(adhoc_example)
     assert after.complete
@@ -462,21 +441,14 @@ def test_resuming_a_finished_file_goes_to_the_review_and_keeps_it_finished(adhoc
 
 
 def test_a_rule_is_waived_from_the_review_with_a_written_reason(tmp_path):
-    late = [
-        TIMELINE[0], TIMELINE[1],
-        form("1/3-2027", "Kortlægning færdig"), form("15. januar 2028", "Evaluering"), END,  # after the end
-        *TIMELINE[4:],
-    ]
     reason = "Evalueringen ligger bevidst efter perioden, når data for hele året foreligger"
-    review = [
-        ENTER,  # approve: refused, the rule's error is shown first
-        UP + ENTER,  # "Undtag en regel" (the last choice)
-        ENTER,  # the one finding
-        typed(reason),
-        ENTER,  # approve
-    ]
-    keys = GROUP + DOCUMENT + PURPOSE + TASKS + CHAIRS + MEMBERS + late + COMMUNICATION + ENDING + review
-    result = run_new(keys, tmp_path)
+    late = {
+        "tidsplan.milepaele": [form("1/3-2027", "Kortlægning færdig"), form("15. januar 2028", "Evaluering")],  # after the end
+        REVIEW: [ENTER, UP + ENTER],  # approve: refused, the rule's error is shown first; "Undtag en regel" (the last choice)
+        "Hvilken regel skal undtages?": ENTER,  # the one finding
+        "Hvorfor skal reglen ikke gælde her?": typed(reason),
+    }  # then Enter: approve
+    result = run_new({**ADHOC, **late}, tmp_path)
     raw = read_answer_file(result.answers_path).data
     assert raw["undtagelser"] == [{"regel": "tidsplan-inden-for-perioden", "begrundelse": reason}]
     assert "complete" not in raw
@@ -541,11 +513,13 @@ def test_ctrl_e_writes_a_multi_line_answer_in_the_persons_own_editor(tmp_path, m
 
 
 def test_a_project_group_chosen_in_the_ad_hoc_kind_goes_on_as_the_project_group_kind(tmp_path):
-    with pytest.raises(interview.Interrupted) as stopped:
-        run_new([typed("Projekt om søvn"), DOWN + ENTER, CTRL_C], tmp_path)
+    answers = {"gruppe.navn": typed("Projekt om søvn"), "gruppe.type": DOWN + ENTER, "gruppe.nedsat_af": CTRL_C}
+    with pytest.raises(interview.Interrupted) as stopped, keyed(answers, "adhoc", "projektgruppe") as script:
+        interview.new(load_questionnaire("adhoc"), answers_dir=tmp_path / "answers", today=TODAY)
     draft = tmp_path / "answers" / "projekt-om-soevn.yaml"
     raw = read_answer_file(draft).data
     assert raw["kind"] == "projektgruppe" and raw["gruppe"]["type"] == "projektgruppe"
     assert "drafter new projektgruppe --resume" in str(stopped.value)
     # The project-group kind's own question comes next, in its wording.
-    assert load_questionnaire("projektgruppe").question("gruppe.nedsat_af").prompt == "Hvem nedsætter projektgruppen?"
+    assert script.shown[-1] == load_questionnaire("projektgruppe").question("gruppe.nedsat_af").prompt
+    assert script.shown[-1] == "Hvem nedsætter projektgruppen?"
