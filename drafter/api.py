@@ -22,18 +22,53 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from drafter.answers import Answers, check_file
-from drafter.batch import RenderResult, check_rules, render_answers, require_finished
+from drafter import reference, templates, workspace
+from drafter.answers import Answers, check_file, load_answers
+from drafter.batch import (
+    DEFAULT_OUT_DIR, FAILED, SKIPPED, Outcome, RenderResult, check_overwrite, check_rules, default_output,
+    draft_lines, expand_paths, failure_lines, is_folder, outputs_for, render_answers, render_batch, require_finished,
+    summary_line,
+)
+from drafter.changes import full_text, label, marked_words, question_lines
 from drafter.errors import AnswerFileError, DrafterError, UsageError
+from drafter.fsutil import atomic_write
 from drafter.problems import Problem
+from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, letterhead_path, load_questionnaire
+from drafter.render import document_properties
+from drafter.rules import RULES, check_answers, profile_notes
 from drafter.session import DraftSession
-from drafter.rules import check_answers
+from drafter.status import folder_status, status_cells
+from drafter.templates import TemplateReport
+from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
+from drafter.yamlio import kept_meta, save_answers
 from drafter.yamlread import read_answer_file
 
-__all__ = ["Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "render", "set", "set_answers", "typography"]
+if TYPE_CHECKING:
+    from drafter.docimport import Imported, ImportResult
+    from drafter.replace import FileReplacement
+    from drafter.versions import Difference, Side
+
+__all__ = [
+    # one commission
+    "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "render", "set", "set_answers",
+    "typography",
+    # workspace and profile
+    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "use_workspace", "workspace_description",
+    "workspace_folder", "workspace_root",
+    # kinds and rules
+    "kind", "kinds", "profile_notes", "rules",
+    # many files; templates; versions; a chair's edits; a name replaced
+    "add_pdfs", "answer_files", "document_for", "is_folder", "render_files", "status",
+    "check_templates", "new_template",
+    "diff", "read_version", "write_tracked_changes",
+    "read_chair_edits", "save_chair_edits", "plan_replacement", "write_replacement",
+    # for showing results: outcome states, Danish lines, an answer's label and text
+    "FAILED", "SKIPPED", "draft_lines", "failure_lines", "summary_line", "status_cells",
+    "full_text", "label", "marked_words", "question_lines",
+]
 
 
 def load(path: str | Path) -> Answers:
@@ -91,22 +126,17 @@ def render(
 def typography(answers: Answers) -> list[Problem]:
     """Warnings about straight quotes and hyphens in number ranges in the answers, each with
     the Danish form (see drafter.typography); house style, not one of the rules of `check`."""
-    from drafter import typography as danish
-
-    return danish.problems(answers)
+    return typography_problems(answers)
 
 
 def fix_typography(path: str | Path) -> list:
     """Write the Danish typography `check` suggests ("typografi") into the answer file
     *path*, through the round-trip writer (comments and layout stay; a file changed since it
     was read is not overwritten). Returns the suggestions taken (empty: nothing written)."""
-    from drafter import typography
-    from drafter.yamlio import kept_meta, save_answers
-
     answers = load(path)
-    found = typography.suggestions(answers.questionnaire, answers.values)
+    found = suggestions(answers.questionnaire, answers.values)
     if found:
-        save_answers(path, answers.questionnaire, typography.fixed(answers.values, found), answers.complete,
+        save_answers(path, answers.questionnaire, fixed(answers.values, found), answers.complete,
                      kept_meta(answers.data), base=answers.source.raw)
     return found
 
@@ -211,3 +241,279 @@ def new_draft(
         raise UsageError(f"{question.path}: mangler; den nye svarfil får navn efter det")
     session.save()
     return session.path
+
+
+# -- workspace and profile -------------------------------------------------------------------
+
+def use_workspace(folder: str | Path | None) -> None:
+    """Work in the workspace at *folder* (its drafter.yaml, answers/, out/, kinds/, templates/)
+    instead of the nearest one above the current folder (None: that one again); raises
+    ProfileError for a folder without a usable drafter.yaml."""
+    workspace.activate(Path(folder) if folder is not None else None)
+
+
+def workspace_folder(name: str) -> Path | None:
+    """The workspace's folder *name* ("answers", "out", ...); None outside a workspace."""
+    return workspace.current().folder(name)
+
+
+def workspace_root() -> Path | None:
+    """The folder of the workspace in force (with drafter.yaml); None outside one."""
+    return workspace.current().root
+
+
+def workspace_description() -> str:
+    """Which profile is in force here, in Danish ("arbejdsmappen ... (drafter.yaml): ...")."""
+    return workspace.current().describe()
+
+
+WORKSPACE_FILE = workspace.WORKSPACE_FILE
+
+
+def init_workspace(folder: str | Path, profile: str | None = None, name: str | None = None,
+                   region: str | None = None, switch: bool = False) -> workspace.InitResult:
+    """`drafter init`: make a workspace at *folder* from the built-in *profile*; an existing
+    one is left as it is unless *switch* (its old drafter.yaml is kept beside the new)."""
+    return workspace.init(Path(folder), profile, name, region, switch)
+
+
+@dataclass
+class ProfileListing:
+    name: str
+    description: str  # Danish, from the profile itself
+    is_default: bool  # the profile in force outside a workspace
+
+
+def profiles() -> list[ProfileListing]:
+    """The organisation profiles shipped with drafter (`drafter init --profile NAME`)."""
+    return [ProfileListing(name, workspace.builtin_profile(name).describe(), name == workspace.DEFAULT_PROFILE)
+            for name in workspace.builtin_profiles()]
+
+
+def describe_profile() -> str:
+    """The profile in force, as `drafter data` shows it (Danish, several lines)."""
+    return reference.describe()
+
+
+# -- kinds and rules -------------------------------------------------------------------------
+
+def kinds() -> tuple[list[Questionnaire], list[DrafterError]]:
+    """Every kind drafter can make here (built in and the workspace's kinds/), and the
+    problems of those that cannot be read: one broken kind file does not hide the others."""
+    found, broken = [], []
+    for name in available_kinds():
+        try:
+            found.append(load_questionnaire(name))
+        except DrafterError as exc:
+            broken.append(exc)
+    return found, broken
+
+
+def kind(name: str) -> Questionnaire:
+    """The kind *name* (its questions, sections and template); raises KindError."""
+    return load_questionnaire(name)
+
+
+@dataclass
+class RuleListing:
+    id: str
+    title: str
+    severity: str  # as the profile has it ("fejl" or "advarsel")
+    default_severity: str  # the rule's own
+    source: str  # its basis: the profile's wording where it has one
+    needs: list[str]  # the answers it needs ("a|b": either); empty: every kind
+    skipped: str | None  # why the profile's data cannot run it, or None
+    reason: str | None  # the profile's reason for a changed severity
+
+
+def rules() -> list[RuleListing]:
+    """The collaboration's rules as the profile in force sets them (`drafter check --list-rules`)."""
+    profile = workspace.profile()
+    listed = []
+    for rule in RULES:
+        setting = profile.rule_setting(rule.id)
+        listed.append(RuleListing(
+            rule.id, rule.title, setting.get("alvor") or rule.severity, rule.severity,
+            " ".join(str(setting.get("kilde") or rule.source).split()), list(rule.needs),
+            rule.skipped_because(profile), " ".join(str(setting["begrundelse"]).split()) if setting.get("begrundelse") else None,
+        ))
+    return listed
+
+
+
+
+# -- many files at once ----------------------------------------------------------------------
+
+def answer_files(paths: list[str | Path]) -> list[Path]:
+    """*paths* with every folder replaced by its answer files (*.yaml, *.yml), in order."""
+    return expand_paths([Path(p) for p in paths])
+
+
+def document_for(answers_path: str | Path, out_dir: str | Path | None = None) -> Path:
+    """Where `drafter render` writes the document of *answers_path*: out/<name>.docx."""
+    return default_output(Path(answers_path), Path(out_dir) if out_dir is not None else DEFAULT_OUT_DIR)
+
+
+def render_files(paths: list[Path], output: Path | None = None, out_dir: Path | None = None, *,
+                 force: bool = False, template: Path | None = None, skip_drafts: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
+    """`drafter render`: every answer file of *paths* (see answer_files) to its document,
+    on all cores; one file's failure does not stop the others. *output* names the document
+    of a single file; else out_dir/<name>.docx. *skip_drafts*: a draft is passed over
+    (status SKIPPED) instead of failing. An Outcome per file, in order (status, output,
+    lines); Ctrl-C raises KeyboardInterrupt with ``.outcomes``, what was finished."""
+    outputs = outputs_for(paths, output, out_dir)
+    return render_batch(paths, outputs, force=force, progress=progress, template=template, skip_drafts=skip_drafts)
+
+
+def add_pdfs(outcomes: list[Outcome], *, preview: bool = False, archive: bool = False, force: bool = False,
+             progress: Callable[[int, int], None] | None = None, notes: list[str] | None = None) -> list[str]:
+    """A tagged PDF (with *archive* PDF/A-2b; with *preview* a PNG of page 1) beside every
+    document *outcomes* wrote, by LibreOffice (the workspace may name where it is). Returns
+    what is missing to do so (empty: all there); warnings that change nothing go to *notes*."""
+    from drafter import pdf  # lazy: only --pdf needs it (measured ~N ms)
+
+    return pdf.add_pdfs(outcomes, preview=preview, progress=progress, archive=archive, force=force,
+                        soffice_setting=workspace.current().libreoffice, notes=notes)
+
+
+def status(folder: str | Path, out_dir: str | Path | None = None) -> list[dict[str, Any]]:
+    """`drafter status`: for every answer file in *folder*, plain data (as `--json` prints
+    it): file, name, kind, state (complete/draft/invalid), rule errors and warnings, and the
+    document's state (missing/current/outdated/edited/foreign/unknown). Writes nothing."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: er ikke en mappe; angiv mappen med svarfilerne (fx answers)")
+    paths = expand_paths([folder])
+    return folder_status(paths, [document_for(p, out_dir) for p in paths])
+
+
+# -- templates -------------------------------------------------------------------------------
+
+def check_templates(template: str | Path | None = None, kind: str | None = None) -> list[TemplateReport]:
+    """`drafter template check`: a Word template (for *kind*, or the kind its name says; the
+    letterhead for every kind built in it), every .docx of a folder, or without *template*
+    the one *kind* is rendered with. A report per template and kind (``errors``, ``lines()``)."""
+    return [templates.check_template(path, questionnaire)
+            for path, questionnaire in templates.check_targets(Path(template) if template else None, kind)]
+
+
+def new_template(kind: str | None = None, target: str | Path | None = None, *, letterhead: bool = False,
+                 force: bool = False) -> Path:
+    """`drafter template new`: a copy of *kind*'s built-in template, or with *letterhead* of
+    the letterhead, written to *target* (in a workspace by default templates/KIND.docx or
+    templates/letterhead.docx, which drafter then uses). Returns the path written."""
+    if letterhead == bool(kind):
+        raise UsageError("angiv enten --kind TYPE (en kopi af typens skabelon) eller --letterhead (en kopi af brevpapiret)")
+    if target is None:
+        own = workspace.current().templates_dir
+        if own is None:
+            raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
+        target = own / (LETTERHEAD if letterhead else f"{kind}.docx")
+    if letterhead:
+        return templates.copy_template(letterhead_path(), Path(target), force=force)
+    return templates.new_template(load_questionnaire(kind), Path(target), force=force)
+
+
+# -- versions, a chair's edits, a name replaced ----------------------------------------------
+
+def read_version(spec: str) -> Side:
+    """One side of a diff: an answer file, FILE@REVISION (from git) or a Word document."""
+    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+
+    return versions.read_side(spec)
+
+
+def diff(old: Side, new: Side) -> Difference:
+    """What changed from *old* to *new*, section by section (``equal``, ``lines()``)."""
+    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+
+    return versions.compare(old, new)
+
+
+def write_tracked_changes(difference: Difference, target: str | Path, author: str | None = None,
+                          force: bool = False) -> Path:
+    """The new version as a Word document with the changes as tracked changes, at *target*
+    (a .docx; an edited or foreign file there only with *force*). *author*: the name Word
+    shows at the changes (default: the new version's document author, else "drafter")."""
+    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+
+    target = Path(target)
+    if target.suffix.lower() != ".docx":
+        raise UsageError(f"{target}: filen skal ende på .docx")
+    data = versions.tracked_document(difference, author or _document_author(difference.new) or "drafter")
+    check_overwrite(target, force)
+    if target.parent and not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, data)
+    return target
+
+
+def _document_author(side: Side) -> str | None:
+    if side.answers is None or not side.answers.questionnaire.document.get("author"):
+        return None
+    return document_properties(side.answers).get("author") or None
+
+
+@dataclass
+class ChairEdits:
+    """A Word document's edits read against its answer file (`drafter import`)."""
+
+    docx: Path
+    answers_path: Path
+    answers: Answers  # the answer file now
+    result: ImportResult  # changes, conflicts, kept, unplaced, formatting
+
+
+def read_chair_edits(docx: str | Path, into: str | Path | None = None) -> ChairEdits:
+    """The edits a chair made in a document drafter wrote, merged three ways with its answer
+    file (*into*, else answers/<the document's name>.yaml): taken, kept, in conflict."""
+    from drafter import docimport  # lazy: python-docx (measured ~N ms)
+
+    answers_path = Path(docimport.find_answer_file(docx, into))
+    answers = load_answers(answers_path)
+    return ChairEdits(Path(docx), answers_path, answers, docimport.read_chair_edits(docx, answers))
+
+
+def save_chair_edits(edits: ChairEdits, chosen: list[tuple[tuple, Any]], out_dir: str | Path | None = None) -> Imported:
+    """Write the *chosen* edits ((path, value) pairs) into the answer file, comments kept,
+    and make the document again (the chair's own file is first kept as a copy beside it).
+    Returns where the document (``output``) and the copy (``backup``) are."""
+    from drafter import docimport  # lazy: python-docx (measured ~N ms)
+
+    values = docimport.with_changes(edits.answers.values, chosen)
+    return docimport.save_import(edits.answers_path, edits.answers, values, edits.docx, out_dir)
+
+
+@dataclass
+class Replacement:
+    """A name to replace in answer files (`drafter replace`): per file what would change."""
+
+    old: str
+    new: str
+    paths: list[Path]
+    files: list[FileReplacement]  # per file: changed, left (inside a longer word), problems
+
+
+def plan_replacement(old: str, new: str, paths: list[str | Path] | None = None) -> Replacement:
+    """What replacing the name *old* by *new* would change in the answer files of *paths*
+    (default: the workspace's answers/), each file validated; nothing is written."""
+    from drafter import replace  # lazy: replace only (with versions' tracked changes; ~R ms)
+
+    old, new = replace.check_words(old, new)
+    given = [Path(p) for p in paths] if paths else [workspace_folder("answers") or Path("answers")]
+    found = expand_paths(given)  # an empty folder is a UsageError
+    return Replacement(old, new, found, [replace.plan_file(path, old, new) for path in found])
+
+
+def write_replacement(planned: FileReplacement, tracked_changes: str | Path | None = None, author: str | None = None) -> Path | None:
+    """Write one planned file (stale check: it must still be as read); with
+    *tracked_changes*, also its document with the change as Word tracked changes in that
+    folder (by *author*, default the profile's author), whose path is returned."""
+    from drafter import replace  # lazy: replace only (with versions' tracked changes; ~R ms)
+
+    replace.write_file(planned)
+    if tracked_changes is None:
+        return None
+    author = author or workspace.profile().get("forfatter") or "drafter"
+    return replace.tracked_changes(planned, Path(tracked_changes), author)

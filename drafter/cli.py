@@ -9,6 +9,7 @@ what it uses.
 from __future__ import annotations
 
 import argparse
+import codecs  # loaded by the interpreter itself: costs nothing here
 import gc
 import os
 import sys
@@ -342,20 +343,16 @@ def _add_commands(parser: argparse.ArgumentParser, table: tuple, dest: str, meta
 # -- commands --------------------------------------------------------------------------
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from drafter.batch import FAILED, SKIPPED, draft_lines, expand_paths, failure_lines, is_folder, render_batch, summary_line
-    from drafter.batch import outputs_for
-    from drafter.problems import format_problems
-    from drafter.progress import ProgressBar
+    from drafter import api  # lazy
+    from drafter.progress import ProgressBar  # lazy
 
-    paths = expand_paths(args.answers)
-    outputs = outputs_for(paths, args.output, args.out_dir)
+    paths = api.answer_files(args.answers)
     bar = ProgressBar(sys.stderr, "Word", enabled=None if len(paths) > 1 else False)
     try:
         # A draft named alone is an error; in a folder or among other files it is passed over.
-        skip_drafts = len(paths) > 1 or any(is_folder(p) for p in args.answers)
-        outcomes = render_batch(
-            paths, outputs, force=args.force, progress=bar, template=args.template, skip_drafts=skip_drafts
-        )
+        skip_drafts = len(paths) > 1 or any(api.is_folder(p) for p in args.answers)
+        outcomes = api.render_files(paths, args.output, args.out_dir, force=args.force, template=args.template,
+                                    skip_drafts=skip_drafts, progress=bar)
     except KeyboardInterrupt as exc:
         bar.close()
         return _interrupted(exc, getattr(exc, "outcomes", []), None)
@@ -364,13 +361,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     missing: list[str] = []
     notes: list[str] = []  # warnings that change nothing about the result
     if args.pdf or args.pdfa or args.preview:
-        from drafter.pdf import add_pdfs
-        from drafter.workspace import current
-
         bar = ProgressBar(sys.stderr, "PDF ")
         try:
-            missing = add_pdfs(outcomes, preview=args.preview, progress=bar, archive=args.pdfa, force=args.force,
-                               soffice_setting=current().libreoffice, notes=notes)
+            missing = api.add_pdfs(outcomes, preview=args.preview, archive=args.pdfa, force=args.force, progress=bar,
+                                   notes=notes)
         except KeyboardInterrupt as exc:
             bar.close()
             return _interrupted(exc, outcomes, "pdf")
@@ -380,22 +374,22 @@ def cmd_render(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         for line in outcome.warnings:
             _print(line, sys.stderr)
-    if len(outcomes) == 1 and outcomes[0].status != SKIPPED:
+    if len(outcomes) == 1 and outcomes[0].status != api.SKIPPED:
         outcome = outcomes[0]
         for line in [*outcome.lines, *outcome.pdf_problems]:
             _print(line, sys.stderr)
-        if outcome.status != FAILED:
+        if outcome.status != api.FAILED:
             note = "" if outcome.status == "skrevet" else " (uændret)"
             _print(f"{outcome.output}{note}")
             for extra in (outcome.pdf, outcome.preview):
                 if extra is not None:
                     _print(str(extra))
     else:
-        for line in failure_lines(outcomes):
+        for line in api.failure_lines(outcomes):
             _print(line, sys.stderr)
-        for line in draft_lines(outcomes):
+        for line in api.draft_lines(outcomes):
             _print(line)
-        _print(summary_line(outcomes))
+        _print(api.summary_line(outcomes))
     for message in missing:
         _print(f"drafter: {message}", sys.stderr)
     for note in notes:
@@ -407,10 +401,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> int:
     """Say what a signal left finished; exit 128 + the signal's number."""
-    from drafter.batch import FAILED, SKIPPED
-    from drafter.interrupts import exit_code, signal_name, signal_number
+    from drafter import api  # lazy
+    from drafter.interrupts import exit_code, signal_name, signal_number  # lazy
 
-    documents = [o for o in outcomes if o is not None and o.status not in (FAILED, SKIPPED)]
+    documents = [o for o in outcomes if o is not None and o.status not in (api.FAILED, api.SKIPPED)]
     line = f"\nAfbrudt ({signal_name(signal_number(exc))}): {len(documents)} af {len(outcomes)} Word-dokumenter er færdige"
     if stage == "pdf":
         pdfs = sum(1 for o in documents if o.pdf is not None)
@@ -421,31 +415,24 @@ def _interrupted(exc: KeyboardInterrupt, outcomes: list, stage: str | None) -> i
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from drafter import api
-    from drafter.errors import DrafterError, UsageError
-    from drafter.problems import display_path, format_problems, in_file_order
+    from drafter import api  # lazy
+    from drafter.errors import DrafterError, UsageError  # lazy
+    from drafter.problems import display_path, format_problems, in_file_order  # lazy
 
     if args.list_rules:
         return _list_rules()
-    from pathlib import Path
-
-    from drafter.batch import expand_paths
-
     if not args.answers:  # as `drafter status`: the workspace's answers folder
-        folder = _workspace_folder("answers") or Path("answers")
+        folder = api.workspace_folder("answers") or _path("answers")
         if not folder.is_dir():
             raise UsageError(
                 f"angiv mindst én svarfil (eller --list-rules); uden svarfil kontrolleres mappen {folder}, "
                 "men den findes ikke her"
             )
         args.answers = [folder]
-    args.answers = expand_paths(args.answers)
-    from drafter.rules import profile_notes
-
-    for note in profile_notes():
+    for note in api.profile_notes():
         print(note)
     failed = 0
-    for path in expand_paths(args.answers):  # a folder stands for its answer files, as for render
+    for path in api.answer_files(args.answers):  # a folder stands for its answer files, as for render
         try:
             answers = api.load(path)
         except DrafterError as exc:
@@ -482,11 +469,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_draft(path: Path, answers, draft_ok: bool) -> int:
     """A draft: list every missing answer; 1 (a failure) unless --draft-ok."""
-    from drafter.api import missing_answers
+    from drafter import api  # lazy
+    from drafter.problems import format_problems, in_file_order  # lazy
 
-    from drafter.problems import format_problems, in_file_order
-
-    missing = missing_answers(answers)
+    missing = api.missing_answers(answers)
     for line in format_problems(in_file_order(missing, answers.source_map), answers.source_map):
         _print(line, sys.stdout if draft_ok else sys.stderr)
     how = f"gør den færdig med: drafter new {answers.questionnaire.kind} --resume {path}"
@@ -506,34 +492,29 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _list_rules() -> int:
-    from drafter import workspace
-    from drafter.rules import RULES
+    from drafter import api  # lazy
 
-    profile = workspace.profile()
-    width = max(len(r.id) for r in RULES)
-    for r in RULES:
+    rules = api.rules()
+    width = max(len(r.id) for r in rules)
+    for r in rules:
         # "a|b" in a rule's needs means either field will do.
         applies = ("typer med " + ", ".join(need.replace("|", " eller ") for need in r.needs)) if r.needs else "alle typer"
-        setting = profile.rule_setting(r.id)
-        severity = setting.get("alvor") or r.severity
-        print(f"{r.id.ljust(width)}  {severity:<8}  {r.title}")
-        print(f"{'':{width}}  kilde:    {' '.join(str(setting.get('kilde') or r.source).split())}")
+        print(f"{r.id.ljust(width)}  {r.severity:<8}  {r.title}")
+        print(f"{'':{width}}  kilde:    {r.source}")
         print(f"{'':{width}}  gælder:   {applies}")
-        skipped = r.skipped_because(profile)
-        if skipped:
-            print(f"{'':{width}}  springes over: {skipped}")
-        elif severity != r.severity:
-            print(f"{'':{width}}  alvor ændret i profilen (fra {r.severity}): {' '.join(str(setting.get('begrundelse')).split())}")
-    print(f"\nProfil: {workspace.current().describe()}")
+        if r.skipped:
+            print(f"{'':{width}}  springes over: {r.skipped}")
+        elif r.severity != r.default_severity:
+            print(f"{'':{width}}  alvor ændret i profilen (fra {r.default_severity}): {r.reason}")
+    print(f"\nProfil: {api.workspace_description()}")
     return EXIT_OK
 
 
 def cmd_template_check(args: argparse.Namespace) -> int:
-    from drafter.templates import check_template, check_targets
+    from drafter import api  # lazy
 
     failed = False
-    for path, questionnaire in check_targets(args.template, args.kind):
-        result = check_template(path, questionnaire)
+    for result in api.check_templates(args.template, args.kind):
         failed = failed or bool(result.errors)
         for line in result.lines():
             _print(line, sys.stderr if result.errors else sys.stdout)
@@ -541,29 +522,9 @@ def cmd_template_check(args: argparse.Namespace) -> int:
 
 
 def cmd_template_new(args: argparse.Namespace) -> int:
-    from drafter import workspace
-    from drafter.errors import UsageError
-    from drafter.questionnaire import load_questionnaire
-    from drafter.templates import new_template
+    from drafter import api  # lazy
 
-    if args.letterhead == bool(args.kind):
-        raise UsageError("angiv enten --kind TYPE (en kopi af typens skabelon) eller --letterhead (en kopi af brevpapiret)")
-    target = args.template
-    if target is None:
-        own = workspace.current().templates_dir
-        if own is None:
-            raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
-        from drafter.questionnaire import LETTERHEAD
-
-        target = own / (LETTERHEAD if args.letterhead else f"{args.kind}.docx")
-    if args.letterhead:
-        from drafter.questionnaire import letterhead_path
-        from drafter.templates import copy_template
-
-        written = copy_template(letterhead_path(), target, force=args.force)
-    else:
-        written = new_template(load_questionnaire(args.kind), target, force=args.force)
-    _print(str(written))
+    _print(str(api.new_template(args.kind, args.template, letterhead=args.letterhead, force=args.force)))
     return EXIT_OK
 
 
@@ -573,16 +534,11 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:
-    from drafter.errors import DrafterError
-    from drafter.questionnaire import available_kinds, load_questionnaire
+    from drafter import api  # lazy
 
-    kinds, broken = [], 0
-    for name in available_kinds():
-        try:
-            kinds.append(load_questionnaire(name))
-        except DrafterError as exc:  # one broken kind file must not hide the others
-            _report(exc)
-            broken += 1
+    kinds, broken = api.kinds()
+    for exc in broken:  # one broken kind file does not hide the others
+        _report(exc)
     width = max((len(k.kind) for k in kinds), default=0)
     for kind in kinds:
         _print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
@@ -606,8 +562,6 @@ def _require_terminal(command: str) -> None:
 def _require_utf8_terminal(command: str) -> None:
     """What is typed must be read as typed: a terminal whose encoding is not UTF-8 would save
     "æøå" as "Ã¦Ã¸Ã¥" (Latin-1) or not at all (ASCII). Windows' console reads Unicode itself."""
-    import codecs
-
     if os.name == "nt":
         return
     encoding = sys.stdin.encoding or "ukendt"
@@ -664,9 +618,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _workspace_folder(name: str) -> Path | None:
-    from drafter import workspace
+    from drafter import api  # lazy
 
-    return workspace.current().folder(name)
+    return api.workspace_folder(name)
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -712,36 +666,31 @@ def _print_result(result) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from drafter.batch import expand_paths
-    from drafter.errors import UsageError
-    from drafter.batch import DEFAULT_OUT_DIR, default_output
-    from drafter.status import folder_status, status_cells
+    from drafter import api  # lazy
 
-    if not args.folder.is_dir():
-        raise UsageError(f"{args.folder}: er ikke en mappe; angiv mappen med svarfilerne (fx answers)")
-    paths = expand_paths([args.folder])
-    out_dir = args.out_dir if args.out_dir is not None else DEFAULT_OUT_DIR
-    entries = folder_status(paths, [default_output(p, out_dir) for p in paths])
+    entries = api.status(args.folder, args.out_dir)
     if args.json:
-        import json
+        import json  # lazy: only --json needs it
 
         print(json.dumps(entries, ensure_ascii=True, indent=2))  # valid JSON whatever the console's code page
         return EXIT_OK
-    rows = [status_cells(entry) for entry in entries]
+    rows = [api.status_cells(entry) for entry in entries]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         _print("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]))
     return EXIT_OK
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
-    from drafter import versions
-    from drafter.errors import DrafterError
-    from drafter.problems import printable
+    from drafter import api  # lazy
+    from drafter.errors import DrafterError  # lazy
+    from drafter.problems import printable  # lazy
 
     try:
-        old, new = versions.read_side(args.old), versions.read_side(args.new)
-        difference = versions.compare(old, new)
+        old, new = api.read_version(args.old), api.read_version(args.new)
+        difference = api.diff(old, new)
         if args.docx is not None:
-            written = _write_tracked(difference, args)
+            written = api.write_tracked_changes(difference, args.docx, args.author, args.force)
     except DrafterError as exc:
         _report(exc)
         return EXIT_USAGE  # like diff(1): 2 means trouble, not "different"
@@ -756,41 +705,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK if difference.equal else EXIT_FAILED
 
 
-def _write_tracked(difference, args: argparse.Namespace) -> Path:
-    from drafter import versions
-    from drafter.errors import UsageError
-    from drafter.fsutil import atomic_write
-    from drafter.batch import check_overwrite
-
-    if args.docx.suffix.lower() != ".docx":
-        raise UsageError(f"{args.docx}: filen skal ende på .docx")
-    author = args.author or _document_author(difference.new) or "drafter"
-    data = versions.tracked_document(difference, author)
-    check_overwrite(args.docx, args.force)
-    if args.docx.parent and not args.docx.parent.exists():
-        args.docx.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(args.docx, data)
-    return args.docx
-
-
-def _document_author(side) -> str | None:
-    if side.answers is None:
-        return None
-    author = side.answers.questionnaire.document.get("author")
-    if not author:
-        return None
-    from drafter.render import document_properties
-
-    return document_properties(side.answers).get("author") or None
-
-
 def cmd_import(args: argparse.Namespace) -> int:
-    from drafter import docimport
-    from drafter.answers import load_answers
+    from drafter import api  # lazy
 
-    answers_path = docimport.find_answer_file(args.docx, args.into)
-    answers = load_answers(answers_path)
-    result = docimport.read_chair_edits(args.docx, answers)
+    edits = api.read_chair_edits(args.docx, args.into)
+    answers_path, result = edits.answers_path, edits.result
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if result.tracked:
         print(f"Dokumentet har {_count(result.tracked, 'registreret ændring', 'registrerede ændringer')}; "
@@ -823,8 +742,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not chosen:
         print("Intet er skrevet.")
         return EXIT_OK
-    values = docimport.with_changes(answers.values, chosen)
-    imported = docimport.save_import(answers_path, answers, values, args.docx, args.out_dir)
+    imported = api.save_chair_edits(edits, chosen, args.out_dir)
     print(f"Svarfil: {answers_path} ({_count(len(chosen), 'svar ændret', 'svar ændret')})")
     if imported.backup is not None:
         print(f"Den rettede Word-fil er gemt som {imported.backup}")
@@ -833,18 +751,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_replace(args: argparse.Namespace) -> int:
-    from drafter import replace, workspace
-    from drafter.batch import expand_paths
-    from drafter.errors import DrafterError, UsageError
-    from drafter.batch import DEFAULT_OUT_DIR, default_output
-    from drafter.problems import format_problems
+    from drafter import api  # lazy
+    from drafter.errors import DrafterError  # lazy
+    from drafter.problems import format_problems  # lazy
 
-    old, new = replace.check_words(args.old, args.new)
-    given = args.paths or [workspace.current().folder("answers") or _path("answers")]
-    paths = expand_paths(given)
-    if not paths:
-        raise UsageError(f"ingen svarfiler i {', '.join(str(p) for p in given)}")
-    results = [replace.plan_file(path, old, new) for path in paths]
+    planned = api.plan_replacement(args.old, args.new, args.paths)
+    old, paths, results = planned.old, planned.paths, planned.files
     failed = [r for r in results if r.problems]
     todo = [r for r in results if r.changed and not r.problems]
     for result in results:
@@ -864,20 +776,18 @@ def cmd_replace(args: argparse.Namespace) -> int:
     if args.dry_run:
         _print(f"Prøvekørsel: {changes}; intet er skrevet.")
         return EXIT_FAILED if failed else EXIT_OK
-    out_dir = args.out_dir if args.out_dir is not None else DEFAULT_OUT_DIR
-    author = args.author or workspace.profile().get("forfatter") or "drafter"
     outdated, tracked = [], []
     for result in todo:
         try:
-            replace.write_file(result)
-            if args.tracked_changes is not None:
-                tracked.append(replace.tracked_changes(result, args.tracked_changes, author))
+            written = api.write_replacement(result, args.tracked_changes, args.author)
+            if written is not None:
+                tracked.append(written)
         except DrafterError as exc:
             failed.append(result)
             for line in exc.lines():
                 _print(line, sys.stderr)
             continue
-        document = default_output(result.path, out_dir)
+        document = api.document_for(result.path, args.out_dir)
         if document.exists():
             outdated.append(document)
     written = [r for r in todo if r.written]
@@ -936,14 +846,14 @@ def _ask_yes(question: str) -> bool:
 
 
 def _answer_name(change) -> str:
-    from drafter.problems import display_path as field_name
-    from drafter.changes import label
+    from drafter import api  # lazy
+    from drafter.problems import display_path  # lazy
 
-    return f"{label(change.question)} ({field_name(change.path)})"
+    return f"{api.label(change.question)} ({display_path(change.path)})"
 
 
 def _wrapped(prefix: str, text: str) -> list[str]:
-    import textwrap
+    import textwrap  # lazy: only import's listing needs it
 
     width = max(40, min(100, _terminal_columns()) - 2)
     lines = []
@@ -955,7 +865,7 @@ def _wrapped(prefix: str, text: str) -> list[str]:
 
 
 def _show_change(change) -> None:
-    from drafter.changes import full_text, marked_words, question_lines
+    from drafter.api import full_text, marked_words, question_lines  # lazy
 
     _print(f"{_answer_name(change)}:")
     old_items, new_items = change.old or [], change.new or []
@@ -980,9 +890,9 @@ def _show_change(change) -> None:
 
 def _show_conflict(conflict) -> None:
     """The file's and the document's answer side by side, and what it was."""
-    import textwrap
+    import textwrap  # lazy: only import's listing needs it
 
-    from drafter.changes import full_text, marked_words, question_lines
+    from drafter.api import full_text, marked_words, question_lines  # lazy
 
     _print(f"KONFLIKT: {_answer_name(conflict)} er ændret både i dokumentet og i svarfilen:")
     q = conflict.question
@@ -1005,54 +915,50 @@ def _show_conflict(conflict) -> None:
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    from drafter.reference import describe
+    from drafter import api  # lazy
 
-    print(describe())
+    print(api.describe_profile())
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from drafter.web.run import serve
+    from drafter import api  # lazy
+    from drafter.errors import UsageError  # lazy
+    from drafter.web.run import serve  # lazy: the web front end, only for serve
 
     if args.port is not None and not 0 <= args.port <= 65535:
-        from drafter.errors import UsageError
-
         raise UsageError(f"--port {args.port}: en port er et tal fra 1 til 65535")
-    from drafter import workspace
-
-    from pathlib import Path
-
-    root = workspace.current().root or Path.cwd()  # the workspace (drafter.yaml), or this folder
+    root = api.workspace_root() or _path(os.getcwd())  # the workspace (drafter.yaml), or this folder
     return serve(root, host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from drafter import workspace
+    from drafter import api  # lazy
 
-    result = workspace.init(args.folder, args.profile, args.name, args.region, args.switch)
+    result = api.init_workspace(args.folder, args.profile, args.name, args.region, args.switch)
     if result.existed:
-        print(f"{args.folder / workspace.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret "
+        print(f"{args.folder / api.WORKSPACE_FILE}: arbejdsmappen findes allerede; intet er ændret "
               "(--switch giver den en ny profil)")
         return EXIT_OK
     if result.kept is not None:
         _print(f"den hidtidige profil er gemt som {result.kept}")
     for path in result.created:
-        _print(f"{'skiftet' if result.kept is not None and path.name == workspace.WORKSPACE_FILE else 'oprettet'}: {path}")
+        _print(f"{'skiftet' if result.kept is not None and path.name == api.WORKSPACE_FILE else 'oprettet'}: {path}")
     for note in result.notes:
         _print(f"bemærk: {note}")
-    _print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / workspace.WORKSPACE_FILE}.")
+    _print(f"Arbejdsmappen er klar. Ret organisationens profil i {args.folder / api.WORKSPACE_FILE}.")
     return EXIT_OK
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    from drafter import workspace
+    from drafter import api  # lazy
 
-    profiles = {name: workspace.builtin_profile(name) for name in workspace.builtin_profiles()}
-    width = max(len(name) for name in profiles)
-    for name, profile in profiles.items():
-        default = " (standard uden arbejdsmappe)" if name == workspace.DEFAULT_PROFILE else ""
-        print(f"{name.ljust(width)}  {profile.describe()}{default}")
-    print(f"\nHer gælder: {workspace.current().describe()}")
+    profiles = api.profiles()
+    width = max(len(profile.name) for profile in profiles)
+    for profile in profiles:
+        default = " (standard uden arbejdsmappe)" if profile.is_default else ""
+        print(f"{profile.name.ljust(width)}  {profile.description}{default}")
+    print(f"\nHer gælder: {api.workspace_description()}")
     return EXIT_OK
 
 
@@ -1107,9 +1013,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         if getattr(args, "workspace", None) is not None:
-            from drafter import workspace
+            from drafter import api  # lazy
 
-            workspace.activate(args.workspace)
+            api.use_workspace(args.workspace)
         return args.handler(args)
     except DrafterError as exc:
         _report(exc)

@@ -227,6 +227,14 @@ def _search_any_letter(question: Any, own_text: bool) -> None:
         control.is_answered = True  # (for typed text the answered line shows it, not the first item)
         event.app.exit(result=control.get_pointed_at().value)
 
+    @bindings.add(Keys.CPRResponse, eager=True, save_before=lambda event: False)
+    def _cursor_position(event):
+        """The terminal's answer to "where is the cursor?" (asked as every prompt is drawn) goes
+        to the renderer, as prompt_toolkit's own binding does: the eager any-key binding below
+        would otherwise take it, and the prompt would wait a second for it as it closes."""
+        row = int(event.data[2:-1].split(";")[0])
+        event.app.renderer.report_absolute_cursor_row(row)
+
     @bindings.add(Keys.Any, eager=True)
     def _letter(event):
         if event.data in ("\n", "\r"):  # Enter typed ahead in cooked mode arrives as "\n"

@@ -39,6 +39,8 @@ LISTS: dict[str, Callable[[], list[str]]] = {
     "grupper": _names("grupper"),
     "temagrupper": lambda: [g["navn"] for g in _entries("grupper") if g.get("er_temagruppe")],
     "opdragsgivere": lambda: [g["navn"] for g in _entries("grupper") + _entries("andre_opdragsgivere")],
+    # the bodies the profile says receive groups' reports (modtager_rapporter: true)
+    "rapportmodtagere": lambda: workspace.profile().report_receivers(),
     "perioder": lambda: [p["periode"] for p in _periods()],
 }
 
@@ -146,14 +148,27 @@ def _lookup_profile(spec: dict, answer: Callable[[str], Any]) -> Any:
     return value
 
 
+def _lookup_receiver(spec: dict, answer: Callable[[str], Any]) -> str | None:
+    """Whom a group reports to: the body that commissioned it (the earlier answer *path*),
+    else the profile's receiver of reports when it names exactly one."""
+    value = answer(spec["path"])
+    if isinstance(value, str) and value.strip():
+        return value
+    receivers = workspace.profile().report_receivers()
+    return receivers[0] if len(receivers) == 1 else None
+
+
 LOOKUPS: dict[str, Callable[[dict, Callable[[str], Any]], Any]] = {
     "rotation": _lookup_rotation,
     "klynger": lambda spec, answer: clusters_as_records(),
     "answer": lambda spec, answer: answer(spec["path"]),  # an earlier answer, e.g. who commissioned the group
     "profil": _lookup_profile,  # a value of the profile, e.g. {lookup: profil, felt: organisation.navn}
+    "rapportmodtager": _lookup_receiver,  # the commissioning body, else the profile's one receiver of reports
 }
 # The fields each lookup needs in a questionnaire's ``default_from`` (dotted paths).
-LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {"rotation": ("group", "period"), "klynger": (), "answer": ("path",), "profil": ("felt",)}
+LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {
+    "rotation": ("group", "period"), "klynger": (), "answer": ("path",), "profil": ("felt",), "rapportmodtager": ("path",),
+}
 
 
 def lookup_note(spec: dict, answers: dict[str, dict[str, Any]] | None) -> str | None:

@@ -4,6 +4,7 @@ every command; a question switched off by `when:` blocks nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import yaml
 
 from conftest import ADHOC_EXAMPLE, EXAMPLES, docx_text, run_cli
 from drafter import api
-from drafter.errors import AnswerFileError, OutputError, RuleViolation
+from drafter.errors import AnswerFileError, OutputError, RuleViolation, UsageError
 from drafter.problems import Problem, format_problem, printable
 from drafter.questionnaire import load_questionnaire
 
@@ -189,3 +190,173 @@ def test_a_required_question_switched_off_blocks_neither_check_render_nor_interv
                     patch.setattr(module, name, no_yaml)
         assert session.problems(complete=True) == []
         assert session.rule_report().errors() == []
+
+
+# -- every command through drafter.api, on real files ------------------------------------------
+
+def _reopened_text(path: Path) -> str:
+    """The body text of a .docx as Word would open it (python-docx reads the real file)."""
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def test_workspace_profiles_and_init_through_the_api(tmp_path):
+    folder = tmp_path / "w"
+    made = api.init_workspace(folder, "midtklyngen")
+    assert (folder / api.WORKSPACE_FILE).is_file() and made.existed is False
+    assert api.init_workspace(folder, "neutral").existed  # an existing one is left as it is
+    listed = {p.name: p for p in api.profiles()}
+    assert {"neutral", "midtklyngen"} <= set(listed) and listed["neutral"].is_default
+    assert not listed["midtklyngen"].is_default and listed["midtklyngen"].description
+    try:
+        api.use_workspace(folder)
+        assert api.workspace_root() == folder.resolve()
+        assert api.workspace_folder("answers").resolve() == (folder / "answers").resolve()
+        assert api.workspace_description().startswith(f"arbejdsmappen {folder.resolve()}")
+        assert "Midtklyngen" in api.describe_profile()
+    finally:
+        api.use_workspace(None)
+    assert api.workspace_root() != folder.resolve()
+
+
+def test_kinds_and_rules_through_the_api(tmp_path):
+    found, broken = api.kinds()
+    assert "adhoc" in {k.kind for k in found} and broken == []
+    assert api.kind("adhoc").name == next(k.name for k in found if k.kind == "adhoc")
+    listed = {r.id: r for r in api.rules()}
+    assert listed["opdragsgiver"].title and listed["opdragsgiver"].source
+    assert all(r.severity in ("fejl", "advarsel") for r in listed.values())
+    # A workspace whose profile changes one rule's severity and brings a broken kind.
+    folder = tmp_path / "w"
+    api.init_workspace(folder, "midtklyngen")
+    profile = (folder / "drafter.yaml").read_text(encoding="utf-8")
+    assert "  patientperspektiv:\n" in profile
+    (folder / "drafter.yaml").write_text(profile.replace(
+        "  patientperspektiv:\n",
+        "  patientperspektiv:\n    alvor: advarsel\n    begrundelse: Perspektivet inddrages i styregruppen.\n"), encoding="utf-8")
+    (folder / "kinds" / "egen.yaml").write_text("kind: egen\nname: [\n", encoding="utf-8")
+    try:
+        api.use_workspace(folder)
+        changed = next(r for r in api.rules() if r.id == "patientperspektiv")
+        assert (changed.severity, changed.default_severity) == ("advarsel", "fejl")
+        assert changed.reason == "Perspektivet inddrages i styregruppen."
+        found, broken = api.kinds()
+        assert "adhoc" in {k.kind for k in found}
+        assert [str(p.file).endswith("egen.yaml") for exc in broken for p in exc.problems] == [True]
+    finally:
+        api.use_workspace(None)
+
+
+def test_render_files_status_and_pdfs_through_the_api(workdir, monkeypatch):
+    answers = workdir / "answers"
+    draft = answers / "kladde.yaml"
+    draft.write_text(ADHOC_EXAMPLE.read_text(encoding="utf-8").replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"),
+                     encoding="utf-8")
+    paths = api.answer_files([answers])
+    assert paths == sorted(answers.glob("*.yaml")) and draft in paths and api.is_folder(answers)
+    out = workdir / "out"
+    outcomes = api.render_files(paths, out_dir=out, skip_drafts=True)
+    by_file = {o.answers_path: o for o in outcomes}
+    assert by_file[draft].status == api.SKIPPED and api.draft_lines(outcomes)
+    adhoc = answers / ADHOC_EXAMPLE.name
+    document = api.document_for(adhoc, out)
+    assert by_file[adhoc].output == document and by_file[adhoc].status not in (api.FAILED, api.SKIPPED)
+    assert "Ad-hoc gruppe om udskrivelse af skrøbelige ældre" in _reopened_text(document)
+    assert api.summary_line(outcomes).startswith("Færdig:") and api.failure_lines(outcomes) == []
+
+    states = {entry["file"]: entry for entry in api.status(answers, out)}
+    assert states[str(adhoc)]["document_state"] == "current" and states[str(draft)]["state"] == "draft"
+    from docx import Document
+
+    edited = Document(str(document))
+    edited.add_paragraph("Tilføjet af formanden.")
+    edited.save(str(document))
+    states = {entry["file"]: entry for entry in api.status(answers, out)}
+    assert states[str(adhoc)]["document_state"] == "edited"
+    assert "dokumentet er rettet i Word siden" in api.status_cells(states[str(adhoc)])
+    with pytest.raises(UsageError, match="er ikke en mappe"):
+        api.status(adhoc)
+
+    # No LibreOffice: what is missing is said, and the Word documents stay as written.
+    monkeypatch.setenv("DRAFTER_SOFFICE", "")
+    monkeypatch.setattr("drafter.pdf.standard_soffice_locations", lambda: [])
+    missing = api.add_pdfs([by_file[adhoc]])
+    assert len(missing) == 1 and "LibreOffice" in missing[0] and by_file[adhoc].pdf is None
+    assert "Tilføjet af formanden." in _reopened_text(document)
+
+
+def test_templates_through_the_api(tmp_path):
+    assert [report.errors for report in api.check_templates(kind="adhoc")] == [[]]
+    copy = api.new_template("adhoc", tmp_path / "egen.docx")
+    assert copy == tmp_path / "egen.docx" and _reopened_text(copy) == _reopened_text(api.kind("adhoc").template_path)
+    assert [report.errors for report in api.check_templates(copy, "adhoc")] == [[]]
+    letterhead = api.new_template(target=tmp_path / "brevpapir.docx", letterhead=True)
+    assert letterhead.read_bytes()[:2] == b"PK"
+    with pytest.raises(OutputError, match="findes allerede"):
+        api.new_template("adhoc", copy)
+    with pytest.raises(UsageError, match="angiv enten --kind"):
+        api.new_template()
+
+
+def test_diff_and_tracked_changes_through_the_api(tmp_path):
+    old = tmp_path / "gammel.yaml"
+    new = tmp_path / "ny.yaml"
+    shutil.copy(ADHOC_EXAMPLE, old)
+    new.write_text(ADHOC_EXAMPLE.read_text(encoding="utf-8").replace(
+        "Ad-hoc gruppe om udskrivelse af skrøbelige ældre", "Ad-hoc gruppe om udskrivelse af ældre"), encoding="utf-8")
+    assert api.diff(api.read_version(str(old)), api.read_version(str(old))).equal
+    difference = api.diff(api.read_version(str(old)), api.read_version(str(new)))
+    assert not difference.equal and any("udskrivelse af ældre" in line for line in difference.lines())
+    written = api.write_tracked_changes(difference, tmp_path / "spor" / "ændringer.docx", author="Sekretariatet")
+    import zipfile
+
+    body = zipfile.ZipFile(written).read("word/document.xml").decode("utf-8")
+    assert "<w:del " in body and 'w:author="Sekretariatet"' in body  # "skrøbelige " struck out
+    assert "Ad-hoc gruppe om udskrivelse af ældre" in _reopened_text(written)
+    with pytest.raises(UsageError, match="skal ende på .docx"):
+        api.write_tracked_changes(difference, tmp_path / "x.pdf")
+
+
+def test_a_chairs_edits_come_back_through_the_api(workdir):
+    answers = workdir / "answers" / ADHOC_EXAMPLE.name
+    document = api.render(api.load(answers), workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx")
+    from docx import Document
+
+    edited = Document(str(document))
+    paragraph = next(p for p in edited.paragraphs if p.text.startswith("Skrøbelige ældre, der udskrives"))
+    paragraph.runs[0].text = paragraph.text.replace("oplever for ofte", "oplever alt for ofte")
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    edited.save(str(document))
+
+    edits = api.read_chair_edits(document, answers)
+    assert edits.answers_path == answers and edits.result.conflicts == []
+    assert [c.path for c in edits.result.changes] == [("formaal", "tekst")]
+    imported = api.save_chair_edits(edits, [(c.path, c.new) for c in edits.result.changes], workdir / "out")
+    assert "oplever alt for ofte" in plain(answers)["formaal"]["tekst"]
+    assert "# 1. Formål med gruppens arbejde" in answers.read_text(encoding="utf-8")  # comments kept
+    assert imported.output == document and imported.backup is not None and imported.backup.exists()
+    assert "oplever alt for ofte" in _reopened_text(imported.output)
+
+
+def test_a_name_replaced_through_the_api(workdir):
+    answers = workdir / "answers"
+    planned = api.plan_replacement("Hospitalsenhed Midt", "Regionshospitalet Midt", [answers / ADHOC_EXAMPLE.name])
+    assert planned.old == "Hospitalsenhed Midt" and len(planned.files) == 1
+    [file] = planned.files
+    assert file.changed and not file.problems and not file.written
+    assert ADHOC_EXAMPLE.read_bytes() == (answers / ADHOC_EXAMPLE.name).read_bytes()  # planning writes nothing
+    tracked = api.write_replacement(file, workdir / "spor")
+    text = (answers / ADHOC_EXAMPLE.name).read_text(encoding="utf-8")
+    assert "Hospitalsenhed Midt" not in text and "Regionshospitalet Midt" in text
+    assert "# 1. Formål med gruppens arbejde" in text
+    import zipfile
+
+    body = zipfile.ZipFile(tracked).read("word/document.xml").decode("utf-8")
+    inserted = "".join(re.findall(r"<w:ins\b.*?</w:ins>", body))
+    deleted = "".join(re.findall(r"<w:del\b.*?</w:del>", body))
+    assert "Regionshospitalet" in inserted and "Hospitalsenhed" in deleted  # Word's "Reject all" gives the old name
+    (workdir / "tom").mkdir()
+    with pytest.raises(UsageError, match="mappen indeholder ingen svarfiler"):
+        api.plan_replacement("Midt", "Nord", [workdir / "tom"])

@@ -441,7 +441,7 @@ def test_an_unexpected_failure_is_a_danish_page_not_a_dropped_connection(live, m
         raise RuntimeError("noget gik galt")
 
     monkeypatch.delenv("DRAFTER_DEBUG", raising=False)
-    monkeypatch.setattr(live.server.app, "index", broken)
+    monkeypatch.setattr(live.server.app.listing, "index", broken)
     reply = live.get("/")
     assert reply.status == 500 and "intern fejl i drafter serve (RuntimeError)" in reply.text
     assert "Traceback" not in capsys.readouterr().err
@@ -637,7 +637,7 @@ def test_an_optional_date_is_not_filled_in_with_today(live):
 
 def test_messages_in_the_browser_name_no_paths_and_no_commands(live):
     from drafter.pdf import missing_pdftoppm_message
-    from drafter.web.app import browser_words
+    from drafter.web.commission import browser_words
 
     workspace = live.server.app.workspace
     for message in (missing_pdftoppm_message(),
@@ -651,7 +651,7 @@ def test_messages_in_the_browser_name_no_paths_and_no_commands(live):
 
 
 def test_the_pages_kept_for_after_a_button_are_bounded():
-    from drafter.web.app import Flash
+    from drafter.web.site import Flash
 
     flash = Flash(size=5, chars=10_000)
     keys = [flash.put(text="x" * 3_000) for _ in range(4)]

@@ -206,18 +206,7 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
             if given:
                 if not guard.token_ok(given):
                     raise Refused(HTTPStatus.FORBIDDEN, _NO_TOKEN)
-                # The token moves into a cookie, and the address bar loses it. Not by a redirect:
-                # opened from elsewhere (the start-up file, a link in a mail), the redirect would
-                # still count as that site's navigation, which a SameSite=Strict cookie is not
-                # sent with. A page of this server that moves on is this site's own navigation.
-                rest = {k: v for k, v in query.items() if k != "token"}
-                target = html.escape((parts.path or "/") + ("?" + urlencode(rest, doseq=True) if rest else ""))
-                page = (f'<!doctype html><html lang="da"><head><meta charset="utf-8"><meta http-equiv="refresh" '
-                        f'content="0;url={target}"><title>drafter</title></head><body><p><a href="{target}">'
-                        "Fortsæt til drafter</a></p></body></html>")
-                response = Response(HTTPStatus.OK, page.encode("utf-8"))
-                response.headers["Set-Cookie"] = f"{guard.cookie}={guard.token}; HttpOnly; SameSite=Strict; Path=/"
-                return response
+                return _token_to_cookie(guard, parts.path, query)
             if not guard.token_ok(_cookie(headers.get("cookie", ""), guard.cookie)):
                 raise Refused(HTTPStatus.FORBIDDEN, _NO_TOKEN)
             form: dict[str, list[str]] = {}
@@ -253,18 +242,8 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
 
         def _send(self, response: Response, head: bool = False) -> None:
             self.send_response(response.status)
-            base = {
-                "Content-Type": response.content_type,
-                "Content-Length": str(len(response.body)),
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-                "X-Frame-Options": "DENY",
-                "Referrer-Policy": "same-origin",  # "no-referrer" would make Chromium send "Origin: null"
-                "Content-Security-Policy": (
-                    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-                ),
-            }
+            base = {"Content-Type": response.content_type, "Content-Length": str(len(response.body)),
+                    **SAFETY_HEADERS}
             if self.close_connection:
                 base["Connection"] = "close"
             for name, value in {**base, **response.headers}.items():
@@ -274,6 +253,33 @@ def make_handler(app: App, guard: Guard, error_page: ErrorPage, lock: threading.
                 self.wfile.write(response.body)
 
     return Handler
+
+
+SAFETY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make Chromium send "Origin: null"
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+}
+
+
+def _token_to_cookie(guard: Guard, path: str, query: dict[str, list[str]]) -> Response:
+    """The token moves into a cookie, and the address bar loses it. Not by a redirect: opened
+    from elsewhere (the start-up file, a link in a mail), the redirect would still count as
+    that site's navigation, which a SameSite=Strict cookie is not sent with. A page of this
+    server that moves on is this site's own navigation."""
+    rest = {k: v for k, v in query.items() if k != "token"}
+    target = html.escape((path or "/") + ("?" + urlencode(rest, doseq=True) if rest else ""))
+    page = (f'<!doctype html><html lang="da"><head><meta charset="utf-8"><meta http-equiv="refresh" '
+            f'content="0;url={target}"><title>drafter</title></head><body><p><a href="{target}">'
+            "Fortsæt til drafter</a></p></body></html>")
+    response = Response(HTTPStatus.OK, page.encode("utf-8"))
+    response.headers["Set-Cookie"] = f"{guard.cookie}={guard.token}; HttpOnly; SameSite=Strict; Path=/"
+    return response
 
 
 _NO_TOKEN = (

@@ -1,0 +1,175 @@
+"""One answer file of the workspace as the web form reads and saves it.
+
+Every file the form touches is ``<answers>/<slug>.yaml`` or ``<out>/<slug>.{docx,pdf,png}``
+of the workspace it was started in, where the slug is checked against SLUG before any
+path is built. A page carries the hash of the file it was made from, so a file changed
+meanwhile (by hand, in another tab) is never overwritten by an older form.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import DrafterError, OutputError
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file, windows_safe_stem
+from drafter.session import AutosaveFailed, DraftSession
+from drafter.web.server import Refused
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+
+
+@dataclass
+class Workspace:
+    root: Path
+    answers_dir: Path
+    out_dir: Path
+
+    @classmethod
+    def at(cls, root: Path) -> "Workspace":
+        root = root.resolve()
+        return cls(root, root / "answers", root / "out")
+
+    def answer_path(self, slug: str) -> Path:
+        """The answer file of *slug*; Refused (404) for a bad slug, a link or a file not there."""
+        if not SLUG.fullmatch(slug):
+            raise not_found()
+        path = self.answers_dir / f"{slug}.yaml"
+        if path.is_symlink() or not path.is_file() or path.resolve().parent != self.answers_dir.resolve():
+            raise not_found()
+        return path
+
+    def output_path(self, slug: str, suffix: str) -> Path:
+        return self.out_dir / f"{windows_safe_stem(slug)}.{suffix}"  # as render names it
+
+
+def not_found() -> Refused:
+    return Refused(HTTPStatus.NOT_FOUND, "Siden findes ikke.")
+
+
+@dataclass
+class Commission:
+    """One answer file as the web form sees it: its draft session (drafter.session), and the
+    slug of its address."""
+
+    slug: str
+    session: DraftSession
+    lost: list[str] = field(default_factory=list)  # what a save would drop (see would_lose), as the file was read
+
+    @property
+    def path(self) -> Path:
+        return self.session.path
+
+    @property
+    def version(self) -> str:
+        """A hash of the file's bytes as last read or written (every page carries it)."""
+        return hashlib.sha256(self.session.base or b"").hexdigest()[:20]
+
+    @property
+    def questionnaire(self):
+        return self.session.questionnaire
+
+    @property
+    def complete(self) -> bool:
+        return self.session.complete
+
+    @property
+    def values(self) -> dict[str, dict[str, Any]]:
+        """A copy of the answers, section by section (a section of another shape reads as empty)."""
+        values = self.session.values
+        return {s.key: dict(values[s.key]) if isinstance(values.get(s.key), dict) else {}
+                for s in self.questionnaire.sections}
+
+    @property
+    def title(self) -> str:
+        name = self.questionnaire.questions[0] if self.questionnaire.questions else None
+        value = self.session.get(name.path) if name else None
+        return value if isinstance(value, str) and value.strip() else self.slug
+
+
+    def save(self) -> None:
+        """Save the session's answers (the file's own text kept). Refused, with nothing
+        written, when it would drop a field or make a file too big to open again; the
+        session's ChangedElsewhere when the file changed since it was read."""
+        if self.lost:
+            raise OutputError(would_lose_message(self, self.lost))
+        too_big = self.session.too_big()
+        if too_big:
+            raise OutputError(too_big)
+        try:
+            self.session.save()
+        except AutosaveFailed as exc:  # the recovery file is said; the terminal's command is not
+            raise OutputError(" ".join(str(exc).splitlines()[:2])) from None
+
+
+def open_commission(workspace: Workspace, slug: str, today: _dt.date | None = None) -> Commission:
+    """The answer file of *slug* as a draft session (a file with wrong answers opens, to be
+    mended); Refused with a Danish message when it cannot be read or has no known kind."""
+    path = workspace.answer_path(slug)
+    try:
+        session = DraftSession.mend(path, answers_dir=workspace.answers_dir, out_dir=workspace.out_dir, today=today)
+    except DrafterError as exc:
+        raise Refused(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "Svarfilen kan ikke åbnes i formularen: " + "; ".join(words(exc, workspace))
+            + ". Ret filen i en teksteditor, og genindlæs siden.",
+        ) from None
+    return Commission(slug, session, would_lose(session))
+
+
+def would_lose(session: DraftSession) -> list[str]:
+    """What in the file a save from the form would drop: fields the questionnaire does not
+    know (comments stay: the session changes only the answers that changed). The form
+    refuses to save over them."""
+    lost = [f"feltet '{key}'" for key in session.extra]
+    for section in session.questionnaire.sections:
+        given = session.values.get(section.key)
+        if isinstance(given, dict):
+            names = {q.key for q in section.questions}
+            lost += [f"feltet '{section.key}.{k}'" for k in given if k not in names]
+    return lost
+
+
+def would_lose_message(commission: Commission, lost: list[str]) -> str:
+    shown = ", ".join(lost[:5]) + (f" og {len(lost) - 5} mere" if len(lost) > 5 else "")
+    return (
+        f"Svarfilen {commission.path.name} har {shown}, som formularen ikke kan gemme; den gemmer derfor intet, "
+        "så intet går tabt. Ret filen i en teksteditor (ret feltets navn, eller slet feltet), "
+        "og genindlæs siden."
+    )
+
+
+_COMMAND_ADVICE = re.compile(
+    r"\s*\([^()]*(?:--[a-z]|drafter [a-z]|DRAFTER_)[^()]*\)"  # "(brug --force ...)"
+    r"|;?\s*(?:se dem med|kør|brug)[: ]+drafter [^.;]*"  # "; kør drafter check x"
+    r"|,?\s*(?:eller )?(?:på [A-Z][a-z]+ og [A-Z][a-z]+ )?med: (?:sudo |brew )[^.;]*"  # ", på Debian ... med: sudo apt ..."
+)
+
+
+def browser_words(text: str, workspace: Workspace) -> str:
+    """A core message as the browser says it: no absolute paths, no terminal commands (the
+    page offers what they would do as buttons)."""
+    root = str(workspace.root)
+    text = text.replace(root + os.sep, "").replace(root, "arbejdsmappen")
+    text = _COMMAND_ADVICE.sub("", text).strip()
+    return text if not text or text.endswith((".", "!", "?", ")")) else text + "."
+
+
+def words(exc: DrafterError, workspace: Workspace) -> list[str]:
+    return [browser_words(line, workspace) for line in exc.lines()]
+
+
+def bounded_bytes(path: Path) -> bytes | None:
+    """A document's bytes to compare, or None: not a regular file of at most Word's limit."""
+    if path.is_symlink():
+        return None
+    try:
+        return read_regular_file(path, DOCX_MAX_BYTES)
+    except (OSError, UnsafeFile):
+        return None

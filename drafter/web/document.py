@@ -1,0 +1,165 @@
+"""The document page of `drafter serve`: the Word document made, remade or overwritten, the
+chair's edits taken back into the answers, the PDF and preview made as a job, downloads."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from pathlib import Path
+
+from drafter import api, docimport
+from drafter import status as doc_status
+from drafter.batch import UNCHANGED, Outcome
+from drafter.changes import label, shown
+from drafter.errors import DrafterError
+from drafter.fsutil import UnsafeFile
+from drafter.pdf import PDFTOPPM_ENV, add_pdfs, find_program, find_soffice
+from drafter.web.commission import Commission, bounded_bytes, browser_words, not_found, open_commission, words
+from drafter.web.jobs import RUNNING, Job, Jobs
+from drafter.web.server import Request, Response
+from drafter.web.site import Site
+
+DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "png": "image/png",
+}
+
+
+class DocumentPage:
+    def __init__(self, site: Site):
+        self.site = site
+        self.workspace = site.workspace
+        self.jobs = Jobs()
+
+    def after(self, commission: Commission, status: int = 200, problems: list[str] | None = None,
+              messages: list[str] | None = None) -> Response:
+        return self.site.after(commission, "dokument", f"/k/{commission.slug}/dokument", status=status,
+                               problems=problems or [], messages=messages or [])
+
+    def page(self, commission: Commission, status: int = 200, problems: list[str] | None = None,
+             messages: list[str] | None = None) -> Response:
+        files = {s: self.workspace.output_path(commission.slug, s) for s in DOWNLOADS}
+        present = {s: p.is_file() and not p.is_symlink() for s, p in files.items()}
+        docx_time = files["docx"].stat().st_mtime if present["docx"] else 0
+        current = {s: present[s] and files[s].stat().st_mtime >= docx_time for s in ("pdf", "png")}
+        state = self.document_state(commission) if present["docx"] else doc_status.DOC_MISSING
+        job = self.jobs.get(commission.slug)
+        problems = list(problems or [])
+        messages = list(messages or [])
+        if job is not None and job.state != RUNNING and not job.seen:
+            job.seen = True
+            problems += job.problems
+            messages += job.messages
+        edits = self.word_edits(commission) if state == doc_status.DOC_EDITED and commission.complete else None
+        return self.site.page(
+            "document.html", status=status, title=f"Dokument – {commission.title}", commission=commission,
+            present=present, current=current, problems=problems, messages=messages,
+            has_soffice=find_soffice() is not None,
+            has_pdftoppm=find_program(PDFTOPPM_ENV, "pdftoppm") is not None,
+            docx_name=files["docx"].name, state=state, edits=edits,
+            working=job is not None and job.state == RUNNING,
+        )
+
+    def job_state(self, commission: Commission) -> Response:
+        job = self.jobs.get(commission.slug)
+        return Response.json(job.as_json() if job is not None else {"state": "none"})
+
+    def document_state(self, commission: Commission) -> str:
+        """The Word document's state as `drafter status` tells it (current, outdated, edited...)."""
+        docx = self.workspace.output_path(commission.slug, "docx")
+        if docx.is_symlink():
+            return doc_status.DOC_FOREIGN
+        if not docx.is_file():  # nothing there, or a FIFO or device (never opened)
+            return doc_status.DOC_FOREIGN if docx.exists() else doc_status.DOC_MISSING
+        return doc_status.commission_status(commission.path, docx)["document_state"]
+
+    def word_edits(self, commission: Commission) -> list[tuple[str, str, str]] | None:
+        """The chair's edits in the Word document, as `drafter import` lists them; None if unreadable."""
+        try:
+            result = docimport.read_chair_edits(self.workspace.output_path(commission.slug, "docx"),
+                                                api.load(commission.path))
+        except (DrafterError, OSError, UnsafeFile, ValueError):
+            return None
+        edits = [(label(c.question), shown(c.question, c.old), shown(c.question, c.new)) for c in result.changes]
+        edits += [(label(c.question), shown(c.question, c.mine), shown(c.question, c.theirs) + " (ændret begge steder)")
+                  for c in result.conflicts]
+        return edits
+
+    def action(self, commission: Commission, request: Request) -> Response:
+        action = request.value("handling")
+        if action == "word":
+            return self.render(commission)
+        if action == "overskriv":
+            if request.value("bekraeft") != "ja":
+                return self.after(commission, HTTPStatus.UNPROCESSABLE_ENTITY, [
+                    "Sæt kryds ved, at rettelserne i Word-dokumentet må overskrives, og prøv igen."])
+            return self.render(commission, force=True)
+        if action == "importer":
+            return self.import_edits(commission)
+        if action == "pdf":
+            return self.make_pdf(commission)
+        return self.after(commission)
+
+    def render(self, commission: Commission, force: bool = False) -> Response:
+        output = self.workspace.output_path(commission.slug, "docx")
+        before = bounded_bytes(output)
+        try:
+            api.render(api.load(commission.path), output, force=force)
+        except DrafterError as exc:
+            return self.after(commission, HTTPStatus.UNPROCESSABLE_ENTITY, words(exc, self.workspace))
+        unchanged = before is not None and bounded_bytes(output) == before
+        note = "Word-dokumentet var allerede opdateret." if unchanged else "Word-dokumentet er lavet."
+        return self.after(commission, messages=[note])
+
+    def import_edits(self, commission: Commission) -> Response:
+        docx = self.workspace.output_path(commission.slug, "docx")
+        try:
+            answers = api.load(commission.path)
+            result = docimport.read_chair_edits(docx, answers)
+            if result.conflicts or not result.has_base:
+                # The terminal asks answer by answer; a button cannot: nothing is guessed.
+                return self.after(commission, HTTPStatus.CONFLICT, [
+                    "Nogle svar er ændret både i Word-dokumentet og i svarene, siden dokumentet blev lavet (eller "
+                    "dokumentet er lavet af en ældre drafter). Ret svarene selv i formularen ud fra listen herunder; "
+                    "intet er skrevet."])
+            if not result.changes:
+                return self.after(commission, messages=["Der er ingen ændrede svar i Word-dokumentet."])
+            values = docimport.with_changes(answers.values, [(c.path, c.new) for c in result.changes])
+            imported = docimport.save_import(commission.path, answers, values, docx, self.workspace.out_dir)
+        except DrafterError as exc:
+            return self.after(commission, HTTPStatus.UNPROCESSABLE_ENTITY, words(exc, self.workspace))
+        messages = [f"{len(result.changes)} svar fra Word-dokumentet er skrevet i svarfilen, og dokumentet er lavet igen."]
+        if imported.backup is not None:
+            messages.append(f"Det rettede Word-dokument er gemt som en kopi: {Path(imported.backup).name}.")
+        return self.after(open_commission(self.workspace, commission.slug), messages=messages)
+
+    def make_pdf(self, commission: Commission) -> Response:
+        """Start the PDF and preview as a job (drafter/web/jobs.py) and show the page at once."""
+        output = self.workspace.output_path(commission.slug, "docx")
+        if not output.is_file():
+            return self.after(commission, HTTPStatus.CONFLICT, ["Lav Word-dokumentet først."])
+        path = commission.path
+        workspace = self.workspace
+
+        def work(job: Job) -> tuple[list[str], list[str]]:
+            outcome = Outcome(path, output, UNCHANGED)
+            missing = add_pdfs([outcome], preview=True, progress=job.progress)
+            job.progress(1, 1)
+            problems = [browser_words(p, workspace) for p in [*outcome.pdf_problems, *missing]]
+            return ([] if problems else ["PDF og forhåndsvisning er lavet."]), problems
+
+        self.jobs.start(commission.slug, work)
+        return Response.redirect(f"/k/{commission.slug}/dokument")
+
+    def download(self, commission: Commission, name: str) -> Response:
+        stem, _, suffix = name.rpartition(".")
+        if stem != commission.slug or suffix not in DOWNLOADS:
+            raise not_found()
+        path = self.workspace.output_path(commission.slug, suffix)
+        if path.is_symlink() or not path.is_file() or path.resolve().parent != self.workspace.out_dir.resolve():
+            raise not_found()
+        disposition = "inline" if suffix == "png" else f'attachment; filename="{path.name}"'
+        body = bounded_bytes(path)
+        if body is None:
+            raise not_found()
+        return Response(200, body, DOWNLOADS[suffix], {"Content-Disposition": disposition})
