@@ -17,6 +17,7 @@ from drafter.problems import printable
 from drafter.prompts import HEADING_STYLE, HELP_STYLE, WARNING_STYLE, clear, height, say, select, text, width, wrap
 from drafter.questionnaire import Section
 from drafter.rules import WAIVER_RULE
+from drafter.session import reason_problem, rule_named
 
 APPROVE = "Godkend: gem og lav Word-dokumentet"
 SHOW_SECTION = "Se"
@@ -186,14 +187,14 @@ class Review:
         if picked == BACK:
             return
         finding = waivable[labels.index(picked)].finding
-        rule = self.session.rule(finding.rule)
+        rule = rule_named(finding.rule)
         say()
         say(f"Reglen: {rule.title}", HEADING_STYLE)
         say(f"Kilde: {rule.source}", HELP_STYLE)
         say("En undtagelse gemmes i svarfilen med din begrundelse og står i 'drafter check'.", HELP_STYLE)
 
         def check(typed: str) -> str | None:
-            problem = self.session.reason_problem(typed) if typed.strip() else None
+            problem = reason_problem(typed) if typed.strip() else None
             return problem[:1].upper() + problem[1:] if problem else None
 
         reason = text("Hvorfor skal reglen ikke gælde her?", check, instruction="(tom: fortryd)")

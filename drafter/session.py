@@ -182,6 +182,18 @@ def read_answer(question: Question, text: str, today: _dt.date | None = None) ->
     return None if value is None else question.check(value)
 
 
+def reason_problem(reason: str) -> str | None:
+    """Why *reason* cannot waive a rule (Danish), or None."""
+    if len(reason.split()) < MIN_REASON_WORDS:
+        return f"en regel kan kun undtages med en skrevet begrundelse på mindst {MIN_REASON_WORDS} ord"
+    return None
+
+
+def rule_named(rule: str):
+    """The rule with the id *rule* (its title and basis, for a front end to show)."""
+    return RULES_BY_ID[rule]
+
+
 def answer_digest(value: Any) -> str:
     """A short digest of one answer, empty values alike (None, "", []): what a page made
     from the answers carries, to merge it later (``DraftSession.merge_typed``)."""
@@ -409,22 +421,10 @@ class DraftSession:
         reason = " ".join(reason.split())
         if rule not in RULES_BY_ID:
             raise InvalidValue(f"ukendt regel: {rule}")
-        problem = self.reason_problem(reason)
+        problem = reason_problem(reason)
         if problem:
             raise InvalidValue(problem)
         self.meta[WAIVER_KEY] = [w for w in self.waivers if w.get("regel") != rule] + [{"regel": rule, "begrundelse": reason}]
-
-    @staticmethod
-    def reason_problem(reason: str) -> str | None:
-        """Why *reason* cannot waive a rule (Danish), or None."""
-        if len(reason.split()) < MIN_REASON_WORDS:
-            return f"en regel kan kun undtages med en skrevet begrundelse på mindst {MIN_REASON_WORDS} ord"
-        return None
-
-    @staticmethod
-    def rule(rule: str):
-        """The rule with the id *rule* (its title and basis, for a front end to show)."""
-        return RULES_BY_ID[rule]
 
     def unwaive(self, rule: str) -> None:
         self.meta[WAIVER_KEY] = [w for w in self.waivers if w.get("regel") != rule]
