@@ -429,6 +429,15 @@ class DraftSession:
     def unwaive(self, rule: str) -> None:
         self.meta[WAIVER_KEY] = [w for w in self.waivers if w.get("regel") != rule]
 
+    def set_layout(self, title: str = "", headings: dict[str, str] | None = None, order: list[str] | None = None) -> None:
+        """The commission's own title, headings and order of sections; empty ones give the kind's."""
+        for key, value in (("titel", " ".join(title.split())), ("overskrifter", dict(headings or {})),
+                           ("orden", list(order or []))):
+            if value:
+                self.meta[key] = value
+            else:
+                self.meta.pop(key, None)
+
     def layout(self) -> Layout:
         """The commission's own title, headings and order as the document reads them."""
         return Layout(self.questionnaire, self.meta)
