@@ -25,7 +25,7 @@ from drafter import prompts, shellquote
 from drafter.dates import long_date
 from drafter.errors import DrafterError, InvalidValue, OutputError, UsageError
 from drafter.interrupts import exit_code, set_grace
-from drafter.interview_lists import NO, YES, ListQuestions, amount, clip
+from drafter.interview_lists import NO, YES, ListQuestions, amount, clip, together_on_a_form
 from drafter.interview_review import Review
 from drafter.problems import format_problem
 from drafter.prompts import ECHO_STYLE, HEADING_STYLE, HELP_STYLE, SUGGESTION_HINT, WARNING_STYLE, Stopped, say, select, text, width
@@ -198,16 +198,12 @@ class Interview:
         say(f"{self.questionnaire.name}.")
         say("Svarene gemmes efter hvert spørgsmål. Tryk Ctrl-C for at stoppe og fortsætte senere.", HELP_STYLE)
         self.save()
-        shown = None
-        for path in [q.path for q in self.resume_plan()]:
-            question = self.questionnaire.question(path)  # the kind's now: a kind switch brings its own wording
-            if question is None:
-                continue
-            section = self.questionnaire.section(path.partition(".")[0])
-            if section.key != shown:  # a section's heading once, a kind switch or not
-                self.heading(section)
-                shown = section.key
-            self.ask(question, editing=False)
+        plan = [q.path for q in self.resume_plan()]
+        for key in dict.fromkeys(path.partition(".")[0] for path in plan):  # the sections, in order
+            section = self.questionnaire.section(key)
+            questions = [q for q in section.questions if q.path in plan]
+            self.heading(section)
+            self.ask_questions(section, questions, editing=False)
 
     def resume_plan(self) -> list[Question]:
         """The questions still to ask: from the first unfinished one (a list being filled, an
@@ -228,8 +224,16 @@ class Interview:
 
     def ask_section(self, section: Section) -> None:
         self.heading(section)
-        for question in section.questions:
-            self.ask(question, editing=True)
+        self.ask_questions(section, section.questions, editing=True)
+
+    def ask_questions(self, section: Section, questions: list[Question], editing: bool) -> None:
+        """A section's questions in order (each of the kind now: a kind switch brings its own
+        wording); its leading one-line questions on one form when the kind says so (`form: true`)."""
+        together = together_on_a_form(section, questions)
+        if together:
+            self.lists.section_form(section, together)
+        for question in questions[len(together):]:
+            self.ask(self.questionnaire.question(question.path) or question, editing=editing)
 
     def ask(self, question: Question, editing: bool) -> None:
         if not self.session.is_asked(question):  # switched off by an earlier answer ('when')

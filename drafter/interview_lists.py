@@ -1,5 +1,6 @@
-"""The interview's lists: a line per list item, a form per record (drafter.recordform), a menu
-to add, change or remove entries; and how answers are shown on one line.
+"""The interview's lists and forms: a list in one prompt (a line per entry), a form per record
+(drafter.recordform), a menu to add, change or remove entries, a section's short questions on
+one form (`form: true`); and how answers are shown on one line.
 
 Every entry is read by the interview's draft session and saved the moment it is given; Ctrl-C
 inside an entry keeps what was typed of it, marked unfinished, so --resume reopens it.
@@ -15,7 +16,7 @@ from typing import Any
 from drafter import prompts
 from drafter.dates import long_date
 from drafter.prompts import ECHO_STYLE, HEADING_STYLE, HELP_STYLE, WARNING_STYLE, Stopped, say, select, text, width
-from drafter.questionnaire import Question, one, split_paragraphs
+from drafter.questionnaire import Question, Section, one, split_paragraphs
 from drafter.recordform import FormField, RecordForm
 from drafter.yamlread import is_empty
 
@@ -52,8 +53,11 @@ class ListQuestions:
         self.interview.save()
 
     def fill(self, question: Question, items: list) -> None:
-        """New entries until an empty one: a form per record, a line per list item."""
+        """New entries until an empty one: a form per record; a list's in one prompt, a line each."""
         self.session.mark_unfinished(question.path)
+        if question.type == "list":
+            self.list_lines(question, items)
+            return
         if question.type == "records":
             for number, entry in enumerate(items, 1):  # an entry interrupted half-way: finish it first
                 stopped_in = f"{question.path}[{number}]" in self.session.unfinished
@@ -104,28 +108,42 @@ class ListQuestions:
             raise
         return self.interview.read(item_question, typed) if typed.strip() else None
 
+    def list_lines(self, question: Question, items: list) -> None:
+        """A list's new entries in one multi-line prompt, one a line; Enter on an empty line ends
+        it (issue 28: one prompt, not one per entry). Ctrl-C keeps the valid lines typed so far."""
+        item_question = dataclasses.replace(question, type="text", required=True, default=None, help="", default_from=None)
+        name = question.item_name or "punkt"
+
+        def wrong(lines: list[str]) -> str | None:
+            if not lines and not items and question.required:
+                return f"Angiv mindst {one(name)}"
+            for number, line in enumerate(lines, len(items) + 1):
+                reason = self.interview.problem(item_question, line)
+                if reason:
+                    return f"{noun(question, number)}: {reason[:1].lower()}{reason[1:]}"
+            return None
+
+        try:
+            typed = text(f"{one(name).capitalize()} pr. linje:", lambda t: wrong([x for x in t.split("\n") if x]),
+                         multiline=True, entries=one(name), name=question.prompt)
+        except Stopped as stopped:
+            kept = [line for line in prompts.entry_lines(stopped.typed or "").split("\n")
+                    if line and not self.interview.problem(item_question, line)]
+            if kept:
+                items.extend(self.interview.read(item_question, line) for line in kept)
+                self.interview.save()
+                lines = "den linje" if len(kept) == 1 else f"de {len(kept)} linjer"
+                self.interview.kept = (f'Også {lines}, du var i gang med at skrive, er gemt i listen '
+                                       f'("{clip(kept[-1])}"), markeret som ufærdig.')
+            raise
+        items.extend(self.interview.read(item_question, line) for line in typed.split("\n") if line)
+        if not items:
+            say("  (ingen)", ECHO_STYLE)
+
     def form(self, question: Question, items: list, number: int, entry: dict | None, resumed: bool = False) -> dict | None:
         """One entry as a form; None when it was sent empty (the list is done). An entry
         stopped half-way (*resumed*) opens in the last field that has text, to go on typing."""
-        fields = []
-        for field_question in question.fields:
-            current = (entry or {}).get(field_question.key)
-            shown = "" if is_empty(current) else str(current)
-            suggested = self.interview.suggestion(field_question) if entry is None else None
-            if field_question.type == "date":
-                shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
-                suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
-            if field_question.type == "bool":
-                shown = {True: YES, False: NO}.get(current, "")
-            fields.append(FormField(
-                key=field_question.key,
-                label=field_question.prompt,
-                check=self.field_check(field_question),
-                current=shown,
-                suggestion="" if is_empty(suggested) else str(suggested),
-                choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
-                help=field_question.help,
-            ))
+        fields = [self.form_field(f, (entry or {}).get(f.key), suggest=entry is None) for f in question.fields]
         hint, empty_error = self.done_hint(question, [e for e in items if e is not entry])
         if entry is not None:
             hint, empty_error = "", None
@@ -140,6 +158,66 @@ class ListQuestions:
         if typed is None:
             return None
         return {f.key: self.interview.read(f, typed[f.key]) for f in question.fields}
+
+    def form_field(self, field_question: Question, current: Any, suggest: bool, label: str | None = None) -> FormField:
+        """One field of a form for *field_question*: its current value shown, its suggestion grey."""
+        shown = "" if is_empty(current) else str(current)
+        suggested = self.interview.suggestion(field_question) if suggest else None
+        if field_question.type == "date":
+            shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
+            suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
+        if field_question.type == "bool":
+            shown = {True: YES, False: NO}.get(current, "")
+        return FormField(
+            key=field_question.key,
+            label=label or field_question.prompt,
+            check=self.field_check(field_question),
+            current=shown,
+            suggestion="" if is_empty(suggested) else str(suggested),
+            choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
+            help=field_question.help,
+        )
+
+    def section_form(self, section: Section, questions: list[Question]) -> None:
+        """Several one-line questions on one form: one prompt, Tab between the fields, and
+        Enter saves them all (issue 28: a document's date, version, status and author)."""
+        say()
+        fields = []
+        for question in questions:
+            current = self.session.get(question.path)
+            # An optional date is never invented: "today" is typed, not suggested.
+            invent = question.type == "date" and not question.required and question.default == "today"
+            label = (question.label or question.prompt) + ("" if question.required else " (kan springes over)")
+            fields.append(self.form_field(question, current, suggest=is_empty(current) and not invent, label=label))
+        section_form = RecordForm("", fields, "", None, empty_ends=False)  # under the section's heading
+        try:
+            typed = prompts.run(section_form.app, f"{questions[0].prompt} ({section.title})")
+        except Stopped as stopped:
+            self.keep_section_form(section, questions, stopped.typed)
+            raise
+        for question in questions:
+            self.session.put(question.path, self.interview.read(question, typed[question.key]))
+            self.session.mark_unfinished(question.path, False)
+        self.interview.save()
+        shown = [f"{q.label or q.prompt}: {show_value(q, self.session.get(q.path))}"
+                 for q in questions if not is_empty(self.session.get(q.path))]
+        say(f"✓ {' · '.join(shown) or '(ingen)'}", ECHO_STYLE, indent="    ", first="  ")
+
+    def keep_section_form(self, section: Section, questions: list[Question], typed: Any) -> None:
+        """Ctrl-C inside a section's form: keep every field typed and valid, marked unfinished."""
+        if not isinstance(typed, dict):
+            return
+        kept = []
+        for question in questions:
+            value = typed.get(question.key, "")
+            if value.strip() and not self.interview.problem(question, value):
+                self.session.put(question.path, self.interview.read(question, value))
+                self.session.mark_unfinished(question.path)
+                kept.append(question.label or question.prompt)
+        if kept:
+            self.interview.save()
+            self.interview.kept = (f"Også det, du havde skrevet under {section.title} ({', '.join(kept)}), er gemt, "
+                                   "markeret som ufærdigt.")
 
     def field_check(self, field_question: Question):
         def check(typed: str) -> tuple[str | None, str]:
@@ -212,6 +290,20 @@ class ListQuestions:
         say(f"Indtil nu ({len(items)}):")
         for number, item in enumerate(items, 1):
             say(summary(question, item), indent="     ", first=f"  {number}. ")
+
+
+def together_on_a_form(section: Section, questions: list[Question]) -> list[Question]:
+    """The leading one-line questions of *section* that its kind asks on one form (`form:
+    true`): text, date, choice and yes/no, none that switches the kind or depends on another;
+    [] when fewer than two."""
+    if not section.form:
+        return []
+    together = []
+    for question in questions:
+        if question.type not in ("text", "date", "choice", "bool") or question.kind_for or question.when:
+            break
+        together.append(question)
+    return together if len(together) > 1 else []
 
 
 # -- answers shown on one line ----------------------------------------------------------------

@@ -36,6 +36,30 @@ def form(*values: str) -> str:
 
 
 END = ENTER  # an empty entry (a form or a list line) ends a list
+DEFAULT = ENTER * 2  # what a prompt no script names gets: Enter (a text of several lines: Enter on a new empty line)
+
+
+def lines(*items: str) -> str:
+    """A list's entries in its one prompt, one a line; Enter on the empty line after them ends it."""
+    return "".join(typed(item) for item in items) + ENTER
+
+
+def fields(kind: str, where: str, **values: str) -> str:
+    """One form filled by field key: an entry of the records question *where*
+    ("tidsplan.milepaele"), or the section *where* ("dokument") whose short questions the
+    kind asks on one form. A field not named is left as it is (empty, its suggestion, or
+    its earlier text), so a field added to the kind changes nothing here."""
+    from drafter.interview_lists import together_on_a_form
+    from drafter.questionnaire import load_questionnaire
+
+    questionnaire = load_questionnaire(kind)
+    if "." in where:
+        keys = [f.key for f in questionnaire.question(where).fields]
+    else:
+        section = questionnaire.section(where)
+        keys = [q.key for q in together_on_a_form(section, section.questions)]
+    assert set(values) <= set(keys), f"{where} has no field {sorted(set(values) - set(keys))}"
+    return TAB.join(CLEAR + values[key] if key in values else "" for key in keys) + FINISH
 
 
 @contextmanager
@@ -68,7 +92,13 @@ class Script:
         from drafter.questionnaire import load_questionnaire
 
         self.keys = {key: [value] if isinstance(value, str) else list(value) for key, value in answers.items()}
-        prompts = {(q.prompt, q.path) for kind in kinds for q in load_questionnaire(kind).questions}
+        prompts, forms = set(), set()
+        for kind in kinds:
+            for section in load_questionnaire(kind).sections:
+                prompts |= {(q.prompt, q.path) for q in section.questions}
+                if section.form and section.questions:  # its short questions on one form: the section's key
+                    forms.add((f"{section.questions[0].prompt} ({section.title})", section.key))
+        self.forms = dict(forms)
         self.prompts = sorted(prompts, key=lambda pair: -len(pair[0]))  # the longest prompt that fits
         self.asking: list[str] = []  # the questions Interview.ask is in, innermost last
         self.asked: list[str] = []  # the key of every prompt shown, in order
@@ -78,6 +108,8 @@ class Script:
         self.on_prompt = on_prompt  # called as each prompt appears, before it reads a key
 
     def key_of(self, message: str) -> str:
+        if message in self.forms:
+            return self.forms[message]
         path = next((path for prompt, path in self.prompts if message.startswith(prompt)), None)
         if path is None and self.asking and message in LIST_MENUS:
             path = self.asking[-1]
@@ -90,7 +122,7 @@ class Script:
         if self.on_prompt is not None:
             self.on_prompt()
         waiting = self.keys.get(key)
-        keys = waiting.pop(0) if waiting else ENTER
+        keys = waiting.pop(0) if waiting else DEFAULT
         if len(self.asked) - 1 == self.stop_at:
             keys = CTRL_C
         self.sent.append(keys)
@@ -104,11 +136,12 @@ class Script:
 def keyed(answers: dict[str, str | list[str]], *kinds: str, stop_at: int | None = None, on_prompt=None):
     """Run the block with the real prompts answering by question key.
 
-    *answers* maps a question's answer path (or, for a prompt that asks no question, its
-    text: "Hvad vil du nu?" is the review) to the keys for its prompt, or a list of them
-    for a question asked at several prompts (a list's entries, one each; a list being
-    edited: its menu, then the entry...). A prompt whose key has nothing (more) gets
-    Enter: the suggestion, or no answer; an empty entry ends a list; the review approves.
+    *answers* maps a question's answer path (a section's key for its questions on one form;
+    for a prompt that asks no question, its text: "Hvad vil du nu?" is the review) to the
+    keys for its prompt, or a list of them for a question asked at several prompts (a
+    records question's entries, a form each; a list being edited: its menu, then the
+    entry...). A prompt whose key has nothing (more) gets Enter (DEFAULT): the suggestion,
+    or no answer, or the earlier answer kept; an empty entry ends a list; the review approves.
     So a question no test names takes its default, and adding an optional question to a
     kind changes no script. Each prompt reads only its own keys, and input ends after them
     (a refused answer with no keys left ends the interview as Ctrl-D does, never a hang).

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import docx_text
-from interview_keys import CTRL_C, DOWN, ENTER, FINISH, UP, form, keyed, paragraphs, piped, typed
+from interview_keys import CTRL_C, DOWN, ENTER, FINISH, UP, fields, form, keyed, lines, paragraphs, piped, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -26,21 +26,28 @@ SLUG = "ad-hoc-gruppe-om-soevn-paa-plejecentre"
 ADHOC = {
     "gruppe.navn": typed(NAME),
     "gruppe.nedsat_af": DOWN + ENTER,  # Voksentemagruppen for somatik
-    "dokument.dato": typed("30/2-2026") + typed("1/12-2026"),  # not a day; asked again
-    "dokument.forfatter": typed("Fællessekretariatet i Midtklyngen"),
+    "dokument": (  # one form (the kind's form: true); version 1.0, status udkast: the suggestions
+        fields("adhoc", "dokument", dato="30/2-2026")  # not a day: the form stays, the cursor in the date
+        + fields("adhoc", "dokument", dato="1/12-2026", forfatter="Fællessekretariatet i Midtklyngen")
+    ),
     "formaal.tekst": paragraphs("Beboere sover dårligt.", "Gruppen skal finde ud af hvorfor."),
-    "opgaver.opgaver": [typed("Kortlægge søvnvaner"), typed("Afprøve en aftenrutine")],
+    "opgaver.opgaver": lines("Kortlægge søvnvaner", "Afprøve en aftenrutine"),
     "opgaver.patientperspektiv": paragraphs("To pårørende deltager."),
-    "formandskab.formaend": [form("Mette Kjærgaard", "Overlæge", "Hospitalsenhed Midt"),
-                             form("Søren Østergaard", "Sundhedschef", "Viborg Kommune")],
-    "formandskab.medlemmer": [form("Lone Bæk", "Sygeplejerske", "Plejecenter Åbo", "Tovholder")],  # an organisation of her own
+    "formandskab.formaend": [
+        fields("adhoc", "formandskab.formaend", navn="Mette Kjærgaard", titel="Overlæge", organisation="Hospitalsenhed Midt"),
+        fields("adhoc", "formandskab.formaend", navn="Søren Østergaard", titel="Sundhedschef", organisation="Viborg Kommune"),
+    ],
+    "formandskab.medlemmer": [fields("adhoc", "formandskab.medlemmer", navn="Lone Bæk", titel="Sygeplejerske",
+                                     organisation="Plejecenter Åbo", rolle="Tovholder")],  # an organisation of her own
     "formandskab.sekretariat": paragraphs("Fællessekretariatet."),
     "tidsplan.start": typed("4. januar 2027"),
     "tidsplan.slut": typed("1.12.2026") + typed("31 dec 2027"),  # before the start: refused, asked again
-    "tidsplan.milepaele": [form("1/3-2027", "Kortlægning færdig")],
-    "tidsplan.rapportering": [form("01-06-2027", "", "Status")],  # "Til hvem?": the suggestion, the commissioning group
-    "kommunikation.interessenter": [typed("Hjemmeplejen")],
-    "kommunikation.plan": [form("Formandskabet", "Plejecentrene", "Ny aftenrutine", "Marts 2027")],
+    "tidsplan.milepaele": [fields("adhoc", "tidsplan.milepaele", dato="1/3-2027", beskrivelse="Kortlægning færdig")],
+    # "Til hvem?" left to its suggestion: the commissioning group
+    "tidsplan.rapportering": [fields("adhoc", "tidsplan.rapportering", dato="01-06-2027", indhold="Status")],
+    "kommunikation.interessenter": lines("Hjemmeplejen"),
+    "kommunikation.plan": [fields("adhoc", "kommunikation.plan", afsender="Formandskabet", modtager="Plejecentrene",
+                                  indhold="Ny aftenrutine", tidspunkt="Marts 2027")],
     "afslutning.tekst": paragraphs("Slutrapport til temagruppen."),
     "afslutning.overdragelse": paragraphs("Anbefalinger til temagruppen."),
 }
@@ -102,7 +109,8 @@ def test_full_interview_writes_answer_file_and_docx(tmp_path):
 
 
 def test_invalid_date_is_asked_again_not_accepted(tmp_path):
-    stop = {**ADHOC, "dokument.dato": typed("25-13-2026") + typed("snart") + typed("20. nov 2026"), "dokument.version": CTRL_C}
+    dates = [fields("adhoc", "dokument", dato=typed_date) for typed_date in ("25-13-2026", "snart", "20. nov 2026")]
+    stop = {**ADHOC, "dokument": "".join(dates), "formaal.tekst": CTRL_C}
     with pytest.raises(interview.Interrupted):
         run_new(stop, tmp_path)
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
@@ -147,7 +155,7 @@ def test_a_default_is_a_suggestion_that_typing_replaces(adhoc):
 
 def test_ctrl_c_keeps_exactly_the_answers_given_and_resume_finishes(tmp_path):
     full = given(run_new(ADHOC, tmp_path / "straight").answers_path)
-    stop = {**ADHOC, "opgaver.opgaver": [*ADHOC["opgaver.opgaver"], CTRL_C]}  # two tasks, then stopped at the third
+    stop = {**ADHOC, "opgaver.opgaver": typed("Kortlægge søvnvaner") + typed("Afprøve en aftenrutine") + CTRL_C}
     with pytest.raises(interview.Interrupted) as stopped:
         run_new(stop, tmp_path)
     draft_path = tmp_path / "answers" / f"{SLUG}.yaml"
@@ -160,7 +168,7 @@ def test_ctrl_c_keeps_exactly_the_answers_given_and_resume_finishes(tmp_path):
     assert not (tmp_path / "out").exists()
 
     # --resume reopens the task list (the last answer) and goes on from there.
-    resumed = run_new({**ADHOC, "opgaver.opgaver": []}, tmp_path, resume=draft_path)
+    resumed = run_new({**ADHOC, "opgaver.opgaver": ENTER}, tmp_path, resume=draft_path)  # no more tasks
     assert resumed.answers_path == draft_path
     straight = tmp_path / "straight" / "answers" / f"{SLUG}.yaml"
     assert draft_path.read_text(encoding="utf-8") == straight.read_text(encoding="utf-8")
@@ -226,7 +234,7 @@ def test_an_existing_file_is_never_overwritten(tmp_path):
 
 def test_set_pre_answers_and_skips_questions(tmp_path, adhoc):
     settings = [f"gruppe.navn={NAME}", "gruppe.klynge=Nordklyngen", "opgaver.opgaver=[Første, Anden]"]
-    with pytest.raises(interview.Interrupted), keyed({"gruppe.nedsat_af": DOWN + ENTER, "dokument.dato": CTRL_C}) as script:
+    with pytest.raises(interview.Interrupted), keyed({"gruppe.nedsat_af": DOWN + ENTER, "dokument": CTRL_C}) as script:
         interview.new(adhoc, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", today=TODAY, settings=settings)
     assert not {"gruppe.navn", "gruppe.klynge"} & set(script.asked)  # pre-answered: not asked
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
@@ -255,7 +263,6 @@ def test_edit_section_3_changes_section_3_only(adhoc_example, tmp_path):
             DOWN * 2 + ENTER, ENTER,  # "Ret et punkt", the (new) first one: Anders Holm
             "\t\x15Overfarmaceut" + FINISH,  # his form: a new title, the rest kept
         ],  # then Enter: done with the members
-        "formandskab.sekretariat": FINISH,  # keep the text
     }
     with keyed(answers):
         result = interview.edit(adhoc_example, section="3", out_dir=tmp_path / "out")
@@ -357,7 +364,7 @@ def test_review_lets_a_section_be_changed_before_the_document_is_made(tmp_path):
     change_purpose = {
         REVIEW: DOWN * 3 + ENTER,  # "Se 1. Formål med gruppens arbejde" (then Enter: approve)
         "Hvad vil du?": DOWN + ENTER,  # on its page: "Ret 1. Formål med gruppens arbejde"
-        "formaal.tekst": [ADHOC["formaal.tekst"], "\x15" + "Nyt andet afsnit." + FINISH],  # Ctrl-U empties the last line
+        "formaal.tekst": [ADHOC["formaal.tekst"], "\x15" + "Nyt andet afsnit." + ENTER * 2],  # Ctrl-U empties the last line
     }
     result = run_new({**ADHOC, **change_purpose}, tmp_path)
     answers = load_answers(result.answers_path)
@@ -372,9 +379,8 @@ def test_edit_keeping_every_answer_changes_nothing_for_every_kind(example, tmp_p
     copy = tmp_path / example.name
     copy.write_bytes(example.read_bytes())
     before = load_answers(copy)
-    # Enter keeps every earlier answer (a list: "Færdig, videre"); a text of several lines is sent with Esc, Enter.
-    keep = {q.path: FINISH for q in before.questionnaire.questions if q.type == "paragraphs"}
-    with keyed(keep, before.questionnaire.kind):
+    # Enter keeps every earlier answer (a list: "Færdig, videre"; a text: Enter on a new empty line).
+    with keyed({}, before.questionnaire.kind):
         result = interview.edit(copy, out_dir=tmp_path / "out", today=TODAY)
     after = load_answers(copy)
     assert after.values == before.values
@@ -443,7 +449,8 @@ def test_resuming_a_finished_file_goes_to_the_review_and_keeps_it_finished(adhoc
 def test_a_rule_is_waived_from_the_review_with_a_written_reason(tmp_path):
     reason = "Evalueringen ligger bevidst efter perioden, når data for hele året foreligger"
     late = {
-        "tidsplan.milepaele": [form("1/3-2027", "Kortlægning færdig"), form("15. januar 2028", "Evaluering")],  # after the end
+        "tidsplan.milepaele": [fields("adhoc", "tidsplan.milepaele", dato="1/3-2027", beskrivelse="Kortlægning færdig"),
+                               fields("adhoc", "tidsplan.milepaele", dato="15. januar 2028", beskrivelse="Evaluering")],  # after the end
         REVIEW: [ENTER, UP + ENTER],  # approve: refused, the rule's error is shown first; "Undtag en regel" (the last choice)
         "Hvilken regel skal undtages?": ENTER,  # the one finding
         "Hvorfor skal reglen ikke gælde her?": typed(reason),

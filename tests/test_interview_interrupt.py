@@ -11,10 +11,11 @@ menu, multi-line, a list's entry, an entry's form, the review) proves that, and 
 interruption says where the draft is and how to go on with `--resume`. The cost grows
 linearly with the number of prompts, not quadratically.
 
-What a prompt answers follows from the script, not from the code under test: a question's
-prompt gives its answer (the last prompt of its key, when a choice's own text takes two); the
-n-th prompt of a list named with n' entries gives entry n while n < n' and then ends the
-list; a list the script does not name ends at its first prompt; the review gives no value.
+What a prompt answers follows from the script and the kind, not from the code under test: a
+question's prompt gives its answer (the last prompt of its key, when a choice's own text
+takes two); a section's form (the kind's `form: true`) its short questions; a list's one
+prompt all its entries; the n-th prompt of a records question named with n' entries gives
+entry n while n < n' and then ends the list; the review gives no value.
 The stop points and resume points are named by question key, so a question added to a kind
 moves them along with it.
 """
@@ -34,6 +35,7 @@ from test_interview_kinds import THEME_GROUP
 
 from drafter import interview
 from drafter.answers import check_file, load_answers
+from drafter.interview_lists import together_on_a_form
 from drafter.questionnaire import load_questionnaire
 from drafter.session import slugify
 from drafter.yamlread import parse_answer_text, read_answer_file
@@ -88,24 +90,31 @@ class FullRun:
         self.text = result.answers_path.read_text(encoding="utf-8")
         self.steps = self._steps()
 
-    def _steps(self) -> list[tuple | None]:
-        """What each prompt answers: (path,), (path, entry), or None (an empty entry, the review)."""
-        steps: list[tuple | None] = []
+    def _steps(self) -> list[set[tuple]]:
+        """What each prompt answers: {(path,)}, {(path, entry), ...}, or nothing (an empty
+        entry, the review). A section's form answers its questions; a list's one prompt all
+        its entries; a records question's prompt one entry while the script names one."""
+        steps: list[set[tuple]] = []
         seen: dict[str, int] = {}
         for number, key in enumerate(self.asked):
             question = self.questionnaire.question(key)
+            section = self.questionnaire.section(key)
             nth = seen[key] = seen.get(key, -1) + 1
-            if question is None:
-                steps.append(None)
-            elif question.is_repeating:
+            if section is not None:  # the section's short questions on one form
+                steps.append({(q.path,) for q in together_on_a_form(section, section.questions)})
+            elif question is None:
+                steps.append(set())
+            elif question.type == "list":
+                steps.append({(key, i) for i in range(len(self.answers.get(key)))})
+            elif question.type == "records":
                 named = SCRIPTS[self.kind].get(key, [])
-                steps.append((key, nth) if nth < len(named) else None)
+                steps.append({(key, nth)} if nth < len(named) else set())
             else:  # its last prompt gives the answer
-                steps.append((key,) if key not in self.asked[number + 1:] else None)
+                steps.append({(key,)} if key not in self.asked[number + 1:] else set())
         return steps
 
     def answered(self, k: int) -> set[tuple]:
-        return {s for s in self.steps[:k] if s is not None}
+        return set().union(*self.steps[:k])
 
     def expected_values(self, k: int) -> dict[str, dict]:
         """The full run's values, restricted to what the first k prompts answered, in the shape
@@ -153,8 +162,8 @@ def test_a_full_run_asks_every_named_question_and_accounts_for_every_answer(full
     full = full_runs[kind]
     assert full.unused == {}, "named in the script but never asked"
     assert full.asked[-1] == REVIEW
-    known = {q.path for q in full.questionnaire.questions}
-    assert set(full.asked[:-1]) <= known, set(full.asked[:-1]) - known  # every other prompt asks a question
+    known = {q.path for q in full.questionnaire.questions} | {s.key for s in full.questionnaire.sections if s.form}
+    assert set(full.asked[:-1]) <= known, set(full.asked[:-1]) - known  # every other prompt asks a question (or a form)
     # Every whole answer of the full run is accounted for by the prompts.
     assert full.expected_values(len(full.steps)) == full.answers.values
 
@@ -209,12 +218,12 @@ def test_at_every_prompt_the_draft_holds_exactly_the_answers_given(full_runs, ki
 
 
 # A real Ctrl-C at one prompt of every kind: nothing answered yet, a menu after a typed text,
-# a date asked again after a wrong one, a multi-line text, a list's entry, the empty entry
-# that ends an optional list, an entry's form. (The resuming tests below stop at a list's
-# second entry, a second form and the review.) Each is a fresh interview up to that prompt,
+# a section's form (its date asked again after a wrong one), a multi-line text, a list, an
+# optional list left empty, an entry's form. (The resuming tests below stop at a list, a
+# second form and the review.) Each is a fresh interview up to that prompt,
 # so only these few are run.
 CTRL_C_AT = {
-    "adhoc": [("gruppe.navn", 0), ("gruppe.type", 0), ("dokument.dato", 0), ("formaal.tekst", 0),
+    "adhoc": [("gruppe.navn", 0), ("gruppe.type", 0), ("dokument", 0), ("formaal.tekst", 0),
               ("opgaver.opgaver", 0), ("opgaver.snitflader", 0), ("formandskab.formaend", 0)],
     "temagruppe": [("gruppe.navn", 0), ("gruppe.periode", 0), ("medlemmer.medlemmer", 0)],
 }
@@ -236,7 +245,7 @@ def test_ctrl_c_leaves_the_draft_of_its_prompt_and_says_how_to_resume(full_runs,
 @pytest.mark.parametrize(
     "kind, key, nth",
     [
-        ("adhoc", "opgaver.opgaver", 1),  # at the second task: the task list is reopened at its next entry
+        ("adhoc", "opgaver.opgaver", 0),  # at the task list: it is asked again
         ("adhoc", "opgaver.patientperspektiv", 0),  # after the optional interfaces were left empty: asked again
         ("adhoc", "formandskab.formaend", 1),  # at the second chair's form: the chair list goes on
         ("adhoc", REVIEW, 0),  # at the review: every answer given, nothing more to ask

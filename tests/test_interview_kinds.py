@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import docx_text
-from interview_keys import DOWN, ENTER, FINISH, UP, form, keyed, paragraphs, typed
+from interview_keys import DOWN, ENTER, UP, fields, keyed, lines, paragraphs, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -14,16 +14,14 @@ from drafter.questionnaire import load_questionnaire
 
 TODAY = dt.date(2026, 11, 25)
 
-THEME_GROUP = {  # the rest: Enter takes the suggestion (today, 1.0, udkast, the rotation plan's co-chairs ...)
+THEME_GROUP = {  # the rest: Enter takes the suggestion (the document's form, the seed's texts, the plan's co-chairs ...)
     "gruppe.navn": DOWN + ENTER,  # Voksentemagruppen for psykiatri (reference list)
     "gruppe.periode": DOWN * 2 + ENTER,  # 2026-2027
-    "formaal.tekst": FINISH,  # the seed's purpose text, suggested
-    "opgaver.opgaver": [typed("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen")],
-    "medlemmer.tekst": FINISH,  # suggested
-    "medlemmer.medlemmer": [form("Regionspsykiatrien Midt", "1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt")],
+    "opgaver.opgaver": lines("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"),
+    "medlemmer.medlemmer": [fields("temagruppe", "medlemmer.medlemmer", part="Regionspsykiatrien Midt",
+                                   beskrivelse="1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt")],
     "formandskab.tekst": paragraphs("Arbejdet i temagrupperne ledes af et formandskab."),
     "formandskab.sekretariat": paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
-    "moeder.frekvens": FINISH,  # suggested
 }
 
 
@@ -122,12 +120,14 @@ def test_an_optional_date_is_left_out_with_enter_and_today_is_typed(tmp_path):
 
     kind = load_questionnaire("arbejdsgruppe")
     settings = ["gruppe.navn=Arbejdsgruppen om datoer", "gruppe.nedsat_af=Styregruppen", "gruppe.organisation=Rådet"]
-    after_the_date = kind.questions[kind.questions.index(kind.question("dokument.dato")) + 1].path
-    with keyed({"dokument.dato": ENTER, after_the_date: CTRL_C}, "arbejdsgruppe"), pytest.raises(interview.Interrupted):
+    order = [q.path for q in kind.questions]
+    after = next(p for p in order[order.index("dokument.dato"):] if not p.startswith("dokument."))  # after the document's form
+    with keyed({"dokument": ENTER, after: CTRL_C}, "arbejdsgruppe"), pytest.raises(interview.Interrupted):
         interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", settings=settings, today=TODAY)
     draft = load_answers(next((tmp_path / "answers").glob("*.yaml")))
     assert draft.get("dokument.dato") is None  # no date invented
     (next((tmp_path / "answers").glob("*.yaml"))).unlink()
-    with keyed({"dokument.dato": typed("i dag"), after_the_date: CTRL_C}, "arbejdsgruppe"), pytest.raises(interview.Interrupted):
+    with keyed({"dokument": fields("arbejdsgruppe", "dokument", dato="i dag"), after: CTRL_C}, "arbejdsgruppe"), \
+            pytest.raises(interview.Interrupted):
         interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", settings=settings, today=TODAY)
     assert load_answers(next((tmp_path / "answers").glob("*.yaml"))).get("dokument.dato") == TODAY.isoformat()

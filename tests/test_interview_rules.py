@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import docx_text, run_cli
-from interview_keys import CTRL_C, DOWN, ENTER, FINISH, form, keyed, typed
+from interview_keys import CTRL_C, DOWN, ENTER, fields, keyed, typed
 from test_interview import ADHOC, REVIEW, SLUG, run_new
 
 from drafter import interview
@@ -41,7 +41,8 @@ def check_lines(path) -> list[str]:
 
 
 # The report goes to the steering group, though the theme group commissioned the group.
-TO_THE_STEERING_GROUP = {"tidsplan.rapportering": [form("01-06-2027", "Klyngestyregruppen", "Status")]}
+TO_THE_STEERING_GROUP = {"tidsplan.rapportering": [
+    fields("adhoc", "tidsplan.rapportering", dato="01-06-2027", modtager="Klyngestyregruppen", indhold="Status")]}
 
 
 def test_warnings_are_shown_in_plain_danish_before_and_after_rendering(tmp_path, said):
@@ -57,7 +58,7 @@ def test_warnings_are_shown_in_plain_danish_before_and_after_rendering(tmp_path,
     assert "[afrapportering" not in text and ".yaml:" not in text  # no developer notation
 
 
-WITH_RULE_ERROR = {**ADHOC, "opgaver.patientperspektiv": typed("Ikke relevant") + FINISH}  # patients dismissed
+WITH_RULE_ERROR = {**ADHOC, "opgaver.patientperspektiv": typed("Ikke relevant") + ENTER}  # patients dismissed
 
 
 def test_a_rule_error_keeps_the_review_open_and_the_draft_saved(tmp_path, said):
@@ -77,7 +78,7 @@ def test_after_a_rule_error_the_section_is_fixed_in_the_review_and_the_document_
         REVIEW: [ENTER, DOWN * 4 + ENTER],  # approve: refused; "Se 2. Opgaver" (then Enter: approve)
         "Hvad vil du?": DOWN + ENTER,  # "Ret 2. Opgaver"; its questions again, Enter keeping the tasks
         "opgaver.patientperspektiv": [WITH_RULE_ERROR["opgaver.patientperspektiv"],
-                                      typed("To pårørende deltager i gruppen.") + FINISH],  # replacing "Ikke relevant"
+                                      typed("To pårørende deltager i gruppen.") + ENTER],  # replacing "Ikke relevant"
     }
     result = run_new({**WITH_RULE_ERROR, **fix}, tmp_path)
     answers = load_answers(result.answers_path)
