@@ -241,3 +241,21 @@ def test_help_and_version_load_nothing_but_argparse(argv):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert "LOADED [] CODE 0" in result.stderr, result.stderr
+
+
+# What `drafter check` must not load: Jinja2, lxml and the Word libraries, which only
+# rendering needs (the benchmark's (b) check).
+NOT_FOR_CHECK = ("jinja2", "lxml", "docx", "docxtpl")
+
+
+def test_check_loads_no_renderer():
+    probe = (
+        "import sys\n"
+        "from drafter.cli import main\n"
+        f"code = main(['check', {str(ADHOC_EXAMPLE)!r}])\n"
+        f"print('LOADED', sorted(m for m in sys.modules if m in {NOT_FOR_CHECK!r} or m.split('.')[0] in {NOT_FOR_CHECK!r}),"
+        " 'CODE', code, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert "LOADED [] CODE 0" in result.stderr, result.stderr
