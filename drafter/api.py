@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from drafter import reference, templates, workspace
+from drafter import reference, workspace
 from drafter.answers import Answers, check_file, load_answers
 from drafter.batch import (
-    DEFAULT_OUT_DIR, FAILED, SKIPPED, Outcome, RenderResult, check_overwrite, check_rules, default_output,
+    DEFAULT_OUT_DIR, FAILED, SKIPPED, UNCHANGED, Outcome, RenderResult, check_overwrite, check_rules, default_output,
     draft_lines, expand_paths, failure_lines, is_folder, outputs_for, render_answers, render_batch, require_finished,
     summary_line,
 )
@@ -36,18 +36,20 @@ from drafter.errors import AnswerFileError, DrafterError, UsageError
 from drafter.fsutil import atomic_write
 from drafter.problems import Problem
 from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, letterhead_path, load_questionnaire
-from drafter.render import document_properties
 from drafter.rules import RULES, check_answers, profile_notes
 from drafter.session import DraftSession
 from drafter.status import folder_status, status_cells
-from drafter.templates import TemplateReport
 from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
 from drafter.yamlio import kept_meta, save_answers
 from drafter.yamlread import read_answer_file
 
+# drafter.templates and drafter.render (with zipfile, body, tablefit, stamp) are imported
+# where they are used: `drafter check` comes through here and needs neither (about 6 ms
+# of its cold start, measured).
 if TYPE_CHECKING:
     from drafter.docimport import Imported, ImportResult
+    from drafter.templates import TemplateReport
     from drafter.replace import FileReplacement
     from drafter.versions import Difference, Side
 
@@ -62,11 +64,12 @@ __all__ = [
     "kind", "kinds", "profile_notes", "rules",
     # many files; templates; versions; a chair's edits; a name replaced
     "add_pdfs", "answer_files", "document_for", "is_folder", "render_files", "status",
+    "pdf_for", "pdf_programs", "status_of",
     "check_templates", "new_template",
     "diff", "read_version", "write_tracked_changes",
     "read_chair_edits", "save_chair_edits", "plan_replacement", "write_replacement",
     # for showing results: outcome states, Danish lines, an answer's label and text
-    "FAILED", "SKIPPED", "draft_lines", "failure_lines", "summary_line", "status_cells",
+    "FAILED", "SKIPPED", "UNCHANGED", "draft_lines", "failure_lines", "summary_line", "status_cells",
     "full_text", "label", "marked_words", "question_lines",
 ]
 
@@ -385,7 +388,32 @@ def status(folder: str | Path, out_dir: str | Path | None = None) -> list[dict[s
     if not folder.is_dir():
         raise UsageError(f"{folder}: er ikke en mappe; angiv mappen med svarfilerne (fx answers)")
     paths = expand_paths([folder])
-    return folder_status(paths, [document_for(p, out_dir) for p in paths])
+    return status_of(paths, out_dir)
+
+
+# -- one commission's document (a front end that shows one at a time: the web form) ----------
+
+def status_of(answer_paths: list[Path], out_dir: str | Path | None = None) -> list[dict[str, Any]]:
+    """`drafter status` for these answer files (a page of a long list), as ``status`` gives it."""
+    return folder_status(answer_paths, [document_for(p, out_dir) for p in answer_paths])
+
+
+def pdf_programs() -> tuple[bool, bool]:
+    """Whether LibreOffice (for PDFs; where the workspace says, else found) and pdftoppm (for
+    a preview) are there."""
+    from drafter import pdf  # lazy: only PDFs need it (9 ms CPU after this module)
+
+    return (pdf.find_soffice(workspace.current().libreoffice) is not None,
+            pdf.find_program(pdf.PDFTOPPM_ENV, "pdftoppm") is not None)
+
+
+def pdf_for(answers_path: str | Path, document: str | Path, *, preview: bool = False,
+            progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """A tagged PDF (with *preview* also a PNG of page 1) beside the Word *document* of
+    *answers_path* as it is now (not made again); what stood in the way (empty: all made)."""
+    outcome = Outcome(Path(answers_path), Path(document), UNCHANGED)
+    missing = add_pdfs([outcome], preview=preview, progress=progress)
+    return [*outcome.pdf_problems, *missing]
 
 
 # -- templates -------------------------------------------------------------------------------
@@ -394,6 +422,8 @@ def check_templates(template: str | Path | None = None, kind: str | None = None)
     """`drafter template check`: a Word template (for *kind*, or the kind its name says; the
     letterhead for every kind built in it), every .docx of a folder, or without *template*
     the one *kind* is rendered with. A report per template and kind (``errors``, ``lines()``)."""
+    from drafter import templates  # see the imports above
+
     return [templates.check_template(path, questionnaire)
             for path, questionnaire in templates.check_targets(Path(template) if template else None, kind)]
 
@@ -410,6 +440,8 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
         if own is None:
             raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
         target = own / (LETTERHEAD if letterhead else f"{kind}.docx")
+    from drafter import templates  # see the imports above
+
     if letterhead:
         return templates.copy_template(letterhead_path(), Path(target), force=force)
     return templates.new_template(load_questionnaire(kind), Path(target), force=force)
@@ -452,6 +484,8 @@ def write_tracked_changes(difference: Difference, target: str | Path, author: st
 def _document_author(side: Side) -> str | None:
     if side.answers is None or not side.answers.questionnaire.document.get("author"):
         return None
+    from drafter.render import document_properties  # see the imports above
+
     return document_properties(side.answers).get("author") or None
 
 
