@@ -79,10 +79,12 @@ class Run:
         self.screens: dict[str, str] = {}
         # The optional questions' prompts (their start, as a narrow screen shows it): one this
         # run does not wait for (a question added to the kind since) takes Enter, its default.
+        # Not a list's: its prompt is a heading printed before the list's own prompt is up.
         # Only on a screen that can be read at any time (tmux); scripts/measure_latency.py's
         # pseudo-terminal reads only while it waits, and times each wait.
         polled = hasattr(session, "_tmux")
-        self.optional = {q.prompt[:30] for q in load_questionnaire(kind).questions if not q.required} if polled else set()
+        questions = load_questionnaire(kind).questions if polled else []
+        self.optional = {q.prompt[:30] for q in questions if not q.required and not q.is_repeating}
         self.seen: set[str] = set()
 
     def wait(self, marker: str, limit: float = 30) -> str:
