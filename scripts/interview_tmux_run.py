@@ -29,7 +29,7 @@ def tmux_session(args: str, folder: Path, size: tuple[int, int]):
     # of its own (its own session), without tmux or the test suite's dependencies.
     from test_interview_cli import drafter_in_tmux
 
-    return drafter_in_tmux(args, folder, size=size)
+    return drafter_in_tmux(args, folder, size=size)  # an optional question the run does not name: Enter
 
 
 # The workspace: `drafter init --profile neutral`, then the municipality's own facts.
@@ -70,46 +70,16 @@ class RunResult:
 
 
 class Run:
-    def __init__(self, session, kind: str):
-        from drafter.questionnaire import load_questionnaire
-
+    def __init__(self, session):
         self.session = session
         self.prompts = 0
         self.panes: list[str] = []
         self.screens: dict[str, str] = {}
-        # The optional questions' prompts (their start, as a narrow screen shows it): one this
-        # run does not wait for (a question added to the kind since) takes Enter, its default.
-        # Not a list's: its prompt is a heading printed before the list's own prompt is up.
-        # Only on a screen that can be read at any time (tmux); scripts/measure_latency.py's
-        # pseudo-terminal reads only while it waits, and times each wait.
-        polled = hasattr(session, "_tmux")
-        questions = load_questionnaire(kind).questions if polled else []
-        self.optional = {q.prompt[:30] for q in questions if not q.required and not q.is_repeating}
-        self.seen: set[str] = set()
 
-    def wait(self, marker: str, limit: float = 30) -> str:
-        """The screen once *marker* is on it. An optional question's prompt that appears
-        meanwhile, and that no step waits for, is answered with Enter (its default)."""
-        if not self.optional:
-            screen = self.session.wait_for(marker, limit=limit)
-            self.panes.append(screen)
-            return screen
-        deadline = time.monotonic() + limit
-        while True:
-            screen = self.session.screen()
-            shown = {prompt for prompt in self.optional if prompt in screen}
-            if marker in screen:
-                self.seen |= shown
-                self.panes.append(screen)
-                return screen
-            new = shown - self.seen
-            if new:
-                self.seen |= new
-                self.prompts += 1
-                self.session.send("Enter")
-            elif time.monotonic() > deadline:
-                raise AssertionError(f"{marker!r} never appeared on the screen:\n{screen}")
-            time.sleep(0.1)
+    def wait(self, marker: str) -> str:
+        screen = self.session.wait_for(marker)
+        self.panes.append(screen)
+        return screen
 
     def answer(self, marker: str, *keys: str, literal: str | None = None) -> None:
         """Wait for a prompt showing *marker*, then answer it (one prompt)."""
@@ -164,7 +134,7 @@ def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_se
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
     began = time.monotonic()
-    run = Run(start("new adhoc", folder, size), "adhoc")
+    run = Run(start("new adhoc", folder, size))
     try:
         run.text("Hvad hedder gruppen?", NAME)
         run.skip("Er det en ad-hoc gruppe")
@@ -208,7 +178,8 @@ def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_se
         status = run.session.exit_status()
     finally:
         run.session.close()
-    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+    return RunResult(run.prompts + getattr(run.session, "skipped", 0), status, time.monotonic() - began, run.panes,
+                     run.screens, folder)
 
 
 def run_working_group(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_session) -> RunResult:
@@ -218,7 +189,7 @@ def run_working_group(folder: Path, size: tuple[int, int] = (80, 24), start=tmux
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
     began = time.monotonic()
-    run = Run(start("new arbejdsgruppe", folder, size), "arbejdsgruppe")
+    run = Run(start("new arbejdsgruppe", folder, size))
     try:
         run.text("Hvad hedder gruppen?", NAME)
         run.text("Hvem nedsætter gruppen", "Sundheds- og ældreudvalget")  # own text: no list in this profile
@@ -273,7 +244,8 @@ def run_working_group(folder: Path, size: tuple[int, int] = (80, 24), start=tmux
         status = run.session.exit_status()
     finally:
         run.session.close()
-    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+    return RunResult(run.prompts + getattr(run.session, "skipped", 0), status, time.monotonic() - began, run.panes,
+                     run.screens, folder)
 
 
 RUNS = {"adhoc": run_commission, "arbejdsgruppe": run_working_group}
