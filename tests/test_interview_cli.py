@@ -99,8 +99,8 @@ class Tmux:
         while True:
             screen = self.screen()
             shown = {prompt for prompt in self.optional if prompt in screen}
-            if text in screen:
-                self.seen |= shown
+            if text in screen:  # the prompts up to it are answered; one below it is the next
+                self.seen |= {prompt for prompt in shown if screen.rfind(prompt) <= screen.rfind(text)}
                 return screen
             if shown - self.seen:  # an optional question nobody waits for: its default
                 self.seen |= shown
