@@ -238,3 +238,28 @@ def test_a_multi_line_answer_has_one_way_to_end_esc_enter_is_enter():
     with terminal("Første afsnit.\x1b\rAndet afsnit.\x1b\r\x1b\r"):
         answer = prompts.text("Hvad er formålet?", lambda typed: None, multiline=True)
     assert answer == "Første afsnit.\n\nAndet afsnit."
+
+
+# -- the autosave's check that other tools read the file, entry by entry ------------------------
+
+def test_reading_a_file_entry_by_entry_agrees_with_reading_it_whole():
+    # The interview's autosave checks each top-level entry with PyYAML's pure loader once;
+    # that must say exactly what reading the whole file says, whatever a hand edit left.
+    import random
+
+    from conftest import ANSWERS_DIR
+    from drafter import yamlio
+
+    rng = random.Random(28)
+    pieces = ["\n", "\n  ", "\nx: ", ": ", "'", '"', "[", "]", "{", "}", ",", "?", "-", "#", "|", ">", "\t",
+              "2026-13-01", "\nkey: [a,", "\n", " 0?", "\nb", " &a ", " *a", " !!str ", "\n---\n", "%YAML 1.1\n", "50 %",
+              " & ", "!", "\n  kind: x\n"]
+    # The first 40 lines of three examples: several entries each, and cheap to read.
+    texts = ["".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:40])
+             for path in sorted(ANSWERS_DIR.glob("*.yaml"))[:3]]
+    for number in range(100):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text))
+            text = text[:at] + rng.choice(pieces) + text[at:]
+        assert yamlio.readable_by_others(text) == yamlio._pure_yaml_reads(text), (number, text)
