@@ -77,6 +77,7 @@ MIDTKLYNGEN_RECEIVERS = ["Klyngestyregruppen", "Voksentemagruppen for somatik", 
 # What each workspace's profile suggests (None: the profile has nothing to suggest, so nothing is).
 SUGGESTED = {
     "skovby": {
+        "gruppe.nedsat_af": None,
         "gruppe.organisation": "Skovby Kommune",
         "formandskab.model": "én formand",
         "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Sundhedssekretariatet i Skovby Kommune.",
@@ -84,7 +85,17 @@ SUGGESTED = {
         "modtager": None,  # no body of the profile receives reports: only the commissioning answer is suggested
         "modtagere": [],
     },
+    "neutral": {  # `drafter init --profile neutral --name "Skovby Kommune"`, not filled in further
+        "gruppe.nedsat_af": None,
+        "gruppe.organisation": "Skovby Kommune",
+        "formandskab.model": None,
+        "sekretariat.tekst": None,
+        "dokument.forfatter": "Sekretariatet",
+        "modtager": None,
+        "modtagere": [],
+    },
     "midtklyngen": {
+        "gruppe.nedsat_af": None,  # six bodies commission groups: which one, the person says
         "gruppe.organisation": "Midtklyngen",
         "formandskab.model": "to-delt formandskab",
         "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Fællessekretariatet i Midtklyngen.",
@@ -93,6 +104,7 @@ SUGGESTED = {
         "modtagere": MIDTKLYNGEN_RECEIVERS,
     },
     "sundhedsraad": {
+        "gruppe.nedsat_af": "Sundhedsrådet",  # the one body that commissions groups
         "gruppe.organisation": "Sundhedsråd Midt",
         "formandskab.model": None,  # the councils have no fixed chair model
         "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Sundhedsrådets sekretariat.",
@@ -108,6 +120,8 @@ def _workspace(name: str, folder):
 
     if name == "skovby":
         (folder / "drafter.yaml").write_text(SKOVBY, encoding="utf-8")
+    elif name == "neutral":
+        workspace.init(folder, "neutral", name="Skovby Kommune")
     elif name == "midtklyngen":
         workspace.init(folder, "midtklyngen")
     else:
@@ -125,14 +139,14 @@ def restore_workspace():
 
 
 @pytest.mark.parametrize("name", SUGGESTED)
-def test_the_profile_suggests_organisation_chairs_secretariat_author_and_reporting_line(tmp_path, name, restore_workspace):
+def test_the_profile_suggests_commissioner_organisation_chairs_secretariat_author_and_reporting_line(tmp_path, name, restore_workspace):
     from drafter.questionnaire import load_questionnaire
 
     _workspace(name, tmp_path)
     expected = SUGGESTED[name]
     kind = load_questionnaire("arbejdsgruppe")
     answers: dict = {}
-    for path in ("gruppe.organisation", "formandskab.model", "sekretariat.tekst", "dokument.forfatter"):
+    for path in ("gruppe.nedsat_af", "gruppe.organisation", "formandskab.model", "sekretariat.tekst", "dokument.forfatter"):
         assert kind.question(path).default_value(None, answers) == expected[path], path
     receiver = kind.question("afrapportering.cyklus").field_named("modtager")
     assert receiver.default_value(None, answers) == expected["modtager"]
@@ -145,6 +159,7 @@ def test_the_profile_suggests_organisation_chairs_secretariat_author_and_reporti
     assert adhoc_receiver.default_value(None, answers) == "Sundheds- og ældreudvalget"
     assert adhoc_receiver.choices == expected["modtagere"]
     assert adhoc.question("gruppe.klynge").default_value(None, {}) == expected["gruppe.organisation"]
+    assert adhoc.question("gruppe.nedsat_af").default_value(None, {}) == expected["gruppe.nedsat_af"]
 
 
 # -- fewer prompts: a list in one prompt, a section's short questions on one form ---------------
