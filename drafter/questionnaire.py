@@ -830,8 +830,6 @@ LETTERHEAD = "letterhead.docx"
 def letterhead_path() -> Path:
     """The letterhead a kind without a template of its own is rendered in: the workspace's
     (templates/letterhead.docx, made with `drafter template new --letterhead`), else drafter's."""
-    from drafter import workspace
-
     own = workspace.current().templates_dir
     if own is not None and (own / LETTERHEAD).is_file():
         return own / LETTERHEAD

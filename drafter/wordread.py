@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from drafter import stamp
 from drafter.docdiff import W, paragraph_text
 from drafter.errors import DrafterError
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, describe_oserror, read_docx_entries, read_regular_file
 from drafter.problems import Problem
 
 MAX_PART_BYTES = 8 * 1024 * 1024  # one XML part; a long commission's body is some 50 kB
@@ -108,9 +110,6 @@ def read_word_file(path, drafter_made: bool = False) -> WordPackage:
     import zipfile
     from pathlib import Path
 
-    from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
-    from drafter.fsutil import DOCX_MAX_BYTES
-
     path = Path(path)
     name = str(path)
     suffix = path.suffix.lower()
@@ -138,8 +137,6 @@ def read_word_file(path, drafter_made: bool = False) -> WordPackage:
 def read_word_bytes(data: bytes, name: str) -> WordPackage:
     import zipfile
     import zlib
-
-    from drafter.fsutil import UnsafeFile, read_docx_entries
 
     if data.startswith(_OLE2_MAGIC):
         raise _refuse(name, f"er et ældre Word-dokument (.doc), ikke .docx; {_SAVE_AS_DOCX}")
@@ -232,17 +229,13 @@ def _short(text: str) -> str:
 
 
 def is_drafter_made(package: WordPackage) -> bool:
-    from drafter.stamp import HASH_PROPERTY
-
-    return HASH_PROPERTY in package.custom
+    return stamp.HASH_PROPERTY in package.custom
 
 
 def recorded_base(package: WordPackage) -> dict | None:
     """The answers the document was made from, as drafter recorded them; None for a
     document from an older drafter (or one whose record was lost)."""
-    from drafter.stamp import recorded_base as decode
-
-    return decode(package.custom)
+    return stamp.recorded_base(package.custom)
 
 
 def comments(package: WordPackage) -> list[str]:
