@@ -36,7 +36,8 @@ KEYS_HELP = (
     "er gemt til --resume."
 )
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+# A signal: 128 + its number, as a shell says it (drafter.interrupts.exit_code).
 # sysexits.h EX_UNAVAILABLE: a program drafter needs (LibreOffice, pdftoppm) is missing.
 # The Word documents were written; only the PDFs or previews asked for are not there.
 EXIT_UNAVAILABLE = 69
@@ -553,7 +554,7 @@ def cmd_kinds(args: argparse.Namespace) -> int:
 
 def _require_terminal(command: str) -> None:
     if not sys.stdin.isatty():
-        from drafter.errors import UsageError
+        from drafter.errors import UsageError  # lazy
 
         raise UsageError(
             f"drafter {command} stiller spørgsmål og skal køres i en terminal, men input kommer ikke fra en "
@@ -576,7 +577,7 @@ def _require_utf8_terminal(command: str) -> None:
             return
     except LookupError:
         pass
-    from drafter.errors import UsageError
+    from drafter.errors import UsageError  # lazy
 
     message = (
         f"drafter {command}: terminalens tegnkodning er {encoding}, ikke UTF-8, så æ, ø og å ville ikke blive gemt, "
@@ -597,17 +598,17 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     if args.kind is None and args.resume is None:
         _require_terminal("new")
-        from drafter import interview
+        from drafter import interview  # lazy
 
         interview.say_profile()
         args.kind = interview.choose_kind()
     questionnaire = api.kind(args.kind) if args.kind else None
     if questionnaire is None:  # --resume without a kind: the draft says which
-        from drafter.session import load_for_resume
+        from drafter.session import load_for_resume  # lazy
 
         questionnaire = load_for_resume(args.resume, None)[0].questionnaire
     _require_terminal("new")
-    from drafter import interview
+    from drafter import interview  # lazy
 
     if args.kind is not None or args.resume is not None:
         interview.say_profile()
@@ -634,7 +635,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if args.set:
         return _edit_set(args)
     _require_terminal("edit")
-    from drafter import interview
+    from drafter import interview  # lazy
 
     result = interview.edit(args.answers, section=args.section, out_dir=args.out_dir or _workspace_folder("out"))
     _print_result(result)
@@ -642,12 +643,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def _edit_set(args: argparse.Namespace) -> int:
-    from drafter.errors import UsageError
-    from drafter.api import set_answers
+    from drafter.errors import UsageError  # lazy
+    from drafter.api import set_answers  # lazy
 
     if args.section is not None:
         raise UsageError("--set og --section kan ikke bruges sammen: --set retter svarene uden spørgsmål")
-    from drafter.problems import format_problems
+    from drafter.problems import format_problems  # lazy
 
     result = set_answers(args.answers, args.set, out_dir=args.out_dir)
     _print(f"Svarfil: {result.answers_path}" + ("" if result.changed else " (uændret)"))
@@ -664,7 +665,7 @@ def _edit_set(args: argparse.Namespace) -> int:
 def _print_result(result) -> None:
     _print(f"\nSvarfil: {result.answers_path}")
     if result.output is None:
-        from drafter.shellquote import quote
+        from drafter.shellquote import quote  # lazy
 
         _print(f"Svarfilen er en kladde; gør den færdig med: drafter new {result.kind} --resume {quote(result.answers_path)}")
         return
@@ -974,7 +975,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 def _print(text: str, stream=None) -> None:
     """Every line drafter prints about files and answers: control characters, ANSI
     sequences and bidi overrides in a value or a file name are shown as escapes."""
-    from drafter.problems import printable_lines
+    from drafter.problems import printable_lines  # lazy
 
     print(printable_lines(text), file=stream or sys.stdout)
 
@@ -1011,8 +1012,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"ukendte argumenter: {' '.join(extra)}")
         getattr(args, trailing).extend(_path(item) for item in extra)
     # Not before: --help and --version exit above, and need neither (~1 ms and ~9 ms).
-    from drafter.errors import DrafterError
-    from drafter.interrupts import install
+    from drafter.errors import DrafterError  # lazy
+    from drafter.interrupts import install  # lazy
 
     install()
     if not getattr(args, "handler", None):
@@ -1028,7 +1029,7 @@ def main(argv: list[str] | None = None) -> int:
         _report(exc)
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        from drafter.interrupts import exit_code
+        from drafter.interrupts import exit_code  # lazy
 
         print("\nAfbrudt.", file=sys.stderr)
         return exit_code(exc)

@@ -291,7 +291,6 @@ class _Reader:
         self.list_deletes: dict[tuple, set[int]] = {}
         self.record_rows_gone: dict[tuple, set[int]] = {}
         self.group_values: dict[tuple, list] = {}
-        self.date_fields: dict[tuple, Question] = {}
 
     # -- what the base shows where
     def markers(self, i: int) -> list[int]:

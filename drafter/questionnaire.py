@@ -161,7 +161,7 @@ class Question:
         return checker(value)
 
     def _check_text(self, value: Any) -> str:
-        text = _as_text(value, self.type)
+        text = _as_text(value)
         if len(text) > MAX_LENGTH["text"]:
             raise InvalidValue(
                 f"teksten er for lang ({len(text):,} tegn; højst {MAX_LENGTH['text']:,})".replace(",", ".")
@@ -169,7 +169,7 @@ class Question:
         return text.strip()
 
     def _check_paragraphs(self, value: Any) -> str:
-        text = _as_text(value, self.type)
+        text = _as_text(value)
         if len(text) > MAX_LENGTH["paragraphs"]:
             raise InvalidValue(
                 f"teksten er for lang ({len(text):,} tegn; højst {MAX_LENGTH['paragraphs']:,})".replace(",", ".")
@@ -237,7 +237,7 @@ def split_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
 
 
-def _as_text(value: Any, type_: str) -> str:
+def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         raise InvalidValue(
             f"skal være tekst, men YAML læser værdien som ja/nej ({'true' if value else 'false'}); "

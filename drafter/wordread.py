@@ -31,7 +31,6 @@ _TAG = re.compile(rb"<(/?)[A-Za-z_/][^>]*>")
 CUSTOM_PART = "docProps/custom.xml"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_DOCUMENT = "/officeDocument"
-_HEADER_FOOTER = ("/header", "/footer")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
 _SAVE_AS_DOCX = "gem det som Word-dokument (.docx) og prøv igen"
@@ -73,22 +72,6 @@ class WordPackage:
     @property
     def custom(self) -> str:
         return self.entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
-
-    def part_relations(self) -> list[tuple[str, str]]:
-        """(relationship type, part) of the main part's headers and footers, in order."""
-        folder, _, base = self.main_part.rpartition("/")
-        rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
-        if rels_name not in self.entries:
-            return []
-        out = []
-        for rel in parse_part(self.entries[rels_name], f"{self.name}: {rels_name}"):
-            kind, target = rel.get("Type", ""), rel.get("Target")
-            if not kind.endswith(_HEADER_FOOTER) or not target or rel.get("TargetMode") == "External":
-                continue
-            part = _resolve(folder, target)
-            if part in self.entries:
-                out.append((kind.rpartition("/")[2], part))
-        return out
 
 
 def _resolve(folder: str, target: str) -> str:
