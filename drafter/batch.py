@@ -27,10 +27,7 @@ from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_os
 from drafter.interrupts import HANDLED, Terminated, die_with_parent, exit_code
 from drafter.problems import Problem, SourceMap, format_problems, in_file_order, printable
 from drafter.questionnaire import is_builtin_template
-from drafter.render import render_document, renderer_for
 from drafter.rules import check_answers
-from drafter.stamp import read_recorded_hash
-from drafter.templates import require_usable_template
 from drafter.workers import mp_context, worker_count
 from drafter.yamlread import read_answer_file
 
@@ -164,6 +161,11 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
     elif not answers.questionnaire.builtin_template:
         # A kind from a shared folder brings its own template: checked on first use.
         checked_template(answers.questionnaire.template_path, answers.questionnaire)
+    # Here, not at the top: `drafter check` imports this module (expand_paths, check_rules)
+    # and needs none of the renderer's modules (render, body, tablefit, stamp, zipfile;
+    # about 6 ms of its cold start, measured).
+    from drafter.render import render_document, renderer_for
+
     renderer = renderer_for(template or answers.questionnaire.template_path)
     data = render_document(answers, renderer)
     previous = check_overwrite(output, force)
@@ -236,6 +238,8 @@ def checked_template(template: Path, questionnaire) -> None:
     """Run the template check once per template and kind; raise TemplateProblem if it fails."""
     key = (resolved(template), questionnaire.kind)
     if key not in _checked_templates:
+        from drafter.templates import require_usable_template  # see render_answers
+
         require_usable_template(template, questionnaire)
         _checked_templates.add(key)
 
@@ -264,6 +268,8 @@ def check_overwrite(output: Path, force: bool) -> bytes | None:
         raise OutputError(f"{output}: den eksisterende fil kan ikke læses ({describe_oserror(exc)})") from None
     if force:
         return existing
+    from drafter.stamp import read_recorded_hash  # see render_answers
+
     recorded, actual = read_recorded_hash(existing)
     if recorded is None:
         raise OutputError(

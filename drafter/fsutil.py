@@ -6,7 +6,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,7 +76,8 @@ def refuse_unwritable_target(target: Path) -> None:
 
 
 def atomic_write(
-    path: str | os.PathLike, data: bytes | str, mode: int | None = None, before_replace: Callable[[], None] | None = None
+    path: str | os.PathLike, data: bytes | str, mode: int | None = None, before_replace: Callable[[], None] | None = None,
+    durable: bool = True,
 ) -> None:
     """Write *data* to *path* so that readers see the old file or the whole new one.
 
@@ -85,7 +85,9 @@ def atomic_write(
     target; on any failure the temporary file is removed and the old file is untouched.
     *mode* gives the file these permissions instead of the usual ones (umask).
     *before_replace* runs just before the rename and may raise to stop it: the last
-    moment to see that someone else changed the target meanwhile.
+    moment to see that someone else changed the target meanwhile. *durable=False* skips
+    the flushes to disk (a cache entry: after a crash it is missing or fails its digest,
+    which costs only time), still whole or not at all for every reader.
     """
     target = Path(path)
     if isinstance(data, str):
@@ -94,6 +96,10 @@ def atomic_write(
     refuse_too_long_path(target)
     folder = target.parent if str(target.parent) else Path(".")
     remove_stale_temp_files(target)
+    # Here, not at the top: tempfile brings shutil, random, bz2 and lzma (about 2 ms of a
+    # cold `drafter check`, which writes nothing).
+    import tempfile
+
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:
@@ -105,8 +111,9 @@ def atomic_write(
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         _set_mode(tmp_name, mode)
         if before_replace is not None:
             before_replace()
@@ -121,7 +128,8 @@ def atomic_write(
         if isinstance(exc, OSError):
             raise OutputError(f"{target}: kunne ikke skrives ({describe_oserror(exc)})") from None
         raise
-    _fsync_folder(folder)
+    if durable:
+        _fsync_folder(folder)
 
 
 # Windows (without long paths switched on) opens no path of more than 259 characters, and
@@ -251,6 +259,8 @@ def scratch_folder(prefix: str, warnings: list[str] | None = None):
     On Windows a file LibreOffice still holds cannot be deleted: the work is done all the
     same, so that is said in *warnings* (and the next run removes the folder), never raised.
     """
+    import tempfile  # see atomic_write
+
     path = Path(tempfile.mkdtemp(prefix=prefix))
     lock = _lock_scratch(path)
     try:
@@ -294,6 +304,8 @@ def _lock_scratch(path: Path) -> int | None:
 
 def remove_abandoned_scratch(folder: Path | None = None) -> list[Path]:
     """Remove the scratch folders of drafters that were killed; return what was removed."""
+    import tempfile  # see atomic_write
+
     folder = Path(folder or tempfile.gettempdir())
     removed: list[Path] = []
     try:

@@ -134,8 +134,9 @@ def load(name: str, magic: bytes, max_bytes: int, decode: Callable[[bytes], Any]
         return None
 
 
-def store(name: str, magic: bytes, content: bytes, max_bytes: int) -> bool:
-    """Write entry *name* (0600, whole or not at all) in the private folder; False when not stored."""
+def store(name: str, magic: bytes, content: bytes, max_bytes: int, durable: bool = True) -> bool:
+    """Write entry *name* (0600, whole or not at all) in the private folder; False when not stored.
+    *durable=False*: not flushed to disk (see fsutil.atomic_write), for entries written often."""
     folder = cache_dir()
     if folder is None:
         return False
@@ -148,7 +149,7 @@ def store(name: str, magic: bytes, content: bytes, max_bytes: int) -> bool:
             folder.mkdir(mode=0o700, exist_ok=True)
         if not usable_folder(folder):
             return False  # someone else's, or open to others: not a place for what we read back
-        atomic_write(folder / name, data, mode=0o600)
+        atomic_write(folder / name, data, mode=0o600, durable=durable)
     except (OSError, DrafterError):
         return False  # no cache this time; the next run does the work again
     return True

@@ -21,7 +21,7 @@ from drafter.errors import AnswerFileError, InvalidValue, KindError
 from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
 from drafter.problems import Problem
 from drafter.suggest import suggest
-from drafter.yamlread import parse_answer_text
+from drafter.yamlread import parse_file_bytes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_KINDS_DIR = PACKAGE_DIR / "kinds"
@@ -444,7 +444,7 @@ def _read_yaml(path: Path) -> tuple[dict, dict]:
     except OSError as exc:
         raise KindError(f"{path}: spørgeskemaet kan ikke læses ({describe_oserror(exc)})") from None
     try:
-        parsed = parse_answer_text(raw, str(path), "typefil")
+        parsed = parse_file_bytes(raw, str(path), "typefil")
     except AnswerFileError as exc:
         raise KindError(exc.problems) from None
     return parsed.data, parsed.lines

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import hashlib
+import json
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from drafter import shellquote
 from drafter.answers import Answers, check_file, load_answers
+from drafter.body import Layout
 from drafter.batch import DEFAULT_OUT_DIR, RenderResult, default_output, render_file
 from drafter.errors import AnswerFileError, DrafterError, InvalidValue, OutputError, UsageError
 from drafter.fsutil import atomic_write, describe_oserror, windows_safe_stem
@@ -33,10 +36,11 @@ from drafter.problems import Problem, in_file_order
 from drafter.questionnaire import Question, Questionnaire, load_questionnaire
 from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID, WAIVER_KEY, check_answers
 from drafter.edits import apply_settings, merge_answers
-from drafter.validate import is_asked, is_complete, questionnaire_for, validate
+from drafter.validate import is_asked, is_complete, layout_problems, questionnaire_for, validate
 from drafter.yamlio import NewFileExists, StaleFile, save_answers, to_yaml
 from drafter import yamlio
-from drafter.yamlread import is_empty, parse_answer_text, read_answer_file
+from drafter.values import typed_value
+from drafter.yamlread import MAX_FILE_BYTES, is_empty, parse_answer_text, read_answer_file
 
 DEFAULT_ANSWERS_DIR = Path("answers")
 UNFINISHED_KEY = "ufaerdige"  # meta key: answer paths a draft was stopped in the middle of
@@ -168,6 +172,21 @@ def unfinished_paths(value: Any, questionnaire: Questionnaire) -> list[str]:
 def kept_meta(answers: Answers) -> dict[str, Any]:
     """Meta keys of a loaded file that the session does not ask about but must not drop."""
     return yamlio.kept_meta(answers.data)
+
+
+def read_answer(question: Question, text: str, today: _dt.date | None = None) -> Any:
+    """The answer *text* stands for (drafter.values, the one parser), checked by its question's
+    rule; None for no answer. InvalidValue (Danish) for text that cannot be one. Nothing is set:
+    for a front end that reads a field before it sets it (the web form, field by field)."""
+    value = typed_value(question, text, today)
+    return None if value is None else question.check(value)
+
+
+def answer_digest(value: Any) -> str:
+    """A short digest of one answer, empty values alike (None, "", []): what a page made
+    from the answers carries, to merge it later (``DraftSession.merge_typed``)."""
+    text = json.dumps(yamlio.without_empty(value), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
@@ -338,6 +357,23 @@ class DraftSession:
         self.questionnaire = load_questionnaire(kind)
         return self.questionnaire
 
+    def merge_typed(self, section: str, typed: dict[str, Any], base: Mapping[str, str]) -> list[str]:
+        """Answers of *section* typed on a page made from an older file (saved since in another
+        tab, an editor), merged answer by answer into this session (the file as it is now).
+        *base* holds the ``answer_digest`` of each answer the page was made from. An answer
+        nobody else changed takes the typed value; one changed in the file and on the page
+        alike is a conflict: the file's value stays. Returns the keys in conflict."""
+        now = self.values.get(section) if isinstance(self.values.get(section), dict) else {}
+        merged, conflicts = dict(now), []
+        for key, value in typed.items():
+            digest = answer_digest(now.get(key))
+            if base.get(key) == digest or answer_digest(value) == digest:
+                merged[key] = value
+            else:
+                conflicts.append(key)
+        self.values[section] = merged
+        return conflicts
+
     # -- meta: unfinished answers, waivers, layout ---------------------------------------------
     @property
     def unfinished(self) -> list[str]:
@@ -376,6 +412,14 @@ class DraftSession:
                 self.meta[key] = value
             else:
                 self.meta.pop(key, None)
+
+    def layout(self) -> Layout:
+        """The commission's own title, headings and order as the document reads them."""
+        return Layout(self.questionnaire, self.meta)
+
+    def layout_problems(self) -> list[Problem]:
+        """What is wrong with the commission's own title, headings and order (nothing else)."""
+        return layout_problems(self.meta, self.questionnaire)
 
     # -- plain data, checks --------------------------------------------------------------------
     def data(self, complete: bool | None = None) -> dict[str, Any]:
@@ -432,6 +476,20 @@ class DraftSession:
         if path == wanted:
             return path, None
         return path, wanted if (wanted.exists() or wanted.is_symlink()) else out_dir / f"{wanted.stem}.docx"
+
+    def too_big(self) -> str | None:
+        """Why saving now would write a file too big to be read again (over the reader's
+        limit), in Danish; None when it fits. For a front end that keeps the typed answers
+        itself (the web form): it refuses the save instead of ``save`` writing a recovery file."""
+        size = len(yamlio.answers_text(self.questionnaire, self.values, self.complete, self.meta, self.base))
+        if size <= MAX_FILE_BYTES:
+            return None
+
+        def kb(count: int) -> str:
+            return f"{count // 1000:,} kB".replace(",", ".")
+
+        return (f"Svarfilen ville fylde {kb(size)}, og en svarfil må højst fylde {kb(MAX_FILE_BYTES)}. "
+                "Gør de lange svar kortere (eller del dem op), og gem igen.")
 
     def save(self) -> bool:
         """Write the answers atomically through the round-trip writer; False when there is

@@ -87,7 +87,98 @@ def read_answer_file(path: str | Path, what: str = "svarfil") -> AnswerFile:
         raise AnswerFileError(
             _at(name, f"filen er for stor ({amount}; en {what} er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
         )
-    return parse_answer_text(raw, name, what)
+    return parse_file_bytes(raw, name, what)
+
+
+# -- parsed files kept between runs --------------------------------------------------------
+#
+# A cold command spends more on PyYAML than on anything it does with the data: importing it
+# (~14 ms) and composing a kind, a profile and an answer file (~4 ms), on a machine where
+# Python itself starts in 8 ms. What parse_answer_text makes of a file depends only on its
+# bytes, this module and PyYAML, so the result (plain data and the line map) is kept in
+# drafter's private cache (drafter/privcache.py: private folder, size cap, SHA-256 checked
+# before marshal sees a byte), under the SHA-256 of the bytes. A file read again unchanged
+# (the kind, the profile, an answer file checked and then rendered) needs no PyYAML at all.
+# Only files that parse without a problem are kept: a problem is always found afresh.
+
+_PARSED_MAGIC = b"drafter-parsed-yaml-1\n"
+_PARSED_MAX_BYTES = 4 * MAX_FILE_BYTES  # the line map is larger than the text
+_PARSED_KEPT = 1000  # entries kept (the newest); a few KB each
+# New entries one process writes at most: a command on one file writes its kind, profile
+# and answer file; a batch of thousands writes no more than these (each costs a write).
+_PARSED_STORES_PER_PROCESS = 12
+_parsed_stores = 0
+_parser_key: bytes | None = None
+
+
+def parse_file_bytes(raw: bytes, name: str, what: str = "svarfil") -> AnswerFile:
+    """parse_answer_text of a file's bytes, from the cache when this file was parsed before.
+    (*what* names the file in messages only; a file with a problem is never kept.)"""
+    from drafter import privcache
+
+    entry = _parsed_entry_name(raw)
+    if entry is not None:
+        kept = privcache.load(entry, _PARSED_MAGIC, _PARSED_MAX_BYTES, _marshal_loads, _valid_parsed)
+        if kept is not None:
+            return AnswerFile(name, kept[0], kept[1], raw)
+    parsed = parse_answer_text(raw, name, what)
+    global _parsed_stores
+    if entry is not None and _parsed_stores < _PARSED_STORES_PER_PROCESS:
+        import marshal
+
+        _parsed_stores += 1
+        try:
+            content = marshal.dumps((parsed.data, parsed.lines))
+        except ValueError:  # not plain data after all: not kept
+            return parsed
+        if privcache.store(entry, _PARSED_MAGIC, content, _PARSED_MAX_BYTES, durable=False):
+            if entry.endswith("00.parsed"):  # about one store in 256 tidies up
+                privcache.prune("yaml-*.parsed", _PARSED_KEPT)
+    return parsed
+
+
+def _parsed_entry_name(raw: bytes) -> str | None:
+    """The cache entry of these bytes: their SHA-256 with this parser's (None: no cache)."""
+    import hashlib
+
+    global _parser_key
+    if _parser_key is None:
+        _parser_key = _parser_fingerprint()
+    if not _parser_key:
+        return None
+    return f"yaml-{hashlib.sha256(_parser_key + raw).hexdigest()}.parsed"
+
+
+def _parser_fingerprint() -> bytes:
+    """This module's source and PyYAML's installed files (size, time): another parser is
+    another key. Empty when either cannot be found (then nothing is cached)."""
+    import hashlib
+    from importlib.machinery import PathFinder
+
+    try:
+        digest = hashlib.sha256(_PARSED_MAGIC + Path(__file__).read_bytes())
+        spec = PathFinder.find_spec("yaml")
+        folders = list(spec.submodule_search_locations or []) if spec is not None else []
+        if not folders:
+            return b""
+        for entry in sorted(os.scandir(folders[0]), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".so", ".pyd")):
+                info = entry.stat()
+                digest.update(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        return digest.digest()
+    except (OSError, ImportError, ValueError):
+        return b""
+
+
+def _marshal_loads(content: bytes) -> Any:
+    import marshal
+
+    return marshal.loads(content)
+
+
+def _valid_parsed(value: Any) -> bool:
+    return (type(value) is tuple and len(value) == 2 and type(value[0]) is dict and type(value[1]) is dict
+            and all(type(k) is tuple and type(v) is int for k, v in value[1].items()))
 
 
 def _nonblocking(path: str, flags: int) -> int:

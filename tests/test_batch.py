@@ -241,3 +241,22 @@ def test_help_and_version_load_nothing_but_argparse(argv):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert "LOADED [] CODE 0" in result.stderr, result.stderr
+
+
+# What `drafter check` must not load: the renderer and what only it needs (the benchmark's
+# (b) check; batch is imported for its file handling and rule check only).
+NOT_FOR_CHECK = ("jinja2", "lxml", "docx", "docxtpl", "zipfile", "drafter.render", "drafter.body",
+                 "drafter.tablefit", "drafter.templates", "drafter.stamp", "drafter.tplcache")
+
+
+def test_check_loads_no_renderer():
+    probe = (
+        "import sys\n"
+        "from drafter.cli import main\n"
+        f"code = main(['check', {str(ADHOC_EXAMPLE)!r}])\n"
+        f"print('LOADED', sorted(m for m in sys.modules if m in {NOT_FOR_CHECK!r} or m.split('.')[0] in {NOT_FOR_CHECK!r}),"
+        " 'CODE', code, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert "LOADED [] CODE 0" in result.stderr, result.stderr

@@ -8,21 +8,19 @@ meanwhile (by hand, in another tab) is never overwritten by an older form.
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 from drafter.errors import DrafterError, OutputError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file, windows_safe_stem
-from drafter.questionnaire import Questionnaire
-from drafter.validate import questionnaire_for
+from drafter.session import AutosaveFailed, DraftSession
 from drafter.web.server import Refused
-from drafter.yamlio import answers_text, save_answers
-from drafter.yamlread import MAX_FILE_BYTES, META_KEYS, AnswerFile, parse_answer_text
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 
@@ -57,94 +55,85 @@ def not_found() -> Refused:
 
 @dataclass
 class Commission:
-    """One answer file as the web form sees it."""
+    """One answer file as the web form sees it: its draft session (drafter.session), and the
+    slug of its address."""
 
     slug: str
-    path: Path
-    raw: AnswerFile
-    questionnaire: Questionnaire
-    version: str  # hash of the file's bytes when read
-    text: str = ""  # the file as read
-
-    def would_lose(self) -> list[str]:
-        """What in the file a save from the form would drop: fields the questionnaire does not
-        know (comments stay: drafter.yamlio changes only the answers that changed). The form
-        refuses to save over them."""
-        lost = []
-        sections = {s.key: s for s in self.questionnaire.sections}
-        for key, value in self.raw.data.items():
-            if key not in sections and key not in META_KEYS:
-                lost.append(f"feltet '{key}'")
-            elif key in sections and isinstance(value, dict):
-                names = {q.key for q in sections[key].questions}
-                lost += [f"feltet '{key}.{k}'" for k in value if k not in names]
-        return lost
+    session: DraftSession
+    lost: list[str] = field(default_factory=list)  # what a save would drop (see would_lose), as the file was read
 
     @property
-    def values(self) -> dict[str, dict[str, Any]]:
-        return {s.key: dict(self.raw.data.get(s.key) or {}) if isinstance(self.raw.data.get(s.key), dict) else {}
-                for s in self.questionnaire.sections}
+    def path(self) -> Path:
+        return self.session.path
+
+    @property
+    def version(self) -> str:
+        """A hash of the file's bytes as last read or written (every page carries it)."""
+        return hashlib.sha256(self.session.base or b"").hexdigest()[:20]
+
+    @property
+    def questionnaire(self):
+        return self.session.questionnaire
 
     @property
     def complete(self) -> bool:
-        return self.raw.data.get("complete", True) is True
+        return self.session.complete
+
+    @property
+    def values(self) -> dict[str, dict[str, Any]]:
+        """A copy of the answers, section by section (a section of another shape reads as empty)."""
+        values = self.session.values
+        return {s.key: dict(values[s.key]) if isinstance(values.get(s.key), dict) else {}
+                for s in self.questionnaire.sections}
 
     @property
     def title(self) -> str:
         name = self.questionnaire.questions[0] if self.questionnaire.questions else None
-        value = self.raw.data.get(name.path.split(".")[0], {}).get(name.key) if name else None
+        value = self.session.get(name.path) if name else None
         return value if isinstance(value, str) and value.strip() else self.slug
 
-    def meta(self) -> dict[str, Any]:
-        return {k: self.raw.data[k] for k in META_KEYS if k in self.raw.data and k not in ("kind", "schema_version", "complete")}
 
-    def save(self, values: dict, complete: bool, meta: dict | None = None) -> str:
-        """Write *values* into the file, keeping its own text (comments, layout); returns the new
-        version. A file changed on disk since it was read is not overwritten (StaleFile)."""
-        lost = self.would_lose()
-        if lost:
-            raise OutputError(would_lose_message(self, lost))
-        meta = meta if meta is not None else self.meta()
-        base = self.text.encode("utf-8")
-        # A file over the reader's limit could be written but never opened again (every page
-        # of it, `drafter check`): refused before anything is written.
-        size = len(answers_text(self.questionnaire, values, complete, meta, base))
-        if size > MAX_FILE_BYTES:
-            raise OutputError(
-                f"Svarfilen ville fylde {_kb(size)}, og en svarfil må højst fylde {_kb(MAX_FILE_BYTES)}. "
-                "Gør de lange svar kortere (eller del dem op), og gem igen."
-            )
-        data = save_answers(self.path, self.questionnaire, values, complete, meta, base=base)
-        self.text = data.decode("utf-8")
-        return hashlib.sha256(data).hexdigest()[:20]
+    def save(self) -> None:
+        """Save the session's answers (the file's own text kept). Refused, with nothing
+        written, when it would drop a field or make a file too big to open again; the
+        session's ChangedElsewhere when the file changed since it was read."""
+        if self.lost:
+            raise OutputError(would_lose_message(self, self.lost))
+        too_big = self.session.too_big()
+        if too_big:
+            raise OutputError(too_big)
+        try:
+            self.session.save()
+        except AutosaveFailed as exc:  # the recovery file is said; the terminal's command is not
+            raise OutputError(" ".join(str(exc).splitlines()[:2])) from None
 
 
-def open_commission(workspace: Workspace, slug: str) -> Commission:
-    """The answer file of *slug*, read and parsed; Refused with a Danish message when it cannot be."""
+def open_commission(workspace: Workspace, slug: str, today: _dt.date | None = None) -> Commission:
+    """The answer file of *slug* as a draft session (a file with wrong answers opens, to be
+    mended); Refused with a Danish message when it cannot be read or has no known kind."""
     path = workspace.answer_path(slug)
     try:
-        data = read_regular_file(path, MAX_FILE_BYTES)
-    except UnsafeFile as exc:
-        raise Refused(HTTPStatus.UNPROCESSABLE_ENTITY, f"Svarfilen {path.name} kan ikke åbnes i formularen: {exc}.") from None
-    except OSError:
-        raise not_found() from None
-    try:
-        raw = parse_answer_text(data, str(path.relative_to(workspace.root)))
-        questionnaire, problems = questionnaire_for(raw.data)
-        if questionnaire is None:
-            raise DrafterError(problems, raw.source)
+        session = DraftSession.mend(path, answers_dir=workspace.answers_dir, out_dir=workspace.out_dir, today=today)
     except DrafterError as exc:
         raise Refused(
             HTTPStatus.UNPROCESSABLE_ENTITY,
             "Svarfilen kan ikke åbnes i formularen: " + "; ".join(words(exc, workspace))
             + ". Ret filen i en teksteditor, og genindlæs siden.",
         ) from None
-    return Commission(slug, path, raw, questionnaire, hashlib.sha256(data).hexdigest()[:20],
-                      data.decode("utf-8", "replace"))
+    return Commission(slug, session, would_lose(session))
 
 
-def _kb(count: int) -> str:
-    return f"{count // 1000:,} kB".replace(",", ".")
+def would_lose(session: DraftSession) -> list[str]:
+    """What in the file a save from the form would drop: fields the questionnaire does not
+    know (comments stay: the session changes only the answers that changed). The form
+    refuses to save over them."""
+    lost = [f"feltet '{key}'" for key in session.extra]
+    for section in session.questionnaire.sections:
+        given = session.values.get(section.key)
+        if isinstance(given, dict):
+            names = {q.key for q in section.questions}
+            lost += [f"feltet '{section.key}.{k}'" for k in given if k not in names]
+    return lost
 
 
 def would_lose_message(commission: Commission, lost: list[str]) -> str:

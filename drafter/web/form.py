@@ -2,8 +2,9 @@
 
 Field names are answer paths with dots: ``gruppe.navn``, ``opgaver.opgaver.2`` (an entry
 of a list), ``tidsplan.milepaele.0.dato`` (a field of a record), and ``<name>~andet`` for
-the free text of a choice whose "Andet" option is picked. Every value is checked by the
-question's own rule (``Question.check``), the one the answer file and the terminal use.
+the free text of a choice whose "Andet" option is picked. Every value is read by the
+session's one parser and checked by the question's own rule (``drafter.session.read_answer``),
+as for the answer file, `--set` and the terminal.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from drafter.errors import InvalidValue
 from drafter.questionnaire import Question, Section
-from drafter.values import typed_value
+from drafter.session import read_answer
 from drafter.yamlread import is_empty
 
 OTHER = "__andet__"  # the value of the "Andet (skriv selv)" option
@@ -100,9 +101,9 @@ def _read_value(question: Question, form: dict[str, list[str]], name: str, old: 
     if not text.strip():
         return None
     try:
-        value = question.check(typed_value(question, text, today))
+        value = read_answer(question, text, today)
     except InvalidValue as exc:
-        message = _sentence(str(exc))
+        message = sentence(str(exc))
         if not message.endswith((".", "!", "?")):
             message += "."
         if not is_empty(old):
@@ -114,7 +115,7 @@ def _read_value(question: Question, form: dict[str, list[str]], name: str, old: 
     return None if is_empty(value) else value
 
 
-def _sentence(message: str) -> str:
+def sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 

@@ -8,14 +8,14 @@ from http import HTTPStatus
 from pathlib import Path
 
 from drafter import status
-from drafter.errors import KindError
+from drafter.errors import DrafterError, InvalidValue, KindError
 from drafter.fsutil import describe_special
 from drafter.questionnaire import available_kinds, load_questionnaire
+from drafter.session import DraftSession, read_answer
 from drafter.web import form as forms
-from drafter.web.commission import SLUG
+from drafter.web.commission import SLUG, words
 from drafter.web.server import Request, Response
 from drafter.web.site import Site
-from drafter.yamlio import save_answers
 from drafter.yamlread import MAX_FILE_BYTES, is_empty
 
 PAGE_SIZE = 50  # commissions on one page of the list
@@ -105,31 +105,28 @@ class Listing:
                               error=error, skip_to="f-kind-0")
 
     def create(self, request: Request) -> Response:
-        # Inside: drafter.interview brings questionary (the terminal's prompts), which the
-        # server needs for nothing else.
-        from drafter.interview import free_path, slugify
-
+        """A new draft of the chosen kind, named after the group (the kind's first question)."""
         kind, name = request.value("kind"), request.value("navn")
 
         def refused(error: str) -> Response:
             return self.site.after(None, "ny", "/ny", kind=kind, name=name, error=error)
 
-        if kind not in available_kinds():
-            return refused("Vælg en type kommissorium.")
-        questionnaire = load_questionnaire(kind)
-        name_question = next((q for q in questionnaire.questions if q.type in ("text", "choice")), None)
         try:
-            value = name_question.check(name) if name_question else None
-        except forms.InvalidValue as exc:
-            return refused(forms._sentence(str(exc)))
-        if name_question is not None and is_empty(value):
-            return refused("Skriv gruppens navn; svarfilen får navn efter det.")
-        folder = self.workspace.answers_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        path = free_path(folder, slugify(value or kind), self.workspace.out_dir)
-        values: dict[str, dict] = {s.key: {} for s in questionnaire.sections}
-        if name_question is not None:
-            section, key = name_question.path.split(".")
-            values[section][key] = value
-        save_answers(path, questionnaire, values, complete=False, base=None)  # new: never over a file that appeared
-        return Response.redirect(f"/k/{path.stem}/afsnit/{questionnaire.sections[0].key}")
+            session = DraftSession.from_data({"kind": kind}, answers_dir=self.workspace.answers_dir,
+                                             out_dir=self.workspace.out_dir, complete=False)
+        except DrafterError:
+            return refused("Vælg en type kommissorium.")
+        question = session.name_question
+        if question is not None:
+            try:
+                value = read_answer(question, name)
+            except InvalidValue as exc:
+                return refused(forms.sentence(str(exc)))
+            if is_empty(value):
+                return refused("Skriv gruppens navn; svarfilen får navn efter det.")
+            session.put(question.path, value)
+        try:
+            session.save()  # a new file, never over one that exists (nor another's document)
+        except DrafterError as exc:
+            return refused(" ".join(words(exc, self.workspace)))
+        return Response.redirect(f"/k/{session.path.stem}/afsnit/{session.questionnaire.sections[0].key}")

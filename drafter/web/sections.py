@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import json
 from http import HTTPStatus
 from typing import Any
 
 from drafter.changes import shown as shown_answer
-from drafter.errors import DrafterError
-from drafter.problems import Problem
-from drafter.questionnaire import Section, available_kinds, load_questionnaire
-from drafter.validate import validate
+from drafter.errors import DrafterError, KindError
+from drafter.questionnaire import Section
+from drafter.session import answer_digest
 from drafter.web import form as forms
 from drafter.web.commission import Commission, browser_words, would_lose_message
 from drafter.web.server import Request, Response
 from drafter.web.site import Site
-from drafter.yamlio import without_empty
-from drafter.yamlread import AnswerFile, is_empty
-
-
-def value_digest(value: Any) -> str:
-    """A short digest of one answer, empty values alike (None, "", [])."""
-    text = json.dumps(without_empty(value), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+from drafter.yamlread import is_empty
 
 
 def section_base(section: Section, values: dict[str, Any]) -> str:
     """The answers of a section as the page was made from them: 'key:digest,...' (for merging)."""
-    return ",".join(f"{q.key}:{value_digest(values.get(q.key))}" for q in section.questions)
+    return ",".join(f"{q.key}:{answer_digest(values.get(q.key))}" for q in section.questions)
 
 
 def parse_base(text: str) -> dict[str, str]:
@@ -49,13 +39,6 @@ def label_for(section: Section, name: str) -> str:
         if len(parts) >= 4 and question.field_named(parts[3].split("~")[0]):
             label += ": " + question.field_named(parts[3].split("~")[0]).prompt
     return label
-
-
-def problems_of(commission: Commission, values: dict, complete: bool) -> list[Problem]:
-    """What drafter.validate says about these answers (as a draft, or as finished)."""
-    data = {"kind": commission.questionnaire.kind, "schema_version": commission.questionnaire.schema_version,
-            **commission.meta(), **values, "complete": complete}
-    return validate(data, commission.questionnaire)[1]
 
 
 class SectionPages:
@@ -109,9 +92,8 @@ class SectionPages:
         sections = commission.questionnaire.sections
         index = sections.index(section)
         errors = data.errors if data is not None else {}
-        lost = commission.would_lose()
-        if lost and not banner:
-            banner = would_lose_message(commission, lost)
+        if commission.lost and not banner:
+            banner = would_lose_message(commission, commission.lost)
         return self.site.page(
             "section.html", status=status, title=f"{section.heading} – {commission.title}",
             commission=commission, section=section, sections=sections, index=index,
@@ -125,34 +107,38 @@ class SectionPages:
 
     def save(self, commission: Commission, section: Section, request: Request) -> Response:
         action = request.value("action", "gem")
+        session = commission.session
         current = commission.values[section.key]  # the file as it is now
         data = forms.read_section(section, request.form, current, self.today)
-        focus = None
-        if ":" in action:
-            focus = forms.apply_action(section, data, action)
+        focus = forms.apply_action(section, data, action) if ":" in action else None
         shown = dict(data.values)  # what the page shows again: the typed answers
         conflicts: dict[str, str] = {}
         if request.value("version") != commission.version:
-            conflicts = merge_stale(section, data, current, parse_base(request.value("base")))
+            # Saved elsewhere since the page was made (another tab, an editor): merged per answer;
+            # a true conflict keeps the file's value, and the typed one is shown beside it.
+            questions = {q.key: q for q in section.questions}
+            for key in session.merge_typed(section.key, data.values, parse_base(request.value("base"))):
+                conflicts[questions[key].path] = shown_answer(questions[key], current.get(key))
+        else:
+            session.values[section.key] = dict(data.values)
         banner = follow_kind(commission, section, data)
         section = commission.questionnaire.section(section.key) or section
-        clear_unwanted(commission, section, data)
-        cross_check(commission, section, data)
-        for key, value in data.values.items():  # what the checks cleared or kept is shown as saved
-            if key not in shown or value_digest(value) != value_digest(shown[key]):
+        session.clear_unasked(section.questions)
+        cross_check(commission, section, current, data)
+        data.values = session.values[section.key]
+        for key, value in data.values.items():  # what the merge and the checks kept is shown as saved
+            if key not in shown or answer_digest(value) != answer_digest(shown[key]):
                 if forms.path_name((section.key, key)) not in conflicts:
                     shown[key] = value
-        values = commission.values
-        values[section.key] = {k: v for k, v in data.values.items()}
-        complete = commission.complete
-        # Autosave got there first: nothing to write (the file holds answers without empty values).
-        unchanged = without_empty(values[section.key]) == without_empty(current) and not banner
-        if not unchanged and complete and problems_of(commission, values, complete=True):
-            complete = False
+        # Autosave got there first: nothing to write.
+        unchanged = section_base(section, data.values) == section_base(section, current) and not banner
+        if not unchanged and session.complete and session.problems(complete=True):
+            session.complete = False
             banner = banner or ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
-                      "gør det færdigt fra siden Gennemse.")
+                                "gør det færdigt fra siden Gennemse.")
         try:
-            version = commission.version if unchanged else commission.save(values, complete)
+            if not unchanged:
+                commission.save()
         except DrafterError as exc:
             message = "Svarene er ikke gemt. " + browser_words(" ".join(exc.lines()), self.site.workspace)
             if request.wants_json:
@@ -160,11 +146,10 @@ class SectionPages:
             data.values = shown
             return self.site.after(commission, section.key, f"/k/{commission.slug}/afsnit/{section.key}", data=data,
                                    status=HTTPStatus.CONFLICT, banner=message)
-        commission.version = version
-        commission.raw = AnswerFile(str(commission.path), {**commission.raw.data, **values, "complete": complete})
         if request.wants_json:
-            return Response.json({"saved": True, "version": version, "base": section_base(section, values[section.key]),
-                                  "errors": data.errors, "banner": banner, "conflicts": conflicts,
+            return Response.json({"saved": True, "version": commission.version,
+                                  "base": section_base(section, data.values), "errors": data.errors,
+                                  "banner": banner, "conflicts": conflicts,
                                   "labels": {n: label_for(section, n) for n in data.errors}})
         data.values = shown
         return self.saved(commission, section, action, data, banner, focus, conflicts)
@@ -206,58 +191,36 @@ def first_field(section: Section) -> str | None:
     return forms.dom_id(first.path)
 
 
-def merge_stale(section: Section, data: forms.SectionInput, current: dict[str, Any], base: dict[str, str]) -> dict[str, str]:
-    """A page made from an older file (saved since in another tab, an editor), merged per answer:
-    one nobody else changed takes the page's value; one changed there and here alike is a true
-    conflict: the file's value stays, the typed one is shown beside it. Returns the conflicts
-    (form name -> the file's value as text)."""
-    conflicts = {}
-    for question in section.questions:
-        now = value_digest(current.get(question.key))
-        if base.get(question.key) == now or value_digest(data.values.get(question.key)) == now:
-            continue
-        conflicts[question.path] = shown_answer(question, current.get(question.key))
-        data.values[question.key] = current.get(question.key)
-    return conflicts
-
-
 def follow_kind(commission: Commission, section: Section, data: forms.SectionInput) -> str:
     """An answer that names another kind (a project group chosen in the ad-hoc kind) makes the
     draft that kind, as the terminal's interview does: one route, the kind's own wording."""
-    if commission.complete:
+    session = commission.session
+    if session.complete:
         return ""
     for question in section.questions:
-        other = question.kind_for.get(data.values.get(question.key)) if question.kind_for else None
-        if other and other != commission.questionnaire.kind and other in available_kinds():
-            commission.questionnaire = load_questionnaire(other)
-            return (f"Kommissoriet skrives nu med typen {commission.questionnaire.name} "
+        other = session.kind_named_by(question, session.values[section.key].get(question.key))
+        if other:
+            try:
+                session.switch_kind(other)
+            except KindError:
+                continue  # a kind that is not there (any more): the draft stays as it is
+            return (f"Kommissoriet skrives nu med typen {session.questionnaire.name} "
                     "(de samme spørgsmål, typens egen ordlyd i dokumentet).")
     return ""
 
 
-def clear_unwanted(commission: Commission, section: Section, data: forms.SectionInput) -> None:
-    """A question asked only 'when' a yes/no answer is yes loses its answer when it is no."""
-    values = commission.values
-    for question in section.questions:
-        if question.when:
-            when_section, when_key = question.when.split(".", 1)
-            source = data.values if when_section == section.key else values.get(when_section, {})
-            if source.get(when_key) is not True:
-                data.values[question.key] = [] if question.is_repeating else None
-
-
-def cross_check(commission: Commission, section: Section, data: forms.SectionInput) -> None:
+def cross_check(commission: Commission, section: Section, previous: dict[str, Any], data: forms.SectionInput) -> None:
     """Checks between fields (a date before another) as the answer file gets them; a value
-    they refuse keeps its previous answer (the file stays one that `drafter check` reads)."""
-    previous = commission.values[section.key]
+    they refuse keeps its *previous* answer (the file stays one that `drafter check` reads)."""
+    session = commission.session
+    values = session.values[section.key]
     for _ in range(3):
-        values = {**commission.values, section.key: data.values}
-        mine = [p for p in problems_of(commission, values, complete=False) if p.path[:1] == (section.key,)]
+        mine = [p for p in session.problems(complete=False) if p.path[:1] == (section.key,)]
         if not mine:
             return
         for problem in mine:
-            data.errors.setdefault(forms.path_name(problem.path), forms._sentence(problem.message))
+            data.errors.setdefault(forms.path_name(problem.path), forms.sentence(problem.message))
             key = problem.path[1] if len(problem.path) > 1 else None
-            if key in data.values:
-                data.values[key] = previous.get(key)
-    data.values = dict(previous)  # the section as it was: nothing better can be saved
+            if key in values:
+                values[key] = previous.get(key)
+    session.values[section.key] = dict(previous)  # the section as it was: nothing better can be saved
