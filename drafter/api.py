@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from drafter import reference, templates, workspace
+from drafter import reference, workspace
 from drafter.answers import Answers, check_file, load_answers
 from drafter.batch import (
     DEFAULT_OUT_DIR, FAILED, SKIPPED, Outcome, RenderResult, check_overwrite, check_rules, default_output,
@@ -45,11 +45,7 @@ from drafter.errors import AnswerFileError, DrafterError, UsageError
 from drafter.fsutil import atomic_write
 from drafter.problems import Problem
 from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, letterhead_path, load_questionnaire
-from drafter.render import document_properties
 from drafter.rules import RULES, check_answers, profile_notes
-from drafter.session import DraftSession
-from drafter.status import folder_status, status_cells
-from drafter.templates import TemplateReport
 from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
 from drafter.yamlio import kept_meta, save_answers
@@ -58,6 +54,7 @@ from drafter.yamlread import read_answer_file
 if TYPE_CHECKING:
     from drafter.docimport import Imported, ImportResult
     from drafter.replace import FileReplacement
+    from drafter.templates import TemplateReport
     from drafter.versions import Difference, Side
 
 __all__ = [
@@ -184,6 +181,8 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     and the rules run; only then is the file written (its own text kept, only those
     answers' lines changed) and a finished file rendered again. Any problem changes nothing.
     """
+    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
+
     session = DraftSession.mend(answers_path, out_dir=out_dir)  # a file with other problems can be mended with --set
     read = session.base
     session.apply(settings, check=False)
@@ -214,6 +213,8 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
     """
     given = data.data if isinstance(data, Answers) else data
+    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
+
     session = DraftSession.from_data(given, kind)
     session.set(key, typed)
     result = copy.deepcopy(dict(given))
@@ -238,6 +239,8 @@ def new_draft(
     draft (what is given must be right; what is missing may come later): AnswerFileError lists
     every problem, UsageError names a setting that is wrong, and nothing is written.
     """
+    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
+
     given = dict(data or {})
     if kind is not None:
         given.setdefault("kind", kind)
@@ -390,11 +393,21 @@ def status(folder: str | Path, out_dir: str | Path | None = None) -> list[dict[s
     """`drafter status`: for every answer file in *folder*, plain data (as `--json` prints
     it): file, name, kind, state (complete/draft/invalid), rule errors and warnings, and the
     document's state (missing/current/outdated/edited/foreign/unknown). Writes nothing."""
+    from drafter import status as status_module  # lazy: `check` needs none of it (10 ms CPU after check's modules)
+
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"{folder}: er ikke en mappe; angiv mappen med svarfilerne (fx answers)")
     paths = expand_paths([folder])
-    return folder_status(paths, [document_for(p, out_dir) for p in paths])
+    return status_module.folder_status(paths, [document_for(p, out_dir) for p in paths])
+
+
+def status_cells(entry: dict[str, Any]) -> list[str]:
+    """The columns of `drafter status` a person reads (Danish): name, kind, state, rules,
+    document, file."""
+    from drafter import status as status_module  # lazy: see status()
+
+    return status_module.status_cells(entry)
 
 
 # -- templates -------------------------------------------------------------------------------
@@ -403,6 +416,8 @@ def check_templates(template: str | Path | None = None, kind: str | None = None)
     """`drafter template check`: a Word template (for *kind*, or the kind its name says; the
     letterhead for every kind built in it), every .docx of a folder, or without *template*
     the one *kind* is rendered with. A report per template and kind (``errors``, ``lines()``)."""
+    from drafter import templates  # lazy: `check` needs none of the renderer (30 ms CPU after check's modules)
+
     return [templates.check_template(path, questionnaire)
             for path, questionnaire in templates.check_targets(Path(template) if template else None, kind)]
 
@@ -412,6 +427,8 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
     """`drafter template new`: a copy of *kind*'s built-in template, or with *letterhead* of
     the letterhead, written to *target* (in a workspace by default templates/KIND.docx or
     templates/letterhead.docx, which drafter then uses). Returns the path written."""
+    from drafter import templates  # lazy: `check` needs none of the renderer (30 ms CPU after check's modules)
+
     if letterhead == bool(kind):
         raise UsageError("angiv enten --kind TYPE (en kopi af typens skabelon) eller --letterhead (en kopi af brevpapiret)")
     if target is None:
@@ -461,6 +478,8 @@ def write_tracked_changes(difference: Difference, target: str | Path, author: st
 def _document_author(side: Side) -> str | None:
     if side.answers is None or not side.answers.questionnaire.document.get("author"):
         return None
+    from drafter.render import document_properties  # lazy: as in check_templates (diff has loaded it by now)
+
     return document_properties(side.answers).get("author") or None
 
 
