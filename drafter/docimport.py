@@ -1,7 +1,7 @@
 """`drafter import`: a chair's edits in a drafter-made Word document brought back into the answers.
 
 A three-way merge. The *base* is the answers the document was made from: drafter records
-them in the document's custom properties when it renders (drafter.status.base_properties),
+them in the document's custom properties when it renders (drafter.stamp.base_properties),
 and Word and LibreOffice keep those through a save. *Theirs* is the chair's document, read
 back into answers against a render of the base. *Mine* is the answer file now. An answer
 only the chair changed is taken; one only the secretariat changed since is kept; one both
