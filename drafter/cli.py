@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 # The interview's keys, as its footers say them (drafter new --help, drafter edit --help).
 KEYS_HELP = (
     "Tasterne: i en formular (et medlem, en milepæl ...) gemmer Enter posten fra ethvert felt, og Tab går "
-    "til næste felt; en tom formular afslutter listen. Et svar over flere linjer har ét afsnit pr. linje og "
-    "afsluttes med Enter på en tom linje; Ctrl-E skriver det i din egen editor. Ctrl-C stopper, og svarene "
-    "er gemt til --resume."
+    "til næste felt; en tom formular afslutter listen. Et svar over flere linjer har ét afsnit pr. linje (en "
+    "liste, fx opgaverne, ét punkt pr. linje) og afsluttes med Enter på en tom linje; Ctrl-E skriver det i din "
+    "egen editor. Ctrl-C stopper, og svarene er gemt til --resume."
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70

@@ -344,8 +344,7 @@ class Interview:
             if not questions:
                 continue
             self.heading(section)
-            for question in questions:
-                self.ask(question, editing=False)
+            self.ask_questions(section, questions, editing=False)
 
     def resume_plan(self) -> list[Question]:
         """The questions still to ask: from the first unfinished one (a list being filled, an
@@ -365,8 +364,57 @@ class Interview:
 
     def ask_section(self, section: Section) -> None:
         self.heading(section)
-        for question in section.questions:
-            self.ask(question, editing=True)
+        self.ask_questions(section, section.questions, editing=True)
+
+    def ask_questions(self, section: Section, questions: list[Question], editing: bool) -> None:
+        """A section's questions in order; its leading one-line questions on one form when
+        the kind says so (`form: true`)."""
+        together = together_on_a_form(section, questions)
+        if together:
+            self.ask_together(section, together)
+        for question in questions[len(together):]:
+            self.ask(question, editing=editing)
+
+    def ask_together(self, section: Section, questions: list[Question]) -> None:
+        """Several one-line questions on one form: one prompt, Tab between the fields, and
+        Enter saves them all (issue 28: a document's date, version, status and author)."""
+        from drafter.recordform import RecordForm
+
+        say()
+        fields = []
+        for question in questions:
+            current = self.get(question.path)
+            # An optional date is never invented: "today" is typed, not suggested.
+            invent = question.type == "date" and not question.required and question.default == "today"
+            label = (question.label or question.prompt) + ("" if question.required else " (kan springes over)")
+            fields.append(self._form_field(question, current, suggest=is_empty(current) and not invent, label=label))
+        form = RecordForm("", fields, "", None, empty_ends=False)  # under the section's heading
+        try:
+            typed = prompts.run(form.app, f"{questions[0].prompt} ({section.title})")
+        except Stopped as stopped:
+            self._keep_together(section, questions, stopped.typed)
+            raise
+        for question in questions:
+            self._put(question.path, self._normalise(question, typed[question.key]))
+            self.mark_unfinished(question.path, False)
+        self.save()
+        shown = [f"{q.label or q.prompt}: {show_value(q, self.get(q.path))}" for q in questions if not is_empty(self.get(q.path))]
+        say(f"✓ {' · '.join(shown) or '(ingen)'}", ECHO_STYLE, indent="    ", first="  ")
+
+    def _keep_together(self, section: Section, questions: list[Question], typed: Any) -> None:
+        """Ctrl-C inside a section's form: keep every field typed and valid, marked unfinished."""
+        if not isinstance(typed, dict):
+            return
+        kept = []
+        for question in questions:
+            value = typed.get(question.key, "")
+            if value.strip() and not self.problem(question, value):
+                self._put(question.path, self._normalise(question, value))
+                self.mark_unfinished(question.path)
+                kept.append(question.label or question.prompt)
+        if kept:
+            self.save()
+            self.kept = f"Også det, du havde skrevet under {section.title} ({', '.join(kept)}), er gemt, markeret som ufærdigt."
 
     def ask(self, question: Question, editing: bool) -> None:
         if not is_asked(question, self.values):
@@ -555,8 +603,11 @@ class Interview:
         self.save()
 
     def _fill(self, question: Question, items: list) -> None:
-        """New entries until an empty one: a form per record, a line per list item."""
+        """New entries until an empty one: a form per record; a list's in one prompt, a line each."""
         self.mark_unfinished(question.path)
+        if question.type == "list":
+            self._list_lines(question, items)
+            return
         if question.type == "records":
             for number, entry in enumerate(items, 1):  # an entry interrupted half-way: finish it first
                 stopped_in = f"{question.path}[{number}]" in self.unfinished
@@ -609,6 +660,38 @@ class Interview:
             raise
         return self._normalise(item_question, typed) if typed.strip() else None
 
+    def _list_lines(self, question: Question, items: list) -> None:
+        """A list's new entries in one multi-line prompt, one a line; Enter on an empty line ends
+        it (issue 28: one prompt, not one per entry). Ctrl-C keeps the valid lines typed so far."""
+        item_question = self._item_question(question)
+        noun = question.item_name or "punkt"
+
+        def wrong(lines: list[str]) -> str | None:
+            if not lines and not items and question.required:
+                return f"Angiv mindst {one(noun)}"
+            for number, line in enumerate(lines, len(items) + 1):
+                reason = self.problem(item_question, line)
+                if reason:
+                    return f"{self._noun(question, number)}: {reason[:1].lower()}{reason[1:]}"
+            return None
+
+        try:
+            typed = text(f"{one(noun).capitalize()} pr. linje:", lambda t: wrong([x for x in t.split("\n") if x]),
+                         multiline=True, entries=one(noun), name=question.prompt)
+        except Stopped as stopped:
+            kept = [line for line in prompts.entry_lines(stopped.typed or "").split("\n")
+                    if line and not self.problem(item_question, line)]
+            if kept:
+                items.extend(self._normalise(item_question, line) for line in kept)
+                self.save()
+                lines = "den linje" if len(kept) == 1 else f"de {len(kept)} linjer"
+                self.kept = (f'Også {lines}, du var i gang med at skrive, er gemt i listen '
+                             f'("{_clip(kept[-1])}"), markeret som ufærdig.')
+            raise
+        items.extend(self._normalise(item_question, line) for line in typed.split("\n") if line)
+        if not items:
+            say("  (ingen)", ECHO_STYLE)
+
     def _item_question(self, question: Question) -> Question:
         # One entry of a list obeys the text rule, through the same Question.check.
         return dataclasses.replace(question, type="text", required=True, default=None, help="", default_from=None)
@@ -618,27 +701,9 @@ class Interview:
     ) -> dict | None:
         """One entry as a form; None when it was sent empty (the list is done). An entry
         stopped half-way (*resumed*) opens in the last field that has text, to go on typing."""
-        from drafter.recordform import FormField, RecordForm
+        from drafter.recordform import RecordForm
 
-        fields = []
-        for field_question in question.fields:
-            current = (entry or {}).get(field_question.key)
-            shown = "" if is_empty(current) else str(current)
-            suggested = self.suggestion(field_question) if entry is None else None
-            if field_question.type == "date":
-                shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
-                suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
-            if field_question.type == "bool":
-                shown = {True: YES, False: NO}.get(current, "")
-            fields.append(FormField(
-                key=field_question.key,
-                label=field_question.prompt,
-                check=self._field_check(field_question),
-                current=shown,
-                suggestion="" if is_empty(suggested) else str(suggested),
-                choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
-                help=field_question.help,
-            ))
+        fields = [self._form_field(f, (entry or {}).get(f.key), suggest=entry is None) for f in question.fields]
         hint, empty_error = self._done_hint(question, [e for e in items if e is not entry])
         if entry is not None:
             hint, empty_error = "", None
@@ -653,6 +718,27 @@ class Interview:
         if typed is None:
             return None
         return {f.key: self._normalise(f, typed[f.key]) for f in question.fields}
+
+    def _form_field(self, field_question: Question, current: Any, suggest: bool, label: str | None = None):
+        """One field of a form for *field_question*: its current value shown, its suggestion grey."""
+        from drafter.recordform import FormField
+
+        shown = "" if is_empty(current) else str(current)
+        suggested = self.suggestion(field_question) if suggest else None
+        if field_question.type == "date":
+            shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
+            suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
+        if field_question.type == "bool":
+            shown = {True: YES, False: NO}.get(current, "")
+        return FormField(
+            key=field_question.key,
+            label=label or field_question.prompt,
+            check=self._field_check(field_question),
+            current=shown,
+            suggestion="" if is_empty(suggested) else str(suggested),
+            choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
+            help=field_question.help,
+        )
 
     def _field_check(self, field_question: Question):
         def check(typed: str) -> tuple[str | None, str]:
@@ -1010,6 +1096,20 @@ def _entry_name(question: Question, entry: Any) -> str:
         if field_question.type in ("text", "choice") and not is_empty(value):
             return str(value)
     return ""
+
+
+def together_on_a_form(section: Section, questions: list[Question]) -> list[Question]:
+    """The leading one-line questions of *section* that its kind asks on one form (`form:
+    true`): text, date, choice and yes/no, none that switches the kind or depends on another;
+    [] when fewer than two."""
+    if not section.form:
+        return []
+    together = []
+    for question in questions:
+        if question.type not in ("text", "date", "choice", "bool") or question.kind_for or question.when:
+            break
+        together.append(question)
+    return together if len(together) > 1 else []
 
 
 def _clip(text_: Any, limit: int = 60) -> str:

@@ -54,6 +54,8 @@ SELECT_FILTER_HINT = "(piletaster og Enter, eller skriv for at søge)"
 SELECT_OTHER_HINT = "(piletaster og Enter, eller skriv: Enter gemmer det skrevne, hvis intet i listen passer)"
 # The one way to end a multi-line answer, shown under the field: each line is a paragraph.
 MULTILINE_HINT = "Enter: nyt afsnit · Enter på en tom linje: færdig · Ctrl-E: skriv i din egen editor"
+# The same for a list entered in one prompt: each line an entry ("{one}": "én opgave").
+LINES_HINT = "{one} pr. linje · Enter på en tom linje: færdig · Ctrl-E: skriv i din egen editor"
 SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · eller skriv noget andet"
 ONE_LINE_NOTE = "Svaret skal stå på én linje: de indsatte linjeskift og tabulatorer er gjort til mellemrum."
 EDITOR_LIMIT = 1_000_000  # characters taken back from an editor; a multi-line answer holds 50.000
@@ -264,12 +266,16 @@ def text(
     instruction: str | None = None,
     hint: str = "",
     name: str | None = None,
+    entries: str | None = None,
 ) -> str:
     """Ask for text. *current* is put in the line to be edited; *suggestion* is shown grey
     and taken by Enter on an empty line; without one, *hint* is shown grey in the empty line. *validate* returns a Danish reason or None.
     Returns the text typed, or the suggestion when nothing was typed. *name* says which
-    question this is where the message alone does not (an entry of a list)."""
+    question this is where the message alone does not (an entry of a list). With *entries*
+    (multi-line only: "én opgave"), each line is an entry of a list, not a paragraph."""
     from prompt_toolkit.keys import Keys
+
+    to_lines = entry_lines if entries else paragraph_lines
 
     bindings = KeyBindings()
     notice = {"text": ""}  # said under the field: a paste made one line, an editor that failed
@@ -297,14 +303,22 @@ def text(
             notice["text"] = ONE_LINE_NOTE if changed else ""
 
     if multiline:
+        @bindings.add("c-u")
+        def _empty_line(event):
+            """Ctrl-U empties the line up to the cursor, and only that line: at a line's start it
+            does not join it to the one before (two entries or paragraphs would run together)."""
+            buffer = event.app.current_buffer
+            buffer.delete_before_cursor(len(buffer.document.current_line_before_cursor))
+
         @bindings.add(Keys.BracketedPaste)
         def _paste_paragraphs(event):
-            event.app.current_buffer.insert_text(paragraph_lines(event.data) if "\n" in event.data.strip() else event.data)
+            event.app.current_buffer.insert_text(to_lines(event.data) if "\n" in event.data.strip() else event.data)
 
         @bindings.add("enter")
+        @bindings.add("escape", "enter")  # Esc-Enter (Alt-Enter) is Enter here: no second, unsaid way to end
         def _enter(event):
             # The one way to end: Enter on an empty line (an empty answer too). Before that,
-            # Enter starts a new line, and each line is a paragraph of its own.
+            # Enter starts a new line, and each line is a paragraph (or a list's entry) of its own.
             buffer = event.app.current_buffer
             document = buffer.document
             if not document.current_line.strip() and not document.text_after_cursor.strip():
@@ -330,11 +344,11 @@ def text(
             notice["text"] = ""
             edited = await run_in_terminal(edit, in_executor=True)
             if edited is not None:
-                buffer.text = paragraph_lines(edited)
+                buffer.text = to_lines(edited)
                 buffer.cursor_position = len(buffer.text)
 
     def toolbar():
-        lines = [MULTILINE_HINT] if multiline else []
+        lines = [LINES_HINT.format(one=entries[:1].upper() + entries[1:]) if entries else MULTILINE_HINT] if multiline else []
         if notice["text"]:
             lines.append(notice["text"])
         if not lines:
@@ -344,10 +358,10 @@ def text(
     def check(typed: str) -> bool | str:
         if not typed.strip() and suggestion:
             typed = suggestion
-        return validate(lines_to_paragraphs(typed) if multiline else typed) or True
+        return validate(to_lines(typed) if entries else lines_to_paragraphs(typed) if multiline else typed) or True
 
     if multiline:
-        current = paragraph_lines(current)
+        current = to_lines(current)
 
     shown, instruction = fit_prompt(message, instruction or "")
     # A long question gets its answer on a line of its own, so the answer is not broken
@@ -369,6 +383,8 @@ def text(
         style=questionary.Style([("bottom-toolbar", "noreverse")]),
     )
     answer = run(question, name or message)
+    if entries:
+        return to_lines(answer)
     if multiline:
         answer = lines_to_paragraphs(answer)
     return answer if answer.strip() or not suggestion else suggestion
@@ -453,6 +469,12 @@ def paragraph_lines(text_: str) -> str:
     if re.search(r"\n[ \t]*\n", text_.strip()):
         parts = re.split(r"\n[ \t]*\n", text_)
         return "\n".join(" ".join(p.split()) for p in parts if p.strip())
+    return "\n".join(line.strip() for line in text_.split("\n") if line.strip())
+
+
+def entry_lines(text_: str) -> str:
+    """Text arriving for a list entered in one prompt: one entry a line (blank lines dropped)."""
+    text_ = text_.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.strip() for line in text_.split("\n") if line.strip())
 
 

@@ -52,7 +52,8 @@ RESERVED_SECTION_KEYS = {PROFILE_CONTEXT_KEY, BODY_CONTEXT_KEY}
 
 # Danish nouns are common or neuter gender: "én opgave", but "ét medlem". The item names
 # the kinds use that are neuter (a kind's own noun not listed here reads as common gender).
-_NEUTER_NOUNS = {"medlem", "netværk", "bilag", "punkt", "møde", "projekt", "udvalg", "råd", "emne", "dokument", "tema"}
+_NEUTER_NOUNS = {"medlem", "netværk", "bilag", "punkt", "møde", "projekt", "udvalg", "råd", "emne", "dokument", "tema",
+                 "forum"}
 
 
 def one(noun: str) -> str:
@@ -291,6 +292,7 @@ class Section:
     cover: bool = False  # its facts stand under the title, it has no heading of its own
     page_break_before: bool = False
     parts: list | None = None  # question keys and fixed sentences, in the document's order
+    form: bool = False  # the interview asks its leading one-line questions together, on one form
 
     @property
     def heading(self) -> str:
@@ -609,6 +611,7 @@ def _build(data: dict, path: Path) -> Questionnaire:
                     cover=bool(raw.get("cover", False)),
                     page_break_before=bool(raw.get("page_break_before", False)),
                     parts=list(parts) if parts is not None else None,
+                    form=bool(raw.get("form", False)),
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

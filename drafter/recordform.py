@@ -120,16 +120,19 @@ class RecordForm:
     """The form for one entry; ``app`` is the prompt_toolkit Application to run.
 
     The app returns {key: text} (suggestions taken where a field was left empty), or None
-    when the form was sent empty (the list is done).
+    when the form was sent empty (the list is done). With *empty_ends* False (a section's
+    questions on one form) an empty form is checked and sent like any other.
     """
 
     def __init__(
-        self, title: str, fields: list[FormField], done_hint: str, empty_error: str | None = None, focus: int = 0
+        self, title: str, fields: list[FormField], done_hint: str, empty_error: str | None = None, focus: int = 0,
+        empty_ends: bool = True,
     ):
         self.title = title
         self.fields = fields
         self.done_hint = done_hint
         self.empty_error = empty_error  # said when the form is sent empty but may not be
+        self.empty_ends = empty_ends
         self.errors: dict[str, str] = {}
         self.echoes: dict[str, str] = {}
         self.message = ""
@@ -149,7 +152,7 @@ class RecordForm:
         label_width = 2 + max(len(f.label) for f in fields) + LABEL_GAP
         self.beside = label_width <= columns // 2
         rows = [Window(FormattedTextControl(lambda: [("class:title", _wrapped(self.title, _columns() - 1))]),
-                       dont_extend_height=True)]
+                       dont_extend_height=True)] if title else []  # a section's form stands under its heading
         for index, (form_field, buffer) in enumerate(zip(fields, self.buffers)):
             window = Window(
                 BufferControl(buffer, input_processors=[_Placeholder(form_field.suggestion)]),
@@ -247,7 +250,7 @@ class RecordForm:
         return not any(b.text.strip() for b in self.buffers)
 
     def _submit(self, event) -> None:
-        if self._empty():
+        if self.empty_ends and self._empty():
             if self.empty_error:
                 self.message = self.empty_error
                 return

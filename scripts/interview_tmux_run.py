@@ -1,13 +1,15 @@
-"""A whole `drafter new adhoc` in a real 80x24 terminal (tmux), as a consultant types it.
+"""A whole `drafter new adhoc` (or `arbejdsgruppe`) in a real 80x24 terminal (tmux), as a
+consultant types it.
 
-A municipality's ad-hoc group in a workspace made from the neutral profile and filled in as
-"Skovby Kommune" (issue 28): 2 chairs, 6 members, 3 milestones and 3 tasks (and the one
-report, stakeholder and communication task the kind requires). Every step waits
+A municipality's group in a workspace made from the neutral profile and filled in as
+"Skovby Kommune" (issue 28): 2 chairs, 6 members, 3 milestones and 3 tasks (and, for adhoc,
+the one report, stakeholder and communication task the kind requires). Every step waits
 for its prompt on the screen, then types the answer. The script counts the prompts (screens
 answered), keeps every pane it saw, measures the wall time and saves what a record's form
 and the review look like.
 
-    python scripts/interview_tmux_run.py [FOLDER] [COLUMNSxROWS]   # screens go to FOLDER (default: a temp folder)
+    python scripts/interview_tmux_run.py [FOLDER] [COLUMNSxROWS] [--kind=arbejdsgruppe]
+    # screens go to FOLDER (default: a temp folder); --kind=arbejdsgruppe: the working group's run
 """
 
 from __future__ import annotations
@@ -103,8 +105,13 @@ class Run:
             self.session.send("Enter")
         self.session.send("Enter")
 
+    def lines(self, marker: str, *entries: str) -> None:
+        """A list in its one prompt: an entry a line, Enter on an empty line ends it."""
+        self.paragraphs(marker, *entries)
+
     def form(self, title: str, *values: str, capture: str | None = None) -> None:
-        """One record: every field typed, Tab between them; Enter saves it from any field."""
+        """One record (or a section's questions): every field typed, Tab between them; Enter
+        saves it from any field."""
         self.wait(title)
         self.wait("Enter: gem")
         self.prompts += 1
@@ -134,17 +141,12 @@ def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_se
         run.text("Hvem nedsætter gruppen?", "Sundheds- og ældreudvalget")  # own text: no list in this profile
         run.screens["organisation"] = run.wait("» Skovby Kommune")  # the profile's organisation, first
         run.skip("Hvilken organisation")
-        run.text("Hvilken dato har kommissoriet?", "i morgen")
-        run.skip("Hvilket versionsnummer")
-        run.skip("Hvad er kommissoriets status?")
-        run.screens["author"] = run.wait("Sundhedssekretariatet")
-        run.skip("Hvem står som forfatter")  # the profile's author
+        run.screens["author"] = run.wait("Sundhedssekretariatet")  # the profile's author, suggested
+        run.form("Forfatter", "i morgen")  # one form: the date typed; version, status and author suggested
         run.paragraphs("Hvad er formålet med gruppens arbejde?",
                        "Borgere i hjemmeplejen får genoptræning for sent efter udskrivelse.",
                        "Gruppen skal finde en fælles arbejdsgang mellem hjemmepleje og træning.")
-        for number, task in enumerate(TASKS, 1):
-            run.text(f"Opgave {number}:", task)
-        run.skip(f"Opgave {len(TASKS) + 1}:")
+        run.lines("Én opgave pr. linje", *TASKS)
         run.skip("Snitflade 1:")
         run.paragraphs("Hvordan inddrages patient- og pårørendeperspektivet?",
                        "Ældrerådet udpeger en repræsentant til gruppen.")
@@ -163,8 +165,7 @@ def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_se
         run.skip(f"Milepæl {len(MILESTONES) + 1}:")
         run.form("Afrapportering 1:", "1/12-2027", "", "Anbefalingerne")  # to whom: who commissioned the group
         run.skip("Afrapportering 2:")
-        run.text("Interessent 1:", "Hjemmeplejen")
-        run.skip("Interessent 2:")
+        run.lines("Én interessent pr. linje", "Hjemmeplejen")
         run.form("Kommunikationsopgave 1:", "Formandskabet", "Ledere i hjemmeplejen", "Den nye arbejdsgang",
                  "Efter afprøvningen")
         run.skip("Kommunikationsopgave 2:")
@@ -180,8 +181,76 @@ def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_se
     return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
 
 
-def main(folder: Path, size: tuple[int, int]) -> None:
-    result = run_commission(folder, size)
+def run_working_group(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_session) -> RunResult:
+    """The working group's commission of issue 28 (`drafter new arbejdsgruppe`): the same group,
+    chairs, members, milestones and tasks, with a purpose, a background, a mandate, meetings and
+    a reporting cycle; every other optional question skipped, as a consultant would."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
+    began = time.monotonic()
+    run = Run(start("new arbejdsgruppe", folder, size))
+    try:
+        run.text("Hvad hedder gruppen?", NAME)
+        run.text("Hvem nedsætter gruppen", "Sundheds- og ældreudvalget")  # own text: no list in this profile
+        run.screens["organisation"] = run.wait("» Skovby Kommune")  # the profile's organisation, first
+        run.skip("Hvilken organisation hører gruppen til")
+        run.screens["author"] = run.wait("Sundhedssekretariatet")  # the profile's author, suggested
+        run.form("Forfatter (kan springes over)", "i morgen")  # one form: the date; version and status left empty
+        run.paragraphs("Hvad er formålet med gruppens arbejde?",
+                       "Borgere i hjemmeplejen får genoptræning for sent efter udskrivelse.",
+                       "Gruppen skal finde en fælles arbejdsgang mellem hjemmepleje og træning.")
+        run.skip("Ét punkt pr. linje")
+        run.paragraphs("Hvad er baggrunden for gruppen", "Sundheds- og ældreudvalget besluttede i 2026 at se på forløbene.")
+        run.skip("Skal opgaverne beskrives med tekst")
+        run.text("Hvilken sætning skal stå før opgaverne", "Gruppen skal:")
+        run.lines("Én opgave pr. linje", *TASKS)
+        run.paragraphs("Hvilket mandat", "Gruppen indstiller til Sundheds- og ældreudvalget.")
+        run.skip("Hvilken sætning skal stå før deltagerne")
+        run.skip("Repræsentation 1:")
+        for number, member in enumerate(MEMBERS, 1):
+            run.form(f"Medlem {number}:", *member, capture="form" if number == 4 else None)
+        run.skip(f"Medlem {len(MEMBERS) + 1}:")
+        run.skip("Kan gruppen supplere sig")
+        run.screens["chair model"] = run.wait("» én formand")  # the profile's model (en), first
+        run.answer("Hvordan ledes gruppen", "Down", "Enter")  # two chairs: a two-part chair
+        for number, chair in enumerate(CHAIRS, 1):
+            run.form(f"Formand {number}:", *chair)
+        run.skip(f"Formand {len(CHAIRS) + 1}:")
+        run.skip("Hvad har formandskabet ansvar for")
+        run.screens["secretariat"] = run.wait("Sundhedssekretariatet i Skovby Kommune")
+        run.skip("Hvem sekretariatsbetjener gruppen")  # the profile's secretariat
+        run.paragraphs("Hvor ofte mødes gruppen", "Gruppen mødes hver anden måned.")
+        run.skip("Hvordan holdes møderne")
+        run.skip("Ét møde pr. linje")
+        run.skip("Hvem refererer gruppen til")
+        run.form("Afrapportering 1:", "Hvert kvartal", "", "Status på arbejdet",
+                 capture="reporting")  # to whom: who commissioned the group, suggested
+        run.skip("Afrapportering 2:")
+        run.text("Hvornår begynder gruppen", "1/2-2027")
+        run.text("Hvornår afslutter gruppen", "15. december 2027")
+        for number, milestone in enumerate(MILESTONES, 1):
+            run.form(f"Milepæl {number}:", *milestone)
+        run.skip(f"Milepæl {len(MILESTONES) + 1}:")
+        for marker in ("Hvordan kommunikerer gruppen", "Hvilke ressourcer har gruppen", "Gruppe 1:",
+                       "Hvad skal der ellers stå om koordineringen", "Ét forum pr. linje", "Ét dokument pr. linje",
+                       "Ét bilag pr. linje"):
+            run.skip(marker)
+        run.paragraphs("Hvordan afsluttes gruppens arbejde", "Med anbefalinger til Sundheds- og ældreudvalget.")
+        run.screens["review"] = run.wait("Hvad vil du nu?")
+        run.answer("Hvad vil du nu?", "Enter")
+        run.screens["end"] = run.session.wait_for("Dokument: ", limit=90)
+        run.panes.append(run.screens["end"])
+        status = run.session.exit_status()
+    finally:
+        run.session.close()
+    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+
+
+RUNS = {"adhoc": run_commission, "arbejdsgruppe": run_working_group}
+
+
+def main(folder: Path, size: tuple[int, int], kind: str = "adhoc") -> None:
+    result = RUNS[kind](folder, size)
     for name, shown in result.screens.items():
         (folder / f"screen-{name}.txt").write_text(shown, encoding="utf-8")
     print(result.screens["end"].rstrip().splitlines()[-3:])
@@ -193,6 +262,8 @@ def main(folder: Path, size: tuple[int, int]) -> None:
 
 
 if __name__ == "__main__":
-    where = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="drafter-run-"))
-    columns, _, rows = (sys.argv[2] if len(sys.argv) > 2 else "80x24").partition("x")
-    main(where, (int(columns), int(rows)))
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--kind=")]
+    chosen = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--kind=")), "adhoc")
+    where = Path(arguments[0]) if arguments else Path(tempfile.mkdtemp(prefix="drafter-run-"))
+    columns, _, rows = (arguments[1] if len(arguments) > 1 else "80x24").partition("x")
+    main(where, (int(columns), int(rows)), chosen)

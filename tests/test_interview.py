@@ -27,11 +27,9 @@ GROUP = [
     DOWN + ENTER,  # gruppe.nedsat_af: Voksentemagruppen for somatik
     ENTER,  # gruppe.klynge: Midtklyngen (default)
 ]
-DOCUMENT = [
-    typed("30/2-2026") + typed("1/12-2026"),  # dokument.dato: not a day; asked again
-    ENTER,  # version 1.0 (the suggestion)
-    ENTER,  # status udkast
-    typed("Fællessekretariatet i Midtklyngen"),
+DOCUMENT = [  # one form (the kind's form: true): date, version, status, author
+    form("30/2-2026")  # dokument.dato: not a day; the form stays, the cursor in the date
+    + form("1/12-2026", "", "", "Fællessekretariatet i Midtklyngen"),  # version 1.0, status udkast: the suggestions
 ]
 PURPOSE = [paragraphs("Beboere sover dårligt.", "Gruppen skal finde ud af hvorfor.")]
 TASKS = [
@@ -267,7 +265,7 @@ def test_edit_section_3_changes_section_3_only(adhoc_example, tmp_path):
         DOWN * 2 + ENTER, ENTER,  # "Ret et punkt", the (new) first one: Anders Holm
         "\t\x15Overfarmaceut" + FINISH,  # his form: a new title, the rest kept
         ENTER,  # done with the members
-        FINISH,  # sekretariat: keep the text
+        ENTER * 2,  # sekretariat: keep the text (a new empty line, and Enter on it ends)
     ]
     with piped("".join(keys)):
         result = interview.edit(adhoc_example, section="3", out_dir=tmp_path / "out")
@@ -367,7 +365,7 @@ def test_review_lets_a_section_be_changed_before_the_document_is_made(tmp_path):
     change_purpose = [
         DOWN * 3 + ENTER,  # "Se 1. Formål med gruppens arbejde"
         DOWN + ENTER,  # on its page: "Ret 1. Formål med gruppens arbejde"
-        "\x15" + "Nyt andet afsnit." + FINISH,  # Ctrl-U empties the last line of the old text
+        "\x15" + "Nyt andet afsnit." + ENTER * 2,  # Ctrl-U empties the last line of the old text
     ]
     result = run_new(FULL[:-1] + change_purpose + APPROVE, tmp_path)
     answers = load_answers(result.answers_path)
@@ -381,13 +379,18 @@ def keep_everything(questionnaire, answers) -> list[str]:
     """The keys that answer every question of `drafter edit` with its earlier answer."""
     keys = []
     for question in questionnaire.questions:
+        section = next(s for s in questionnaire.sections if question in s.questions)
+        together = interview.together_on_a_form(section, section.questions)
+        if question in together:
+            keys.append(ENTER if question is together[0] else "")  # one form for them all
+            continue
         if question.when and answers.get(question.when) is not True:
             continue
         value = answers.get(question.path)
         if question.is_repeating:
             keys.append(ENTER if value else DOWN + ENTER)  # "Nej, videre" / skip an empty optional list
         elif question.type == "paragraphs":
-            keys.append(FINISH)
+            keys.append(ENTER * 2 if value else ENTER)  # Enter on the empty line after the text ends it
         else:  # a choice's own earlier text is offered first, as is a listed choice
             keys.append(ENTER)
     return keys

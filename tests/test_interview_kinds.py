@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import docx_text
-from interview_keys import DOWN, END, ENTER, FINISH, UP, form, paragraphs, piped, typed
+from interview_keys import DOWN, END, ENTER, UP, form, paragraphs, piped, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -19,17 +19,17 @@ THEME_GROUP = [
     ENTER,  # gruppe.klynge: Midtklyngen (default)
     ENTER,  # gruppe.nedsat_af: Klyngestyregruppen (default)
     DOWN * 2 + ENTER,  # gruppe.periode: 2026-2027
-    ENTER, ENTER, ENTER, ENTER,  # dokument: today, 1.0, udkast, Fællessekretariatet
-    FINISH,  # formaal.tekst: the seed's purpose text, suggested
+    ENTER,  # dokument, one form: today, 1.0, udkast, Fællessekretariatet (the suggestions)
+    ENTER,  # formaal.tekst: the seed's purpose text, suggested
     typed("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"), END,
-    FINISH,  # medlemmer.tekst: suggested
+    ENTER,  # medlemmer.tekst: suggested
     form("Regionspsykiatrien Midt", "1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"), END,
-    FINISH,  # medlemmer.supplering: left empty
+    ENTER,  # medlemmer.supplering: left empty
     paragraphs("Arbejdet i temagrupperne ledes af et formandskab."),
     ENTER,  # formandskab.medformandskab: the rotation plan's pair, suggested
     ENTER,  # formandskab.hospital_fra: skipped
     paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
-    FINISH,  # moeder.frekvens: suggested
+    ENTER,  # moeder.frekvens: suggested
     ENTER,  # approve
 ]
 
@@ -63,7 +63,7 @@ def test_the_cluster_appendix_starts_from_the_reference_data(tmp_path):
     draft = tmp_path / "answers" / "netvaerk.yaml"
     draft.parent.mkdir()
     draft.write_text(head.replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"), encoding="utf-8")
-    keys = [ENTER, FINISH, ENTER]  # keep the suggested clusters; no closing text; approve
+    keys = [ENTER, ENTER, ENTER]  # keep the suggested clusters; no closing text; approve
     with piped("".join(keys)):
         result = interview.new(
             load_questionnaire("implementeringsnetvaerk"), resume=draft, out_dir=tmp_path / "out", today=TODAY
@@ -87,7 +87,7 @@ def test_steering_group_interview_says_why_the_plan_gives_no_co_chair(tmp_path, 
         ENTER,  # formandskab.hospital_fra: skipped
         paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
         paragraphs("4 gange om året samt ad hoc."),
-        FINISH,  # planlaegning: empty
+        ENTER,  # planlaegning: empty
         ENTER,  # approve
     ]
     with piped("".join(keys)):

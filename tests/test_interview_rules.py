@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import docx_text, run_cli
-from interview_keys import CTRL_C, DOWN, END, ENTER, FINISH, form, piped, typed
+from interview_keys import CTRL_C, DOWN, END, ENTER, form, piped, typed
 from test_interview import (
     APPROVE, CHAIRS, COMMUNICATION, DOCUMENT, ENDING, GROUP, MEMBERS, PURPOSE, SLUG, TASKS, TIMELINE, run_new,
 )
@@ -60,7 +60,7 @@ def test_warnings_are_shown_in_plain_danish_before_and_after_rendering(tmp_path,
     assert "[afrapportering" not in text and ".yaml:" not in text  # no developer notation
 
 
-PATIENTS_DISMISSED = TASKS[:-1] + [typed("Ikke relevant") + FINISH]
+PATIENTS_DISMISSED = TASKS[:-1] + [typed("Ikke relevant") + ENTER]  # Enter on the empty line ends it
 WITH_RULE_ERROR = GROUP + DOCUMENT + PURPOSE + PATIENTS_DISMISSED + CHAIRS + MEMBERS + TIMELINE + COMMUNICATION + ENDING
 
 
@@ -82,7 +82,7 @@ def test_after_a_rule_error_the_section_is_fixed_in_the_review_and_the_document_
         DOWN + ENTER,  # Ret 2. Opgaver
         ENTER,  # opgaver: "Færdig, videre"
         END,  # snitflader: none
-        typed("To pårørende deltager i gruppen.") + FINISH,  # patientperspektiv, replacing "Ikke relevant"
+        typed("To pårørende deltager i gruppen.") + ENTER,  # patientperspektiv, replacing "Ikke relevant"
     ]
     result = run_new(WITH_RULE_ERROR + APPROVE + fix + APPROVE, tmp_path)
     answers = load_answers(result.answers_path)

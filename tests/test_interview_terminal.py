@@ -381,7 +381,7 @@ def test_ctrl_c_at_the_file_changed_elsewhere_prompt_keeps_the_latest_answer(tmp
     path = draft(tmp_path, ["gruppe"])
     session = in_tmux("new adhoc --resume answers/kladde.yaml", tmp_path)
     try:
-        session.wait_for("Hvilken dato har kommissoriet?")
+        session.wait_for("Enter: gem")  # the document's form, the cursor in its date
         changed = path.read_text(encoding="utf-8") + "# rettet i en editor imens\n"
         path.write_text(changed, encoding="utf-8")
         session.type("i morgen")

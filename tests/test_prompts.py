@@ -145,3 +145,96 @@ def test_the_profile_suggests_organisation_chairs_secretariat_author_and_reporti
     assert adhoc_receiver.default_value(None, answers) == "Sundheds- og ældreudvalget"
     assert adhoc_receiver.choices == expected["modtagere"]
     assert adhoc.question("gruppe.klynge").default_value(None, {}) == expected["gruppe.organisation"]
+
+
+# -- fewer prompts: a list in one prompt, a section's short questions on one form ---------------
+
+TODAY = __import__("datetime").date(2026, 11, 25)
+
+
+def _interview(tmp_path, kind: str = "adhoc"):
+    from drafter import interview
+    from drafter.questionnaire import load_questionnaire
+
+    asking = interview.Interview(load_questionnaire(kind), answers_dir=tmp_path / "answers", today=TODAY)
+    asking.set("gruppe.navn", "Gruppe om søvn")
+    return asking
+
+
+def test_a_list_is_one_prompt_an_entry_a_line_and_a_wrong_line_is_refused(tmp_path):
+    from interview_keys import piped
+
+    asking = _interview(tmp_path)
+    question = asking.questionnaire.question("opgaver.opgaver")
+    too_long = "x" * 2001
+    # Two entries and one too long: refused on the empty line's Enter; Ctrl-U empties that
+    # line, and Enter on the empty line then ends the list.
+    with piped("Kortlægge søvnvaner\r" + too_long + "\r\r" + "\x15" + "Afprøve en aftenrutine\r\r"):
+        asking.ask(question, editing=False)
+    assert asking.get("opgaver.opgaver") == ["Kortlægge søvnvaner", "Afprøve en aftenrutine"]
+    from drafter.answers import load_answers
+
+    assert load_answers(asking.path).get("opgaver.opgaver") == ["Kortlægge søvnvaner", "Afprøve en aftenrutine"]
+
+
+def test_ctrl_c_in_a_list_keeps_the_lines_typed_and_resume_goes_on_with_the_list(tmp_path):
+    from drafter import interview
+    from drafter.answers import load_answers
+    from drafter.yamlread import read_answer_file
+    from interview_keys import piped
+
+    asking = _interview(tmp_path)
+    question = asking.questionnaire.question("opgaver.opgaver")
+    with pytest.raises(prompts.Stopped):
+        with piped("Kortlægge søvnvaner\rAfprøve en aft\x03"):
+            asking.ask(question, editing=False)
+    assert load_answers(asking.path).get("opgaver.opgaver") == ["Kortlægge søvnvaner", "Afprøve en aft"]
+    assert read_answer_file(asking.path).data["ufaerdige"] == ["opgaver.opgaver"]
+    assert asking.kept == ('Også de 2 linjer, du var i gang med at skrive, er gemt i listen ("Afprøve en aft"), '
+                           "markeret som ufærdig.")
+    # --resume: the list's entries so far are shown, and its prompt takes the next ones.
+    resumed = interview.Interview(asking.questionnaire, load_answers(asking.path).values, path=asking.path,
+                                  answers_dir=tmp_path / "answers", today=TODAY)
+    resumed.meta = {"ufaerdige": ["opgaver.opgaver"]}
+    resumed.base = asking.path.read_bytes()
+    assert "opgaver.opgaver" in [q.path for q in resumed.resume_plan()]
+    with piped("Beskrive en fælles arbejdsgang\r\r"):
+        resumed.ask(question, editing=False)
+    assert load_answers(asking.path).get("opgaver.opgaver") == [
+        "Kortlægge søvnvaner", "Afprøve en aft", "Beskrive en fælles arbejdsgang"]
+    assert "ufaerdige" not in read_answer_file(asking.path).data
+
+
+def test_a_sections_short_questions_are_one_form_and_ctrl_c_keeps_what_was_typed(tmp_path):
+    from drafter import interview
+    from drafter.answers import load_answers
+    from interview_keys import piped
+
+    asking = _interview(tmp_path)
+    section = next(s for s in asking.questionnaire.sections if s.key == "dokument")
+    assert [q.key for q in interview.together_on_a_form(section, section.questions)] == [
+        "dato", "version", "status", "forfatter"]
+    with pytest.raises(prompts.Stopped):
+        with piped("i morgen\t2.0\x03"):  # date and version typed, then Ctrl-C
+            asking.ask_questions(section, section.questions, editing=False)
+    kept = load_answers(asking.path)
+    assert (kept.get("dokument.dato"), kept.get("dokument.version"), kept.get("dokument.status")) == (
+        "2026-11-26", "2.0", None)
+    assert asking.unfinished == ["dokument.dato", "dokument.version"]
+    assert asking.kept == "Også det, du havde skrevet under Dokumentet (Dato, Version), er gemt, markeret som ufærdigt."
+    # The form again (as --resume opens it): what was typed is in its fields; Enter takes the
+    # suggestions for the rest (status, and the profile's author).
+    with piped("\r"):
+        asking.ask_questions(section, section.questions, editing=False)
+    done = load_answers(asking.path)
+    assert [done.get(f"dokument.{k}") for k in ("dato", "version", "status")] == ["2026-11-26", "2.0", "udkast"]
+    assert done.get("dokument.forfatter")  # the profile's author (or the kind's own default)
+    assert asking.unfinished == []
+
+
+def test_a_multi_line_answer_has_one_way_to_end_esc_enter_is_enter():
+    # prompt_toolkit ends a multi-line answer on Esc-Enter (Alt-Enter) too; here it starts a
+    # new paragraph as Enter does, and only Enter on an empty line ends the answer.
+    with terminal("Første afsnit.\x1b\rAndet afsnit.\x1b\r\x1b\r"):
+        answer = prompts.text("Hvad er formålet?", lambda typed: None, multiline=True)
+    assert answer == "Første afsnit.\n\nAndet afsnit."

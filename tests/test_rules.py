@@ -495,13 +495,13 @@ def test_render_refuses_rule_errors_and_shows_warnings(workdir):
 
 
 def test_drafter_edit_keeps_the_waivers(workdir):
-    from interview_keys import FINISH, piped
+    from interview_keys import ENTER, piped
 
     from drafter import interview
 
     path = workdir / "answers" / "undtaget.yaml"
     path.write_text(WAIVED, encoding="utf-8")
-    with piped(FINISH + FINISH):  # section 6: keep both texts as they are
+    with piped(ENTER * 4):  # section 6: keep both texts as they are (Enter on the empty line after each ends it)
         result = interview.edit(path, section="6", out_dir=workdir / "out")
     assert result.output is not None and result.output.exists()
     saved = path.read_text(encoding="utf-8")

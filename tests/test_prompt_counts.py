@@ -1,0 +1,48 @@
+"""The working group's commission of issue 28 in a real 80x24 terminal (tmux): at most 50
+prompts, no word broken by the terminal in any pane, every value where it was typed."""
+
+from __future__ import annotations
+
+import sys
+
+from conftest import REPO
+from test_interview_cli import needs_tmux
+from test_interview_terminal import mid_word_breaks
+
+sys.path.insert(0, str(REPO / "scripts"))
+
+from interview_tmux_run import CHAIRS, MEMBERS, MILESTONES, TASKS, run_working_group  # noqa: E402
+
+from drafter.answers import load_answers  # noqa: E402
+
+pytestmark = needs_tmux
+
+
+def test_a_working_groups_commission_takes_at_most_50_prompts_at_80_by_24(tmp_path):
+    result = run_working_group(tmp_path / "skovby", (80, 24))
+    assert result.status == 0, result.screens.get("end")
+    assert result.prompts <= 50
+    for pane in result.panes:
+        assert len(pane.splitlines()) <= 24
+        assert not mid_word_breaks(pane, 80), pane
+        assert "Traceback" not in pane
+    # The profile's suggestions were on the screens (and taken with Enter).
+    assert "» Skovby Kommune" in result.screens["organisation"]
+    assert "» én formand" in result.screens["chair model"]
+    assert "Sundhedssekretariatet" in result.screens["author"]
+    answers = load_answers(next((tmp_path / "skovby" / "answers").glob("*.yaml")))
+    assert answers.complete
+    assert answers.get("gruppe.organisation") == "Skovby Kommune"
+    assert answers.get("dokument.forfatter") == "Sundhedssekretariatet"
+    assert answers.get("sekretariat.tekst") == "Gruppen sekretariatsbetjenes af Sundhedssekretariatet i Skovby Kommune."
+    assert answers.get("formandskab.model") == "to-delt formandskab"
+    # The reporting line: whoever commissioned the group, suggested in "Til hvem?".
+    assert answers.get("afrapportering.cyklus") == [
+        {"hvornaar": "Hvert kvartal", "modtager": "Sundheds- og ældreudvalget", "indhold": "Status på arbejdet"}
+    ]
+    assert answers.get("opgaver.opgaver") == TASKS  # one prompt, a task a line
+    assert answers.get("sammensaetning.medlemmer") == [
+        {"navn": n, "titel": t, "organisation": o, "rolle": r or None} for n, t, o, r in MEMBERS
+    ]
+    assert [list(c.values()) for c in answers.get("formandskab.formaend")] == [list(c) for c in CHAIRS]
+    assert len(answers.get("periode.milepaele")) == len(MILESTONES)
