@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from drafter import reference, workspace
 from drafter.answers import Answers, check_file, load_answers
 from drafter.batch import (
-    DEFAULT_OUT_DIR, FAILED, SKIPPED, Outcome, RenderResult, check_overwrite, check_rules, default_output,
+    DEFAULT_OUT_DIR, FAILED, SKIPPED, UNCHANGED, Outcome, RenderResult, check_overwrite, check_rules, default_output,
     draft_lines, expand_paths, failure_lines, is_folder, outputs_for, render_answers, render_batch, require_finished,
     summary_line,
 )
@@ -68,11 +68,12 @@ __all__ = [
     "kind", "kinds", "profile_notes", "rules",
     # many files; templates; versions; a chair's edits; a name replaced
     "add_pdfs", "answer_files", "document_for", "is_folder", "render_files", "status",
+    "pdf_for", "pdf_programs", "status_of",
     "check_templates", "new_template",
     "diff", "read_version", "write_tracked_changes",
     "read_chair_edits", "save_chair_edits", "plan_replacement", "write_replacement",
     # for showing results: outcome states, Danish lines, an answer's label and text
-    "FAILED", "SKIPPED", "draft_lines", "failure_lines", "summary_line", "status_cells",
+    "FAILED", "SKIPPED", "UNCHANGED", "draft_lines", "failure_lines", "summary_line", "status_cells",
     "full_text", "label", "marked_words", "question_lines",
 ]
 
@@ -212,9 +213,9 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
     (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
     """
-    given = data.data if isinstance(data, Answers) else data
     from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
 
+    given = data.data if isinstance(data, Answers) else data
     session = DraftSession.from_data(given, kind)
     session.set(key, typed)
     result = copy.deepcopy(dict(given))
@@ -393,21 +394,46 @@ def status(folder: str | Path, out_dir: str | Path | None = None) -> list[dict[s
     """`drafter status`: for every answer file in *folder*, plain data (as `--json` prints
     it): file, name, kind, state (complete/draft/invalid), rule errors and warnings, and the
     document's state (missing/current/outdated/edited/foreign/unknown). Writes nothing."""
-    from drafter import status as status_module  # lazy: `check` needs none of it (10 ms CPU after check's modules)
-
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"{folder}: er ikke en mappe; angiv mappen med svarfilerne (fx answers)")
     paths = expand_paths([folder])
-    return status_module.folder_status(paths, [document_for(p, out_dir) for p in paths])
+    return status_of(paths, out_dir)
+
+
+# -- one commission's document (a front end that shows one at a time: the web form) ----------
+
+def status_of(answer_paths: list[Path], out_dir: str | Path | None = None) -> list[dict[str, Any]]:
+    """`drafter status` for these answer files (a page of a long list), as ``status`` gives it."""
+    from drafter import status as status_module  # lazy: `check` needs none of it (10 ms CPU after check's modules)
+
+    return status_module.folder_status(answer_paths, [document_for(p, out_dir) for p in answer_paths])
 
 
 def status_cells(entry: dict[str, Any]) -> list[str]:
     """The columns of `drafter status` a person reads (Danish): name, kind, state, rules,
     document, file."""
-    from drafter import status as status_module  # lazy: see status()
+    from drafter import status as status_module  # lazy: see status_of()
 
     return status_module.status_cells(entry)
+
+
+def pdf_programs() -> tuple[bool, bool]:
+    """Whether LibreOffice (for PDFs; where the workspace says, else found) and pdftoppm (for
+    a preview) are there."""
+    from drafter import pdf  # lazy: only PDFs need it (9 ms CPU after this module)
+
+    return (pdf.find_soffice(workspace.current().libreoffice) is not None,
+            pdf.find_program(pdf.PDFTOPPM_ENV, "pdftoppm") is not None)
+
+
+def pdf_for(answers_path: str | Path, document: str | Path, *, preview: bool = False,
+            progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """A tagged PDF (with *preview* also a PNG of page 1) beside the Word *document* of
+    *answers_path* as it is now (not made again); what stood in the way (empty: all made)."""
+    outcome = Outcome(Path(answers_path), Path(document), UNCHANGED)
+    missing = add_pdfs([outcome], preview=preview, progress=progress)
+    return [*outcome.pdf_problems, *missing]
 
 
 # -- templates -------------------------------------------------------------------------------

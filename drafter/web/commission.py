@@ -17,8 +17,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+from drafter import api
 from drafter.errors import DrafterError, OutputError
-from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file, windows_safe_stem
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
 from drafter.session import AutosaveFailed, DraftSession
 from drafter.web.server import Refused
 
@@ -46,7 +47,8 @@ class Workspace:
         return path
 
     def output_path(self, slug: str, suffix: str) -> Path:
-        return self.out_dir / f"{windows_safe_stem(slug)}.{suffix}"  # as render names it
+        """The document of *slug* (docx), or its PDF or preview (pdf, png), as render names them."""
+        return api.document_for(self.answers_dir / f"{slug}.yaml", self.out_dir).with_suffix(f".{suffix}")
 
 
 def not_found() -> Refused:
