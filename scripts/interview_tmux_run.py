@@ -29,7 +29,7 @@ def tmux_session(args: str, folder: Path, size: tuple[int, int]):
     # of its own (its own session), without tmux or the test suite's dependencies.
     from test_interview_cli import drafter_in_tmux
 
-    return drafter_in_tmux(args, folder, size=size)
+    return drafter_in_tmux(args, folder, size=size)  # an optional question the run does not name: Enter
 
 
 # The workspace: `drafter init --profile neutral`, then the municipality's own facts.
@@ -178,7 +178,8 @@ def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_se
         status = run.session.exit_status()
     finally:
         run.session.close()
-    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+    return RunResult(run.prompts + getattr(run.session, "skipped", 0), status, time.monotonic() - began, run.panes,
+                     run.screens, folder)
 
 
 def run_working_group(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_session) -> RunResult:
@@ -243,7 +244,8 @@ def run_working_group(folder: Path, size: tuple[int, int] = (80, 24), start=tmux
         status = run.session.exit_status()
     finally:
         run.session.close()
-    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+    return RunResult(run.prompts + getattr(run.session, "skipped", 0), status, time.monotonic() - began, run.panes,
+                     run.screens, folder)
 
 
 RUNS = {"adhoc": run_commission, "arbejdsgruppe": run_working_group}

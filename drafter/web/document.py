@@ -6,13 +6,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from pathlib import Path
 
-from drafter import api, docimport
-from drafter import status as doc_status
-from drafter.batch import UNCHANGED, Outcome
-from drafter.changes import label, shown
+from drafter import api
 from drafter.errors import DrafterError
-from drafter.fsutil import UnsafeFile
-from drafter.pdf import PDFTOPPM_ENV, add_pdfs, find_program, find_soffice
 from drafter.web.commission import Commission, bounded_bytes, browser_words, not_found, open_commission, words
 from drafter.web.jobs import RUNNING, Job, Jobs
 from drafter.web.server import Request, Response
@@ -42,7 +37,7 @@ class DocumentPage:
         present = {s: p.is_file() and not p.is_symlink() for s, p in files.items()}
         docx_time = files["docx"].stat().st_mtime if present["docx"] else 0
         current = {s: present[s] and files[s].stat().st_mtime >= docx_time for s in ("pdf", "png")}
-        state = self.document_state(commission) if present["docx"] else doc_status.DOC_MISSING
+        state = self.document_state(commission) if present["docx"] else "missing"
         job = self.jobs.get(commission.slug)
         problems = list(problems or [])
         messages = list(messages or [])
@@ -50,12 +45,12 @@ class DocumentPage:
             job.seen = True
             problems += job.problems
             messages += job.messages
-        edits = self.word_edits(commission) if state == doc_status.DOC_EDITED and commission.complete else None
+        edits = self.word_edits(commission) if state == "edited" and commission.complete else None
+        has_soffice, has_pdftoppm = api.pdf_programs()
         return self.site.page(
             "document.html", status=status, title=f"Dokument – {commission.title}", commission=commission,
             present=present, current=current, problems=problems, messages=messages,
-            has_soffice=find_soffice() is not None,
-            has_pdftoppm=find_program(PDFTOPPM_ENV, "pdftoppm") is not None,
+            has_soffice=has_soffice, has_pdftoppm=has_pdftoppm,
             docx_name=files["docx"].name, state=state, edits=edits,
             working=job is not None and job.state == RUNNING,
         )
@@ -65,25 +60,27 @@ class DocumentPage:
         return Response.json(job.as_json() if job is not None else {"state": "none"})
 
     def document_state(self, commission: Commission) -> str:
-        """The Word document's state as `drafter status` tells it (current, outdated, edited...)."""
+        """The Word document's state as `drafter status` tells it: missing, current, outdated,
+        edited (in Word), foreign (not drafter's) or unknown (an older drafter's)."""
         docx = self.workspace.output_path(commission.slug, "docx")
         if docx.is_symlink():
-            return doc_status.DOC_FOREIGN
+            return "foreign"
         if not docx.is_file():  # nothing there, or a FIFO or device (never opened)
-            return doc_status.DOC_FOREIGN if docx.exists() else doc_status.DOC_MISSING
-        return doc_status.commission_status(commission.path, docx)["document_state"]
+            return "foreign" if docx.exists() else "missing"
+        return api.status_of([commission.path], self.workspace.out_dir)[0]["document_state"]
 
     def word_edits(self, commission: Commission) -> list[tuple[str, str, str]] | None:
         """The chair's edits in the Word document, as `drafter import` lists them; None if unreadable."""
         try:
-            result = docimport.read_chair_edits(self.workspace.output_path(commission.slug, "docx"),
-                                                api.load(commission.path))
-        except (DrafterError, OSError, UnsafeFile, ValueError):
+            edits = api.read_chair_edits(self.workspace.output_path(commission.slug, "docx"), commission.path)
+        except (DrafterError, OSError, ValueError):  # ValueError: also a file drafter will not read (UnsafeFile)
             return None
-        edits = [(label(c.question), shown(c.question, c.old), shown(c.question, c.new)) for c in result.changes]
-        edits += [(label(c.question), shown(c.question, c.mine), shown(c.question, c.theirs) + " (ændret begge steder)")
-                  for c in result.conflicts]
-        return edits
+        result = edits.result
+        rows = [(api.label(c.question), api.full_text(c.question, c.old), api.full_text(c.question, c.new))
+                for c in result.changes]
+        rows += [(api.label(c.question), api.full_text(c.question, c.mine),
+                  api.full_text(c.question, c.theirs) + " (ændret begge steder)") for c in result.conflicts]
+        return rows
 
     def action(self, commission: Commission, request: Request) -> Response:
         action = request.value("handling")
@@ -101,21 +98,20 @@ class DocumentPage:
         return self.after(commission)
 
     def render(self, commission: Commission, force: bool = False) -> Response:
-        output = self.workspace.output_path(commission.slug, "docx")
-        before = bounded_bytes(output)
+        """The Word document of the saved answers, made through the session as `drafter render` makes it."""
         try:
-            api.render(api.load(commission.path), output, force=force)
+            finished = commission.session.render(force=force)
         except DrafterError as exc:
             return self.after(commission, HTTPStatus.UNPROCESSABLE_ENTITY, words(exc, self.workspace))
-        unchanged = before is not None and bounded_bytes(output) == before
+        unchanged = finished.rendered.status == api.UNCHANGED
         note = "Word-dokumentet var allerede opdateret." if unchanged else "Word-dokumentet er lavet."
         return self.after(commission, messages=[note])
 
     def import_edits(self, commission: Commission) -> Response:
         docx = self.workspace.output_path(commission.slug, "docx")
         try:
-            answers = api.load(commission.path)
-            result = docimport.read_chair_edits(docx, answers)
+            edits = api.read_chair_edits(docx, commission.path)
+            result = edits.result
             if result.conflicts or not result.has_base:
                 # The terminal asks answer by answer; a button cannot: nothing is guessed.
                 return self.after(commission, HTTPStatus.CONFLICT, [
@@ -124,8 +120,7 @@ class DocumentPage:
                     "intet er skrevet."])
             if not result.changes:
                 return self.after(commission, messages=["Der er ingen ændrede svar i Word-dokumentet."])
-            values = docimport.with_changes(answers.values, [(c.path, c.new) for c in result.changes])
-            imported = docimport.save_import(commission.path, answers, values, docx, self.workspace.out_dir)
+            imported = api.save_chair_edits(edits, [(c.path, c.new) for c in result.changes], self.workspace.out_dir)
         except DrafterError as exc:
             return self.after(commission, HTTPStatus.UNPROCESSABLE_ENTITY, words(exc, self.workspace))
         messages = [f"{len(result.changes)} svar fra Word-dokumentet er skrevet i svarfilen, og dokumentet er lavet igen."]
@@ -142,10 +137,9 @@ class DocumentPage:
         workspace = self.workspace
 
         def work(job: Job) -> tuple[list[str], list[str]]:
-            outcome = Outcome(path, output, UNCHANGED)
-            missing = add_pdfs([outcome], preview=True, progress=job.progress)
+            found = api.pdf_for(path, output, preview=True, progress=job.progress)
             job.progress(1, 1)
-            problems = [browser_words(p, workspace) for p in [*outcome.pdf_problems, *missing]]
+            problems = [browser_words(p, workspace) for p in found]
             return ([] if problems else ["PDF og forhåndsvisning er lavet."]), problems
 
         self.jobs.start(commission.slug, work)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from drafter import api
 from drafter.errors import InvalidValue
-from drafter.questionnaire import Question, Section
 from drafter.session import read_answer
 from drafter.yamlread import is_empty
+
+if TYPE_CHECKING:  # names for annotations only: the web reaches the kinds through api and the session
+    from drafter.questionnaire import Question, Section
 
 OTHER = "__andet__"  # the value of the "Andet (skriv selv)" option
 OTHER_SUFFIX = "~andet"
@@ -188,14 +191,7 @@ def shown_text(question: Question, value: Any) -> str:
     if value is None:
         return ""
     if question.type == "date":
-        import datetime as _dt
-
-        from drafter.dates import long_date
-
-        try:
-            return long_date(_dt.date.fromisoformat(value))
-        except (TypeError, ValueError):
-            return str(value)
+        return api.full_text(question, value)  # "4. januar 2027"; a date that is none, as it stands
     if isinstance(value, bool):
         return "ja" if value else "nej"
     return str(value)

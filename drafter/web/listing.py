@@ -7,10 +7,9 @@ import stat
 from http import HTTPStatus
 from pathlib import Path
 
-from drafter import status
-from drafter.errors import DrafterError, InvalidValue, KindError
+from drafter import api
+from drafter.errors import DrafterError, InvalidValue
 from drafter.fsutil import describe_special
-from drafter.questionnaire import available_kinds, load_questionnaire
 from drafter.session import DraftSession, read_answer
 from drafter.web import form as forms
 from drafter.web.commission import SLUG, words
@@ -44,9 +43,9 @@ class Listing:
             elif problem:  # "" is a link out of the workspace: not listed at all
                 rows[name] = {"slug": path.stem, "openable": False, "name": path.stem, "kind": "", "state": "kan ikke læses",
                               "problems": [problem], "findings": 0, "errors": 0, "document": ""}
-        entries = status.folder_status(readable, [self.workspace.output_path(p.stem, "docx") for p in readable])
-        for path, entry in zip(readable, entries):
-            rows[path.name] = self.status_row(path, entry)
+        kinds = {kind.kind: kind.name for kind in api.kinds()[0]}
+        for path, entry in zip(readable, api.status_of(readable, self.workspace.out_dir)):
+            rows[path.name] = status_row(path, entry, kinds)
         return self.site.page("index.html", title="Kommissorier", rows=[rows[n] for n in shown if n in rows],
                               page_number=number, pages=pages, total=len(names))
 
@@ -77,29 +76,8 @@ class Listing:
             return "Filen er for stor til at være en svarfil (højst {:,} kB).".format(MAX_FILE_BYTES // 1000).replace(",", ".")
         return None
 
-    @staticmethod
-    def status_row(path: Path, entry: dict) -> dict:
-        try:
-            kind = load_questionnaire(entry["kind"]).name if entry["kind"] in available_kinds() else ""
-        except KindError:
-            kind = ""
-        invalid = entry["state"] == "invalid"
-        errors = entry["problems"]
-        return {
-            "slug": path.stem, "openable": bool(SLUG.fullmatch(path.stem)) and not path.is_symlink(),
-            "name": entry["name"], "kind": kind, "state": status.STATE_LABELS[entry["state"]],
-            "problems": [f"{errors} fejl i filen; ret den i en teksteditor"] if invalid else [],
-            "findings": entry["errors"] + entry["warnings"], "errors": entry["errors"],
-            "document": status.DOC_LABELS[entry["document_state"]],
-        }
-
     def new_page(self, kind: str = "", name: str = "", error: str = "") -> Response:
-        kinds = []
-        for key in available_kinds():
-            try:
-                kinds.append(load_questionnaire(key))
-            except KindError:
-                continue
+        kinds = api.kinds()[0]  # a kind file that cannot be read is left out
         code = HTTPStatus.UNPROCESSABLE_ENTITY if error else 200
         return self.site.page("new.html", status=code, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name,
                               error=error, skip_to="f-kind-0")
@@ -130,3 +108,16 @@ class Listing:
         except DrafterError as exc:
             return refused(" ".join(words(exc, self.workspace)))
         return Response.redirect(f"/k/{session.path.stem}/afsnit/{session.questionnaire.sections[0].key}")
+
+
+def status_row(path: Path, entry: dict, kinds: dict[str, str]) -> dict:
+    """One commission of the list as `drafter status` tells it (*kinds*: kind -> its name)."""
+    _, _, state, _, document, _ = api.status_cells(entry)
+    invalid = entry["state"] == "invalid"
+    errors = entry["problems"]
+    return {
+        "slug": path.stem, "openable": bool(SLUG.fullmatch(path.stem)) and not path.is_symlink(),
+        "name": entry["name"], "kind": kinds.get(entry["kind"], ""), "state": state,
+        "problems": [f"{errors} fejl i filen; ret den i en teksteditor"] if invalid else [],
+        "findings": entry["errors"] + entry["warnings"], "errors": entry["errors"], "document": document,
+    }

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as _dt
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from drafter.changes import shown as shown_answer
+from drafter import api
 from drafter.errors import DrafterError, KindError
-from drafter.questionnaire import Section
 from drafter.session import answer_digest
 from drafter.web import form as forms
 from drafter.web.commission import Commission, browser_words, would_lose_message
 from drafter.web.server import Request, Response
 from drafter.web.site import Site
 from drafter.yamlread import is_empty
+
+if TYPE_CHECKING:  # a name for annotations only: the web reaches the kinds through api and the session
+    from drafter.questionnaire import Section
 
 
 def section_base(section: Section, values: dict[str, Any]) -> str:
@@ -118,7 +120,7 @@ class SectionPages:
             # a true conflict keeps the file's value, and the typed one is shown beside it.
             questions = {q.key: q for q in section.questions}
             for key in session.merge_typed(section.key, data.values, parse_base(request.value("base"))):
-                conflicts[questions[key].path] = shown_answer(questions[key], current.get(key))
+                conflicts[questions[key].path] = api.full_text(questions[key], current.get(key))
         else:
             session.values[section.key] = dict(data.values)
         banner = follow_kind(commission, section, data)
