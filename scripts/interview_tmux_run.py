@@ -29,7 +29,7 @@ def tmux_session(args: str, folder: Path, size: tuple[int, int]):
     # of its own (its own session), without tmux or the test suite's dependencies.
     from test_interview_cli import drafter_in_tmux
 
-    return drafter_in_tmux(args, folder, size=size)
+    return drafter_in_tmux(args, folder, size=size)  # an optional question the run does not name: Enter
 
 
 # The workspace: `drafter init --profile neutral`, then the municipality's own facts.
@@ -163,7 +163,8 @@ def _run(kind: str, folder: Path, size: tuple[int, int], start, answer) -> RunRe
         status = run.session.exit_status()
     finally:
         run.session.close()
-    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+    return RunResult(run.prompts + getattr(run.session, "skipped", 0), status, time.monotonic() - began, run.panes,
+                     run.screens, folder)
 
 
 def _adhoc(run: Run) -> None:
