@@ -535,8 +535,17 @@ def save_chair_edits(edits: ChairEdits, chosen: list[tuple[tuple, Any]], out_dir
     Returns where the document (``output``) and the copy (``backup``) are."""
     from drafter import docimport  # lazy: only import needs it (17 ms CPU after this module)
 
-    values = docimport.with_changes(edits.answers.values, chosen)
-    return docimport.save_import(edits.answers_path, edits.answers, values, edits.docx, out_dir)
+    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
+
+    # Through the draft session, as every other change to answers: checked first (nothing is
+    # written if they do not hold), patched in place with comments kept, and only if the file
+    # on disk is still what was read, so an edit made meanwhile is never overwritten.
+    session = DraftSession.from_answers(edits.answers, edits.answers_path, {"out_dir": Path(out_dir) if out_dir else None})
+    session.values = docimport.with_changes(edits.answers.values, chosen)
+    session.values = session.checked().values
+    session.save()
+    backup = docimport.keep_chair_copy(edits.docx, document_for(edits.answers_path, out_dir or None))
+    return docimport.Imported(session.render(force=backup is not None).rendered.output, backup)
 
 
 @dataclass

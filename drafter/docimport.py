@@ -36,15 +36,13 @@ from typing import Any
 
 from drafter import wordread
 from drafter.answers import Answers
-from drafter.batch import DEFAULT_OUT_DIR, default_output, render_answers
 from drafter.dates import parse_date
-from drafter.errors import AnswerFileError, DrafterError
+from drafter.errors import DrafterError
 from drafter.problems import Problem, display_path as field_name
 from drafter.questionnaire import Question, split_paragraphs
 from drafter.render import PARAGRAPH_BREAK, build_context, document_properties, renderer_for
 from drafter.validate import validate
 from drafter.wordread import Unit, WordFileError, WordPackage, read_word_file
-from drafter.yamlio import kept_meta, save_answers
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
@@ -870,33 +868,18 @@ class Imported:
     backup: Any = None  # Path of the copy of the chair's file, when it was replaced
 
 
-def save_import(answers_path, answers, values: dict, docx_path, out_dir=None) -> Imported:
-    """Write *values* (the answers with the chair's edits) into the answer file and make the
-    document from it again. Kept in one function so that it can move to the session.
-
-    The answers are checked first; nothing is written if they do not hold. When the new
-    document replaces the chair's own file, that file is first kept as a copy beside it, so
-    no edit made in Word is lost (text that could not be placed is still in the copy).
-    """
-    data = {**answers.data, **values}
-    checked_values, problems = validate(data, answers.questionnaire)
-    if problems:
-        raise AnswerFileError([p.in_file(str(answers_path)) for p in problems])
-    checked = Answers(answers.questionnaire, checked_values, data, None, answers.complete)
-    # Patched in place (comments, quoting and order kept), and only if the file on disk is
-    # still what was read: an edit made meanwhile is never overwritten.
-    base = answers.source.raw if answers.source is not None else None
-    save_answers(answers_path, answers.questionnaire, checked_values, answers.complete, kept_meta(answers.data), base=base)
-    target = default_output(Path(answers_path), Path(out_dir) if out_dir else DEFAULT_OUT_DIR)
-    docx_path = Path(docx_path)
-    backup = None
-    if target.exists() and target.resolve() == docx_path.resolve():
-        backup = _free_name(docx_path.with_name(f"{docx_path.stem} (rettet i Word).docx"))
-        tmp = backup.with_name(f".{backup.name}.tmp")
-        shutil.copyfile(docx_path, tmp)
-        tmp.replace(backup)
-    render_answers(checked, target, force=backup is not None)
-    return Imported(target, backup)
+def keep_chair_copy(docx_path, target) -> Path | None:
+    """When the document about to be made again is the chair's own file (*target* is
+    *docx_path*), keep that file as a copy beside it first, so no edit made in Word is lost
+    (text that could not be placed is still in the copy). Returns the copy, or None."""
+    docx_path, target = Path(docx_path), Path(target)
+    if not (target.exists() and target.resolve() == docx_path.resolve()):
+        return None
+    backup = _free_name(docx_path.with_name(f"{docx_path.stem} (rettet i Word).docx"))
+    tmp = backup.with_name(f".{backup.name}.tmp")
+    shutil.copyfile(docx_path, tmp)
+    tmp.replace(backup)
+    return backup
 
 
 def _free_name(path):

@@ -254,7 +254,7 @@ class DraftSession:
         """A draft to go on with (``drafter new --resume``), hand edits tolerated (see ``notes``);
         resuming a finished file keeps it finished."""
         answers, notes = load_for_resume(path, kind)
-        session = cls._from_answers(answers, path, options)
+        session = cls.from_answers(answers, path, options)
         session.notes = notes
         if UNFINISHED_KEY in session.meta:
             session.meta[UNFINISHED_KEY] = unfinished_paths(session.meta[UNFINISHED_KEY], answers.questionnaire)
@@ -263,10 +263,11 @@ class DraftSession:
     @classmethod
     def open(cls, path: Path, **options: Any) -> "DraftSession":
         """A valid answer file to change (``drafter edit``); AnswerFileError names every problem."""
-        return cls._from_answers(load_answers(path), path, options)
+        return cls.from_answers(load_answers(path), path, options)
 
     @classmethod
-    def _from_answers(cls, answers: Answers, path: Path, options: dict) -> "DraftSession":
+    def from_answers(cls, answers: Answers, path: Path, options: dict) -> "DraftSession":
+        """Answers read before (by ``drafter import``): a save never overwrites a change made since."""
         session = cls(answers.questionnaire, answers.values, path=path, complete=answers.complete,
                       meta=kept_meta(answers), base=answers.source.raw if answers.source else None, **options)
         session.source = answers.source

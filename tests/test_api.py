@@ -13,7 +13,7 @@ import yaml
 
 from conftest import ADHOC_EXAMPLE, EXAMPLES, docx_text, run_cli
 from drafter import api
-from drafter.errors import AnswerFileError, OutputError, RuleViolation, UsageError
+from drafter.errors import AnswerFileError, DrafterError, OutputError, RuleViolation, UsageError
 from drafter.problems import Problem, format_problem, printable
 from drafter.questionnaire import load_questionnaire
 
@@ -318,7 +318,8 @@ def test_diff_and_tracked_changes_through_the_api(tmp_path):
         api.write_tracked_changes(difference, tmp_path / "x.pdf")
 
 
-def test_a_chairs_edits_come_back_through_the_api(workdir):
+def _edited_by_the_chair(workdir) -> tuple[Path, Path]:
+    """The adhoc example rendered, and one sentence of its purpose edited in Word (python-docx)."""
     answers = workdir / "answers" / ADHOC_EXAMPLE.name
     document = api.render(api.load(answers), workdir / "out" / f"{ADHOC_EXAMPLE.stem}.docx")
     from docx import Document
@@ -329,7 +330,11 @@ def test_a_chairs_edits_come_back_through_the_api(workdir):
     for run in paragraph.runs[1:]:
         run._r.getparent().remove(run._r)
     edited.save(str(document))
+    return answers, document
 
+
+def test_a_chairs_edits_come_back_through_the_api(workdir):
+    answers, document = _edited_by_the_chair(workdir)
     edits = api.read_chair_edits(document, answers)
     assert edits.answers_path == answers and edits.result.conflicts == []
     assert [c.path for c in edits.result.changes] == [("formaal", "tekst")]
@@ -338,6 +343,21 @@ def test_a_chairs_edits_come_back_through_the_api(workdir):
     assert "# 1. Formål med gruppens arbejde" in answers.read_text(encoding="utf-8")  # comments kept
     assert imported.output == document and imported.backup is not None and imported.backup.exists()
     assert "oplever alt for ofte" in _reopened_text(imported.output)
+
+
+def test_an_import_never_writes_over_an_answer_file_changed_since_it_was_read(workdir):
+    # The import saves through the draft session: its stale check keeps a consultant's edit
+    # made between reading the chair's document and saving the chair's edits.
+    answers, document = _edited_by_the_chair(workdir)
+    edits = api.read_chair_edits(document, answers)
+    changed = answers.read_text(encoding="utf-8") + "# rettet af konsulenten imens\n"
+    answers.write_text(changed, encoding="utf-8")
+    chairs_file = document.read_bytes()
+    with pytest.raises(DrafterError, match="ændret uden for drafter"):
+        api.save_chair_edits(edits, [(c.path, c.new) for c in edits.result.changes], workdir / "out")
+    assert answers.read_text(encoding="utf-8") == changed  # the consultant's edit is kept
+    assert document.read_bytes() == chairs_file  # and the chair's document is untouched
+    assert not list(document.parent.glob("* (rettet i Word)*.docx"))
 
 
 def test_a_name_replaced_through_the_api(workdir):
