@@ -31,22 +31,36 @@ from drafter.batch import (
     draft_lines, expand_paths, failure_lines, is_folder, outputs_for, render_answers, render_batch, require_finished,
     summary_line,
 )
-from drafter.changes import full_text, label, marked_words, question_lines
 from drafter.errors import AnswerFileError, DrafterError, UsageError
 from drafter.fsutil import atomic_write
 from drafter.problems import Problem
 from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, letterhead_path, load_questionnaire
 from drafter.rules import RULES, check_answers, profile_notes
-from drafter.session import DraftSession
-from drafter.status import folder_status, status_cells
-from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
-from drafter.yamlio import kept_meta, save_answers
 from drafter.yamlread import read_answer_file
 
-# drafter.templates and drafter.render (with zipfile, body, tablefit, stamp) are imported
-# where they are used: `drafter check` comes through here and needs neither (about 6 ms
-# of its cold start, measured).
+# Imported where they are used, not here: drafter.templates and drafter.render (with
+# zipfile, body, tablefit, stamp), which `drafter check` does not need (about 6 ms of its
+# cold start), and drafter.session, status, typography, yamlio and changes, which `drafter
+# render` does not need (about 5 ms of its cold start with their dataclasses; measured).
+# The names this module passes on from them are looked up when first asked for (below).
+_PASSED_ON = {
+    "full_text": "drafter.changes", "label": "drafter.changes", "marked_words": "drafter.changes",
+    "question_lines": "drafter.changes", "status_cells": "drafter.status",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PASSED_ON.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 if TYPE_CHECKING:
     from drafter.docimport import Imported, ImportResult
     from drafter.templates import TemplateReport
@@ -129,13 +143,18 @@ def render(
 def typography(answers: Answers) -> list[Problem]:
     """Warnings about straight quotes and hyphens in number ranges in the answers, each with
     the Danish form (see drafter.typography); house style, not one of the rules of `check`."""
-    return typography_problems(answers)
+    from drafter.typography import problems  # see the imports above
+
+    return problems(answers)
 
 
 def fix_typography(path: str | Path) -> list:
     """Write the Danish typography `check` suggests ("typografi") into the answer file
     *path*, through the round-trip writer (comments and layout stay; a file changed since it
     was read is not overwritten). Returns the suggestions taken (empty: nothing written)."""
+    from drafter.typography import fixed, suggestions  # see the imports above
+    from drafter.yamlio import kept_meta, save_answers
+
     answers = load(path)
     found = suggestions(answers.questionnaire, answers.values)
     if found:
@@ -178,6 +197,8 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     and the rules run; only then is the file written (its own text kept, only those
     answers' lines changed) and a finished file rendered again. Any problem changes nothing.
     """
+    from drafter.session import DraftSession  # see the imports above
+
     session = DraftSession.mend(answers_path, out_dir=out_dir)  # a file with other problems can be mended with --set
     read = session.base
     session.apply(settings, check=False)
@@ -207,6 +228,8 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
     (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
     """
+    from drafter.session import DraftSession  # see the imports above
+
     given = data.data if isinstance(data, Answers) else data
     session = DraftSession.from_data(given, kind)
     session.set(key, typed)
@@ -235,6 +258,8 @@ def new_draft(
     given = dict(data or {})
     if kind is not None:
         given.setdefault("kind", kind)
+    from drafter.session import DraftSession  # see the imports above
+
     session = DraftSession.from_data(given, kind, answers_dir=Path(answers_dir),
                                      out_dir=Path(out_dir) if out_dir is not None else None, complete=False)
     session.apply(list(settings))
@@ -395,6 +420,8 @@ def status(folder: str | Path, out_dir: str | Path | None = None) -> list[dict[s
 
 def status_of(answer_paths: list[Path], out_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """`drafter status` for these answer files (a page of a long list), as ``status`` gives it."""
+    from drafter.status import folder_status  # see the imports above
+
     return folder_status(answer_paths, [document_for(p, out_dir) for p in answer_paths])
 
 
