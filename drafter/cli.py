@@ -606,13 +606,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.kind is not None or args.resume is not None:
         interview.say_profile()
     interview.warn_missing_profile_data(questionnaire)
-    presets = interview.parse_presets(questionnaire, args.set)
     result = interview.new(
         questionnaire,
         answers_dir=args.answers_dir or _workspace_folder("answers") or interview.DEFAULT_ANSWERS_DIR,
         out_dir=args.out_dir or _workspace_folder("out"),
         resume=args.resume,
-        presets=presets,
+        settings=args.set or [],
     )
     _print_result(result)
     return EXIT_OK

@@ -36,7 +36,7 @@ from drafter.problems import Problem, in_file_order
 from drafter.questionnaire import Question, Questionnaire, load_questionnaire
 from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID, WAIVER_KEY, check_answers
 from drafter.edits import apply_settings, merge_answers
-from drafter.validate import is_asked, is_complete, layout_problems, questionnaire_for, validate
+from drafter.validate import cross_field_message, is_asked, is_complete, layout_problems, questionnaire_for, validate
 from drafter.yamlio import NewFileExists, StaleFile, save_answers, to_yaml
 from drafter import yamlio
 from drafter.values import typed_value
@@ -180,6 +180,18 @@ def read_answer(question: Question, text: str, today: _dt.date | None = None) ->
     for a front end that reads a field before it sets it (the web form, field by field)."""
     value = typed_value(question, text, today)
     return None if value is None else question.check(value)
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why *reason* cannot waive a rule (Danish), or None."""
+    if len(reason.split()) < MIN_REASON_WORDS:
+        return f"en regel kan kun undtages med en skrevet begrundelse på mindst {MIN_REASON_WORDS} ord"
+    return None
+
+
+def rule_named(rule: str):
+    """The rule with the id *rule* (its title and basis, for a front end to show)."""
+    return RULES_BY_ID[rule]
 
 
 def answer_digest(value: Any) -> str:
@@ -333,6 +345,18 @@ class DraftSession:
         except InvalidValue as exc:
             raise UsageError(f"--set {key}: {exc}") from None
 
+    def read(self, question: Question, typed: str) -> Any:
+        """The answer the text *typed* stands for as an answer to *question* (``read_answer``,
+        with the session's today); None for no answer. InvalidValue (Danish) if it cannot be
+        one. The interview reads every typed answer here."""
+        value = read_answer(question, typed, self.today)
+        return None if is_empty(value) else value
+
+    def cross_check(self, question: Question, value: Any) -> str | None:
+        """What the other answers say against *value* as the answer to *question* (a date
+        before another), in Danish; None when nothing."""
+        return cross_field_message(question, value, self.values)
+
     def is_asked(self, question: Question) -> bool:
         """Whether *question* belongs to the commission (a ``when`` may turn it off)."""
         return is_asked(question, self.values)
@@ -393,12 +417,13 @@ class DraftSession:
 
     def waive(self, rule: str, reason: str) -> None:
         """Waive *rule* with a written reason (saved as 'undtagelser'; `drafter check` shows it).
-        InvalidValue (Danish) for an unknown rule or a reason shorter than MIN_REASON_WORDS."""
+        InvalidValue (Danish) for an unknown rule or a reason that is too short."""
         reason = " ".join(reason.split())
         if rule not in RULES_BY_ID:
             raise InvalidValue(f"ukendt regel: {rule}")
-        if len(reason.split()) < MIN_REASON_WORDS:
-            raise InvalidValue(f"en regel kan kun undtages med en skrevet begrundelse på mindst {MIN_REASON_WORDS} ord")
+        problem = reason_problem(reason)
+        if problem:
+            raise InvalidValue(problem)
         self.meta[WAIVER_KEY] = [w for w in self.waivers if w.get("regel") != rule] + [{"regel": rule, "begrundelse": reason}]
 
     def unwaive(self, rule: str) -> None:

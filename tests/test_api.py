@@ -172,22 +172,23 @@ def test_a_required_question_switched_off_blocks_neither_check_render_nor_interv
     )
     assert run_cli("check", answer_file, cwd=workdir).returncode == 0
     assert run_cli("render", answer_file, cwd=workdir).returncode == 0
-    # The interview's review neither shows nor requires it, and validates in memory.
+    # The interview's review (the draft session's checks) neither shows nor requires it, and validates in memory.
     from drafter import yamlio as yamlio_module
     from drafter import yamlread as yamlread_module
-    from drafter import interview
+    from drafter import session as session_module
+    from drafter.session import DraftSession
 
     def no_yaml(*args, **kwargs):
-        raise AssertionError("the interview validates in memory, without YAML")
+        raise AssertionError("the draft session validates in memory, without YAML")
 
     loaded = api.load(answer_file)
-    session = interview.Interview(loaded.questionnaire, loaded.values, path=answer_file, complete=True)
+    session = DraftSession(loaded.questionnaire, loaded.values, path=answer_file, complete=True)
     with pytest.MonkeyPatch.context() as patch:
-        for module in (yamlread_module, yamlio_module, interview):
+        for module in (yamlread_module, yamlio_module, session_module):
             for name in ("parse_answer_text", "to_yaml"):
                 if hasattr(module, name):
                     patch.setattr(module, name, no_yaml)
-        assert session.final_problems() == []
+        assert session.problems(complete=True) == []
         assert session.rule_report().errors() == []
 
 

@@ -24,7 +24,7 @@ FLOORS = [
     ]),
     ("session", ["session"]),
     ("library face", ["api"]),
-    ("front ends", ["cli", "__main__", "interview", "prompts", "recordform", "progress", "web", "web.*"]),
+    ("front ends", ["cli", "__main__", "interview", "interview_lists", "interview_review", "prompts", "recordform", "progress", "web", "web.*"]),
 ]
 
 

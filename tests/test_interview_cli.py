@@ -131,7 +131,7 @@ def test_ctrl_c_in_a_real_terminal_keeps_the_draft(workdir):
         session.send("Down")
         session.wait_for("» projektgruppe")
         session.send("Enter")
-        session.wait_for("Hvem nedsætter gruppen?")
+        session.wait_for("Hvem nedsætter projektgruppen?")  # the project-group kind's own wording
         session.send("C-c")
         screen = session.wait_for("Fortsæt, hvor du slap")
         draft = workdir / "answers" / "ad-hoc-gruppe-om-soevn.yaml"

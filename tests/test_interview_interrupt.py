@@ -1,22 +1,23 @@
 """Ctrl-C at every prompt of the real interview leaves every earlier answer on disk (issue 6).
 
-A scripted run is walked once from start to finish; every prompt it shows is recorded, and
-so is the draft on disk at the moment each prompt appears. At prompt k+1 that draft must
-hold exactly the answers given to the first k prompts (the values of the full run,
-restricted to what was answered), be marked `complete: false`, and no Word file may exist.
-Ctrl-C writes nothing itself (the one handler, interview._guarded, only explains), so this
-is the draft a Ctrl-C at prompt k+1 leaves; a fresh interview stopped by a real Ctrl-C at
-one prompt of every kind (text, menu, a section's form, multi-line, a list, an entry's form,
-the review) proves that, and that the interruption says where the draft is and how to go
-on with `--resume`. The cost grows linearly with the number of prompts, not quadratically.
+A keyed run (answers by question key, see interview_keys.keyed) is walked once from start to
+finish; the key of every prompt it shows is recorded, and so is the draft on disk at the
+moment each prompt appears. At prompt k+1 that draft must hold exactly the answers given to
+the first k prompts (the values of the full run, restricted to what was answered), be
+marked `complete: false`, and no Word file may exist. Ctrl-C writes nothing itself (the one
+handler, interview._guarded, only explains), so this is the draft a Ctrl-C at prompt k+1
+leaves; a fresh interview stopped by a real Ctrl-C at one prompt of every kind (text, date,
+menu, multi-line, a list's entry, an entry's form, the review) proves that, and that the
+interruption says where the draft is and how to go on with `--resume`. The cost grows
+linearly with the number of prompts, not quadratically.
 
-Each step of a script is annotated with what it answers, independently of the code under
-test: a question ("gruppe.navn"), one entry of a list ("opgaver.opgaver", 0; the list's
-other entries, typed in the same prompt, under ``also``), a whole entry of a list with
-fields, given in one form ("formandskab.formaend", 1), a section's questions on one form (the
-first, the others under ``also``); None for prompts that
-give no value (the empty entry that ends a list, picking "Andet (skriv selv)" before the
-own text is typed, the review). An empty entry names the list it ends (``ends``).
+What a prompt answers follows from the script and the kind, not from the code under test: a
+question's prompt gives its answer (the last prompt of its key, when a choice's own text
+takes two); a section's form (the kind's `form: true`) its short questions; a list's one
+prompt all its entries; the n-th prompt of a records question named with n' entries gives
+entry n while n < n' and then ends the list; the review gives no value.
+The stop points and resume points are named by question key, so a question added to a kind
+moves them along with it.
 """
 
 from __future__ import annotations
@@ -28,106 +29,19 @@ from pathlib import Path
 
 import pytest
 
-from interview_keys import CTRL_C, DOWN, END, ENTER, form, paragraphs, piped, typed
+from interview_keys import keyed
+from test_interview import ADHOC, REVIEW
+from test_interview_kinds import THEME_GROUP
 
 from drafter import interview
-from drafter import prompts as prompt_module
 from drafter.answers import check_file, load_answers
-from drafter.yamlread import is_empty, parse_answer_text, read_answer_file
+from drafter.interview_lists import together_on_a_form
 from drafter.questionnaire import load_questionnaire
+from drafter.session import slugify
+from drafter.yamlread import parse_answer_text, read_answer_file
 
 TODAY = dt.date(2026, 11, 25)
-
-
-@dataclass(frozen=True)
-class Step:
-    keys: str
-    answers: tuple | None = None  # (path,) or (path, index); None: no value
-    ends: str | None = None  # the list an empty entry ends
-    also: tuple = ()  # further answers the same prompt gives (a form's other questions, a list's other entries)
-
-
-def S(keys: str, *answers, also: tuple = ()) -> Step:
-    return Step(keys, tuple(answers) or None, None, also)
-
-
-def L(path: str, *entries: str) -> Step:
-    """A list's entries in its one prompt, one a line; Enter on an empty line ends it."""
-    return Step("".join(typed(e) for e in entries) + END, (path, 0), None, tuple((path, i) for i in range(1, len(entries))))
-
-
-def E(path: str) -> Step:
-    """The empty entry that ends the list at *path*."""
-    return Step(END, None, path)
-
-
-ADHOC = [
-    S(typed("Ad-hoc gruppe om søvn på plejecentre"), "gruppe.navn"),
-    S(ENTER, "gruppe.type"),
-    S(DOWN + ENTER, "gruppe.nedsat_af"),
-    S(ENTER, "gruppe.klynge"),
-    # One form: a date refused once (the form stays), then the version and status suggested.
-    S(form("30/2-2026") + form("1/12-2026", "", "", "Fællessekretariatet i Midtklyngen"), "dokument.dato",
-      also=(("dokument.version",), ("dokument.status",), ("dokument.forfatter",))),
-    S(paragraphs("Beboere sover dårligt.", "Gruppen skal finde ud af hvorfor."), "formaal.tekst"),
-    L("opgaver.opgaver", "Kortlægge søvnvaner", "Afprøve en aftenrutine"),
-    E("opgaver.snitflader"),  # optional: none
-    S(paragraphs("To pårørende deltager."), "opgaver.patientperspektiv"),
-    S(form("Mette Kjærgaard", "Overlæge", "Hospitalsenhed Midt"), "formandskab.formaend", 0),
-    S(form("Søren Østergaard", "Sundhedschef", "Viborg Kommune"), "formandskab.formaend", 1),
-    E("formandskab.formaend"),
-    S(form("Lone Bæk", "Sygeplejerske", "Plejecenter Åbo", "Tovholder"), "formandskab.medlemmer", 0),
-    E("formandskab.medlemmer"),
-    S(paragraphs("Fællessekretariatet."), "formandskab.sekretariat"),
-    S(typed("4. januar 2027"), "tidsplan.start"),
-    S(typed("1.12.2026") + typed("31 dec 2027"), "tidsplan.slut"),  # before the start: asked again
-    S(form("1/3-2027", "Kortlægning færdig"), "tidsplan.milepaele", 0),
-    E("tidsplan.milepaele"),
-    S(form("01-06-2027", "", "Status"), "tidsplan.rapportering", 0),  # to whom: the suggestion
-    E("tidsplan.rapportering"),
-    L("kommunikation.interessenter", "Hjemmeplejen"),
-    S(form("Formandskabet", "Plejecentrene", "Ny aftenrutine", "Marts 2027"), "kommunikation.plan", 0),
-    E("kommunikation.plan"),
-    S(paragraphs("Slutrapport til temagruppen."), "afslutning.tekst"),
-    S(paragraphs("Anbefalinger til temagruppen."), "afslutning.overdragelse"),
-    S(ENTER),  # the review: approve
-]
-
-THEME_GROUP = [
-    S(DOWN + ENTER, "gruppe.navn"),  # from the reference list: the draft is named after it
-    S(ENTER, "gruppe.klynge"),
-    S(ENTER, "gruppe.nedsat_af"),
-    S(DOWN * 2 + ENTER, "gruppe.periode"),
-    S(ENTER, "dokument.dato", also=(("dokument.version",), ("dokument.status",), ("dokument.forfatter",))),  # suggested
-    S(ENTER, "formaal.tekst"),  # the seed's text, suggested
-    L("opgaver.opgaver", "Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"),
-    S(ENTER, "medlemmer.tekst"),
-    S(form("Regionspsykiatrien Midt", "1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"),
-      "medlemmer.medlemmer", 0),
-    E("medlemmer.medlemmer"),
-    S(ENTER, "medlemmer.supplering"),  # optional, left empty
-    S(paragraphs("Arbejdet i temagrupperne ledes af et formandskab."), "formandskab.tekst"),
-    S(ENTER, "formandskab.medformandskab"),  # the rotation plan's pair, suggested
-    S(ENTER, "formandskab.hospital_fra"),  # optional, left empty
-    S(paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."), "formandskab.sekretariat"),
-    S(ENTER, "moeder.frekvens"),  # suggested
-    S(ENTER),  # the review: approve
-]
-
 SCRIPTS = {"adhoc": ADHOC, "temagruppe": THEME_GROUP}
-
-
-def recording(shown: list[str], real_run, on_prompt=None):
-    """prompts.run that first notes which question the prompt asks in *shown* (and calls
-    *on_prompt*, before the prompt reads a key)."""
-
-    def run(prompt, message):
-        shown.append(message)
-        if on_prompt is not None:
-            on_prompt()
-        return real_run(prompt, message)
-
-    return run
 
 
 @dataclass(frozen=True)
@@ -150,38 +64,57 @@ def snapshot(folder: Path) -> Snapshot:
     return Snapshot(tuple(p.name for p in drafts), text, documents)
 
 
-@pytest.fixture
-def prompts(monkeypatch) -> list[str]:
-    """The question of every prompt the interview shows, in order (the real prompts still run)."""
-    shown: list[str] = []
-    monkeypatch.setattr(prompt_module, "run", recording(shown, prompt_module.run))
-    return shown
-
-
-def run(kind: str, keys: str, folder: Path, resume: Path | None = None) -> interview.Result:
-    with piped(keys):
-        return interview.new(
-            load_questionnaire(kind), answers_dir=folder / "answers", out_dir=folder / "out", resume=resume, today=TODAY
-        )
+def run(kind: str, answers: dict, folder: Path, resume: Path | None = None, stop_at: int | None = None, on_prompt=None):
+    """The interview of *kind* answered by *answers*; returns (Result or Interrupted, Script)."""
+    with keyed(answers, kind, stop_at=stop_at, on_prompt=on_prompt) as script:
+        try:
+            result = interview.new(
+                load_questionnaire(kind), answers_dir=folder / "answers", out_dir=folder / "out", resume=resume, today=TODAY
+            )
+        except interview.Interrupted as stopped:
+            result = stopped
+    return result, script
 
 
 class FullRun:
-    """One uninterrupted run of a script: its prompts, its finished answers and file."""
+    """One uninterrupted run of a script: its prompts, what each answers, its finished answers and file."""
 
-    def __init__(self, kind: str, folder: Path, shown: list[str], snapshots: list[Snapshot]):
-        steps = SCRIPTS[kind]
-        start = len(shown)
-        result = run(kind, "".join(s.keys for s in steps), folder)
+    def __init__(self, kind: str, folder: Path):
         self.kind = kind
-        self.steps = steps
-        self.prompts = shown[start:]
-        self.snapshots = snapshots[start:]  # the folder as each prompt appeared
+        self.questionnaire = load_questionnaire(kind)
+        self.snapshots: list[Snapshot] = []
+        result, script = run(kind, SCRIPTS[kind], folder, on_prompt=lambda: self.snapshots.append(snapshot(folder)))
+        assert isinstance(result, interview.Result), result
+        self.asked, self.sent, self.unused = script.asked, script.sent, script.unused()
         self.answers = load_answers(result.answers_path)
         self.text = result.answers_path.read_text(encoding="utf-8")
-        self.questionnaire = self.answers.questionnaire
+        self.steps = self._steps()
+
+    def _steps(self) -> list[set[tuple]]:
+        """What each prompt answers: {(path,)}, {(path, entry), ...}, or nothing (an empty
+        entry, the review). A section's form answers its questions; a list's one prompt all
+        its entries; a records question's prompt one entry while the script names one."""
+        steps: list[set[tuple]] = []
+        seen: dict[str, int] = {}
+        for number, key in enumerate(self.asked):
+            question = self.questionnaire.question(key)
+            section = self.questionnaire.section(key)
+            nth = seen[key] = seen.get(key, -1) + 1
+            if section is not None:  # the section's short questions on one form
+                steps.append({(q.path,) for q in together_on_a_form(section, section.questions)})
+            elif question is None:
+                steps.append(set())
+            elif question.type == "list":
+                steps.append({(key, i) for i in range(len(self.answers.get(key)))})
+            elif question.type == "records":
+                named = SCRIPTS[self.kind].get(key, [])
+                steps.append({(key, nth)} if nth < len(named) else set())
+            else:  # its last prompt gives the answer
+                steps.append({(key,)} if key not in self.asked[number + 1:] else set())
+        return steps
 
     def answered(self, k: int) -> set[tuple]:
-        return {a for s in self.steps[:k] if s.answers is not None for a in (s.answers, *s.also)}
+        return set().union(*self.steps[:k])
 
     def expected_values(self, k: int) -> dict[str, dict]:
         """The full run's values, restricted to what the first k prompts answered, in the shape
@@ -203,66 +136,44 @@ class FullRun:
             values[section][key] = value
         return values
 
-    def value_of(self, step: Step):
-        path, *rest = step.answers
-        value = self.answers.get(path)
-        for part in rest:
-            value = value[part]
-        return value
+    def prompt_of(self, key: str, nth: int = 0) -> int:
+        """The number (from 0) of the *nth* prompt of *key*."""
+        return [i for i, asked in enumerate(self.asked) if asked == key][nth]
 
-    def expected_prompt(self, step: Step) -> str:
-        """How the prompt of an answering step begins: its question's (or field's) prompt."""
-        return self.questionnaire.question(step.answers[0]).prompt
+    def resume_answers(self, k: int) -> dict[str, list[str]]:
+        """The answers that finish a draft interrupted at prompt k+1: the keys the full run
+        gave from that prompt on, by key. (--resume goes back to a list that was being
+        filled, else to the first question after the last answer: one left empty just
+        before takes Enter again.)"""
+        rest: dict[str, list[str]] = {}
+        for key, keys in zip(self.asked[k:], self.sent[k:]):
+            rest.setdefault(key, []).append(keys)
+        return rest
 
 
 @pytest.fixture(scope="module")
 def full_runs(tmp_path_factory):
-    """The uninterrupted runs, once per module (patched by hand: monkeypatch is per test)."""
-    shown: list[str] = []
-    snapshots: list[Snapshot] = []
-    current: list[Path] = []
-    real_run = prompt_module.run
-    prompt_module.run = recording(shown, real_run, lambda: snapshots.append(snapshot(current[-1])))
-    try:
-        runs = {}
-        for kind in SCRIPTS:
-            current.append(tmp_path_factory.mktemp(f"full-{kind}"))
-            runs[kind] = FullRun(kind, current[-1], shown, snapshots)
-        return runs
-    finally:
-        prompt_module.run = real_run
+    """The uninterrupted runs, once per module."""
+    return {kind: FullRun(kind, tmp_path_factory.mktemp(f"full-{kind}")) for kind in SCRIPTS}
 
 
 @pytest.mark.parametrize("kind", SCRIPTS)
-def test_the_script_matches_the_prompts_of_a_full_run(full_runs, kind):
+def test_a_full_run_asks_every_named_question_and_accounts_for_every_answer(full_runs, kind):
     full = full_runs[kind]
-    assert len(full.prompts) == len(full.steps), full.prompts
-    for number, (step, message) in enumerate(zip(full.steps, full.prompts), 1):
-        if step.answers is not None:
-            assert message.startswith(full.expected_prompt(step)), (number, step, message)
-        else:
-            assert not any(message.startswith(q.prompt) for q in full.questionnaire.questions if not q.is_repeating), (
-                number, message,
-            )
-            if step.ends:  # an empty entry is asked as the next entry of its list
-                assert message.startswith(full.questionnaire.question(step.ends).prompt), (number, message)
-    assert full.prompts[-1] == "Hvad vil du nu?"  # the review
-    # Every question of the kind is covered by the script (as an answer or a skipped optional list).
-    answered_paths = {a[0] for s in full.steps if s.answers is not None for a in (s.answers, *s.also)}
-    skipped = {q.path for q in full.questionnaire.questions if q.is_repeating and not full.answers.get(q.path)}
-    assert answered_paths | skipped == {q.path for q in full.questionnaire.questions}
-    # Every whole answer of the full run is accounted for by the steps.
+    assert full.unused == {}, "named in the script but never asked"
+    assert full.asked[-1] == REVIEW
+    known = {q.path for q in full.questionnaire.questions} | {s.key for s in full.questionnaire.sections if s.form}
+    assert set(full.asked[:-1]) <= known, set(full.asked[:-1]) - known  # every other prompt asks a question (or a form)
+    # Every whole answer of the full run is accounted for by the prompts.
     assert full.expected_values(len(full.steps)) == full.answers.values
 
 
-def interrupted_at(kind: str, full: FullRun, k: int, folder: Path, shown: list[str]):
+def interrupted_at(full: FullRun, k: int, folder: Path) -> interview.Interrupted:
     """Answer the first k prompts of the full run, then Ctrl-C at prompt k+1."""
-    start = len(shown)
-    with pytest.raises(interview.Interrupted) as stopped:
-        run(kind, "".join(s.keys for s in full.steps[:k]) + CTRL_C, folder)
-    # The interruption came exactly at prompt k+1 of the full run.
-    assert shown[start:] == full.prompts[: k + 1]
-    return stopped.value
+    stopped, script = run(full.kind, SCRIPTS[full.kind], folder, stop_at=k)
+    assert isinstance(stopped, interview.Interrupted), stopped
+    assert script.asked == full.asked[: k + 1]  # the interruption came exactly at prompt k+1 of the full run
+    return stopped
 
 
 def check_draft(full: FullRun, k: int, folder: Path, error: interview.Interrupted) -> Path | None:
@@ -279,7 +190,7 @@ def check_draft(full: FullRun, k: int, folder: Path, error: interview.Interrupte
     drafts = sorted(answers_dir.iterdir())
     assert len(drafts) == 1, drafts
     draft = drafts[0]
-    assert draft.name == f"{interview.slugify(full.answers.get(full.steps[0].answers[0]))}.yaml"
+    assert draft.name == f"{slugify(full.answers.get(full.questionnaire.questions[0].path))}.yaml"
     assert read_answer_file(draft).data["complete"] is False
     assert load_answers(draft, full.kind).values == full.expected_values(k)
     assert str(error) == (
@@ -292,10 +203,10 @@ def check_draft(full: FullRun, k: int, folder: Path, error: interview.Interrupte
 @pytest.mark.parametrize("kind", SCRIPTS)
 def test_at_every_prompt_the_draft_holds_exactly_the_answers_given(full_runs, kind):
     full = full_runs[kind]
-    assert len(full.snapshots) == len(full.prompts) == len(full.steps)
-    name = f"{interview.slugify(full.answers.get(full.steps[0].answers[0]))}.yaml"
+    assert len(full.snapshots) == len(full.asked) == len(full.steps)
+    name = f"{slugify(full.answers.get(full.questionnaire.questions[0].path))}.yaml"
     for k, seen in enumerate(full.snapshots):
-        where = f"prompt {k + 1} ({full.prompts[k]!r})"
+        where = f"prompt {k + 1} ({full.asked[k]!r})"
         assert not seen.documents, f"{where}: a Word file was written"
         if not full.answered(k):
             assert seen.drafts is None, f"{where}: something was saved before the group had a name"
@@ -306,62 +217,49 @@ def test_at_every_prompt_the_draft_holds_exactly_the_answers_given(full_runs, ki
         assert draft.values == full.expected_values(k), where
 
 
-# A real Ctrl-C at one prompt of every kind: nothing answered yet, a typed text, a menu, a
-# section's form, a multi-line text, a list's prompt, the empty entry that ends an optional
-# list, an entry's form. (The resuming tests below stop at a list, a second form and the
-# review.) Each k is a fresh interview of k+1 prompts, so only these few are run.
-CTRL_C_AT = {"adhoc": [0, 1, 4, 5, 6, 7, 9], "temagruppe": [0, 3, 8]}
+# A real Ctrl-C at one prompt of every kind: nothing answered yet, a menu after a typed text,
+# a section's form (its date asked again after a wrong one), a multi-line text, a list, an
+# optional list left empty, an entry's form. (The resuming tests below stop at a list, a
+# second form and the review.) Each is a fresh interview up to that prompt,
+# so only these few are run.
+CTRL_C_AT = {
+    "adhoc": [("gruppe.navn", 0), ("gruppe.type", 0), ("dokument", 0), ("formaal.tekst", 0),
+              ("opgaver.opgaver", 0), ("opgaver.snitflader", 0), ("formandskab.formaend", 0)],
+    "temagruppe": [("gruppe.navn", 0), ("gruppe.periode", 0), ("medlemmer.medlemmer", 0)],
+}
 
 
 @pytest.mark.parametrize("kind", SCRIPTS)
-def test_ctrl_c_leaves_the_draft_of_its_prompt_and_says_how_to_resume(full_runs, prompts, tmp_path, kind):
+def test_ctrl_c_leaves_the_draft_of_its_prompt_and_says_how_to_resume(full_runs, tmp_path, kind):
     full = full_runs[kind]
-    for k in CTRL_C_AT[kind]:
+    for key, nth in CTRL_C_AT[kind]:
+        k = full.prompt_of(key, nth)
         folder = tmp_path / f"k{k:02d}"
-        error = interrupted_at(kind, full, k, folder, prompts)
+        error = interrupted_at(full, k, folder)
         try:
             check_draft(full, k, folder, error)
         except AssertionError as exc:
-            raise AssertionError(f"Ctrl-C at prompt {k + 1} ({full.prompts[k]!r}): {exc}") from exc
-
-
-def resume_keys(full: FullRun, k: int) -> str | None:
-    """The keys that finish a draft interrupted at prompt k+1 with `--resume`.
-
-    --resume goes back to a list that was being filled (its next entry, as the full run
-    did), else to the first question after the last answer (so an optional question left
-    empty just before the interruption is asked again).
-    """
-    steps = full.steps
-    given = [i for i in range(k) if steps[i].answers and not is_empty(full.value_of(steps[i]))]
-    if not given:
-        return None
-    last = given[-1]
-    path = steps[last].answers[0]
-    if full.questionnaire.question(path).is_repeating and (
-        steps[k].ends == path or (steps[k].answers or (None,))[0] == path
-    ):
-        return "".join(s.keys for s in steps[k:])  # the list is still open
-    return "".join(s.keys for s in steps[last + 1:])
+            raise AssertionError(f"Ctrl-C at prompt {k + 1} ({key}): {exc}") from exc
 
 
 @pytest.mark.parametrize(
-    "kind, k",
+    "kind, key, nth",
     [
-        ("adhoc", 6),  # at the task list: asked again
-        ("adhoc", 8),  # after the optional interfaces were left empty: asked again
-        ("adhoc", 10),  # at the second chair's form: the chair list goes on
-        ("adhoc", 26),  # at the review: every answer given, nothing more to ask
-        ("temagruppe", 14),  # after an optional date left empty: it is asked again
+        ("adhoc", "opgaver.opgaver", 0),  # at the task list: it is asked again
+        ("adhoc", "opgaver.patientperspektiv", 0),  # after the optional interfaces were left empty: asked again
+        ("adhoc", "formandskab.formaend", 1),  # at the second chair's form: the chair list goes on
+        ("adhoc", REVIEW, 0),  # at the review: every answer given, nothing more to ask
+        ("temagruppe", "formandskab.sekretariat", 0),  # after an optional date left empty: it is asked again
     ],
 )
-def test_resuming_a_draft_stopped_half_way_gives_the_same_answer_file(full_runs, prompts, tmp_path, kind, k):
+def test_resuming_a_draft_stopped_half_way_gives_the_same_answer_file(full_runs, tmp_path, kind, key, nth):
     full = full_runs[kind]
-    error = interrupted_at(kind, full, k, tmp_path, prompts)
+    k = full.prompt_of(key, nth)
+    error = interrupted_at(full, k, tmp_path)
     draft = check_draft(full, k, tmp_path, error)
-    keys = resume_keys(full, k)
-    assert keys is not None
-    result = run(kind, keys, tmp_path, resume=draft)
+    result, script = run(kind, full.resume_answers(k), tmp_path, resume=draft)
+    assert isinstance(result, interview.Result), result
+    assert script.unused() == {}
     assert result.answers_path == draft
     assert draft.read_text(encoding="utf-8") == full.text
     assert result.output is not None and result.output.exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import docx_text
-from interview_keys import DOWN, END, ENTER, UP, form, paragraphs, piped, typed
+from interview_keys import DOWN, ENTER, UP, fields, keyed, lines, paragraphs, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -14,28 +14,19 @@ from drafter.questionnaire import load_questionnaire
 
 TODAY = dt.date(2026, 11, 25)
 
-THEME_GROUP = [
-    DOWN + ENTER,  # gruppe.navn: Voksentemagruppen for psykiatri (reference list)
-    ENTER,  # gruppe.klynge: Midtklyngen (default)
-    ENTER,  # gruppe.nedsat_af: Klyngestyregruppen (default)
-    DOWN * 2 + ENTER,  # gruppe.periode: 2026-2027
-    ENTER,  # dokument, one form: today, 1.0, udkast, Fællessekretariatet (the suggestions)
-    ENTER,  # formaal.tekst: the seed's purpose text, suggested
-    typed("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"), END,
-    ENTER,  # medlemmer.tekst: suggested
-    form("Regionspsykiatrien Midt", "1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt"), END,
-    ENTER,  # medlemmer.supplering: left empty
-    paragraphs("Arbejdet i temagrupperne ledes af et formandskab."),
-    ENTER,  # formandskab.medformandskab: the rotation plan's pair, suggested
-    ENTER,  # formandskab.hospital_fra: skipped
-    paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
-    ENTER,  # moeder.frekvens: suggested
-    ENTER,  # approve
-]
+THEME_GROUP = {  # the rest: Enter takes the suggestion (the document's form, the seed's texts, the plan's co-chairs ...)
+    "gruppe.navn": DOWN + ENTER,  # Voksentemagruppen for psykiatri (reference list)
+    "gruppe.periode": DOWN * 2 + ENTER,  # 2026-2027
+    "opgaver.opgaver": lines("Implementeringen af samarbejdsaftaler i regi af sundhedsaftalen"),
+    "medlemmer.medlemmer": [fields("temagruppe", "medlemmer.medlemmer", part="Regionspsykiatrien Midt",
+                                   beskrivelse="1-2 chef-/ledelsesrepræsentant fra Regionspsykiatrien Midt")],
+    "formandskab.tekst": paragraphs("Arbejdet i temagrupperne ledes af et formandskab."),
+    "formandskab.sekretariat": paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
+}
 
 
 def test_theme_group_interview_suggests_the_co_chairs_from_the_rotation_plan(tmp_path):
-    with piped("".join(THEME_GROUP)):
+    with keyed(THEME_GROUP, "temagruppe"):
         result = interview.new(
             load_questionnaire("temagruppe"), answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", today=TODAY
         )
@@ -63,8 +54,7 @@ def test_the_cluster_appendix_starts_from_the_reference_data(tmp_path):
     draft = tmp_path / "answers" / "netvaerk.yaml"
     draft.parent.mkdir()
     draft.write_text(head.replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"), encoding="utf-8")
-    keys = [ENTER, ENTER, ENTER]  # keep the suggested clusters; no closing text; approve
-    with piped("".join(keys)):
+    with keyed({}, "implementeringsnetvaerk"):  # Enter keeps the suggested clusters, leaves the closing text out, approves
         result = interview.new(
             load_questionnaire("implementeringsnetvaerk"), resume=draft, out_dir=tmp_path / "out", today=TODAY
         )
@@ -82,15 +72,11 @@ def test_steering_group_interview_says_why_the_plan_gives_no_co_chair(tmp_path, 
     draft = tmp_path / "answers" / "styregruppe.yaml"
     draft.parent.mkdir()
     draft.write_text(head.replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"), encoding="utf-8")
-    keys = [
-        ENTER,  # formandskab.medformandskab: no suggestion for 2026-2027; left empty
-        ENTER,  # formandskab.hospital_fra: skipped
-        paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
-        paragraphs("4 gange om året samt ad hoc."),
-        ENTER,  # planlaegning: empty
-        ENTER,  # approve
-    ]
-    with piped("".join(keys)):
+    answers = {  # the co-chairs: no suggestion for 2026-2027, left empty (Enter), as the hospital's date
+        "formandskab.sekretariat": paragraphs("Der udarbejdes korte beslutningsreferater fra møderne."),
+        "moeder.frekvens": paragraphs("4 gange om året samt ad hoc."),
+    }
+    with keyed(answers, "klyngestyregruppe"):
         result = interview.new(load_questionnaire("klyngestyregruppe"), resume=draft, out_dir=tmp_path / "out", today=TODAY)
     notes = [s for s in said if s.startswith("Planen for rotation i formandskaberne, 2026-2027")]
     assert len(notes) == 1 and "kan ikke læses i kilden" in notes[0]
@@ -109,16 +95,14 @@ def test_the_review_sets_the_commissions_own_title_headings_and_order(tmp_path):
         encoding="utf-8",
     )
     kind = load_questionnaire("arbejdsgruppe")
-    keys = [
-        UP + ENTER,  # the review's last choice: "Titel, overskrifter og rækkefølge"
-        typed("Fælles kommissorium for ældregrupperne"),
-        typed("2 1"),  # baggrund before formaal
-        ENTER,  # rename the first section listed (now Baggrund)
-        typed("Det, der gik forud"),
-        UP + ENTER,  # the last choice: done
-        ENTER,  # approve
-    ]
-    with piped("".join(keys)):
+    answers = {
+        "Hvad vil du nu?": UP + ENTER,  # the review's last choice: "Titel, overskrifter og rækkefølge" (then approve)
+        "Dokumentets titel?": typed("Fælles kommissorium for ældregrupperne"),
+        "Ny rækkefølge (numrene; de afsnit, du ikke nævner, følger efter)?": typed("2 1"),  # baggrund before formaal
+        "Vil du give et afsnit en anden overskrift?": [ENTER, UP + ENTER],  # the first listed (now Baggrund); done
+        "Overskrift for Baggrund?": typed("Det, der gik forud"),
+    }
+    with keyed(answers, "arbejdsgruppe"):
         result = interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", resume=path, today=TODAY)
     saved = load_answers(path)
     assert saved.data["titel"] == "Fælles kommissorium for ældregrupperne"
@@ -135,13 +119,15 @@ def test_an_optional_date_is_left_out_with_enter_and_today_is_typed(tmp_path):
     from interview_keys import CTRL_C
 
     kind = load_questionnaire("arbejdsgruppe")
-    presets = {"gruppe.navn": "Arbejdsgruppen om datoer", "gruppe.nedsat_af": "Styregruppen", "gruppe.organisation": "Rådet"}
-    keys = [ENTER, CTRL_C]  # dokument.dato: nothing typed
-    with piped("".join(keys)), pytest.raises(interview.Interrupted):
-        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", presets=presets, today=TODAY)
+    settings = ["gruppe.navn=Arbejdsgruppen om datoer", "gruppe.nedsat_af=Styregruppen", "gruppe.organisation=Rådet"]
+    order = [q.path for q in kind.questions]
+    after = next(p for p in order[order.index("dokument.dato"):] if not p.startswith("dokument."))  # after the document's form
+    with keyed({"dokument": ENTER, after: CTRL_C}, "arbejdsgruppe"), pytest.raises(interview.Interrupted):
+        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", settings=settings, today=TODAY)
     draft = load_answers(next((tmp_path / "answers").glob("*.yaml")))
     assert draft.get("dokument.dato") is None  # no date invented
     (next((tmp_path / "answers").glob("*.yaml"))).unlink()
-    with piped("".join([typed("i dag"), CTRL_C])), pytest.raises(interview.Interrupted):
-        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", presets=presets, today=TODAY)
+    with keyed({"dokument": fields("arbejdsgruppe", "dokument", dato="i dag"), after: CTRL_C}, "arbejdsgruppe"), \
+            pytest.raises(interview.Interrupted):
+        interview.new(kind, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", settings=settings, today=TODAY)
     assert load_answers(next((tmp_path / "answers").glob("*.yaml"))).get("dokument.dato") == TODAY.isoformat()

@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import docx_text, run_cli
-from interview_keys import CTRL_C, DOWN, END, ENTER, form, piped, typed
-from test_interview import (
-    APPROVE, CHAIRS, COMMUNICATION, DOCUMENT, ENDING, GROUP, MEMBERS, PURPOSE, SLUG, TASKS, TIMELINE, run_new,
-)
+from interview_keys import CTRL_C, DOWN, ENTER, fields, keyed, typed
+from test_interview import ADHOC, REVIEW, SLUG, run_new
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -42,13 +40,13 @@ def check_lines(path) -> list[str]:
     return [line.split(": ", 1)[1] for line in result.stdout.splitlines() if "] " in line]
 
 
-TO_THE_STEERING_GROUP = TIMELINE[:-2] + [form("01-06-2027", "Klyngestyregruppen", "Status"), END]
+# The report goes to the steering group, though the theme group commissioned the group.
+TO_THE_STEERING_GROUP = {"tidsplan.rapportering": [
+    fields("adhoc", "tidsplan.rapportering", dato="01-06-2027", modtager="Klyngestyregruppen", indhold="Status")]}
 
 
 def test_warnings_are_shown_in_plain_danish_before_and_after_rendering(tmp_path, said):
-    # The report goes to the steering group, though the theme group commissioned the group: a warning.
-    keys = GROUP + DOCUMENT + PURPOSE + TASKS + CHAIRS + MEMBERS + TO_THE_STEERING_GROUP + COMMUNICATION + ENDING
-    result = run_new(keys + APPROVE, tmp_path)
+    result = run_new({**ADHOC, **TO_THE_STEERING_GROUP}, tmp_path)  # a warning
     expected = check_lines(result.answers_path)
     assert any("[afrapportering-til-opdragsgiver] advarsel:" in line for line in expected), expected
     assert result.findings == expected  # as `drafter check` words them, for the command line
@@ -60,13 +58,12 @@ def test_warnings_are_shown_in_plain_danish_before_and_after_rendering(tmp_path,
     assert "[afrapportering" not in text and ".yaml:" not in text  # no developer notation
 
 
-PATIENTS_DISMISSED = TASKS[:-1] + [typed("Ikke relevant") + ENTER]  # Enter on the empty line ends it
-WITH_RULE_ERROR = GROUP + DOCUMENT + PURPOSE + PATIENTS_DISMISSED + CHAIRS + MEMBERS + TIMELINE + COMMUNICATION + ENDING
+WITH_RULE_ERROR = {**ADHOC, "opgaver.patientperspektiv": typed("Ikke relevant") + ENTER}  # patients dismissed
 
 
 def test_a_rule_error_keeps_the_review_open_and_the_draft_saved(tmp_path, said):
     with pytest.raises(interview.Interrupted):
-        run_new(WITH_RULE_ERROR + APPROVE + [CTRL_C], tmp_path)
+        run_new({**WITH_RULE_ERROR, REVIEW: [ENTER, CTRL_C]}, tmp_path)  # approve: refused; stopped there
     draft = tmp_path / "answers" / f"{SLUG}.yaml"
     assert read_answer_file(draft).data["complete"] is False
     assert load_answers(draft).get("opgaver.patientperspektiv") == "Ikke relevant"
@@ -77,14 +74,13 @@ def test_a_rule_error_keeps_the_review_open_and_the_draft_saved(tmp_path, said):
 
 
 def test_after_a_rule_error_the_section_is_fixed_in_the_review_and_the_document_made(tmp_path, said):
-    fix = [
-        DOWN * 4 + ENTER,  # Se 2. Opgaver
-        DOWN + ENTER,  # Ret 2. Opgaver
-        ENTER,  # opgaver: "Færdig, videre"
-        END,  # snitflader: none
-        typed("To pårørende deltager i gruppen.") + ENTER,  # patientperspektiv, replacing "Ikke relevant"
-    ]
-    result = run_new(WITH_RULE_ERROR + APPROVE + fix + APPROVE, tmp_path)
+    fix = {
+        REVIEW: [ENTER, DOWN * 4 + ENTER],  # approve: refused; "Se 2. Opgaver" (then Enter: approve)
+        "Hvad vil du?": DOWN + ENTER,  # "Ret 2. Opgaver"; its questions again, Enter keeping the tasks
+        "opgaver.patientperspektiv": [WITH_RULE_ERROR["opgaver.patientperspektiv"],
+                                      typed("To pårørende deltager i gruppen.") + ENTER],  # replacing "Ikke relevant"
+    }
+    result = run_new({**WITH_RULE_ERROR, **fix}, tmp_path)
     answers = load_answers(result.answers_path)
     assert answers.complete
     assert answers.get("opgaver.patientperspektiv") == "To pårørende deltager i gruppen."
@@ -101,8 +97,7 @@ def test_edit_shows_a_waived_finding_with_its_reason(adhoc_example, tmp_path, sa
         f"schema_version: 1\nundtagelser:\n  - regel: afrapportering-til-opdragsgiver\n    begrundelse: {reason}\n",
     )
     adhoc_example.write_text(text, encoding="utf-8")
-    keys = [ENTER, ENTER, ENTER, ENTER]  # section "dokument": keep date, version, status, author
-    with piped("".join(keys)):
+    with keyed({}):  # section "dokument": Enter keeps every answer
         result = interview.edit(adhoc_example, section="dokument", out_dir=tmp_path / "out")
     expected = check_lines(adhoc_example)
     assert len(expected) == 1 and "undtaget: " in expected[0] and reason in expected[0]
@@ -114,11 +109,9 @@ def test_theme_group_interview_explains_a_hospital_co_chair_change_in_a_municipa
     from test_interview_kinds import THEME_GROUP, TODAY
     from drafter.questionnaire import load_questionnaire
 
-    # hospital_fra is the fourth answer from the end; 2026 is the year the plan hands
-    # psychiatry's municipal co-chair from Silkeborg to Viborg.
-    assert THEME_GROUP[-4] == ENTER
-    keys = THEME_GROUP[:-4] + [typed("1/3-2026")] + THEME_GROUP[-3:] + [CTRL_C]
-    with pytest.raises(interview.Interrupted), piped("".join(keys)):
+    # 2026 is the year the plan hands psychiatry's municipal co-chair from Silkeborg to Viborg.
+    answers = {**THEME_GROUP, "formandskab.hospital_fra": typed("1/3-2026"), REVIEW: CTRL_C}
+    with pytest.raises(interview.Interrupted), keyed(answers, "temagruppe"):
         interview.new(load_questionnaire("temagruppe"), answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", today=TODAY)
     draft = tmp_path / "answers" / "voksentemagruppen-for-psykiatri.yaml"
     assert load_answers(draft).get("formandskab.hospital_fra") == "2026-03-01"

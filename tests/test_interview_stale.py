@@ -1,6 +1,6 @@
 """The answer file changed on disk while the interview was open: nothing is lost either way.
 
-The real interview (pipe input) edits the section "gruppe"; just before its first save, the file is
+The real interview (keyed input) edits the section "gruppe"; just before its first save, the file is
 changed on disk as an editor would (another answer, and a comment). The interview
 notices, asks in Danish, and either merges the two (reload) or keeps its answers in a
 new file beside the changed one.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from interview_keys import DOWN, ENTER, piped, typed
+from interview_keys import DOWN, ENTER, keyed, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -20,12 +20,13 @@ from drafter.answers import load_answers
 NEW_NAME = "Ad-hoc gruppe om sikker udskrivelse"
 
 
-def section_1(choice: str) -> list[str]:
-    """Section 1 answered, with *choice* picked when the interview notices the change (first save)."""
-    return [typed(NEW_NAME), choice, ENTER, ENTER, ENTER]  # navn; the choice; keep type, nedsat_af, klynge
+def section_1(choice: str) -> dict[str, str]:
+    """Section 1 answered (a new name; Enter keeps the rest), with *choice* picked when the
+    interview notices the change (at the first save)."""
+    return {"gruppe.navn": typed(NEW_NAME), "Hvad vil du gøre?": choice}
 
 
-def _edit_with_change_on_disk(path: Path, keys: list[str], change, monkeypatch, tmp_path) -> interview.Result:
+def _edit_with_change_on_disk(path: Path, answers: dict, change, monkeypatch, tmp_path) -> interview.Result:
     real_save = interview.Interview.save
     calls = {"n": 0}
 
@@ -36,7 +37,7 @@ def _edit_with_change_on_disk(path: Path, keys: list[str], change, monkeypatch, 
         real_save(self)
 
     monkeypatch.setattr(interview.Interview, "save", save_after_someone_else)
-    with piped("".join(keys)):
+    with keyed(answers):
         return interview.edit(path, section="gruppe", out_dir=tmp_path / "out")
 
 

@@ -155,8 +155,9 @@ TODAY = __import__("datetime").date(2026, 11, 25)
 def _interview(tmp_path, kind: str = "adhoc"):
     from drafter import interview
     from drafter.questionnaire import load_questionnaire
+    from drafter.session import DraftSession
 
-    asking = interview.Interview(load_questionnaire(kind), answers_dir=tmp_path / "answers", today=TODAY)
+    asking = interview.Interview(DraftSession(load_questionnaire(kind), answers_dir=tmp_path / "answers", today=TODAY))
     asking.set("gruppe.navn", "Gruppe om søvn")
     return asking
 
@@ -193,10 +194,9 @@ def test_ctrl_c_in_a_list_keeps_the_lines_typed_and_resume_goes_on_with_the_list
     assert asking.kept == ('Også de 2 linjer, du var i gang med at skrive, er gemt i listen ("Afprøve en aft"), '
                            "markeret som ufærdig.")
     # --resume: the list's entries so far are shown, and its prompt takes the next ones.
-    resumed = interview.Interview(asking.questionnaire, load_answers(asking.path).values, path=asking.path,
-                                  answers_dir=tmp_path / "answers", today=TODAY)
-    resumed.meta = {"ufaerdige": ["opgaver.opgaver"]}
-    resumed.base = asking.path.read_bytes()
+    from drafter.session import DraftSession
+
+    resumed = interview.Interview(DraftSession.resume(asking.path, answers_dir=tmp_path / "answers", today=TODAY))
     assert "opgaver.opgaver" in [q.path for q in resumed.resume_plan()]
     with piped("Beskrive en fælles arbejdsgang\r\r"):
         resumed.ask(question, editing=False)
@@ -220,7 +220,7 @@ def test_a_sections_short_questions_are_one_form_and_ctrl_c_keeps_what_was_typed
     kept = load_answers(asking.path)
     assert (kept.get("dokument.dato"), kept.get("dokument.version"), kept.get("dokument.status")) == (
         "2026-11-26", "2.0", None)
-    assert asking.unfinished == ["dokument.dato", "dokument.version"]
+    assert asking.session.unfinished == ["dokument.dato", "dokument.version"]
     assert asking.kept == "Også det, du havde skrevet under Dokumentet (Dato, Version), er gemt, markeret som ufærdigt."
     # The form again (as --resume opens it): what was typed is in its fields; Enter takes the
     # suggestions for the rest (status, and the profile's author).
@@ -229,7 +229,7 @@ def test_a_sections_short_questions_are_one_form_and_ctrl_c_keeps_what_was_typed
     done = load_answers(asking.path)
     assert [done.get(f"dokument.{k}") for k in ("dato", "version", "status")] == ["2026-11-26", "2.0", "udkast"]
     assert done.get("dokument.forfatter")  # the profile's author (or the kind's own default)
-    assert asking.unfinished == []
+    assert asking.session.unfinished == []
 
 
 def test_a_multi_line_answer_has_one_way_to_end_esc_enter_is_enter():

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from drafter import api, interview
+from drafter import api
 from drafter.errors import UsageError
 from drafter.questionnaire import load_questionnaire
+from drafter.session import DraftSession
 from drafter.web import form as web_form
 
 from conftest import ADHOC_EXAMPLE
@@ -61,7 +62,9 @@ def _draft(tmp_path: Path) -> Path:
 
 
 def through_new(questionnaire, key: str, typed: str):
-    return interview.parse_presets(questionnaire, [f"{key}={typed}"]).get(key)
+    session = DraftSession(questionnaire)  # as `drafter new --set` starts its interview
+    session.apply([f"{key}={typed}"])
+    return session.get(key)
 
 
 def through_edit(questionnaire, key: str, typed: str, tmp_path: Path):
@@ -114,4 +117,4 @@ def test_a_date_that_is_none_is_refused_the_same_way_everywhere(kind, tmp_path):
 
 def test_a_key_set_twice_is_refused_not_guessed(kind):
     with pytest.raises(UsageError, match="står to gange"):
-        interview.parse_presets(kind, ["opgaver.opgaver=Første", "opgaver.opgaver=Anden"])
+        DraftSession(kind).apply(["opgaver.opgaver=Første", "opgaver.opgaver=Anden"])

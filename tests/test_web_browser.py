@@ -666,6 +666,13 @@ def test_every_page_fits_a_phone(browser, live, check_page):
         label = page.locator("label[for=f-formandskab-medlemmer-0-titel]")
         assert label.is_visible() and label.bounding_box()["width"] > 20
         assert page.locator("#f-formandskab-medlemmer-0-titel").bounding_box()["width"] > 250
+        # The review's layout step too: a section's name is a card's title over the whole width,
+        # not a narrow column that cuts a long Danish compound mid-word.
+        page.goto(f"{live.base}/k/arbejdsgruppe-faelles-sprog-om-rehabilitering/gennemse")
+        page.locator("#opsaetning-h").click()
+        names = page.locator("table.layout th[scope=row]")
+        assert names.count() > 3
+        assert all(names.nth(i).bounding_box()["width"] > 300 for i in range(names.count()))
     finally:
         context.close()
 

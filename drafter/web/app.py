@@ -32,10 +32,6 @@ class WebApp:
         self.review = ReviewPage(self.site, self.document.render)
         self.jobs = self.document.jobs  # stopped by drafter/web/run.py on shutdown
 
-    def open(self, slug: str):
-        """The commission of *slug* (for a caller outside the server, such as the benchmark)."""
-        return open_commission(self.workspace, slug)
-
     def error_page(self, status: int, message: str) -> Response:
         return self.site.error_page(status, message)
 

@@ -8,7 +8,6 @@ meanwhile (by hand, in another tab) is never overwritten by an older form.
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import os
 import re
@@ -94,7 +93,6 @@ class Commission:
         value = self.session.get(name.path) if name else None
         return value if isinstance(value, str) and value.strip() else self.slug
 
-
     def save(self) -> None:
         """Save the session's answers (the file's own text kept). Refused, with nothing
         written, when it would drop a field or make a file too big to open again; the
@@ -110,12 +108,12 @@ class Commission:
             raise OutputError(" ".join(str(exc).splitlines()[:2])) from None
 
 
-def open_commission(workspace: Workspace, slug: str, today: _dt.date | None = None) -> Commission:
+def open_commission(workspace: Workspace, slug: str) -> Commission:
     """The answer file of *slug* as a draft session (a file with wrong answers opens, to be
     mended); Refused with a Danish message when it cannot be read or has no known kind."""
     path = workspace.answer_path(slug)
     try:
-        session = DraftSession.mend(path, answers_dir=workspace.answers_dir, out_dir=workspace.out_dir, today=today)
+        session = DraftSession.mend(path, answers_dir=workspace.answers_dir, out_dir=workspace.out_dir)
     except DrafterError as exc:
         raise Refused(
             HTTPStatus.UNPROCESSABLE_ENTITY,
