@@ -15,6 +15,15 @@ Problems are :class:`drafter.problems.Problem`: a severity ("fejl"/"advarsel"), 
 message, and the answer path (``problem.field``: "formandskab.medlemmer[2].titel").
 Nothing here prints or exits; failures raise :class:`drafter.errors.DrafterError`, whose
 ``problems`` say what is wrong.
+
+Beyond one commission, every command of ``drafter`` is a function here, so a front end needs
+nothing else of drafter's core: the workspace and its profile (``init_workspace``,
+``use_workspace``, ``profiles``), kinds and rules (``kinds``, ``rules``), many files at once
+(``answer_files``, ``render_files``, ``add_pdfs``, ``status``), templates
+(``check_templates``, ``new_template``), versions (``read_version``, ``diff``,
+``write_tracked_changes``), a chair's Word edits (``read_chair_edits``, ``save_chair_edits``)
+and a name replaced (``plan_replacement``, ``write_replacement``). A few helpers for showing
+results (outcome states, an answer's label and text) are exported too; see ``__all__``.
 """
 
 from __future__ import annotations
@@ -31,40 +40,21 @@ from drafter.batch import (
     draft_lines, expand_paths, failure_lines, is_folder, outputs_for, render_answers, render_batch, require_finished,
     summary_line,
 )
+from drafter.changes import full_text, label, marked_words, question_lines
 from drafter.errors import AnswerFileError, DrafterError, UsageError
 from drafter.fsutil import atomic_write
 from drafter.problems import Problem
 from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, letterhead_path, load_questionnaire
 from drafter.rules import RULES, check_answers, profile_notes
+from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
+from drafter.yamlio import kept_meta, save_answers
 from drafter.yamlread import read_answer_file
-
-# Imported where they are used, not here: drafter.templates and drafter.render (with
-# zipfile, body, tablefit, stamp), which `drafter check` does not need (about 6 ms of its
-# cold start), and drafter.session, status, typography, yamlio and changes, which `drafter
-# render` does not need (about 5 ms of its cold start with their dataclasses; measured).
-# The names this module passes on from them are looked up when first asked for (below).
-_PASSED_ON = {
-    "full_text": "drafter.changes", "label": "drafter.changes", "marked_words": "drafter.changes",
-    "question_lines": "drafter.changes", "status_cells": "drafter.status",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _PASSED_ON.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
 
 if TYPE_CHECKING:
     from drafter.docimport import Imported, ImportResult
-    from drafter.templates import TemplateReport
     from drafter.replace import FileReplacement
+    from drafter.templates import TemplateReport
     from drafter.versions import Difference, Side
 
 __all__ = [
@@ -143,18 +133,13 @@ def render(
 def typography(answers: Answers) -> list[Problem]:
     """Warnings about straight quotes and hyphens in number ranges in the answers, each with
     the Danish form (see drafter.typography); house style, not one of the rules of `check`."""
-    from drafter.typography import problems  # see the imports above
-
-    return problems(answers)
+    return typography_problems(answers)
 
 
 def fix_typography(path: str | Path) -> list:
     """Write the Danish typography `check` suggests ("typografi") into the answer file
     *path*, through the round-trip writer (comments and layout stay; a file changed since it
     was read is not overwritten). Returns the suggestions taken (empty: nothing written)."""
-    from drafter.typography import fixed, suggestions  # see the imports above
-    from drafter.yamlio import kept_meta, save_answers
-
     answers = load(path)
     found = suggestions(answers.questionnaire, answers.values)
     if found:
@@ -197,7 +182,7 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     and the rules run; only then is the file written (its own text kept, only those
     answers' lines changed) and a finished file rendered again. Any problem changes nothing.
     """
-    from drafter.session import DraftSession  # see the imports above
+    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
 
     session = DraftSession.mend(answers_path, out_dir=out_dir)  # a file with other problems can be mended with --set
     read = session.base
@@ -228,7 +213,7 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
     (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
     """
-    from drafter.session import DraftSession  # see the imports above
+    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
 
     given = data.data if isinstance(data, Answers) else data
     session = DraftSession.from_data(given, kind)
@@ -255,11 +240,11 @@ def new_draft(
     draft (what is given must be right; what is missing may come later): AnswerFileError lists
     every problem, UsageError names a setting that is wrong, and nothing is written.
     """
+    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
+
     given = dict(data or {})
     if kind is not None:
         given.setdefault("kind", kind)
-    from drafter.session import DraftSession  # see the imports above
-
     session = DraftSession.from_data(given, kind, answers_dir=Path(answers_dir),
                                      out_dir=Path(out_dir) if out_dir is not None else None, complete=False)
     session.apply(list(settings))
@@ -399,7 +384,7 @@ def add_pdfs(outcomes: list[Outcome], *, preview: bool = False, archive: bool = 
     """A tagged PDF (with *archive* PDF/A-2b; with *preview* a PNG of page 1) beside every
     document *outcomes* wrote, by LibreOffice (the workspace may name where it is). Returns
     what is missing to do so (empty: all there); warnings that change nothing go to *notes*."""
-    from drafter import pdf  # lazy: only --pdf needs it (measured ~N ms)
+    from drafter import pdf  # lazy: only --pdf needs it (9 ms CPU after this module)
 
     return pdf.add_pdfs(outcomes, preview=preview, progress=progress, archive=archive, force=force,
                         soffice_setting=workspace.current().libreoffice, notes=notes)
@@ -420,9 +405,17 @@ def status(folder: str | Path, out_dir: str | Path | None = None) -> list[dict[s
 
 def status_of(answer_paths: list[Path], out_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """`drafter status` for these answer files (a page of a long list), as ``status`` gives it."""
-    from drafter.status import folder_status  # see the imports above
+    from drafter import status as status_module  # lazy: `check` needs none of it (10 ms CPU after check's modules)
 
-    return folder_status(answer_paths, [document_for(p, out_dir) for p in answer_paths])
+    return status_module.folder_status(answer_paths, [document_for(p, out_dir) for p in answer_paths])
+
+
+def status_cells(entry: dict[str, Any]) -> list[str]:
+    """The columns of `drafter status` a person reads (Danish): name, kind, state, rules,
+    document, file."""
+    from drafter import status as status_module  # lazy: see status_of()
+
+    return status_module.status_cells(entry)
 
 
 def pdf_programs() -> tuple[bool, bool]:
@@ -449,7 +442,7 @@ def check_templates(template: str | Path | None = None, kind: str | None = None)
     """`drafter template check`: a Word template (for *kind*, or the kind its name says; the
     letterhead for every kind built in it), every .docx of a folder, or without *template*
     the one *kind* is rendered with. A report per template and kind (``errors``, ``lines()``)."""
-    from drafter import templates  # see the imports above
+    from drafter import templates  # lazy: `check` needs none of the renderer (30 ms CPU after check's modules)
 
     return [templates.check_template(path, questionnaire)
             for path, questionnaire in templates.check_targets(Path(template) if template else None, kind)]
@@ -460,6 +453,8 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
     """`drafter template new`: a copy of *kind*'s built-in template, or with *letterhead* of
     the letterhead, written to *target* (in a workspace by default templates/KIND.docx or
     templates/letterhead.docx, which drafter then uses). Returns the path written."""
+    from drafter import templates  # lazy: `check` needs none of the renderer (30 ms CPU after check's modules)
+
     if letterhead == bool(kind):
         raise UsageError("angiv enten --kind TYPE (en kopi af typens skabelon) eller --letterhead (en kopi af brevpapiret)")
     if target is None:
@@ -467,8 +462,6 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
         if own is None:
             raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
         target = own / (LETTERHEAD if letterhead else f"{kind}.docx")
-    from drafter import templates  # see the imports above
-
     if letterhead:
         return templates.copy_template(letterhead_path(), Path(target), force=force)
     return templates.new_template(load_questionnaire(kind), Path(target), force=force)
@@ -478,14 +471,14 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
 
 def read_version(spec: str) -> Side:
     """One side of a diff: an answer file, FILE@REVISION (from git) or a Word document."""
-    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
 
     return versions.read_side(spec)
 
 
 def diff(old: Side, new: Side) -> Difference:
     """What changed from *old* to *new*, section by section (``equal``, ``lines()``)."""
-    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
 
     return versions.compare(old, new)
 
@@ -495,7 +488,7 @@ def write_tracked_changes(difference: Difference, target: str | Path, author: st
     """The new version as a Word document with the changes as tracked changes, at *target*
     (a .docx; an edited or foreign file there only with *force*). *author*: the name Word
     shows at the changes (default: the new version's document author, else "drafter")."""
-    from drafter import versions  # lazy: diff only (subprocess for git; ~V ms)
+    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
 
     target = Path(target)
     if target.suffix.lower() != ".docx":
@@ -511,7 +504,7 @@ def write_tracked_changes(difference: Difference, target: str | Path, author: st
 def _document_author(side: Side) -> str | None:
     if side.answers is None or not side.answers.questionnaire.document.get("author"):
         return None
-    from drafter.render import document_properties  # see the imports above
+    from drafter.render import document_properties  # lazy: as in check_templates (diff has loaded it by now)
 
     return document_properties(side.answers).get("author") or None
 
@@ -529,7 +522,7 @@ class ChairEdits:
 def read_chair_edits(docx: str | Path, into: str | Path | None = None) -> ChairEdits:
     """The edits a chair made in a document drafter wrote, merged three ways with its answer
     file (*into*, else answers/<the document's name>.yaml): taken, kept, in conflict."""
-    from drafter import docimport  # lazy: python-docx (measured ~N ms)
+    from drafter import docimport  # lazy: only import needs it (17 ms CPU after this module)
 
     answers_path = Path(docimport.find_answer_file(docx, into))
     answers = load_answers(answers_path)
@@ -540,7 +533,7 @@ def save_chair_edits(edits: ChairEdits, chosen: list[tuple[tuple, Any]], out_dir
     """Write the *chosen* edits ((path, value) pairs) into the answer file, comments kept,
     and make the document again (the chair's own file is first kept as a copy beside it).
     Returns where the document (``output``) and the copy (``backup``) are."""
-    from drafter import docimport  # lazy: python-docx (measured ~N ms)
+    from drafter import docimport  # lazy: only import needs it (17 ms CPU after this module)
 
     values = docimport.with_changes(edits.answers.values, chosen)
     return docimport.save_import(edits.answers_path, edits.answers, values, edits.docx, out_dir)
@@ -559,7 +552,7 @@ class Replacement:
 def plan_replacement(old: str, new: str, paths: list[str | Path] | None = None) -> Replacement:
     """What replacing the name *old* by *new* would change in the answer files of *paths*
     (default: the workspace's answers/), each file validated; nothing is written."""
-    from drafter import replace  # lazy: replace only (with versions' tracked changes; ~R ms)
+    from drafter import replace  # lazy: only replace needs it (6 ms CPU after this module)
 
     old, new = replace.check_words(old, new)
     given = [Path(p) for p in paths] if paths else [workspace_folder("answers") or Path("answers")]
@@ -571,7 +564,7 @@ def write_replacement(planned: FileReplacement, tracked_changes: str | Path | No
     """Write one planned file (stale check: it must still be as read); with
     *tracked_changes*, also its document with the change as Word tracked changes in that
     folder (by *author*, default the profile's author), whose path is returned."""
-    from drafter import replace  # lazy: replace only (with versions' tracked changes; ~R ms)
+    from drafter import replace  # lazy: only replace needs it (6 ms CPU after this module)
 
     replace.write_file(planned)
     if tracked_changes is None:

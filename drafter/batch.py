@@ -12,6 +12,7 @@ progress and the summary.
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from drafter import shellquote, workspace
 from drafter.answers import Answers, load_answers
 from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved, windows_safe_stem
+from drafter.interrupts import HANDLED, Terminated, die_with_parent, exit_code
 from drafter.problems import Problem, SourceMap, format_problems, in_file_order, printable
 from drafter.questionnaire import is_builtin_template
 from drafter.rules import check_answers
@@ -318,18 +320,12 @@ _busy = False  # in a worker: True while a document is being rendered
 def _worker_start(parent_pid: int) -> None:
     """In each worker: a signal ends the worker, cleanly if it is writing (see _render_chunk);
     so does the end of drafter itself, even by kill -9."""
-    import signal
-
-    from drafter.interrupts import HANDLED, die_with_parent
-
     for sig in (*HANDLED, signal.SIGINT):
         signal.signal(sig, _worker_signal)
     die_with_parent(parent_pid)
 
 
 def _worker_signal(signum: int, frame) -> None:
-    from drafter.interrupts import Terminated
-
     if _busy:
         raise Terminated(signum)  # unwinds the write: its temporary file is removed
     os._exit(128 + signum)  # nothing half-done: no traceback from the pool's machinery
@@ -348,15 +344,12 @@ def _render_chunk(jobs: list[tuple[Path, Path, bool, Path | None, bool]]) -> lis
                 _busy = False
             results.append(result)
     except KeyboardInterrupt as exc:
-        from drafter.interrupts import exit_code
-
         os._exit(exit_code(exc))
     return results
 
 
 def _stop_workers(pool) -> None:
     """End every worker now: unstarted work is cancelled, running renders unwind."""
-    import signal
     import time
 
     processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -522,8 +515,6 @@ def summary_line(outcomes: list[Outcome]) -> str:
 
 def draft_lines(outcomes: list[Outcome]) -> list[str]:
     """One line per draft that was passed over, with how to finish it."""
-    from drafter.yamlread import read_answer_file
-
     lines = []
     for outcome in outcomes:
         if outcome.status == SKIPPED:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from drafter import stamp
+from drafter.fsutil import read_docx_entries
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
@@ -58,8 +59,6 @@ def main_part_name(entries: dict[str, bytes]) -> str:
 
 def read_entries(data: bytes) -> dict[str, bytes]:
     """The parts of a Word file, within drafter's limits for what others wrote (fsutil)."""
-    from drafter.fsutil import read_docx_entries
-
     return read_docx_entries(data)
 
 

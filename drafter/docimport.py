@@ -1,7 +1,7 @@
 """`drafter import`: a chair's edits in a drafter-made Word document brought back into the answers.
 
 A three-way merge. The *base* is the answers the document was made from: drafter records
-them in the document's custom properties when it renders (drafter.status.base_properties),
+them in the document's custom properties when it renders (drafter.stamp.base_properties),
 and Word and LibreOffice keep those through a save. *Theirs* is the chair's document, read
 back into answers against a render of the base. *Mine* is the answer file now. An answer
 only the chair changed is taken; one only the secretariat changed since is kept; one both
@@ -28,14 +28,23 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from drafter.errors import DrafterError
-from drafter.problems import Problem
+from drafter import wordread
+from drafter.answers import Answers
+from drafter.batch import DEFAULT_OUT_DIR, default_output, render_answers
+from drafter.dates import parse_date
+from drafter.errors import AnswerFileError, DrafterError
+from drafter.problems import Problem, display_path as field_name
 from drafter.questionnaire import Question, split_paragraphs
-from drafter.wordread import Unit, WordFileError, WordPackage
+from drafter.render import PARAGRAPH_BREAK, build_context, document_properties, renderer_for
+from drafter.validate import validate
+from drafter.wordread import Unit, WordFileError, WordPackage, read_word_file
+from drafter.yamlio import kept_meta, save_answers
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
@@ -122,8 +131,6 @@ def _marked_value(question: Question, value: Any, path: tuple, slots: list[Slot]
     if question.type == "list":
         return [marker(Slot(path + (i,), question, None, str(rendered[i]))) for i in range(len(value))]
     if question.type == "paragraphs":
-        from drafter.render import PARAGRAPH_BREAK
-
         parts = split_paragraphs(value)
         return PARAGRAPH_BREAK.join(marker(Slot(path, question, i, parts[i])) for i in range(len(parts)))
     if question.type in ("text", "date") or (question.type == "choice" and question.allow_other):
@@ -132,8 +139,6 @@ def _marked_value(question: Question, value: Any, path: tuple, slots: list[Slot]
 
 
 def marked_context(answers) -> tuple[dict, list[Slot]]:
-    from drafter.render import build_context
-
     context = build_context(answers)
     slots: list[Slot] = []
     marked = copy.deepcopy(context)
@@ -231,8 +236,6 @@ def _alike(a: str, b: str) -> float:
 
 
 def _parse_long_date(text: str) -> str | None:
-    from drafter.dates import parse_date
-
     try:
         return parse_date(text).isoformat()
     except ValueError:
@@ -288,7 +291,6 @@ class _Reader:
         self.list_deletes: dict[tuple, set[int]] = {}
         self.record_rows_gone: dict[tuple, set[int]] = {}
         self.group_values: dict[tuple, list] = {}
-        self.date_fields: dict[tuple, Question] = {}
 
     # -- what the base shows where
     def markers(self, i: int) -> list[int]:
@@ -360,8 +362,6 @@ class _Reader:
     def note_formatting(self, i: int, unit: Unit, reading: dict[int, str]) -> None:
         extra = unit.formats - self.base[i].formats
         if extra:
-            from drafter.problems import display_path as field_name
-
             paths = sorted({field_name(self.slots[k].path) for k in reading} or {""})
             where = ", ".join(p for p in paths if p) or f"fast tekst {self.place(i)}"
             note = (where, ", ".join(sorted(extra)))
@@ -555,8 +555,6 @@ class _Reader:
             if slot.question.type == "date":
                 iso = _parse_long_date(text)
                 if iso is None:
-                    from drafter.problems import display_path as field_name
-
                     self.unplaced.append(Unplaced(field_name(path), text, "dato, der ikke kan læses"))
                     continue
                 text = iso
@@ -598,9 +596,6 @@ class _Reader:
 def read_edits(answers, renderer, edited: WordPackage) -> tuple[dict, list[Unplaced], list[tuple[str, str]]]:
     """The answers of *answers* (the base) with the chair's edits in *edited*, and what could
     not be placed or kept; see the module's docstring."""
-    from drafter import wordread
-    from drafter.render import build_context, document_properties
-
     properties = document_properties(answers)
     base_docx = renderer.render(build_context(answers), properties)
     marked, slots = marked_context(answers)
@@ -785,8 +780,6 @@ def _merge_items(question, base: list, mine: list, theirs: list) -> list | None:
 def read_document(path, drafter_made: bool = True) -> WordPackage:
     """A Word document, checked (drafter.wordread); refuses anything else with a Danish
     message naming the file."""
-    from drafter.wordread import read_word_file
-
     try:
         return read_word_file(path, drafter_made)
     except WordFileError as exc:
@@ -796,8 +789,6 @@ def read_document(path, drafter_made: bool = True) -> WordPackage:
 def find_answer_file(docx_path, into=None):
     """The answer file a document was made from: --into, else answers/<name>.yaml beside
     the working folder or beside the document's folder (out/ and answers/ are siblings)."""
-    from pathlib import Path
-
     if into is not None:
         return Path(into)
     docx_path = Path(docx_path)
@@ -812,10 +803,6 @@ def find_answer_file(docx_path, into=None):
 
 def _base_answers(package: WordPackage, answers):
     """The answers *package* was made from, as Answers of *answers*' kind; None if unknown."""
-    from drafter import wordread
-    from drafter.answers import Answers
-    from drafter.validate import validate
-
     recorded = wordread.recorded_base(package)
     if recorded is None:
         return None
@@ -846,9 +833,6 @@ def _base_answers(package: WordPackage, answers):
 def read_chair_edits(docx_path, answers) -> ImportResult:
     """The chair's edits in the document at *docx_path*, merged with *answers* (the
     answer file now, loaded and valid)."""
-    from drafter import wordread
-    from drafter.render import renderer_for
-
     package = read_document(docx_path)
     try:
         package.body()  # measured and parsed first: a broken file is told before anything is rendered
@@ -894,16 +878,6 @@ def save_import(answers_path, answers, values: dict, docx_path, out_dir=None) ->
     document replaces the chair's own file, that file is first kept as a copy beside it, so
     no edit made in Word is lost (text that could not be placed is still in the copy).
     """
-    import shutil
-    from pathlib import Path
-
-    from drafter.answers import Answers
-    from drafter.yamlio import save_answers
-    from drafter.errors import AnswerFileError
-    from drafter.batch import DEFAULT_OUT_DIR, default_output, render_answers
-    from drafter.validate import validate
-    from drafter.yamlio import kept_meta
-
     data = {**answers.data, **values}
     checked_values, problems = validate(data, answers.questionnaire)
     if problems:

@@ -16,6 +16,7 @@ from drafter.errors import InvalidValue, UsageError
 from drafter.questionnaire import Questionnaire
 from drafter.suggest import suggest
 from drafter.values import typed_value
+from drafter.yamlio import answer_comparer
 
 _KEY = re.compile(r"^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)(?:\[(\d+)\](?:\.([A-Za-z0-9_]+))?)?$")
 
@@ -132,8 +133,6 @@ def merge_answers(questionnaire: Questionnaire, base: dict, mine: dict, theirs: 
     differently is a conflict: *theirs* is kept (the file on disk) and its path is listed,
     so the caller can keep *mine* elsewhere. Returns (merged values, conflicting paths).
     """
-    from drafter.yamlio import answer_comparer
-
     same = answer_comparer(questionnaire)
     merged: dict[str, dict[str, Any]] = {}
     conflicts: list[str] = []

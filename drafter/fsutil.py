@@ -520,9 +520,3 @@ def _declared_entry_count(data: bytes) -> int | None:
     if not end:
         return None
     return end[zipfile._ECD_ENTRIES_TOTAL]  # type: ignore[attr-defined]
-
-
-def read_docx_file(path: str | os.PathLike) -> tuple[bytes, dict[str, bytes]]:
-    """(the file's bytes, its parts): a regular file, within the limits; UnsafeFile otherwise."""
-    raw = read_regular_file(path, DOCX_MAX_BYTES)
-    return raw, read_docx_entries(raw)

@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Callable
 
 from drafter.batch import UNCHANGED, WRITTEN, Outcome
-from drafter.errors import DrafterError
-from drafter.fsutil import atomic_write, remove_abandoned_scratch, scratch_folder
+from drafter.errors import DrafterError, OutputError
+from drafter.fsutil import (
+    UnsafeFile, atomic_write, read_regular_file, refuse_unwritable_target, remove_abandoned_scratch, scratch_folder,
+)
 from drafter.interrupts import watched_popen
 
 SOFFICE_ENV = "DRAFTER_SOFFICE"
@@ -77,8 +79,6 @@ _PDF_READ_LIMIT = 200_000_000
 def _conforms(pdf: Path, archive: bool) -> bool:
     # An existing PDF is reused only if it was made the way this run asks for: tagged
     # PDF/UA, and PDF/A exactly when archive is asked for (LibreOffice's XMP says which).
-    from drafter.fsutil import UnsafeFile, read_regular_file
-
     try:
         data = read_regular_file(pdf, _PDF_READ_LIMIT)
     except (OSError, UnsafeFile):
@@ -475,8 +475,6 @@ _OWN_LOCK = threading.Lock()  # previews are moved into place from threads
 
 
 def _own_hashes(folder: Path) -> dict[str, str]:
-    from drafter.fsutil import UnsafeFile, read_regular_file
-
     try:
         text = read_regular_file(folder / OWN_FILES, 1_000_000).decode("utf-8", "replace")
     except (OSError, UnsafeFile):
@@ -496,9 +494,6 @@ def _digest(data: bytes) -> str:
 
 
 def _may_replace(target: Path, force: bool) -> None:
-    from drafter.errors import OutputError
-    from drafter.fsutil import UnsafeFile, read_regular_file, refuse_unwritable_target
-
     refuse_unwritable_target(target)
     if force or not target.exists():
         return

@@ -192,6 +192,12 @@ def select(
     with *own_text*, Enter on typed text that matches no item returns that text as ``Typed``."""
     hint = SELECT_OTHER_HINT if own_text else SELECT_FILTER_HINT if search or own_text else SELECT_HINT
     shown, hint = fit_prompt(message, hint)
+    # The answer is drawn after the question once chosen: where the longest would not fit on
+    # the question's last line, it goes on a line of its own (the terminal would break it
+    # inside a word).
+    longest = max((len(c if isinstance(c, str) else str(getattr(c, "title", c))) for c in choices), default=0)
+    if len(shown.split("\n")[-1]) + 3 + longest > width() - 1:
+        shown += "\n "
     question = questionary.select(
         shown, choices=choices, default=default, instruction=hint,
         use_search_filter=search or own_text, use_jk_keys=not (search or own_text),

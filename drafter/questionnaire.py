@@ -162,7 +162,7 @@ class Question:
         return checker(value)
 
     def _check_text(self, value: Any) -> str:
-        text = _as_text(value, self.type)
+        text = _as_text(value)
         if len(text) > MAX_LENGTH["text"]:
             raise InvalidValue(
                 f"teksten er for lang ({len(text):,} tegn; højst {MAX_LENGTH['text']:,})".replace(",", ".")
@@ -170,7 +170,7 @@ class Question:
         return text.strip()
 
     def _check_paragraphs(self, value: Any) -> str:
-        text = _as_text(value, self.type)
+        text = _as_text(value)
         if len(text) > MAX_LENGTH["paragraphs"]:
             raise InvalidValue(
                 f"teksten er for lang ({len(text):,} tegn; højst {MAX_LENGTH['paragraphs']:,})".replace(",", ".")
@@ -238,7 +238,7 @@ def split_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
 
 
-def _as_text(value: Any, type_: str) -> str:
+def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         raise InvalidValue(
             f"skal være tekst, men YAML læser værdien som ja/nej ({'true' if value else 'false'}); "
@@ -833,8 +833,6 @@ LETTERHEAD = "letterhead.docx"
 def letterhead_path() -> Path:
     """The letterhead a kind without a template of its own is rendered in: the workspace's
     (templates/letterhead.docx, made with `drafter template new --letterhead`), else drafter's."""
-    from drafter import workspace
-
     own = workspace.current().templates_dir
     if own is not None and (own / LETTERHEAD).is_file():
         return own / LETTERHEAD

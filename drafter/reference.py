@@ -158,16 +158,25 @@ def _lookup_receiver(spec: dict, answer: Callable[[str], Any]) -> str | None:
     return receivers[0] if len(receivers) == 1 else None
 
 
+def _lookup_commissioner(spec: dict, answer: Callable[[str], Any]) -> str | None:
+    """Who commissions the group: the profile's body that commissions groups, when it names
+    exactly one (a sundhedsråd); else no suggestion."""
+    bodies = workspace.profile().commissioning_bodies()
+    return bodies[0] if len(bodies) == 1 else None
+
+
 LOOKUPS: dict[str, Callable[[dict, Callable[[str], Any]], Any]] = {
     "rotation": _lookup_rotation,
     "klynger": lambda spec, answer: clusters_as_records(),
     "answer": lambda spec, answer: answer(spec["path"]),  # an earlier answer, e.g. who commissioned the group
     "profil": _lookup_profile,  # a value of the profile, e.g. {lookup: profil, felt: organisation.navn}
     "rapportmodtager": _lookup_receiver,  # the commissioning body, else the profile's one receiver of reports
+    "opdragsgiver": _lookup_commissioner,  # the profile's one body that commissions groups
 }
 # The fields each lookup needs in a questionnaire's ``default_from`` (dotted paths).
 LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {
     "rotation": ("group", "period"), "klynger": (), "answer": ("path",), "profil": ("felt",), "rapportmodtager": ("path",),
+    "opdragsgiver": (),
 }
 
 

@@ -22,13 +22,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from drafter import stamp, tplcache
+from drafter import stamp, tplcache, workspace
 from drafter.answers import Answers
 from drafter import body as docbody
 from drafter.dates import long_date
-from drafter.errors import TemplateProblem
-from drafter.fsutil import resolved
+from drafter.errors import KindError, TemplateProblem
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, describe_oserror, read_docx_entries, read_regular_file, resolved
 from drafter.questionnaire import PROFILE_CONTEXT_KEY, Question, split_paragraphs
+from drafter.sandbox import TemplateTooCostly, bounded_environment, compile_bounded, fresh_budget, memory_guard
 from drafter.stamp import CUSTOM_PART
 from drafter.tablefit import fit_tables
 
@@ -56,8 +57,6 @@ def xml_escape(text: str) -> str:
 def build_context(answers: Answers) -> dict[str, Any]:
     """The template's view of the answers: Danish dates, paragraphs, lists, tables; and the
     profile's words for the fixed texts (profil.ord.*, "" where the profile has none)."""
-    from drafter import workspace
-
     profile = workspace.profile()
     context: dict[str, Any] = {PROFILE_CONTEXT_KEY: {"ord": profile.words, "organisation": profile.organisation}}
     for section in answers.questionnaire.template_sections:
@@ -101,8 +100,6 @@ def _context_value(question: Question, value: Any) -> Any:
 
 def jinja_environment(autoescape: bool = True):
     """The one Jinja environment for templates: sandboxed and bounded (see drafter.sandbox)."""
-    from drafter.sandbox import bounded_environment
-
     env = bounded_environment(autoescape)
     # A name every template may use besides the sections: the profile's words, given in the
     # context of each document (build_context); declared here so the template check knows it.
@@ -131,9 +128,6 @@ def document_properties(answers: Answers, context: dict[str, Any] | None = None)
 
 def _render_property(questionnaire, name: str, context: dict) -> str:
     """One of the kind's document properties; a kind file is foreign code too."""
-    from drafter.errors import KindError
-    from drafter.sandbox import fresh_budget, memory_guard
-
     where = f"{questionnaire.source_file}: document.{name}"
     try:
         template = _property_template(questionnaire.document[name])
@@ -147,8 +141,6 @@ def _render_property(questionnaire, name: str, context: dict) -> str:
 
 def template_cpu_seconds() -> float | None:
     """The workspace's CPU-time budget for one rendering (graenser.skabelon_cpu_sekunder); None: the default."""
-    from drafter import workspace
-
     value = workspace.profile().get("graenser.skabelon_cpu_sekunder")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         return None
@@ -160,8 +152,6 @@ def _property_template(source: str):
     # Compiled once per process, not once per document: compiling costs more than rendering;
     # and kept in the prepared-template cache, so a cold `drafter render` compiles none.
     from jinja2 import TemplateSyntaxError
-
-    from drafter.sandbox import TemplateTooCostly, compile_bounded
 
     env = jinja_environment(autoescape=False)
     codes = _property_codes()
@@ -262,8 +252,6 @@ class PreparedTemplate:
     """
 
     def __init__(self, path: str | Path, raw: bytes | None = None):
-        from drafter.fsutil import UnsafeFile, read_docx_entries, read_regular_file, DOCX_MAX_BYTES
-
         self.path = Path(path)
         try:
             self.raw = raw if raw is not None else read_regular_file(self.path, DOCX_MAX_BYTES)
@@ -275,8 +263,6 @@ class PreparedTemplate:
         except UnsafeFile as exc:
             raise TemplateProblem(f"{self.path}: {exc}") from None
         except OSError as exc:
-            from drafter.fsutil import describe_oserror
-
             raise TemplateProblem(f"{self.path}: filen kan ikke læses ({describe_oserror(exc)})") from None
         except (zipfile.BadZipFile, KeyError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
             raise TemplateProblem(
@@ -410,8 +396,6 @@ def failure_reason(exc: BaseException) -> str:
     from jinja2 import TemplateError, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    from drafter.sandbox import TemplateTooCostly
-
     if isinstance(exc, TemplateTooCostly):
         return f"{exc}; intet er skrevet"
     if isinstance(exc, (MemoryError, RecursionError)):
@@ -440,8 +424,6 @@ class DocxRenderer:
     def _prepare(self, prepared: PreparedTemplate) -> None:
         from jinja2 import TemplateSyntaxError
         from lxml import etree
-
-        from drafter.sandbox import TemplateTooCostly, compile_bounded
 
         self._etree = etree
         self._entries = entries = prepared.entries
@@ -517,8 +499,6 @@ class DocxRenderer:
     def render(self, context: dict[str, Any], properties: dict[str, str], answers_digest: str | None = None,
                recorded: dict[str, str] | None = None) -> bytes:
         """*recorded*: more custom properties to record (the answers themselves, for import)."""
-        from drafter.sandbox import fresh_budget, memory_guard
-
         with fresh_budget(template_cpu_seconds()), memory_guard():
             try:
                 return self._render(context, properties, answers_digest, recorded or {})

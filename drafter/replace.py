@@ -60,7 +60,6 @@ class FileReplacement:
     written: bool = False
     old_answers: Any = None  # drafter.answers.Answers before, and after (for tracked changes)
     new_answers: Any = None
-    new_bytes: bytes | None = None
 
 
 def _pattern(old: str) -> re.Pattern:
@@ -169,7 +168,7 @@ def write_file(result: FileReplacement) -> None:
     """Write a planned replacement through the round-trip writer (stale check: the file must
     still be as read)."""
     answers = result.new_answers
-    result.new_bytes = save_answers(
+    save_answers(
         result.path, answers.questionnaire, answers.values, answers.complete, kept_meta(answers.data),
         base=result.old_answers.source.raw,
     )

@@ -22,12 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drafter.errors import OutputError, TemplateProblem
+from drafter import body
+from drafter.errors import KindError, OutputError, TemplateProblem, UsageError
+from drafter.fsutil import atomic_write, refuse_unwritable_target
 from drafter.problems import ERROR, WARNING, Problem, format_problem, printable
-from drafter.questionnaire import Question, Questionnaire
+from drafter.questionnaire import LETTERHEAD, Question, Questionnaire, available_kinds, load_questionnaire
 from drafter.render import (
-    KEPT_CORE_LABELS, APP_PROPERTIES_LABEL, BODY_LABEL, CUSTOM_PROPERTIES_LABEL, PROPERTIES_LABEL,
+    KEPT_CORE_LABELS, APP_PROPERTIES_LABEL, BODY_LABEL, CUSTOM_PROPERTIES_LABEL, PROPERTIES_LABEL, PreparedTemplate,
+    jinja_environment, template_cpu_seconds,
 )
+from drafter.sandbox import TemplateTooCostly, compile_bounded, fresh_budget, memory_guard, parse_bounded
 from drafter.suggest import suggest
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -437,8 +441,6 @@ def _used_by_properties(questionnaire: Questionnaire, env) -> set[str]:
     """Questions the kind's document properties (title, author, …) use: used outside the template."""
     from jinja2 import TemplateSyntaxError
 
-    from drafter.sandbox import TemplateTooCostly, parse_bounded
-
     used = set()
     for name, spec in questionnaire.document.items():
         if name == "created":
@@ -462,8 +464,6 @@ def check_template(path: str | Path, questionnaire: Questionnaire) -> TemplateRe
     The template is read and prepared exactly as rendering does (render.PreparedTemplate);
     a broken part is reported and the others are still checked.
     """
-    from drafter.render import PreparedTemplate, jinja_environment
-
     path = Path(path)
     report = TemplateReport(str(path), questionnaire.kind)
     prepared = PreparedTemplate(path)
@@ -549,9 +549,6 @@ def _letterhead_findings(prepared, questionnaire: Questionnaire, report: Templat
     """A letterhead for a kind built from its YAML: it has the body's one place, and the
     styles the body uses. Returns the questions the body shows. A template of another name
     without that place is a full layout of its own, checked as any template."""
-    from drafter import body
-    from drafter.questionnaire import LETTERHEAD
-
     sources = []
     for part in prepared.parts:
         try:
@@ -596,9 +593,6 @@ def _trial_render(env, source: str, where: str, report: TemplateReport) -> None:
     """
     from jinja2 import ChainableUndefined
 
-    from drafter.render import template_cpu_seconds
-    from drafter.sandbox import TemplateTooCostly, compile_bounded, fresh_budget, memory_guard
-
     lenient = env.overlay(undefined=ChainableUndefined)
     try:
         code = compile_bounded(lenient, source)[1]
@@ -621,8 +615,6 @@ def _parse_reporting(env, source: str, where: str, report: TemplateReport):
     then the part is read again. Returns the last tree read, or None.
     """
     from jinja2 import TemplateSyntaxError
-
-    from drafter.sandbox import TemplateTooCostly, compile_bounded
 
     stand_ins = env.overlay()
     lines = source.split("\n")
@@ -736,9 +728,6 @@ def check_targets(path: Path | None, kind: str | None) -> list[tuple[Path, Quest
     """What `drafter template check` checks: a template (for *kind*, or the kind its name
     says; the letterhead for every kind built in it), every .docx in a folder, or without a
     path the template *kind* is rendered with."""
-    from drafter.errors import UsageError
-    from drafter.questionnaire import LETTERHEAD, available_kinds, load_questionnaire
-
     if path is None:
         if not kind:
             raise UsageError("angiv en Word-skabelon, en mappe med skabeloner, eller --kind TYPE")
@@ -759,8 +748,6 @@ def check_targets(path: Path | None, kind: str | None) -> list[tuple[Path, Quest
         if file.stem in known:
             targets.append((file, load_questionnaire(file.stem)))
         elif file.name.lower() == LETTERHEAD:
-            from drafter.errors import KindError
-
             for name in known:
                 try:
                     questionnaire = load_questionnaire(name)
@@ -775,8 +762,6 @@ def check_targets(path: Path | None, kind: str | None) -> list[tuple[Path, Quest
 
 def copy_template(source: Path, target: Path, force: bool = False) -> Path:
     """Write a copy of *source* (a built-in template or the letterhead) to *target*."""
-    from drafter.fsutil import atomic_write, refuse_unwritable_target
-
     if target.suffix.lower() != ".docx":
         raise OutputError(f"{target}: en Word-skabelon skal ende på .docx")
     refuse_unwritable_target(target)

@@ -13,8 +13,14 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter.answers import check_file, load_answers
+from drafter.changes import SectionChanges, compare as compare_answers, layout_changes
+from drafter.docdiff import tracked_changes
 from drafter.errors import DrafterError
 from drafter.problems import Problem
+from drafter.render import render_document, renderer_for
+from drafter.wordread import body_texts, read_word_bytes, read_word_file
+from drafter.yamlread import MAX_FILE_BYTES, parse_answer_text
 
 
 class VersionError(DrafterError):
@@ -31,8 +37,6 @@ class Side:
 
     def document(self) -> bytes:
         if self.docx is None:
-            from drafter.render import render_document, renderer_for
-
             questionnaire = self.answers.questionnaire
             self.docx = render_document(self.answers, renderer_for(questionnaire.template_path))
         return self.docx
@@ -64,16 +68,12 @@ def read_side(spec: str) -> Side:
         if file_part and rev:
             return _answers_side(spec, _git_show(Path(file_part), rev))
     if path.suffix.lower() in WORD_SUFFIXES:
-        from drafter.wordread import read_word_file
-
         try:
             package = read_word_file(path)
             package.body()  # parsed (bounded) now, so a broken file is told here
         except DrafterError as exc:
             raise VersionError(exc.problems) from None
         return Side(spec, docx=package.data)
-    from drafter.answers import load_answers
-
     try:
         return Side(spec, answers=load_answers(path))
     except DrafterError as exc:
@@ -100,8 +100,6 @@ def _git_show(path: Path, rev: str) -> bytes:
     """
     import tempfile
     import threading
-
-    from drafter.yamlread import MAX_FILE_BYTES
 
     where = f"{path}@{rev}"
     if rev.startswith("-"):
@@ -173,9 +171,6 @@ def _git_refusal(said: str, folder: Path, rev: str) -> str:
 
 
 def _answers_side(name: str, raw: bytes) -> Side:
-    from drafter.answers import check_file
-    from drafter.yamlread import parse_answer_text
-
     try:
         return Side(name, answers=check_file(parse_answer_text(raw, name)))
     except DrafterError as exc:
@@ -185,8 +180,6 @@ def _answers_side(name: str, raw: bytes) -> Side:
 def compare(old: Side, new: Side) -> Difference:
     """What changed from *old* to *new*: by answer where both are answers, else by text."""
     if old.answers is not None and new.answers is not None:
-        from drafter.changes import compare as compare_answers, layout_changes
-
         if old.answers.questionnaire.kind != new.answers.questionnaire.kind:
             raise VersionError(Problem(f"er af typen {new.answers.questionnaire.kind}, men {old.name} er af typen "
                 f"{old.answers.questionnaire.kind}; kun to versioner af samme type kan sammenlignes", file=new.name))
@@ -202,8 +195,6 @@ def compare(old: Side, new: Side) -> Difference:
 def text_changes(old_docx: bytes, new_docx: bytes) -> list:
     """Paragraphs added, removed and changed, under the heading they stand below."""
     import difflib
-
-    from drafter.changes import SectionChanges
 
     old, new = _headed_paragraphs(old_docx), _headed_paragraphs(new_docx)
     matcher = difflib.SequenceMatcher(None, [t for _, t in old], [t for _, t in new], autojunk=False)
@@ -230,14 +221,10 @@ def _clip(text: str) -> str:
 
 
 def _headed_paragraphs(docx: bytes) -> list[tuple[str, str]]:
-    from drafter.wordread import body_texts, read_word_bytes
-
     return body_texts(read_word_bytes(docx, "dokumentet"))
 
 
 def tracked_document(difference: Difference, author: str, date: _dt.date | None = None) -> bytes:
     """NEW's document with the differences from OLD as Word's tracked changes."""
-    from drafter.docdiff import tracked_changes
-
     day = (date or _dt.date.today()).isoformat()
     return tracked_changes(difference.old.document(), difference.new.document(), author, f"{day}T00:00:00Z")

@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from drafter import stamp
 from drafter.docdiff import W, paragraph_text
 from drafter.errors import DrafterError
+from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, describe_oserror, read_docx_entries, read_regular_file
 from drafter.problems import Problem
 
 MAX_PART_BYTES = 8 * 1024 * 1024  # one XML part; a long commission's body is some 50 kB
@@ -29,7 +31,6 @@ _TAG = re.compile(rb"<(/?)[A-Za-z_/][^>]*>")
 CUSTOM_PART = "docProps/custom.xml"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_DOCUMENT = "/officeDocument"
-_HEADER_FOOTER = ("/header", "/footer")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
 _SAVE_AS_DOCX = "gem det som Word-dokument (.docx) og prøv igen"
@@ -72,22 +73,6 @@ class WordPackage:
     def custom(self) -> str:
         return self.entries.get(CUSTOM_PART, b"").decode("utf-8", "replace")
 
-    def part_relations(self) -> list[tuple[str, str]]:
-        """(relationship type, part) of the main part's headers and footers, in order."""
-        folder, _, base = self.main_part.rpartition("/")
-        rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
-        if rels_name not in self.entries:
-            return []
-        out = []
-        for rel in parse_part(self.entries[rels_name], f"{self.name}: {rels_name}"):
-            kind, target = rel.get("Type", ""), rel.get("Target")
-            if not kind.endswith(_HEADER_FOOTER) or not target or rel.get("TargetMode") == "External":
-                continue
-            part = _resolve(folder, target)
-            if part in self.entries:
-                out.append((kind.rpartition("/")[2], part))
-        return out
-
 
 def _resolve(folder: str, target: str) -> str:
     if target.startswith("/"):
@@ -107,9 +92,6 @@ def read_word_file(path, drafter_made: bool = False) -> WordPackage:
     """A Word file from disk, checked; *drafter_made*: refuse one drafter did not make."""
     import zipfile
     from pathlib import Path
-
-    from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
-    from drafter.fsutil import DOCX_MAX_BYTES
 
     path = Path(path)
     name = str(path)
@@ -138,8 +120,6 @@ def read_word_file(path, drafter_made: bool = False) -> WordPackage:
 def read_word_bytes(data: bytes, name: str) -> WordPackage:
     import zipfile
     import zlib
-
-    from drafter.fsutil import UnsafeFile, read_docx_entries
 
     if data.startswith(_OLE2_MAGIC):
         raise _refuse(name, f"er et ældre Word-dokument (.doc), ikke .docx; {_SAVE_AS_DOCX}")
@@ -232,17 +212,13 @@ def _short(text: str) -> str:
 
 
 def is_drafter_made(package: WordPackage) -> bool:
-    from drafter.stamp import HASH_PROPERTY
-
-    return HASH_PROPERTY in package.custom
+    return stamp.HASH_PROPERTY in package.custom
 
 
 def recorded_base(package: WordPackage) -> dict | None:
     """The answers the document was made from, as drafter recorded them; None for a
     document from an older drafter (or one whose record was lost)."""
-    from drafter.stamp import recorded_base as decode
-
-    return decode(package.custom)
+    return stamp.recorded_base(package.custom)
 
 
 def comments(package: WordPackage) -> list[str]:

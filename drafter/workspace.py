@@ -16,13 +16,16 @@ holds no organisation's facts or wording: they are all profile data.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drafter.errors import AnswerFileError, DrafterError
+from drafter.fsutil import atomic_write, describe_oserror, read_regular_file
 from drafter.problems import Problem, SourceMap, in_file_order
 from drafter.suggest import suggest
+from drafter.yamlio import patch_text
 from drafter.yamlread import parse_answer_text, read_answer_file
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
@@ -604,8 +607,6 @@ def init(root: Path, profile_name: str | None = None, name: str | None = None, r
     profile's comments kept. *switch*: an existing workspace gets the new profile, and its
     previous drafter.yaml is kept beside it as drafter.<old profile>.yaml (nothing is lost).
     """
-    from drafter.fsutil import atomic_write
-
     target = root / WORKSPACE_FILE
     if target.exists() and not switch:
         return InitResult(root, [], True)
@@ -638,18 +639,12 @@ def init(root: Path, profile_name: str | None = None, name: str | None = None, r
         atomic_write(target, (header + text).encode("utf-8"))
         created.append(target)
     except OSError as exc:
-        from drafter.fsutil import describe_oserror
-
         raise ProfileError(f"{root}: arbejdsmappen kan ikke oprettes ({describe_oserror(exc)})") from None
     return InitResult(root, created, False, kept, notes)
 
 
 def _keep_previous(target: Path) -> Path:
     """Copy the workspace's drafter.yaml to a free name beside it before it is replaced."""
-    from drafter.fsutil import atomic_write, read_regular_file
-
-    import re
-
     try:
         named = load_profile(target).organisation
     except ProfileError:
@@ -691,8 +686,6 @@ def _profile_text(chosen: Profile, name: str | None, region: str | None) -> tupl
         notes.append("rådets kommuner er ikke angivet; tilføj dem under 'parter' i drafter.yaml (side: kommune)")
     if data == chosen.data:
         return text, notes
-    from drafter.yamlio import patch_text
-
     try:
         patched = patch_text(text, data, lambda path, old, new: old == new)
     except ValueError:

@@ -165,3 +165,21 @@ def test_every_module_sits_on_a_floor_and_imports_nothing_above_it():
         if floor_of(target) > floor_of(name)
     ]
     assert not upward, "imports that run up the floors:\n" + "\n".join(upward)
+
+
+README = PACKAGE.parent / "README.md"
+MAP_HEADING = "### The code, module by module"
+
+
+def test_every_module_stands_in_the_readmes_map_once_and_nothing_else_does():
+    """The README's module map lists every module of drafter/ (web/ included), one line each."""
+    text = README.read_text(encoding="utf-8")
+    assert MAP_HEADING in text, f"README.md has no section {MAP_HEADING!r}"
+    section = text.split(MAP_HEADING, 1)[1].split("\n#", 1)[0]
+    listed = [line.split("`")[1] for line in section.splitlines() if line.startswith("- `")]
+    files = sorted(path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py"))
+    assert sorted(set(listed)) == sorted(listed), "listed twice: " + ", ".join(sorted({m for m in listed if listed.count(m) > 1}))
+    missing = [name for name in files if name not in listed]
+    gone = [name for name in listed if name not in files]
+    assert not missing, f"add a line for each to {MAP_HEADING!r} in README.md: {', '.join(missing)}"
+    assert not gone, f"no such module, take its line out of README.md's map: {', '.join(gone)}"

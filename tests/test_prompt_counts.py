@@ -46,3 +46,31 @@ def test_a_working_groups_commission_takes_at_most_50_prompts_at_80_by_24(tmp_pa
     ]
     assert [list(c.values()) for c in answers.get("formandskab.formaend")] == [list(c) for c in CHAIRS]
     assert len(answers.get("periode.milepaele")) == len(MILESTONES)
+
+
+def test_a_chosen_answer_is_never_broken_inside_a_word_at_60_columns(tmp_path):
+    # The answer is drawn after its question once chosen; where it would not fit on the
+    # question's last line, it stands on a line of its own.
+    from interview_tmux_run import SKOVBY_PROFILE
+    from test_interview_cli import drafter_in_tmux
+
+    (tmp_path / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
+    session = drafter_in_tmux("new adhoc", tmp_path, size=(60, 20))
+    try:
+        session.wait_for("Hvad hedder gruppen?")
+        session.type("Ad-hoc gruppe om søvn")
+        session.send("Enter")
+        session.wait_for("» ad-hoc gruppe")
+        session.send("Enter")
+        session.wait_for("Hvem nedsætter gruppen?")
+        session.type("Sundheds- og ældreudvalget")
+        session.send("Enter")
+        session.wait_for("» Skovby Kommune")
+        session.send("Enter")
+        screen = session.wait_for("Enter: gem")  # the document's form: the organisation is answered above it
+        assert "  Skovby Kommune" in screen
+        assert not mid_word_breaks(screen, 60), screen
+        session.send("C-c")
+        session.wait_for("Fortsæt, hvor du slap")
+    finally:
+        session.close()

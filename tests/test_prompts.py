@@ -77,6 +77,7 @@ MIDTKLYNGEN_RECEIVERS = ["Klyngestyregruppen", "Voksentemagruppen for somatik", 
 # What each workspace's profile suggests (None: the profile has nothing to suggest, so nothing is).
 SUGGESTED = {
     "skovby": {
+        "gruppe.nedsat_af": None,
         "gruppe.organisation": "Skovby Kommune",
         "formandskab.model": "én formand",
         "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Sundhedssekretariatet i Skovby Kommune.",
@@ -84,7 +85,17 @@ SUGGESTED = {
         "modtager": None,  # no body of the profile receives reports: only the commissioning answer is suggested
         "modtagere": [],
     },
+    "neutral": {  # `drafter init --profile neutral --name "Skovby Kommune"`, not filled in further
+        "gruppe.nedsat_af": None,
+        "gruppe.organisation": "Skovby Kommune",
+        "formandskab.model": None,
+        "sekretariat.tekst": None,
+        "dokument.forfatter": "Sekretariatet",
+        "modtager": None,
+        "modtagere": [],
+    },
     "midtklyngen": {
+        "gruppe.nedsat_af": None,  # six bodies commission groups: which one, the person says
         "gruppe.organisation": "Midtklyngen",
         "formandskab.model": "to-delt formandskab",
         "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Fællessekretariatet i Midtklyngen.",
@@ -93,6 +104,7 @@ SUGGESTED = {
         "modtagere": MIDTKLYNGEN_RECEIVERS,
     },
     "sundhedsraad": {
+        "gruppe.nedsat_af": "Sundhedsrådet",  # the one body that commissions groups
         "gruppe.organisation": "Sundhedsråd Midt",
         "formandskab.model": None,  # the councils have no fixed chair model
         "sekretariat.tekst": "Gruppen sekretariatsbetjenes af Sundhedsrådets sekretariat.",
@@ -108,6 +120,8 @@ def _workspace(name: str, folder):
 
     if name == "skovby":
         (folder / "drafter.yaml").write_text(SKOVBY, encoding="utf-8")
+    elif name == "neutral":
+        workspace.init(folder, "neutral", name="Skovby Kommune")
     elif name == "midtklyngen":
         workspace.init(folder, "midtklyngen")
     else:
@@ -125,14 +139,14 @@ def restore_workspace():
 
 
 @pytest.mark.parametrize("name", SUGGESTED)
-def test_the_profile_suggests_organisation_chairs_secretariat_author_and_reporting_line(tmp_path, name, restore_workspace):
+def test_the_profile_suggests_commissioner_organisation_chairs_secretariat_author_and_reporting_line(tmp_path, name, restore_workspace):
     from drafter.questionnaire import load_questionnaire
 
     _workspace(name, tmp_path)
     expected = SUGGESTED[name]
     kind = load_questionnaire("arbejdsgruppe")
     answers: dict = {}
-    for path in ("gruppe.organisation", "formandskab.model", "sekretariat.tekst", "dokument.forfatter"):
+    for path in ("gruppe.nedsat_af", "gruppe.organisation", "formandskab.model", "sekretariat.tekst", "dokument.forfatter"):
         assert kind.question(path).default_value(None, answers) == expected[path], path
     receiver = kind.question("afrapportering.cyklus").field_named("modtager")
     assert receiver.default_value(None, answers) == expected["modtager"]
@@ -145,6 +159,7 @@ def test_the_profile_suggests_organisation_chairs_secretariat_author_and_reporti
     assert adhoc_receiver.default_value(None, answers) == "Sundheds- og ældreudvalget"
     assert adhoc_receiver.choices == expected["modtagere"]
     assert adhoc.question("gruppe.klynge").default_value(None, {}) == expected["gruppe.organisation"]
+    assert adhoc.question("gruppe.nedsat_af").default_value(None, {}) == expected["gruppe.nedsat_af"]
 
 
 # -- fewer prompts: a list in one prompt, a section's short questions on one form ---------------
@@ -238,3 +253,28 @@ def test_a_multi_line_answer_has_one_way_to_end_esc_enter_is_enter():
     with terminal("Første afsnit.\x1b\rAndet afsnit.\x1b\r\x1b\r"):
         answer = prompts.text("Hvad er formålet?", lambda typed: None, multiline=True)
     assert answer == "Første afsnit.\n\nAndet afsnit."
+
+
+# -- the autosave's check that other tools read the file, entry by entry ------------------------
+
+def test_reading_a_file_entry_by_entry_agrees_with_reading_it_whole():
+    # The interview's autosave checks each top-level entry with PyYAML's pure loader once;
+    # that must say exactly what reading the whole file says, whatever a hand edit left.
+    import random
+
+    from conftest import ANSWERS_DIR
+    from drafter import yamlio
+
+    rng = random.Random(28)
+    pieces = ["\n", "\n  ", "\nx: ", ": ", "'", '"', "[", "]", "{", "}", ",", "?", "-", "#", "|", ">", "\t",
+              "2026-13-01", "\nkey: [a,", "\n", " 0?", "\nb", " &a ", " *a", " !!str ", "\n---\n", "%YAML 1.1\n", "50 %",
+              " & ", "!", "\n  kind: x\n"]
+    # The first 40 lines of three examples: several entries each, and cheap to read.
+    texts = ["".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:40])
+             for path in sorted(ANSWERS_DIR.glob("*.yaml"))[:3]]
+    for number in range(100):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text))
+            text = text[:at] + rng.choice(pieces) + text[at:]
+        assert yamlio.readable_by_others(text) == yamlio._pure_yaml_reads(text), (number, text)
