@@ -584,6 +584,36 @@ def test_back_within_a_second_of_typing_keeps_the_text(page, live):
     assert "Skrevet lige før genindlæsning." in path.read_text(encoding="utf-8")
 
 
+def test_typing_queued_behind_a_save_under_way_is_sent_when_the_page_is_left(page, live, monkeypatch):
+    # The first autosave is held in the server; what is typed meanwhile waits for it in the
+    # page. Leaving the page then must send that too, not only keep it in the browser.
+    slug = new_draft(live, "Gruppe med en langsom gemning")
+    path = live.root / "answers" / f"{slug}.yaml"
+    pages = live.server.app.sections
+    real, entered, release = pages.save, threading.Event(), threading.Event()
+
+    def held(*args):
+        if not entered.is_set():
+            entered.set()
+            release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(pages, "save", held)
+    page.goto(f"{live.base}/k/{slug}/afsnit/afslutning")
+    page.get_by_label("Hvordan afsluttes gruppens arbejde?").fill("Med en rapport.")
+    page.get_by_label("Hvordan afsluttes gruppens arbejde?").press("Tab")
+    assert entered.wait(15)
+    page.get_by_label("Hvad overdrages, og til hvem?").fill("Sekretariatet for søvn")
+    page.get_by_label("Hvad overdrages, og til hvem?").press("Tab")  # queued behind the held save
+    page.goto(f"{live.base}/")
+    release.set()
+    deadline = time.monotonic() + 20
+    while "Sekretariatet for søvn" not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = path.read_text(encoding="utf-8")
+    assert "Med en rapport." in text and "Sekretariatet for søvn" in text
+
+
 def test_autosave_tells_log_in_again_from_server_gone(browser, live, tmp_path):
     other = LiveServer(tmp_path / "kortlivet")
     slug = new_draft(other, "Gruppe uden server")

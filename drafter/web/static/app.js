@@ -269,12 +269,14 @@
     });
   }
 
-  // Leaving the page (Back, reload, another address) with typing not yet saved: send it now;
-  // keepalive lets the request finish after the page is gone. The draft above is the fallback.
+  // Leaving the page (Back, reload, another address) with typing not yet saved (waiting for its
+  // timer, or for the save under way to finish): send it now; keepalive lets the request finish
+  // after the page is gone. The draft above is the fallback.
   function flush() {
-    if (timer === null) return;
+    if (timer === null && !again) return;  // nothing typed since the last save was sent
     clearTimeout(timer);
     timer = null;
+    again = false;
     leaving = true;
     try {
       fetch(form.getAttribute("action"), { method: "POST", body: body(), credentials: "same-origin",
