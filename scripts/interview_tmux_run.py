@@ -29,7 +29,7 @@ def tmux_session(args: str, folder: Path, size: tuple[int, int]):
     # of its own (its own session), without tmux or the test suite's dependencies.
     from test_interview_cli import drafter_in_tmux
 
-    return drafter_in_tmux(args, folder, size=size)
+    return drafter_in_tmux(args, folder, size=size)  # an optional question the run does not name: Enter
 
 
 # The workspace: `drafter init --profile neutral`, then the municipality's own facts.
@@ -109,6 +109,12 @@ class Run:
         """A list in its one prompt: an entry a line, Enter on an empty line ends it."""
         self.paragraphs(marker, *entries)
 
+    def records(self, noun: str, entries: list, capture: dict[int, str] | None = None) -> None:
+        """Each entry's form ("Medlem 1:" ...), then the empty form that ends the list."""
+        for number, entry in enumerate(entries, 1):
+            self.form(f"{noun} {number}:", *entry, capture=(capture or {}).get(number))
+        self.skip(f"{noun} {len(entries) + 1}:")
+
     def form(self, title: str, *values: str, capture: str | None = None) -> None:
         """One record (or a section's questions): every field typed, Tab between them; Enter
         saves it from any field."""
@@ -129,113 +135,27 @@ class Run:
 
 
 def run_commission(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_session) -> RunResult:
-    """The whole commission in tmux at *size* (or the session *start* gives); the workspace
-    is made in *folder*."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
-    began = time.monotonic()
-    run = Run(start("new adhoc", folder, size))
-    try:
-        run.text("Hvad hedder gruppen?", NAME)
-        run.skip("Er det en ad-hoc gruppe")
-        run.text("Hvem nedsætter gruppen?", "Sundheds- og ældreudvalget")  # own text: no list in this profile
-        run.screens["organisation"] = run.wait("» Skovby Kommune")  # the profile's organisation, first
-        run.skip("Hvilken organisation")
-        run.screens["author"] = run.wait("Sundhedssekretariatet")  # the profile's author, suggested
-        run.form("Forfatter", "i morgen")  # one form: the date typed; version, status and author suggested
-        run.paragraphs("Hvad er formålet med gruppens arbejde?",
-                       "Borgere i hjemmeplejen får genoptræning for sent efter udskrivelse.",
-                       "Gruppen skal finde en fælles arbejdsgang mellem hjemmepleje og træning.")
-        run.lines("Én opgave pr. linje", *TASKS)
-        run.skip("Snitflade 1:")
-        run.paragraphs("Hvordan inddrages patient- og pårørendeperspektivet?",
-                       "Ældrerådet udpeger en repræsentant til gruppen.")
-        for number, chair in enumerate(CHAIRS, 1):
-            run.form(f"Formand {number}:", *chair)
-        run.skip(f"Formand {len(CHAIRS) + 1}:")
-        for number, member in enumerate(MEMBERS, 1):
-            run.form(f"Medlem {number}:", *member, capture="form" if number == 4 else None)
-        run.skip(f"Medlem {len(MEMBERS) + 1}:")
-        run.screens["secretariat"] = run.wait("Sundhedssekretariatet i Skovby Kommune")
-        run.skip("Hvem sekretariatsbetjener gruppen")  # the profile's secretariat
-        run.text("Hvornår begynder gruppen", "1/2-2027")
-        run.text("Hvornår afslutter gruppen", "15. december 2027")
-        for number, milestone in enumerate(MILESTONES, 1):
-            run.form(f"Milepæl {number}:", *milestone)
-        run.skip(f"Milepæl {len(MILESTONES) + 1}:")
-        run.form("Afrapportering 1:", "1/12-2027", "", "Anbefalingerne")  # to whom: who commissioned the group
-        run.skip("Afrapportering 2:")
-        run.lines("Én interessent pr. linje", "Hjemmeplejen")
-        run.form("Kommunikationsopgave 1:", "Formandskabet", "Ledere i hjemmeplejen", "Den nye arbejdsgang",
-                 "Efter afprøvningen")
-        run.skip("Kommunikationsopgave 2:")
-        run.paragraphs("Hvordan afsluttes gruppens arbejde?", "Med anbefalinger til Sundheds- og ældreudvalget.")
-        run.paragraphs("Hvad overdrages, og til hvem?", "Arbejdsgangen overdrages til hjemmeplejen.")
-        run.screens["review"] = run.wait("Hvad vil du nu?")
-        run.answer("Hvad vil du nu?", "Enter")
-        run.screens["end"] = run.session.wait_for("Dokument: ", limit=90)
-        run.panes.append(run.screens["end"])
-        status = run.session.exit_status()
-    finally:
-        run.session.close()
-    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+    """The whole ad-hoc commission in tmux at *size* (or the session *start* gives); the
+    workspace is made in *folder*."""
+    return _run("adhoc", folder, size, start, _adhoc)
 
 
 def run_working_group(folder: Path, size: tuple[int, int] = (80, 24), start=tmux_session) -> RunResult:
     """The working group's commission of issue 28 (`drafter new arbejdsgruppe`): the same group,
     chairs, members, milestones and tasks, with a purpose, a background, a mandate, meetings and
     a reporting cycle; every other optional question skipped, as a consultant would."""
+    return _run("arbejdsgruppe", folder, size, start, _working_group)
+
+
+def _run(kind: str, folder: Path, size: tuple[int, int], start, answer) -> RunResult:
+    """`drafter new KIND` in a Skovby Kommune workspace made in *folder*: *answer* answers every
+    question, then the review is approved and the document awaited."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
     began = time.monotonic()
-    run = Run(start("new arbejdsgruppe", folder, size))
+    run = Run(start(f"new {kind}", folder, size))
     try:
-        run.text("Hvad hedder gruppen?", NAME)
-        run.text("Hvem nedsætter gruppen", "Sundheds- og ældreudvalget")  # own text: no list in this profile
-        run.screens["organisation"] = run.wait("» Skovby Kommune")  # the profile's organisation, first
-        run.skip("Hvilken organisation hører gruppen til")
-        run.screens["author"] = run.wait("Sundhedssekretariatet")  # the profile's author, suggested
-        run.form("Forfatter (kan springes over)", "i morgen")  # one form: the date; version and status left empty
-        run.paragraphs("Hvad er formålet med gruppens arbejde?",
-                       "Borgere i hjemmeplejen får genoptræning for sent efter udskrivelse.",
-                       "Gruppen skal finde en fælles arbejdsgang mellem hjemmepleje og træning.")
-        run.skip("Ét punkt pr. linje")
-        run.paragraphs("Hvad er baggrunden for gruppen", "Sundheds- og ældreudvalget besluttede i 2026 at se på forløbene.")
-        run.skip("Skal opgaverne beskrives med tekst")
-        run.text("Hvilken sætning skal stå før opgaverne", "Gruppen skal:")
-        run.lines("Én opgave pr. linje", *TASKS)
-        run.paragraphs("Hvilket mandat", "Gruppen indstiller til Sundheds- og ældreudvalget.")
-        run.skip("Hvilken sætning skal stå før deltagerne")
-        run.skip("Repræsentation 1:")
-        for number, member in enumerate(MEMBERS, 1):
-            run.form(f"Medlem {number}:", *member, capture="form" if number == 4 else None)
-        run.skip(f"Medlem {len(MEMBERS) + 1}:")
-        run.skip("Kan gruppen supplere sig")
-        run.screens["chair model"] = run.wait("» én formand")  # the profile's model (en), first
-        run.answer("Hvordan ledes gruppen", "Down", "Enter")  # two chairs: a two-part chair
-        for number, chair in enumerate(CHAIRS, 1):
-            run.form(f"Formand {number}:", *chair)
-        run.skip(f"Formand {len(CHAIRS) + 1}:")
-        run.skip("Hvad har formandskabet ansvar for")
-        run.screens["secretariat"] = run.wait("Sundhedssekretariatet i Skovby Kommune")
-        run.skip("Hvem sekretariatsbetjener gruppen")  # the profile's secretariat
-        run.paragraphs("Hvor ofte mødes gruppen", "Gruppen mødes hver anden måned.")
-        run.skip("Hvordan holdes møderne")
-        run.skip("Ét møde pr. linje")
-        run.skip("Hvem refererer gruppen til")
-        run.form("Afrapportering 1:", "Hvert kvartal", "", "Status på arbejdet",
-                 capture="reporting")  # to whom: who commissioned the group, suggested
-        run.skip("Afrapportering 2:")
-        run.text("Hvornår begynder gruppen", "1/2-2027")
-        run.text("Hvornår afslutter gruppen", "15. december 2027")
-        for number, milestone in enumerate(MILESTONES, 1):
-            run.form(f"Milepæl {number}:", *milestone)
-        run.skip(f"Milepæl {len(MILESTONES) + 1}:")
-        for marker in ("Hvordan kommunikerer gruppen", "Hvilke ressourcer har gruppen", "Gruppe 1:",
-                       "Hvad skal der ellers stå om koordineringen", "Ét forum pr. linje", "Ét dokument pr. linje",
-                       "Ét bilag pr. linje"):
-            run.skip(marker)
-        run.paragraphs("Hvordan afsluttes gruppens arbejde", "Med anbefalinger til Sundheds- og ældreudvalget.")
+        answer(run)
         run.screens["review"] = run.wait("Hvad vil du nu?")
         run.answer("Hvad vil du nu?", "Enter")
         run.screens["end"] = run.session.wait_for("Dokument: ", limit=90)
@@ -243,7 +163,83 @@ def run_working_group(folder: Path, size: tuple[int, int] = (80, 24), start=tmux
         status = run.session.exit_status()
     finally:
         run.session.close()
-    return RunResult(run.prompts, status, time.monotonic() - began, run.panes, run.screens, folder)
+    return RunResult(run.prompts + getattr(run.session, "skipped", 0), status, time.monotonic() - began, run.panes,
+                     run.screens, folder)
+
+
+def _adhoc(run: Run) -> None:
+    run.text("Hvad hedder gruppen?", NAME)
+    run.skip("Er det en ad-hoc gruppe")
+    run.text("Hvem nedsætter gruppen?", "Sundheds- og ældreudvalget")  # own text: no list in this profile
+    run.screens["organisation"] = run.wait("» Skovby Kommune")  # the profile's organisation, first
+    run.skip("Hvilken organisation")
+    run.screens["author"] = run.wait("Sundhedssekretariatet")  # the profile's author, suggested
+    run.form("Forfatter", "i morgen")  # one form: the date typed; version, status and author suggested
+    run.paragraphs("Hvad er formålet med gruppens arbejde?",
+                   "Borgere i hjemmeplejen får genoptræning for sent efter udskrivelse.",
+                   "Gruppen skal finde en fælles arbejdsgang mellem hjemmepleje og træning.")
+    run.lines("Én opgave pr. linje", *TASKS)
+    run.skip("Snitflade 1:")
+    run.paragraphs("Hvordan inddrages patient- og pårørendeperspektivet?",
+                   "Ældrerådet udpeger en repræsentant til gruppen.")
+    run.records("Formand", CHAIRS)
+    run.records("Medlem", MEMBERS, capture={4: "form"})
+    run.screens["secretariat"] = run.wait("Sundhedssekretariatet i Skovby Kommune")
+    run.skip("Hvem sekretariatsbetjener gruppen")  # the profile's secretariat
+    run.text("Hvornår begynder gruppen", "1/2-2027")
+    run.text("Hvornår afslutter gruppen", "15. december 2027")
+    run.records("Milepæl", MILESTONES)
+    run.form("Afrapportering 1:", "1/12-2027", "", "Anbefalingerne")  # to whom: who commissioned the group
+    run.skip("Afrapportering 2:")
+    run.lines("Én interessent pr. linje", "Hjemmeplejen")
+    run.form("Kommunikationsopgave 1:", "Formandskabet", "Ledere i hjemmeplejen", "Den nye arbejdsgang",
+             "Efter afprøvningen")
+    run.skip("Kommunikationsopgave 2:")
+    run.paragraphs("Hvordan afsluttes gruppens arbejde?", "Med anbefalinger til Sundheds- og ældreudvalget.")
+    run.paragraphs("Hvad overdrages, og til hvem?", "Arbejdsgangen overdrages til hjemmeplejen.")
+
+
+def _working_group(run: Run) -> None:
+    run.text("Hvad hedder gruppen?", NAME)
+    run.text("Hvem nedsætter gruppen", "Sundheds- og ældreudvalget")  # own text: no list in this profile
+    run.screens["organisation"] = run.wait("» Skovby Kommune")  # the profile's organisation, first
+    run.skip("Hvilken organisation hører gruppen til")
+    run.screens["author"] = run.wait("Sundhedssekretariatet")  # the profile's author, suggested
+    run.form("Forfatter (kan springes over)", "i morgen")  # one form: the date; version and status left empty
+    run.paragraphs("Hvad er formålet med gruppens arbejde?",
+                   "Borgere i hjemmeplejen får genoptræning for sent efter udskrivelse.",
+                   "Gruppen skal finde en fælles arbejdsgang mellem hjemmepleje og træning.")
+    run.skip("Ét punkt pr. linje")
+    run.paragraphs("Hvad er baggrunden for gruppen", "Sundheds- og ældreudvalget besluttede i 2026 at se på forløbene.")
+    run.skip("Skal opgaverne beskrives med tekst")
+    run.text("Hvilken sætning skal stå før opgaverne", "Gruppen skal:")
+    run.lines("Én opgave pr. linje", *TASKS)
+    run.paragraphs("Hvilket mandat", "Gruppen indstiller til Sundheds- og ældreudvalget.")
+    run.skip("Hvilken sætning skal stå før deltagerne")
+    run.skip("Repræsentation 1:")
+    run.records("Medlem", MEMBERS, capture={4: "form"})
+    run.skip("Kan gruppen supplere sig")
+    run.screens["chair model"] = run.wait("» én formand")  # the profile's model (en), first
+    run.answer("Hvordan ledes gruppen", "Down", "Enter")  # two chairs: a two-part chair
+    run.records("Formand", CHAIRS)
+    run.skip("Hvad har formandskabet ansvar for")
+    run.screens["secretariat"] = run.wait("Sundhedssekretariatet i Skovby Kommune")
+    run.skip("Hvem sekretariatsbetjener gruppen")  # the profile's secretariat
+    run.paragraphs("Hvor ofte mødes gruppen", "Gruppen mødes hver anden måned.")
+    run.skip("Hvordan holdes møderne")
+    run.skip("Ét møde pr. linje")
+    run.skip("Hvem refererer gruppen til")
+    run.form("Afrapportering 1:", "Hvert kvartal", "", "Status på arbejdet",
+             capture="reporting")  # to whom: who commissioned the group, suggested
+    run.skip("Afrapportering 2:")
+    run.text("Hvornår begynder gruppen", "1/2-2027")
+    run.text("Hvornår afslutter gruppen", "15. december 2027")
+    run.records("Milepæl", MILESTONES)
+    for marker in ("Hvordan kommunikerer gruppen", "Hvilke ressourcer har gruppen", "Gruppe 1:",
+                   "Hvad skal der ellers stå om koordineringen", "Ét forum pr. linje", "Ét dokument pr. linje",
+                   "Ét bilag pr. linje"):
+        run.skip(marker)
+    run.paragraphs("Hvordan afsluttes gruppens arbejde", "Med anbefalinger til Sundheds- og ældreudvalget.")
 
 
 RUNS = {"adhoc": run_commission, "arbejdsgruppe": run_working_group}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -122,7 +123,28 @@ def example_pdfs(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     return {p.stem: (work / "out" / f"{p.stem}.docx", work / "out" / f"{p.stem}.pdf") for p in EXAMPLES}
 
 
+# The signals whose handling the tests' processes inherit or that drafter's own code, run in
+# a test's process (cli.main), takes over.
+SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_put_back():
+    """Each test starts with the signal handling the one before it found: cli.main run in
+    the test's process installs drafter's handlers, and an ignored SIGINT would be inherited
+    by every drafter a later test starts (its Ctrl-C test would fail for a reason not its own)."""
+    before = [signal.getsignal(number) for number in SIGNALS]
+    yield
+    for number, handler in zip(SIGNALS, before):
+        if signal.getsignal(number) is not handler and handler is not None:
+            signal.signal(number, handler)
+
+
 def pytest_configure(config) -> None:
+    # A shell without job control starts a background command with SIGINT ignored, and every
+    # process the tests start would inherit that: Ctrl-C as the tests send it must work.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if not hasattr(config, "workerinput"):  # once, in the process that starts the workers
         import compileall
 

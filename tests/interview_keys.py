@@ -39,6 +39,12 @@ END = ENTER  # an empty entry (a form or a list line) ends a list
 DEFAULT = ENTER * 2  # what a prompt no script names gets: Enter (a text of several lines: Enter on a new empty line)
 
 
+def answered(section: dict) -> dict:
+    """A section's answers without the questions left unanswered (so a question added to the
+    kind, and not answered, changes nothing in a comparison)."""
+    return {key: value for key, value in section.items() if value not in (None, "", [])}
+
+
 def lines(*items: str) -> str:
     """A list's entries in its one prompt, one a line; Enter on the empty line after them ends it."""
     return "".join(typed(item) for item in items) + ENTER

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import docx_text
-from interview_keys import CTRL_C, DOWN, ENTER, FINISH, UP, fields, form, keyed, lines, paragraphs, piped, typed
+from interview_keys import CTRL_C, DOWN, ENTER, FINISH, UP, answered, fields, form, keyed, lines, paragraphs, piped, typed
 
 from drafter import interview
 from drafter.answers import load_answers
@@ -86,7 +86,7 @@ def test_full_interview_writes_answer_file_and_docx(tmp_path):
     answers = load_answers(result.answers_path)
     assert answers.complete
     assert "complete" not in read_answer_file(result.answers_path).data
-    assert answers.values["gruppe"] == {
+    assert answered(answers.values["gruppe"]) == {
         "navn": NAME, "type": "ad-hoc gruppe", "nedsat_af": "Voksentemagruppen for somatik", "klynge": "Midtklyngen",
     }
     assert answers.get("dokument.dato") == "2026-12-01"
@@ -238,7 +238,7 @@ def test_set_pre_answers_and_skips_questions(tmp_path, adhoc):
         interview.new(adhoc, answers_dir=tmp_path / "answers", out_dir=tmp_path / "out", today=TODAY, settings=settings)
     assert not {"gruppe.navn", "gruppe.klynge"} & set(script.asked)  # pre-answered: not asked
     draft = load_answers(tmp_path / "answers" / f"{SLUG}.yaml")
-    assert draft.values["gruppe"] == {
+    assert answered(draft.values["gruppe"]) == {
         "navn": NAME, "type": "ad-hoc gruppe", "nedsat_af": "Voksentemagruppen for somatik", "klynge": "Nordklyngen",
     }
     assert draft.get("opgaver.opgaver") == ["Første", "Anden"]

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import ADHOC_EXAMPLE, REPO
-from test_interview_cli import EXIT_MARK, Tmux, drafter_in_tmux, needs_tmux
+from test_interview_cli import EXIT_MARK, Tmux, drafter_in_tmux, kind_of, needs_tmux
 
 sys.path.insert(0, str(REPO / "scripts"))
 
@@ -74,7 +74,7 @@ def in_tmux(command: str, cwd: Path, size=(80, 24), env: str = "", wrap: str | N
     variables = f"PYTHONPATH={shlex.quote(str(REPO))} PYTHONIOENCODING=utf-8 LANG=C.UTF-8 TERM=xterm-256color {env}"
     drafter = f"env {variables} {shlex.quote(sys.executable)} -m drafter {command}"
     line = (wrap.replace("{}", drafter) if wrap else drafter) + f"; echo {EXIT_MARK}$?"
-    return Tmux(f"sh -c {shlex.quote(line)}", cwd, size)
+    return Tmux(f"sh -c {shlex.quote(line)}", cwd, size, kind=kind_of(command))
 
 
 def paste(session: Tmux, text: str) -> None:

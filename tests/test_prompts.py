@@ -60,17 +60,6 @@ def test_a_choice_with_own_text_gives_the_terminals_cursor_answer_to_the_rendere
 
 # -- the profile drives the suggestions ----------------------------------------------------
 
-SKOVBY = """\
-schema_version: 1
-organisation:
-  navn: Skovby Kommune
-  type: kommune
-sekretariat: Sundhedssekretariatet i Skovby Kommune
-forfatter: Sundhedssekretariatet
-formandskab:
-  model: en
-"""
-
 MIDTKLYNGEN_RECEIVERS = ["Klyngestyregruppen", "Voksentemagruppen for somatik", "Voksentemagruppen for psykiatri",
                          "Temagruppen for børn, unge og familie"]
 
@@ -118,8 +107,15 @@ SUGGESTED = {
 def _workspace(name: str, folder):
     from drafter import workspace
 
-    if name == "skovby":
-        (folder / "drafter.yaml").write_text(SKOVBY, encoding="utf-8")
+    if name == "skovby":  # the neutral profile filled in as the tmux runs' municipality
+        import sys
+
+        from conftest import REPO
+
+        sys.path.insert(0, str(REPO / "scripts"))
+        from interview_tmux_run import SKOVBY_PROFILE
+
+        (folder / "drafter.yaml").write_text(SKOVBY_PROFILE, encoding="utf-8")
     elif name == "neutral":
         workspace.init(folder, "neutral", name="Skovby Kommune")
     elif name == "midtklyngen":
