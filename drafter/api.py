@@ -182,7 +182,7 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     and the rules run; only then is the file written (its own text kept, only those
     answers' lines changed) and a finished file rendered again. Any problem changes nothing.
     """
-    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
+    from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
 
     session = DraftSession.mend(answers_path, out_dir=out_dir)  # a file with other problems can be mended with --set
     read = session.base
@@ -213,7 +213,7 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
     (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
     """
-    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
+    from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
 
     given = data.data if isinstance(data, Answers) else data
     session = DraftSession.from_data(given, kind)
@@ -240,7 +240,7 @@ def new_draft(
     draft (what is given must be right; what is missing may come later): AnswerFileError lists
     every problem, UsageError names a setting that is wrong, and nothing is written.
     """
-    from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
+    from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
 
     given = dict(data or {})
     if kind is not None:
@@ -384,7 +384,7 @@ def add_pdfs(outcomes: list[Outcome], *, preview: bool = False, archive: bool = 
     """A tagged PDF (with *archive* PDF/A-2b; with *preview* a PNG of page 1) beside every
     document *outcomes* wrote, by LibreOffice (the workspace may name where it is). Returns
     what is missing to do so (empty: all there); warnings that change nothing go to *notes*."""
-    from drafter import pdf  # lazy: only --pdf needs it (9 ms CPU after this module)
+    from drafter import pdf  # lazy: only --pdf needs it (10 ms CPU after this module)
 
     return pdf.add_pdfs(outcomes, preview=preview, progress=progress, archive=archive, force=force,
                         soffice_setting=workspace.current().libreoffice, notes=notes)
@@ -405,7 +405,7 @@ def status(folder: str | Path, out_dir: str | Path | None = None) -> list[dict[s
 
 def status_of(answer_paths: list[Path], out_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """`drafter status` for these answer files (a page of a long list), as ``status`` gives it."""
-    from drafter import status as status_module  # lazy: `check` needs none of it (10 ms CPU after check's modules)
+    from drafter import status as status_module  # lazy: `check` needs none of it (8 ms CPU after this module)
 
     return status_module.folder_status(answer_paths, [document_for(p, out_dir) for p in answer_paths])
 
@@ -421,7 +421,7 @@ def status_cells(entry: dict[str, Any]) -> list[str]:
 def pdf_programs() -> tuple[bool, bool]:
     """Whether LibreOffice (for PDFs; where the workspace says, else found) and pdftoppm (for
     a preview) are there."""
-    from drafter import pdf  # lazy: only PDFs need it (9 ms CPU after this module)
+    from drafter import pdf  # lazy: only PDFs need it (10 ms CPU after this module)
 
     return (pdf.find_soffice(workspace.current().libreoffice) is not None,
             pdf.find_program(pdf.PDFTOPPM_ENV, "pdftoppm") is not None)
@@ -442,7 +442,7 @@ def check_templates(template: str | Path | None = None, kind: str | None = None)
     """`drafter template check`: a Word template (for *kind*, or the kind its name says; the
     letterhead for every kind built in it), every .docx of a folder, or without *template*
     the one *kind* is rendered with. A report per template and kind (``errors``, ``lines()``)."""
-    from drafter import templates  # lazy: `check` needs none of the renderer (30 ms CPU after check's modules)
+    from drafter import templates  # lazy: `check` needs none of the renderer (11 ms CPU after this module)
 
     return [templates.check_template(path, questionnaire)
             for path, questionnaire in templates.check_targets(Path(template) if template else None, kind)]
@@ -453,7 +453,7 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
     """`drafter template new`: a copy of *kind*'s built-in template, or with *letterhead* of
     the letterhead, written to *target* (in a workspace by default templates/KIND.docx or
     templates/letterhead.docx, which drafter then uses). Returns the path written."""
-    from drafter import templates  # lazy: `check` needs none of the renderer (30 ms CPU after check's modules)
+    from drafter import templates  # lazy: `check` needs none of the renderer (11 ms CPU after this module)
 
     if letterhead == bool(kind):
         raise UsageError("angiv enten --kind TYPE (en kopi af typens skabelon) eller --letterhead (en kopi af brevpapiret)")
@@ -471,14 +471,14 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
 
 def read_version(spec: str) -> Side:
     """One side of a diff: an answer file, FILE@REVISION (from git) or a Word document."""
-    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
+    from drafter import versions  # lazy: only diff needs it (16 ms CPU after this module)
 
     return versions.read_side(spec)
 
 
 def diff(old: Side, new: Side) -> Difference:
     """What changed from *old* to *new*, section by section (``equal``, ``lines()``)."""
-    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
+    from drafter import versions  # lazy: only diff needs it (16 ms CPU after this module)
 
     return versions.compare(old, new)
 
@@ -488,7 +488,7 @@ def write_tracked_changes(difference: Difference, target: str | Path, author: st
     """The new version as a Word document with the changes as tracked changes, at *target*
     (a .docx; an edited or foreign file there only with *force*). *author*: the name Word
     shows at the changes (default: the new version's document author, else "drafter")."""
-    from drafter import versions  # lazy: only diff needs it (4 ms CPU after this module)
+    from drafter import versions  # lazy: only diff needs it (16 ms CPU after this module)
 
     target = Path(target)
     if target.suffix.lower() != ".docx":
@@ -522,7 +522,7 @@ class ChairEdits:
 def read_chair_edits(docx: str | Path, into: str | Path | None = None) -> ChairEdits:
     """The edits a chair made in a document drafter wrote, merged three ways with its answer
     file (*into*, else answers/<the document's name>.yaml): taken, kept, in conflict."""
-    from drafter import docimport  # lazy: only import needs it (17 ms CPU after this module)
+    from drafter import docimport  # lazy: only import needs it (15 ms CPU after this module)
 
     answers_path = Path(docimport.find_answer_file(docx, into))
     answers = load_answers(answers_path)
@@ -533,7 +533,7 @@ def save_chair_edits(edits: ChairEdits, chosen: list[tuple[tuple, Any]], out_dir
     """Write the *chosen* edits ((path, value) pairs) into the answer file, comments kept,
     and make the document again (the chair's own file is first kept as a copy beside it).
     Returns where the document (``output``) and the copy (``backup``) are."""
-    from drafter import docimport  # lazy: only import needs it (17 ms CPU after this module)
+    from drafter import docimport  # lazy: only import needs it (15 ms CPU after this module)
 
     from drafter.session import DraftSession  # lazy: `check` needs no session (15 ms CPU after check's modules)
 
@@ -561,7 +561,7 @@ class Replacement:
 def plan_replacement(old: str, new: str, paths: list[str | Path] | None = None) -> Replacement:
     """What replacing the name *old* by *new* would change in the answer files of *paths*
     (default: the workspace's answers/), each file validated; nothing is written."""
-    from drafter import replace  # lazy: only replace needs it (6 ms CPU after this module)
+    from drafter import replace  # lazy: only replace needs it (16 ms CPU after this module)
 
     old, new = replace.check_words(old, new)
     given = [Path(p) for p in paths] if paths else [workspace_folder("answers") or Path("answers")]
@@ -573,7 +573,7 @@ def write_replacement(planned: FileReplacement, tracked_changes: str | Path | No
     """Write one planned file (stale check: it must still be as read); with
     *tracked_changes*, also its document with the change as Word tracked changes in that
     folder (by *author*, default the profile's author), whose path is returned."""
-    from drafter import replace  # lazy: only replace needs it (6 ms CPU after this module)
+    from drafter import replace  # lazy: only replace needs it (16 ms CPU after this module)
 
     replace.write_file(planned)
     if tracked_changes is None:

@@ -163,7 +163,7 @@ def _answers_parts(paths: list[Path]) -> list[dict[str, Any]]:
     workers = worker_count(len(paths))
     if len(paths) < MIN_FILES_FOR_POOL or workers == 1:
         return _parts_chunk(paths)
-    from concurrent.futures import ProcessPoolExecutor  # lazy: only for 200 files or more (10 ms CPU)
+    from concurrent.futures import ProcessPoolExecutor  # lazy: only for 200 files or more (15 ms CPU)
 
     size = max(1, len(paths) // (workers * 4))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]

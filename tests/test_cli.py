@@ -22,6 +22,30 @@ def test_help_on_every_command_is_danish(command):
     assert "vis denne hjælp og afslut" in result.stdout
 
 
+def test_every_command_and_option_of_the_table_has_a_help_text_and_a_handler():
+    """build_parser reads cli.COMMANDS: each command, subcommand and option says what it does."""
+    import argparse
+
+    from drafter import cli
+
+    def commands(parser):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield name, sub
+                    yield from ((f"{name} {n}", s) for n, s in commands(sub))
+
+    found = dict(commands(cli.build_parser()))
+    assert {"render", "check", "template", "template check", "template new", "kinds", "new", "edit", "status", "diff",
+            "import", "replace", "data", "serve", "init", "profiles"} == set(found)
+    for name, sub in found.items():
+        assert sub.description, name
+        assert callable(sub.get_default("handler")), name
+        for action in sub._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                assert action.help and action.help != argparse.SUPPRESS, f"drafter {name} {action.option_strings or action.dest}"
+
+
 def test_kinds_lists_adhoc_with_a_danish_description():
     result = run_cli("kinds")
     assert result.returncode == 0
