@@ -79,12 +79,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _installed_drafter() -> Path | None:
-    """The package folder of a drafter installed outside this checkout, if this Python has one."""
+    """The package folder of a drafter installed by pip (not this checkout's own source, as an
+    editable install has it), if this Python has one. A venv inside the checkout counts: the
+    README makes `.venv-bench` there."""
     spec = importlib.util.find_spec("drafter")
     if spec is None or spec.origin is None:
         return None
     folder = Path(spec.origin).resolve().parent
-    return None if folder.is_relative_to(REPO) else folder
+    return None if folder == REPO / "drafter" else folder
 
 
 INSTALLED = _installed_drafter()
