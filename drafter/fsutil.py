@@ -96,33 +96,24 @@ def atomic_write(
     refuse_too_long_path(target)
     folder = target.parent if str(target.parent) else Path(".")
     remove_stale_temp_files(target)
-    # Here, not at the top: tempfile brings shutil, random, bz2 and lzma (about 2 ms of a
-    # cold `drafter check`, which writes nothing).
-    import tempfile
-
+    created: list[str] = []  # the temporary file's name, known before the file exists
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except FileNotFoundError:
-        raise OutputError(f"{target}: mappen {folder} findes ikke") from None
-    except PermissionError:
-        raise OutputError(f"{target}: der er ikke skriveadgang til mappen {folder}") from None
-    except OSError as exc:
-        raise OutputError(f"{target}: kan ikke skrive i mappen {folder} ({describe_oserror(exc)})") from None
-    try:
+        fd = _open_temp_file(target, folder, created)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        _set_mode(tmp_name, mode)
+        _set_mode(created[0], mode)
         if before_replace is not None:
             before_replace()
-        _replace(tmp_name, target)
+        _replace(created[0], target)
     except BaseException as exc:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
+        for name in created:
+            try:
+                os.unlink(name)
+            except FileNotFoundError:
+                pass
         if isinstance(exc, PermissionError) and target.exists() and _WINDOWS:
             raise OutputError(f"{target}: {FILE_IN_USE}") from None
         if isinstance(exc, OSError):
@@ -130,6 +121,31 @@ def atomic_write(
         raise
     if durable:
         _fsync_folder(folder)
+
+
+def _open_temp_file(target: Path, folder: Path, created: list[str]) -> int:
+    """Create a new temporary file beside *target* (as mkstemp does: 0600, a random name, never
+    an existing file) and return its descriptor. Its name goes into *created* before the file
+    exists, so a signal that arrives just after the creation (mkstemp's name would not be
+    returned yet) still leaves the caller the name to remove."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
+    for _ in range(100):
+        name = os.path.join(folder, f".{target.name}.{os.urandom(4).hex()}.tmp")
+        created[:] = [name]
+        try:
+            return os.open(name, flags, 0o600)
+        except FileExistsError:  # another file by that name: never touched, another name
+            created.clear()
+        except FileNotFoundError:
+            created.clear()
+            raise OutputError(f"{target}: mappen {folder} findes ikke") from None
+        except PermissionError:
+            created.clear()
+            raise OutputError(f"{target}: der er ikke skriveadgang til mappen {folder}") from None
+        except OSError as exc:
+            created.clear()
+            raise OutputError(f"{target}: kan ikke skrive i mappen {folder} ({describe_oserror(exc)})") from None
+    raise OutputError(f"{target}: kan ikke skrive i mappen {folder} (ingen ledigt navn til en midlertidig fil)")
 
 
 # Windows (without long paths switched on) opens no path of more than 259 characters, and
@@ -176,7 +192,7 @@ def _replace(tmp_name: str, target: Path) -> None:
 
 def _set_mode(name: str, mode: int | None) -> None:
     if mode is None:
-        # mkstemp creates 0600; a finished document should get the ordinary permissions.
+        # The temporary file is created 0600; a finished document gets the ordinary permissions.
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
@@ -203,7 +219,8 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def temp_file_pattern(target: Path) -> re.Pattern:
-    """Names atomic_write gives its temporary files for *target* (mkstemp: 8 random characters)."""
+    """Names atomic_write gives its temporary files for *target* (8 random characters; older
+    drafters' mkstemp names too)."""
     return re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
 
 
@@ -259,7 +276,7 @@ def scratch_folder(prefix: str, warnings: list[str] | None = None):
     On Windows a file LibreOffice still holds cannot be deleted: the work is done all the
     same, so that is said in *warnings* (and the next run removes the folder), never raised.
     """
-    import tempfile  # see atomic_write
+    import tempfile  # here: it brings shutil, random, bz2 and lzma (about 2 ms of a cold `drafter check`)
 
     path = Path(tempfile.mkdtemp(prefix=prefix))
     lock = _lock_scratch(path)
@@ -304,7 +321,7 @@ def _lock_scratch(path: Path) -> int | None:
 
 def remove_abandoned_scratch(folder: Path | None = None) -> list[Path]:
     """Remove the scratch folders of drafters that were killed; return what was removed."""
-    import tempfile  # see atomic_write
+    import tempfile  # here: it brings shutil, random, bz2 and lzma (about 2 ms of a cold `drafter check`)
 
     folder = Path(folder or tempfile.gettempdir())
     removed: list[Path] = []

@@ -532,17 +532,20 @@ def test_no_write_access_in_process(rendered, monkeypatch, capsys):
     """The same refusal where the folder denies access (EACCES), simulated in-process."""
     import errno
     import os
-    import tempfile
 
     from drafter.cli import main
 
     workdir, out, good = rendered
     monkeypatch.chdir(workdir)
 
-    def denied(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    def denied(path, flags, *args, **kwargs):  # the folder refuses a new (temporary) file
+        if str(path).endswith(".tmp"):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     assert main(["render", f"answers/{ADHOC_EXAMPLE.name}", "-o", "out/new.docx"]) == 1
     err = capsys.readouterr().err
     assert "out/new.docx: der er ikke skriveadgang til mappen out" in err
