@@ -182,6 +182,15 @@ def read_answer(question: Question, text: str, today: _dt.date | None = None) ->
     return None if value is None else question.check(value)
 
 
+def read_typed(question: Question, text: str, today: _dt.date | None = None) -> Any:
+    """As read_answer, for what a person typed at a prompt: a text answer is kept as typed,
+    quotes included. At a prompt the quotes are the person's own (a slogan, a report's
+    title), not a setting's notation as in `--set`: what is typed is what is saved."""
+    if question.type in ("text", "paragraphs", "choice") and text.strip():
+        return question.check(text)
+    return read_answer(question, text, today)
+
+
 def reason_problem(reason: str) -> str | None:
     """Why *reason* cannot waive a rule (Danish), or None."""
     if len(reason.split()) < MIN_REASON_WORDS:
@@ -350,7 +359,7 @@ class DraftSession:
         """The answer the text *typed* stands for as an answer to *question* (``read_answer``,
         with the session's today); None for no answer. InvalidValue (Danish) if it cannot be
         one. The interview reads every typed answer here."""
-        value = read_answer(question, typed, self.today)
+        value = read_typed(question, typed, self.today)
         return None if is_empty(value) else value
 
     def cross_check(self, question: Question, value: Any) -> str | None:

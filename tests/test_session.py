@@ -67,6 +67,20 @@ def test_set_reads_typed_text_as_every_door_does_danish_dates_included(tmp_path)
     assert not (tmp_path / "answers").exists()  # setting saves nothing
 
 
+def test_text_typed_at_a_prompt_is_kept_as_typed_quotes_included(tmp_path):
+    # `--set` reads 'x' as the text x (a setting's notation); at the interview's prompt the
+    # quotes are the person's own, so they are saved (issue 28: what is typed is what is saved).
+    session = fresh(tmp_path)
+    name = session.questionnaire.question("gruppe.navn")
+    start = session.questionnaire.question("tidsplan.start")
+    assert session.read(name, '"Sammen om borgeren"') == '"Sammen om borgeren"'
+    assert session.read(name, "'Sammen'") == "'Sammen'"
+    assert session.read(start, "4. januar 2027") == "2027-01-04"  # a date is still read as a date
+    assert session.read(name, "   ") is None
+    session.set("gruppe.navn", '"Sammen om borgeren"')
+    assert session.get("gruppe.navn") == "Sammen om borgeren"
+
+
 def test_set_refuses_an_unknown_key_a_wrong_value_and_a_key_given_twice(tmp_path):
     session = fresh(tmp_path)
     with pytest.raises(UsageError, match="mente du"):
