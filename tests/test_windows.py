@@ -329,7 +329,8 @@ def test_on_a_case_insensitive_file_system(workdir, tmp_path):
     script = textwrap.dedent(f"""\
         set -e
         fusefat -o rw+ {image} {mount} >/dev/null 2>&1 || exit 77
-        trap 'fusermount -u {mount} 2>/dev/null || umount {mount}' EXIT
+        # fusefat stays running after its file system is unmounted in this namespace: end it too.
+        trap 'fusermount -u {mount} 2>/dev/null || umount {mount}; pkill -f "^fusefat .*{image} " || true' EXIT
         cd {mount}
         cp {REPO / "drafter.yaml"} .  # the examples' own workspace (their profile)
         mkdir out
