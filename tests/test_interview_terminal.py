@@ -85,14 +85,21 @@ def paste(session: Tmux, text: str) -> None:
 
 # -- the whole commission, and the forms ----------------------------------------------------
 
+def assert_finished_in_clean_panes(result, size: tuple[int, int], most_prompts: int = 50) -> None:
+    """A scripted commission ended well, in at most *most_prompts* prompts, and every pane it
+    saw fits the terminal, with no word broken by it and no traceback."""
+    columns, rows = size
+    assert result.status == 0, result.screens.get("end")
+    assert result.prompts <= most_prompts
+    for pane in result.panes:
+        assert len(pane.splitlines()) <= rows
+        assert not mid_word_breaks(pane, columns), pane
+        assert "Traceback" not in pane
+
+
 def test_a_whole_commission_at_80_by_24_in_a_municipality_workspace(tmp_path):
     result = run_commission(tmp_path / "skovby", (80, 24))
-    assert result.status == 0, result.screens.get("end")
-    assert result.prompts <= 50
-    for pane in result.panes:
-        assert len(pane.splitlines()) <= 24
-        assert not mid_word_breaks(pane, 80), pane
-        assert "Traceback" not in pane
+    assert_finished_in_clean_panes(result, (80, 24))
     # The neutral profile filled in as Skovby Kommune drives the suggestions.
     assert "» Skovby Kommune" in result.screens["organisation"]
     assert "Gruppen sekretariatsbetjenes af Sundhedssekretariatet i Skovby Kommune." in result.screens["secretariat"]
