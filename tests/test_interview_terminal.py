@@ -69,6 +69,15 @@ def draft(folder: Path, keep: list[str], lists: dict[str, list] | None = None, u
     return path
 
 
+def draft_before_the_members(folder: Path) -> Path:
+    """An adhoc draft answered up to the members (the chairs from the example), so that
+    `--resume` opens on the first member's form."""
+    example = yaml.safe_load(ADHOC_EXAMPLE.read_text(encoding="utf-8"))
+    return draft(folder, ["gruppe", "dokument", "formaal", "opgaver"],
+                 {"formandskab.formaend": example["formandskab"]["formaend"], "formandskab.medlemmer": []},
+                 unfinished=["formandskab.medlemmer"])
+
+
 def in_tmux(command: str, cwd: Path, size=(80, 24), env: str = "", wrap: str | None = None) -> Tmux:
     """drafter with *command* in tmux; *env* adds variables; *wrap* is a shell line around it ({} = drafter)."""
     variables = f"PYTHONPATH={shlex.quote(str(REPO))} PYTHONIOENCODING=utf-8 LANG=C.UTF-8 TERM=xterm-256color {env}"
@@ -244,10 +253,7 @@ def test_a_pasted_multi_line_name_becomes_one_line_and_says_so(workdir):
 
 
 def test_a_name_pasted_into_a_form_field_keeps_every_line(tmp_path):
-    example = yaml.safe_load(ADHOC_EXAMPLE.read_text(encoding="utf-8"))
-    path = draft(tmp_path, ["gruppe", "dokument", "formaal", "opgaver"],
-                 {"formandskab.formaend": example["formandskab"]["formaend"], "formandskab.medlemmer": []},
-                 unfinished=["formandskab.medlemmer"])
+    path = draft_before_the_members(tmp_path)
     session = in_tmux("new adhoc --resume answers/kladde.yaml", tmp_path)
     try:
         session.wait_for("Enter: gem")
@@ -443,10 +449,7 @@ def test_a_hand_edited_draft_resumes(tmp_path):
 
 
 def test_resume_reopens_the_member_form_stopped_half_typed(tmp_path):
-    example = yaml.safe_load(ADHOC_EXAMPLE.read_text(encoding="utf-8"))
-    path = draft(tmp_path, ["gruppe", "dokument", "formaal", "opgaver"],
-                 {"formandskab.formaend": example["formandskab"]["formaend"], "formandskab.medlemmer": []},
-                 unfinished=["formandskab.medlemmer"])
+    path = draft_before_the_members(tmp_path)
     session = in_tmux("new adhoc --resume answers/kladde.yaml", tmp_path)
     try:
         session.wait_for("Enter: gem")
