@@ -514,6 +514,11 @@ def _list_rules() -> int:
         elif r.severity != r.default_severity:
             print(f"{'':{width}}  alvor ændret i profilen (fra {r.default_severity}): {r.reason}")
     print(f"\nProfil: {api.workspace_description()}")
+    unknown = api.rule_settings_error()
+    if unknown is not None:
+        sys.stdout.flush()  # the listing first, then what is wrong in the profile
+        _report(unknown)
+        return EXIT_FAILED
     return EXIT_OK
 
 
