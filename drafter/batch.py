@@ -522,7 +522,7 @@ def draft_lines(outcomes: list[Outcome]) -> list[str]:
 
 def _draft_line(answers_path: Path, kind: str | None) -> str:
     """A draft passed over, said where its file was read (no second read for its kind)."""
-    how = f" (gør den færdig med: drafter new {kind} --resume {answers_path})" if kind else ""
+    how = f" (gør den færdig med: drafter new {kind} --resume {shellquote.quote(answers_path)})" if kind else ""
     return f"kladde, springes over: {answers_path}{how}"
 
 
