@@ -27,9 +27,12 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-# Run content the word diff understands; a paragraph with anything else (a field, a
-# drawing, a hyperlink) is compared as a whole: deleted and inserted if it changed.
-_RUN_CONTENT = {W + "t", W + "tab", W + "br", W + "cr"}
+# Run content the word diff understands (and fields, one token each: below); a paragraph
+# with anything else (a drawing, a hyperlink) is compared as a whole: deleted and inserted
+# if it changed.
+# (w:lastRenderedPageBreak, which Word writes where it last broke the page, has no content.)
+_RUN_CONTENT = {W + "t", W + "tab", W + "br", W + "cr", W + "lastRenderedPageBreak"}
+_MARKS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}  # each a token of its own
 _PARAGRAPH_CONTENT = {W + "pPr", W + "r", W + "proofErr", W + "bookmarkStart", W + "bookmarkEnd"}
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -247,10 +250,8 @@ def _tokens(p) -> list[tuple[str, bytes, object]] | None:
         for c in content:
             if c.tag == W + "t":
                 tokens.extend((word, rpr_xml, None) for word in _TOKEN.findall(c.text or ""))
-            elif c.tag == W + "tab":
-                tokens.append(("\t", rpr_xml, c))
-            else:
-                tokens.append(("\n", rpr_xml, c))
+            elif c.tag in _MARKS:
+                tokens.append((_MARKS[c.tag], rpr_xml, c))
     if field is not None:
         return None
     return [(t[2].key, t[1], t[2]) if isinstance(t[2], _Field) else t for t in tokens]

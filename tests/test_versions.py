@@ -398,7 +398,9 @@ def _add_date_field(p, shown: str, simple: bool) -> None:
 
 
 def _saved_by_libreoffice(p) -> None:
-    """The footer of a document a chair saved: fields as runs, their results from then."""
+    """The footer of a document a chair saved: fields as runs, their results from then (and
+    where the page last broke, as Word marks it)."""
+    etree.SubElement(p.find(W + "r"), W + "lastRenderedPageBreak")
     page, pages = p.findall(W + "fldSimple")
     _field_as_libreoffice_saves_it(page, " PAGE ", "4")
     _field_as_libreoffice_saves_it(pages, " NUMPAGES ", "4")
