@@ -394,12 +394,10 @@ class DraftSession:
     def merge_typed(self, section: str, typed: dict[str, Any], base: Mapping[str, Collection[str]]) -> list[str]:
         """Answers of *section* typed on a page made from an older file (saved since in another
         tab, an editor), merged answer by answer into this session (the file as it is now).
-        *base* holds, per answer, the ``answer_digest`` of each value the page was made from:
-        the file's answer, and the suggestion a page showed in place of an empty answer (a
-        save elsewhere that stored that very suggestion changed nothing the page did not
-        show). An answer the file still has as the page had it takes the typed value, as does
-        a typed value equal to the file's; any other is a conflict: the file's value stays.
-        Returns the keys in conflict."""
+        *base*: per answer, the ``answer_digest`` of what the page showed it from (the file's
+        answer, and a suggestion shown in place of an empty one). An answer the file still has
+        as the page showed it, or equal to the typed one, takes the typed value; any other is
+        a conflict: the file's value stays. Returns the keys in conflict."""
         now = self.values.get(section) if isinstance(self.values.get(section), dict) else {}
         merged, conflicts = dict(now), []
         for key, value in typed.items():
