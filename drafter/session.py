@@ -394,10 +394,9 @@ class DraftSession:
     def merge_typed(self, section: str, typed: dict[str, Any], base: Mapping[str, Collection[str]]) -> list[str]:
         """Answers of *section* typed on a page made from an older file (saved since in another
         tab, an editor), merged answer by answer into this session (the file as it is now).
-        *base*: per answer, the ``answer_digest`` of what the page showed it from (the file's
-        answer, and a suggestion shown in place of an empty one). An answer the file still has
-        as the page showed it, or equal to the typed one, takes the typed value; any other is
-        a conflict: the file's value stays. Returns the keys in conflict."""
+        *base*: per answer, the ``answer_digest`` of what the page showed (the file's answer, a
+        suggestion in place of an empty one). An answer the file has as the page showed it, or
+        as typed, takes the typed value; any other is a conflict. Returns the keys in conflict."""
         now = self.values.get(section) if isinstance(self.values.get(section), dict) else {}
         merged, conflicts = dict(now), []
         for key, value in typed.items():
