@@ -223,6 +223,34 @@ def test_autosave_answers_json_and_keeps_the_draft_valid(live):
     assert "Gammel fane" in answer_file(live, slug).read_text(encoding="utf-8")
 
 
+def test_a_suggestion_another_save_stored_is_no_conflict_but_a_changed_answer_is(live):
+    # Two tabs show the document section with its suggestions (version "1.0", the author from
+    # the profile). One saves them as shown; the other then changes the version: the file's
+    # value is the one its page showed, so this is no conflict. A third page from before both
+    # saves, changing the version again, is one: the file's "2.0" is not what it showed.
+    slug = new_commission(live, "Gruppe med forslag")
+    url = f"/k/{slug}/afsnit/dokument"
+    page = live.get(url).text
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
+    base = re.search(r'name="base" value="([^"]*)"', page).group(1)
+    shown = {name: re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', page).group(1)
+             for name in ("dokument.dato", "dokument.version", "dokument.forfatter")}
+    assert shown["dokument.version"] == "1.0" and shown["dokument.forfatter"]
+    assert "dokument:" not in answer_file(live, slug).read_text(encoding="utf-8")
+
+    def autosave(**changed):
+        reply = live.post(url, {"version": version, "base": base, **shown, **changed, "action": "autosave"},
+                          headers={"Accept": "application/json"})
+        return __import__("json").loads(reply.text)
+
+    assert autosave()["conflicts"] == {}
+    assert "version: '1.0'" in answer_file(live, slug).read_text(encoding="utf-8")
+    assert autosave(**{"dokument.version": "2.0"})["conflicts"] == {}
+    assert "version: '2.0'" in answer_file(live, slug).read_text(encoding="utf-8")
+    assert autosave(**{"dokument.version": "3.0"})["conflicts"] == {"dokument.version": "2.0"}
+    assert "version: '2.0'" in answer_file(live, slug).read_text(encoding="utf-8")
+
+
 def test_a_file_edited_by_hand_meanwhile_is_not_overwritten(live):
     slug = new_commission(live, "Gruppe om håndredigering")
     url = f"/k/{slug}/afsnit/gruppe"
