@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drafter import inputs
 from drafter.errors import AnswerFileError
 from drafter.fsutil import describe_oserror, describe_special
 from drafter.problems import Problem, SourceMap
@@ -67,6 +68,17 @@ def read_answer_file(path: str | Path, what: str = "svarfil") -> AnswerFile:
     "typefil" (a kind), "profil", "navnefil"."""
     name = str(path)
     try:
+        raw = _read_bounded(path, name, what)
+    except AnswerFileError:
+        inputs.unreadable(path)  # a file that could not be read is looked for afresh each time
+        raise
+    inputs.read(path, raw)
+    return parse_file_bytes(raw, name, what)
+
+
+def _read_bounded(path: str | Path, name: str, what: str) -> bytes:
+    """The bytes of the file, at most MAX_FILE_BYTES; AnswerFileError when it cannot be read."""
+    try:
         special = describe_special(os.stat(path).st_mode)
         if special and not stat.S_ISDIR(os.stat(path).st_mode):
             # Opening a named pipe waits for a writer that may never come; a device never ends.
@@ -87,7 +99,7 @@ def read_answer_file(path: str | Path, what: str = "svarfil") -> AnswerFile:
         raise AnswerFileError(
             _at(name, f"filen er for stor ({amount}; en {what} er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
         )
-    return parse_file_bytes(raw, name, what)
+    return raw
 
 
 # -- parsed files kept between runs --------------------------------------------------------
