@@ -65,6 +65,18 @@ def digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
+def package_folder(name: str) -> str | None:
+    """The folder `import name` would load the package *name* from, found without importing
+    it (importlib.machinery is not needed either: ~0.6 ms); None when it is not a package."""
+    for finder in sys.meta_path:
+        find_spec = getattr(finder, "find_spec", None)
+        spec = find_spec(name, None) if find_spec is not None else None
+        if spec is not None:
+            folders = spec.submodule_search_locations
+            return folders[0] if folders else None
+    return None
+
+
 def _platform_folder() -> str:
     home = os.path.expanduser("~")
     if sys.platform == "win32":

@@ -163,17 +163,10 @@ def _entry_name(argv: list[str]) -> str | None:
 
 def _code_stamp() -> tuple | None:
     """Name, size and modification time of drafter's modules and of PyYAML's files."""
-    folders = [os.path.dirname(os.path.abspath(__file__))]
-    for finder in sys.meta_path:  # where `import yaml` would find it, without importing it
-        find_spec = getattr(finder, "find_spec", None)
-        spec = find_spec("yaml", None) if find_spec is not None else None
-        if spec is not None:
-            if not spec.submodule_search_locations:
-                return None
-            folders.append(spec.submodule_search_locations[0])
-            break
-    else:
+    yaml = privcache.package_folder("yaml")
+    if yaml is None:
         return None
+    folders = [os.path.dirname(os.path.abspath(__file__)), yaml]
     stamp = []
     for folder in folders:
         with os.scandir(folder) as entries:
