@@ -157,7 +157,7 @@ def _entry_name(argv: list[str]) -> str | None:
     if code is None:
         return None
     settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("DRAFTER_"))
-    key = (_MAGIC, __version__, sys.version, os.getcwd(), tuple(argv), settings, code)
+    key = (_MAGIC, __version__, sys.version, os.getcwd(), tuple(argv), settings, tuple(sys.warnoptions), code)
     return f"check-{privcache.digest(repr(key).encode('utf-8', 'surrogatepass')).hex()}.verdict"
 
 
