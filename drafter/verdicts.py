@@ -61,7 +61,7 @@ def replay(argv: list[str]) -> int | None:
         if name is None:
             return None
         entry = privcache.load(name, _MAGIC, _MAX_BYTES, marshal.loads, _valid)
-        if entry is None or not inputs.unchanged(entry[0]):
+        if entry is None or not inputs.unchanged(_named_first(entry[0], argv)):
             return None
     except (OSError, ValueError, MemoryError, RecursionError):
         return None
@@ -106,6 +106,14 @@ def record(argv: list[str], run: Callable[[], int]) -> int:
         except (OSError, ValueError, MemoryError, RecursionError):
             pass  # not kept: the next check is a fresh one
     return code
+
+
+def _named_first(notes: tuple, argv: list[str]) -> tuple:
+    """*notes* with those of the files named first: the likeliest to have changed (just edited)."""
+    named = set(argv[1:])
+    first = tuple(note for note in notes if type(note) is tuple and len(note) > 1 and type(note[1]) is str
+                  and note[1] in named)
+    return first + tuple(note for note in notes if note not in first)
 
 
 def _keep(name: str, notes: tuple, writes: tuple, code: int) -> None:
