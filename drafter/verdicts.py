@@ -43,12 +43,14 @@ _PLAIN_OPTIONS = ("--strict", "--draft-ok")
 
 
 def plain_check(argv: list[str]) -> bool:
-    """`check` with files or folders, and at most --strict and --draft-ok (as argparse
-    would read them: no other option, nothing that looks like one)."""
+    """`check` with files or folders, and at most --strict and --draft-ok: no other option,
+    nothing that looks like one, and the files in one run (argparse takes no file after an
+    option that follows the first file: `check a --strict b` is a usage error)."""
     if argv[:1] != ["check"]:
         return False
-    files = [arg for arg in argv[1:] if arg not in _PLAIN_OPTIONS]
-    return bool(files) and all(arg and not arg.startswith("-") for arg in files)
+    at = [n for n, arg in enumerate(argv) if n and arg not in _PLAIN_OPTIONS]
+    return (bool(at) and at[-1] - at[0] == len(at) - 1
+            and all(argv[n] and not argv[n].startswith("-") for n in at))
 
 
 def replay(argv: list[str]) -> int | None:
