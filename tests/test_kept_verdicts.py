@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ANSWERS_DIR, REPO, run_cli
-from drafter import cli, inputs, privcache, verdicts, workspace
+from drafter import cli, privcache, verdicts, workspace
 
 ADHOC = "answers/udskrivelse-af-skroebelige-aeldre.yaml"
 
