@@ -275,6 +275,7 @@ def test_a_failed_save_says_where_the_answers_are_and_the_command_and_the_list_p
     row = listing[listing.index(f"{slug}-gendannet.yaml") - 600:listing.index(f"{slug}-gendannet.yaml") + 900]
     assert "gendannelsesfil" in row and f"<code>drafter restore {recovery}</code>" in row
     assert f'href="/k/{slug}-gendannet"' not in listing and f'action="/k/{slug}-gendannet/gendan"' in row
+    assert live.get(f"/k/{slug}-gendannet/afsnit/formaal").status == 409  # not a commission to answer on
     back = live.submit(f"/k/{slug}-gendannet/gendan", {}).text
     assert f"lagt tilbage i {slug}.yaml" in back
     assert "Skrevet, da disken var fuld." in answer_file(live, slug).read_text(encoding="utf-8")

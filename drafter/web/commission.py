@@ -19,7 +19,7 @@ from typing import Any
 from drafter import api
 from drafter.errors import DrafterError, OutputError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
-from drafter.session import AutosaveFailed, DraftSession, restore_command
+from drafter.session import RECOVERY_KEY, AutosaveFailed, DraftSession, restore_command
 from drafter.web.server import Refused
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
@@ -117,6 +117,9 @@ def open_commission(workspace: Workspace, slug: str) -> Commission:
             "Svarfilen kan ikke åbnes i formularen: " + "; ".join(words(exc, workspace))
             + ". Ret filen i en teksteditor, og genindlæs siden.",
         ) from None
+    if RECOVERY_KEY in session.meta:  # what a failed save left: put back from the list, not answered on
+        raise Refused(HTTPStatus.CONFLICT, f"{path.name} er en gendannelsesfil, ikke et kommissorium: den rummer svar, "
+                      "der ikke kunne gemmes. Læg dem tilbage med knappen på listen over kommissorier.")
     return Commission(slug, session, would_lose(session))
 
 

@@ -142,7 +142,8 @@ class Listing:
         try:
             session.save()  # a new file, never over one that exists (nor another's document)
         except DrafterError as exc:
-            return refused(" ".join(words(exc, self.workspace)))
+            said = words(exc, self.workspace)
+            return refused(said[0] if len(said) == 1 else " ".join(said))  # one: a Notice keeps its command
         return Response.redirect(f"/k/{session.path.stem}/afsnit/{session.questionnaire.sections[0].key}")
 
 
