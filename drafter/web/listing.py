@@ -42,7 +42,7 @@ class Listing:
                 readable.append(path)
             elif problem:  # "" is a link out of the workspace: not listed at all
                 rows[name] = {"slug": path.stem, "openable": False, "name": path.stem, "kind": "", "state": "kan ikke læses",
-                              "problems": [problem], "findings": 0, "errors": 0, "document": ""}
+                              "problems": [problem], "findings": 0, "errors": 0, "document": "", "restore": False}
         kinds = {kind.kind: kind.name for kind in api.kinds()[0]}
         for path, entry in zip(readable, api.status_of(readable, self.workspace.out_dir)):
             rows[path.name] = status_row(path, entry, kinds, self.workspace)
