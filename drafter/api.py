@@ -63,7 +63,8 @@ __all__ = [
     "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "recovery_note", "render",
     "restore", "set", "set_answers", "typography",
     # workspace and profile
-    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "use_workspace", "workspace_description",
+    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "read_afresh", "use_workspace",
+    "workspace_description",
     "workspace_folder", "workspace_root",
     # kinds and rules
     "kind", "kinds", "profile_notes", "rules",
@@ -264,6 +265,12 @@ def use_workspace(folder: str | Path | None) -> None:
     instead of the nearest one above the current folder (None: that one again); raises
     ProfileError for a folder without a usable drafter.yaml."""
     workspace.activate(Path(folder) if folder is not None else None)
+
+
+def read_afresh() -> None:
+    """Forget the workspace, profile, kinds and names read so far in this process; the next
+    use reads each of them again (`drafter check` does, so that its kept verdict notes all it read)."""
+    workspace.read_afresh()
 
 
 def workspace_folder(name: str) -> Path | None:

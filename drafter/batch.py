@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import Callable, Iterable
 
-from drafter import shellquote, workspace
+from drafter import inputs, shellquote, workspace
 from drafter.answers import RECOVERY_KEY, Answers, load_answers, recovery_advice, recovery_of, recovery_sentence
 from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved, windows_safe_stem
@@ -81,16 +81,18 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     seen: set[Path] = set()
     for path in paths:
         if is_folder(path):
-            found = sorted(
-                p for p in path.iterdir()
-                if p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith(".") and p.is_file()
-            )
+            found = [
+                path / name for name in inputs.names(path)  # sorted; noted for `check`'s kept verdict
+                if os.path.splitext(name)[1].lower() in ANSWER_SUFFIXES and not name.startswith(".")
+                and inputs.is_file(path / name)
+            ]
             if not found:
                 raise UsageError(f"{path}: mappen indeholder ingen svarfiler (*.yaml eller *.yml)")
         else:
             found = [path]
         for item in found:
             key = resolved(item)
+            inputs.resolved(item, key)
             if key not in seen:
                 seen.add(key)
                 result.append(item)
@@ -99,7 +101,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def is_folder(path: Path) -> bool:
     try:
-        return path.is_dir()
+        return inputs.is_dir(path)
     except OSError:  # a name too long: rendering it says so
         return False
 

@@ -3,7 +3,8 @@
 The core is reached only through drafter.api (and drafter.session, for `new` and `edit`);
 besides them this module imports only helpers for printing (drafter.problems' formatter,
 drafter.errors' exception types, drafter.interrupts' exit codes, drafter.progress,
-drafter.shellquote) and the front ends it starts (drafter.interview, drafter.web.run).
+drafter.shellquote, drafter.console), drafter.verdicts (which keeps what a plain `check`
+printed) and the front ends it starts (drafter.interview, drafter.web.run).
 
 Every one of those imports is inside the command that needs it (marked "# lazy"), so that
 `drafter --help` and `--version` load argparse and nothing else (tests/test_batch.py keeps
@@ -21,6 +22,7 @@ import os
 import sys
 
 from drafter import __version__
+from drafter.console import escape_what_it_cannot_show
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -439,6 +441,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.list_rules:
         return _list_rules()
+    # Everything read before (by a caller in this process) is read again, so that every
+    # input of a kept verdict is noted (drafter.verdicts); a fresh process has read nothing.
+    api.read_afresh()
     if not args.answers:  # as `drafter status`: the workspace's answers folder
         folder = api.workspace_folder("answers") or _path("answers")
         if not folder.is_dir():
@@ -1029,23 +1034,23 @@ def _report(exc: DrafterError) -> None:
         print(line, file=sys.stderr)
 
 
-def _escape_what_the_console_cannot_show() -> None:
-    # Redirected output on Windows is in the ANSI code page (cp1252), which has no "ł" for
-    # a file named møde-Michał.yaml; a POSIX file name may hold bytes that are not UTF-8.
-    # Such characters are printed as \u0142-style escapes instead of stopping drafter.
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream.errors == "strict":
-                stream.reconfigure(errors="backslashreplace")
-        except (AttributeError, ValueError):
-            pass  # replaced by something that is not a text file (tests, embedding)
-
-
 def main(argv: list[str] | None = None) -> int:
-    _escape_what_the_console_cannot_show()
+    escape_what_it_cannot_show()
     # A short-lived command allocates much while importing its libraries, and little of it
     # is ever garbage; collecting less often saves a few per cent of a cold start.
     gc.set_threshold(20_000, 20, 20)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["check"]:
+        from drafter import verdicts  # lazy: only check keeps its verdict
+
+        if verdicts.plain_check(argv):
+            # What it printed is kept with what it read (the `drafter` command, drafter.__main__,
+            # prints it again while nothing has changed).
+            return verdicts.record(argv, lambda: _run(argv))
+    return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
