@@ -45,7 +45,7 @@ from drafter.errors import AnswerFileError, DrafterError, UsageError
 from drafter.fsutil import atomic_write
 from drafter.problems import Problem
 from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, letterhead_path, load_questionnaire
-from drafter.rules import RULES, check_answers, profile_notes
+from drafter.rules import RULES, check_answers, profile_notes, unknown_rules
 from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
 from drafter.yamlio import kept_meta, save_answers
@@ -351,6 +351,12 @@ def rules() -> list[RuleListing]:
             rule.skipped_because(profile), " ".join(str(setting["begrundelse"]).split()) if setting.get("begrundelse") else None,
         ))
     return listed
+
+
+def rule_settings_error() -> DrafterError | None:
+    """The profile's settings of rules that do not exist, as `drafter check` reports them
+    (file, line, `regler.<id>`); None when every setting names a rule."""
+    return unknown_rules(workspace.profile())
 
 
 

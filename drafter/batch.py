@@ -29,7 +29,6 @@ from drafter.problems import Problem, SourceMap, format_problems, in_file_order,
 from drafter.questionnaire import is_builtin_template
 from drafter.rules import check_answers
 from drafter.workers import mp_context, worker_count
-from drafter.yamlread import read_answer_file
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more (start-up, imports) than it saves.
@@ -212,7 +211,8 @@ def require_finished(answers: Answers) -> None:
         where = answers.source.path
         raise DraftNotRendered(
             f"{where}: svarfilen er en kladde, som ikke er gjort færdig; "
-            f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {shellquote.quote(where)}"
+            f"fortsæt med: drafter new {answers.questionnaire.kind} --resume {shellquote.quote(where)}",
+            kind=answers.questionnaire.kind,
         )
     raise AnswerFileError(Problem("svarene er en kladde (complete: false); gør dem færdige først", path=("complete",)))
 
@@ -302,7 +302,9 @@ def _render_one(answers_path: Path, output: Path, force: bool, template: Path | 
     try:
         result = render_file(answers_path, output, force=force, template=template)
     except DraftNotRendered as exc:
-        return (SKIPPED if skip_drafts else FAILED), tuple(exc.lines()), ()
+        if skip_drafts:
+            return SKIPPED, (_draft_line(answers_path, exc.kind),), ()
+        return FAILED, tuple(exc.lines()), ()
     except DrafterError as exc:
         return FAILED, tuple(exc.lines()), ()
     except Exception as exc:  # one broken file must not take the batch down
@@ -515,16 +517,13 @@ def summary_line(outcomes: list[Outcome]) -> str:
 
 def draft_lines(outcomes: list[Outcome]) -> list[str]:
     """One line per draft that was passed over, with how to finish it."""
-    lines = []
-    for outcome in outcomes:
-        if outcome.status == SKIPPED:
-            try:
-                kind = read_answer_file(outcome.answers_path).data.get("kind")
-            except DrafterError:
-                kind = None
-            how = f" (gør den færdig med: drafter new {kind} --resume {outcome.answers_path})" if isinstance(kind, str) else ""
-            lines.append(f"kladde, springes over: {outcome.answers_path}{how}")
-    return lines
+    return [line for outcome in outcomes if outcome.status == SKIPPED for line in outcome.lines]
+
+
+def _draft_line(answers_path: Path, kind: str | None) -> str:
+    """A draft passed over, said where its file was read (no second read for its kind)."""
+    how = f" (gør den færdig med: drafter new {kind} --resume {shellquote.quote(answers_path)})" if kind else ""
+    return f"kladde, springes over: {answers_path}{how}"
 
 
 def failure_lines(outcomes: list[Outcome]) -> list[str]:

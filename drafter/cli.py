@@ -482,7 +482,9 @@ def _check_draft(path: Path, answers, draft_ok: bool) -> int:
     missing = api.missing_answers(answers)
     for line in format_problems(in_file_order(missing, answers.source_map), answers.source_map):
         _print(line, sys.stdout if draft_ok else sys.stderr)
-    how = f"gør den færdig med: drafter new {answers.questionnaire.kind} --resume {path}"
+    from drafter.shellquote import quote  # lazy
+
+    how = f"gør den færdig med: drafter new {answers.questionnaire.kind} --resume {quote(path)}"
     if draft_ok:
         _print(f"{path}: kladde, godtaget med --draft-ok ({_count(len(missing), 'svar mangler', 'svar mangler')}; {how})")
         return 0
@@ -514,6 +516,11 @@ def _list_rules() -> int:
         elif r.severity != r.default_severity:
             print(f"{'':{width}}  alvor ændret i profilen (fra {r.default_severity}): {r.reason}")
     print(f"\nProfil: {api.workspace_description()}")
+    unknown = api.rule_settings_error()
+    if unknown is not None:
+        sys.stdout.flush()  # the listing first, then what is wrong in the profile
+        _report(unknown)
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -27,9 +27,12 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-# Run content the word diff understands; a paragraph with anything else (a field, a
-# drawing, a hyperlink) is compared as a whole: deleted and inserted if it changed.
-_RUN_CONTENT = {W + "t", W + "tab", W + "br", W + "cr"}
+# Run content the word diff understands (and fields, one token each: below); a paragraph
+# with anything else (a drawing, a hyperlink) is compared as a whole: deleted and inserted
+# if it changed.
+# (w:lastRenderedPageBreak, which Word writes where it last broke the page, has no content.)
+_RUN_CONTENT = {W + "t", W + "tab", W + "br", W + "cr", W + "lastRenderedPageBreak"}
+_MARKS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}  # each a token of its own
 _PARAGRAPH_CONTENT = {W + "pPr", W + "r", W + "proofErr", W + "bookmarkStart", W + "bookmarkEnd"}
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -100,14 +103,14 @@ def _inside_deletion(el, stop) -> bool:
 
 def _block_key(el) -> tuple:
     if el.tag == W + "p":
-        return ("p", paragraph_text(el))
+        return ("p", _compare_text(el))
     if el.tag == W + "tbl":
         return ("tbl", tuple(_row_key(tr) for tr in el.findall(W + "tr")))
     return (el.tag, "".join(el.itertext()))
 
 
 def _row_key(tr) -> tuple:
-    return tuple("\n".join(paragraph_text(p) for p in tc.iter(W + "p")) for tc in tr.findall(W + "tc"))
+    return tuple("\n".join(_compare_text(p) for p in tc.iter(W + "p")) for tc in tr.findall(W + "tc"))
 
 
 # -- marking whole blocks --------------------------------------------------------------
@@ -180,35 +183,145 @@ def _marked_row(tr, change: str, stamp: Stamp):
 
 # -- a changed paragraph, word by word ---------------------------------------------------
 
-def _simple(p) -> bool:
-    if any(child.tag not in _PARAGRAPH_CONTENT for child in p):
-        return False
-    for run in p.findall(W + "r"):
-        if any(child.tag not in _RUN_CONTENT and child.tag != W + "rPr" for child in run):
-            return False
-    return True
+# A field (PAGE, NUMPAGES, DATE, ...) is one token, compared by its instruction: its shown
+# result is what Word or LibreOffice last computed ("Side 4 af 4" in a file a chair saved,
+# "Side 1 af 1" as drafter writes it), which says nothing about whether the field changed.
+_FIELD_CHAR, _INSTR = W + "fldChar", W + "instrText"
+_FIELD_RUN_CONTENT = _RUN_CONTENT | {_FIELD_CHAR, _INSTR}
+_MERGEFORMAT = re.compile(r"\\\*\s*mergeformat\b", re.IGNORECASE)
 
 
-def _tokens(p) -> list[tuple[str, bytes, object]]:
-    """(text, run properties, element) per word, space, tab or break of a simple paragraph."""
+@dataclass
+class _Field:
+    """A field of a paragraph: a w:fldSimple, or the runs from its begin to its end mark."""
+
+    instruction: str
+    elements: list
+
+    @property
+    def key(self) -> str:
+        name, _, arguments = _MERGEFORMAT.sub("", self.instruction).strip().partition(" ")
+        return "\x00field:" + " ".join([name.upper(), *arguments.split()])
+
+
+def _tokens(p) -> list[tuple[str, bytes, object]] | None:
+    """(text, run properties, element) per word, space, tab, break or field of a paragraph
+    the word diff understands; None for any other (a drawing, a hyperlink, a field that
+    spans paragraphs), which is compared as a whole."""
     from lxml import etree
 
-    tokens = []
-    for run in p.findall(W + "r"):
-        rpr = run.find(W + "rPr")
+    tokens: list = []
+    field: list | None = None  # the runs of a field under way
+    instruction: list[str] = []
+    depth = 0
+    for child in p:
+        if child.tag == W + "fldSimple":
+            if field is not None or not all(_plain_run(r) for r in child if r.tag != W + "proofErr"):
+                return None
+            tokens.append((None, b"", _Field(child.get(W + "instr") or "", [child])))
+            continue
+        if child.tag != W + "r":
+            if child.tag in _PARAGRAPH_CONTENT:
+                continue  # the paragraph's settings; proofing and bookmark marks are dropped
+            return None
+        content = [c for c in child if c.tag != W + "rPr"]
+        if any(c.tag not in _FIELD_RUN_CONTENT for c in content):
+            return None
+        marks = [c for c in content if c.tag == _FIELD_CHAR]
+        if marks or field is not None:
+            if marks and len(content) != 1:
+                return None  # a field mark shares its run with text: not what Word writes
+            kind = marks[0].get(W + "fldCharType") if marks else None
+            if field is None:
+                if kind != "begin":
+                    return None
+                field, instruction, depth = [], [], 0
+            field.append(child)
+            instruction.extend(t.text or "" for t in content if t.tag == _INSTR)
+            depth += {"begin": 1, "end": -1}.get(kind, 0)
+            if depth == 0:
+                tokens.append((None, b"", _Field("".join(instruction), field)))
+                field = None
+            continue
+        if any(c.tag == _INSTR for c in content):
+            return None
+        rpr = child.find(W + "rPr")
         rpr_xml = etree.tostring(rpr) if rpr is not None else b""
-        for child in run:
-            if child.tag == W + "t":
-                tokens.extend((word, rpr_xml, None) for word in _TOKEN.findall(child.text or ""))
-            elif child.tag == W + "tab":
-                tokens.append(("\t", rpr_xml, child))
-            elif child.tag in (W + "br", W + "cr"):
-                tokens.append(("\n", rpr_xml, child))
-    return tokens
+        for c in content:
+            if c.tag == W + "t":
+                tokens.extend((word, rpr_xml, None) for word in _TOKEN.findall(c.text or ""))
+            elif c.tag in _MARKS:
+                tokens.append((_MARKS[c.tag], rpr_xml, c))
+    if field is not None:
+        return None
+    return [(t[2].key, t[1], t[2]) if isinstance(t[2], _Field) else t for t in tokens]
+
+
+def _plain_run(run) -> bool:
+    return run.tag == W + "r" and all(c.tag in _RUN_CONTENT or c.tag == W + "rPr" for c in run)
+
+
+def _compare_text(p) -> str:
+    """What decides whether two paragraphs are the same: the text, with each field as its
+    instruction rather than its last shown result."""
+    tokens = _tokens(p)
+    return paragraph_text(p) if tokens is None else "".join(t[0] for t in tokens)
+
+
+def _field_runs(field: _Field, change: str, stamp: Stamp) -> list:
+    """A field inserted or deleted, as one w:ins or w:del around its runs (a w:fldSimple,
+    which may not stand inside either, written as the begin-instruction-result-end runs
+    Word itself writes)."""
+    from lxml import etree
+
+    first = field.elements[0]
+    if first.tag == W + "fldSimple":
+        inner = [copy.deepcopy(r) for r in first if r.tag == W + "r"]
+        rpr = inner[0].find(W + "rPr") if inner else None
+
+        def mark(tag: str, **attrs):
+            run = first.makeelement(W + "r", {})
+            if rpr is not None:
+                run.append(copy.deepcopy(rpr))
+            el = etree.SubElement(run, W + tag, {W + k: v for k, v in attrs.items()})
+            return run, el
+
+        begin, _ = mark("fldChar", fldCharType="begin")
+        instr_run, instr = mark("instrText")
+        instr.text = field.instruction
+        instr.set(XML_SPACE, "preserve")
+        runs = [begin, instr_run, mark("fldChar", fldCharType="separate")[0], *inner,
+                mark("fldChar", fldCharType="end")[0]]
+    else:
+        runs = [copy.deepcopy(r) for r in field.elements]
+    wrapper = first.makeelement(W + change, stamp.attrs())
+    for run in runs:
+        if change == "del":
+            for t in run.iter(W + "t"):
+                t.tag = W + "delText"
+            for t in run.iter(_INSTR):
+                t.tag = W + "delInstrText"
+        wrapper.append(run)
+    return [wrapper]
 
 
 def _runs(p, tokens: list, change: str | None, stamp: Stamp) -> list:
-    """Runs for *tokens*, one per stretch of equal formatting, wrapped for a change."""
+    """Runs for *tokens*, one per stretch of equal formatting, wrapped for a change; a field
+    unchanged is NEW's own, untouched."""
+    out: list = []
+    for is_field, stretch in groupby(tokens, key=lambda token: isinstance(token[2], _Field)):
+        if not is_field:
+            out.extend(_text_runs(p, list(stretch), change, stamp))
+            continue
+        for _, _, field in stretch:
+            if change:
+                out.extend(_field_runs(field, change, stamp))
+            else:
+                out.extend(copy.deepcopy(el) for el in field.elements)
+    return out
+
+
+def _text_runs(p, tokens: list, change: str | None, stamp: Stamp) -> list:
     from lxml import etree
 
     out = []
@@ -244,11 +357,11 @@ def _runs(p, tokens: list, change: str | None, stamp: Stamp) -> list:
 
 def _diff_paragraph(old_p, new_p, stamp: Stamp) -> list:
     """NEW's paragraph with OLD's words that went as deletions and NEW's new words as insertions."""
-    if paragraph_text(old_p) == paragraph_text(new_p):
+    if _compare_text(old_p) == _compare_text(new_p):
         return [copy.deepcopy(new_p)]
-    if not (_simple(old_p) and _simple(new_p)):
-        return [_mark_block(old_p, "del", stamp), _mark_block(new_p, "ins", stamp)]
     old_tokens, new_tokens = _tokens(old_p), _tokens(new_p)
+    if old_tokens is None or new_tokens is None:
+        return [_mark_block(old_p, "del", stamp), _mark_block(new_p, "ins", stamp)]
     matcher = difflib.SequenceMatcher(None, [t[0] for t in old_tokens], [t[0] for t in new_tokens], autojunk=False)
     result = new_p.makeelement(W + "p", dict(new_p.attrib))
     ppr = new_p.find(W + "pPr")
@@ -365,7 +478,7 @@ def _pair(olds: list, news: list) -> list[tuple]:
 def _alike(old, new) -> bool:
     if old.tag == W + "tbl":
         return True
-    a, b = paragraph_text(old), paragraph_text(new)
+    a, b = _compare_text(old), _compare_text(new)
     if not a or not b:
         return not a and not b
     return difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio() >= 0.3

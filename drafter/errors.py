@@ -52,7 +52,13 @@ class OutputError(DrafterError):
 
 
 class DraftNotRendered(OutputError):
-    """The answer file is a draft (complete: false): no document is made from it yet."""
+    """The answer file is a draft (complete: false): no document is made from it yet.
+    *kind* is its kind, for saying how to finish it."""
+
+    def __init__(self, problems: list[Problem | str] | Problem | str, source: SourceMap | None = None,
+                 kind: str | None = None):
+        super().__init__(problems, source)
+        self.kind = kind
 
 
 class InvalidValue(ValueError):

@@ -28,7 +28,7 @@ from drafter.interrupts import exit_code, set_grace
 from drafter.interview_lists import NO, YES, ListQuestions, amount, clip, together_on_a_form
 from drafter.interview_review import Review
 from drafter.problems import format_problem
-from drafter.prompts import ECHO_STYLE, HEADING_STYLE, HELP_STYLE, SUGGESTION_HINT, WARNING_STYLE, Stopped, say, select, text, width
+from drafter.prompts import ECHO_STYLE, HEADING_STYLE, HELP_STYLE, OPTIONAL_SUGGESTION_HINT, SUGGESTION_HINT, WARNING_STYLE, Stopped, say, select, text, width
 from drafter.questionnaire import Question, Questionnaire, Section, available_kinds, load_questionnaire
 from drafter.session import DEFAULT_ANSWERS_DIR, AutosaveFailed, ChangedElsewhere, DraftSession
 from drafter.yamlread import is_empty
@@ -340,7 +340,10 @@ class Interview:
                 # An optional date is never invented: Enter leaves it out; "i dag" is typed.
                 typed = text(message, lambda t: self.problem(question, t), hint=OPTIONAL_DATE_HINT)
             else:
-                typed = text(message, lambda t: self.problem(question, t), suggestion=shown)
+                if shown and not question.required:
+                    say(OPTIONAL_SUGGESTION_HINT, HELP_STYLE)
+                typed = text(message, lambda t: self.problem(question, t), suggestion=shown,
+                             optional=not question.required)
             value = self.read(question, typed)
             if value:
                 say(f"  {long_date(_dt.date.fromisoformat(value))}", ECHO_STYLE)
@@ -350,9 +353,9 @@ class Interview:
         given = "" if is_empty(current) else str(current)
         suggestion = "" if given or is_empty(suggested) else str(suggested)
         if suggestion:
-            say(SUGGESTION_HINT, HELP_STYLE)
+            say(SUGGESTION_HINT if question.required else OPTIONAL_SUGGESTION_HINT, HELP_STYLE)
         typed = text(message, lambda t: self.problem(question, t), current=given, suggestion=suggestion,
-                     multiline=multiline)
+                     multiline=multiline, optional=not question.required)
         if multiline and given and typed == prompts.lines_to_paragraphs(given):
             return current  # kept as it was (a line break inside a paragraph too)
         return self.read(question, typed)

@@ -176,6 +176,7 @@ class ListQuestions:
             suggestion="" if is_empty(suggested) else str(suggested),
             choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
             help=field_question.help,
+            optional=not field_question.required,
         )
 
     def section_form(self, section: Section, questions: list[Question]) -> None:

@@ -57,6 +57,11 @@ MULTILINE_HINT = "Enter: nyt afsnit · Enter på en tom linje: færdig · Ctrl-E
 # The same for a list entered in one prompt: each line an entry ("{one}": "én opgave").
 LINES_HINT = "{one} pr. linje · Enter på en tom linje: færdig · Ctrl-E: skriv i din egen editor"
 SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · eller skriv noget andet"
+# An optional question's suggestion may be declined: Backspace takes it away, as deleting the
+# text does in the web form, and Enter then leaves the answer empty.
+OPTIONAL_SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · Backspace: lad feltet stå tomt · eller skriv noget andet"
+DECLINED_PLACEHOLDER = "(tomt; Tab: forslaget igen)"
+DECLINED_ANSWER = "(tomt)"  # the answered prompt's line, once it is sent
 ONE_LINE_NOTE = "Svaret skal stå på én linje: de indsatte linjeskift og tabulatorer er gjort til mellemrum."
 EDITOR_LIMIT = 1_000_000  # characters taken back from an editor; a multi-line answer holds 50.000
 
@@ -273,12 +278,15 @@ def text(
     hint: str = "",
     name: str | None = None,
     entries: str | None = None,
+    optional: bool = False,
 ) -> str:
     """Ask for text. *current* is put in the line to be edited; *suggestion* is shown grey
     and taken by Enter on an empty line; without one, *hint* is shown grey in the empty line. *validate* returns a Danish reason or None.
     Returns the text typed, or the suggestion when nothing was typed. *name* says which
     question this is where the message alone does not (an entry of a list). With *entries*
-    (multi-line only: "én opgave"), each line is an entry of a list, not a paragraph."""
+    (multi-line only: "én opgave"), each line is an entry of a list, not a paragraph.
+    With *optional*, Backspace in the empty field declines the suggestion: Enter then
+    returns no answer (OPTIONAL_SUGGESTION_HINT says so)."""
     from prompt_toolkit.keys import Keys
 
     to_lines = entry_lines if entries else paragraph_lines
@@ -295,11 +303,8 @@ def text(
     def _nothing(event):
         """Ctrl-Z types no control character."""
 
-    empty = Condition(lambda: not get_app_session_buffer_text())
-
-    @bindings.add("tab", filter=empty & Condition(lambda: bool(suggestion)))
-    def _take_suggestion(event):
-        event.app.current_buffer.insert_text(suggestion)
+    offered = _Suggestion(suggestion, hint, optional)
+    offered.bind(bindings)
 
     if not multiline:
         @bindings.add(Keys.BracketedPaste)
@@ -362,8 +367,7 @@ def text(
         return FormattedText([("fg:ansibrightblack noreverse", "\n".join(wrap_plain(line) for line in lines))])
 
     def check(typed: str) -> bool | str:
-        if not typed.strip() and suggestion:
-            typed = suggestion
+        typed = offered.answer(typed)
         return validate(to_lines(typed) if entries else lines_to_paragraphs(typed) if multiline else typed) or True
 
     if multiline:
@@ -384,7 +388,7 @@ def text(
         prompt_continuation="  " if multiline else None,
         validate_while_typing=False,  # explain a wrong answer on Enter, not at every key
         key_bindings=bindings,
-        placeholder=FormattedText([("fg:ansibrightblack", _first_line(suggestion) or hint)]) if suggestion or hint else None,
+        placeholder=offered.placeholder if suggestion or hint else None,
         bottom_toolbar=toolbar,
         style=questionary.Style([("bottom-toolbar", "noreverse")]),
     )
@@ -393,7 +397,46 @@ def text(
         return to_lines(answer)
     if multiline:
         answer = lines_to_paragraphs(answer)
-    return answer if answer.strip() or not suggestion else suggestion
+    return offered.answer(answer)
+
+
+class _Suggestion:
+    """A text prompt's grey suggestion (or, without one, its grey *hint*): Tab in the empty
+    line puts it there to be edited, Enter on the empty line takes it, and for an *optional*
+    answer Backspace (or Delete) in the empty line declines it, so that Enter leaves the
+    answer empty, as deleting the suggested text does in the web form."""
+
+    def __init__(self, text_: str, hint: str, optional: bool):
+        self.text = text_
+        self.hint = hint
+        self.optional = optional
+        self.declined = False
+
+    def bind(self, bindings: KeyBindings) -> None:
+        empty = Condition(lambda: not get_app_session_buffer_text())
+
+        @bindings.add("tab", filter=empty & Condition(lambda: bool(self.text)))
+        def _take_suggestion(event):
+            event.app.current_buffer.insert_text(self.text)
+
+        if self.optional and self.text:
+            @bindings.add("backspace", filter=empty & Condition(lambda: not self.declined))
+            @bindings.add("delete", filter=empty & Condition(lambda: not self.declined))
+            def _decline_suggestion(event):
+                self.declined = True
+
+    def placeholder(self) -> FormattedText:
+        from prompt_toolkit.application.current import get_app
+
+        if self.declined:
+            shown = DECLINED_ANSWER if get_app().is_done else DECLINED_PLACEHOLDER
+        else:
+            shown = _first_line(self.text) or self.hint
+        return FormattedText([("fg:ansibrightblack", shown)])
+
+    def answer(self, typed: str) -> str:
+        """What *typed* stands for: the suggestion when nothing was typed and it stands."""
+        return typed if typed.strip() or not self.text or self.declined else self.text
 
 
 def editor_command() -> list[str]:

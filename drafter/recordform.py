@@ -37,7 +37,7 @@ from prompt_toolkit.layout.menus import CompletionsMenu
 from prompt_toolkit.layout.processors import Processor, Transformation
 from prompt_toolkit.styles import Style
 
-from drafter.prompts import Stopped
+from drafter.prompts import DECLINED_ANSWER, Stopped
 
 STYLE = Style.from_dict({
     "title": "bold",
@@ -53,6 +53,7 @@ STYLE = Style.from_dict({
 })
 
 KEYS_HINT = "Enter: gem · Tab: næste felt · Skift-Tab: forrige"
+DECLINE_HINT = "Backspace: lad feltet stå tomt"  # an optional field showing its suggestion
 CHOICE_KEYS_HINT = "↑/↓: vælg i listen · Tab: tag det valgte og gå videre · Enter: tag det valgte og gem"
 LABEL_GAP = 2  # columns between the longest label and its field: a value never touches a label
 FIELD_INDENT = 4  # a field under its label starts here
@@ -72,6 +73,7 @@ class FormField:
     suggestion: str = ""
     choices: list[str] = field(default_factory=list)
     help: str = ""
+    optional: bool = False  # its suggestion may be declined (Backspace), leaving it empty
 
 
 class _ChoiceCompleter(Completer):
@@ -88,15 +90,16 @@ class _ChoiceCompleter(Completer):
 
 
 class _Placeholder(Processor):
-    """Grey suggestion in an empty field."""
+    """Grey suggestion in an empty field (*text* says it: the suggestion, or that it was declined)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: Callable[[], str]):
         self.text = text
 
     def apply_transformation(self, ti):
-        if ti.document.text or ti.lineno != 0 or not self.text:
+        shown = self.text()
+        if ti.document.text or ti.lineno != 0 or not shown:
             return Transformation(ti.fragments)
-        return Transformation(list(ti.fragments) + [("class:placeholder", self.text)])
+        return Transformation(list(ti.fragments) + [("class:placeholder", shown)])
 
 
 def _columns() -> int:
@@ -135,6 +138,7 @@ class RecordForm:
         self.empty_ends = empty_ends
         self.errors: dict[str, str] = {}
         self.echoes: dict[str, str] = {}
+        self.declined: set[int] = set()  # optional fields whose suggestion was taken away
         self.message = ""
         self.buffers = [
             Buffer(
@@ -155,7 +159,7 @@ class RecordForm:
                        dont_extend_height=True)] if title else []  # a section's form stands under its heading
         for index, (form_field, buffer) in enumerate(zip(fields, self.buffers)):
             window = Window(
-                BufferControl(buffer, input_processors=[_Placeholder(form_field.suggestion)]),
+                BufferControl(buffer, input_processors=[_Placeholder(lambda index=index: self._placeholder(index))]),
                 height=1, style="class:field", dont_extend_width=False,
             )
             self.windows.append(window)
@@ -202,6 +206,17 @@ class RecordForm:
 
         return text
 
+    def _placeholder(self, index: int) -> str:
+        if index in self.declined:
+            return DECLINED_ANSWER
+        return self.fields[index].suggestion
+
+    def _may_decline(self, index: int) -> bool:
+        """An optional field, empty, showing its suggestion: Backspace would leave it empty."""
+        form_field = self.fields[index]
+        return (form_field.optional and bool(form_field.suggestion) and index not in self.declined
+                and not self.buffers[index].text)
+
     def _note(self, key: str):
         def text():
             if key in self.errors:
@@ -227,13 +242,15 @@ class RecordForm:
             lines.append(("class:hint", _wrapped(CHOICE_KEYS_HINT, columns)))
         else:
             keys = f"{KEYS_HINT} · {self.done_hint}" if self.done_hint else KEYS_HINT
+            if self._may_decline(self._focused()):
+                keys += f" · {DECLINE_HINT}"
             lines.append(("class:hint", _wrapped(keys, columns)))
         return lines
 
     # -- checking ------------------------------------------------------------------------
     def _text(self, index: int) -> str:
         typed = self.buffers[index].text
-        return typed if typed.strip() else self.fields[index].suggestion
+        return typed if typed.strip() or index in self.declined else self.fields[index].suggestion
 
     def _check(self, index: int) -> bool:
         form_field = self.fields[index]
@@ -317,6 +334,11 @@ class RecordForm:
         def _previous(event):
             event.app.current_buffer.complete_state = None
             self._move(event, -1)
+
+        @bindings.add("backspace", filter=Condition(lambda: self._may_decline(self._focused())))
+        @bindings.add("delete", filter=Condition(lambda: self._may_decline(self._focused())))
+        def _decline_suggestion(event):
+            self.declined.add(self._focused())
 
         # One Enter rule: Enter saves the entry, from whichever field (a chosen item of an
         # open list is taken first).

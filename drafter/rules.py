@@ -181,14 +181,20 @@ def rule(id: str, severity: str, title: str, source: str, needs: tuple[str, ...]
 def _profile():
     """The organisation profile, once its rule settings are known to name rules that exist."""
     profile = workspace.profile()
+    unknown = unknown_rules(profile)
+    if unknown is not None:
+        raise unknown
+    return profile
+
+
+def unknown_rules(profile) -> ProfileError | None:
+    """The profile's settings of rules that do not exist (`regler.<id>`), each with its line."""
     unknown = [
         Problem(f"ukendt regel '{rule_id}'{suggest(str(rule_id), list(RULES_BY_ID))} (se: drafter check --list-rules)",
                 path=("regler", rule_id))
         for rule_id in (profile.data.get("regler") or {}) if rule_id not in RULES_BY_ID
     ]
-    if unknown:
-        raise ProfileError(in_file_order(unknown, profile.source), profile.source)
-    return profile
+    return ProfileError(in_file_order(unknown, profile.source), profile.source) if unknown else None
 
 
 def side_of(organisation: str | None) -> str | None:

@@ -83,6 +83,32 @@ def test_render_batch_in_a_pool_keeps_order_and_isolates_failures(workdir):
     assert [o.status for o in again] == [UNCHANGED, UNCHANGED]
 
 
+def test_a_draft_passed_over_is_read_once_and_said_as_check_says_it(workdir, monkeypatch, capsys):
+    """The line for a draft comes from the one read that found it a draft, and its command
+    is quoted to be typed, as `drafter check` quotes it."""
+    import drafter.yamlread
+    from drafter import cli
+    from drafter.batch import SKIPPED, draft_lines
+    from drafter.shellquote import quote
+
+    draft = workdir / "answers" / "kladde om søvn.yaml"
+    draft.write_text(ADHOC_EXAMPLE.read_text(encoding="utf-8").replace("schema_version: 1\n", "schema_version: 1\ncomplete: false\n"),
+                     encoding="utf-8")
+    reads = []  # every open of a YAML file drafter reads (answer files, kinds, profiles)
+    opener = drafter.yamlread._nonblocking
+    monkeypatch.setattr(drafter.yamlread, "_nonblocking", lambda path, flags: reads.append(path) or opener(path, flags))
+    outcomes = render_batch([draft], [workdir / "out" / "kladde.docx"], workers=1, skip_drafts=True)
+    assert [o.status for o in outcomes] == [SKIPPED]
+    assert draft_lines(outcomes) == [
+        f"kladde, springes over: {draft} (gør den færdig med: drafter new adhoc --resume {quote(draft)})"
+    ]
+    assert reads.count(str(draft)) == 1
+    assert not (workdir / "out").exists()
+    monkeypatch.setattr(cli.gc, "set_threshold", lambda *thresholds: None)  # a command's, not a test run's
+    assert cli.main(["check", "--draft-ok", str(draft)]) == 0
+    assert f"gør den færdig med: drafter new adhoc --resume {quote(draft)})" in capsys.readouterr().out
+
+
 def test_two_answer_files_for_the_same_document_do_not_overwrite_each_other(workdir):
     other = workdir / "andre"
     other.mkdir()

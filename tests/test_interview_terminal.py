@@ -432,6 +432,44 @@ def test_a_terminal_that_is_not_utf8_is_refused_naming_its_encoding(workdir, enc
     assert sorted(p.name for p in (workdir / "answers").iterdir()) == before
 
 
+def test_an_optional_answers_suggestion_is_declined_with_backspace_or_taken_with_enter(tmp_path):
+    """A profile suggests the optional "may the group co-opt" paragraph: Backspace then Enter
+    leaves it empty; the rotation plan's suggestion for the optional chair line is one Enter."""
+    from conftest import ANSWERS_DIR
+
+    profile = (REPO / "drafter" / "profiles" / "midtklyngen.yaml").read_text(encoding="utf-8")
+    asked = "spoergsmaal:\n  temagruppe:\n"
+    assert asked in profile
+    (tmp_path / "drafter.yaml").write_text(profile.replace(
+        asked, asked + "    medlemmer.supplering:\n      forslag: Temagruppen kan supplere sig ad-hoc.\n", 1), encoding="utf-8")
+    example = ANSWERS_DIR / "temagruppe-voksentemagruppen-for-somatik.yaml"
+    members = yaml.safe_load(example.read_text(encoding="utf-8"))["medlemmer"]
+    path = draft(tmp_path, ["gruppe", "dokument", "formaal", "opgaver"],
+                 {"medlemmer.tekst": members["tekst"], "medlemmer.medlemmer": members["medlemmer"]}, example=example)
+    session = in_tmux("new temagruppe --resume answers/kladde.yaml", tmp_path)
+    try:
+        screen = session.wait_for("› Temagruppen kan supplere sig ad-hoc.")
+        assert "Backspace: lad feltet stå tomt" in " ".join(screen.split())
+        session.send("BSpace")
+        session.wait_for("› (tomt; Tab: forslaget igen)")
+        session.send("Enter")
+        screen = session.wait_for("Hvordan er formandskabet sat sammen")
+        assert "Kan temagruppen supplere sig (kan springes over)?\n› (tomt)\n" in screen  # as it was answered
+        session.type("Formandskabet er delt.")
+        session.send("Enter", "Enter")
+        session.wait_for("› HE Midt og Viborg Kommune")  # the rotation plan's suggestion
+        session.send("Enter")
+        session.wait_for("Fra hvilken dato er (eller bliver)")
+        session.send("C-c")
+        session.wait_for("Fortsæt, hvor du slap")
+    finally:
+        session.close()
+    saved = load_answers(path)
+    assert saved.get("medlemmer.supplering") is None
+    assert saved.get("formandskab.medformandskab") == "HE Midt og Viborg Kommune"
+    assert saved.get("formandskab.tekst") == "Formandskabet er delt."
+
+
 def test_a_hand_edited_draft_resumes(tmp_path):
     path = draft(tmp_path, ["gruppe", "dokument"])
     text = path.read_text(encoding="utf-8").replace("complete: false\n", "")

@@ -251,6 +251,44 @@ def test_a_multi_line_answer_has_one_way_to_end_esc_enter_is_enter():
     assert answer == "Første afsnit.\n\nAndet afsnit."
 
 
+BACKSPACE = "\x7f"
+
+
+@pytest.mark.parametrize("multiline", [False, True], ids=["one line", "paragraphs"])
+def test_an_optional_answers_suggestion_is_taken_by_enter_and_declined_by_backspace(multiline):
+    from interview_keys import piped
+
+    end = "\r\r" if multiline else "\r"  # a multi-line answer ends with Enter on an empty line
+    ask = dict(suggestion="Gruppen kan supplere sig.", multiline=multiline)
+    with piped(end):
+        assert prompts.text("Supplering?", lambda typed: None, optional=True, **ask) == "Gruppen kan supplere sig."
+    with piped(BACKSPACE + end):
+        assert prompts.text("Supplering?", lambda typed: None, optional=True, **ask) == ""
+    with piped(BACKSPACE + "\t" + end):  # Tab brings the suggestion back, to be edited
+        assert prompts.text("Supplering?", lambda typed: None, optional=True, **ask) == "Gruppen kan supplere sig."
+    with piped(BACKSPACE + end):  # a required answer has no empty to leave: Backspace does nothing
+        assert prompts.text("Supplering?", lambda typed: None, **ask) == "Gruppen kan supplere sig."
+
+
+def test_an_optional_form_fields_suggestion_is_declined_by_backspace():
+    from drafter.recordform import DECLINE_HINT, FormField, RecordForm
+    from interview_keys import piped
+
+    def form() -> RecordForm:
+        return RecordForm("Medlem", [
+            FormField("navn", "Navn", lambda typed: (None, "")),
+            FormField("titel", "Titel", lambda typed: (None, ""), suggestion="Konsulent"),
+            FormField("rolle", "Rolle", lambda typed: (None, ""), suggestion="Tovholder", optional=True),
+        ], "", focus=2)
+
+    footer = " ".join("".join(text for _, text in form()._footer()).split())
+    assert DECLINE_HINT in footer  # said while the optional field shows its suggestion
+    with piped(BACKSPACE + "\x1b[Z" + BACKSPACE + "\x1b[Z" + "Else Berg\r"):  # Shift-Tab back up the form
+        assert prompts.run(form().app, "Medlem") == {"navn": "Else Berg", "titel": "Konsulent", "rolle": ""}
+    with piped("\x1b[Z\x1b[ZElse Berg\r"):
+        assert prompts.run(form().app, "Medlem") == {"navn": "Else Berg", "titel": "Konsulent", "rolle": "Tovholder"}
+
+
 # -- the autosave's check that other tools read the file, entry by entry ------------------------
 
 def test_reading_a_file_entry_by_entry_agrees_with_reading_it_whole():

@@ -4,6 +4,7 @@ into the answers. Real documents, the real CLI, LibreOffice where it is installe
 from __future__ import annotations
 
 import copy
+import functools
 import shutil
 import subprocess
 import zipfile
@@ -339,3 +340,133 @@ def test_tracked_changes_reach_the_footer(tmp_path):
     assert texts(reject_all(marked)) == texts(footer(tmp_path / "out" / "v1.docx"))
     assert texts(accept_all(marked)) == texts(footer(tmp_path / "out" / "v2.docx"))
     assert "udskrivelse af skrøbelige ældre" in texts(reject_all(marked))
+
+
+# -- fields in a footer (tracked changes, in-process) ---------------------------------------
+
+_FOOTER = "word/footer1.xml"
+_SCHEMAS = Path(__file__).parent / "data" / "ecma376" / "package.xsd"
+
+
+@functools.cache
+def _example_document() -> bytes:
+    from drafter.answers import load_answers
+    from drafter.render import render_document, renderer_for
+
+    answers = load_answers(ADHOC_EXAMPLE)
+    return render_document(answers, renderer_for(answers.questionnaire.template_path))
+
+
+def _with_footer(docx: bytes, edit) -> bytes:
+    """*docx* with its footer paragraph changed by *edit* (given the paragraph)."""
+    from drafter.docdiff import read_entries, write_entries
+
+    entries = read_entries(docx)
+    root = etree.fromstring(entries[_FOOTER])
+    edit(root.find(W + "p"))
+    entries[_FOOTER] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return write_entries(entries)
+
+
+def _run(p, tag: str, text: str | None = None, **attrs):
+    run = etree.SubElement(p, W + "r")
+    etree.SubElement(run, W + "rPr")  # LibreOffice writes an empty one on every run
+    el = etree.SubElement(run, W + tag, {W + k: v for k, v in attrs.items()})
+    el.text = text
+    return run
+
+
+def _field_as_libreoffice_saves_it(field, instruction: str, shown: str) -> None:
+    """A w:fldSimple replaced by the runs LibreOffice writes for it, with its last result."""
+    holder = etree.Element(W + "p")
+    _run(holder, "fldChar", fldCharType="begin")
+    _run(holder, "instrText", instruction)
+    _run(holder, "fldChar", fldCharType="separate")
+    _run(holder, "t", shown)
+    _run(holder, "fldChar", fldCharType="end")
+    for run in holder:
+        field.addprevious(run)
+    field.getparent().remove(field)
+
+
+def _add_date_field(p, shown: str, simple: bool) -> None:
+    etree.SubElement(etree.SubElement(p, W + "r"), W + "t").text = " · "
+    field = etree.SubElement(p, W + "fldSimple", {W + "instr": ' DATE \\@ "d. MMMM yyyy" \\* MERGEFORMAT '})
+    etree.SubElement(etree.SubElement(field, W + "r"), W + "t").text = shown
+    if not simple:
+        _field_as_libreoffice_saves_it(field, ' DATE \\@ "d. MMMM yyyy" ', shown)
+
+
+def _saved_by_libreoffice(p) -> None:
+    """The footer of a document a chair saved: fields as runs, their results from then (and
+    where the page last broke, as Word marks it)."""
+    etree.SubElement(p.find(W + "r"), W + "lastRenderedPageBreak")
+    page, pages = p.findall(W + "fldSimple")
+    _field_as_libreoffice_saves_it(page, " PAGE ", "4")
+    _field_as_libreoffice_saves_it(pages, " NUMPAGES ", "4")
+    _add_date_field(p, "25. november 2026", simple=False)
+
+
+def _footer_and_its_errors(docx: bytes):
+    from drafter.docdiff import read_entries
+
+    from tests.test_ooxml_schema import as_understood
+
+    footer = etree.fromstring(read_entries(docx)[_FOOTER])
+    schema = etree.XMLSchema(etree.parse(str(_SCHEMAS)))
+    valid = schema.validate(as_understood(copy.deepcopy(footer)))
+    return footer, [] if valid else [e.message for e in schema.error_log]
+
+
+def test_an_unchanged_footer_with_fields_comes_through_untouched():
+    """"Side 4 af 4" and a date as a chair's save left them, "Side 1 af 1" and today's date
+    as drafter writes them: the same fields, so the footer is NEW's, with no change marked."""
+    from drafter.docdiff import tracked_changes
+
+    old = _with_footer(_example_document(), _saved_by_libreoffice)
+    new = _with_footer(_example_document(), lambda p: _add_date_field(p, "6. december 2026", simple=True))
+    footer, errors = _footer_and_its_errors(tracked_changes(old, new, "Sekretariatet", "2026-12-06T00:00:00Z"))
+    assert footer.findall(f".//{W}del") == [] and footer.findall(f".//{W}ins") == []
+    new_footer, _ = _footer_and_its_errors(new)
+    assert etree.tostring(footer, method="c14n") == etree.tostring(new_footer, method="c14n")
+    assert errors == []
+
+
+def test_a_changed_footer_is_tracked_word_by_word_and_its_fields_kept():
+    """A new title in the footer is a tracked change of those words; PAGE and NUMPAGES stay
+    untouched, and a date field NEW no longer has is deleted as a field."""
+    from drafter.docdiff import tracked_changes
+
+    def renamed(p) -> None:
+        title = p.find(f"{W}r/{W}t")
+        title.text = title.text.replace("udskrivelse af skrøbelige ældre", "trygge udskrivelser")
+
+    old = _with_footer(_example_document(), _saved_by_libreoffice)
+    new = _with_footer(_example_document(), renamed)
+    footer, errors = _footer_and_its_errors(tracked_changes(old, new, "Sekretariatet", "2026-12-06T00:00:00Z"))
+    assert errors == []
+    deleted = " ".join(" ".join(d.itertext()) for d in footer.iter(W + "del"))
+    inserted = " ".join(" ".join(i.itertext()) for i in footer.iter(W + "ins"))
+    assert "udskrivelse af skrøbelige ældre" in deleted and "trygge udskrivelser" in inserted
+    assert "Kommissorium" not in deleted + inserted  # word by word, not the whole line
+    assert [t.text for t in footer.iter(W + "delInstrText")] == [' DATE \\@ "d. MMMM yyyy" ']
+    kept = [f.get(W + "instr") for f in footer.iter(W + "fldSimple")]
+    assert kept == [" PAGE \\* MERGEFORMAT ", " NUMPAGES \\* MERGEFORMAT "]
+    assert all(f.getparent().tag == W + "p" for f in footer.iter(W + "fldSimple"))
+    new_footer, _ = _footer_and_its_errors(new)
+    assert _paragraph_texts(accept_all(footer)) == _paragraph_texts(new_footer)
+    assert "udskrivelse af skrøbelige ældre" in " ".join(_paragraph_texts(reject_all(footer)))
+
+
+def test_a_field_inserted_in_a_footer_is_one_tracked_insertion():
+    """A w:fldSimple may not stand inside w:ins: an inserted one is written as field runs."""
+    from drafter.docdiff import tracked_changes
+
+    old = _example_document()
+    new = _with_footer(old, lambda p: _add_date_field(p, "6. december 2026", simple=True))
+    footer, errors = _footer_and_its_errors(tracked_changes(old, new, "Sekretariatet", "2026-12-06T00:00:00Z"))
+    assert errors == []
+    (inserted,) = [i for i in footer.iter(W + "ins") if i.find(f".//{W}instrText") is not None]
+    assert [c.get(W + "fldCharType") for c in inserted.iter(W + "fldChar")] == ["begin", "separate", "end"]
+    assert "6. december 2026" in "".join(inserted.itertext())
+    assert footer.find(f".//{W}del") is None

@@ -258,11 +258,16 @@ def test_an_unknown_rule_in_the_profile_is_named_by_file_line_and_field(tmp_path
     text += "regler:\n  formandskab-todeltt:\n    alvor: advarsel\n    begrundelse: Vi har ingen todelt model.\n"
     (ws / "drafter.yaml").write_text(text, encoding="utf-8")
     line = text.splitlines().index("  formandskab-todeltt:") + 1
-    assert_clean_failure(
-        run_cli("check", cwd=ws),
-        f"drafter.yaml:{line}: regler.formandskab-todeltt: ukendt regel 'formandskab-todeltt'; "
-        'mente du "formandskab-todelt"? (se: drafter check --list-rules)',
-    )
+    message = (f"drafter.yaml:{line}: regler.formandskab-todeltt: ukendt regel 'formandskab-todeltt'; "
+               'mente du "formandskab-todelt"? (se: drafter check --list-rules)')
+    assert_clean_failure(run_cli("check", cwd=ws), message)
+    # The list of rules says the same and fails, and still lists every rule drafter knows.
+    listed = run_cli("check", "--list-rules", cwd=ws)
+    assert_clean_failure(listed, message)
+    from drafter.rules import RULES
+
+    assert [line.split()[0] for line in listed.stdout.splitlines() if line and not line[0].isspace()][:-1] == \
+        [rule.id for rule in RULES]
 
 
 def test_the_yaml_reader_names_a_profile_a_kind_and_an_answer_file_as_what_they_are(tmp_path):
