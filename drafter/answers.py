@@ -14,15 +14,21 @@ drafter.yamlio writes answers back, keeping the file's own text.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from drafter.errors import AnswerFileError
+from drafter import inputs
+from drafter.errors import AnswerFileError, UsageError
+from drafter.fsutil import resolved
 from drafter.problems import SourceMap, in_file_order
 from drafter.questionnaire import Questionnaire
 from drafter.validate import is_complete, questionnaire_for, validate
 from drafter.yamlread import AnswerFile, read_answer_file
+
+TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 
 @dataclass
@@ -62,3 +68,43 @@ def check_file(raw: AnswerFile, expected_kind: str | None = None) -> Answers:
     if problems:
         raise AnswerFileError(in_file_order(problems, raw.source), raw.source)
     return Answers(questionnaire, values, raw.data, raw, is_complete(raw.data))
+
+
+# -- which files -----------------------------------------------------------------------
+
+ANSWER_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Folders become their answer files (*.yaml, *.yml; not recursive, no hidden files).
+
+    Files are kept as given, even when they do not exist, so that rendering reports them;
+    the same file named twice is rendered once.
+    """
+    result: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if is_folder(path):
+            found = [
+                path / name for name in inputs.names(path)  # sorted; noted for `check`'s kept verdict
+                if os.path.splitext(name)[1].lower() in ANSWER_SUFFIXES and not name.startswith(".")
+                and inputs.is_file(path / name)
+            ]
+            if not found:
+                raise UsageError(f"{path}: mappen indeholder ingen svarfiler (*.yaml eller *.yml)")
+        else:
+            found = [path]
+        for item in found:
+            key = resolved(item)
+            inputs.resolved(item, key)
+            if key not in seen:
+                seen.add(key)
+                result.append(item)
+    return result
+
+
+def is_folder(path: Path) -> bool:
+    try:
+        return inputs.is_dir(path)
+    except OSError:  # a name too long: rendering it says so
+        return False

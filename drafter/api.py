@@ -31,16 +31,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from drafter import reference, workspace
-from drafter.answers import Answers, check_file, load_answers
-from drafter.batch import (
-    DEFAULT_OUT_DIR, FAILED, SKIPPED, UNCHANGED, Outcome, RenderResult, check_overwrite, check_rules, default_output,
-    draft_lines, expand_paths, failure_lines, is_folder, outputs_for, render_answers, render_batch, require_finished,
-    summary_line,
-)
-from drafter.changes import full_text, label, marked_words, question_lines
+from drafter.answers import Answers, check_file, expand_paths, is_folder, load_answers
 from drafter.errors import AnswerFileError, DrafterError, UsageError
 from drafter.fsutil import atomic_write
 from drafter.problems import Problem
@@ -48,10 +41,21 @@ from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, le
 from drafter.rules import RULES, check_answers, profile_notes, unknown_rules
 from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
-from drafter.yamlio import kept_meta, save_answers
 from drafter.yamlread import read_answer_file
 
+# `drafter check` needs neither the batch (drafter.batch: rendering many files, its pools
+# and outcomes), the Danish summaries of changes (drafter.changes) nor the answer-file
+# writer (drafter.yamlio): together 2.7 ms of CPU of a fresh check's start (measured,
+# bytecode compiled). They are imported by the functions that use them, and the names this
+# module hands on from them are looked up on first use (__getattr__ below).
+_FROM_BATCH = ("FAILED", "SKIPPED", "UNCHANGED", "draft_lines", "failure_lines", "summary_line")
+_FROM_CHANGES = ("full_text", "label", "marked_words", "question_lines")
+
+TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
 if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping
+
+    from drafter.batch import Outcome, RenderResult
     from drafter.docimport import Imported, ImportResult
     from drafter.replace import FileReplacement
     from drafter.templates import TemplateReport
@@ -62,7 +66,8 @@ __all__ = [
     "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "render", "set", "set_answers",
     "typography",
     # workspace and profile
-    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "use_workspace", "workspace_description",
+    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "read_afresh", "use_workspace",
+    "workspace_description",
     "workspace_folder", "workspace_root",
     # kinds and rules
     "kind", "kinds", "profile_notes", "rules",
@@ -120,6 +125,8 @@ def render(
     by drafter, is only replaced with ``force=True``. The same answers give the same bytes,
     and an unchanged document is not touched.
     """
+    from drafter.batch import check_rules, render_answers, require_finished  # lazy: see the imports
+
     answers, problems = _validated(data, None)
     if answers is None:
         raise AnswerFileError(problems)
@@ -140,6 +147,8 @@ def fix_typography(path: str | Path) -> list:
     """Write the Danish typography `check` suggests ("typografi") into the answer file
     *path*, through the round-trip writer (comments and layout stay; a file changed since it
     was read is not overwritten). Returns the suggestions taken (empty: nothing written)."""
+    from drafter.yamlio import kept_meta, save_answers  # lazy: see the imports
+
     answers = load(path)
     found = suggestions(answers.questionnaire, answers.values)
     if found:
@@ -182,6 +191,7 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     and the rules run; only then is the file written (its own text kept, only those
     answers' lines changed) and a finished file rendered again. Any problem changes nothing.
     """
+    from drafter.batch import check_rules  # lazy: see the imports
     from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
 
     session = DraftSession.mend(answers_path, out_dir=out_dir)  # a file with other problems can be mended with --set
@@ -263,6 +273,12 @@ def use_workspace(folder: str | Path | None) -> None:
     instead of the nearest one above the current folder (None: that one again); raises
     ProfileError for a folder without a usable drafter.yaml."""
     workspace.activate(Path(folder) if folder is not None else None)
+
+
+def read_afresh() -> None:
+    """Forget the workspace, profile, kinds and names read so far in this process; the next
+    use reads each of them again (`drafter check` does, so that its kept verdict notes all it read)."""
+    workspace.read_afresh()
 
 
 def workspace_folder(name: str) -> Path | None:
@@ -370,6 +386,8 @@ def answer_files(paths: list[str | Path]) -> list[Path]:
 
 def document_for(answers_path: str | Path, out_dir: str | Path | None = None) -> Path:
     """Where `drafter render` writes the document of *answers_path*: out/<name>.docx."""
+    from drafter.batch import DEFAULT_OUT_DIR, default_output  # lazy: see the imports
+
     return default_output(Path(answers_path), Path(out_dir) if out_dir is not None else DEFAULT_OUT_DIR)
 
 
@@ -381,6 +399,8 @@ def render_files(paths: list[Path], output: Path | None = None, out_dir: Path | 
     of a single file; else out_dir/<name>.docx. *skip_drafts*: a draft is passed over
     (status SKIPPED) instead of failing. An Outcome per file, in order (status, output,
     lines); Ctrl-C raises KeyboardInterrupt with ``.outcomes``, what was finished."""
+    from drafter.batch import outputs_for, render_batch  # lazy: see the imports
+
     outputs = outputs_for(paths, output, out_dir)
     return render_batch(paths, outputs, force=force, progress=progress, template=template, skip_drafts=skip_drafts)
 
@@ -437,6 +457,8 @@ def pdf_for(answers_path: str | Path, document: str | Path, *, preview: bool = F
             progress: Callable[[int, int], None] | None = None) -> list[str]:
     """A tagged PDF (with *preview* also a PNG of page 1) beside the Word *document* of
     *answers_path* as it is now (not made again); what stood in the way (empty: all made)."""
+    from drafter.batch import UNCHANGED, Outcome  # lazy: see the imports
+
     outcome = Outcome(Path(answers_path), Path(document), UNCHANGED)
     missing = add_pdfs([outcome], preview=preview, progress=progress)
     return [*outcome.pdf_problems, *missing]
@@ -499,6 +521,8 @@ def write_tracked_changes(difference: Difference, target: str | Path, author: st
     target = Path(target)
     if target.suffix.lower() != ".docx":
         raise UsageError(f"{target}: filen skal ende på .docx")
+    from drafter.batch import check_overwrite  # lazy: see the imports
+
     data = versions.tracked_document(difference, author or _document_author(difference.new) or "drafter")
     check_overwrite(target, force)
     if target.parent and not target.parent.exists():
@@ -586,3 +610,16 @@ def write_replacement(planned: FileReplacement, tracked_changes: str | Path | No
         return None
     author = author or workspace.profile().get("forfatter") or "drafter"
     return replace.tracked_changes(planned, Path(tracked_changes), author)
+
+
+def __getattr__(name: str) -> Any:
+    """The names handed on from drafter.batch and drafter.changes, imported on first use."""
+    if name in _FROM_BATCH:
+        from drafter import batch  # lazy: see the imports
+
+        return getattr(batch, name)
+    if name in _FROM_CHANGES:
+        from drafter import changes  # lazy: see the imports
+
+        return getattr(changes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

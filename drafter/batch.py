@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Callable, Iterable
+    from typing import Callable
 
 from drafter import shellquote, workspace
-from drafter.answers import Answers, load_answers
+from drafter.answers import ANSWER_SUFFIXES, Answers, expand_paths, is_folder, load_answers  # noqa: F401 - batch's face too
 from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved, windows_safe_stem
 from drafter.interrupts import HANDLED, Terminated, die_with_parent, exit_code
@@ -30,7 +30,6 @@ from drafter.questionnaire import is_builtin_template
 from drafter.rules import check_answers
 from drafter.workers import mp_context, worker_count
 
-ANSWER_SUFFIXES = (".yaml", ".yml")
 # Below this many files a process pool costs more (start-up, imports) than it saves.
 MIN_FILES_FOR_POOL = 3
 
@@ -69,39 +68,6 @@ class Outcome:
 
 
 # -- which files -----------------------------------------------------------------------
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Folders become their answer files (*.yaml, *.yml; not recursive, no hidden files).
-
-    Files are kept as given, even when they do not exist, so that rendering reports them;
-    the same file named twice is rendered once.
-    """
-    result: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        if is_folder(path):
-            found = sorted(
-                p for p in path.iterdir()
-                if p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith(".") and p.is_file()
-            )
-            if not found:
-                raise UsageError(f"{path}: mappen indeholder ingen svarfiler (*.yaml eller *.yml)")
-        else:
-            found = [path]
-        for item in found:
-            key = resolved(item)
-            if key not in seen:
-                seen.add(key)
-                result.append(item)
-    return result
-
-
-def is_folder(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:  # a name too long: rendering it says so
-        return False
-
 
 # -- one file -------------------------------------------------------------------------
 
@@ -160,8 +126,7 @@ def render_answers(answers: Answers, output: Path, force: bool = False, template
     elif not answers.questionnaire.builtin_template:
         # A kind from a shared folder brings its own template: checked on first use.
         checked_template(answers.questionnaire.template_path, answers.questionnaire)
-    # Here, not at the top: `drafter check` imports this module (expand_paths, check_rules)
-    # and needs none of the renderer's modules (render, body, tablefit, stamp, zipfile;
+    # Here, not at the top: `drafter render` of one file needs none of the renderer's modules (render, body, tablefit, stamp, zipfile;
     # about 6 ms of its cold start, measured).
     from drafter.render import render_document, renderer_for
 

@@ -3,7 +3,8 @@
 The core is reached only through drafter.api (and drafter.session, for `new` and `edit`);
 besides them this module imports only helpers for printing (drafter.problems' formatter,
 drafter.errors' exception types, drafter.interrupts' exit codes, drafter.progress,
-drafter.shellquote) and the front ends it starts (drafter.interview, drafter.web.run).
+drafter.shellquote, drafter.console), drafter.verdicts (which keeps what a plain `check`
+printed) and the front ends it starts (drafter.interview, drafter.web.run).
 
 Every one of those imports is inside the command that needs it (marked "# lazy"), so that
 `drafter --help` and `--version` load argparse and nothing else (tests/test_batch.py keeps
@@ -14,16 +15,17 @@ drafter.problems 10 ms, against 19 ms for the whole of `drafter --help`.
 
 from __future__ import annotations
 
-import argparse
 import codecs  # loaded by the interpreter itself: costs nothing here
 import gc
 import os
 import sys
 
 from drafter import __version__
+from drafter.console import escape_what_it_cannot_show
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from pathlib import Path
 
     from drafter.errors import DrafterError
@@ -62,6 +64,8 @@ _ARGPARSE_DA = {
 
 
 def _danish_argparse() -> None:
+    import argparse  # lazy: a plain check needs none of it (see build_parser)
+
     # argparse looks its texts up through the module-level gettext alias at call time.
     argparse._ = lambda text: _ARGPARSE_DA.get(text, text)  # type: ignore[attr-defined]
     argparse.ngettext = lambda one, many, n: _ARGPARSE_DA.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
@@ -82,19 +86,25 @@ def _terminal_columns() -> int:
     return columns or 80
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
-        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
+def _parser_class() -> type:
+    """drafter's ArgumentParser: help as wide as the terminal, usage errors in Danish. Made
+    when a parser is built (argparse is imported then; see build_parser)."""
+    import argparse  # lazy: see build_parser
 
+    class HelpFormatter(argparse.HelpFormatter):
+        def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+            super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
 
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        super().__init__(*args, **kwargs)
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("formatter_class", HelpFormatter)
+            super().__init__(*args, **kwargs)
 
-    def error(self, message: str):  # argparse's own exit code for usage errors is 2 too
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
+        def error(self, message: str):  # argparse's own exit code for usage errors is 2 too
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
+
+    return Parser
 
 
 def _path(text: str) -> Path:
@@ -117,8 +127,9 @@ def _command(name: str, help: str, description: str, *arguments: tuple, subcomma
 
 
 OUT_DIR = _option("--out-dir", type=_path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
+# Its default is argparse.SUPPRESS (no attribute unless given), set where it is added.
 WORKSPACE = _option(
-    "--workspace", type=_path, metavar="MAPPE", default=argparse.SUPPRESS,
+    "--workspace", type=_path, metavar="MAPPE",
     help="brug arbejdsmappen MAPPE (standard: den nærmeste mappe med drafter.yaml over den aktuelle mappe)",
 )
 SET_HELP = {
@@ -320,28 +331,34 @@ COMMANDS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # argparse (and gettext with it) is imported here, not at the top: a plain `check`
+    # (drafter.verdicts) needs no parser (1.4 ms of its cold start, measured), and the
+    # `drafter` command replays a kept verdict before this module is loaded at all.
+    import argparse
+
     _danish_argparse()
-    parser = _Parser(
+    parser = _parser_class()(
         prog="drafter",
         description="Laver kommissorier (Word) for grupper i sundhedsklyngerne ud fra et kort spørgeskema.",
         epilog="Se 'drafter KOMMANDO --help' for hjælp til den enkelte kommando.",
     )
     parser.add_argument("--version", action="version", version=f"drafter {__version__}", help="vis versionsnummeret og afslut")
-    flags, settings = WORKSPACE
-    parser.add_argument(*flags, **settings)
-    _add_commands(parser, COMMANDS, "command", "KOMMANDO", "cmd")
+    workspace = (WORKSPACE[0], {**WORKSPACE[1], "default": argparse.SUPPRESS})
+    parser.add_argument(*workspace[0], **workspace[1])
+    _add_commands(parser, COMMANDS, "command", "KOMMANDO", "cmd", workspace)
     return parser
 
 
-def _add_commands(parser: argparse.ArgumentParser, table: tuple, dest: str, metavar: str, handler_prefix: str) -> None:
-    commands = parser.add_subparsers(dest=dest, metavar=metavar, parser_class=_Parser)
+def _add_commands(parser: argparse.ArgumentParser, table: tuple, dest: str, metavar: str, handler_prefix: str,
+                  workspace: tuple) -> None:
+    commands = parser.add_subparsers(dest=dest, metavar=metavar, parser_class=type(parser))
     for spec in table:
         command = commands.add_parser(spec["name"], help=spec["help"], description=spec["description"])
-        for flags, settings in (*spec["arguments"], WORKSPACE):  # --workspace also after the command
+        for flags, settings in (*spec["arguments"], workspace):  # --workspace also after the command
             command.add_argument(*flags, **settings)
         handler_name = f"{handler_prefix}_{spec['name']}"
         if spec["subcommands"]:
-            _add_commands(command, spec["subcommands"], f"{spec['name']}_command", "HANDLING", handler_name)
+            _add_commands(command, spec["subcommands"], f"{spec['name']}_command", "HANDLING", handler_name, workspace)
             command.set_defaults(handler=lambda args, command=command: _help(command))
         else:
             command.set_defaults(handler=globals()[handler_name], **spec["defaults"])
@@ -428,6 +445,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.list_rules:
         return _list_rules()
+    # Everything read before (by a caller in this process) is read again, so that every
+    # input of a kept verdict is noted (drafter.verdicts); a fresh process has read nothing.
+    api.read_afresh()
     if not args.answers:  # as `drafter status`: the workspace's answers folder
         folder = api.workspace_folder("answers") or _path("answers")
         if not folder.is_dir():
@@ -991,23 +1011,19 @@ def _report(exc: DrafterError) -> None:
         print(line, file=sys.stderr)
 
 
-def _escape_what_the_console_cannot_show() -> None:
-    # Redirected output on Windows is in the ANSI code page (cp1252), which has no "ł" for
-    # a file named møde-Michał.yaml; a POSIX file name may hold bytes that are not UTF-8.
-    # Such characters are printed as \u0142-style escapes instead of stopping drafter.
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream.errors == "strict":
-                stream.reconfigure(errors="backslashreplace")
-        except (AttributeError, ValueError):
-            pass  # replaced by something that is not a text file (tests, embedding)
-
-
 def main(argv: list[str] | None = None) -> int:
-    _escape_what_the_console_cannot_show()
+    escape_what_it_cannot_show()
     # A short-lived command allocates much while importing its libraries, and little of it
     # is ever garbage; collecting less often saves a few per cent of a cold start.
     gc.set_threshold(20_000, 20, 20)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["check"]:
+        from drafter import verdicts  # lazy: only check keeps its verdict
+
+        if verdicts.plain_check(argv):
+            # What it printed is kept with what it read (the `drafter` command, drafter.__main__,
+            # prints it again while nothing has changed).
+            return verdicts.record(argv, lambda: _run(plain_check_arguments(argv)))
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
@@ -1017,14 +1033,31 @@ def main(argv: list[str] | None = None) -> int:
         if trailing is None or any(item.startswith("-") for item in extra):
             parser.error(f"ukendte argumenter: {' '.join(extra)}")
         getattr(args, trailing).extend(_path(item) for item in extra)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    return _run(args)
+
+
+def plain_check_arguments(argv: list[str]) -> argparse.Namespace:
+    """What argparse makes of a plain `check FILE... [--strict] [--draft-ok]` (drafter.verdicts),
+    without importing argparse, building the parser of every command and parsing (3.4 ms of a
+    fresh check, measured); tests/test_kept_verdicts.py compares the two."""
+    from types import SimpleNamespace  # loaded with re already
+
+    return SimpleNamespace(
+        command="check", answers=[_path(arg) for arg in argv[1:] if not arg.startswith("-")],
+        strict="--strict" in argv, draft_ok="--draft-ok" in argv, list_rules=False, fix=False, handler=cmd_check,
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command *args* names, run: its failures said in Danish, with their exit codes."""
     # Not before: --help and --version exit above, and need neither (~1 ms and ~9 ms).
     from drafter.errors import DrafterError  # lazy
     from drafter.interrupts import install  # lazy
 
     install()
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return EXIT_USAGE
     try:
         if getattr(args, "workspace", None) is not None:
             from drafter import api  # lazy

@@ -5,13 +5,17 @@ from __future__ import annotations
 import errno
 import os
 import re
+import signal
 import stat
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from drafter.errors import OutputError
+
+TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
+if TYPE_CHECKING:
+    from typing import Callable
 
 # The operating system's own texts are English; these are the ones a user may meet.
 _ERRNO_DA = {
@@ -96,10 +100,12 @@ def atomic_write(
     refuse_too_long_path(target)
     folder = target.parent if str(target.parent) else Path(".")
     remove_stale_temp_files(target)
-    created: list[str] = []  # the temporary file's name, known before the file exists
+    created: list[str] = []  # the temporary file's name, once this call has made the file
+    handle = None
     try:
-        fd = _open_temp_file(target, folder, created)
-        with os.fdopen(fd, "wb") as handle:
+        with signals_held():  # a signal now is raised once the file made (if any) is known and held
+            handle = os.fdopen(_open_temp_file(target, folder, created), "wb")
+        with handle:
             handle.write(data)
             if durable:
                 handle.flush()
@@ -109,6 +115,8 @@ def atomic_write(
             before_replace()
         _replace(created[0], target)
     except BaseException as exc:
+        if handle is not None:
+            handle.close()  # before the unlink: Windows removes no open file
         for name in created:
             try:
                 os.unlink(name)
@@ -125,27 +133,72 @@ def atomic_write(
 
 def _open_temp_file(target: Path, folder: Path, created: list[str]) -> int:
     """Create a new temporary file beside *target* (as mkstemp does: 0600, a random name, never
-    an existing file) and return its descriptor. Its name goes into *created* before the file
-    exists, so a signal that arrives just after the creation (mkstemp's name would not be
-    returned yet) still leaves the caller the name to remove."""
+    an existing file), put its name in *created* and return its descriptor. Called with
+    signals held (``signals_held``): between the creation and the name in *created* no
+    signal may end the call, or the clean-up would not know whether the name is this call's
+    file, which it must remove, or another's that only has the same name, which it must not."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
     for _ in range(100):
         name = os.path.join(folder, f".{target.name}.{os.urandom(4).hex()}.tmp")
-        created[:] = [name]
         try:
-            return os.open(name, flags, 0o600)
+            fd = os.open(name, flags, 0o600)
         except FileExistsError:  # another file by that name: never touched, another name
-            created.clear()
+            continue
         except FileNotFoundError:
-            created.clear()
             raise OutputError(f"{target}: mappen {folder} findes ikke") from None
         except PermissionError:
-            created.clear()
             raise OutputError(f"{target}: der er ikke skriveadgang til mappen {folder}") from None
         except OSError as exc:
-            created.clear()
             raise OutputError(f"{target}: kan ikke skrive i mappen {folder} ({describe_oserror(exc)})") from None
+        created.append(name)
+        return fd
     raise OutputError(f"{target}: kan ikke skrive i mappen {folder} (ingen ledigt navn til en midlertidig fil)")
+
+
+# The signals that end drafter (drafter.interrupts raises them as exceptions in the main thread).
+_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextmanager
+def signals_held():
+    """A few instructions no signal cuts: one that arrives inside is raised again as the block
+    ends, to the handler it would have met. Python runs signal handlers only in the main
+    thread, between instructions; elsewhere the block needs nothing."""
+    caught: list[int] = []
+    previous: dict[int, object] = {}
+    try:
+        for signum in _HELD_SIGNALS:
+            handler = signal.getsignal(signum)
+            if handler is None:  # a handler not set from Python: left alone
+                continue
+            previous[signum] = handler  # before the swap: a signal between the two still finds it put back
+            signal.signal(signum, lambda number, frame: caught.append(number))
+    except ValueError:  # not the main thread: no signal is raised here
+        previous.clear()
+    except BaseException:  # a signal while the handlers were being swapped: as if before the block
+        _restore_handlers(previous)
+        raise
+    try:
+        yield
+    finally:
+        _restore_handlers(previous)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)  # to its own handler now: Ctrl-C raises, SIG_DFL ends, SIG_IGN ignores
+
+
+def _restore_handlers(previous: dict[int, object]) -> None:
+    """Put each handler back, even when a signal's handler raises in between (a second
+    Ctrl-C): a handler left swapped would swallow that signal from then on."""
+    raised: BaseException | None = None
+    for signum, handler in previous.items():
+        for _ in range(100):  # a retry per signal raised meanwhile; a person cannot press Ctrl-C that often
+            try:
+                signal.signal(signum, handler)
+                break
+            except BaseException as exc:  # noqa: BLE001 - raised again below, once every handler is back
+                raised = raised or exc
+    if raised is not None:
+        raise raised
 
 
 # Windows (without long paths switched on) opens no path of more than 259 characters, and

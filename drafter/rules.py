@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
 
 from drafter import workspace
 from drafter.answers import Answers
@@ -29,6 +28,10 @@ from drafter.problems import ERROR, WAIVED, WARNING, Problem, display_path as fi
 from drafter.suggest import suggest
 from drafter.workspace import MIN_REASON_WORDS, ProfileError
 from drafter.yamlread import META_KEYS, is_empty
+
+TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Iterator
 
 WAIVER_KEY = "undtagelser"
 WAIVER_RULE = "undtagelse"  # the id under which problems with waivers themselves are reported

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from drafter import shellquote
 from drafter.answers import Answers, check_file, load_answers
@@ -391,17 +391,17 @@ class DraftSession:
         self.questionnaire = load_questionnaire(kind)
         return self.questionnaire
 
-    def merge_typed(self, section: str, typed: dict[str, Any], base: Mapping[str, str]) -> list[str]:
+    def merge_typed(self, section: str, typed: dict[str, Any], base: Mapping[str, Collection[str]]) -> list[str]:
         """Answers of *section* typed on a page made from an older file (saved since in another
         tab, an editor), merged answer by answer into this session (the file as it is now).
-        *base* holds the ``answer_digest`` of each answer the page was made from. An answer
-        nobody else changed takes the typed value; one changed in the file and on the page
-        alike is a conflict: the file's value stays. Returns the keys in conflict."""
+        *base*: per answer, the ``answer_digest`` of what the page showed (the file's answer, a
+        suggestion in place of an empty one). An answer the file has as the page showed it, or
+        as typed, takes the typed value; any other is a conflict. Returns the keys in conflict."""
         now = self.values.get(section) if isinstance(self.values.get(section), dict) else {}
         merged, conflicts = dict(now), []
         for key, value in typed.items():
             digest = answer_digest(now.get(key))
-            if base.get(key) == digest or answer_digest(value) == digest:
+            if digest in base.get(key, ()) or answer_digest(value) == digest:
                 merged[key] = value
             else:
                 conflicts.append(key)

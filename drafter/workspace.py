@@ -19,14 +19,17 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from drafter import inputs
 from drafter.errors import AnswerFileError, DrafterError
 from drafter.fsutil import atomic_write, describe_oserror, read_regular_file
 from drafter.problems import Problem, SourceMap, in_file_order
 from drafter.suggest import suggest
-from drafter.yamlio import patch_text
 from drafter.yamlread import parse_answer_text, read_answer_file
+
+TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
+if TYPE_CHECKING:
+    from typing import Any
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 # Names with dates that hold for every organisation (a reform's bodies that cease or start),
@@ -180,7 +183,7 @@ def _shipped_names_data() -> dict[str, list]:
     global _shipped_names
     if _shipped_names is None:
         merged: dict[str, list] = {"navne": [], "regioner": []}
-        for path in sorted(NAMES_DIR.glob("*.yaml")):
+        for path in yaml_files(NAMES_DIR):
             data = _load_names_file(path)
             for key in merged:
                 merged[key].extend(data.get(key) or [])
@@ -214,7 +217,13 @@ def _load_names_file(path: Path) -> dict:
 
 def builtin_profiles() -> dict[str, Path]:
     """The profiles shipped with drafter, by name."""
-    return {p.stem: p for p in sorted(PROFILES_DIR.glob("*.yaml"))}
+    return {p.stem: p for p in yaml_files(PROFILES_DIR)}
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The *.yaml files of *folder* (files or not), sorted, as Path.glob("*.yaml") finds them
+    (the name's case ignored where the platform ignores it); the listing is noted (drafter.inputs)."""
+    return [folder / name for name in inputs.names(folder) if os.path.normcase(name).endswith(".yaml")]
 
 
 def builtin_profile(name: str) -> Profile:
@@ -231,7 +240,8 @@ def load_profile(path: Path, name: str | None = None) -> Profile:
     """Read and check a profile file; ProfileError lists every problem as file:line: field: message."""
     shown = str(path)
     try:
-        if path.is_file() and path.stat().st_size == 0:
+        if inputs.is_file(path) and path.stat().st_size == 0:
+            inputs.read(path, b"")  # what was found: no bytes
             raise ProfileError(Problem("filen er tom; en profil begynder med 'organisation:'", file=shown, line=1))
         raw = read_answer_file(path, "profil")
     except AnswerFileError as exc:
@@ -500,8 +510,9 @@ class Workspace:
 def find_root(start: Path) -> Path | None:
     """The nearest folder at or above *start* holding drafter.yaml."""
     here = start.resolve()
+    inputs.resolved(start, here)
     for folder in (here, *here.parents):
-        if (folder / WORKSPACE_FILE).is_file():
+        if inputs.is_file(folder / WORKSPACE_FILE):
             return folder
     return None
 
@@ -520,9 +531,9 @@ def current() -> Workspace:
 def _open(given: str | None) -> Workspace:
     if given:
         root = Path(given)
-        if not root.is_dir():
+        if not inputs.is_dir(root):
             raise ProfileError(f"{given}: arbejdsmappen findes ikke (--workspace)")
-        if not (root / WORKSPACE_FILE).is_file():
+        if not inputs.is_file(root / WORKSPACE_FILE):
             raise ProfileError(
                 f"{given}: er ikke en arbejdsmappe (der er ingen {WORKSPACE_FILE}); lav en med: drafter init {given}"
             )
@@ -530,8 +541,9 @@ def _open(given: str | None) -> Workspace:
         root = find_root(Path.cwd())
     if root is None:
         return Workspace(None, builtin_profile(DEFAULT_PROFILE))
-    root = root.resolve()
-    return Workspace(root, load_profile(root / WORKSPACE_FILE, root.name))
+    resolved = root.resolve()
+    inputs.resolved(root, resolved)
+    return Workspace(resolved, load_profile(resolved / WORKSPACE_FILE, resolved.name))
 
 
 def activate(root: Path | None) -> Workspace:
@@ -540,19 +552,21 @@ def activate(root: Path | None) -> Workspace:
     Sets DRAFTER_WORKSPACE so worker processes use the same one, and forgets what was
     read under the previous workspace (questionnaires take choices from the profile).
     """
-    global _current
     if root is None:
         os.environ.pop(WORKSPACE_ENV, None)
     else:
         os.environ[WORKSPACE_ENV] = str(Path(root).resolve())
-    _current = None
-    _forget_cached()
+    read_afresh()
     return current()
 
 
-def _forget_cached() -> None:
+def read_afresh() -> None:
+    """Forget the workspace, its profile, the kinds and the names files read so far: the
+    next use reads (and notes, drafter.inputs) each of them again."""
     import sys
 
+    global _current, _shipped_names
+    _current = _shipped_names = None
     questionnaire = sys.modules.get("drafter.questionnaire")
     if questionnaire is not None:
         questionnaire._load_file.cache_clear()
@@ -686,6 +700,8 @@ def _profile_text(chosen: Profile, name: str | None, region: str | None) -> tupl
         notes.append("rådets kommuner er ikke angivet; tilføj dem under 'parter' i drafter.yaml (side: kommune)")
     if data == chosen.data:
         return text, notes
+    from drafter.yamlio import patch_text  # lazy: only init writes a profile (1.3 ms CPU of every command)
+
     try:
         patched = patch_text(text, data, lambda path, old, new: old == new)
     except ValueError:

@@ -12,11 +12,15 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from drafter import inputs, privcache
 from drafter.errors import AnswerFileError
 from drafter.fsutil import describe_oserror, describe_special
 from drafter.problems import Problem, SourceMap
+
+TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 12
@@ -67,6 +71,17 @@ def read_answer_file(path: str | Path, what: str = "svarfil") -> AnswerFile:
     "typefil" (a kind), "profil", "navnefil"."""
     name = str(path)
     try:
+        raw = _read_bounded(path, name, what)
+    except AnswerFileError:
+        inputs.unreadable(path)  # a file that could not be read is looked for afresh each time
+        raise
+    inputs.read(path, raw)
+    return parse_file_bytes(raw, name, what)
+
+
+def _read_bounded(path: str | Path, name: str, what: str) -> bytes:
+    """The bytes of the file, at most MAX_FILE_BYTES; AnswerFileError when it cannot be read."""
+    try:
         special = describe_special(os.stat(path).st_mode)
         if special and not stat.S_ISDIR(os.stat(path).st_mode):
             # Opening a named pipe waits for a writer that may never come; a device never ends.
@@ -87,7 +102,7 @@ def read_answer_file(path: str | Path, what: str = "svarfil") -> AnswerFile:
         raise AnswerFileError(
             _at(name, f"filen er for stor ({amount}; en {what} er højst {MAX_FILE_BYTES:,} byte)".replace(",", "."))
         )
-    return parse_file_bytes(raw, name, what)
+    return raw
 
 
 # -- parsed files kept between runs --------------------------------------------------------
@@ -114,8 +129,6 @@ _parser_key: bytes | None = None
 def parse_file_bytes(raw: bytes, name: str, what: str = "svarfil") -> AnswerFile:
     """parse_answer_text of a file's bytes, from the cache when this file was parsed before.
     (*what* names the file in messages only; a file with a problem is never kept.)"""
-    from drafter import privcache
-
     entry = _parsed_entry_name(raw)
     if entry is not None:
         kept = privcache.load(entry, _PARSED_MAGIC, _PARSED_MAX_BYTES, _marshal_loads, _valid_parsed)
@@ -139,33 +152,27 @@ def parse_file_bytes(raw: bytes, name: str, what: str = "svarfil") -> AnswerFile
 
 def _parsed_entry_name(raw: bytes) -> str | None:
     """The cache entry of these bytes: their SHA-256 with this parser's (None: no cache)."""
-    import hashlib
-
     global _parser_key
     if _parser_key is None:
         _parser_key = _parser_fingerprint()
     if not _parser_key:
         return None
-    return f"yaml-{hashlib.sha256(_parser_key + raw).hexdigest()}.parsed"
+    return f"yaml-{privcache.digest(_parser_key + raw).hex()}.parsed"
 
 
 def _parser_fingerprint() -> bytes:
     """This module's source and PyYAML's installed files (size, time): another parser is
     another key. Empty when either cannot be found (then nothing is cached)."""
-    import hashlib
-    from importlib.machinery import PathFinder
-
     try:
-        digest = hashlib.sha256(_PARSED_MAGIC + Path(__file__).read_bytes())
-        spec = PathFinder.find_spec("yaml")
-        folders = list(spec.submodule_search_locations or []) if spec is not None else []
-        if not folders:
+        parts = [_PARSED_MAGIC, Path(__file__).read_bytes()]
+        folder = privcache.package_folder("yaml")
+        if folder is None:
             return b""
-        for entry in sorted(os.scandir(folders[0]), key=lambda e: e.name):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.endswith((".py", ".so", ".pyd")):
                 info = entry.stat()
-                digest.update(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-        return digest.digest()
+                parts.append(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        return privcache.digest(b"".join(parts))
     except (OSError, ImportError, ValueError):
         return b""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -46,6 +47,26 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
         timeout=timeout,
         stdin=None if input is not None else subprocess.DEVNULL,
     )
+
+
+@contextlib.contextmanager
+def ended(process: subprocess.Popen):
+    """*process* (a `drafter serve`, say) is gone after the block, however the block ends: a
+    failed assert, a browser's timeout, a stop that took too long. Started with
+    start_new_session=True, what it started (LibreOffice) goes with it: its whole group."""
+    own_group = os.getpgid(process.pid) == process.pid  # a leader: start_new_session=True
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            if own_group:
+                os.killpg(process.pid, signal.SIGKILL)
+            elif process.poll() is None:
+                process.kill()
+        process.wait()
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:  # a grandchild may hold the other end: no read to its end
+                pipe.close()
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess, *fragments: str) -> None:
@@ -151,6 +172,8 @@ def pytest_configure(config) -> None:
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if not hasattr(config, "workerinput"):  # once, in the process that starts the workers
+        if config.getoption("store_durations"):
+            config.pluginmanager.register(DurationRecorder(config.rootpath), "drafter-durations")
         import compileall
 
         compileall.compile_dir(REPO / "drafter", quiet=1)  # see sys.dont_write_bytecode above
@@ -175,6 +198,9 @@ def pytest_xdist_make_scheduler(config, log):
     a costly session fixture. Every other test goes to whichever worker is free, so no
     worker idles at the end while the other finishes a long file (as with --dist loadfile).
 
+    The groups are handed out longest first (by the times in tests/durations.json), so that
+    the run ends with short tests on every worker rather than one long test on one of them.
+
     xdist's own --dist loadgroup would do this with marks, but with pytest 9.2 it silently
     groups nothing (it renames Item._nodeid, which pytest no longer reads); and the process
     that schedules never imports the test files, so the rule reads their source.
@@ -184,12 +210,79 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     groups = _shared_fixture_groups(config.rootpath)
+    durations = read_durations(DURATIONS_FILE)
+    typical = median(durations.values())
 
     class SharedFixtureScheduling(LoadScopeScheduling):
+        ordered = False
+
         def _split_scope(self, nodeid: str) -> str:
             return groups.get(nodeid.split("::", 1)[0], nodeid)
 
+        def _assign_work_unit(self, node) -> None:
+            if not self.ordered:  # the first call: the queue of groups is complete
+                longest_first = sorted(self.workqueue.items(), key=lambda unit: -estimate(unit[1], durations, typical))
+                self.workqueue.clear()
+                self.workqueue.update(longest_first)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
     return SharedFixtureScheduling(config, log)
+
+
+# Each test's recent time in seconds (setup + call + teardown), by node id: the order in
+# which the scheduler hands out work. Refresh with `pytest --store-durations` (a full run).
+DURATIONS_FILE = REPO / "tests" / "durations.json"
+
+
+def read_durations(path: Path) -> dict[str, float]:
+    """The recorded times; empty (every test alike: today's order) if the file is missing,
+    unreadable or not what it should be. The order of the run is all that depends on it."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(nodeid): float(seconds) for nodeid, seconds in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
+        return {}
+
+
+def estimate(nodeids, durations: dict[str, float], typical: float) -> float:
+    """The expected time of a group of tests; a test not yet recorded counts as a *typical* one."""
+    return sum(durations.get(nodeid, typical) for nodeid in nodeids)
+
+
+def median(values) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 1.0
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--store-durations", action="store_true",
+                     help="write each test's time to tests/durations.json (the order of later runs)")
+
+
+class DurationRecorder:
+    """In the process that schedules (the workers' reports arrive there too): each test's
+    time, written to DURATIONS_FILE at the end, over the times of the tests not run."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.measured: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report) -> None:
+        self.measured[report.nodeid] = self.measured.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_sessionfinish(self) -> None:
+        import json
+
+        if not self.measured:
+            return
+        kept = {nodeid: seconds for nodeid, seconds in read_durations(DURATIONS_FILE).items()
+                if (self.root / nodeid.split("::", 1)[0]).exists()}  # a file removed: its tests go
+        kept.update({nodeid: round(seconds, 2) for nodeid, seconds in self.measured.items()})
+        DURATIONS_FILE.write_text(json.dumps(dict(sorted(kept.items())), indent=0, ensure_ascii=False) + "\n",
+                                  encoding="utf-8")
 
 
 # The session fixtures worth computing once per run rather than once per worker (seconds of

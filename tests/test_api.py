@@ -17,7 +17,9 @@ from drafter.errors import AnswerFileError, DrafterError, OutputError, RuleViola
 from drafter.problems import Problem, format_problem, printable
 from drafter.questionnaire import load_questionnaire
 
-ONE_PER_KIND = {yaml.safe_load(p.read_text(encoding="utf-8"))["kind"]: p for p in EXAMPLES}
+# libyaml's parser when PyYAML has it: this runs at import, in every worker.
+ONE_PER_KIND = {yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["kind"]: p
+                for p in EXAMPLES}
 
 
 def plain(path: Path) -> dict:

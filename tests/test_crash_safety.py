@@ -217,7 +217,8 @@ def test_stale_temporary_files_of_killed_renders_are_cleaned_up(workdir):
 def test_a_signal_just_after_the_temporary_file_is_made_leaves_no_file(tmp_path, monkeypatch):
     # A signal can arrive between the temporary file's creation and the moment atomic_write
     # holds its name (inside mkstemp, as it once was: a batch stopped by Ctrl-C left one
-    # ".x.docx.xxxxxxxx.tmp" now and then). The name is recorded first, so the file goes.
+    # ".x.docx.xxxxxxxx.tmp" now and then). Signals are held until the name is known, so
+    # the file goes.
     from drafter import fsutil
 
     real_open = os.open
@@ -225,8 +226,7 @@ def test_a_signal_just_after_the_temporary_file_is_made_leaves_no_file(tmp_path,
     def interrupted_once_made(path, flags, *args, **kwargs):
         fd = real_open(path, flags, *args, **kwargs)
         if str(path).endswith(".tmp"):
-            os.close(fd)
-            raise KeyboardInterrupt
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C, the very moment the file exists
         return fd
 
     target = tmp_path / "kommissorium.docx"
@@ -236,3 +236,35 @@ def test_a_signal_just_after_the_temporary_file_is_made_leaves_no_file(tmp_path,
         fsutil.atomic_write(target, b"new")
     monkeypatch.undo()
     assert [p.name for p in tmp_path.iterdir()] == ["kommissorium.docx"] and target.read_bytes() == b"old"
+
+
+def test_a_signal_as_the_temporary_name_is_found_taken_leaves_the_other_file(tmp_path, monkeypatch):
+    # The other moment: the random name is taken (FileExistsError) and a signal arrives at the
+    # same instant. The clean-up must not take the file by that name for its own: it is
+    # another's (here a second drafter's temporary file of the same document).
+    from drafter import fsutil
+
+    target = tmp_path / "kommissorium.docx"
+    target.write_bytes(b"old")
+    others = tmp_path / f".{target.name}.00000001.tmp"
+    others.write_bytes(b"another drafter's document, half written")
+    names = iter([bytes.fromhex("00000001"), bytes.fromhex("00000002")])
+    real_open = os.open
+
+    def taken_and_interrupted(path, flags, *args, **kwargs):
+        if str(path) == str(others):
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C as the name is found taken
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "urandom", lambda size: next(names))
+    monkeypatch.setattr(os, "open", taken_and_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fsutil.atomic_write(target, b"new")
+    monkeypatch.undo()
+    assert others.read_bytes() == b"another drafter's document, half written"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, others.name])
+    assert target.read_bytes() == b"old"
+    # The handlers are as they were: Ctrl-C raises again, and a write goes through.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    fsutil.atomic_write(target, b"new")
+    assert target.read_bytes() == b"new" and others.exists()

@@ -7,6 +7,7 @@ One `drafter render --pdf` makes every document of this module (one LibreOffice 
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -154,6 +155,7 @@ def heading_texts(docx) -> set[str]:
     return {p.text for p in Document(str(docx)).paragraphs if p.style.name.startswith("Heading") and p.text}
 
 
+@functools.lru_cache(maxsize=None)  # two tests read each of the module's 49 PDFs
 def page_lines(pdf) -> list[list[str]]:
     raw = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return [[" ".join(line.split()) for line in page.splitlines() if line.strip()] for page in raw.rstrip("\f").split("\f")]

@@ -65,7 +65,7 @@ def test_the_wheel_holds_the_licence_every_kind_profile_template_and_example(whe
                        "Operating System :: POSIX :: Linux", "Natural Language :: Danish",
                        "License :: OSI Approved :: MIT License"):
         assert f"Classifier: {classifier}\n" in metadata
-    assert "drafter = drafter.cli:main" in entry_points
+    assert "drafter = drafter.__main__:main" in entry_points
 
 
 def _version() -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, has_soffice, run_cli
+from conftest import REPO, ended, has_soffice, run_cli
 from web_support import LiveServer
 
 ADHOC = "udskrivelse-af-skroebelige-aeldre"
@@ -223,6 +223,34 @@ def test_autosave_answers_json_and_keeps_the_draft_valid(live):
     assert "Gammel fane" in answer_file(live, slug).read_text(encoding="utf-8")
 
 
+def test_a_suggestion_another_save_stored_is_no_conflict_but_a_changed_answer_is(live):
+    # Two tabs show the document section with its suggestions (version "1.0", the author from
+    # the profile). One saves them as shown; the other then changes the version: the file's
+    # value is the one its page showed, so this is no conflict. A third page from before both
+    # saves, changing the version again, is one: the file's "2.0" is not what it showed.
+    slug = new_commission(live, "Gruppe med forslag")
+    url = f"/k/{slug}/afsnit/dokument"
+    page = live.get(url).text
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
+    base = re.search(r'name="base" value="([^"]*)"', page).group(1)
+    shown = {name: re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', page).group(1)
+             for name in ("dokument.dato", "dokument.version", "dokument.forfatter")}
+    assert shown["dokument.version"] == "1.0" and shown["dokument.forfatter"]
+    assert "dokument:" not in answer_file(live, slug).read_text(encoding="utf-8")
+
+    def autosave(**changed):
+        reply = live.post(url, {"version": version, "base": base, **shown, **changed, "action": "autosave"},
+                          headers={"Accept": "application/json"})
+        return __import__("json").loads(reply.text)
+
+    assert autosave()["conflicts"] == {}
+    assert "version: '1.0'" in answer_file(live, slug).read_text(encoding="utf-8")
+    assert autosave(**{"dokument.version": "2.0"})["conflicts"] == {}
+    assert "version: '2.0'" in answer_file(live, slug).read_text(encoding="utf-8")
+    assert autosave(**{"dokument.version": "3.0"})["conflicts"] == {"dokument.version": "2.0"}
+    assert "version: '2.0'" in answer_file(live, slug).read_text(encoding="utf-8")
+
+
 def test_a_file_edited_by_hand_meanwhile_is_not_overwritten(live):
     slug = new_commission(live, "Gruppe om håndredigering")
     url = f"/k/{slug}/afsnit/gruppe"
@@ -346,23 +374,24 @@ def test_reopening_continues_where_the_person_was(live):
 def test_drafter_serve_starts_answers_and_stops_cleanly_on_ctrl_c(tmp_path):
     (tmp_path / "answers").mkdir()
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
-    process = subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        lines = [process.stdout.readline() for _ in range(3)]
-        url = next(line.split()[1] for line in lines if line.startswith("Åbn "))
-        assert url.startswith("http://127.0.0.1:") and "token=" in url
-        import urllib.request
+    with ended(subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0"],
+                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)) as process:  # gone even if the test fails
+        try:
+            lines = [process.stdout.readline() for _ in range(3)]
+            url = next(line.split()[1] for line in lines if line.startswith("Åbn "))
+            assert url.startswith("http://127.0.0.1:") and "token=" in url
+            import urllib.request
 
-        with urllib.request.urlopen(url, timeout=10) as response:  # follows the redirect, keeps no cookie
-            pass
-    except Exception as exc:  # the redirect target needs the cookie: a 403 is the expected end
-        assert getattr(exc, "code", None) == 403, exc
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=10)
-    assert process.returncode == 0, err
-    assert "stoppet" in out and "Traceback" not in err
+            with urllib.request.urlopen(url, timeout=10) as response:  # follows the redirect, keeps no cookie
+                pass
+        except Exception as exc:  # the redirect target needs the cookie: a 403 is the expected end
+            assert getattr(exc, "code", None) == 403, exc
+        finally:
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        assert "stoppet" in out and "Traceback" not in err
 
 
 def test_serve_refuses_a_port_that_is_taken(live):
@@ -423,17 +452,18 @@ def test_a_file_with_unknown_fields_is_not_saved_over_and_comments_are_kept(live
 def test_another_host_is_served_with_a_warning(tmp_path):
     # 127.0.0.2 is loopback too, but not one of the names drafter treats as "this machine only".
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
-    process = subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0", "--host", "127.0.0.2"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        lines = [process.stdout.readline() for _ in range(3)]
-        url = next(line.split()[1] for line in lines if line.startswith("Åbn "))
-        assert url.startswith("http://127.0.0.2:")
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=10)
-    assert "Advarsel" in err and "andre maskiner" in err
-    assert process.returncode == 0
+    with ended(subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0", "--host", "127.0.0.2"],
+                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)) as process:  # gone even if the test fails
+        try:
+            lines = [process.stdout.readline() for _ in range(3)]
+            url = next(line.split()[1] for line in lines if line.startswith("Åbn "))
+            assert url.startswith("http://127.0.0.2:")
+        finally:
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+        assert "Advarsel" in err and "andre maskiner" in err
+        assert process.returncode == 0
 
 
 def test_an_unexpected_failure_is_a_danish_page_not_a_dropped_connection(live, monkeypatch, capsys):
@@ -457,14 +487,15 @@ def test_serve_works_in_the_workspace_found_above_the_current_folder(tmp_path):
     below.mkdir()
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
     env.pop("DRAFTER_WORKSPACE", None)
-    process = subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0"],
-                               cwd=below, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        first = process.stdout.readline()
-        assert str((tmp_path / "ws").resolve()) in first, first
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=10)
+    with ended(subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--no-browser", "--port", "0"],
+                                cwd=below, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)) as process:  # gone even if the test fails
+        try:
+            first = process.stdout.readline()
+            assert str((tmp_path / "ws").resolve()) in first, first
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=60)
 
 
 def test_choosing_a_project_group_in_the_adhoc_kind_makes_the_draft_a_project_group(live):

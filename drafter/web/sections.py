@@ -19,14 +19,22 @@ if TYPE_CHECKING:  # a name for annotations only: the web reaches the kinds thro
     from drafter.questionnaire import Section
 
 
-def section_base(section: Section, values: dict[str, Any]) -> str:
-    """The answers of a section as the page was made from them: 'key:digest,...' (for merging)."""
-    return ",".join(f"{q.key}:{answer_digest(values.get(q.key))}" for q in section.questions)
+def section_base(section: Section, values: dict[str, Any], shown: dict[str, Any] | None = None) -> str:
+    """The answers of a section as the page was made from them, for merging a later save
+    (``DraftSession.merge_typed``): 'key:digest,...'. Where the page shows a suggestion in
+    place of an empty answer, both count: 'key:digest|digest'."""
+    parts = []
+    for question in section.questions:
+        digests = [answer_digest(values.get(question.key))]
+        if shown is not None and answer_digest(shown.get(question.key)) not in digests:
+            digests.append(answer_digest(shown.get(question.key)))
+        parts.append(f"{question.key}:{'|'.join(digests)}")
+    return ",".join(parts)
 
 
-def parse_base(text: str) -> dict[str, str]:
+def parse_base(text: str) -> dict[str, tuple[str, ...]]:
     pairs = (part.partition(":") for part in text.split(",")[:500] if part)
-    return {key: digest for key, _, digest in pairs}
+    return {key: tuple(digests.split("|")[:2]) for key, _, digests in pairs}
 
 
 def label_for(section: Section, name: str) -> str:
@@ -102,7 +110,7 @@ class SectionPages:
             values=values, rows=rows, typed=data.typed if data is not None else {}, errors=errors,
             error_list=[(name, label_for(section, name), message) for name, message in errors.items()],
             banner=banner, focus=focus, saved=saved, conflicts=conflicts or {}, skip_to=first_field(section),
-            base=section_base(section, commission.values[section.key]),
+            base=section_base(section, commission.values[section.key], values),
             previous=sections[index - 1] if index > 0 else None,
             next=sections[index + 1] if index + 1 < len(sections) else None,
         )
