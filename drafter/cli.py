@@ -15,7 +15,6 @@ drafter.problems 10 ms, against 19 ms for the whole of `drafter --help`.
 
 from __future__ import annotations
 
-import argparse
 import codecs  # loaded by the interpreter itself: costs nothing here
 import gc
 import os
@@ -26,6 +25,7 @@ from drafter.console import escape_what_it_cannot_show
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from pathlib import Path
 
     from drafter.errors import DrafterError
@@ -64,6 +64,8 @@ _ARGPARSE_DA = {
 
 
 def _danish_argparse() -> None:
+    import argparse  # lazy: a plain check needs none of it (see build_parser)
+
     # argparse looks its texts up through the module-level gettext alias at call time.
     argparse._ = lambda text: _ARGPARSE_DA.get(text, text)  # type: ignore[attr-defined]
     argparse.ngettext = lambda one, many, n: _ARGPARSE_DA.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
@@ -84,19 +86,25 @@ def _terminal_columns() -> int:
     return columns or 80
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
-        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
+def _parser_class() -> type:
+    """drafter's ArgumentParser: help as wide as the terminal, usage errors in Danish. Made
+    when a parser is built (argparse is imported then; see build_parser)."""
+    import argparse  # lazy: see build_parser
 
+    class HelpFormatter(argparse.HelpFormatter):
+        def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+            super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
 
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        super().__init__(*args, **kwargs)
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("formatter_class", HelpFormatter)
+            super().__init__(*args, **kwargs)
 
-    def error(self, message: str):  # argparse's own exit code for usage errors is 2 too
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
+        def error(self, message: str):  # argparse's own exit code for usage errors is 2 too
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
+
+    return Parser
 
 
 def _path(text: str) -> Path:
@@ -119,8 +127,9 @@ def _command(name: str, help: str, description: str, *arguments: tuple, subcomma
 
 
 OUT_DIR = _option("--out-dir", type=_path, metavar="MAPPE", help="mappe til Word-dokumenter (standard: out)")
+# Its default is argparse.SUPPRESS (no attribute unless given), set where it is added.
 WORKSPACE = _option(
-    "--workspace", type=_path, metavar="MAPPE", default=argparse.SUPPRESS,
+    "--workspace", type=_path, metavar="MAPPE",
     help="brug arbejdsmappen MAPPE (standard: den nærmeste mappe med drafter.yaml over den aktuelle mappe)",
 )
 SET_HELP = {
@@ -224,6 +233,17 @@ COMMANDS = (
         OUT_DIR,
     ),
     _command(
+        "restore", "læg svarene fra en gendannelsesfil tilbage i deres svarfil",
+        "Kunne svarene ikke gemmes (fx en fuld disk eller en mappe, der ikke kan skrives i), står de alle i en "
+        "gendannelsesfil (<navn>-gendannet.yaml). restore lægger dem tilbage i den svarfil, de hører til, med "
+        "filens kommentarer bevaret, hvis svarfilen er, som den var, da gemningen slog fejl (ellers i en ny fil "
+        "ved siden af, så intet overskrives), laver dokumentet igen, hvis kommissoriet er færdigt (efter import: "
+        "med den rettede Word-fil gemt som kopi først), og fjerner gendannelsesfilen.",
+        _option("recovery", type=_path, metavar="GENDANNELSESFIL", help="gendannelsesfilen (<navn>-gendannet.yaml)"),
+        OUT_DIR,
+        _option("--force", action="store_true", help="overskriv dokumentet, også hvis det er rettet i Word siden"),
+    ),
+    _command(
         "status", "vis alle kommissorier i en mappe og deres Word-dokumenters tilstand",
         "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde, "
         "regelfejl og advarsler, og Word-dokumentet: intet, aktuelt, forældet (svarene er ændret, siden det blev "
@@ -322,28 +342,34 @@ COMMANDS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # argparse (and gettext with it) is imported here, not at the top: a plain `check`
+    # (drafter.verdicts) needs no parser (1.4 ms of its cold start, measured), and the
+    # `drafter` command replays a kept verdict before this module is loaded at all.
+    import argparse
+
     _danish_argparse()
-    parser = _Parser(
+    parser = _parser_class()(
         prog="drafter",
         description="Laver kommissorier (Word) for grupper i sundhedsklyngerne ud fra et kort spørgeskema.",
         epilog="Se 'drafter KOMMANDO --help' for hjælp til den enkelte kommando.",
     )
     parser.add_argument("--version", action="version", version=f"drafter {__version__}", help="vis versionsnummeret og afslut")
-    flags, settings = WORKSPACE
-    parser.add_argument(*flags, **settings)
-    _add_commands(parser, COMMANDS, "command", "KOMMANDO", "cmd")
+    workspace = (WORKSPACE[0], {**WORKSPACE[1], "default": argparse.SUPPRESS})
+    parser.add_argument(*workspace[0], **workspace[1])
+    _add_commands(parser, COMMANDS, "command", "KOMMANDO", "cmd", workspace)
     return parser
 
 
-def _add_commands(parser: argparse.ArgumentParser, table: tuple, dest: str, metavar: str, handler_prefix: str) -> None:
-    commands = parser.add_subparsers(dest=dest, metavar=metavar, parser_class=_Parser)
+def _add_commands(parser: argparse.ArgumentParser, table: tuple, dest: str, metavar: str, handler_prefix: str,
+                  workspace: tuple) -> None:
+    commands = parser.add_subparsers(dest=dest, metavar=metavar, parser_class=type(parser))
     for spec in table:
         command = commands.add_parser(spec["name"], help=spec["help"], description=spec["description"])
-        for flags, settings in (*spec["arguments"], WORKSPACE):  # --workspace also after the command
+        for flags, settings in (*spec["arguments"], workspace):  # --workspace also after the command
             command.add_argument(*flags, **settings)
         handler_name = f"{handler_prefix}_{spec['name']}"
         if spec["subcommands"]:
-            _add_commands(command, spec["subcommands"], f"{spec['name']}_command", "HANDLING", handler_name)
+            _add_commands(command, spec["subcommands"], f"{spec['name']}_command", "HANDLING", handler_name, workspace)
             command.set_defaults(handler=lambda args, command=command: _help(command))
         else:
             command.set_defaults(handler=globals()[handler_name], **spec["defaults"])
@@ -449,6 +475,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             answers = api.load(path)
         except DrafterError as exc:
             _report(exc)
+            failed += 1
+            continue
+        recovery = api.recovery_note(answers)
+        if recovery is not None:  # not a commission, nor to be forgotten: a failure, with what to do
+            _print(recovery, sys.stderr)
             failed += 1
             continue
         if args.fix:
@@ -682,6 +713,28 @@ def _print_result(result) -> None:
         return
     note = "" if result.status == "skrevet" else " (uændret)"
     _print(f"Dokument: {result.output}{note}")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from drafter import api  # lazy
+    from drafter.problems import format_problems  # lazy
+
+    restored = api.restore(args.recovery, out_dir=args.out_dir or _workspace_folder("out"), force=args.force)
+    for note in restored.notes:
+        _print(note)
+    _print(f"Svarfil: {restored.answers_path}")
+    if restored.render is None:
+        from drafter.shellquote import quote  # lazy
+
+        _print(f"Svarfilen er en kladde; gør den færdig med: drafter new {restored.kind} --resume {quote(restored.answers_path)}")
+        return EXIT_OK
+    if restored.backup is not None:
+        _print(f"Den rettede Word-fil er gemt som {restored.backup}")
+    for line in format_problems(restored.render.warnings, restored.render.source):
+        _print(line, sys.stderr)
+    note = "" if restored.render.status == "skrevet" else " (uændret)"
+    _print(f"Dokument: {restored.render.output}{note}")
+    return EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -1026,9 +1079,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def plain_check_arguments(argv: list[str]) -> argparse.Namespace:
     """What argparse makes of a plain `check FILE... [--strict] [--draft-ok]` (drafter.verdicts),
-    without building the parser of every command and parsing (2 ms of a fresh check, measured);
-    tests/test_kept_verdicts.py compares the two."""
-    return argparse.Namespace(
+    without importing argparse, building the parser of every command and parsing (3.4 ms of a
+    fresh check, measured); tests/test_kept_verdicts.py compares the two."""
+    from types import SimpleNamespace  # loaded with re already
+
+    return SimpleNamespace(
         command="check", answers=[_path(arg) for arg in argv[1:] if not arg.startswith("-")],
         strict="--strict" in argv, draft_ok="--draft-ok" in argv, list_rules=False, fix=False, handler=cmd_check,
     )
