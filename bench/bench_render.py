@@ -95,7 +95,9 @@ INSTALLED = _installed_drafter()
 if INSTALLED is None:
     sys.path.insert(0, str(REPO))
 
-TEMPLATE = REPO / "templates" / "docx" / "adhoc.docx"
+# What a user would write with docxtpl alone: the same commission laid out by hand in a Word
+# template with docxtpl tags (the tests' full-layout template), fed the answers.
+TEMPLATE = REPO / "tests" / "data" / "fulllayout" / "adhoc.docx"
 # The examples of one kind, so that one template serves them all (as in the bare scripts).
 EXAMPLES = sorted(p for p in (REPO / "answers").glob("*.yaml") if "\nkind: adhoc\n" in p.read_text(encoding="utf-8"))
 CACHE_ENV = "DRAFTER_CACHE_DIR"

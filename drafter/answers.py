@@ -108,3 +108,75 @@ def is_folder(path: Path) -> bool:
         return inputs.is_dir(path)
     except OSError:  # a name too long: rendering it says so
         return False
+
+
+# -- recovery files ----------------------------------------------------------------------------
+#
+# When a save fails (a full disk, a folder that cannot be written), drafter.session writes
+# every answer to a recovery file, <draft>-gendannet.yaml beside the answer file (else in the
+# user's cache folder). It is not a commission of its own: the file says so itself, under
+# "gendannelse", with the answer file its answers belong to. Every list of answer files
+# (render, check, status, the web form) shows it as a recovery file with what to do, never
+# as a commission; `drafter restore` (or `drafter new KIND --resume`) puts the answers back.
+RECOVERY_KEY = "gendannelse"
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What a recovery file says about itself (its "gendannelse")."""
+
+    answers_path: Path  # "svarfil": the answer file the answers belong to (absolute)
+    base_digest: str | None = None  # "grundlag": SHA-256 of that file as last read; None: it was not written yet
+    finished: bool = False  # "faerdig": the answers were finished (complete)
+    chair_document: Path | None = None  # "wordfil": from `drafter import`, the chair's Word document
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"svarfil": str(self.answers_path)}
+        if self.base_digest:
+            data["grundlag"] = self.base_digest
+        if self.finished:
+            data["faerdig"] = True
+        if self.chair_document is not None:
+            data["wordfil"] = str(self.chair_document)
+        return data
+
+
+def recovery_of(data: Any) -> Recovery | None:
+    """The recovery a file's plain *data* describes, or None: not a recovery file (also when a
+    hand edit left its "gendannelse" without an answer file to name)."""
+    block = data.get(RECOVERY_KEY) if isinstance(data, dict) else None
+    if not isinstance(block, dict) or not isinstance(block.get("svarfil"), str) or not block["svarfil"].strip():
+        return None
+    digest, document = block.get("grundlag"), block.get("wordfil")
+    return Recovery(
+        Path(block["svarfil"]),
+        digest if isinstance(digest, str) and digest else None,
+        block.get("faerdig") is True,
+        Path(document) if isinstance(document, str) and document.strip() else None,
+    )
+
+
+def shown_path(path: Path) -> Path:
+    """*path* as a person in the current folder reads it: relative when it lies below it."""
+    try:
+        return Path(os.path.relpath(path)) if path.is_absolute() and path.is_relative_to(Path.cwd()) else path
+    except (OSError, ValueError):  # no current folder; another drive (Windows)
+        return path
+
+
+def restore_command(recovery_file: Path) -> str:
+    """The command that puts a recovery file's answers back where they belong."""
+    from drafter import shellquote  # here: a plain check needs it only for a recovery file (shlex, 0.3 ms)
+
+    return f"drafter restore {shellquote.quote(shown_path(recovery_file))}"
+
+
+def recovery_sentence(recovery_file: Path, recovery: Recovery) -> str:
+    """What a recovery file is and what to do with it, in one Danish sentence (lists, check)."""
+    return f"{shown_path(recovery_file)}: er en gendannelsesfil, ikke et kommissorium: {recovery_advice(recovery_file, recovery)}"
+
+
+def recovery_advice(recovery_file: Path, recovery: Recovery) -> str:
+    """Whose answers a recovery file holds, and the command that puts them back (Danish)."""
+    return (f"svar til {shown_path(recovery.answers_path)}, som ikke kunne gemmes dér; læg dem tilbage med: "
+            f"{restore_command(recovery_file)}")

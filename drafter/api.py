@@ -29,12 +29,13 @@ results (outcome states, an answer's label and text) are exported too; see ``__a
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 from drafter import reference, workspace
-from drafter.answers import Answers, check_file, expand_paths, is_folder, load_answers
+from drafter.answers import Answers, check_file, expand_paths, is_folder, load_answers, recovery_of, recovery_sentence
 from drafter.errors import AnswerFileError, DrafterError, UsageError
-from drafter.fsutil import atomic_write
+from drafter.fsutil import atomic_write, resolved
 from drafter.problems import Problem
 from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, letterhead_path, load_questionnaire
 from drafter.rules import RULES, check_answers, profile_notes, unknown_rules
@@ -46,17 +47,17 @@ from drafter.yamlread import read_answer_file
 # and outcomes), the Danish summaries of changes (drafter.changes) nor the answer-file
 # writer (drafter.yamlio): together 2.7 ms of CPU of a fresh check's start (measured,
 # bytecode compiled); nor the dataclasses other commands return (drafter.apitypes: making
-# five dataclasses costs 2 ms). They are imported by the functions that use them, and the
+# six dataclasses costs some 2.5 ms). They are imported by the functions that use them, and the
 # names this module hands on from them are looked up on first use (__getattr__ below).
 _FROM_BATCH = ("FAILED", "SKIPPED", "UNCHANGED", "draft_lines", "failure_lines", "summary_line")
 _FROM_CHANGES = ("full_text", "label", "marked_words", "question_lines")
-_FROM_APITYPES = ("SetResult", "ProfileListing", "RuleListing", "ChairEdits", "Replacement")
+_FROM_APITYPES = ("SetResult", "ProfileListing", "RuleListing", "ChairEdits", "Restored", "Replacement")
 
 TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
 if TYPE_CHECKING:
     from typing import Any, Callable, Mapping
 
-    from drafter.apitypes import ChairEdits, ProfileListing, Replacement, RuleListing, SetResult
+    from drafter.apitypes import ChairEdits, ProfileListing, Replacement, Restored, RuleListing, SetResult
     from drafter.batch import Outcome, RenderResult
     from drafter.docimport import Imported
     from drafter.replace import FileReplacement
@@ -65,8 +66,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     # one commission
-    "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "render", "set", "set_answers",
-    "typography",
+    "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "recovery_note", "render",
+    "restore", "set", "set_answers", "typography",
     # workspace and profile
     "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "read_afresh", "use_workspace",
     "workspace_description",
@@ -74,7 +75,7 @@ __all__ = [
     # kinds and rules
     "kind", "kinds", "profile_notes", "rules",
     # many files; templates; versions; a chair's edits; a name replaced
-    "add_pdfs", "answer_files", "document_for", "is_folder", "render_files", "status",
+    "add_pdfs", "answer_files", "document_for", "is_folder", "recovery_files_kept_for", "render_files", "status",
     "pdf_for", "pdf_programs", "status_of",
     "check_templates", "new_template",
     "diff", "read_version", "write_tracked_changes",
@@ -405,7 +406,29 @@ def status(folder: str | Path, out_dir: str | Path | None = None) -> list[dict[s
     if not folder.is_dir():
         raise UsageError(f"{folder}: er ikke en mappe; angiv mappen med svarfilerne (fx answers)")
     paths = expand_paths([folder])
-    return status_of(paths, out_dir)
+    return status_of(paths + recovery_files_kept_for(folder), out_dir)
+
+
+def recovery_files_kept_for(folder: str | Path) -> list[Path]:
+    """The recovery files in the user's cache folder (where they go when the answers folder
+    itself cannot be written; see drafter.session) whose answers belong in *folder*: listed
+    with it, so that none is forgotten there. At most the first 1,000 files are looked at."""
+    from drafter.session import recovery_folders  # lazy: `check` needs no session (6 ms CPU after this module)
+
+    kept = recovery_folders(Path(folder))[-1]
+    try:
+        names = sorted(name for name in os.listdir(kept) if name.endswith(".yaml"))[:1000]
+    except OSError:
+        return []
+    here, found = resolved(Path(folder)), []
+    for name in names:
+        try:
+            recovery = recovery_of(read_answer_file(kept / name).data)
+        except DrafterError:
+            continue
+        if recovery is not None and resolved(recovery.answers_path.parent) == here:
+            found.append(kept / name)
+    return found
 
 
 # -- one commission's document (a front end that shows one at a time: the web form) ----------
@@ -543,11 +566,55 @@ def save_chair_edits(edits: ChairEdits, chosen: list[tuple[tuple, Any]], out_dir
     # written if they do not hold), patched in place with comments kept, and only if the file
     # on disk is still what was read, so an edit made meanwhile is never overwritten.
     session = DraftSession.from_answers(edits.answers, edits.answers_path, {"out_dir": Path(out_dir) if out_dir else None})
+    session.chair_document = Path(edits.docx)  # a failed save's recovery file names it, for `drafter restore`
     session.values = docimport.with_changes(edits.answers.values, chosen)
     session.values = session.checked().values
     session.save()
     backup = docimport.keep_chair_copy(edits.docx, document_for(edits.answers_path, out_dir or None))
     return docimport.Imported(session.render(force=backup is not None).rendered.output, backup)
+
+
+def recovery_note(answers: Answers) -> str | None:
+    """For a recovery file (what a failed save left; drafter.answers.Recovery): one Danish
+    sentence saying what it is, whose answers it holds and the command that puts them back.
+    None for any other answer file."""
+    recovery = recovery_of(answers.data)
+    if recovery is None or answers.source is None:
+        return None
+    return recovery_sentence(Path(answers.source.path), recovery)
+
+
+def restore(recovery_file: str | Path, out_dir: str | Path | None = None, force: bool = False) -> Restored:
+    """`drafter restore FILE`: a recovery file's answers (written when a save failed, see
+    drafter.session) back in the answer file they belong to, through the round-trip writer
+    (its comments kept), only if that file is still as it was when the save failed (else in
+    a new file beside it); a finished commission's document made again (after `drafter
+    import`, the chair's Word file kept as a copy first, as import does). The recovery file
+    is removed once its answers are saved. AnswerFileError for a file that cannot be read,
+    UsageError for one that is no recovery file, AutosaveFailed if it cannot be saved yet."""
+    from drafter import docimport  # lazy: only import and restore need it (15 ms CPU after this module)
+    from drafter.apitypes import Restored  # lazy: see the imports
+
+    from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
+
+    recovery_file = Path(recovery_file)
+    session = DraftSession.resume(recovery_file, out_dir=Path(out_dir) if out_dir is not None else None)
+    if session.recovered_from is None:
+        raise UsageError(f"{recovery_file}: er ikke en gendannelsesfil (den har ingen 'gendannelse:' med en svarfil); "
+                         f"fortsæt den med: drafter new {session.questionnaire.kind} --resume {recovery_file}")
+    session.values = session.checked().values
+    session.save()
+    result = Restored(session.path, session.questionnaire.kind, list(session.notes))
+    if not session.complete:
+        return result
+    if session.chair_document is not None:
+        result.backup = docimport.keep_chair_copy(session.chair_document, document_for(session.path, out_dir))
+    try:
+        result.render = session.render(force=force or result.backup is not None).rendered
+    except DrafterError as exc:  # the answers are saved; only the document is not
+        exc.problems.append(Problem(f"svarene er gemt i {session.path}, men dokumentet er ikke lavet igen"))
+        raise
+    return result
 
 
 def plan_replacement(old: str, new: str, paths: list[str | Path] | None = None) -> Replacement:

@@ -1,8 +1,8 @@
 """What drafter.api's commands return besides plain data: a change made with --set, a
-profile or rule listed, a chair's edits read, a replacement planned.
+profile or rule listed, a chair's edits read, a recovery file restored, a replacement planned.
 
 A module of their own so that a command that returns none of them (`drafter check`) does
-not make them: creating a dataclass compiles its generated methods (2 ms for these five).
+not make them: creating a dataclass compiles its generated methods (some 2.5 ms for these six).
 """
 
 from __future__ import annotations
@@ -63,3 +63,14 @@ class Replacement:
     new: str
     paths: list[Path]
     files: list[FileReplacement]  # per file: changed, left (inside a longer word), problems
+
+
+@dataclass
+class Restored:
+    """`drafter restore`: where a recovery file's answers went, and the document made from them."""
+
+    answers_path: Path
+    kind: str
+    notes: list[str]  # Danish: where they went (another file, when theirs changed since), what was left
+    render: RenderResult | None = None  # None for a draft, which is not rendered
+    backup: Path | None = None  # from `drafter import`: the copy of the chair's Word file, kept before it was replaced

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from typing import Callable
 
 from drafter import shellquote, workspace
-from drafter.answers import ANSWER_SUFFIXES, Answers, expand_paths, is_folder, load_answers  # noqa: F401 - batch's face too
+from drafter.answers import (  # noqa: F401 - batch's face too
+    ANSWER_SUFFIXES, RECOVERY_KEY, Answers, expand_paths, is_folder, load_answers, recovery_advice, recovery_of,
+    recovery_sentence,
+)
 from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved, windows_safe_stem
 from drafter.interrupts import HANDLED, Terminated, die_with_parent, exit_code
@@ -36,6 +39,7 @@ MIN_FILES_FOR_POOL = 3
 WRITTEN, UNCHANGED, FAILED = "skrevet", "uændret", "fejlet"
 # A draft (complete: false) in a folder or among several files: no document, and no failure.
 SKIPPED = "kladde"
+RECOVERY_SKIPPED = "gendannelsesfil, springes over: "  # a recovery file passed over as a draft is, said apart
 
 
 class Outcome:
@@ -169,7 +173,16 @@ def render_file(answers_path: Path, output: Path, force: bool = False, template:
 
 
 def require_finished(answers: Answers) -> None:
-    """A draft (complete: false) is not rendered; say how to finish it."""
+    """A draft (complete: false) is not rendered; say how to finish it. Nor is a recovery
+    file (what a failed save left, drafter.answers.Recovery): say how to put it back."""
+    recovery = recovery_of(answers.data)
+    if recovery is not None:
+        if answers.source is None:
+            raise AnswerFileError(Problem("svarene er fra en gendannelsesfil, ikke et kommissorium; læg dem tilbage i "
+                                          "deres svarfil med drafter restore", path=(RECOVERY_KEY,)))
+        where = Path(answers.source.path)
+        raise DraftNotRendered(recovery_sentence(where, recovery),
+                               skipped=f"{RECOVERY_SKIPPED}{where} ({recovery_advice(where, recovery)})")
     if answers.complete:
         return
     if answers.source is not None:
@@ -268,7 +281,7 @@ def _render_one(answers_path: Path, output: Path, force: bool, template: Path | 
         result = render_file(answers_path, output, force=force, template=template)
     except DraftNotRendered as exc:
         if skip_drafts:
-            return SKIPPED, (_draft_line(answers_path, exc.kind),), ()
+            return SKIPPED, (exc.skipped or _draft_line(answers_path, exc.kind),), ()
         return FAILED, tuple(exc.lines()), ()
     except DrafterError as exc:
         return FAILED, tuple(exc.lines()), ()
@@ -462,8 +475,11 @@ def summary_line(outcomes: list[Outcome]) -> str:
     counts = count(outcomes)
     folders = {o.output.parent for o in outcomes if o.status in (WRITTEN, UNCHANGED)}
     where = f" i {next(iter(folders))}" if len(folders) == 1 else ""
-    drafts = f", {counts[SKIPPED]} {'kladde' if counts[SKIPPED] == 1 else 'kladder'} sprunget over" if counts[SKIPPED] else ""
-    line = f"Færdig: {counts[WRITTEN]} skrevet, {counts[UNCHANGED]} uændret, {counts[FAILED]} fejlet{drafts}{where}."
+    recoveries = sum(1 for o in outcomes if o.status == SKIPPED and o.lines and o.lines[0].startswith(RECOVERY_SKIPPED))
+    drafts = counts[SKIPPED] - recoveries
+    passed = (f", {drafts} {'kladde' if drafts == 1 else 'kladder'} sprunget over" if drafts else "") + (
+        f", {recoveries} {'gendannelsesfil' if recoveries == 1 else 'gendannelsesfiler'} sprunget over" if recoveries else "")
+    line = f"Færdig: {counts[WRITTEN]} skrevet, {counts[UNCHANGED]} uændret, {counts[FAILED]} fejlet{passed}{where}."
     pdfs = sum(1 for o in outcomes if o.pdf is not None and not o.pdf_reused)
     reused = sum(1 for o in outcomes if o.pdf is not None and o.pdf_reused)
     previews = sum(1 for o in outcomes if o.preview is not None)

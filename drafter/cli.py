@@ -233,6 +233,17 @@ COMMANDS = (
         OUT_DIR,
     ),
     _command(
+        "restore", "læg svarene fra en gendannelsesfil tilbage i deres svarfil",
+        "Kunne svarene ikke gemmes (fx en fuld disk eller en mappe, der ikke kan skrives i), står de alle i en "
+        "gendannelsesfil (<navn>-gendannet.yaml). restore lægger dem tilbage i den svarfil, de hører til, med "
+        "filens kommentarer bevaret, hvis svarfilen er, som den var, da gemningen slog fejl (ellers i en ny fil "
+        "ved siden af, så intet overskrives), laver dokumentet igen, hvis kommissoriet er færdigt (efter import: "
+        "med den rettede Word-fil gemt som kopi først), og fjerner gendannelsesfilen.",
+        _option("recovery", type=_path, metavar="GENDANNELSESFIL", help="gendannelsesfilen (<navn>-gendannet.yaml)"),
+        OUT_DIR,
+        _option("--force", action="store_true", help="overskriv dokumentet, også hvis det er rettet i Word siden"),
+    ),
+    _command(
         "status", "vis alle kommissorier i en mappe og deres Word-dokumenters tilstand",
         "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde, "
         "regelfejl og advarsler, og Word-dokumentet: intet, aktuelt, forældet (svarene er ændret, siden det blev "
@@ -466,6 +477,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             _report(exc)
             failed += 1
             continue
+        recovery = api.recovery_note(answers)
+        if recovery is not None:  # not a commission, nor to be forgotten: a failure, with what to do
+            _print(recovery, sys.stderr)
+            failed += 1
+            continue
         if args.fix:
             try:
                 fixed = api.fix_typography(path)
@@ -697,6 +713,28 @@ def _print_result(result) -> None:
         return
     note = "" if result.status == "skrevet" else " (uændret)"
     _print(f"Dokument: {result.output}{note}")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from drafter import api  # lazy
+    from drafter.problems import format_problems  # lazy
+
+    restored = api.restore(args.recovery, out_dir=args.out_dir or _workspace_folder("out"), force=args.force)
+    for note in restored.notes:
+        _print(note)
+    _print(f"Svarfil: {restored.answers_path}")
+    if restored.render is None:
+        from drafter.shellquote import quote  # lazy
+
+        _print(f"Svarfilen er en kladde; gør den færdig med: drafter new {restored.kind} --resume {quote(restored.answers_path)}")
+        return EXIT_OK
+    if restored.backup is not None:
+        _print(f"Den rettede Word-fil er gemt som {restored.backup}")
+    for line in format_problems(restored.render.warnings, restored.render.source):
+        _print(line, sys.stderr)
+    note = "" if restored.render.status == "skrevet" else " (uændret)"
+    _print(f"Dokument: {restored.render.output}{note}")
+    return EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:

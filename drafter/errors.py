@@ -52,13 +52,15 @@ class OutputError(DrafterError):
 
 
 class DraftNotRendered(OutputError):
-    """The answer file is a draft (complete: false): no document is made from it yet.
-    *kind* is its kind, for saying how to finish it."""
+    """The answer file is a draft (complete: false), or a recovery file: no document is made
+    from it. *kind* is a draft's kind, for saying how to finish it; *skipped* the line a batch
+    prints as it passes the file over, when the file says more than a draft's line would."""
 
     def __init__(self, problems: list[Problem | str] | Problem | str, source: SourceMap | None = None,
-                 kind: str | None = None):
+                 kind: str | None = None, skipped: str | None = None):
         super().__init__(problems, source)
         self.kind = kind
+        self.skipped = skipped
 
 
 class InvalidValue(ValueError):

@@ -63,6 +63,7 @@ class Interview:
 
     def __init__(self, session: DraftSession, presets: set[str] | frozenset[str] = frozenset()):
         self.session = session
+        session.resumes_in_interview = True  # a failed save names `drafter new KIND --resume`: the interview goes on
         self.presets = set(presets)  # answer paths given before the interview (--set): not asked
         self.kept = ""  # what an interruption kept of an answer being typed, for the message
         self.notes: list[str] = []  # true things to add to a stop message: where else answers are

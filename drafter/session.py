@@ -9,7 +9,10 @@ read is never overwritten) and finishes: validate, rules, render.
 
 Nothing here prints or prompts: a method returns what happened or raises a DrafterError
 whose Danish message says what to do. A save that fails writes every answer to a recovery
-file first (:class:`AutosaveFailed` says where, and the exact command to go on).
+file first (:class:`AutosaveFailed` says where, and the exact command to go on: the
+interview's ``drafter new KIND --resume``, else ``drafter restore``). A session resumed from
+a recovery file goes on in the answer file the answers belong to (``Recovery``), and the
+recovery file goes once they are saved there.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from pathlib import Path
 from typing import Any, Collection, Mapping
 
 from drafter import shellquote
-from drafter.answers import Answers, check_file, load_answers
+from drafter.answers import (
+    RECOVERY_KEY, Answers, Recovery, check_file, load_answers, recovery_of, restore_command, shown_path,
+)
 from drafter.body import Layout
 from drafter.batch import DEFAULT_OUT_DIR, RenderResult, default_output, render_file
 from drafter.errors import AnswerFileError, DrafterError, InvalidValue, OutputError, UsageError
-from drafter.fsutil import atomic_write, describe_oserror, windows_safe_stem
+from drafter.fsutil import UnsafeFile, atomic_write, describe_oserror, read_regular_file, resolved, windows_safe_stem
 from drafter.interrupts import deferred
 from drafter.problems import Problem, in_file_order
 from drafter.questionnaire import Question, Questionnaire, load_questionnaire
@@ -44,7 +49,8 @@ from drafter.yamlread import MAX_FILE_BYTES, is_empty, parse_answer_text, read_a
 
 DEFAULT_ANSWERS_DIR = Path("answers")
 UNFINISHED_KEY = "ufaerdige"  # meta key: answer paths a draft was stopped in the middle of
-RECOVERY_SUFFIX = "-gendannet"  # a recovery file: <draft>-gendannet.yaml
+RECOVERY_SUFFIX = "-gendannet"  # a recovery file: <draft>-gendannet.yaml (what it is, its "gendannelse" says)
+BESIDE_SUFFIX = "-mine-svar"  # a session's answers beside a file changed elsewhere: <file>-mine-svar.yaml
 
 
 class AutosaveFailed(DrafterError):
@@ -53,9 +59,11 @@ class AutosaveFailed(DrafterError):
 
     exit_code = 1
 
-    def __init__(self, message: str, recovery: Path | None = None):
+    def __init__(self, message: str, recovery: Path | None = None, reason: str = "", path: Path | None = None):
         super().__init__(message)
-        self.recovery = recovery
+        self.recovery = recovery  # the recovery file holding every answer, or None if none could be written
+        self.reason = reason  # why the save failed (Danish)
+        self.path = path  # the answer file that could not be written
 
 
 class ChangedElsewhere(DrafterError):
@@ -103,6 +111,11 @@ def free_path(folder: Path, slug: str, out_dir: Path | None = None) -> Path:
         number += 1
 
 
+def glob_escape(text: str) -> str:
+    """*text* matched literally in a glob pattern."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
 def recovery_folders(draft_folder: Path) -> list[Path]:
     """Where a recovery file may go: beside the draft, else the user's own cache folder
     ($DRAFTER_CACHE_DIR when it names one)."""
@@ -111,6 +124,30 @@ def recovery_folders(draft_folder: Path) -> list[Path]:
     chosen = os.environ.get(CACHE_ENV, "").strip()
     cache = Path(chosen) if chosen and chosen.lower() not in ("off", "0", "nej") else platform_cache_dir()
     return [draft_folder, cache / "gendannet"]
+
+
+def recovery_target(recovery_file: Path, recovery: Recovery, out_dir: Path | None = None) -> tuple[Path, bytes | None, str]:
+    """Where the answers of *recovery_file* go back to: (the path, its bytes as they are now
+    for the round-trip writer, or None for a new file; a Danish note). Their own answer file
+    when it is not there (any more) or is still as it was when the save failed; else a new
+    file beside it (``-mine-svar``), which is then never overwritten."""
+    target = shown_path(recovery.answers_path)  # as the person reads it, relative where it can be
+    if target.suffix not in (".yaml", ".yml"):  # a recovery file names an answer file, nothing else
+        raise UsageError(f"{recovery_file}: 'gendannelse: svarfil:' skal være en svarfil (.yaml), ikke {target}")
+    try:
+        current = read_regular_file(target, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        return target, None, f"Svarene fra {recovery_file} gemmes i {target}, og gendannelsesfilen fjernes derefter."
+    except (OSError, UnsafeFile):
+        current = None
+    if current is not None and recovery.base_digest == hashlib.sha256(current).hexdigest():
+        return target, current, f"Svarene fra {recovery_file} gemmes i {target}, og gendannelsesfilen fjernes derefter."
+    beside = free_path(target.parent, f"{target.stem}{BESIDE_SUFFIX}", out_dir or DEFAULT_OUT_DIR)
+    return beside, None, (
+        f"{target} er ændret, siden svarene ikke kunne gemmes i den, så den røres ikke: svarene fra {recovery_file} "
+        f"gemmes i {beside} ved siden af. Sammenlign dem med: drafter diff {shellquote.quote(target)} "
+        f"{shellquote.quote(beside)}"
+    )
 
 
 # -- resuming a draft a person may have edited by hand ---------------------------------------
@@ -253,7 +290,12 @@ class DraftSession:
         self.today = today
         self.source = None  # the file as read (its source map gives problems their lines)
         self.extra: dict[str, Any] = {}  # top-level keys of the file that are neither answers nor meta
-        self.notes: list[str] = []  # what resuming tolerated in a hand-edited draft (Danish)
+        self.notes: list[str] = []  # what resuming tolerated in a hand-edited draft, or where it went (Danish)
+        # How a person goes on after a failed save: the interview's `drafter new KIND --resume`
+        # when it asks the questions, else `drafter restore` (edit --set, import, the web form).
+        self.resumes_in_interview = False
+        self.chair_document: Path | None = None  # `drafter import`: the chair's Word document taken in
+        self.recovered_from: Path | None = None  # the recovery file these answers came from, removed once saved
         # A new draft is named after the first question answered with text: the group's name.
         self.name_question = next((q for q in questionnaire.questions if q.type in ("text", "choice")), None)
 
@@ -267,7 +309,21 @@ class DraftSession:
         session.notes = notes
         if UNFINISHED_KEY in session.meta:
             session.meta[UNFINISHED_KEY] = unfinished_paths(session.meta[UNFINISHED_KEY], answers.questionnaire)
+        recovery = recovery_of(answers.data)
+        if recovery is not None:
+            session.return_from(path, recovery)
         return session
+
+    def return_from(self, recovery_file: Path, recovery: Recovery) -> None:
+        """Go on with a recovery file's answers in the answer file they belong to (see
+        ``recovery_target``); the recovery file is removed once they are saved there."""
+        self.path, self.base, note = recovery_target(recovery_file, recovery, self.out_dir)
+        self.source = None  # the lines of problems are the recovery file's no more
+        self.meta.pop(RECOVERY_KEY, None)
+        self.complete = recovery.finished
+        self.chair_document = recovery.chair_document
+        self.recovered_from = recovery_file
+        self.notes.append(note)
 
     @classmethod
     def open(cls, path: Path, **options: Any) -> "DraftSession":
@@ -549,34 +605,15 @@ class DraftSession:
             raise ChangedElsewhere(self.path) from None
         except (OutputError, OSError) as exc:  # a full disk, a read-only folder ...
             self.autosave_failed(self.path, str(exc) if isinstance(exc, DrafterError) else f"{self.path}: {describe_oserror(exc)}")
+        if self.recovered_from is not None:  # every answer in it is in the answer file now
+            forget_recovery(self)
         return True
 
     def autosave_failed(self, path: Path, reason: str) -> None:
         """The draft cannot be written: every answer goes to a recovery file, and
         AutosaveFailed says where it is and how to go on. Nothing stays only in memory."""
-        recovery = self.write_recovery(path)
-        lines = [f"Svarene kan ikke gemmes: {reason}."]
-        if recovery is not None:
-            lines += [f"Alle dine svar er gemt i {recovery}.", "Fortsæt, hvor du slap, med:",
-                      f"  drafter new {self.questionnaire.kind} --resume {shellquote.quote(recovery)}"]
-        else:
-            lines += ["Der kunne heller ikke skrives en gendannelsesfil; her er dine svar, som de ville stå i filen:",
-                      to_yaml(self.questionnaire, self.values, False, self.meta)]
-        raise AutosaveFailed("\n".join(lines), recovery)
-
-    def write_recovery(self, path: Path) -> Path | None:
-        """Every answer as a draft file beside *path*, else in the user's cache folder; None
-        when neither can be written. A new file each time, never over another."""
-        data = to_yaml(self.questionnaire, self.values, False, self.meta).encode("utf-8")
-        for folder in recovery_folders(path.parent):
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                target = free_path(folder, f"{path.stem}{RECOVERY_SUFFIX}")
-                atomic_write(target, data)
-                return target
-            except (OSError, DrafterError):
-                continue
-        return None
+        recovery = write_recovery(self, path)
+        raise AutosaveFailed("\n".join(not_saved_lines(self, path, reason, recovery)), recovery, reason, path)
 
     def reload(self) -> tuple[list[str], Path | None]:
         """After ChangedElsewhere: merge the file's changes with this session's, answer by
@@ -602,7 +639,7 @@ class DraftSession:
         original = self.path
         if values is not None:
             self.values = values
-        self.path = free_path(original.parent, f"{original.stem}-mine-svar", self.out_dir or DEFAULT_OUT_DIR)
+        self.path = free_path(original.parent, f"{original.stem}{BESIDE_SUFFIX}", self.out_dir or DEFAULT_OUT_DIR)
         self.base = None
         self.save()
         return self.path
@@ -621,3 +658,100 @@ class DraftSession:
         rendered = render_file(self.path, output, force=force)
         report = self.rule_report()
         return Finished(self.path, rendered, list(report.findings) if report is not None else [])
+
+
+# -- recovery files: what a failed save leaves (drafter.answers.Recovery) ---------------------
+
+def not_saved_lines(session: DraftSession, path: Path, reason: str, recovery: Path | None) -> list[str]:
+    """What a failed save says (Danish): why, where every answer is, and the command that goes
+    on from there: the interview's `drafter new KIND --resume`, else `drafter restore`."""
+    lines = [f"Svarene kan ikke gemmes: {reason}."]
+    if recovery is None:
+        return lines + ["Der kunne heller ikke skrives en gendannelsesfil; her er dine svar, som de ville stå i filen:",
+                        to_yaml(session.questionnaire, session.values, False, session.meta)]
+    if session.resumes_in_interview:
+        return lines + [f"Alle dine svar er gemt i {recovery}.", "Fortsæt, hvor du slap, med:",
+                        f"  drafter new {session.questionnaire.kind} --resume {shellquote.quote(recovery)}"]
+    taken_in = f", også rettelserne fra {session.chair_document}," if session.chair_document is not None else ""
+    remade = ", og dokumentet laves igen," if session.complete else ""
+    return lines + [f"Alle svarene{taken_in} er gemt i {recovery}.",
+                    f"Når fejlen er rettet, lægges de i {path}{remade} med:", f"  {restore_command(recovery)}"]
+
+
+def write_recovery(session: DraftSession, path: Path) -> Path | None:
+    """Every answer of *session* as a draft file that says it is a recovery file for *path*,
+    beside *path*, else in the user's cache folder; None when neither can be written. Never
+    over another file, except one these answers make redundant (``superseded_recoveries``);
+    a session resumed from a recovery file writes that one again (its answers are newer)."""
+    questionnaire, document = session.questionnaire, session.chair_document
+    recovery = Recovery(resolved(path), hashlib.sha256(session.base).hexdigest() if session.base else None,
+                        session.complete, resolved(document) if document is not None else None)
+    meta = {RECOVERY_KEY: recovery.as_data(), **{k: v for k, v in session.meta.items() if k != RECOVERY_KEY}}
+    header = [f"Gendannelsesfil fra drafter ({questionnaire.name}): svarene kunne ikke gemmes i den svarfil,",
+              "som 'gendannelse' nævner. Den er ikke et kommissorium i sig selv. Læg svarene tilbage med:",
+              f"drafter restore <denne fil>, eller fortsæt med spørgsmålene: drafter new {questionnaire.kind} --resume <denne fil>"]
+    data = to_yaml(questionnaire, session.values, False, meta, header).encode("utf-8")
+    if session.recovered_from is not None:
+        try:
+            atomic_write(session.recovered_from, data)
+            return session.recovered_from
+        except (OSError, DrafterError):
+            pass
+    for folder in recovery_folders(path.parent):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            superseded = superseded_recoveries(questionnaire, session.base, folder, path, recovery, data)
+            target = superseded[0] if superseded else free_path(folder, f"{path.stem}{RECOVERY_SUFFIX}")
+            atomic_write(target, data)
+            for redundant in superseded[1:]:  # every answer of theirs is in the one just written
+                redundant.unlink(missing_ok=True)
+            return target
+        except (OSError, DrafterError):
+            continue
+    return None
+
+
+def superseded_recoveries(questionnaire: Questionnaire, base: bytes | None, folder: Path, path: Path,
+                          recovery: Recovery, data: bytes) -> list[Path]:
+    """The recovery files in *folder* that *data* (a new one for the same file, read as *base*)
+    makes redundant: every answer they changed is changed in *data* too, as later typed (the
+    web form's autosave fails again and again while the person goes on). The first is
+    written over, the others removed, instead of one more file each time; any other stays."""
+    def answers(raw: bytes) -> dict[str, str]:  # each answer's digest, as the file's YAML gives it
+        parsed = parse_answer_text(raw, str(path)).data if raw else {}
+        parsed = parsed if isinstance(parsed, dict) else {}
+        blocks = {s.key: parsed.get(s.key) if isinstance(parsed.get(s.key), dict) else {} for s in questionnaire.sections}
+        return {f"{s.key}.{q.key}": answer_digest(blocks[s.key].get(q.key)) for s in questionnaire.sections for q in s.questions}
+
+    try:
+        before, new = answers(base or b""), answers(data)
+    except DrafterError:
+        return []
+    mine = {key for key in new if new[key] != before.get(key)}
+    numbered = {}
+    for candidate in folder.glob(f"{glob_escape(path.stem)}{RECOVERY_SUFFIX}*.yaml"):
+        found = re.fullmatch(rf"{re.escape(path.stem)}{RECOVERY_SUFFIX}(?:-(\d+))?\.yaml", candidate.name)
+        if found:
+            numbered[candidate] = int(found.group(1) or 1)
+    superseded = []
+    for candidate in sorted(numbered, key=numbered.get):
+        try:
+            raw = read_regular_file(candidate, MAX_FILE_BYTES)
+            if recovery_of(parse_answer_text(raw, str(candidate)).data) != recovery:
+                continue
+            old = answers(raw)
+        except (OSError, UnsafeFile, DrafterError):
+            continue
+        if {key for key in old if old[key] != before.get(key)} <= mine:
+            superseded.append(candidate)
+    return superseded
+
+
+def forget_recovery(session: DraftSession) -> None:
+    """The recovery file *session* came from, removed once its answers are saved where they belong."""
+    try:
+        session.recovered_from.unlink(missing_ok=True)
+    except OSError as exc:
+        session.notes.append(f"Gendannelsesfilen {session.recovered_from} kunne ikke fjernes ({describe_oserror(exc)}); "
+                             "dens svar er gemt, så slet den selv.")
+    session.recovered_from = None

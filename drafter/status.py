@@ -19,7 +19,7 @@ from typing import Any
 
 import drafter
 from drafter import privcache
-from drafter.answers import load_answers
+from drafter.answers import load_answers, recovery_of, restore_command, shown_path
 from drafter.errors import DrafterError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
 from drafter.interrupts import die_with_parent
@@ -42,7 +42,7 @@ DOC_LABELS = {
     DOC_UNKNOWN: "ukendt, om dokumentet er aktuelt (lavet af en ældre drafter; lav det igen)",
 }
 NAME_WIDTH = 48  # a longer name is cut in the table (--json has it whole)
-STATE_LABELS = {"complete": "færdig", "draft": "kladde", "invalid": "fejl i svarfilen"}
+STATE_LABELS = {"complete": "færdig", "draft": "kladde", "invalid": "fejl i svarfilen", "recovery": "gendannelsesfil"}
 
 
 _CUSTOM_PART_LIMIT = 1_000_000
@@ -77,6 +77,7 @@ def answers_part(answers_path: Path) -> dict[str, Any]:
     """What the answer file itself says: kind, draft or complete, problems, rule counts, digest."""
     part: dict[str, Any] = {
         "name": None, "kind": None, "state": "invalid", "problems": 0, "errors": 0, "warnings": 0, "digest": None,
+        "recovery_for": None,
     }
     try:
         answers = load_answers(answers_path)
@@ -87,7 +88,10 @@ def answers_part(answers_path: Path) -> dict[str, Any]:
     part["kind"] = answers.questionnaire.kind
     part["name"] = _name(answers)
     part["state"] = "complete" if answers.complete else "draft"
-    if answers.complete:
+    recovery = recovery_of(answers.data)
+    if recovery is not None:  # answers a failed save left, not a commission (drafter.answers.Recovery)
+        part["state"], part["recovery_for"] = "recovery", str(recovery.answers_path)
+    elif answers.complete:
         report = check_answers(answers)
         part["errors"] = len(report.errors())
         part["warnings"] = len(report.warnings())
@@ -112,6 +116,9 @@ def commission_status(answers_path: Path, document: Path, part: dict[str, Any] |
     entry = {"file": str(answers_path), "document": str(document), **part}
     entry["name"] = part["name"] or answers_path.stem
     digest = entry.pop("digest")
+    if part["state"] == "recovery":  # no document of its own: it belongs to another answer file
+        entry["document_state"] = DOC_MISSING
+        return entry
     entry["document_state"] = document_state(document, digest if part["state"] != "invalid" else None)
     return entry
 
@@ -233,7 +240,7 @@ class StatusCache:
         privcache.store(self.NAME, self.MAGIC, content.encode("utf-8"), self.MAX_BYTES)
 
 
-_PART_KEYS = {"name", "kind", "state", "problems", "errors", "warnings", "digest"}
+_PART_KEYS = {"name", "kind", "state", "problems", "errors", "warnings", "digest", "recovery_for"}
 
 
 def _valid_part(part: object) -> bool:
@@ -244,7 +251,8 @@ def _valid_part(part: object) -> bool:
     return (
         all(type(n) is int and 0 <= n < 10**9 for n in counts)
         and part["state"] in STATE_LABELS
-        and all(part[k] is None or (isinstance(part[k], str) and len(part[k]) < 10_000) for k in ("name", "kind", "digest"))
+        and all(part[k] is None or (isinstance(part[k], str) and len(part[k]) < 10_000)
+                for k in ("name", "kind", "digest", "recovery_for"))
     )
 
 
@@ -279,6 +287,9 @@ def status_cells(entry: dict[str, Any]) -> list[str]:
     """The columns a person reads: name, kind, state, rules, document, file."""
     if entry["state"] == "invalid":
         rules = f"{entry['problems']} fejl (se: drafter check)"
+    elif entry["state"] == "recovery":
+        rules = (f"svar til {shown_path(Path(entry['recovery_for']))}, der ikke kunne gemmes; "
+                 f"læg dem tilbage med: {restore_command(Path(entry['file']))}")
     elif entry["state"] == "draft":
         rules = "-"
     else:
@@ -289,5 +300,5 @@ def status_cells(entry: dict[str, Any]) -> list[str]:
             found.append(f"{entry['warnings']} {'advarsel' if entry['warnings'] == 1 else 'advarsler'}")
         rules = ", ".join(found) if found else "ingen regelfund"
     name = entry["name"] if len(entry["name"]) <= NAME_WIDTH else entry["name"][: NAME_WIDTH - 1] + "…"
-    return [name, entry["kind"] or "?", STATE_LABELS[entry["state"]], rules,
-            DOC_LABELS[entry["document_state"]], entry["file"]]
+    document = "-" if entry["state"] == "recovery" else DOC_LABELS[entry["document_state"]]
+    return [name, entry["kind"] or "?", STATE_LABELS[entry["state"]], rules, document, entry["file"]]

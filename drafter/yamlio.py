@@ -172,12 +172,14 @@ def file_data(questionnaire, values: dict, complete: bool = True, meta: dict | N
     return data
 
 
-def to_yaml(questionnaire, values: dict, complete: bool = True, meta: dict | None = None) -> str:
+def to_yaml(questionnaire, values: dict, complete: bool = True, meta: dict | None = None,
+            header: list[str] | None = None) -> str:
     """Answers as a new, readable file: questionnaire order, a heading comment per section,
-    multi-line text as ``|`` blocks. *meta* holds further meta keys to keep (e.g. "undtagelser")."""
+    multi-line text as ``|`` blocks. *meta* holds further meta keys to keep (e.g. "undtagelser");
+    *header* other comment lines to begin with (what the file is, what to do with it)."""
     data = file_data(questionnaire, values, complete, meta)
     headings = {s.key: s.heading for s in questionnaire.sections}
-    lines = [
+    lines = [f"# {line}" for line in header] if header else [
         f"# Svar til drafter: {questionnaire.name}.",
         "# Rediger gerne i hånden, og lav Word-filen igen med: drafter render <denne fil>",
         "# Datoer skrives ÅÅÅÅ-MM-DD. En tom linje i en tekst skiller to afsnit.",

@@ -26,8 +26,10 @@ MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 12
 # Machine fields every answer file has, whatever its kind ("undtagelser": rules waived
 # with a written reason, read and checked by drafter.rules; "ufaerdige": the answer paths
-# of a draft that the interview was stopped in the middle of).
-META_KEYS = ("kind", "schema_version", "complete", "undtagelser", "ufaerdige", "titel", "overskrifter", "orden")
+# of a draft that the interview was stopped in the middle of; "gendannelse": in a recovery
+# file, the answer file its answers belong to, see drafter.answers.Recovery).
+META_KEYS = ("kind", "schema_version", "complete", "gendannelse", "undtagelser", "ufaerdige", "titel", "overskrifter",
+             "orden")
 # The commission's own document: its title, its headings (section -> heading) and the order
 # of its sections (drafter.body lays them out).
 LAYOUT_KEYS = ("titel", "overskrifter", "orden")

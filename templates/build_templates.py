@@ -1,15 +1,17 @@
-"""Builds the Word templates in templates/docx/ with python-docx.
+"""Builds the Word templates with python-docx: the letterhead every built-in kind is laid
+out in (templates/docx/letterhead.docx), and the tests' full-layout template
+(tests/data/fulllayout/adhoc.docx: the six sections laid out in Word with docxtpl tags, as a
+secretariat may still bring one of its own; no built-in kind names one).
 
-This script and the kinds' YAML are the one source of the built-in templates: the section
-headings come from each kind's sections (number and title, typed once there), everything
-else is written here, so that a change to a template is a readable diff. The .docx files
-are committed (users open and copy them in Word) as build products: the build is
-deterministic, and tests/test_template_build.py fails when a committed file differs from a
-fresh build by one byte (a heading turned red in Word, or an edit here not rebuilt).
-After editing this file or a kind's section titles:
+This script is the one source of these files: the fixture's section headings come from the
+kind's sections (number and title, typed once there), everything else is written here, so
+that a change to a template is a readable diff. The .docx files are committed as build
+products: the build is deterministic, and tests/test_template_build.py fails when a
+committed file differs from a fresh build by one byte (a heading turned red in Word, or an
+edit here not rebuilt). After editing this file or a kind's section titles:
 
-    python templates/build_templates.py          # rebuild every template
-    python templates/build_templates.py adhoc    # rebuild one
+    python templates/build_templates.py              # rebuild every template
+    python templates/build_templates.py letterhead   # rebuild one
 
 Every template is then cleaned of what python-docx's own Word 2010 starting document
 leaves behind (see clean_package), so that Word opens it in its current mode with Danish
@@ -37,6 +39,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 OUT_DIR = Path(__file__).resolve().parent / "docx"
+FIXTURE_DIR = REPO / "tests" / "data" / "fulllayout"
 KINDS_DIR = REPO / "drafter" / "kinds"
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x5F)  # dark teal, prints well in greyscale too
@@ -341,20 +344,12 @@ IN_ORGANISATION = "{% if gruppe.klynge %} i {{ gruppe.klynge }}{% endif %}"
 
 
 def build_adhoc(path: Path) -> None:
-    """Ad-hoc groups: the six sections of the seed's template."""
+    """The tests' full-layout template: the six sections of the seed's template for the
+    adhoc kind, laid out in Word (the kind itself is built from its YAML)."""
     _build_six_sections(path, "adhoc", group="Gruppen", period=(
         "Gruppen arbejder fra {{ tidsplan.start }} til {{ tidsplan.slut }}.",
         "Gruppen arbejder fra {{ tidsplan.start }}.",
         "Gruppen arbejder frem til {{ tidsplan.slut }}.",
-    ))
-
-
-def build_projektgruppe(path: Path) -> None:
-    """Project groups: the same six sections (the seed's template serves both), project wording."""
-    _build_six_sections(path, "projektgruppe", group="Projektgruppen", period=(
-        "Projektet løber fra {{ tidsplan.start }} til {{ tidsplan.slut }}.",
-        "Projektet løber fra {{ tidsplan.start }}.",
-        "Projektet løber frem til {{ tidsplan.slut }}.",
     ))
 
 
@@ -480,7 +475,7 @@ def _build_six_sections(path: Path, kind: str, group: str, period: tuple[str, st
     when(doc, "afslutning.tekst or afslutning.overdragelse", closing)
 
     footer(doc, '"Kommissorium for " ~ gruppe.navn')
-    save(doc, path, "Kommissorium for en " + ("projektgruppe" if kind == "projektgruppe" else "ad-hoc gruppe"))
+    save(doc, path, "Kommissorium for en ad-hoc gruppe")
 
 
 # -- shared by the builders and the letterhead ---------------------------------------------
@@ -665,17 +660,21 @@ def save(doc: Document, path: Path, title: str, keep_styles: tuple[str, ...] = (
 
 BUILDERS = {
     "adhoc": build_adhoc,
-    "projektgruppe": build_projektgruppe,
     "letterhead": build_letterhead,
 }
 
 
+def target(name: str) -> Path:
+    """Where the build of *name* is committed: the tests' fixture, or a built-in template."""
+    return (FIXTURE_DIR if name == "adhoc" else OUT_DIR) / f"{name}.docx"
+
+
 def main(argv: list[str]) -> int:
-    names = argv or sorted(BUILDERS)
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        BUILDERS[name](OUT_DIR / f"{name}.docx")
-        print(OUT_DIR / f"{name}.docx")
+    for name in argv or sorted(BUILDERS):
+        path = target(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        BUILDERS[name](path)
+        print(path)
     return 0
 
 

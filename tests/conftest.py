@@ -22,6 +22,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.dont_write_bytecode = False
 ANSWERS_DIR = REPO / "answers"
 TEMPLATES_DIR = REPO / "templates" / "docx"
+# A template that lays the whole commission out in Word (docxtpl tags), as a secretariat may
+# still bring one of its own; built by templates/build_templates.py. No built-in kind names one.
+FULL_LAYOUT_TEMPLATE = REPO / "tests" / "data" / "fulllayout" / "adhoc.docx"
+# Every Word template the project builds: the built-in ones and that fixture.
+BUILT_TEMPLATES = [*sorted(TEMPLATES_DIR.glob("*.docx")), FULL_LAYOUT_TEMPLATE]
 EXAMPLES = sorted(ANSWERS_DIR.glob("*.yaml"))
 ADHOC_EXAMPLE = ANSWERS_DIR / "udskrivelse-af-skroebelige-aeldre.yaml"
 

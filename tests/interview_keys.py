@@ -90,6 +90,9 @@ def piped(keys: str):
 LIST_MENUS = ("Hvad vil du?", "Hvilket punkt?")
 
 
+MAX_PROMPTS = 400  # the longest scripted run (a whole working group) shows under 100
+
+
 class Script:
     """What the interview asked, by key: a question's answer path, else the prompt's text."""
 
@@ -123,6 +126,10 @@ class Script:
 
     def next_keys(self, message: str) -> str:
         key = self.key_of(message)
+        if len(self.asked) >= MAX_PROMPTS:
+            # Enter at every prompt can go round a menu for ever (the first choice again and
+            # again): stop the test with the prompts seen, rather than hang the suite.
+            raise AssertionError(f"more than {MAX_PROMPTS} prompts, the last ones: {self.asked[-6:]}")
         self.asked.append(key)
         self.shown.append(message)
         if self.on_prompt is not None:

@@ -137,7 +137,7 @@ def test_bidi_in_an_answer_and_esc_in_a_file_name_print_escaped_through_every_co
 def _kind_with_a_switch(folder: Path) -> str:
     """adhoc plus a yes/no question and a required question that only applies on yes."""
     source = load_questionnaire("adhoc").source_file.read_text(encoding="utf-8")
-    assert "\nkind: adhoc\n" in source and "template: adhoc.docx" in source
+    assert "\nkind: adhoc\n" in source
     switch = (
         "      - key: budget\n        type: bool\n        prompt: Har gruppen et budget?\n        default: false\n"
         "      - key: beloeb\n        type: text\n        prompt: Hvor stort er budgettet?\n"
@@ -360,6 +360,34 @@ def test_an_import_never_writes_over_an_answer_file_changed_since_it_was_read(wo
     assert answers.read_text(encoding="utf-8") == changed  # the consultant's edit is kept
     assert document.read_bytes() == chairs_file  # and the chair's document is untouched
     assert not list(document.parent.glob("* (rettet i Word)*.docx"))
+
+
+def test_a_failed_import_says_drafter_restore_which_finishes_the_import(workdir, monkeypatch):
+    # The chair's edits were chosen, but the answer file cannot be written (a full disk):
+    # every answer, the chair's edits with them, is in a recovery file, and the message names
+    # the command that takes them in and makes the document again, as import would have.
+    answers, document = _edited_by_the_chair(workdir)
+    before, chairs_file = answers.read_bytes(), document.read_bytes()
+    edits = api.read_chair_edits(document, answers)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    with pytest.raises(DrafterError) as failed:
+        api.save_chair_edits(edits, [(c.path, c.new) for c in edits.result.changes], workdir / "out")
+    monkeypatch.undo()
+    recovery = failed.value.recovery
+    message = str(failed.value)
+    assert f"også rettelserne fra {document}" in message and f"gemt i {recovery}" in message
+    assert f"lægges de i {answers}, og dokumentet laves igen, med:\n  drafter restore {recovery}" in message
+    assert "drafter new" not in message
+    assert answers.read_bytes() == before and document.read_bytes() == chairs_file
+    restored = api.restore(recovery, out_dir=workdir / "out")
+    assert "oplever alt for ofte" in plain(answers)["formaal"]["tekst"] and not recovery.exists()
+    assert "# 1. Formål med gruppens arbejde" in answers.read_text(encoding="utf-8")  # comments kept
+    assert restored.backup is not None and restored.backup.read_bytes() == chairs_file  # the chair's file kept
+    assert restored.render.output == document and "oplever alt for ofte" in _reopened_text(document)
 
 
 def test_a_name_replaced_through_the_api(workdir):

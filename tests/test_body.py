@@ -6,12 +6,14 @@ real .docx opened again."""
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 
 import pytest
 from docx import Document
 
-from conftest import assert_clean_failure, docx_text, run_cli
+from conftest import FULL_LAYOUT_TEMPLATE, assert_clean_failure, docx_text, run_cli
+from drafter.questionnaire import KINDS_PATH_ENV
 
 RESHAPED_KIND = """\
 # The council's working groups: background first, "Formål" called "Mission og mål",
@@ -234,6 +236,37 @@ def test_an_answer_files_own_title_headings_and_order(workdir):
     Document(str(tracked))  # opens
 
 
+def test_the_six_section_kinds_are_reshaped_in_yaml_too(workdir, tmp_path):
+    # adhoc's own headings, order and title from its answer file, and a secretariat's kind
+    # that extends adhoc with its own lead-in and column header: no Word tags touched.
+    answers = workdir / "answers"
+    example = (answers / "udskrivelse-af-skroebelige-aeldre.yaml").read_text(encoding="utf-8")
+    layout = "titel: Kommissorium for udskrivelsesgruppen\noverskrifter:\n  formaal: Formål\norden: [opgaver, formaal]\n"
+    (answers / "egen.yaml").write_text(example.replace("schema_version: 1\n", "schema_version: 1\n" + layout), encoding="utf-8")
+    kinds = tmp_path / "typer"
+    kinds.mkdir()
+    (kinds / "udvalg.yaml").write_text(
+        "extends: adhoc\nkind: udvalg\nname: Udvalg\nsections:\n  - key: opgaver\n    questions:\n"
+        "      - key: opgaver\n        lead: \"Udvalget skal blandt andet:\"\n  - key: tidsplan\n    questions:\n"
+        "      - key: milepaele\n        columns: [{key: dato, header: Hvornår}, {key: beskrivelse, header: Hvad}]\n",
+        encoding="utf-8",
+    )
+    (answers / "udvalg.yaml").write_text(example.replace("kind: adhoc\n", "kind: udvalg\n", 1), encoding="utf-8")
+    result = run_cli("render", "answers/egen.yaml", "answers/udvalg.yaml", cwd=workdir, env={KINDS_PATH_ENV: str(kinds)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    own = Document(str(workdir / "out" / "egen.docx"))
+    assert own.paragraphs[0].text == "Kommissorium for udskrivelsesgruppen"
+    assert [p.text for p in own.paragraphs if p.style.name == "Heading 1"] == [
+        "1. Opgaver", "2. Formål", "3. Formandskab og gruppens sammensætning", "4. Tidsplan", "5. Kommunikationsplan",
+        "6. Afslutning",
+    ]
+    committee = Document(str(workdir / "out" / "udvalg.docx"))
+    texts = [p.text for p in committee.paragraphs]
+    assert "Udvalget skal blandt andet:" in texts and "Gruppen skal:" not in texts
+    headers = [[c.text for c in table.rows[0].cells] for table in committee.tables]
+    assert ["Hvornår", "Hvad"] in headers and ["Dato", "Milepæl"] not in headers
+
+
 @pytest.mark.parametrize(
     "layout, message",
     [
@@ -338,11 +371,16 @@ def test_a_new_title_heading_or_order_makes_the_document_outdated(workdir):
     assert "dokumentet er forældet" in line
 
 
-def test_a_kind_with_a_full_layout_template_refuses_its_own_order(workdir):
+def test_a_kind_with_a_full_layout_template_refuses_its_own_order(workdir, tmp_path):
+    kinds = tmp_path / "typer"
+    kinds.mkdir()
+    (kinds / "egen.yaml").write_text("extends: adhoc\nkind: egen\nname: Egen\ntemplate: adhoc.docx\n", encoding="utf-8")
+    shutil.copy(FULL_LAYOUT_TEMPLATE, kinds / "adhoc.docx")  # laid out in Word, beside the kind
     example = workdir / "answers" / "udskrivelse-af-skroebelige-aeldre.yaml"
-    example.write_text(example.read_text(encoding="utf-8").replace("schema_version: 1\n", "schema_version: 1\norden: [opgaver]\n"), encoding="utf-8")
-    result = run_cli("check", str(example), cwd=workdir)
-    assert_clean_failure(result, "orden: typen 'adhoc' har sin egen Word-skabelon (adhoc.docx)")
+    text = example.read_text(encoding="utf-8").replace("kind: adhoc\n", "kind: egen\n", 1)
+    example.write_text(text.replace("schema_version: 1\n", "schema_version: 1\norden: [opgaver]\n"), encoding="utf-8")
+    result = run_cli("check", str(example), cwd=workdir, env={KINDS_PATH_ENV: str(kinds)})
+    assert_clean_failure(result, "orden: typen 'egen' har sin egen Word-skabelon (adhoc.docx)")
 
 
 def test_a_workspace_template_for_a_body_kind_may_be_a_full_layout(neutral):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADHOC_EXAMPLE, REPO, TEMPLATES_DIR
+from conftest import ADHOC_EXAMPLE, FULL_LAYOUT_TEMPLATE, REPO, TEMPLATES_DIR
 from drafter import privcache, tplcache
 
 MEMORY_CAP = 2 * 1024**3  # address space; drafter with python-docx and lxml needs well under 1 GB
@@ -208,7 +208,7 @@ def test_a_corrupt_template_cache_entry_is_not_used(workdir, digest):
     """marshal.loads of "(" repeated asks for gigabytes: never decoded, or stopped at the cap."""
     cache = workdir / "cache"
     cache.mkdir(mode=0o700)
-    entry = cache / f"{tplcache.cache_key((TEMPLATES_DIR / 'adhoc.docx').read_bytes())}.bin"
+    entry = cache / f"{tplcache.cache_key((TEMPLATES_DIR / 'letterhead.docx').read_bytes())}.bin"  # the one adhoc is laid out in
     payload = b"(" * (3 * 1024 * 1024)
     entry.write_bytes(privcache.envelope(tplcache._MAGIC, payload) if digest == "valid" else tplcache._MAGIC + payload)
     os.chmod(entry, 0o600)

@@ -36,8 +36,8 @@ def test_every_command_and_option_of_the_table_has_a_help_text_and_a_handler():
                     yield from ((f"{name} {n}", s) for n, s in commands(sub))
 
     found = dict(commands(cli.build_parser()))
-    assert {"render", "check", "template", "template check", "template new", "kinds", "new", "edit", "status", "diff",
-            "import", "replace", "data", "serve", "init", "profiles"} == set(found)
+    assert {"render", "check", "template", "template check", "template new", "kinds", "new", "edit", "restore", "status",
+            "diff", "import", "replace", "data", "serve", "init", "profiles"} == set(found)
     for name, sub in found.items():
         assert sub.description, name
         assert callable(sub.get_default("handler")), name

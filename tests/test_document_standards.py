@@ -16,9 +16,9 @@ import zipfile
 import pytest
 from docx import Document
 
-from conftest import EXAMPLES, TEMPLATES_DIR, docx_text, has_soffice, render_examples, run_cli
+from conftest import BUILT_TEMPLATES, EXAMPLES, FULL_LAYOUT_TEMPLATE, docx_text, has_soffice, render_examples, run_cli
 
-TEMPLATES = sorted(TEMPLATES_DIR.glob("*.docx"))
+TEMPLATES = BUILT_TEMPLATES
 STEMS = [p.stem for p in EXAMPLES]
 needs_pdf_tools = pytest.mark.skipif(
     not has_soffice() or shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
@@ -49,7 +49,7 @@ def findings(validator, path) -> list[str]:
 def test_the_validator_catches_a_planted_defect(validator, tmp_path):
     # The defect the templates had: tblHeader w:val="true", outside Microsoft's on/off values.
     planted = tmp_path / "planted.docx"
-    with zipfile.ZipFile(TEMPLATES_DIR / "adhoc.docx") as source, zipfile.ZipFile(planted, "w") as target:
+    with zipfile.ZipFile(FULL_LAYOUT_TEMPLATE) as source, zipfile.ZipFile(planted, "w") as target:
         for name in source.namelist():
             data = source.read(name)
             if name == "word/document.xml":
@@ -134,7 +134,7 @@ def test_a_column_no_row_fills_is_left_out(workdir):
     assert [c.text for c in members.rows[0].cells] == ["Navn", "Titel", "Organisation"]
     grid = members._tbl.tblGrid.findall(W + "gridCol")
     assert len(grid) == 3
-    template = next(t for t in Document(str(TEMPLATES_DIR / "adhoc.docx")).tables if t.rows[0].cells[0].text == "Navn")
+    template = next(t for t in Document(str(FULL_LAYOUT_TEMPLATE)).tables if t.rows[0].cells[0].text == "Navn")
     assert abs(sum(map(grid_width, grid)) - sum(map(grid_width, template._tbl.tblGrid.findall(W + "gridCol")))) <= 1
 
 

@@ -154,3 +154,44 @@ def test_a_document_from_an_older_drafter_is_told_apart(workspace, tmp_path):
     assert document_state(old, "any digest") == DOC_UNKNOWN
     _edit_in_word(old)
     assert document_state(old, "any digest") == DOC_EDITED
+
+
+def test_a_recovery_file_is_listed_as_one_everywhere_and_restore_puts_it_back(tmp_path, monkeypatch):
+    # A failed save (edit --set on a full disk) leaves a recovery file in answers/. Every
+    # list says what it is and the command; none renders it as a commission; that command,
+    # typed as printed, puts the answer back (comments kept) and makes the document again.
+    from drafter import api
+    from drafter.session import AutosaveFailed
+
+    from conftest import ADHOC_EXAMPLE, REPO
+
+    (tmp_path / "answers").mkdir()
+    shutil.copy(REPO / "drafter.yaml", tmp_path / "drafter.yaml")
+    path = tmp_path / "answers" / ADHOC_EXAMPLE.name
+    shutil.copy(ADHOC_EXAMPLE, path)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    with pytest.raises(AutosaveFailed) as failed:
+        api.set_answers(path, ["dokument.version=2.0"], out_dir=tmp_path / "out")
+    monkeypatch.undo()
+    recovery = failed.value.recovery
+    shown = f"answers/{recovery.name}"
+    status = run_cli("status", cwd=tmp_path)
+    line = next(row for row in status.stdout.splitlines() if row.endswith(shown))
+    assert "gendannelsesfil" in line and f"svar til answers/{path.name}" in line and f"drafter restore {shown}" in line
+    render = run_cli("render", "answers", cwd=tmp_path)
+    assert render.returncode == 0, render.stderr
+    assert f"gendannelsesfil, springes over: {shown} (svar til answers/{path.name}" in render.stdout
+    assert "1 gendannelsesfil sprunget over" in render.stdout and "kladde" not in render.stdout
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == [f"{path.stem}.docx"]
+    check = run_cli("check", "answers", cwd=tmp_path)
+    assert check.returncode == 1 and f"{shown}: er en gendannelsesfil" in check.stderr
+    assert f"læg dem tilbage med: drafter restore {shown}" in check.stderr
+    restore = run_cli(*failed.value.args[0].splitlines()[-1].split()[1:], cwd=tmp_path)  # as the message prints it
+    assert restore.returncode == 0, restore.stderr
+    assert f"Dokument: out/{path.stem}.docx" in restore.stdout and not recovery.exists()
+    assert path.read_text(encoding="utf-8") == ADHOC_EXAMPLE.read_text(encoding="utf-8").replace(
+        'version: "1.0"', 'version: "2.0"')

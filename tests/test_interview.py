@@ -451,7 +451,7 @@ def test_a_rule_is_waived_from_the_review_with_a_written_reason(tmp_path):
     late = {
         "tidsplan.milepaele": [fields("adhoc", "tidsplan.milepaele", dato="1/3-2027", beskrivelse="Kortlægning færdig"),
                                fields("adhoc", "tidsplan.milepaele", dato="15. januar 2028", beskrivelse="Evaluering")],  # after the end
-        REVIEW: [ENTER, UP + ENTER],  # approve: refused, the rule's error is shown first; "Undtag en regel" (the last choice)
+        REVIEW: [ENTER, UP * 2 + ENTER],  # approve: refused, the rule's error first; "Undtag en regel" (above the layout's choice)
         "Hvilken regel skal undtages?": ENTER,  # the one finding
         "Hvorfor skal reglen ikke gælde her?": typed(reason),
     }  # then Enter: approve

@@ -378,16 +378,19 @@ def test_a_failed_autosave_leaves_every_answer_in_a_recovery_file_and_the_resume
     assert saved.get("gruppe.navn") == "Gruppe om søvn"
     if case == "disk-full":
         assert saved.get("gruppe.type") == "projektgruppe"
-    # The printed command goes on from there.
+    # The printed command goes on from there, in the draft the answers belong to (the
+    # recovery file has done its job once they are saved there).
     kind = "projektgruppe" if case == "disk-full" else "adhoc"
     session = in_tmux(f"new {kind} --resume {shlex.quote(str(recovery))}", tmp_path)
     try:
         session.wait_for("Hvem nedsætter projektgruppen?" if case == "disk-full" else "Er det en ad-hoc gruppe")
         session.send("C-c")
         screen = session.wait_for("Fortsæt, hvor du slap")
-        assert f"gemt i {recovery}" in screen.replace("\n", "")
+        assert "gemt i answers/gruppe-om-soevn.yaml" in screen.replace("\n", "")
     finally:
         session.close()
+    assert load_answers(tmp_path / "answers" / "gruppe-om-soevn.yaml").get("gruppe.navn") == "Gruppe om søvn"
+    assert not recovery.exists()
 
 
 def test_ctrl_c_at_the_file_changed_elsewhere_prompt_keeps_the_latest_answer(tmp_path):

@@ -270,7 +270,7 @@ def test_a_user_kind_can_extend_a_builtin_kind_with_files_only(tmp_path, workdir
     write_kind(
         folder,
         "arbejdsgruppe",
-        "extends: adhoc\nkind: arbejdsgruppe\nname: Arbejdsgruppe\ntemplate: adhoc.docx\n",
+        "extends: adhoc\nkind: arbejdsgruppe\nname: Arbejdsgruppe\n",
     )
     example = (workdir / "answers" / "udskrivelse-af-skroebelige-aeldre.yaml")
     answers = workdir / "answers" / "arbejdsgruppe.yaml"

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import EXAMPLES, TEMPLATES_DIR, render_examples
+from conftest import BUILT_TEMPLATES, EXAMPLES, FULL_LAYOUT_TEMPLATE, render_examples
 
 SCHEMAS = Path(__file__).parent / "data" / "ecma376"
-TEMPLATES = sorted(TEMPLATES_DIR.glob("*.docx"))
+TEMPLATES = BUILT_TEMPLATES
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 _CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -87,7 +87,7 @@ def test_the_schemas_catch_planted_faults(schema, tmp_path):
     # The faults of the last round, put back: a <w:zoom> without w:percent, a declared part
     # that is missing; and a wrong element order that Word itself would refuse.
     planted = tmp_path / "planted.docx"
-    with zipfile.ZipFile(TEMPLATES_DIR / "adhoc.docx") as source, zipfile.ZipFile(planted, "w") as target:
+    with zipfile.ZipFile(FULL_LAYOUT_TEMPLATE) as source, zipfile.ZipFile(planted, "w") as target:
         for name in source.namelist():
             data = source.read(name)
             if name == "word/settings.xml":

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ANSWERS_DIR, EXAMPLES, TEMPLATES_DIR, has_soffice, run_cli
+from conftest import ANSWERS_DIR, BUILT_TEMPLATES, EXAMPLES, has_soffice, run_cli
 
 pytestmark = pytest.mark.skipif(not has_soffice(), reason="needs LibreOffice")
 
@@ -119,7 +119,7 @@ def archive_pdfs(tmp_path_factory):
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to",
-             export_filter(archive=True), "--outdir", str(raw), *map(str, sorted(TEMPLATES_DIR.glob("*.docx")))],
+             export_filter(archive=True), "--outdir", str(raw), *map(str, BUILT_TEMPLATES)],
             check=True, capture_output=True, timeout=300,
         )
     templates = {}
@@ -128,7 +128,7 @@ def archive_pdfs(tmp_path_factory):
         fixed.parent.mkdir(exist_ok=True)
         shutil.copy(pdf, fixed)
         templates[pdf.stem] = (pdf, fixed)
-    assert len(templates) == len(list(TEMPLATES_DIR.glob("*.docx")))
+    assert len(templates) == len(BUILT_TEMPLATES)
     return examples, templates
 
 

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from conftest import ADHOC_EXAMPLE, TEMPLATES_DIR, docx_text, run_cli
+from conftest import ADHOC_EXAMPLE, FULL_LAYOUT_TEMPLATE, docx_text, run_cli
 from drafter import privcache, tplcache
 from drafter.answers import load_answers
 from drafter.render import DocxRenderer, _zip, _zip_with_zipfile, render_document
@@ -21,7 +21,7 @@ def cache(tmp_path, monkeypatch):
 
 def test_cached_and_fresh_preparation_give_the_same_document(cache):
     answers = load_answers(ADHOC_EXAMPLE)
-    template = TEMPLATES_DIR / "adhoc.docx"
+    template = FULL_LAYOUT_TEMPLATE
     fresh = render_document(answers, DocxRenderer(template))
     from drafter.render import _property_cache_key
 
@@ -33,7 +33,7 @@ def test_cached_and_fresh_preparation_give_the_same_document(cache):
 
 def test_a_damaged_cache_file_is_ignored_and_replaced(cache):
     answers = load_answers(ADHOC_EXAMPLE)
-    template = TEMPLATES_DIR / "adhoc.docx"
+    template = FULL_LAYOUT_TEMPLATE
     expected = render_document(answers, DocxRenderer(template))
     from drafter.render import _property_cache_key
 
@@ -46,7 +46,7 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(cache):
 def test_cache_off(tmp_path, monkeypatch):
     monkeypatch.setenv(tplcache.CACHE_ENV, "off")
     assert tplcache.cache_dir() is None
-    DocxRenderer(TEMPLATES_DIR / "adhoc.docx")
+    DocxRenderer(FULL_LAYOUT_TEMPLATE)
     assert not list(tmp_path.rglob("*.bin"))
 
 
@@ -60,7 +60,7 @@ def test_cli_renders_with_an_unwritable_cache_folder(workdir):
 
 
 def test_hand_written_zip_is_byte_for_byte_what_zipfile_writes():
-    with zipfile.ZipFile(TEMPLATES_DIR / "adhoc.docx") as archive:
+    with zipfile.ZipFile(FULL_LAYOUT_TEMPLATE) as archive:
         entries = {info.filename: archive.read(info) for info in archive.infolist()}
     entries["word/bilag-æøå.xml"] = "<x>æøå</x>".encode("utf-8")  # a non-ASCII name too
     assert _zip(entries) == _zip_with_zipfile(entries)
@@ -74,7 +74,7 @@ def test_the_cache_keeps_only_the_newest_entries(cache):
         old = cache / f"{i:064x}.bin"
         old.write_bytes(tplcache._MAGIC)
         os.utime(old, (1_000_000 + i, 1_000_000 + i))
-    DocxRenderer(TEMPLATES_DIR / "adhoc.docx")
+    DocxRenderer(FULL_LAYOUT_TEMPLATE)
     left = list(cache.glob("*.bin"))
     assert len(left) == tplcache.MAX_ENTRIES
     assert not (cache / f"{0:064x}.bin").exists()
@@ -87,7 +87,7 @@ import os
 import stat
 import sys
 
-ADHOC_TEMPLATE = TEMPLATES_DIR / "adhoc.docx"
+ADHOC_TEMPLATE = FULL_LAYOUT_TEMPLATE
 
 
 def _plant(cache, marker):
@@ -246,7 +246,7 @@ def test_resolve_listing_is_docxtpls(xml):
 
     from drafter.render import resolve_listing
 
-    assert resolve_listing(xml) == DocxTemplate(TEMPLATES_DIR / "adhoc.docx").resolve_listing(xml)
+    assert resolve_listing(xml) == DocxTemplate(FULL_LAYOUT_TEMPLATE).resolve_listing(xml)
 
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -282,7 +282,7 @@ def test_table_grids_and_drawing_ids_are_docxtpls(inner):
     from drafter.render import fix_table_grids, number_drawings
 
     xml = f"<w:body {W_NS} {WP_NS}>{inner}</w:body>"
-    tpl = DocxTemplate(TEMPLATES_DIR / "adhoc.docx")
+    tpl = DocxTemplate(FULL_LAYOUT_TEMPLATE)
     expected = tpl.fix_tables(xml)
     tpl.docx_ids_index = 1000
     tpl.fix_docpr_ids(expected)

@@ -144,15 +144,17 @@ def test_reload_merges_the_files_changes_and_keeps_both_sides_of_a_conflict(tmp_
     assert session.path == path
 
 
-def test_a_failed_save_writes_a_recovery_file_and_says_the_exact_resume_command(tmp_path, monkeypatch):
+def full_disk(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def test_a_failed_save_in_the_interview_says_its_resume_command_which_goes_on_in_the_draft(tmp_path, monkeypatch):
     session = fresh(tmp_path)
+    session.resumes_in_interview = True  # as drafter.interview.Interview sets it
     session.set("gruppe.navn", NAME)
     session.save()
+    draft = session.path
     session.set("opgaver.opgaver", "[Én, To]")
-
-    def full_disk(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
     monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
     with pytest.raises(AutosaveFailed) as failed:
         session.save()
@@ -160,8 +162,86 @@ def test_a_failed_save_writes_a_recovery_file_and_says_the_exact_resume_command(
     recovery = failed.value.recovery
     assert recovery == tmp_path / "answers" / f"{SLUG}-gendannet.yaml"
     assert f"drafter new adhoc --resume {recovery}" in str(failed.value)
+    assert "der er ikke mere plads på disken" in str(failed.value)
+    # The file says what it is: a recovery file for the draft, not a commission.
+    assert read_answer_file(recovery).data["gendannelse"]["svarfil"] == str(draft)
     resumed = DraftSession.resume(recovery)
     assert resumed.get("opgaver.opgaver") == ["Én", "To"] and not resumed.complete
+    assert resumed.path == draft and any(f"gemmes i {draft}" in note for note in resumed.notes)
+    resumed.save()  # back in the draft; the recovery file has done its job
+    assert api.load(draft).get("opgaver.opgaver") == ["Én", "To"]
+    assert "gendannelse" not in draft.read_text(encoding="utf-8") and not recovery.exists()
+
+
+def test_a_failed_edit_set_says_drafter_restore_which_puts_the_answers_back_comments_kept(tmp_path, monkeypatch):
+    path = example_copy(tmp_path)
+    before = path.read_text(encoding="utf-8")
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    with pytest.raises(AutosaveFailed) as failed:
+        api.set_answers(path, ["dokument.version=2.0"], out_dir=tmp_path / "out")
+    monkeypatch.undo()
+    recovery = failed.value.recovery
+    message = str(failed.value)
+    assert f"lægges de i {path}, og dokumentet laves igen, med:" in message
+    assert f"drafter restore {recovery}" in message and "drafter new" not in message
+    assert path.read_text(encoding="utf-8") == before
+    restored = api.restore(recovery, out_dir=tmp_path / "out")
+    assert restored.answers_path == path and not recovery.exists()
+    text = path.read_text(encoding="utf-8")
+    assert text == before.replace('version: "1.0"', 'version: "2.0"')  # only that line: comments and layout kept
+    assert "2.0" in docx_text(restored.render.output)
+
+
+def test_failed_saves_that_go_on_typing_keep_one_recovery_file_and_never_drop_another_answer(tmp_path, monkeypatch):
+    # As the web form's autosave fails again and again: each save is a new session on the
+    # same file. A recovery file whose every changed answer a later one changes too is
+    # written over (and a second such one removed); one with an answer the later one does
+    # not have stays.
+    path = example_copy(tmp_path)
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    recoveries = []
+    for settings in (["dokument.version=2.0"], ["dokument.version=2.1"], ["dokument.status=godkendt"],
+                     ["dokument.version=2.2", "dokument.status=godkendt"]):
+        session = DraftSession.mend(path, out_dir=tmp_path / "out")
+        session.apply(settings)
+        with pytest.raises(AutosaveFailed) as failed:
+            session.save()
+        recoveries.append(failed.value.recovery.name)
+    monkeypatch.undo()
+    first, other = "kommissorium-gendannet.yaml", "kommissorium-gendannet-2.yaml"
+    assert recoveries == [first, first, other, first]
+    assert api.load(path.parent / first).get("dokument.version") == "2.2"
+    assert api.load(path.parent / first).get("dokument.status") == "godkendt"
+    assert not (path.parent / other).exists()  # all of it is in the first
+
+
+def test_restore_never_writes_over_an_answer_file_changed_since_the_save_failed(tmp_path, monkeypatch):
+    path = example_copy(tmp_path)
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    with pytest.raises(AutosaveFailed) as failed:
+        api.set_answers(path, ["dokument.version=2.0"], out_dir=tmp_path / "out")
+    monkeypatch.undo()
+    changed = path.read_text(encoding="utf-8") + "# rettet i en editor bagefter\n"
+    path.write_text(changed, encoding="utf-8")
+    restored = api.restore(failed.value.recovery, out_dir=tmp_path / "out")
+    beside = tmp_path / "answers" / "kommissorium-mine-svar.yaml"
+    assert restored.answers_path == beside and path.read_text(encoding="utf-8") == changed
+    assert api.load(beside).get("dokument.version") == "2.0"
+    assert any("drafter diff" in note and "røres ikke" in note for note in restored.notes)
+
+
+def test_a_failed_new_draft_says_drafter_restore_which_writes_the_new_file(tmp_path, monkeypatch):
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    with pytest.raises(AutosaveFailed) as failed:
+        api.new_draft(kind="adhoc", settings=[f"gruppe.navn={NAME}"], answers_dir=tmp_path / "answers",
+                      out_dir=tmp_path / "out")
+    monkeypatch.undo()
+    recovery = failed.value.recovery
+    assert f"drafter restore {recovery}" in str(failed.value)
+    assert f"lægges de i {tmp_path / 'answers' / f'{SLUG}.yaml'} med:" in str(failed.value)  # a draft: no document
+    restored = api.restore(recovery)
+    assert restored.answers_path == tmp_path / "answers" / f"{SLUG}.yaml" and restored.render is None
+    assert api.load(restored.answers_path).get("gruppe.navn") == NAME and not recovery.exists()
 
 
 def test_resume_tolerates_what_a_hand_edit_leaves(tmp_path):
@@ -245,3 +325,30 @@ def test_api_new_draft_writes_a_draft_named_after_the_group(tmp_path):
     with pytest.raises(UsageError, match="gruppe.navn"):
         api.new_draft(kind="adhoc", answers_dir=tmp_path / "answers")
     assert sorted(p.name for p in (tmp_path / "answers").iterdir()) == [f"{SLUG}-2.yaml", f"{SLUG}.yaml"]
+
+
+def test_a_recovery_file_in_the_cache_folder_is_listed_with_the_folder_it_belongs_to(tmp_path, monkeypatch):
+    # answers/ cannot be written at all: the recovery file goes to the cache folder, and
+    # `drafter status` of answers/ lists it there, so it is not forgotten.
+    from drafter import session as session_module
+
+    path = example_copy(tmp_path)
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    real = session_module.atomic_write
+
+    def not_in_answers(target, *args, **kwargs):
+        if Path(target).parent == path.parent:
+            raise OSError(30, "Read-only file system")
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    monkeypatch.setattr(session_module, "atomic_write", not_in_answers)
+    with pytest.raises(AutosaveFailed) as failed:
+        api.set_answers(path, ["dokument.version=2.0"], out_dir=tmp_path / "out")
+    monkeypatch.setattr(session_module, "atomic_write", real)
+    recovery = failed.value.recovery
+    assert recovery.parent == tmp_path / "cache" / "gendannet"
+    [entry] = [e for e in api.status(path.parent, tmp_path / "out") if e["file"] == str(recovery)]
+    assert entry["state"] == "recovery" and entry["recovery_for"] == str(path)
+    cells = api.status_cells(entry)
+    assert cells[2] == "gendannelsesfil" and f"drafter restore {recovery}" in cells[3]

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from docx import Document
 
-from conftest import REPO, TEMPLATES_DIR
+from conftest import BUILT_TEMPLATES, FULL_LAYOUT_TEMPLATE, REPO
 from drafter.questionnaire import load_questionnaire
 
 spec = importlib.util.spec_from_file_location("build_templates", REPO / "templates" / "build_templates.py")
@@ -39,19 +39,19 @@ def fresh(tmp_path_factory):
 
 
 def test_every_template_has_a_builder():
-    assert sorted(p.stem for p in TEMPLATES_DIR.glob("*.docx")) == sorted(build_templates.BUILDERS)
+    assert sorted(BUILT_TEMPLATES) == sorted(build_templates.target(name) for name in build_templates.BUILDERS)
 
 
 @pytest.mark.parametrize("kind", sorted(build_templates.BUILDERS))
 def test_committed_template_is_the_build_byte_for_byte(kind, fresh):
-    committed = TEMPLATES_DIR / f"{kind}.docx"
+    committed = build_templates.target(kind)
     assert committed.exists(), REBUILD.format(kind=kind)
     if committed.read_bytes() == fresh[kind].read_bytes():
         return
     # Name the part that differs, for whoever has to find the change.
     ours, theirs = parts(committed), parts(fresh[kind])
     differing = sorted(n for n in ours.keys() | theirs.keys() if ours.get(n) != theirs.get(n))
-    pytest.fail(f"templates/docx/{kind}.docx differs from its build in {differing}: " + REBUILD.format(kind=kind))
+    pytest.fail(f"{committed.relative_to(REPO)} differs from its build in {differing}: " + REBUILD.format(kind=kind))
 
 
 def test_the_build_is_deterministic(fresh, tmp_path):
@@ -62,7 +62,7 @@ def test_the_build_is_deterministic(fresh, tmp_path):
 def test_a_red_heading_in_the_committed_file_is_caught(fresh, tmp_path):
     # The defect the old outline comparison let through: formatting changed in Word.
     red = tmp_path / "adhoc.docx"
-    original = parts(TEMPLATES_DIR / "adhoc.docx")
+    original = parts(FULL_LAYOUT_TEMPLATE)
     styles = original["word/styles.xml"].replace(b'w:val="1F4E5F"', b'w:val="FF0000"')
     assert styles != original["word/styles.xml"]
     with zipfile.ZipFile(red, "w") as archive:
@@ -74,7 +74,7 @@ def test_a_red_heading_in_the_committed_file_is_caught(fresh, tmp_path):
 @pytest.mark.parametrize("kind", sorted(set(build_templates.BUILDERS) - {"letterhead"}))
 def test_section_headings_are_the_kinds_titles(kind):
     # Typed once, in the kind's YAML: the template's level-1 headings are its sections'.
-    doc = Document(str(TEMPLATES_DIR / f"{kind}.docx"))
+    doc = Document(str(build_templates.target(kind)))
     level1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     sections = load_questionnaire(kind).sections
     titled = [s.heading for s in sections if s.key not in ("gruppe", "netvaerk", "dokument")]
@@ -84,7 +84,7 @@ def test_section_headings_are_the_kinds_titles(kind):
 @pytest.mark.parametrize("kind", sorted(build_templates.BUILDERS))
 def test_every_template_tag_is_whole_in_one_run(kind):
     # Tags written by the script must never be split across Word runs.
-    doc = Document(str(TEMPLATES_DIR / f"{kind}.docx"))
+    doc = Document(str(build_templates.target(kind)))
     for run in doc.element.body.iter(f"{W}t"):
         text = run.text or ""
         assert text.count("{{") == text.count("}}"), text

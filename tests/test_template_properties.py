@@ -11,7 +11,7 @@ from pathlib import Path
 
 from docx import Document
 
-from conftest import ADHOC_EXAMPLE, TEMPLATES_DIR, assert_clean_failure, run_cli
+from conftest import ADHOC_EXAMPLE, FULL_LAYOUT_TEMPLATE, assert_clean_failure, run_cli
 
 GROUP_NAME = "Ad-hoc gruppe om udskrivelse af skrøbelige ældre"
 CUSTOM = (
@@ -30,7 +30,7 @@ def template_with_properties(tmp_path: Path, company: str = "{{ gruppe.navn }}")
     """The built-in ad-hoc template as a document system would hand it out: Company and
     Manager with fields, a category, and custom properties (one left by an earlier drafter)."""
     path = tmp_path / "sagsskabelon.docx"
-    with zipfile.ZipFile(TEMPLATES_DIR / "adhoc.docx") as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(FULL_LAYOUT_TEMPLATE) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():
             data = source.read(name).decode("utf-8")
             if name == "docProps/app.xml":

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import ADHOC_EXAMPLE, TEMPLATES_DIR, assert_clean_failure, docx_text, run_cli
+from conftest import ADHOC_EXAMPLE, FULL_LAYOUT_TEMPLATE, TEMPLATES_DIR, assert_clean_failure, docx_text, run_cli
 
-BUILTIN = TEMPLATES_DIR / "adhoc.docx"
+BUILTIN = FULL_LAYOUT_TEMPLATE
 GROUP_NAME = "Ad-hoc gruppe om udskrivelse af skrøbelige ældre"
 
 
@@ -212,7 +212,7 @@ def test_template_new_writes_a_copy_that_passes(tmp_path):
     target = tmp_path / "brevhoved.docx"
     result = run_cli("template", "new", "--kind", "adhoc", str(target))
     assert result.returncode == 0, result.stderr
-    assert target.read_bytes() == BUILTIN.read_bytes()
+    assert target.read_bytes() == (TEMPLATES_DIR / "letterhead.docx").read_bytes()  # the one adhoc is built in
     assert check(target).returncode == 0
     assert_clean_failure(run_cli("template", "new", "--kind", "adhoc", str(target)), "findes allerede")
     assert_clean_failure(run_cli("template", "new", "--kind", "adhoc", str(tmp_path / "x.txt")), "skal ende på .docx")

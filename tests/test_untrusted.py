@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADHOC_EXAMPLE, REPO, TEMPLATES_DIR, docx_text
+from conftest import ADHOC_EXAMPLE, FULL_LAYOUT_TEMPLATE, REPO, docx_text
 from untrusted_docx import docx_bytes, write_docx
 
 MEMORY_CAP = 500 * 1024 * 1024
@@ -444,7 +444,7 @@ def test_ten_thousand_members_still_render(tmp_path):
         end = text.index("\n", end) + 1
     members = "".join(f"    - navn: Medlem {n}\n      titel: Læge\n      organisation: Region\n" for n in range(10_000))
     answers = check_file(parse_answer_text((text[:start] + members + text[end:]).encode("utf-8"), "stor.yaml"))
-    data = render_document(answers, DocxRenderer(TEMPLATES_DIR / "adhoc.docx"))
+    data = render_document(answers, DocxRenderer(FULL_LAYOUT_TEMPLATE))
     from drafter.fsutil import read_docx_entries
 
     entries = read_docx_entries(data)  # our own output passes the limits it is read back with

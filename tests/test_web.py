@@ -251,6 +251,37 @@ def test_a_suggestion_another_save_stored_is_no_conflict_but_a_changed_answer_is
     assert "version: '2.0'" in answer_file(live, slug).read_text(encoding="utf-8")
 
 
+def test_a_failed_save_says_where_the_answers_are_and_the_command_and_the_list_puts_them_back(live, monkeypatch):
+    slug = new_commission(live, "Gruppe på en fuld disk")
+    url = f"/k/{slug}/afsnit/formaal"
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    reply = live.post(url, {"version": live.version(url), "formaal.tekst": "Skrevet, da disken var fuld.",
+                            "action": "autosave"}, headers={"Accept": "application/json"})
+    data = __import__("json").loads(reply.text)
+    recovery = f"answers/{slug}-gendannet.yaml"
+    assert data["saved"] is False and "der er ikke mere plads på disken" in data["message"]
+    assert f"Alle svarene er gemt i {recovery}." in data["message"] and str(live.root) not in data["message"]
+    assert data["command"] == f"drafter restore {recovery}"
+    page = live.submit(url, {"version": live.version(url), "formaal.tekst": "Skrevet, da disken var fuld.",
+                             "action": "gem"}).text
+    assert f'<code>drafter restore {recovery}</code>' in page and "Kopiér kommandoen" in page
+    monkeypatch.undo()
+    # The list shows it as a recovery file with what to do, not as a commission to open.
+    listing = live.get("/").text
+    row = listing[listing.index(f"{slug}-gendannet.yaml") - 600:listing.index(f"{slug}-gendannet.yaml") + 900]
+    assert "gendannelsesfil" in row and f"<code>drafter restore {recovery}</code>" in row
+    assert f'href="/k/{slug}-gendannet"' not in listing and f'action="/k/{slug}-gendannet/gendan"' in row
+    assert live.get(f"/k/{slug}-gendannet/afsnit/formaal").status == 409  # not a commission to answer on
+    back = live.submit(f"/k/{slug}-gendannet/gendan", {}).text
+    assert f"lagt tilbage i {slug}.yaml" in back
+    assert "Skrevet, da disken var fuld." in answer_file(live, slug).read_text(encoding="utf-8")
+    assert not (live.root / recovery).exists()
+
+
 def test_a_file_edited_by_hand_meanwhile_is_not_overwritten(live):
     slug = new_commission(live, "Gruppe om håndredigering")
     url = f"/k/{slug}/afsnit/gruppe"

@@ -633,6 +633,43 @@ def test_typing_queued_behind_a_save_under_way_is_sent_when_the_page_is_left(pag
     assert "Med en rapport." in text and "Sekretariatet for søvn" in text
 
 
+def test_a_failed_save_shows_the_command_to_type_whole_and_copyable(page, live, check_page, monkeypatch):
+    # The disk is full: autosave says where every answer went and shows the exact command
+    # that puts them back, as text (escaped), to read and copy; so does the page a button
+    # leads to. The list then shows the recovery file as one, with its button.
+    slug = new_draft(live, "Gruppe på en fuld disk")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("drafter.yamlio.atomic_write", full_disk)
+    command = f"drafter restore answers/{slug}-gendannet.yaml"
+    page.goto(f"{live.base}/k/{slug}/afsnit/formaal")
+    field = page.get_by_label("Hvad er formålet med gruppens arbejde?")
+    field.fill("Skrevet, da disken var fuld.")
+    field.press("Tab")
+    page.wait_for_function("() => document.querySelector('#autosave code')")
+    assert "der er ikke mere plads på disken" in page.inner_text("#autosave")
+    assert page.inner_text("#autosave code") == command
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base)
+    page.locator("#autosave").get_by_role("button", name="Kopiér kommandoen").click()
+    page.wait_for_function("() => document.querySelector('#autosave .copy').textContent === 'Kopieret'")
+    assert page.evaluate("navigator.clipboard.readText()") == command
+    check_page(page, "18-autosave-ikke-gemt", axe=False)
+    press(page, "Næste afsnit →")  # refused: the page says it again, with the command
+    assert page.inner_text(".banner code") == command
+    check_page(page, "18-ikke-gemt")
+    monkeypatch.undo()
+    page.goto(f"{live.base}/")
+    row = page.locator("tr", has_text=f"{slug}-gendannet.yaml")
+    assert "gendannelsesfil" in row.inner_text() and row.locator("code").inner_text() == command
+    check_page(page, "19-gendannelsesfil-i-listen", axe=False)
+    with page.expect_navigation():
+        row.get_by_role("button", name="Læg tilbage").click()
+    assert "er lagt tilbage" in page.inner_text(".banner")
+    assert "Skrevet, da disken var fuld." in (live.root / "answers" / f"{slug}.yaml").read_text(encoding="utf-8")
+
+
 def test_autosave_tells_log_in_again_from_server_gone(browser, live, tmp_path):
     other = LiveServer(tmp_path / "kortlivet")
     slug = new_draft(other, "Gruppe uden server")

@@ -328,7 +328,7 @@ def test_a_workspace_template_is_checked_and_used(tmp_path):
     result = run_cli("template", "new", "--kind", "adhoc", cwd=ws)
     assert result.returncode == 0, result.stderr
     own = ws / "templates" / "adhoc.docx"
-    assert own.read_bytes() == (REPO / "templates" / "docx" / "adhoc.docx").read_bytes()
+    assert own.read_bytes() == (REPO / "templates" / "docx" / "letterhead.docx").read_bytes()  # adhoc is built in it
     # A letterhead: the copy with the organisation's name added to the document's start.
     with zipfile.ZipFile(own) as archive:
         parts = {n: archive.read(n) for n in archive.namelist()}
@@ -386,8 +386,8 @@ def test_extends_removes_sections_and_questions_and_makes_required_optional(tmp_
         assert kind.section("kommunikation") is None
         assert kind.question("opgaver.snitflader") is None and kind.question("opgaver.opgaver") is not None
         assert kind.question("tidsplan.milepaele").required is False
-        assert kind.template_path.name == "adhoc.docx"
-        # The inherited template may still name what was removed; it renders as nothing.
+        assert kind.template_path.name == "letterhead.docx"  # laid out from the YAML, as adhoc is
+        # A full-layout template of the kind's own may still name what was removed; it renders as nothing.
         names = {s.key: [q.key for q in s.questions] for s in kind.template_sections}
         assert "kommunikation" in names and "snitflader" in names["opgaver"]
         (ws / "kinds" / "kort.yaml").write_text("extends: adhoc\nkind: kort\nremove: [opgaver.snitfladr]\n", encoding="utf-8")

@@ -47,6 +47,8 @@ class WebApp:
             return self.site.static_file(parts[1])
         elif parts == ["ny"]:
             return self.listing.new_page(**self.site.flashed(request, "ny")) if get else self.listing.create(request)
+        elif parts[0] == "k" and parts[2:] == ["gendan"] and not get:  # a recovery file is no commission to open
+            return self.listing.restore(parts[1])
         elif parts[0] == "k" and len(parts) >= 2:
             return self.commission_route(request, parts[1], parts[2:])
         raise not_found()

@@ -19,7 +19,7 @@ from typing import Any
 from drafter import api
 from drafter.errors import DrafterError, OutputError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
-from drafter.session import AutosaveFailed, DraftSession
+from drafter.session import RECOVERY_KEY, AutosaveFailed, DraftSession, restore_command
 from drafter.web.server import Refused
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
@@ -102,10 +102,7 @@ class Commission:
         too_big = self.session.too_big()
         if too_big:
             raise OutputError(too_big)
-        try:
-            self.session.save()
-        except AutosaveFailed as exc:  # the recovery file is said; the terminal's command is not
-            raise OutputError(" ".join(str(exc).splitlines()[:2])) from None
+        self.session.save()  # AutosaveFailed: the page says it with not_saved (where the answers are, and the command)
 
 
 def open_commission(workspace: Workspace, slug: str) -> Commission:
@@ -120,6 +117,9 @@ def open_commission(workspace: Workspace, slug: str) -> Commission:
             "Svarfilen kan ikke åbnes i formularen: " + "; ".join(words(exc, workspace))
             + ". Ret filen i en teksteditor, og genindlæs siden.",
         ) from None
+    if RECOVERY_KEY in session.meta:  # what a failed save left: put back from the list, not answered on
+        raise Refused(HTTPStatus.CONFLICT, f"{path.name} er en gendannelsesfil, ikke et kommissorium: den rummer svar, "
+                      "der ikke kunne gemmes. Læg dem tilbage med knappen på listen over kommissorier.")
     return Commission(slug, session, would_lose(session))
 
 
@@ -162,7 +162,46 @@ def browser_words(text: str, workspace: Workspace) -> str:
 
 
 def words(exc: DrafterError, workspace: Workspace) -> list[str]:
+    if isinstance(exc, AutosaveFailed):
+        return [not_saved(exc, workspace)]
     return [browser_words(line, workspace) for line in exc.lines()]
+
+
+class Notice(str):
+    """A message for a page, with the exact command that goes on from it in a terminal, if
+    any: shown apart from the text, whole and escaped, to be read and copied."""
+
+    command: str | None
+
+    def __new__(cls, text: str, command: str | None = None) -> "Notice":
+        notice = super().__new__(cls, text)
+        notice.command = command
+        return notice
+
+
+def command_of(message: str) -> str | None:
+    """The command a message carries (a Notice), for the templates."""
+    return getattr(message, "command", None)
+
+
+def in_workspace(path: Path, workspace: Workspace) -> Path:
+    """*path* as typed in a terminal in the workspace's folder: relative there, else whole."""
+    absolute = Path(os.path.abspath(path))
+    return absolute.relative_to(workspace.root) if absolute.is_relative_to(workspace.root) else absolute
+
+
+def not_saved(exc: AutosaveFailed, workspace: Workspace) -> Notice:
+    """A failed save as the browser says it: why, where every answer is now (the recovery
+    file), and the command that puts them back, to type in a terminal in the workspace."""
+    reason = browser_words(exc.reason, workspace).rstrip(".")
+    if exc.recovery is None:
+        return Notice(f"Svarene kan ikke gemmes: {reason}. Der kunne heller ikke skrives en gendannelsesfil; "
+                      "det, du har skrevet, står stadig her på siden, så kopiér det, før du lukker den.")
+    recovery = in_workspace(exc.recovery, workspace)
+    target = f" i {in_workspace(exc.path, workspace)}" if exc.path is not None else ""
+    return Notice(f"Svarene kan ikke gemmes: {reason}. Alle svarene er gemt i {recovery}. Når fejlen er rettet, "
+                  f"lægger denne kommando dem tilbage{target}; skriv den i en terminal i arbejdsmappen (eller brug "
+                  "knappen »Læg tilbage« på listen over kommissorier):", restore_command(recovery))
 
 
 def bounded_bytes(path: Path) -> bytes | None:

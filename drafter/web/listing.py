@@ -10,9 +10,9 @@ from pathlib import Path
 from drafter import api
 from drafter.errors import DrafterError, InvalidValue
 from drafter.fsutil import describe_special
-from drafter.session import DraftSession, read_answer
+from drafter.session import DraftSession, read_answer, recovery_of, restore_command
 from drafter.web import form as forms
-from drafter.web.commission import SLUG, words
+from drafter.web.commission import SLUG, Notice, Workspace, in_workspace, words
 from drafter.web.server import Request, Response
 from drafter.web.site import Site
 from drafter.yamlread import MAX_FILE_BYTES, is_empty
@@ -42,12 +42,48 @@ class Listing:
                 readable.append(path)
             elif problem:  # "" is a link out of the workspace: not listed at all
                 rows[name] = {"slug": path.stem, "openable": False, "name": path.stem, "kind": "", "state": "kan ikke læses",
-                              "problems": [problem], "findings": 0, "errors": 0, "document": ""}
+                              "problems": [problem], "findings": 0, "errors": 0, "document": "", "restore": False}
         kinds = {kind.kind: kind.name for kind in api.kinds()[0]}
         for path, entry in zip(readable, api.status_of(readable, self.workspace.out_dir)):
-            rows[path.name] = status_row(path, entry, kinds)
-        return self.site.page("index.html", title="Kommissorier", rows=[rows[n] for n in shown if n in rows],
-                              page_number=number, pages=pages, total=len(names))
+            rows[path.name] = status_row(path, entry, kinds, self.workspace)
+        # Recovery files the answers folder could not take, kept in the cache folder: first, never forgotten.
+        kept = api.recovery_files_kept_for(self.workspace.answers_dir) if number == 1 else []
+        first = [status_row(path, entry, kinds, self.workspace) for path, entry in zip(kept, api.status_of(kept))]
+        flashed = self.site.flashed(request, "liste")
+        return self.site.page("index.html", status=flashed.get("status", 200), title="Kommissorier",
+                              rows=first + [rows[n] for n in shown if n in rows], page_number=number, pages=pages,
+                              total=len(names), messages=flashed.get("messages", []))
+
+    def restore(self, slug: str) -> Response:
+        """The list's "Læg tilbage": a recovery file's answers back in their answer file, as
+        `drafter restore` does, when that file is one of this workspace's answer files."""
+        path = self.workspace.answer_path(slug)
+
+        def said(messages: list[str], status: int = 200) -> Response:
+            return self.site.after(None, "liste", "/", messages=messages, status=status)
+
+        try:
+            recovery = recovery_of(api.load(path).data)
+        except DrafterError as exc:
+            return said(words(exc, self.workspace), HTTPStatus.UNPROCESSABLE_ENTITY)
+        if recovery is None:
+            return said([f"{path.name} er ikke en gendannelsesfil."], HTTPStatus.UNPROCESSABLE_ENTITY)
+        target = recovery.answers_path
+        if target.parent != self.workspace.answers_dir or not SLUG.fullmatch(target.stem) or target.suffix != ".yaml":
+            # The form writes only this workspace's answers/<name>.yaml: elsewhere is the terminal's to do.
+            return said([Notice(f"{path.name} hører til {target}, som ikke er en svarfil i arbejdsmappens answers; "
+                                "læg svarene tilbage i en terminal med:", restore_command(in_workspace(path, self.workspace)))],
+                        HTTPStatus.CONFLICT)
+        try:
+            restored = api.restore(path, out_dir=self.workspace.out_dir)
+        except DrafterError as exc:
+            return said(words(exc, self.workspace), HTTPStatus.UNPROCESSABLE_ENTITY)
+        document = " Word-dokumentet er lavet igen." if restored.render is not None else ""
+        if restored.answers_path != target:  # the answer file changed since the save failed: left as it is
+            return said([f"{target.name} er ændret, siden svarene ikke kunne gemmes i den, så den er ikke rørt: svarene "
+                         f"fra {path.name} står nu i {restored.answers_path.name} ved siden af, og gendannelsesfilen "
+                         f"er fjernet. Sammenlign de to, og behold det, du vil.{document}"])
+        return said([f"Svarene fra {path.name} er lagt tilbage i {target.name}, og gendannelsesfilen er fjernet.{document}"])
 
     def answer_names(self) -> list[str]:
         """The answer files' names, sorted; nothing is opened (a name is all a listing costs)."""
@@ -106,18 +142,30 @@ class Listing:
         try:
             session.save()  # a new file, never over one that exists (nor another's document)
         except DrafterError as exc:
-            return refused(" ".join(words(exc, self.workspace)))
+            said = words(exc, self.workspace)
+            return refused(said[0] if len(said) == 1 else " ".join(said))  # one: a Notice keeps its command
         return Response.redirect(f"/k/{session.path.stem}/afsnit/{session.questionnaire.sections[0].key}")
 
 
-def status_row(path: Path, entry: dict, kinds: dict[str, str]) -> dict:
+def status_row(path: Path, entry: dict, kinds: dict[str, str], workspace: Workspace) -> dict:
     """One commission of the list as `drafter status` tells it (*kinds*: kind -> its name)."""
     _, _, state, _, document, _ = api.status_cells(entry)
     invalid = entry["state"] == "invalid"
     errors = entry["problems"]
-    return {
+    row = {
         "slug": path.stem, "openable": bool(SLUG.fullmatch(path.stem)) and not path.is_symlink(),
         "name": entry["name"], "kind": kinds.get(entry["kind"], ""), "state": state,
         "problems": [f"{errors} fejl i filen; ret den i en teksteditor"] if invalid else [],
         "findings": entry["errors"] + entry["warnings"], "errors": entry["errors"], "document": document,
+        "restore": False,
     }
+    if entry["state"] == "recovery":  # answers a failed save left: not a commission to open, one to put back
+        belongs = in_workspace(Path(entry["recovery_for"]), workspace)
+        inside = path.parent == workspace.answers_dir  # the form writes only there; one in the cache: the terminal's
+        how = ("Læg dem tilbage med knappen, eller skriv i en terminal i arbejdsmappen:" if inside else
+               f"Filen ligger i din cache-mappe ({path}), fordi answers ikke kunne skrives. Læg svarene tilbage ved at "
+               "skrive i en terminal i arbejdsmappen:")
+        row.update(openable=False, restore=row["openable"] and inside, document="", problems=[Notice(
+            f"Svar til {belongs}, der ikke kunne gemmes dér. {how}", restore_command(in_workspace(path, workspace)))])
+    return row
+

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from drafter import api
 from drafter.errors import DrafterError, KindError
-from drafter.session import answer_digest
+from drafter.session import AutosaveFailed, answer_digest
 from drafter.web import form as forms
-from drafter.web.commission import Commission, browser_words, would_lose_message
+from drafter.web.commission import Commission, browser_words, command_of, not_saved, would_lose_message
 from drafter.web.server import Request, Response
 from drafter.web.site import Site
 from drafter.yamlread import is_empty
@@ -150,9 +150,13 @@ class SectionPages:
             if not unchanged:
                 commission.save()
         except DrafterError as exc:
-            message = "Svarene er ikke gemt. " + browser_words(" ".join(exc.lines()), self.site.workspace)
+            if isinstance(exc, AutosaveFailed):  # every answer is in a recovery file: where, and the command
+                message = not_saved(exc, self.site.workspace)
+            else:
+                message = "Svarene er ikke gemt. " + browser_words(" ".join(exc.lines()), self.site.workspace)
             if request.wants_json:
-                return Response.json({"saved": False, "message": message}, HTTPStatus.CONFLICT)
+                return Response.json({"saved": False, "message": str(message), "command": command_of(message)},
+                                     HTTPStatus.CONFLICT)
             data.values = shown
             return self.site.after(commission, section.key, f"/k/{commission.slug}/afsnit/{section.key}", data=data,
                                    status=HTTPStatus.CONFLICT, banner=message)

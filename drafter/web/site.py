@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import jinja2
 
 from drafter.web import form as forms
-from drafter.web.commission import Commission, Workspace, not_found
+from drafter.web.commission import Commission, Workspace, command_of, not_found
 from drafter.web.server import Request, Response
 from drafter.yamlread import is_empty
 
@@ -67,7 +67,8 @@ class Site:
             lstrip_blocks=True,
         )
         self.env.globals.update(csrf=csrf, dom_id=forms.dom_id, OTHER=forms.OTHER, OTHER_SUFFIX=forms.OTHER_SUFFIX,
-                                shown_text=forms.shown_text, choice_state=forms.choice_state, is_empty=is_empty)
+                                shown_text=forms.shown_text, choice_state=forms.choice_state, is_empty=is_empty,
+                                command_of=command_of)
         self.static = {p.name: p.read_bytes() for p in (PACKAGE / "static").iterdir() if p.suffix in STATIC_TYPES}
         self.flash = Flash()
 

@@ -35,6 +35,39 @@
     });
   } catch (e) { /* no storage: the server's own guess is used */ }
 
+  // A command to type in a terminal (after a failed save): the button copies it; where the
+  // clipboard is not allowed, the command is selected, ready for Ctrl-C.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    if (!button) return;
+    var code = button.parentNode.querySelector("code");
+    var range = document.createRange();
+    range.selectNodeContents(code);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    function done() { button.textContent = "Kopieret"; }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(code.textContent).then(done, function () { button.textContent = "Markeret: tryk Ctrl-C"; });
+    } else {
+      button.textContent = "Markeret: tryk Ctrl-C";
+    }
+  });
+
+  function commandBox(command) {
+    var box = document.createElement("span"), code = document.createElement("code"), button = document.createElement("button");
+    box.className = "command";
+    code.textContent = command;  // text, never markup
+    button.type = "button";
+    button.className = "copy";
+    button.setAttribute("data-copy", "");
+    button.textContent = "Kopiér kommandoen";
+    box.appendChild(code);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(button);
+    return box;
+  }
+
   // A page that comes back with errors starts at their summary (its links lead to the fields).
   var shownErrors = document.querySelector(".error-summary:not([hidden])");
   if (shownErrors && !document.querySelector("[autofocus]")) {
@@ -202,8 +235,9 @@
     });
   }
 
-  function failed(message) {
+  function failed(message, command) {
     status.textContent = message;
+    if (command) status.appendChild(commandBox(command));
     status.className = "autosave error";
   }
 
@@ -251,7 +285,7 @@
         failed("Ikke gemt: drafter serve kender ikke denne fane længere (den er nok startet igen). Log ind igen ved at åbne " +
                "adressen med nøglen, som drafter serve viste, da den startede; det, du har skrevet, står her stadig.");
       } else {
-        failed(data.message || "Svarene kunne ikke gemmes.");
+        failed(data.message || "Svarene kunne ikke gemmes.", data.command);
       }
     }).catch(function () {
       failed("Ikke gemt: drafter serve svarer ikke (er den stoppet?). Det, du har skrevet, står her stadig og bliver " +
