@@ -172,8 +172,7 @@ def pytest_configure(config) -> None:
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if not hasattr(config, "workerinput"):  # once, in the process that starts the workers
-        if config.getoption("store_durations"):
-            config.pluginmanager.register(DurationRecorder(config.rootpath), "drafter-durations")
+        config.pluginmanager.register(DurationRecorder(config), "drafter-durations")
         import compileall
 
         compileall.compile_dir(REPO / "drafter", quiet=1)  # see sys.dont_write_bytecode above
@@ -210,7 +209,7 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     groups = _shared_fixture_groups(config.rootpath)
-    durations = read_durations(DURATIONS_FILE)
+    durations = {**read_durations(DURATIONS_FILE), **cached_durations(config)}
     typical = median(durations.values())
 
     class SharedFixtureScheduling(LoadScopeScheduling):
@@ -231,7 +230,8 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 # Each test's recent time in seconds (setup + call + teardown), by node id: the order in
-# which the scheduler hands out work. Refresh with `pytest --store-durations` (a full run).
+# which the scheduler hands out work on a fresh clone. Refresh with `pytest --store-durations`
+# (a full run); every run also keeps its times in pytest's cache folder (CACHED_DURATIONS).
 DURATIONS_FILE = REPO / "tests" / "durations.json"
 
 
@@ -262,27 +262,50 @@ def pytest_addoption(parser) -> None:
                      help="write each test's time to tests/durations.json (the order of later runs)")
 
 
+# This machine's own recent times, over DURATIONS_FILE's: a test added since the file was
+# refreshed is scheduled by its time from the next run on, with no one to update the file.
+CACHED_DURATIONS = "drafter/durations"
+
+
+def cached_durations(config) -> dict[str, float]:
+    cache = getattr(config, "cache", None)  # none with -p no:cacheprovider
+    try:
+        data = cache.get(CACHED_DURATIONS, {}) if cache is not None else {}
+        return {str(nodeid): float(seconds) for nodeid, seconds in data.items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+
+
 class DurationRecorder:
     """In the process that schedules (the workers' reports arrive there too): each test's
-    time, written to DURATIONS_FILE at the end, over the times of the tests not run."""
+    time, kept in pytest's cache folder, and with --store-durations in DURATIONS_FILE, over
+    the times of the tests not run."""
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, config):
+        self.config = config
         self.measured: dict[str, float] = {}
 
     def pytest_runtest_logreport(self, report) -> None:
         self.measured[report.nodeid] = self.measured.get(report.nodeid, 0.0) + report.duration
+
+    def merged(self, earlier: dict[str, float]) -> dict[str, float]:
+        root = self.config.rootpath
+        kept = {nodeid: seconds for nodeid, seconds in earlier.items()
+                if (root / nodeid.split("::", 1)[0]).exists()}  # a file removed: its tests go
+        kept.update({nodeid: round(seconds, 2) for nodeid, seconds in self.measured.items()})
+        return dict(sorted(kept.items()))
 
     def pytest_sessionfinish(self) -> None:
         import json
 
         if not self.measured:
             return
-        kept = {nodeid: seconds for nodeid, seconds in read_durations(DURATIONS_FILE).items()
-                if (self.root / nodeid.split("::", 1)[0]).exists()}  # a file removed: its tests go
-        kept.update({nodeid: round(seconds, 2) for nodeid, seconds in self.measured.items()})
-        DURATIONS_FILE.write_text(json.dumps(dict(sorted(kept.items())), indent=0, ensure_ascii=False) + "\n",
-                                  encoding="utf-8")
+        cache = getattr(self.config, "cache", None)
+        if cache is not None:
+            cache.set(CACHED_DURATIONS, self.merged(cached_durations(self.config)))
+        if self.config.getoption("store_durations"):
+            DURATIONS_FILE.write_text(json.dumps(self.merged(read_durations(DURATIONS_FILE)), indent=0,
+                                                 ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 # The session fixtures worth computing once per run rather than once per worker (seconds of
