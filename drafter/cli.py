@@ -237,7 +237,7 @@ COMMANDS = (
         "restore", "læg svarene fra en gendannelsesfil tilbage i deres svarfil",
         "Kunne svarene ikke gemmes (fx en fuld disk eller en mappe, der ikke kan skrives i), står de alle i en "
         "gendannelsesfil (<navn>-gendannet.yaml). restore lægger dem tilbage i den svarfil, de hører til, med "
-        "filens kommentarer bevaret, hvis svarfilen er, som den var, da gemningen slog fejl (ellers i en ny fil "
+        "filens kommentarer bevaret, hvis svarfilen er, som den var, da svarene ikke kunne gemmes (ellers i en ny fil "
         "ved siden af, så intet overskrives), laver dokumentet igen, hvis kommissoriet er færdigt (efter import: "
         "med den rettede Word-fil gemt som kopi først), og fjerner gendannelsesfilen.",
         _option("recovery", type=_path, metavar="GENDANNELSESFIL", help="gendannelsesfilen (<navn>-gendannet.yaml)"),
