@@ -85,6 +85,10 @@ class Layout:
     def __deepcopy__(self, memo):  # the kind is shared, never changed
         return self
 
+    def kind_title(self, context: dict) -> str:
+        """The title the kind gives these answers (its cover's), which an empty `titel` leaves."""
+        return _plain(first_text(self.questionnaire.cover.get("title"), _Values(context))) or self.questionnaire.name
+
 
 # -- placeholders ------------------------------------------------------------------------
 
@@ -206,7 +210,7 @@ def build(layout: Layout, context: dict) -> DocumentModel:
     """The document of *context*'s answers, as the kind (and the answer file) lay it out."""
     q = layout.questionnaire
     values = _Values(context)
-    title = layout.titel or _plain(first_text(q.cover.get("title"), values)) or q.name
+    title = layout.titel or layout.kind_title(context)
     subtitle = _plain(first_text(q.cover.get("subtitle"), values))
     facts: list[Block] = []
     front: list[Block] = []

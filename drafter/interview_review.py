@@ -146,8 +146,10 @@ class Review:
         clear()
         say(LAYOUT.split(" (")[0], HEADING_STYLE)
         say("En tom titel eller overskrift giver typens; en tom rækkefølge ændrer intet.", HELP_STYLE)
-        title = text("Dokumentets titel?", lambda typed: None, current=layout.titel or "",
-                     hint=f"fx {questionnaire.cover.get('title', '') or 'Kommissorium for …'}")
+        asked = "Dokumentets titel?"
+        # The title an empty answer gives, on the prompt's line: clipped, never wrapped inside a word.
+        title = text(asked, lambda typed: None, current=layout.titel or "",
+                     hint=clip(f"tom: {layout.kind_title(self.session.values)}", width() - len(asked) - 4))
         sections = questionnaire.body_sections(layout.orden)
         for number, section in enumerate(sections, 1):
             say(f"{number}. {layout.overskrifter.get(section.key) or section.title}", indent="     ", first="  ")

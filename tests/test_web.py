@@ -6,6 +6,7 @@ test_web_browser.py drive the same pages in Chromium.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import signal
@@ -666,6 +667,8 @@ def test_the_review_sets_the_commissions_own_title_headings_and_order(live):
     page = live.get(review).text
     assert "Titel, overskrifter og rækkefølge (kan springes over)" in page
     assert 'name="overskrift-formaal"' in page and 'name="plads-baggrund" value="2"' in page
+    kind_title = "Kommissorium for Arbejdsgruppen for et fælles sprog om rehabilitering"  # what an empty title gives
+    assert f'placeholder="{kind_title}"' in page and f'Tom: typens titel, nu "{kind_title}".' in html.unescape(page)
     bad = live.submit(f"/k/{slug}/opsaetning", {"version": live.version(review), "overskrift-formaal": "x\x01y"})
     assert bad.status == 422 and "overskrifter.formaal" in bad.text
     reply = live.post(f"/k/{slug}/opsaetning", {

@@ -100,7 +100,8 @@ def layout_rows(commission: Commission) -> dict | None:
         return None
     layout = commission.session.layout()
     sections = commission.questionnaire.body_sections(layout.orden)
-    return {"titel": layout.titel or "", "given": bool(layout.titel or layout.overskrifter or layout.orden), "sections": [
+    return {"titel": layout.titel or "", "kind_title": layout.kind_title(commission.session.values),
+            "given": bool(layout.titel or layout.overskrifter or layout.orden), "sections": [
         (s.key, s.title, layout.overskrifter.get(s.key, ""), place) for place, s in enumerate(sections, 1)
     ]}
 
