@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from drafter import reference, workspace
@@ -47,17 +46,20 @@ from drafter.yamlread import read_answer_file
 # `drafter check` needs neither the batch (drafter.batch: rendering many files, its pools
 # and outcomes), the Danish summaries of changes (drafter.changes) nor the answer-file
 # writer (drafter.yamlio): together 2.7 ms of CPU of a fresh check's start (measured,
-# bytecode compiled). They are imported by the functions that use them, and the names this
-# module hands on from them are looked up on first use (__getattr__ below).
+# bytecode compiled); nor the dataclasses other commands return (drafter.apitypes: making
+# six dataclasses costs some 2.5 ms). They are imported by the functions that use them, and the
+# names this module hands on from them are looked up on first use (__getattr__ below).
 _FROM_BATCH = ("FAILED", "SKIPPED", "UNCHANGED", "draft_lines", "failure_lines", "summary_line")
 _FROM_CHANGES = ("full_text", "label", "marked_words", "question_lines")
+_FROM_APITYPES = ("SetResult", "ProfileListing", "RuleListing", "ChairEdits", "Restored", "Replacement")
 
 TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
 if TYPE_CHECKING:
     from typing import Any, Callable, Mapping
 
+    from drafter.apitypes import ChairEdits, ProfileListing, Replacement, Restored, RuleListing, SetResult
     from drafter.batch import Outcome, RenderResult
-    from drafter.docimport import Imported, ImportResult
+    from drafter.docimport import Imported
     from drafter.replace import FileReplacement
     from drafter.templates import TemplateReport
     from drafter.versions import Difference, Side
@@ -178,13 +180,6 @@ def missing_answers(answers: Answers) -> list[Problem]:
     return validate({**answers.data, "complete": True}, answers.questionnaire)[1]
 
 
-@dataclass
-class SetResult:
-    answers_path: Path
-    changed: bool  # False: every answer already was as asked; the file was not written
-    render: RenderResult | None  # None for a draft, which is not rendered
-
-
 def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = None, force: bool = False) -> SetResult:
     """`drafter edit FILE --set KEY=VALUE ...`: change answers without the interview.
 
@@ -192,6 +187,7 @@ def set_answers(answers_path: Path, settings: list[str], out_dir: Path | None = 
     and the rules run; only then is the file written (its own text kept, only those
     answers' lines changed) and a finished file rendered again. Any problem changes nothing.
     """
+    from drafter.apitypes import SetResult  # lazy: see the imports
     from drafter.batch import check_rules  # lazy: see the imports
     from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
 
@@ -307,15 +303,10 @@ def init_workspace(folder: str | Path, profile: str | None = None, name: str | N
     return workspace.init(Path(folder), profile, name, region, switch)
 
 
-@dataclass
-class ProfileListing:
-    name: str
-    description: str  # Danish, from the profile itself
-    is_default: bool  # the profile in force outside a workspace
-
-
 def profiles() -> list[ProfileListing]:
     """The organisation profiles shipped with drafter (`drafter init --profile NAME`)."""
+    from drafter.apitypes import ProfileListing  # lazy: see the imports
+
     return [ProfileListing(name, workspace.builtin_profile(name).describe(), name == workspace.DEFAULT_PROFILE)
             for name in workspace.builtin_profiles()]
 
@@ -344,20 +335,10 @@ def kind(name: str) -> Questionnaire:
     return load_questionnaire(name)
 
 
-@dataclass
-class RuleListing:
-    id: str
-    title: str
-    severity: str  # as the profile has it ("fejl" or "advarsel")
-    default_severity: str  # the rule's own
-    source: str  # its basis: the profile's wording where it has one
-    needs: list[str]  # the answers it needs ("a|b": either); empty: every kind
-    skipped: str | None  # why the profile's data cannot run it, or None
-    reason: str | None  # the profile's reason for a changed severity
-
-
 def rules() -> list[RuleListing]:
     """The collaboration's rules as the profile in force sets them (`drafter check --list-rules`)."""
+    from drafter.apitypes import RuleListing  # lazy: see the imports
+
     profile = workspace.profile()
     listed = []
     for rule in RULES:
@@ -562,20 +543,11 @@ def _document_author(side: Side) -> str | None:
     return document_properties(side.answers).get("author") or None
 
 
-@dataclass
-class ChairEdits:
-    """A Word document's edits read against its answer file (`drafter import`)."""
-
-    docx: Path
-    answers_path: Path
-    answers: Answers  # the answer file now
-    result: ImportResult  # changes, conflicts, kept, unplaced, formatting
-
-
 def read_chair_edits(docx: str | Path, into: str | Path | None = None) -> ChairEdits:
     """The edits a chair made in a document drafter wrote, merged three ways with its answer
     file (*into*, else answers/<the document's name>.yaml): taken, kept, in conflict."""
     from drafter import docimport  # lazy: only import needs it (15 ms CPU after this module)
+    from drafter.apitypes import ChairEdits  # lazy: see the imports
 
     answers_path = Path(docimport.find_answer_file(docx, into))
     answers = load_answers(answers_path)
@@ -612,17 +584,6 @@ def recovery_note(answers: Answers) -> str | None:
     return recovery_sentence(Path(answers.source.path), recovery)
 
 
-@dataclass
-class Restored:
-    """`drafter restore`: where a recovery file's answers went, and the document made from them."""
-
-    answers_path: Path
-    kind: str
-    notes: list[str]  # Danish: where they went (another file, when theirs changed since), what was left
-    render: RenderResult | None = None  # None for a draft, which is not rendered
-    backup: Path | None = None  # from `drafter import`: the copy of the chair's Word file, kept before it was replaced
-
-
 def restore(recovery_file: str | Path, out_dir: str | Path | None = None, force: bool = False) -> Restored:
     """`drafter restore FILE`: a recovery file's answers (written when a save failed, see
     drafter.session) back in the answer file they belong to, through the round-trip writer
@@ -632,6 +593,7 @@ def restore(recovery_file: str | Path, out_dir: str | Path | None = None, force:
     is removed once its answers are saved. AnswerFileError for a file that cannot be read,
     UsageError for one that is no recovery file, AutosaveFailed if it cannot be saved yet."""
     from drafter import docimport  # lazy: only import and restore need it (15 ms CPU after this module)
+    from drafter.apitypes import Restored  # lazy: see the imports
 
     from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
 
@@ -655,20 +617,11 @@ def restore(recovery_file: str | Path, out_dir: str | Path | None = None, force:
     return result
 
 
-@dataclass
-class Replacement:
-    """A name to replace in answer files (`drafter replace`): per file what would change."""
-
-    old: str
-    new: str
-    paths: list[Path]
-    files: list[FileReplacement]  # per file: changed, left (inside a longer word), problems
-
-
 def plan_replacement(old: str, new: str, paths: list[str | Path] | None = None) -> Replacement:
     """What replacing the name *old* by *new* would change in the answer files of *paths*
     (default: the workspace's answers/), each file validated; nothing is written."""
     from drafter import replace  # lazy: only replace needs it (16 ms CPU after this module)
+    from drafter.apitypes import Replacement  # lazy: see the imports
 
     old, new = replace.check_words(old, new)
     given = [Path(p) for p in paths] if paths else [workspace_folder("answers") or Path("answers")]
@@ -690,7 +643,7 @@ def write_replacement(planned: FileReplacement, tracked_changes: str | Path | No
 
 
 def __getattr__(name: str) -> Any:
-    """The names handed on from drafter.batch and drafter.changes, imported on first use."""
+    """The names handed on from drafter.batch, drafter.changes and drafter.apitypes, imported on first use."""
     if name in _FROM_BATCH:
         from drafter import batch  # lazy: see the imports
 
@@ -699,4 +652,8 @@ def __getattr__(name: str) -> Any:
         from drafter import changes  # lazy: see the imports
 
         return getattr(changes, name)
+    if name in _FROM_APITYPES:
+        from drafter import apitypes  # lazy: see the imports
+
+        return getattr(apitypes, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

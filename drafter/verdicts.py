@@ -56,8 +56,8 @@ def plain_check(argv: list[str]) -> bool:
 def replay(argv: list[str]) -> int | None:
     """Print the kept verdict of the command *argv* and return its exit code, when there is
     one and every input it depends on is unchanged; None otherwise (then check afresh)."""
-    if not plain_check(argv):
-        return None
+    if not plain_check(argv) or sys.stdout is None or sys.stderr is None:
+        return None  # (no console at all, pythonw: nothing is kept either)
     try:
         name = _entry_name(argv)
         if name is None:
@@ -89,6 +89,8 @@ def record(argv: list[str], run: Callable[[], int]) -> int:
         name = _entry_name(argv)
     except (OSError, ValueError):
         return run()  # drafter's own files cannot be looked at: nothing can be kept
+    if sys.stdout is None or sys.stderr is None:
+        return run()  # no console (pythonw): print() writes nowhere, nothing to keep
     writes: list[tuple[int, str | None]] = []
     streams = sys.stdout, sys.stderr
     tees = _Tee(streams[0], 0, writes), _Tee(streams[1], 1, writes)

@@ -23,7 +23,7 @@ FLOORS = [
         "body", "render", "templates", "docdiff", "wordread", "docimport", "versions", "status", "batch", "pdf", "replace",
     ]),
     ("session", ["session"]),
-    ("library face", ["api"]),
+    ("library face", ["api", "apitypes"]),
     ("front ends", ["cli", "__main__", "interview", "interview_lists", "interview_review", "prompts", "recordform", "progress", "web", "web.*"]),
 ]
 
