@@ -220,7 +220,8 @@ COMMANDS = (
         _option("kind", metavar="TYPE", nargs="?", help="typen af kommissorium, fx adhoc (uden: vælg fra en liste)"),
         _option("--answers-dir", type=_path, metavar="MAPPE", help="mappe til svarfilen (standard: answers)"),
         OUT_DIR,
-        _option("--resume", type=_path, metavar="SVARFIL", help="fortsæt en påbegyndt kladde"),
+        _option("--resume", type=_path, metavar="SVARFIL",
+                help="fortsæt en påbegyndt kladde (eller en gendannelsesfil: så fortsættes i den svarfil, den hører til)"),
         _set_option("new"),
     ),
     _command(
@@ -236,7 +237,7 @@ COMMANDS = (
         "restore", "læg svarene fra en gendannelsesfil tilbage i deres svarfil",
         "Kunne svarene ikke gemmes (fx en fuld disk eller en mappe, der ikke kan skrives i), står de alle i en "
         "gendannelsesfil (<navn>-gendannet.yaml). restore lægger dem tilbage i den svarfil, de hører til, med "
-        "filens kommentarer bevaret, hvis svarfilen er, som den var, da gemningen slog fejl (ellers i en ny fil "
+        "filens kommentarer bevaret, hvis svarfilen er, som den var, da svarene ikke kunne gemmes (ellers i en ny fil "
         "ved siden af, så intet overskrives), laver dokumentet igen, hvis kommissoriet er færdigt (efter import: "
         "med den rettede Word-fil gemt som kopi først), og fjerner gendannelsesfilen.",
         _option("recovery", type=_path, metavar="GENDANNELSESFIL", help="gendannelsesfilen (<navn>-gendannet.yaml)"),
@@ -245,7 +246,8 @@ COMMANDS = (
     ),
     _command(
         "status", "vis alle kommissorier i en mappe og deres Word-dokumenters tilstand",
-        "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde, "
+        "Én linje pr. svarfil i mappen (standard: answers): gruppens navn, typen, om den er færdig eller en kladde "
+        "(eller en gendannelsesfil, med kommandoen, der lægger dens svar tilbage), "
         "regelfejl og advarsler, og Word-dokumentet: intet, aktuelt, forældet (svarene er ændret, siden det blev "
         "lavet) eller rettet i Word siden. Skriver ingen filer.",
         _option("folder", nargs="?", type=_path, default="answers", metavar="MAPPE",

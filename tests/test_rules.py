@@ -243,7 +243,6 @@ THEME_KIND = {
     "schema_version": 1,
     "name": "Temagruppe (testtype)",
     "description": "Kommissorium for en temagruppe.",
-    "template": "adhoc.docx",
     "sections": [
         {"key": "gruppe", "title": "Gruppen", "questions": [
             {"key": "navn", "type": "text", "prompt": "Navn?", "required": True},

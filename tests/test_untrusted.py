@@ -259,7 +259,7 @@ def attacks(tmp_path_factory) -> Attacks:
     a.add("kinds-ring", "check", "answers/r.yaml", work=work, env=env)
     work = a.folder("kinds-template")
     env = {"DRAFTER_KINDS_PATH": str(work / "typer")}
-    _kind(work / "typer", "egen", ADHOC_KIND.replace("kind: adhoc", "kind: egen", 1).replace("template: adhoc.docx", "template: egen.docx", 1))
+    _kind(work / "typer", "egen", ADHOC_KIND.replace("kind: adhoc\n", "kind: egen\ntemplate: egen.docx\n", 1))
     write_docx(work / "typer" / "egen.docx", ["{{ gruppe.nanv }}"])
     (work / "answers" / "e.yaml").write_text(ADHOC_EXAMPLE.read_text(encoding="utf-8").replace("kind: adhoc", "kind: egen", 1), encoding="utf-8")
     a.add("kinds-template", "render", "answers/e.yaml", work=work, env=env)

@@ -199,9 +199,11 @@ def not_saved(exc: AutosaveFailed, workspace: Workspace) -> Notice:
                       "det, du har skrevet, står stadig her på siden, så kopiér det, før du lukker den.")
     recovery = in_workspace(exc.recovery, workspace)
     target = f" i {in_workspace(exc.path, workspace)}" if exc.path is not None else ""
+    button = (" (eller brug knappen »Læg tilbage« på listen over kommissorier)"
+              if Path(os.path.abspath(exc.recovery)).parent == workspace.answers_dir else "")  # the list's button: answers/ only
     return Notice(f"Svarene kan ikke gemmes: {reason}. Alle svarene er gemt i {recovery}. Når fejlen er rettet, "
-                  f"lægger denne kommando dem tilbage{target}; skriv den i en terminal i arbejdsmappen (eller brug "
-                  "knappen »Læg tilbage« på listen over kommissorier):", restore_command(recovery))
+                  f"lægger denne kommando dem tilbage{target}; skriv den i en terminal i arbejdsmappen{button}:",
+                  restore_command(recovery))
 
 
 def bounded_bytes(path: Path) -> bytes | None:
