@@ -428,8 +428,11 @@ class _Suggestion:
     def placeholder(self) -> FormattedText:
         from prompt_toolkit.application.current import get_app
 
+        done = get_app().is_done
         if self.declined:
-            shown = DECLINED_ANSWER if get_app().is_done else DECLINED_PLACEHOLDER
+            shown = DECLINED_ANSWER if done else DECLINED_PLACEHOLDER
+        elif done and not self.text:
+            shown = DECLINED_ANSWER  # a hint explains the empty line; sent empty, it would read as the answer
         else:
             shown = _first_line(self.text) or self.hint
         return FormattedText([("fg:ansibrightblack", shown)])

@@ -270,6 +270,24 @@ def test_an_optional_answers_suggestion_is_taken_by_enter_and_declined_by_backsp
         assert prompts.text("Supplering?", lambda typed: None, **ask) == "Gruppen kan supplere sig."
 
 
+def test_a_hint_is_not_left_on_the_line_of_an_answer_sent_empty(monkeypatch):
+    # "tom: ingen dato" explains the empty line while it is edited; once sent, the answered
+    # line would read it as the answer: it says "(tomt)", as a declined suggestion does.
+    from types import SimpleNamespace
+
+    from prompt_toolkit.application import current
+
+    def shown(offered, done: bool) -> str:
+        monkeypatch.setattr(current, "get_app", lambda: SimpleNamespace(is_done=done))
+        return "".join(text for _, text in offered.placeholder())
+
+    hinted = prompts._Suggestion("", "tom: ingen dato", optional=True)
+    assert shown(hinted, False) == "tom: ingen dato"
+    assert shown(hinted, True) == prompts.DECLINED_ANSWER == "(tomt)"
+    suggested = prompts._Suggestion("Gruppen kan supplere sig.", "", optional=True)
+    assert shown(suggested, True) == "Gruppen kan supplere sig."  # taken by Enter: it is the answer
+
+
 def test_an_optional_form_fields_suggestion_is_declined_by_backspace():
     from drafter.recordform import DECLINE_HINT, FormField, RecordForm
     from interview_keys import piped
