@@ -149,7 +149,7 @@ class Review:
         asked = "Dokumentets titel?"
         # The title an empty answer gives, on the prompt's line: clipped, never wrapped inside a word.
         title = text(asked, lambda typed: None, current=layout.titel or "",
-                     hint=clip(f"tom: {layout.kind_title(self.session.values)}", width() - len(asked) - 4))
+                     hint=clip(f"tom: {layout.kind_title(self.session.values)}", max(12, width() - len(asked) - 4)))
         sections = questionnaire.body_sections(layout.orden)
         for number, section in enumerate(sections, 1):
             say(f"{number}. {layout.overskrifter.get(section.key) or section.title}", indent="     ", first="  ")
