@@ -263,7 +263,7 @@ class ListQuestions:
         while True:
             self.show_items(question, items)
             choices = [DONE, ADD] + ([EDIT_ITEM, REMOVE_ITEM] if items else [])
-            if len(items) > 1 and not question.required:
+            if items and not question.required:
                 choices.append(EMPTY_LIST)
             picked = select("Hvad vil du?", choices, default=DONE)
             if picked == DONE:

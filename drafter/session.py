@@ -464,7 +464,7 @@ class DraftSession:
             for key in keys:
                 path = key.split("[")[0]
                 section, _, name = path.partition(".")
-                if name in values.get(section, {}):
+                if not is_empty(values.get(section, {}).get(name)):
                     values[section][name] = checked_setting(key, self.questionnaire.question(path), values[section][name])
         self.values = values
         for path in {key.split("[")[0] for key in keys}:  # `--set KEY=` (empty): answered empty on purpose

@@ -637,7 +637,9 @@ class _Patcher:
             header_end = end
             content_start = content_end = self.line_end(max(end - 1, start)) if end > start else self.line_end(start)
             indent = column + 2
-        header, content = self.render_scalar(new, node.style, indent)
+        # An empty value is quoted because it must be ('' answered empty), not by a person's choice.
+        style = None if node.value == "" and node.style in ("'", '"') else node.style
+        header, content = self.render_scalar(new, style, indent)
         if block and header.startswith("|"):
             # The person's own chomping stays as written (answers are compared trimmed, so it
             # never changes an answer). An indentation digit goes: the new text begins with
