@@ -9,11 +9,10 @@ inside an entry keeps what was typed of it, marked unfinished, so --resume reope
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as _dt
 from typing import Any
 
-from drafter import prompts
+from drafter import plain, prompts
 from drafter.dates import long_date
 from drafter.prompts import ECHO_STYLE, HEADING_STYLE, HELP_STYLE, WARNING_STYLE, Stopped, say, select, text, width
 from drafter.questionnaire import Question, Section, one, split_paragraphs
@@ -91,7 +90,7 @@ class ListQuestions:
     def list_item(self, question: Question, items: list, number: int, current: str = "") -> str | None:
         hint, empty_error = self.done_hint(question, items)
         # One entry of a list obeys the text rule, through the same Question.check.
-        item_question = dataclasses.replace(question, type="text", required=True, default=None, help="", default_from=None)
+        item_question = plain.replace(question, type="text", required=True, default=None, help="", default_from=None)
 
         def check(typed: str) -> str | None:
             if not typed.strip():
@@ -113,7 +112,7 @@ class ListQuestions:
     def list_lines(self, question: Question, items: list) -> None:
         """A list's new entries in one multi-line prompt, one a line; Enter on an empty line ends
         it (issue 28: one prompt, not one per entry). Ctrl-C keeps the valid lines typed so far."""
-        item_question = dataclasses.replace(question, type="text", required=True, default=None, help="", default_from=None)
+        item_question = plain.replace(question, type="text", required=True, default=None, help="", default_from=None)
         name = question.item_name or "punkt"
 
         def wrong(lines: list[str]) -> str | None:
