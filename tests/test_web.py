@@ -749,6 +749,8 @@ def test_an_optional_answer_cleared_stays_empty_on_reload_and_later_saves(live):
     assert textarea.search(page).group(1).strip() == ""
     assert f"Du har ladet feltet stå tomt. Forslaget var: «{html.escape(suggestion, quote=False)}»" in page
     live.submit(url, {"version": live.version(url), "sekretariat.tekst": "", "action": "naeste"})
+    review = live.get(f"/k/{slug}/gennemse").text
+    assert "(tomt med vilje)" in review and review.count("(tomt med vilje)") == 1
     assert "sekretariat:\n  tekst: ''\n" in answer_file(live, slug).read_text(encoding="utf-8")
     # The other tab, made before the field was cleared, still shows the suggestion: it is a
     # conflict (the file's empty answer is kept and shown beside it), never a silent save.
