@@ -133,7 +133,7 @@ def recovery_target(recovery_file: Path, recovery: Recovery, out_dir: Path | Non
     file beside it (``-mine-svar``), which is then never overwritten."""
     target = shown_path(recovery.answers_path)  # as the person reads it, relative where it can be
     if target.suffix not in (".yaml", ".yml"):  # a recovery file names an answer file, nothing else
-        raise UsageError(f"{recovery_file}: 'gendannelse: svarfil:' skal være en svarfil (.yaml), ikke {target}")
+        raise AnswerFileError(f"{recovery_file}: 'gendannelse: svarfil:' skal være en svarfil (.yaml), ikke {target}")
     try:
         current = read_regular_file(target, MAX_FILE_BYTES)
     except FileNotFoundError:
