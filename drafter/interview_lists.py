@@ -21,6 +21,7 @@ from drafter.yamlread import is_empty
 
 YES, NO = "Ja", "Nej"
 DONE, ADD, EDIT_ITEM, REMOVE_ITEM = "Færdig, videre", "Tilføj", "Ret et punkt", "Fjern et punkt"
+EMPTY_LIST = "Tøm listen"  # an optional list, all its entries removed at once (left empty on purpose)
 BACK = "Tilbage"
 
 
@@ -33,21 +34,22 @@ class ListQuestions:
 
     def ask(self, question: Question, editing: bool) -> None:
         items = list(self.session.get(question.path) or [])
-        self.session.put(question.path, items)
         say(question.prompt, HEADING_STYLE)
         if question.help:
             say(question.help, HELP_STYLE)
         if not items:
-            suggested = self.interview.suggestion(question)
+            suggested = self.interview.suggestion(question)  # none for a list emptied on purpose before
             if isinstance(suggested, list) and suggested:  # e.g. from the reference data
                 items.extend(copy.deepcopy(suggested))
                 say("Forslag fra drafters data (behold, ret eller fjern punkterne):", HELP_STYLE)
                 editing = True  # keeping the suggestion is one Enter
+        self.session.put(question.path, items)
         if editing and items:
             self.edit_menu(question, items)
         else:
             self.show_items(question, items)
             self.fill(question, items)
+        self.session.put(question.path, items)  # as it ends: emptied, it was left empty on purpose
         self.session.mark_unfinished(question.path, False)
         self.interview.save()
 
@@ -260,6 +262,8 @@ class ListQuestions:
         while True:
             self.show_items(question, items)
             choices = [DONE, ADD] + ([EDIT_ITEM, REMOVE_ITEM] if items else [])
+            if items and not question.required:
+                choices.append(EMPTY_LIST)
             picked = select("Hvad vil du?", choices, default=DONE)
             if picked == DONE:
                 if question.required and not items:
@@ -268,6 +272,11 @@ class ListQuestions:
                 return
             if picked == ADD:
                 self.fill(question, items)
+                continue
+            if picked == EMPTY_LIST:
+                items.clear()
+                say("  (listen er tom)", ECHO_STYLE)
+                self.interview.save()
                 continue
             index = self.pick(question, items, "Hvilket punkt?")
             if picked == REMOVE_ITEM:
