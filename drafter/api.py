@@ -28,7 +28,6 @@ results (outcome states, an answer's label and text) are exported too; see ``__a
 
 from __future__ import annotations
 
-import copy
 import os
 from pathlib import Path
 
@@ -220,6 +219,8 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
     (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
     """
+    import copy  # lazy: `check` needs no copy (0.7 ms with weakref)
+
     from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
 
     given = data.data if isinstance(data, Answers) else data

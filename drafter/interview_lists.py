@@ -17,10 +17,12 @@ from drafter.dates import long_date
 from drafter.prompts import ECHO_STYLE, HEADING_STYLE, HELP_STYLE, WARNING_STYLE, Stopped, say, select, text, width
 from drafter.questionnaire import Question, Section, one, split_paragraphs
 from drafter.recordform import FormField, RecordForm
+from drafter.session import is_left_empty
 from drafter.yamlread import is_empty
 
 YES, NO = "Ja", "Nej"
 DONE, ADD, EDIT_ITEM, REMOVE_ITEM = "Færdig, videre", "Tilføj", "Ret et punkt", "Fjern et punkt"
+LEFT_EMPTY_SHOWN = "(tomt med vilje)"  # the review's word for an answer left empty on purpose
 EMPTY_LIST = "Tøm listen"  # an optional list, all its entries removed at once (left empty on purpose)
 BACK = "Tilbage"
 
@@ -164,6 +166,9 @@ class ListQuestions:
         """One field of a form for *field_question*: its current value shown, its suggestion grey."""
         shown = "" if is_empty(current) else str(current)
         suggested = self.interview.suggestion(field_question) if suggest else None
+        declined = suggest and is_left_empty(self.session, field_question)  # its suggestion one Tab away
+        if declined:
+            suggested = field_question.default_value(self.session.today, self.session.values)
         if field_question.type == "date":
             shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
             suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
@@ -178,6 +183,7 @@ class ListQuestions:
             choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
             help=field_question.help,
             optional=not field_question.required,
+            declined=declined,
         )
 
     def section_form(self, section: Section, questions: list[Question]) -> None:
@@ -368,11 +374,12 @@ def summary(question: Question, item: Any) -> str:
     return str(item)
 
 
-def describe(question: Question, value: Any) -> list[str]:
-    """Lines for the review: '  Prompt: value', entries of lists on lines of their own."""
+def describe(question: Question, value: Any, left_empty: bool = False) -> list[str]:
+    """Lines for the review: '  Prompt: value', entries of lists on lines of their own;
+    *left_empty*: an empty answer was left empty on purpose (its suggestion declined)."""
     label = question.prompt.rstrip("?").rstrip()
     if is_empty(value):
-        return [f"  {label}: (ikke besvaret)"]
+        return [f"  {label}: {LEFT_EMPTY_SHOWN if left_empty else '(ikke besvaret)'}"]
     if question.is_repeating:
         return [f"  {label}:"] + [f"    {n}. {summary(question, item)}" for n, item in enumerate(value, 1)]
     text_ = show_value(question, value).replace("\n\n", " ¶ ")

@@ -62,7 +62,7 @@ SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · eller skriv 
 OPTIONAL_SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · Backspace: lad feltet stå tomt · eller skriv noget andet"
 # An optional question answered empty on purpose before (the file keeps "key: ''"): it starts
 # empty, declined, and its suggestion is one Tab away.
-LEFT_EMPTY_HINT = "Feltet er ladt tomt med vilje · Enter: lad det stå tomt · Tab: forslaget igen · eller skriv noget"
+LEFT_EMPTY_HINT = "Feltet står tomt med vilje · Enter: lad det stå tomt · Tab: forslaget igen · eller skriv noget"
 DECLINED_PLACEHOLDER = "(tomt; Tab: forslaget igen)"
 DECLINED_ANSWER = "(tomt)"  # the answered prompt's line, once it is sent
 ONE_LINE_NOTE = "Svaret skal stå på én linje: de indsatte linjeskift og tabulatorer er gjort til mellemrum."

@@ -166,3 +166,26 @@ def test_an_optional_list_with_a_suggestion_is_emptied_in_one_step(example, tmp_
     with keyed({}, "arbejdsgruppe"):
         interview.edit(example, section="dokumenter", out_dir=tmp_path / "out")
     assert "relaterede: []" in example.read_text(encoding="utf-8")
+
+
+def test_import_of_a_chairs_edits_keeps_an_answer_left_empty(example, tmp_path):
+    from docx import Document
+
+    text = example.read_text(encoding="utf-8").replace(
+        "  tekst: Gruppen sekretariatsbetjenes af en konsulent fra sekretariatet for sundhedssamarbejdet.\n", "  tekst: ''\n")
+    example.write_text(text, encoding="utf-8")
+    out = example.parent.parent / "out"
+    document = out / f"{example.stem}.docx"
+    render_file(example, document)
+    word = Document(str(document))
+    paragraph = next(p for p in word.paragraphs if p.text.startswith("Gruppen mødes 5 gange"))
+    paragraph.runs[0].text = "Gruppen mødes 6 gange i perioden."
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    word.save(str(document))
+    edits = api.read_chair_edits(document, example)
+    assert [change.path for change in edits.result.changes] == [("moeder", "frekvens")]
+    api.save_chair_edits(edits, [(change.path, change.new) for change in edits.result.changes], out)
+    after = example.read_text(encoding="utf-8")
+    assert "  frekvens: Gruppen mødes 6 gange i perioden.\n" in after
+    assert "sekretariat:\n  tekst: ''\n" in after

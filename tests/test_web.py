@@ -747,10 +747,24 @@ def test_an_optional_answer_cleared_stays_empty_on_reload_and_later_saves(live):
     assert "sekretariat:\n  tekst: ''\n" in answer_file(live, slug).read_text(encoding="utf-8")
     page = live.get(url).text  # the reload
     assert textarea.search(page).group(1).strip() == ""
+    assert f"Du har ladet feltet stå tomt. Forslaget var: «{html.escape(suggestion, quote=False)}»" in page
     live.submit(url, {"version": live.version(url), "sekretariat.tekst": "", "action": "naeste"})
+    review = live.get(f"/k/{slug}/gennemse").text
+    assert "(tomt med vilje)" in review and review.count("(tomt med vilje)") == 1
     assert "sekretariat:\n  tekst: ''\n" in answer_file(live, slug).read_text(encoding="utf-8")
     # The other tab, made before the field was cleared, still shows the suggestion: it is a
     # conflict (the file's empty answer is kept and shown beside it), never a silent save.
     stale = autosave(suggestion, old_version, old_base)
     assert "sekretariat.tekst" in stale["conflicts"]
     assert "sekretariat:\n  tekst: ''\n" in answer_file(live, slug).read_text(encoding="utf-8")
+
+
+def test_an_optional_list_is_emptied_with_one_button(live):
+    slug = new_commission(live, "Gruppe med dokumenter", kind="arbejdsgruppe")
+    url = f"/k/{slug}/afsnit/dokumenter"
+    two = {"dokumenter.relaterede.0": "Aftalen", "dokumenter.relaterede.1": "Strategien"}
+    page = live.submit(url, {"version": live.version(url), **two, "action": "gem"}).text
+    assert "Tøm listen" in page and "- Strategien" in answer_file(live, slug).read_text(encoding="utf-8")
+    page = live.submit(url, {"version": live.version(url), **two, "action": "toem:dokumenter.relaterede"}).text
+    assert "relaterede" not in answer_file(live, slug).read_text(encoding="utf-8")
+    assert "Strategien" not in page and "Tøm listen" not in page

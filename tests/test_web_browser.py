@@ -951,3 +951,24 @@ def test_a_reload_keeps_typing_over_an_empty_answer_whose_suggestion_shows(page,
         route.continue_()
     page.wait_for_function("() => !localStorage.getItem('drafter-kladde:' + location.pathname)")
     assert "Anne Hansen" in path.read_text(encoding="utf-8")
+
+
+def test_an_optional_answer_cleared_stays_empty_after_a_reload(page, live, check_page):
+    # The profile suggests the secretariat's text; the person empties the field (autosave),
+    # reloads: the field stays empty, says which suggestion was declined, and is saved empty.
+    slug = new_draft(live, "Gruppe uden sekretariatstekst", kind="arbejdsgruppe")
+    path = live.root / "answers" / f"{slug}.yaml"
+    page.goto(f"{live.base}/k/{slug}/afsnit/sekretariat")
+    field = page.get_by_label("Hvem sekretariatsbetjener gruppen (kan springes over)?")
+    assert field.input_value().startswith("Gruppen sekretariatsbetjenes af")
+    before = saves(page)
+    field.fill("")
+    field.press("Tab")
+    wait_saved(page, before)
+    assert "sekretariat:\n  tekst: ''\n" in path.read_text(encoding="utf-8")
+    page.reload()
+    assert field.input_value() == ""
+    assert page.get_by_text("Du har ladet feltet stå tomt. Forslaget var:").is_visible()
+    check_page(page, "19-tomt-med-vilje")
+    next_section(page)
+    assert "sekretariat:\n  tekst: ''\n" in path.read_text(encoding="utf-8")

@@ -89,6 +89,19 @@ class SectionPages:
                 shown[question.key] = question.default_value(self.today, values)
         return shown
 
+    def declined(self, commission: Commission, section: Section) -> dict[str, str]:
+        """The section's questions left empty on purpose, and the suggestion that was declined
+        (said under the field, as the terminal says "Tab: forslaget igen")."""
+        declined = {}
+        for question in section.questions:
+            if is_left_empty(commission.session, question):
+                suggested = question.default_value(self.today, commission.values)
+                if isinstance(suggested, list):
+                    suggested = "; ".join(str(item) for item in suggested if not isinstance(item, dict))
+                if not is_empty(suggested):
+                    declined[question.key] = forms.shown_text(question, suggested)
+        return declined
+
     def page(
         self, commission: Commission, section: Section, data: forms.SectionInput | None = None,
         status: int = 200, banner: str = "", focus: str | None = None, saved: bool = False,
@@ -115,6 +128,7 @@ class SectionPages:
             values=values, rows=rows, typed=data.typed if data is not None else {}, errors=errors,
             error_list=[(name, label_for(section, name), message) for name, message in errors.items()],
             banner=banner, focus=focus, saved=saved, conflicts=conflicts or {}, skip_to=first_field(section),
+            declined=self.declined(commission, section),
             base=section_base(section, commission.values[section.key], values, commission.session.left_empty),
             previous=sections[index - 1] if index > 0 else None,
             next=sections[index + 1] if index + 1 < len(sections) else None,
