@@ -309,8 +309,8 @@ class CliServer:
             module: str = "drafter"):
         """As subprocess.run([python, -m, drafter, *args], cwd, env, input, capture_output=True,
         text=True, timeout) does; None when another thread of this process is running one."""
-        if not self.lock.acquire(blocking=False):
-            return None
+        if not os.path.isdir(cwd) or not self.lock.acquire(blocking=False):
+            return None  # (a missing folder: subprocess's own error, from a fresh run)
         try:
             return self._run(module, args, cwd, env, input, timeout)
         finally:

@@ -43,7 +43,7 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
     full_env.pop("DRAFTER_DEBUG", None)
     args = [str(arg) for arg in args]
     if not fresh and os.environ.get("DRAFTER_TESTS_FRESH") != "1":
-        server = cli_server(full_env)
+        server = cli_server()
         if server is not None and server.can_run(full_env):
             result = server.run(args, str(cwd or REPO), full_env, input, timeout)
             if result is not None:
@@ -63,9 +63,10 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
 _cli_servers = []  # this process's one server, once started
 
 
-def cli_server(env: dict):
+def cli_server():
     """This test process's CLI server (tests/cli_server.py), started at its first use; None
-    where it cannot run (no fork, no passing of descriptors)."""
+    where it cannot run (no fork, no passing of descriptors). It starts in the environment
+    run_cli gives, without the settings of whichever test happens to start it (DRAFTER_*)."""
     if not _cli_servers:
         if not (hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(__import__("socket"), "send_fds")):
             _cli_servers.append(None)
@@ -75,6 +76,8 @@ def cli_server(env: dict):
 
             from cli_server import CliServer
 
+            env = {name: value for name, value in os.environ.items() if not name.startswith("DRAFTER_")}
+            env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO)})  # as run_cli's
             log = os.path.join(tempfile.gettempdir(), f"drafter-cli-server-{os.getpid()}.log")
             _cli_servers.append(CliServer(str(REPO), env, log))
             atexit.register(_cli_servers[0].close)

@@ -3,6 +3,7 @@ the same process as a program sees it, and the same bytes out of every command."
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -62,7 +63,7 @@ def through_both(args, cwd, env=None, input=None, module="drafter"):
     """(the server's result, a fresh process's result) of `python -m MODULE ARGS`."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
     full_env.pop("DRAFTER_DEBUG", None)
-    server = cli_server(full_env)
+    server = cli_server()
     assert server is not None and server.can_run(full_env)
     served = server.run([str(a) for a in args], str(cwd), full_env, input, 120, module=module)
     fresh = subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd, env=full_env, input=input,
@@ -116,6 +117,17 @@ def test_every_command_gives_the_same_bytes_through_the_server_as_fresh(tmp_path
         ["init", "ny", "--profile", "neutral"], ["restore", "answers/ingen-gendannet.yaml"],
         ["new", "adhoc"], ["edit", f"answers/{first}"], ["serve", "--port", "nul"],
     ]
+    from drafter import cli
+
+    def commands(parser, prefix=()):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from commands(sub, (*prefix, name)) if any(
+                        isinstance(a, argparse._SubParsersAction) for a in sub._actions) else [(*prefix, name)]
+
+    run = {tuple(args[:len(command)]) for args in runs for command in commands(cli.build_parser())}
+    assert set(commands(cli.build_parser())) <= run, "every command runs here once fresh"
     for args in runs:
         results = {}
         for mode, root in roots.items():
