@@ -15,12 +15,12 @@ drafter.yamlio writes answers back, keeping the file's own text.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter import inputs
 from drafter.errors import AnswerFileError, UsageError
 from drafter.fsutil import resolved
+from drafter.plain import FrozenPlain, Plain, set_fields
 from drafter.problems import SourceMap, in_file_order
 from drafter.questionnaire import Questionnaire
 from drafter.validate import is_complete, questionnaire_for, validate
@@ -31,19 +31,27 @@ if TYPE_CHECKING:
     from typing import Any, Iterable
 
 
-@dataclass
-class Answers:
+class Answers(Plain):
     """Validated answers of one kind: normalised values, ready to render or to save.
 
     *data* is the plain data they were validated from (with its meta keys, such as the
     waivers of rules); *source* the file they were read from, if any.
     """
 
+    __slots__ = ("questionnaire", "values", "data", "source", "complete")
     questionnaire: Questionnaire
     values: dict[str, dict[str, Any]]
-    data: dict[str, Any] = field(default_factory=dict)
-    source: AnswerFile | None = None
-    complete: bool = True
+    data: dict[str, Any]
+    source: AnswerFile | None
+    complete: bool
+
+    def __init__(self, questionnaire: Questionnaire, values: dict[str, dict[str, Any]], data: dict[str, Any] | None = None,
+                 source: AnswerFile | None = None, complete: bool = True):
+        self.questionnaire = questionnaire
+        self.values = values
+        self.data = {} if data is None else data
+        self.source = source
+        self.complete = complete
 
     def get(self, dotted: str) -> Any:
         section, _, key = dotted.partition(".")
@@ -121,14 +129,18 @@ def is_folder(path: Path) -> bool:
 RECOVERY_KEY = "gendannelse"
 
 
-@dataclass(frozen=True)
-class Recovery:
+class Recovery(FrozenPlain):
     """What a recovery file says about itself (its "gendannelse")."""
 
+    __slots__ = ("answers_path", "base_digest", "finished", "chair_document")
     answers_path: Path  # "svarfil": the answer file the answers belong to (absolute)
-    base_digest: str | None = None  # "grundlag": SHA-256 of that file as last read; None: it was not written yet
-    finished: bool = False  # "faerdig": the answers were finished (complete)
-    chair_document: Path | None = None  # "wordfil": from `drafter import`, the chair's Word document
+    base_digest: str | None  # "grundlag": SHA-256 of that file as last read; None: it was not written yet
+    finished: bool  # "faerdig": the answers were finished (complete)
+    chair_document: Path | None  # "wordfil": from `drafter import`, the chair's Word document
+
+    def __init__(self, answers_path: Path, base_digest: str | None = None, finished: bool = False,
+                 chair_document: Path | None = None):
+        set_fields(self, answers_path, base_digest, finished, chair_document)
 
     def as_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"svarfil": str(self.answers_path)}

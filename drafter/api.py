@@ -28,7 +28,6 @@ results (outcome states, an answer's label and text) are exported too; see ``__a
 
 from __future__ import annotations
 
-import copy
 import os
 from pathlib import Path
 
@@ -220,6 +219,8 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
     (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.
     """
+    import copy  # lazy: `check` needs no copy (0.7 ms with weakref)
+
     from drafter.session import DraftSession  # lazy: `check` needs no session (6 ms CPU after this module)
 
     given = data.data if isinstance(data, Answers) else data
@@ -590,8 +591,9 @@ def restore(recovery_file: str | Path, out_dir: str | Path | None = None, force:
     (its comments kept), only if that file is still as it was when the save failed (else in
     a new file beside it); a finished commission's document made again (after `drafter
     import`, the chair's Word file kept as a copy first, as import does). The recovery file
-    is removed once its answers are saved. AnswerFileError for a file that cannot be read,
-    UsageError for one that is no recovery file, AutosaveFailed if it cannot be saved yet."""
+    is removed once its answers are saved. AnswerFileError for a file that cannot be read or
+    is no recovery file (a file's fault, exit 1, as a missing one), AutosaveFailed if it
+    cannot be saved yet."""
     from drafter import docimport  # lazy: only import and restore need it (15 ms CPU after this module)
     from drafter.apitypes import Restored  # lazy: see the imports
 
@@ -600,7 +602,7 @@ def restore(recovery_file: str | Path, out_dir: str | Path | None = None, force:
     recovery_file = Path(recovery_file)
     session = DraftSession.resume(recovery_file, out_dir=Path(out_dir) if out_dir is not None else None)
     if session.recovered_from is None:
-        raise UsageError(f"{recovery_file}: er ikke en gendannelsesfil (den har ingen 'gendannelse:' med en svarfil); "
+        raise AnswerFileError(f"{recovery_file}: er ikke en gendannelsesfil (den har ingen 'gendannelse:' med en svarfil); "
                          f"fortsæt den med: drafter new {session.questionnaire.kind} --resume {recovery_file}")
     session.values = session.checked().values
     session.save()

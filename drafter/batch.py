@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,6 +27,7 @@ from drafter.answers import (  # noqa: F401 - batch's face too
 from drafter.errors import AnswerFileError, DrafterError, DraftNotRendered, OutputError, RuleViolation, UsageError
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, atomic_write, describe_oserror, read_regular_file, refuse_unwritable_target, resolved, windows_safe_stem
 from drafter.interrupts import HANDLED, Terminated, die_with_parent, exit_code
+from drafter.plain import Plain
 from drafter.problems import Problem, SourceMap, format_problems, in_file_order, printable
 from drafter.questionnaire import is_builtin_template
 from drafter.rules import check_answers
@@ -78,15 +78,23 @@ class Outcome:
 DEFAULT_OUT_DIR = Path("out")
 
 
-@dataclass
-class RenderResult:
+class RenderResult(Plain):
     """What `drafter render` did with one answer file."""
 
+    __slots__ = ("answers_path", "output", "status", "warnings", "source")
     answers_path: Path
     output: Path
     status: str  # "skrevet" (written) or "uændret" (unchanged)
-    warnings: list[Problem] = field(default_factory=list)  # rule findings that do not stop rendering
-    source: SourceMap | None = None  # the answer file's lines, to print the findings
+    warnings: list[Problem]  # rule findings that do not stop rendering
+    source: SourceMap | None  # the answer file's lines, to print the findings
+
+    def __init__(self, answers_path: Path, output: Path, status: str, warnings: list[Problem] | None = None,
+                 source: SourceMap | None = None):
+        self.answers_path = answers_path
+        self.output = output
+        self.status = status
+        self.warnings = [] if warnings is None else warnings
+        self.source = source
 
 
 def default_output(answers_path: Path, out_dir: Path) -> Path:

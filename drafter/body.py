@@ -23,9 +23,9 @@ Answer values are data: they are only ever XML-escaped text in a run, never mark
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
+from drafter.plain import Plain
 from drafter.questionnaire import (
     BODY_CONTEXT_KEY as CONTEXT_KEY,
     PLACEHOLDER,
@@ -42,30 +42,48 @@ FACT_LABEL_TWIPS = 2041  # 3.6 cm
 HEADER_FILL = "DCE6EA"
 
 
-@dataclass
-class Block:
+class Block(Plain):
     """One piece of the body: a heading, a paragraph, a bullet, a fact line or a table."""
 
+    __slots__ = ("kind", "runs", "level", "keep_with_next", "page_break_before", "header", "rows", "widths")
     kind: str  # "heading" | "paragraph" | "bullet" | "fact" | "table"
-    runs: list[tuple[str, bool]] = field(default_factory=list)  # (text, bold)
-    level: int = 0  # headings
-    keep_with_next: bool = False
-    page_break_before: bool = False
-    header: list[str] = field(default_factory=list)  # tables
-    rows: list[list[str]] = field(default_factory=list)
-    widths: list[int] = field(default_factory=list)  # twips
+    runs: list[tuple[str, bool]]  # (text, bold)
+    level: int  # headings
+    keep_with_next: bool
+    page_break_before: bool
+    header: list[str]  # tables
+    rows: list[list[str]]
+    widths: list[int]  # twips
+
+    def __init__(self, kind: str, runs: list[tuple[str, bool]] | None = None, level: int = 0,
+                 keep_with_next: bool = False, page_break_before: bool = False, header: list[str] | None = None,
+                 rows: list[list[str]] | None = None, widths: list[int] | None = None):
+        self.kind = kind
+        self.runs = [] if runs is None else runs
+        self.level = level
+        self.keep_with_next = keep_with_next
+        self.page_break_before = page_break_before
+        self.header = [] if header is None else header
+        self.rows = [] if rows is None else rows
+        self.widths = [] if widths is None else widths
 
     @property
     def text(self) -> str:
         return "".join(text for text, _ in self.runs)
 
 
-@dataclass
-class DocumentModel:
+class DocumentModel(Plain):
+    __slots__ = ("title", "subtitle", "facts", "body")
     title: str
     subtitle: str
     facts: list[Block]
     body: list[Block]
+
+    def __init__(self, title: str, subtitle: str, facts: list[Block], body: list[Block]):
+        self.title = title
+        self.subtitle = subtitle
+        self.facts = facts
+        self.body = body
 
 
 class Layout:

@@ -2,7 +2,8 @@
 
 KEY is an answer's path as drafter prints it (``tidsplan.slut``,
 ``formandskab.medlemmer[2].titel``, 1-based like the messages); VALUE is read by
-drafter.values, as every front end reads typed text (an empty VALUE removes the answer).
+drafter.values, as every front end reads typed text (an empty VALUE removes the answer;
+one with a suggestion is kept empty, see drafter.yamlio.keeps_empty).
 `drafter new --set`, `drafter edit --set` and ``api.set`` all come here. Nothing here
 reads or writes files.
 """
@@ -16,7 +17,7 @@ from drafter.errors import InvalidValue, UsageError
 from drafter.questionnaire import Questionnaire
 from drafter.suggest import suggest
 from drafter.values import typed_value
-from drafter.yamlio import answer_comparer
+from drafter.yamlio import answer_comparer, empty_answer, keeps_empty
 
 _KEY = re.compile(r"^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)(?:\[(\d+)\](?:\.([A-Za-z0-9_]+))?)?$")
 
@@ -73,7 +74,9 @@ def apply_setting(questionnaire: Questionnaire, data: dict, setting: str) -> str
                 f"(felter: {fields})"
             )
         value = _typed(key, question, text)
-        if value is None:
+        if value is None and keeps_empty(question):
+            section[question_key] = empty_answer(question)  # left empty on purpose: its suggestion is not offered again
+        elif value is None:
             section.pop(question_key, None)
         else:
             section[question_key] = value

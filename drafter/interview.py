@@ -28,9 +28,12 @@ from drafter.interrupts import exit_code, set_grace
 from drafter.interview_lists import NO, YES, ListQuestions, amount, clip, together_on_a_form
 from drafter.interview_review import Review
 from drafter.problems import format_problem
-from drafter.prompts import ECHO_STYLE, HEADING_STYLE, HELP_STYLE, OPTIONAL_SUGGESTION_HINT, SUGGESTION_HINT, WARNING_STYLE, Stopped, say, select, text, width
+from drafter.prompts import (
+    ECHO_STYLE, HEADING_STYLE, HELP_STYLE, LEFT_EMPTY_HINT, OPTIONAL_SUGGESTION_HINT, SUGGESTION_HINT, WARNING_STYLE, Stopped,
+    say, select, text, width,
+)
 from drafter.questionnaire import Question, Questionnaire, Section, available_kinds, load_questionnaire
-from drafter.session import DEFAULT_ANSWERS_DIR, AutosaveFailed, ChangedElsewhere, DraftSession
+from drafter.session import DEFAULT_ANSWERS_DIR, AutosaveFailed, ChangedElsewhere, DraftSession, is_left_empty
 from drafter.yamlread import is_empty
 
 OTHER = "Andet (skriv selv)"
@@ -216,7 +219,7 @@ class Interview:
         unfinished = self.session.unfinished
         order = [q for q in self.questionnaire.questions if q.path not in self.presets]
         stopped_in = [i for i, q in enumerate(order) if q.path in unfinished]
-        answered = [i for i, q in enumerate(order) if not is_empty(self.get(q.path))]
+        answered = [i for i, q in enumerate(order) if not is_empty(self.get(q.path)) or is_left_empty(self.session, q)]
         start = min(stopped_in) if stopped_in else max(answered, default=-1) + 1
         return [
             q for i, q in enumerate(order)
@@ -317,6 +320,9 @@ class Interview:
         return reason[:1].upper() + reason[1:]
 
     def suggestion(self, question: Question) -> Any:
+        """What *question* suggests; nothing for one answered empty on purpose (the file says so)."""
+        if is_left_empty(self.session, question):
+            return None
         return question.default_value(self.session.today, self.values)
 
     def ask_value(self, question: Question, current: Any, label: str | None = None) -> Any:
@@ -324,10 +330,14 @@ class Interview:
         message = label or question.prompt
         if question.help:
             say(question.help, HELP_STYLE)
-        note = question.default_note(self.values) if is_empty(current) else None
+        # Left empty on purpose before: it starts empty, its suggestion one Tab away (text).
+        left_empty = is_left_empty(self.session, question)
+        note = question.default_note(self.values) if is_empty(current) and not left_empty else None
         if note:
             say(note, WARNING_STYLE)
         suggested = current if not is_empty(current) else self.suggestion(question)
+        if left_empty and question.type in ("text", "paragraphs", "date"):
+            suggested = question.default_value(self.session.today, self.values)
         if question.type == "choice":
             return self._ask_choice(question, message, current, suggested)
         if question.type == "bool":
@@ -342,9 +352,9 @@ class Interview:
                 typed = text(message, lambda t: self.problem(question, t), hint=OPTIONAL_DATE_HINT)
             else:
                 if shown and not question.required:
-                    say(OPTIONAL_SUGGESTION_HINT, HELP_STYLE)
+                    say(LEFT_EMPTY_HINT if left_empty else OPTIONAL_SUGGESTION_HINT, HELP_STYLE)
                 typed = text(message, lambda t: self.problem(question, t), suggestion=shown,
-                             optional=not question.required)
+                             optional=not question.required, declined=left_empty)
             value = self.read(question, typed)
             if value:
                 say(f"  {long_date(_dt.date.fromisoformat(value))}", ECHO_STYLE)
@@ -354,9 +364,10 @@ class Interview:
         given = "" if is_empty(current) else str(current)
         suggestion = "" if given or is_empty(suggested) else str(suggested)
         if suggestion:
-            say(SUGGESTION_HINT if question.required else OPTIONAL_SUGGESTION_HINT, HELP_STYLE)
+            say(LEFT_EMPTY_HINT if left_empty else SUGGESTION_HINT if question.required else OPTIONAL_SUGGESTION_HINT,
+                HELP_STYLE)
         typed = text(message, lambda t: self.problem(question, t), current=given, suggestion=suggestion,
-                     multiline=multiline, optional=not question.required)
+                     multiline=multiline, optional=not question.required, declined=left_empty)
         if multiline and given and typed == prompts.lines_to_paragraphs(given):
             return current  # kept as it was (a line break inside a paragraph too)
         return self.read(question, typed)
@@ -527,7 +538,8 @@ def new(
     for note in session.notes:
         say(note, WARNING_STYLE)
     presets = {key.split("[")[0] for key in session.apply(list(settings))}
-    interview = Interview(session, presets={path for path in presets if not is_empty(session.get(path))})
+    interview = Interview(session, presets={path for path in presets if not is_empty(session.get(path))
+                                            or path in session.left_empty})
 
     def flow() -> Result:
         interview.run_new()

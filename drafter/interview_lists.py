@@ -9,19 +9,21 @@ inside an entry keeps what was typed of it, marked unfinished, so --resume reope
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as _dt
 from typing import Any
 
-from drafter import prompts
+from drafter import plain, prompts
 from drafter.dates import long_date
 from drafter.prompts import ECHO_STYLE, HEADING_STYLE, HELP_STYLE, WARNING_STYLE, Stopped, say, select, text, width
 from drafter.questionnaire import Question, Section, one, split_paragraphs
 from drafter.recordform import FormField, RecordForm
+from drafter.session import is_left_empty
 from drafter.yamlread import is_empty
 
 YES, NO = "Ja", "Nej"
 DONE, ADD, EDIT_ITEM, REMOVE_ITEM = "Færdig, videre", "Tilføj", "Ret et punkt", "Fjern et punkt"
+LEFT_EMPTY_SHOWN = "(tomt med vilje)"  # the review's word for an answer left empty on purpose
+EMPTY_LIST = "Tøm listen"  # an optional list, all its entries removed at once (left empty on purpose)
 BACK = "Tilbage"
 
 
@@ -34,21 +36,22 @@ class ListQuestions:
 
     def ask(self, question: Question, editing: bool) -> None:
         items = list(self.session.get(question.path) or [])
-        self.session.put(question.path, items)
         say(question.prompt, HEADING_STYLE)
         if question.help:
             say(question.help, HELP_STYLE)
         if not items:
-            suggested = self.interview.suggestion(question)
+            suggested = self.interview.suggestion(question)  # none for a list emptied on purpose before
             if isinstance(suggested, list) and suggested:  # e.g. from the reference data
                 items.extend(copy.deepcopy(suggested))
                 say("Forslag fra drafters data (behold, ret eller fjern punkterne):", HELP_STYLE)
                 editing = True  # keeping the suggestion is one Enter
+        self.session.put(question.path, items)
         if editing and items:
             self.edit_menu(question, items)
         else:
             self.show_items(question, items)
             self.fill(question, items)
+        self.session.put(question.path, items)  # as it ends: emptied, it was left empty on purpose
         self.session.mark_unfinished(question.path, False)
         self.interview.save()
 
@@ -89,7 +92,7 @@ class ListQuestions:
     def list_item(self, question: Question, items: list, number: int, current: str = "") -> str | None:
         hint, empty_error = self.done_hint(question, items)
         # One entry of a list obeys the text rule, through the same Question.check.
-        item_question = dataclasses.replace(question, type="text", required=True, default=None, help="", default_from=None)
+        item_question = plain.replace(question, type="text", required=True, default=None, help="", default_from=None)
 
         def check(typed: str) -> str | None:
             if not typed.strip():
@@ -111,7 +114,7 @@ class ListQuestions:
     def list_lines(self, question: Question, items: list) -> None:
         """A list's new entries in one multi-line prompt, one a line; Enter on an empty line ends
         it (issue 28: one prompt, not one per entry). Ctrl-C keeps the valid lines typed so far."""
-        item_question = dataclasses.replace(question, type="text", required=True, default=None, help="", default_from=None)
+        item_question = plain.replace(question, type="text", required=True, default=None, help="", default_from=None)
         name = question.item_name or "punkt"
 
         def wrong(lines: list[str]) -> str | None:
@@ -163,6 +166,9 @@ class ListQuestions:
         """One field of a form for *field_question*: its current value shown, its suggestion grey."""
         shown = "" if is_empty(current) else str(current)
         suggested = self.interview.suggestion(field_question) if suggest else None
+        declined = suggest and is_left_empty(self.session, field_question)  # its suggestion one Tab away
+        if declined:
+            suggested = field_question.default_value(self.session.today, self.session.values)
         if field_question.type == "date":
             shown = long_date(_dt.date.fromisoformat(shown)) if shown else ""
             suggested = long_date(_dt.date.fromisoformat(suggested)) if isinstance(suggested, str) and suggested else None
@@ -177,6 +183,7 @@ class ListQuestions:
             choices=list(field_question.choices) or ([YES, NO] if field_question.type == "bool" else []),
             help=field_question.help,
             optional=not field_question.required,
+            declined=declined,
         )
 
     def section_form(self, section: Section, questions: list[Question]) -> None:
@@ -261,6 +268,8 @@ class ListQuestions:
         while True:
             self.show_items(question, items)
             choices = [DONE, ADD] + ([EDIT_ITEM, REMOVE_ITEM] if items else [])
+            if items and not question.required:
+                choices.append(EMPTY_LIST)
             picked = select("Hvad vil du?", choices, default=DONE)
             if picked == DONE:
                 if question.required and not items:
@@ -269,6 +278,11 @@ class ListQuestions:
                 return
             if picked == ADD:
                 self.fill(question, items)
+                continue
+            if picked == EMPTY_LIST:
+                items.clear()
+                say("  (listen er tom)", ECHO_STYLE)
+                self.interview.save()
                 continue
             index = self.pick(question, items, "Hvilket punkt?")
             if picked == REMOVE_ITEM:
@@ -360,11 +374,12 @@ def summary(question: Question, item: Any) -> str:
     return str(item)
 
 
-def describe(question: Question, value: Any) -> list[str]:
-    """Lines for the review: '  Prompt: value', entries of lists on lines of their own."""
+def describe(question: Question, value: Any, left_empty: bool = False) -> list[str]:
+    """Lines for the review: '  Prompt: value', entries of lists on lines of their own;
+    *left_empty*: an empty answer was left empty on purpose (its suggestion declined)."""
     label = question.prompt.rstrip("?").rstrip()
     if is_empty(value):
-        return [f"  {label}: (ikke besvaret)"]
+        return [f"  {label}: {LEFT_EMPTY_SHOWN if left_empty else '(ikke besvaret)'}"]
     if question.is_repeating:
         return [f"  {label}:"] + [f"    {n}. {summary(question, item)}" for n, item in enumerate(value, 1)]
     text_ = show_value(question, value).replace("\n\n", " ¶ ")

@@ -17,7 +17,7 @@ from drafter.problems import printable
 from drafter.prompts import HEADING_STYLE, HELP_STYLE, WARNING_STYLE, clear, height, say, select, text, width, wrap
 from drafter.questionnaire import Section
 from drafter.rules import WAIVER_RULE
-from drafter.session import reason_problem, rule_named
+from drafter.session import is_left_empty, reason_problem, rule_named
 
 APPROVE = "Godkend: gem og lav Word-dokumentet"
 SHOW_SECTION = "Se"
@@ -115,7 +115,8 @@ class Review:
         for question in section.questions:
             if not self.session.is_asked(question):
                 continue  # switched off by an earlier answer: not part of the commission
-            for number, line in enumerate(describe(question, self.session.get(question.path))):
+            left_empty = is_left_empty(self.session, question)
+            for number, line in enumerate(describe(question, self.session.get(question.path), left_empty)):
                 lines.extend((part, None) for part in wrap(line.strip(), indent="      ", first="  " if number == 0 else "    "))
         room = max(4, height() - 7)
         pages = [lines[i:i + room] for i in range(0, len(lines), room)] or [[]]

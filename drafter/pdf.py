@@ -390,8 +390,13 @@ def _run_soffice(command: list[str], out_dir: Path, total: int, progress: Callab
     return ""
 
 
+# How long _stop waits for LibreOffice's own processes to be gone once they are killed.
+_STOP_WAIT_SECONDS = 5.0
+
+
 def _stop(process: subprocess.Popen) -> None:
-    """Stop LibreOffice and every process it started (soffice starts soffice.bin)."""
+    """Stop LibreOffice and every process it started (soffice starts soffice.bin), and wait
+    (bounded) until none of them runs, so that its scratch folder can be removed."""
     if hasattr(os, "killpg"):
         try:
             os.killpg(process.pid, signal.SIGKILL)  # the group start_new_session made
@@ -409,7 +414,49 @@ def _stop(process: subprocess.Popen) -> None:
             process.kill()  # in case taskkill could not run; nothing happens if it is gone
         except OSError:
             pass
-    process.wait()
+    process.wait()  # the watcher, LibreOffice's parent
+    if hasattr(os, "killpg"):
+        # SIGKILL ends a process only when its current system call returns: soffice.bin,
+        # a grandchild nobody here waits for, can still create a file in its profile
+        # while the scratch folder is being removed. So wait for the group's processes
+        # themselves, bounded: a zombie holds no file and never counts, since a
+        # container's first process may never reap one.
+        deadline = time.monotonic() + _STOP_WAIT_SECONDS
+        while _group_running(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+def _group_running(pgid: int) -> bool:
+    """Whether a process of the process group *pgid* still runs (not a zombie).
+
+    Linux tells a zombie apart in /proc; elsewhere (macOS) the group is asked as a whole,
+    zombies included, which the caller's bound covers.
+    """
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        entries = None
+    if entries is None or not os.path.exists("/proc/self/stat"):
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # a member that is not ours: still there
+        return True
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                line = stat.read()
+        except OSError:
+            continue  # ended since the listing
+        # "pid (command) state ppid pgrp ...": the command may hold spaces and parentheses.
+        fields = line[line.rfind(b")") + 2:].split()
+        if len(fields) > 2 and fields[2] == str(pgid).encode() and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
 
 
 def _previews(pdftoppm: str, outcomes: list[Outcome], force: bool, notes: list[str] | None = None) -> None:

@@ -16,7 +16,8 @@ always one line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+
+from drafter.plain import FrozenPlain, replace, set_fields
 
 TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
 if TYPE_CHECKING:
@@ -54,12 +55,15 @@ def display_path(path: Iterable[Any]) -> str:
     return out
 
 
-@dataclass(frozen=True)
-class SourceMap:
+class SourceMap(FrozenPlain):
     """The line of every value of one file: looked up only when a problem is printed."""
 
+    __slots__ = ("file", "lines")
     file: str
-    lines: Mapping[AnswerPath, int] = field(default_factory=dict)
+    lines: Mapping[AnswerPath, int]
+
+    def __init__(self, file: str, lines: Mapping[AnswerPath, int] | None = None):
+        set_fields(self, file, {} if lines is None else lines)
 
     def line(self, path: Iterable[Any]) -> int | None:
         """Line of the nearest located ancestor of *path* (the file's first line if none)."""
@@ -71,8 +75,7 @@ class SourceMap:
         return self.lines.get((), 1)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(FrozenPlain):
     """One finding: what is wrong (Danish), how bad, and where.
 
     *path* is an answer path, *place* a place in a Word template ("sidehoved
@@ -82,15 +85,21 @@ class Problem:
     otherwise the line comes from the file's source map when printed.
     """
 
+    __slots__ = ("message", "severity", "path", "place", "rule", "waived", "quote", "file", "line")
     message: str
-    severity: str = ERROR
-    path: AnswerPath = ()
-    place: str | None = None
-    rule: str | None = None
-    waived: str | None = None
-    quote: str = ""  # the text around a template finding, to find the place in Word
-    file: str | None = None
-    line: int | None = None
+    severity: str
+    path: AnswerPath
+    place: str | None
+    rule: str | None
+    waived: str | None
+    quote: str  # the text around a template finding, to find the place in Word
+    file: str | None
+    line: int | None
+
+    def __init__(self, message: str, severity: str = ERROR, path: AnswerPath = (), place: str | None = None,
+                 rule: str | None = None, waived: str | None = None, quote: str = "", file: str | None = None,
+                 line: int | None = None):
+        set_fields(self, message, severity, path, place, rule, waived, quote, file, line)
 
     @property
     def field(self) -> str | None:

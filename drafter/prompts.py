@@ -60,6 +60,9 @@ SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · eller skriv 
 # An optional question's suggestion may be declined: Backspace takes it away, as deleting the
 # text does in the web form, and Enter then leaves the answer empty.
 OPTIONAL_SUGGESTION_HINT = "Enter: brug forslaget · Tab: ret i forslaget · Backspace: lad feltet stå tomt · eller skriv noget andet"
+# An optional question answered empty on purpose before (the file keeps "key: ''"): it starts
+# empty, declined, and its suggestion is one Tab away.
+LEFT_EMPTY_HINT = "Feltet står tomt med vilje · Enter: lad det stå tomt · Tab: forslaget igen · eller skriv noget"
 DECLINED_PLACEHOLDER = "(tomt; Tab: forslaget igen)"
 DECLINED_ANSWER = "(tomt)"  # the answered prompt's line, once it is sent
 ONE_LINE_NOTE = "Svaret skal stå på én linje: de indsatte linjeskift og tabulatorer er gjort til mellemrum."
@@ -279,6 +282,7 @@ def text(
     name: str | None = None,
     entries: str | None = None,
     optional: bool = False,
+    declined: bool = False,
 ) -> str:
     """Ask for text. *current* is put in the line to be edited; *suggestion* is shown grey
     and taken by Enter on an empty line; without one, *hint* is shown grey in the empty line. *validate* returns a Danish reason or None.
@@ -286,7 +290,8 @@ def text(
     question this is where the message alone does not (an entry of a list). With *entries*
     (multi-line only: "én opgave"), each line is an entry of a list, not a paragraph.
     With *optional*, Backspace in the empty field declines the suggestion: Enter then
-    returns no answer (OPTIONAL_SUGGESTION_HINT says so)."""
+    returns no answer (OPTIONAL_SUGGESTION_HINT says so); *declined* starts it declined (an
+    answer left empty on purpose before: LEFT_EMPTY_HINT), Tab still takes it."""
     from prompt_toolkit.keys import Keys
 
     to_lines = entry_lines if entries else paragraph_lines
@@ -304,6 +309,7 @@ def text(
         """Ctrl-Z types no control character."""
 
     offered = _Suggestion(suggestion, hint, optional)
+    offered.declined = declined and optional and bool(suggestion)
     offered.bind(bindings)
 
     if not multiline:

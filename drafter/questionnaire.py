@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from drafter import inputs, reference, workspace
 from drafter.dates import MONTHS_DA, long_date
 from drafter.errors import AnswerFileError, InvalidValue, KindError
 from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
+from drafter.plain import Plain
 from drafter.problems import Problem
 from drafter.suggest import suggest
 from drafter.yamlread import parse_file_bytes
@@ -98,37 +98,72 @@ def each(noun: str) -> str:
     return f"{'hvert' if any(last.endswith(n) for n in _NEUTER_NOUNS) else 'hver'} {noun}"
 
 
-@dataclass
-class Question:
+class Question(Plain):
+    __slots__ = ("key", "path", "type", "prompt", "help", "label", "required", "default", "choices", "allow_other",
+                 "fields", "item_name", "not_before", "when", "choices_from", "default_from", "kind_for", "show",
+                 "heading", "lead", "line", "group_by", "columns", "value", "fact_label")
     key: str
     path: str  # dotted path in the answer file, e.g. "tidsplan.slut"
     type: str
     prompt: str
-    help: str = ""
-    label: str = ""  # a short name for summaries ("Slutdato"); the prompt when not given
-    required: bool = False
-    default: Any = None
-    choices: list[str] = field(default_factory=list)
-    allow_other: bool = False
-    fields: list["Question"] = field(default_factory=list)  # for "records"
-    item_name: str = ""  # Danish noun for one entry of a list, e.g. "milepæl"
-    not_before: str | None = None  # dotted path of a date this date may not precede
-    when: str | None = None  # dotted path of a yes/no answer that must be true
-    choices_from: str | None = None  # name of a reference list (drafter/data) the choices came from
-    default_from: dict | None = None  # a default computed from reference data and earlier answers
+    help: str
+    label: str  # a short name for summaries ("Slutdato"); the prompt when not given
+    required: bool
+    default: Any
+    choices: list[str]
+    allow_other: bool
+    fields: list[Question]  # for "records"
+    item_name: str  # Danish noun for one entry of a list, e.g. "milepæl"
+    not_before: str | None  # dotted path of a date this date may not precede
+    when: str | None  # dotted path of a yes/no answer that must be true
+    choices_from: str | None  # name of a reference list (drafter/data) the choices came from
+    default_from: dict | None  # a default computed from reference data and earlier answers
     # choice -> the kind a new interview continues as when it is chosen (one route to a kind:
     # a project group chosen in the ad-hoc kind continues as the project-group kind)
-    kind_for: dict = field(default_factory=dict)
+    kind_for: dict
     # How the document shows it (drafter.body): see SHOW_KINDS; the texts are the kind's
     # own, with placeholders (PLACEHOLDER).
-    show: str | None = None
-    heading: Any = None  # a sub-heading above it
-    lead: Any = None  # a lead-in sentence before it ("Gruppen skal:")
-    line: Any = None  # one record as a line ("{navn}[, {titel}]")
-    group_by: str | None = None  # lines under a label per value of this field
-    columns: list | None = None  # a table's columns: field keys or {key, header, width}
-    value: Any = None  # a fact's value as text ("{gruppe.periode|tankestreg}")
-    fact_label: Any = None  # a fact's label as text, where it is not the fixed label ("{profil.ord.organisation}")
+    show: str | None
+    heading: Any  # a sub-heading above it
+    lead: Any  # a lead-in sentence before it ("Gruppen skal:")
+    line: Any  # one record as a line ("{navn}[, {titel}]")
+    group_by: str | None  # lines under a label per value of this field
+    columns: list | None  # a table's columns: field keys or {key, header, width}
+    value: Any  # a fact's value as text ("{gruppe.periode|tankestreg}")
+    fact_label: Any  # a fact's label as text, where it is not the fixed label ("{profil.ord.organisation}")
+
+    def __init__(self, key: str, path: str, type: str, prompt: str, help: str = "", label: str = "",
+                 required: bool = False, default: Any = None, choices: list[str] | None = None,
+                 allow_other: bool = False, fields: list[Question] | None = None, item_name: str = "",
+                 not_before: str | None = None, when: str | None = None, choices_from: str | None = None,
+                 default_from: dict | None = None, kind_for: dict | None = None, show: str | None = None,
+                 heading: Any = None, lead: Any = None, line: Any = None, group_by: str | None = None,
+                 columns: list | None = None, value: Any = None, fact_label: Any = None):
+        self.key = key
+        self.path = path
+        self.type = type
+        self.prompt = prompt
+        self.help = help
+        self.label = label
+        self.required = required
+        self.default = default
+        self.choices = [] if choices is None else choices
+        self.allow_other = allow_other
+        self.fields = [] if fields is None else fields
+        self.item_name = item_name
+        self.not_before = not_before
+        self.when = when
+        self.choices_from = choices_from
+        self.default_from = default_from
+        self.kind_for = {} if kind_for is None else kind_for
+        self.show = show
+        self.heading = heading
+        self.lead = lead
+        self.line = line
+        self.group_by = group_by
+        self.columns = columns
+        self.value = value
+        self.fact_label = fact_label
 
     @property
     def is_repeating(self) -> bool:
@@ -285,25 +320,38 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass
-class Section:
+class Section(Plain):
+    __slots__ = ("key", "title", "number", "intro", "questions", "cover", "page_break_before", "parts", "form")
     key: str
     title: str
     number: int | None
     intro: str
     questions: list[Question]
-    cover: bool = False  # its facts stand under the title, it has no heading of its own
-    page_break_before: bool = False
-    parts: list | None = None  # question keys and fixed sentences, in the document's order
-    form: bool = False  # the interview asks its leading one-line questions together, on one form
+    cover: bool  # its facts stand under the title, it has no heading of its own
+    page_break_before: bool
+    parts: list | None  # question keys and fixed sentences, in the document's order
+    form: bool  # the interview asks its leading one-line questions together, on one form
+
+    def __init__(self, key: str, title: str, number: int | None, intro: str, questions: list[Question],
+                 cover: bool = False, page_break_before: bool = False, parts: list | None = None, form: bool = False):
+        self.key = key
+        self.title = title
+        self.number = number
+        self.intro = intro
+        self.questions = questions
+        self.cover = cover
+        self.page_break_before = page_break_before
+        self.parts = parts
+        self.form = form
 
     @property
     def heading(self) -> str:
         return f"{self.number}. {self.title}" if self.number else self.title
 
 
-@dataclass
-class Questionnaire:
+class Questionnaire(Plain):
+    __slots__ = ("kind", "name", "description", "schema_version", "template", "sections", "document", "source_file",
+                 "source", "removed", "cover", "requires_one_of")
     kind: str
     name: str
     description: str
@@ -312,11 +360,28 @@ class Questionnaire:
     sections: list[Section]
     document: dict[str, str]
     source_file: Path
-    source: str = ""
-    removed: list[Section] = field(default_factory=list)  # taken away from the parent kind
-    cover: dict = field(default_factory=dict)  # the document's title and subtitle (texts of the kind)
+    source: str
+    removed: list[Section]  # taken away from the parent kind
+    cover: dict  # the document's title and subtitle (texts of the kind)
     # groups of answer paths of which at least one must be answered ("a purpose or tasks")
-    requires_one_of: list[list[str]] = field(default_factory=list)
+    requires_one_of: list[list[str]]
+
+    def __init__(self, kind: str, name: str, description: str, schema_version: int, template: str,
+                 sections: list[Section], document: dict[str, str], source_file: Path, source: str = "",
+                 removed: list[Section] | None = None, cover: dict | None = None,
+                 requires_one_of: list[list[str]] | None = None):
+        self.kind = kind
+        self.name = name
+        self.description = description
+        self.schema_version = schema_version
+        self.template = template
+        self.sections = sections
+        self.document = document
+        self.source_file = source_file
+        self.source = source
+        self.removed = [] if removed is None else removed
+        self.cover = {} if cover is None else cover
+        self.requires_one_of = [] if requires_one_of is None else requires_one_of
 
     @property
     def uses_body(self) -> bool:

@@ -74,6 +74,7 @@ class FormField:
     choices: list[str] = field(default_factory=list)
     help: str = ""
     optional: bool = False  # its suggestion may be declined (Backspace), leaving it empty
+    declined: bool = False  # left empty on purpose before: it starts declined, as after Backspace
 
 
 class _ChoiceCompleter(Completer):
@@ -138,7 +139,8 @@ class RecordForm:
         self.empty_ends = empty_ends
         self.errors: dict[str, str] = {}
         self.echoes: dict[str, str] = {}
-        self.declined: set[int] = set()  # optional fields whose suggestion was taken away
+        # Optional fields whose suggestion was taken away (now, or when the answer was left empty before).
+        self.declined: set[int] = {i for i, f in enumerate(fields) if f.declined and f.optional and f.suggestion}
         self.message = ""
         self.buffers = [
             Buffer(

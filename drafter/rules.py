@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
 
 from drafter import workspace
 from drafter.answers import Answers
 from drafter.dates import long_date
+from drafter.plain import FrozenPlain, Plain, replace, set_fields
 from drafter.problems import ERROR, WAIVED, WARNING, Problem, display_path as field_name, in_file_order
 from drafter.suggest import suggest
 from drafter.workspace import MIN_REASON_WORDS, ProfileError
@@ -67,23 +67,30 @@ HOSPITAL_CHAIR_SINCE_PATHS = ("formandskab.hospital_fra",)
 CHAIRS_NEED = "|".join((CHAIR_RECORDS_PATH, *CHAIR_TEXT_PATHS))
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(FrozenPlain):
     """What a check function reports: where (a path in the answer file) and what to do."""
 
+    __slots__ = ("where", "message")
     where: tuple
     message: str
 
+    def __init__(self, where: tuple, message: str):
+        set_fields(self, where, message)
 
-@dataclass(frozen=True)
-class Rule:
+
+class Rule(FrozenPlain):
+    __slots__ = ("id", "severity", "title", "source", "needs", "check", "data")
     id: str
     severity: str
     title: str  # what the rule asks for, in Danish
     source: str  # the basis the rule rests on, in Danish; a profile's own wording and quotes (regler.<id>.kilde) are profile data and take its place
     needs: tuple[str, ...]  # question paths the kind must have for the rule to apply
     check: Callable[["Context"], Iterable[Hit]]
-    data: tuple[str, ...] = ()  # what it needs from the organisation profile
+    data: tuple[str, ...]  # what it needs from the organisation profile
+
+    def __init__(self, id: str, severity: str, title: str, source: str, needs: tuple[str, ...],
+                 check: Callable[["Context"], Iterable[Hit]], data: tuple[str, ...] = ()):
+        set_fields(self, id, severity, title, source, needs, check, data)
 
     def applies_to(self, questionnaire) -> bool:
         """A rule applies to every kind whose questionnaire has the paths it needs."""
@@ -97,11 +104,14 @@ class Rule:
         return next((reason for reason in map(profile.missing, self.data) if reason), None)
 
 
-@dataclass
-class Report:
+class Report(Plain):
     """The rules' findings on one set of answers (problems with a rule id and answer path)."""
 
-    findings: list[Problem] = field(default_factory=list)
+    __slots__ = ("findings",)
+    findings: list[Problem]
+
+    def __init__(self, findings: list[Problem] | None = None):
+        self.findings = [] if findings is None else findings
 
     def errors(self, strict: bool = False) -> list[Problem]:
         return [f for f in self.findings if f.is_error(strict)]
@@ -140,14 +150,17 @@ def _has_path(questionnaire, path: str) -> bool:
     return any(questionnaire.question(p) is not None for p in path.split("|"))
 
 
-@dataclass(frozen=True)
-class CoChairs:
+class CoChairs(FrozenPlain):
     """The co-chairs of a commission, from whichever field its kind has: chair records
     (formandskab.formaend, one record per chair) or one text ("HE Midt og Viborg Kommune")."""
 
+    __slots__ = ("path", "organisations", "from_records")
     path: str
     organisations: list[str]  # for records: one per chair, "" where not given
     from_records: bool
+
+    def __init__(self, path: str, organisations: list[str], from_records: bool):
+        set_fields(self, path, organisations, from_records)
 
     def where(self, index: int | None = None, key: str | None = None) -> tuple:
         if self.from_records and index is not None:
@@ -757,8 +770,6 @@ RULES_BY_ID = {r.id: r for r in RULES}
 def rules_for(questionnaire) -> list[Rule]:
     """The rules that run on a kind under the organisation profile, each at the severity the
     profile gives it; a changed severity says so, with the profile's reason, in every finding."""
-    import dataclasses
-
     profile = _profile()
     out = []
     for r in RULES:
@@ -766,7 +777,7 @@ def rules_for(questionnaire) -> list[Rule]:
             continue
         setting = profile.rule_setting(r.id)
         if setting.get("alvor") and setting["alvor"] != r.severity:
-            r = dataclasses.replace(r, severity=setting["alvor"], check=_noting(r.check, setting))
+            r = replace(r, severity=setting["alvor"], check=_noting(r.check, setting))
         out.append(r)
     return out
 

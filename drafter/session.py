@@ -42,7 +42,7 @@ from drafter.questionnaire import Question, Questionnaire, load_questionnaire
 from drafter.rules import MIN_REASON_WORDS, RULES_BY_ID, WAIVER_KEY, check_answers
 from drafter.edits import apply_settings, merge_answers
 from drafter.validate import cross_field_message, is_asked, is_complete, layout_problems, questionnaire_for, validate
-from drafter.yamlio import NewFileExists, StaleFile, save_answers, to_yaml
+from drafter.yamlio import NewFileExists, StaleFile, keeps_empty, recorded_empty, save_answers, to_yaml
 from drafter import yamlio
 from drafter.values import typed_value
 from drafter.yamlread import MAX_FILE_BYTES, is_empty, parse_answer_text, read_answer_file
@@ -133,7 +133,7 @@ def recovery_target(recovery_file: Path, recovery: Recovery, out_dir: Path | Non
     file beside it (``-mine-svar``), which is then never overwritten."""
     target = shown_path(recovery.answers_path)  # as the person reads it, relative where it can be
     if target.suffix not in (".yaml", ".yml"):  # a recovery file names an answer file, nothing else
-        raise UsageError(f"{recovery_file}: 'gendannelse: svarfil:' skal være en svarfil (.yaml), ikke {target}")
+        raise AnswerFileError(f"{recovery_file}: 'gendannelse: svarfil:' skal være en svarfil (.yaml), ikke {target}")
     try:
         current = read_regular_file(target, MAX_FILE_BYTES)
     except FileNotFoundError:
@@ -247,6 +247,71 @@ def answer_digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def checked_setting(key: str, question: Question, value: Any) -> Any:
+    """A value `--set KEY=...` gave, checked by its question's rule (UsageError, Danish)."""
+    try:
+        if question.type == "records":
+            return [{f.key: f.check(entry.get(f.key)) for f in question.fields if entry.get(f.key) is not None}
+                    for entry in value]
+        return question.check(value)
+    except InvalidValue as exc:
+        raise UsageError(f"--set {key}: {exc}") from None
+
+
+# -- answers left empty on purpose (drafter.yamlio.keeps_empty) -----------------------------------
+
+LEFT_EMPTY_DIGEST = "tomt"  # answer_digest's stand-in for an answer left empty on purpose (no 12 hex digits)
+
+
+def note_left_empty(session: "DraftSession", path: str, value: Any) -> None:
+    """An answer the person gave at *path*: empty, it was left empty on purpose (a question
+    with a suggestion keeps that in the file); anything else is an answer."""
+    if is_empty(value):
+        session.left_empty.add(path)
+    else:
+        session.left_empty.discard(path)
+
+
+def is_left_empty(session: "DraftSession", question: Question) -> bool:
+    """Whether *question* was answered empty on purpose: its suggestion is not offered again."""
+    return question.path in session.left_empty and keeps_empty(question) and is_empty(session.get(question.path))
+
+
+def held_digest(question: Question | None, value: Any, left_empty: bool) -> str:
+    """answer_digest of an answer, where one left empty on purpose differs from one not given."""
+    if left_empty and question is not None and keeps_empty(question) and is_empty(value):
+        return LEFT_EMPTY_DIGEST
+    return answer_digest(value)
+
+
+def merge_typed(session: "DraftSession", section: str, typed: dict[str, Any], base: Mapping[str, Collection[str]]) -> list[str]:
+    """DraftSession.merge_typed: an answer typed empty on a page is left empty on purpose."""
+    now = session.values.get(section) if isinstance(session.values.get(section), dict) else {}
+    merged, conflicts = dict(now), []
+    for key, value in typed.items():
+        path = f"{section}.{key}"
+        question = session.questionnaire.question(path)
+        digest = held_digest(question, now.get(key), path in session.left_empty)
+        if digest in base.get(key, ()) or held_digest(question, value, True) == digest:
+            merged[key] = value
+            note_left_empty(session, path, value)
+        else:
+            conflicts.append(key)
+    session.values[section] = merged
+    return conflicts
+
+
+def merged_left_empty(session: "DraftSession", base: Answers, theirs: Answers, merged: dict) -> set[str]:
+    """After a three-way merge (DraftSession.reload): each answer left empty on purpose as the
+    side that changed it says (this session's when both did), and only while it is empty."""
+    before = recorded_empty(base.questionnaire, base.data)
+    on_disk = recorded_empty(theirs.questionnaire, theirs.data)
+    paths = before | on_disk | session.left_empty
+    kept = {p for p in paths if (p in session.left_empty) != (p in before) and p in session.left_empty
+            or (p in session.left_empty) == (p in before) and p in on_disk}
+    return {p for p in kept if is_empty(merged.get(p.partition(".")[0], {}).get(p.partition(".")[2]))}
+
+
 @dataclass
 class Finished:
     """A finished commission: its answer file, and the document made from it."""
@@ -286,6 +351,7 @@ class DraftSession:
         self.out_dir = out_dir
         self.complete = complete
         self.meta: dict[str, Any] = dict(meta or {})  # the file's other meta keys (undtagelser ...), kept on save
+        self.left_empty: set[str] = set()  # answer paths left empty on purpose (yamlio.keeps_empty): not offered again
         self.base = base  # the file's bytes as last read or written: no save may lose edits made since
         self.today = today
         self.source = None  # the file as read (its source map gives problems their lines)
@@ -335,7 +401,7 @@ class DraftSession:
         """Answers read before (by ``drafter import``): a save never overwrites a change made since."""
         session = cls(answers.questionnaire, answers.values, path=path, complete=answers.complete,
                       meta=kept_meta(answers), base=answers.source.raw if answers.source else None, **options)
-        session.source = answers.source
+        session.source, session.left_empty = answers.source, recorded_empty(answers.questionnaire, answers.data)
         return session
 
     @classmethod
@@ -362,6 +428,7 @@ class DraftSession:
         options.setdefault("complete", is_complete(data))
         session = cls(questionnaire, path=options.pop("path", None), meta=yamlio.kept_meta(data), **options)
         session.values = {k: data[k] for k in data if k in sections}  # as given: validation names odd shapes
+        session.left_empty = recorded_empty(questionnaire, data)
         session.extra = {k: v for k, v in data.items()
                          if k not in sections and k not in session.meta and k not in ("kind", "schema_version", "complete")}
         return session
@@ -378,6 +445,7 @@ class DraftSession:
         if not isinstance(self.values.get(section), dict):
             self.values[section] = {}
         self.values[section][key] = value
+        note_left_empty(self, path, value)
 
     def set(self, key: str, typed: str) -> str:
         """The answer at *key* (``tidsplan.slut``, ``opgaver.opgaver[2]``,
@@ -396,20 +464,12 @@ class DraftSession:
             for key in keys:
                 path = key.split("[")[0]
                 section, _, name = path.partition(".")
-                if name in values.get(section, {}):
-                    values[section][name] = self._checked(key, self.questionnaire.question(path), values[section][name])
+                if not is_empty(values.get(section, {}).get(name)):
+                    values[section][name] = checked_setting(key, self.questionnaire.question(path), values[section][name])
         self.values = values
+        for path in {key.split("[")[0] for key in keys}:  # `--set KEY=` (empty): answered empty on purpose
+            note_left_empty(self, path, self.get(path))
         return keys
-
-    @staticmethod
-    def _checked(key: str, question: Question, value: Any) -> Any:
-        try:
-            if question.type == "records":
-                return [{f.key: f.check(entry.get(f.key)) for f in question.fields if entry.get(f.key) is not None}
-                        for entry in value]
-            return question.check(value)
-        except InvalidValue as exc:
-            raise UsageError(f"--set {key}: {exc}") from None
 
     def read(self, question: Question, typed: str) -> Any:
         """The answer the text *typed* stands for as an answer to *question* (``read_answer``,
@@ -434,6 +494,7 @@ class DraftSession:
         for question in questions if questions is not None else self.questionnaire.questions:
             if not is_asked(question, self.values) and not is_empty(self.get(question.path)):
                 self.put(question.path, [] if question.is_repeating else None)
+                self.left_empty.discard(question.path)  # cleared by a "no", not left empty by the person
                 cleared.append(question.path)
         return cleared
 
@@ -453,16 +514,7 @@ class DraftSession:
         *base*: per answer, the ``answer_digest`` of what the page showed (the file's answer, a
         suggestion in place of an empty one). An answer the file has as the page showed it, or
         as typed, takes the typed value; any other is a conflict. Returns the keys in conflict."""
-        now = self.values.get(section) if isinstance(self.values.get(section), dict) else {}
-        merged, conflicts = dict(now), []
-        for key, value in typed.items():
-            digest = answer_digest(now.get(key))
-            if digest in base.get(key, ()) or answer_digest(value) == digest:
-                merged[key] = value
-            else:
-                conflicts.append(key)
-        self.values[section] = merged
-        return conflicts
+        return merge_typed(self, section, typed, base)
 
     # -- meta: unfinished answers, waivers, layout ---------------------------------------------
     @property
@@ -572,7 +624,7 @@ class DraftSession:
         """Why saving now would write a file too big to be read again (over the reader's
         limit), in Danish; None when it fits. For a front end that keeps the typed answers
         itself (the web form): it refuses the save instead of ``save`` writing a recovery file."""
-        size = len(yamlio.answers_text(self.questionnaire, self.values, self.complete, self.meta, self.base))
+        size = len(yamlio.answers_text(self.questionnaire, self.values, self.complete, self.meta, self.base, self.left_empty))
         if size <= MAX_FILE_BYTES:
             return None
 
@@ -597,7 +649,7 @@ class DraftSession:
         try:
             with deferred():  # a closed terminal (SIGHUP) waits for the answer to be on disk
                 self.base = save_answers(self.path, self.questionnaire, self.values, complete=self.complete,
-                                         meta=self.meta, base=self.base)
+                                         meta=self.meta, base=self.base, left_empty=self.left_empty)
         except NewFileExists:  # the name was taken meanwhile: the next free one
             self.path = free_path(self.path.parent, self.path.stem, self.out_dir or DEFAULT_OUT_DIR)
             return self.save()
@@ -624,6 +676,7 @@ class DraftSession:
         base = check_file(parse_answer_text(self.base or b"", str(self.path)), self.questionnaire.kind)
         mine = copy.deepcopy(self.values)
         merged, conflicts = merge_answers(self.questionnaire, base.values, mine, theirs.values)
+        self.left_empty = merged_left_empty(self, base, theirs, merged)
         self.values, self.meta, self.base = merged, kept_meta(theirs), theirs.source.raw
         self.save()
         if not conflicts:
@@ -668,7 +721,7 @@ def not_saved_lines(session: DraftSession, path: Path, reason: str, recovery: Pa
     lines = [f"Svarene kan ikke gemmes: {reason}."]
     if recovery is None:
         return lines + ["Der kunne heller ikke skrives en gendannelsesfil; her er dine svar, som de ville stå i filen:",
-                        to_yaml(session.questionnaire, session.values, False, session.meta)]
+                        to_yaml(session.questionnaire, session.values, False, session.meta, left_empty=session.left_empty)]
     if session.resumes_in_interview:
         return lines + [f"Alle dine svar er gemt i {recovery}.", "Fortsæt, hvor du slap, med:",
                         f"  drafter new {session.questionnaire.kind} --resume {shellquote.quote(recovery)}"]
@@ -690,7 +743,7 @@ def write_recovery(session: DraftSession, path: Path) -> Path | None:
     header = [f"Gendannelsesfil fra drafter ({questionnaire.name}): svarene kunne ikke gemmes i den svarfil,",
               "som 'gendannelse' nævner. Den er ikke et kommissorium i sig selv. Læg svarene tilbage med:",
               f"drafter restore <denne fil>, eller fortsæt med spørgsmålene: drafter new {questionnaire.kind} --resume <denne fil>"]
-    data = to_yaml(questionnaire, session.values, False, meta, header).encode("utf-8")
+    data = to_yaml(questionnaire, session.values, False, meta, header, session.left_empty).encode("utf-8")
     if session.recovered_from is not None:
         try:
             atomic_write(session.recovered_from, data)

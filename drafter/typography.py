@@ -21,8 +21,8 @@ table rows, and a choice's free text); a choice from a list is the list's own wo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from drafter.plain import FrozenPlain, set_fields
 from drafter.problems import WARNING, Problem
 from drafter.questionnaire import Question
 
@@ -41,14 +41,17 @@ _RANGE = re.compile(r"(?<![\w\-–./])(\d{1,4})-(\d{1,4})(?![\w\-–]|[.,]\d)")
 _QUOTED = re.compile(r'(?<![\w"])"([^"\n]+?)"(?![\w"])')
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(FrozenPlain):
     """One answer whose typography could be Danish: where, as typed, as suggested."""
 
+    __slots__ = ("path", "typed", "suggested", "what")
     path: tuple
     typed: str
     suggested: str
     what: list[str]  # what changes, in Danish: 'bindestreg i "2024-2027"', ...
+
+    def __init__(self, path: tuple, typed: str, suggested: str, what: list[str]):
+        set_fields(self, path, typed, suggested, what)
 
     @property
     def message(self) -> str:

@@ -209,6 +209,8 @@ def _question(question: Question, value: Any, where: tuple, problems: list[Probl
         # Item by item, so a bad entry is reported at its own place: opgaver.opgaver[3].
         items = [_question(question.item_question, item, (*where, i), problems, False) for i, item in enumerate(value)]
         value = [item for item in items if item is not None]
+    if value == "":
+        value = None  # written empty on purpose ("key: ''", see yamlio.keeps_empty): no answer, of any type
     try:
         checked = question.check(value) if value is not None else None
     except InvalidValue as exc:

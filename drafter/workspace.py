@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter import inputs
 from drafter.errors import AnswerFileError, DrafterError
 from drafter.fsutil import atomic_write, describe_oserror, read_regular_file
+from drafter.plain import Plain
 from drafter.problems import Problem, SourceMap, in_file_order
 from drafter.suggest import suggest
 from drafter.yamlread import parse_answer_text, read_answer_file
@@ -73,14 +73,20 @@ class ProfileError(DrafterError):
 
 # -- the profile -------------------------------------------------------------------------
 
-@dataclass
-class Profile:
+class Profile(Plain):
     """An organisation profile: plain data, read from a profile file and checked."""
 
+    __slots__ = ("name", "path", "data", "source")
     name: str
     path: Path
     data: dict[str, Any]
-    source: SourceMap | None = None  # the line of every value, for problems found later (drafter.rules)
+    source: SourceMap | None  # the line of every value, for problems found later (drafter.rules)
+
+    def __init__(self, name: str, path: Path, data: dict[str, Any], source: SourceMap | None = None):
+        self.name = name
+        self.path = path
+        self.data = data
+        self.source = source
 
     def get(self, dotted: str, default: Any = None) -> Any:
         value: Any = self.data
@@ -293,11 +299,13 @@ def check_profile(data: dict, problem) -> list[Problem]:
     return out
 
 
-@dataclass
 class _Checker:
-    out: list
-    problem: Any
-    group_keys: set = field(default_factory=set)
+    __slots__ = ("out", "problem", "group_keys")
+
+    def __init__(self, out: list, problem: Any):
+        self.out = out
+        self.problem = problem
+        self.group_keys: set = set()
 
     def fail(self, where: tuple, message: str) -> None:
         self.out.append(self.problem(where, message))
@@ -466,12 +474,16 @@ class _Checker:
 
 # -- the workspace -------------------------------------------------------------------------
 
-@dataclass
-class Workspace:
+class Workspace(Plain):
     """The organisation's folder (root None: no workspace, the built-in default profile)."""
 
+    __slots__ = ("root", "profile")
     root: Path | None
     profile: Profile
+
+    def __init__(self, root: Path | None, profile: Profile):
+        self.root = root
+        self.profile = profile
 
     def folder(self, name: str) -> Path | None:
         """The workspace's folder *name*; relative to the current folder when the workspace
@@ -604,13 +616,21 @@ Kom i gang:
 """
 
 
-@dataclass
-class InitResult:
+class InitResult(Plain):
+    __slots__ = ("root", "created", "existed", "kept", "notes")
     root: Path
     created: list[Path]
     existed: bool
-    kept: Path | None = None  # with switch: where the workspace's previous drafter.yaml was kept
-    notes: list[str] = field(default_factory=list)  # what the secretariat still has to fill in
+    kept: Path | None  # with switch: where the workspace's previous drafter.yaml was kept
+    notes: list[str]  # what the secretariat still has to fill in
+
+    def __init__(self, root: Path, created: list[Path], existed: bool, kept: Path | None = None,
+                 notes: list[str] | None = None):
+        self.root = root
+        self.created = created
+        self.existed = existed
+        self.kept = kept
+        self.notes = [] if notes is None else notes
 
 
 def init(root: Path, profile_name: str | None = None, name: str | None = None, region: str | None = None,

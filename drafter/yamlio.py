@@ -155,8 +155,43 @@ def without_empty(value: Any) -> Any:
     return value
 
 
-def file_data(questionnaire, values: dict, complete: bool = True, meta: dict | None = None) -> dict[str, Any]:
-    """The plain data an answer file holds for these answers, in the order it is written."""
+# -- answers deliberately left empty -------------------------------------------------------
+#
+# An optional question with a suggestion (a default, or one from the profile or reference
+# data) that a person left empty is a decision, not a question not asked yet: the file keeps
+# its key with an empty value ("sekretariat: ''", "opgaver: []"), so that no front end offers
+# the suggestion again. Everywhere else an empty answer is left out of the file, as always.
+
+def keeps_empty(question) -> bool:
+    """Whether the answer file records *question* answered empty: optional, with a suggestion.
+    (An optional date suggested as "today" is never offered: it has nothing to decline.)"""
+    if question.required or (question.type == "date" and question.default == "today"):
+        return False
+    return question.default_from is not None or not is_empty(question.default)
+
+
+def empty_answer(question) -> Any:
+    """How the file writes *question* answered empty: ``''``, or ``[]`` for a list."""
+    return [] if question.is_repeating else ""
+
+
+def recorded_empty(questionnaire, data: Any) -> set[str]:
+    """The answer paths plain answer *data* (a file as read) records as answered empty: an
+    optional question with a suggestion whose key is there with nothing (or '' or [])."""
+    found: set[str] = set()
+    if not isinstance(data, dict):
+        return found
+    for section in questionnaire.sections:
+        block = data.get(section.key)
+        if isinstance(block, dict):
+            found.update(q.path for q in section.questions if q.key in block and is_empty(block[q.key]) and keeps_empty(q))
+    return found
+
+
+def file_data(questionnaire, values: dict, complete: bool = True, meta: dict | None = None,
+              left_empty: Any = ()) -> dict[str, Any]:
+    """The plain data an answer file holds for these answers, in the order it is written;
+    *left_empty*: answer paths answered empty on purpose (written as such, see keeps_empty)."""
     data: dict[str, Any] = {"kind": questionnaire.kind, "schema_version": questionnaire.schema_version}
     if not complete:
         data["complete"] = False
@@ -165,19 +200,26 @@ def file_data(questionnaire, values: dict, complete: bool = True, meta: dict | N
             data[key] = value
     for section in questionnaire.sections:
         given = values.get(section.key, {}) or {}
-        kept = {q.key: without_empty(given.get(q.key)) for q in section.questions}
-        kept = {k: v for k, v in kept.items() if not is_empty(v)}
+        given = given if isinstance(given, dict) else {}
+        kept = {}
+        for question in section.questions:
+            value = without_empty(given.get(question.key))
+            if not is_empty(value):
+                kept[question.key] = value
+            elif question.path in left_empty and keeps_empty(question):
+                kept[question.key] = empty_answer(question)
         if kept:
             data[section.key] = kept
     return data
 
 
 def to_yaml(questionnaire, values: dict, complete: bool = True, meta: dict | None = None,
-            header: list[str] | None = None) -> str:
+            header: list[str] | None = None, left_empty: Any = ()) -> str:
     """Answers as a new, readable file: questionnaire order, a heading comment per section,
     multi-line text as ``|`` blocks. *meta* holds further meta keys to keep (e.g. "undtagelser");
-    *header* other comment lines to begin with (what the file is, what to do with it)."""
-    data = file_data(questionnaire, values, complete, meta)
+    *header* other comment lines to begin with (what the file is, what to do with it);
+    *left_empty* as for file_data."""
+    data = file_data(questionnaire, values, complete, meta, left_empty)
     headings = {s.key: s.heading for s in questionnaire.sections}
     lines = [f"# {line}" for line in header] if header else [
         f"# Svar til drafter: {questionnaire.name}.",
@@ -264,6 +306,8 @@ def answer_comparer(questionnaire) -> Callable[[tuple, Any, Any], bool]:
         question, rest = question_at(path)
         if question is None:
             return old == new
+        if not rest and keeps_empty(question) and _left_empty(old) != _left_empty(new):
+            return False  # answered empty ("key: ''") is not the same as not answered (no key)
         new_value = None if new is MISSING else new
         old_value = None if old is MISSING else old
         if not rest:
@@ -287,6 +331,11 @@ def answer_comparer(questionnaire) -> Callable[[tuple, Any, Any], bool]:
         return old_value == new_value
 
     return same
+
+
+def _left_empty(value: Any) -> bool:
+    """A key that is there with nothing: answered empty (for a question that keeps_empty)."""
+    return value is not MISSING and is_empty(value)
 
 
 # -- the patch ---------------------------------------------------------------------------
@@ -588,7 +637,9 @@ class _Patcher:
             header_end = end
             content_start = content_end = self.line_end(max(end - 1, start)) if end > start else self.line_end(start)
             indent = column + 2
-        header, content = self.render_scalar(new, node.style, indent)
+        # An empty value is quoted because it must be ('' answered empty), not by a person's choice.
+        style = None if node.value == "" and node.style in ("'", '"') else node.style
+        header, content = self.render_scalar(new, style, indent)
         if block and header.startswith("|"):
             # The person's own chomping stays as written (answers are compared trimmed, so it
             # never changes an answer). An indentation digit goes: the new text begins with
@@ -612,7 +663,7 @@ class _Patcher:
         import yaml
 
         # A "|" block stays a block when its new text fits on one line: a person chose it.
-        if isinstance(value, str) and ("\n" in value or style == "|") and style != '"' and _fits_literal(value):
+        if isinstance(value, str) and value and ("\n" in value or style == "|") and style != '"' and _fits_literal(value):
             chomp = "-" if not value.endswith("\n") else ""
             lines = value[:-1].split("\n") if value.endswith("\n") else value.split("\n")
             pad = " " * indent
@@ -701,21 +752,26 @@ def check_unchanged(path: str | Path, base: bytes | None) -> None:
         raise StaleFile(path)
 
 
-def answers_text(questionnaire, values: dict, complete: bool, meta: dict | None, base: bytes | None) -> bytes:
+def answers_text(questionnaire, values: dict, complete: bool, meta: dict | None, base: bytes | None,
+                 left_empty: Any = None) -> bytes:
     """The bytes to write for these answers: *base* patched, or a fresh file when there is none.
 
     The patched text is read back and must hold exactly these answers; where the fine patch
     cannot do it, the sections that changed are written whole instead (comments above them
-    stay), and only a file that cannot be read at all is written fresh.
+    stay), and only a file that cannot be read at all is written fresh. *left_empty*: the
+    answer paths answered empty on purpose (see keeps_empty); None keeps those *base* records
+    (for a writer that changes other answers only: `check --fix`, `replace`).
     """
-    target = file_data(questionnaire, values, complete, meta)
+    if left_empty is None:
+        left_empty = _recorded_in(questionnaire, base)
+    target = file_data(questionnaire, values, complete, meta, left_empty)
     if base is None:
-        return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
+        return to_yaml(questionnaire, values, complete, meta, left_empty=left_empty).encode("utf-8")
     bom = b"\xef\xbb\xbf" if base.startswith(b"\xef\xbb\xbf") else b""
     try:
         text = base[len(bom):].decode("utf-8")
     except UnicodeDecodeError:
-        return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
+        return to_yaml(questionnaire, values, complete, meta, left_empty=left_empty).encode("utf-8")
     same = answer_comparer(questionnaire)
     headings = {s.key: s.heading for s in questionnaire.sections}
 
@@ -736,7 +792,17 @@ def answers_text(questionnaire, values: dict, complete: bool, meta: dict | None,
             continue
         if candidate == text or holds_target(candidate):
             return bom + candidate.encode("utf-8")
-    return to_yaml(questionnaire, values, complete, meta).encode("utf-8")
+    return to_yaml(questionnaire, values, complete, meta, left_empty=left_empty).encode("utf-8")
+
+
+def _recorded_in(questionnaire, base: bytes | None) -> set[str]:
+    """The answers *base* (a file's bytes) records as answered empty; none if it does not read."""
+    if not base:
+        return set()
+    try:
+        return recorded_empty(questionnaire, parse_answer_text(base, "").data)
+    except AnswerFileError:
+        return set()
 
 
 def readable_by_others(text: str) -> bool:
@@ -841,17 +907,19 @@ def save_answers(
     complete: bool = True,
     meta: dict | None = None,
     base: bytes | None | object = _UNSET,
+    left_empty: Any = None,
 ) -> bytes:
     """Write answers to *path* and return the bytes now on disk (the next save's *base*).
 
     *base*: the file's bytes when drafter read it (patched, and checked to be still on disk),
     or None for a new file (which must not exist). Without *base* an existing file is read
-    now and patched: for callers that read and write in one go.
+    now and patched: for callers that read and write in one go. *left_empty*: as for
+    answers_text (None: the answers *base* records as answered empty stay so).
     """
     path = Path(path)
     if base is _UNSET:
         base = _read_bytes(path)
-    data = answers_text(questionnaire, values, complete, meta, base)  # type: ignore[arg-type]
+    data = answers_text(questionnaire, values, complete, meta, base, left_empty)  # type: ignore[arg-type]
     if base is not None and data == base:
         check_unchanged(path, base)
         return data

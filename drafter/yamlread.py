@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter import inputs, privcache
 from drafter.errors import AnswerFileError
 from drafter.fsutil import describe_oserror, describe_special
+from drafter.plain import Plain
 from drafter.problems import Problem, SourceMap
 
 TYPE_CHECKING = False  # typing is for the annotations only: a check does not load it (~1.5 ms)
@@ -42,14 +42,20 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-@dataclass
-class AnswerFile:
+class AnswerFile(Plain):
     """Raw answer data as read from a file, with the line of every value."""
 
+    __slots__ = ("path", "data", "lines", "raw")
     path: str
     data: dict[str, Any]
-    lines: dict[Path_, int] = field(default_factory=dict)
-    raw: bytes = b""  # the file's bytes as read: what a later save checks is still on disk
+    lines: dict[Path_, int]
+    raw: bytes  # the file's bytes as read: what a later save checks is still on disk
+
+    def __init__(self, path: str, data: dict[str, Any], lines: dict[Path_, int] | None = None, raw: bytes = b""):
+        self.path = path
+        self.data = data
+        self.lines = {} if lines is None else lines
+        self.raw = raw
 
     @property
     def source(self) -> SourceMap:

@@ -270,9 +270,10 @@ def test_help_and_version_load_nothing_but_argparse(argv):
 
 
 # What `drafter check` must not load: the renderer and what only it needs (the benchmark's
-# (b) check; batch is imported for its file handling and rule check only).
+# (b) check; batch is imported for its file handling and rule check only), nor dataclasses
+# and the inspect module it imports (drafter's data classes are plain, drafter.plain).
 NOT_FOR_CHECK = ("jinja2", "lxml", "docx", "docxtpl", "zipfile", "drafter.render", "drafter.body",
-                 "drafter.tablefit", "drafter.templates", "drafter.stamp", "drafter.tplcache")
+                 "drafter.tablefit", "drafter.templates", "drafter.stamp", "drafter.tplcache", "dataclasses", "inspect")
 
 
 def test_check_loads_no_renderer():

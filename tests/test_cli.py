@@ -67,3 +67,29 @@ def test_no_command_prints_help():
     result = run_cli(fresh=True)
     assert result.returncode == 2
     assert "KOMMANDO" in result.stdout
+
+
+def test_restore_of_a_file_it_cannot_use_exits_1_naming_the_file(tmp_path, monkeypatch, capsys):
+    # A file that is not there, a FIFO, an answer file that is no recovery file, and one whose
+    # 'gendannelse' names no answer file: each the file's fault, exit 1 (as `render` and
+    # `check` have it), never 2, which is for a wrong command line.
+    import os
+    import shutil
+
+    from conftest import ADHOC_EXAMPLE
+    from drafter import cli
+
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "roer.yaml")
+    plain = tmp_path / "svar.yaml"
+    shutil.copy(ADHOC_EXAMPLE, plain)
+    wrong = tmp_path / "x-gendannet.yaml"
+    wrong.write_text(ADHOC_EXAMPLE.read_text(encoding="utf-8") + "gendannelse:\n  svarfil: noter.txt\n", encoding="utf-8")
+    cases = {"mangler.yaml": "mangler.yaml", "roer.yaml": "roer.yaml",
+             "svar.yaml": "svar.yaml: er ikke en gendannelsesfil",
+             "x-gendannet.yaml": "x-gendannet.yaml: 'gendannelse: svarfil:' skal være en svarfil (.yaml)"}
+    for name, message in cases.items():
+        assert cli.main(["restore", name]) == 1, name
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err, err
+    assert plain.read_bytes() == ADHOC_EXAMPLE.read_bytes()

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "drafter"
 FLOORS = [
     ("edges", [
         "drafter", "problems", "errors", "dates", "fsutil", "shellquote", "interrupts", "sandbox", "tablefit",
-        "workers", "suggest", "yamlread", "yamlio", "tplcache", "privcache", "stamp", "inputs", "verdicts", "console",
+        "workers", "suggest", "plain", "yamlread", "yamlio", "tplcache", "privcache", "stamp", "inputs", "verdicts", "console",
     ]),
     ("organisation and kinds", ["workspace", "reference", "questionnaire"]),
     ("answers as plain data", ["validate", "answers", "values", "edits", "rules", "changes", "typography"]),

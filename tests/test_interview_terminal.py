@@ -469,6 +469,7 @@ def test_an_optional_answers_suggestion_is_declined_with_backspace_or_taken_with
         session.close()
     saved = load_answers(path)
     assert saved.get("medlemmer.supplering") is None
+    assert "  supplering: ''\n" in path.read_text(encoding="utf-8")  # left empty on purpose: not offered again
     assert saved.get("formandskab.medformandskab") == "HE Midt og Viborg Kommune"
     assert saved.get("formandskab.tekst") == "Formandskabet er delt."
 

@@ -294,12 +294,14 @@ def test_table_grids_and_drawing_ids_are_docxtpls(inner):
 
 def test_a_cache_hit_renders_without_docxtpl_or_python_docx_and_writes_the_same_bytes(workdir, tmp_path):
     """The cold `drafter render` of a prepared template: Jinja on the cached code, drafter's
-    own post-processing and zip; docxtpl (and python-docx beneath it) only prepare."""
+    own post-processing and zip; docxtpl (and python-docx beneath it) only prepare. Neither
+    loads dataclasses (drafter's data classes are plain: drafter.plain)."""
     probe = (
         "import sys\n"
         "from drafter.cli import main\n"
         "code = main(sys.argv[1:])\n"
         "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'docxtpl')), file=sys.stderr)\n"
+        "print('DATACLASSES', 'dataclasses' in sys.modules, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     env = {tplcache.CACHE_ENV: str(tmp_path / "cache")}
@@ -311,6 +313,7 @@ def test_a_cache_hit_renders_without_docxtpl_or_python_docx_and_writes_the_same_
     (miss_log, miss_bytes), (hit_log, hit_bytes) = outputs
     assert "'docxtpl'" in miss_log  # preparing: docxtpl's tag clean-up
     assert "LOADED []" in hit_log
+    assert "DATACLASSES False" in miss_log and "DATACLASSES False" in hit_log
     assert hit_bytes == miss_bytes
 
 

@@ -146,3 +146,41 @@ def test_a_signal_during_the_interview_keeps_the_draft(workdir, signum):
         assert session.exit_status() == 128 + signum
     finally:
         session._tmux("kill-session", "-t", session.name)  # its private server ends with its only session
+
+
+def test_stopping_libreoffice_waits_for_its_processes_but_never_for_a_zombie():
+    # pdf._stop waits, bounded, until no process of LibreOffice's group runs any more (so
+    # none can still write into the scratch folder being removed). A zombie holds no file
+    # and must not count: a container's first process may never reap one.
+    from drafter import pdf
+    from drafter.interrupts import watched_popen
+
+    # The watcher, soffice and a grandchild: killed as one, and none left running.
+    group = watched_popen(["sh", "-c", "sleep 60 & sleep 60"])
+    _wait_for(lambda: len(_members(group.pid)) >= 3, 15)
+    assert pdf._group_running(group.pid)
+    pdf._stop(group)
+    assert not pdf._group_running(group.pid)
+    assert all(state == "Z" for state in _members(group.pid).values())
+
+    ended = subprocess.Popen(["sleep", "0"], start_new_session=True)  # not waited for: a zombie
+    try:
+        _wait_for(lambda: _members(ended.pid) == {ended.pid: "Z"}, 15)
+        os.killpg(ended.pid, 0)  # the group as a whole still counts it
+        assert not pdf._group_running(ended.pid)
+    finally:
+        ended.wait()
+
+
+def _members(pgid: int) -> dict[int, str]:
+    """The processes of group *pgid* and their states (R, S, Z, ...), from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            line = (entry / "stat").read_bytes() if entry.name.isdigit() else b""
+        except OSError:
+            continue
+        fields = line[line.rfind(b")") + 2:].split()
+        if len(fields) > 2 and int(fields[2]) == pgid:
+            found[int(entry.name)] = fields[0].decode()
+    return found

@@ -723,3 +723,48 @@ def test_the_pages_kept_for_after_a_button_are_bounded():
     assert flash.get(keys[0]) is None and flash.get(keys[-1]) == {"text": "x" * 3_000}
     many = [flash.put(n=n) for n in range(10)]
     assert flash.get(many[4]) is None and flash.get(many[9]) == {"n": 9}
+
+
+def test_an_optional_answer_cleared_stays_empty_on_reload_and_later_saves(live):
+    """The secretariat's text is suggested by the profile; cleared and saved, the file keeps
+    "tekst: ''", a reload shows the field empty (not the suggestion again), a later save keeps
+    it empty, and a page from before that still shows the suggestion does not store it."""
+    slug = new_commission(live, "Gruppe uden sekretariat", kind="arbejdsgruppe")
+    url = f"/k/{slug}/afsnit/sekretariat"
+    textarea = re.compile(r'<textarea[^>]*name="sekretariat.tekst"[^>]*>([^<]*)</textarea>')
+    page = live.get(url).text
+    suggestion = html.unescape(textarea.search(page).group(1)).strip()
+    assert suggestion.startswith("Gruppen sekretariatsbetjenes af")
+    old_version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
+    old_base = re.search(r'name="base" value="([^"]*)"', page).group(1)
+
+    def autosave(text: str, version: str, base: str) -> dict:
+        reply = live.post(url, {"version": version, "base": base, "sekretariat.tekst": text, "action": "autosave"},
+                          headers={"Accept": "application/json"})
+        return __import__("json").loads(reply.text)
+
+    assert autosave("", old_version, old_base)["saved"]
+    assert "sekretariat:\n  tekst: ''\n" in answer_file(live, slug).read_text(encoding="utf-8")
+    page = live.get(url).text  # the reload
+    assert textarea.search(page).group(1).strip() == ""
+    assert f"Du har ladet feltet stå tomt. Forslaget var: «{html.escape(suggestion, quote=False)}»" in page
+    live.submit(url, {"version": live.version(url), "sekretariat.tekst": "", "action": "naeste"})
+    review = live.get(f"/k/{slug}/gennemse").text
+    assert "(tomt med vilje)" in review and review.count("(tomt med vilje)") == 1
+    assert "sekretariat:\n  tekst: ''\n" in answer_file(live, slug).read_text(encoding="utf-8")
+    # The other tab, made before the field was cleared, still shows the suggestion: it is a
+    # conflict (the file's empty answer is kept and shown beside it), never a silent save.
+    stale = autosave(suggestion, old_version, old_base)
+    assert "sekretariat.tekst" in stale["conflicts"]
+    assert "sekretariat:\n  tekst: ''\n" in answer_file(live, slug).read_text(encoding="utf-8")
+
+
+def test_an_optional_list_is_emptied_with_one_button(live):
+    slug = new_commission(live, "Gruppe med dokumenter", kind="arbejdsgruppe")
+    url = f"/k/{slug}/afsnit/dokumenter"
+    two = {"dokumenter.relaterede.0": "Aftalen", "dokumenter.relaterede.1": "Strategien"}
+    page = live.submit(url, {"version": live.version(url), **two, "action": "gem"}).text
+    assert "Tøm listen" in page and "- Strategien" in answer_file(live, slug).read_text(encoding="utf-8")
+    page = live.submit(url, {"version": live.version(url), **two, "action": "toem:dokumenter.relaterede"}).text
+    assert "relaterede" not in answer_file(live, slug).read_text(encoding="utf-8")
+    assert "Strategien" not in page and "Tøm listen" not in page

@@ -633,6 +633,52 @@ def test_typing_queued_behind_a_save_under_way_is_sent_when_the_page_is_left(pag
     assert "Med en rapport." in text and "Sekretariatet for søvn" in text
 
 
+def test_a_reload_that_overtakes_the_save_under_way_keeps_what_was_typed(page, live, monkeypatch):
+    # The order a busy machine once produced, forced here: the reload's page is read from
+    # the file before the save under way writes it, and that save's reply reaches the old
+    # page before the new one replaces it. The new page must still show what was typed.
+    slug = new_draft(live, "Gruppe der genindlæser midt i en gemning")
+    path = live.root / "answers" / f"{slug}.yaml"
+    pages = live.server.app.sections
+    real_save, real_page = pages.save, pages.page
+    entered, page_read, replied = threading.Event(), threading.Event(), threading.Event()
+
+    def held_save(commission, section, request):
+        if request.value("afslutning.tekst") == "Med en rapport." and not entered.is_set():
+            entered.set()
+            assert page_read.wait(15)  # the reload's page has read the file: now write it
+        return real_save(commission, section, request)
+
+    def held_page(commission, section, *args, **kwargs):
+        reply = real_page(commission, section, *args, **kwargs)
+        if entered.is_set() and not page_read.is_set():
+            page_read.set()
+            assert replied.wait(15)  # the old page has handled the save's reply
+        return reply
+
+    monkeypatch.setattr(pages, "save", held_save)
+    monkeypatch.setattr(pages, "page", held_page)
+    # Told when the page's script has handled an autosave's reply (its handlers run in the
+    # promise jobs after the reply is read, before any timer).
+    page.expose_function("drafterReplied", lambda: replied.set())
+    page.add_init_script("""(() => {
+      const json = Response.prototype.json;
+      Response.prototype.json = function () {
+        return json.call(this).then(data => { setTimeout(() => window.drafterReplied(), 0); return data; });
+      };
+    })()""")
+    page.goto(f"{live.base}/k/{slug}/afsnit/afslutning")
+    field = page.get_by_label("Hvordan afsluttes gruppens arbejde?")
+    field.fill("Med en rapport.")
+    field.press("Tab")
+    assert entered.wait(15)
+    page.reload()
+    assert replied.is_set()
+    assert field.input_value() == "Med en rapport."
+    assert "Med en rapport." in path.read_text(encoding="utf-8")
+    page.wait_for_function("() => !localStorage.getItem('drafter-kladde:' + location.pathname)")
+
+
 def test_a_failed_save_shows_the_command_to_type_whole_and_copyable(page, live, check_page, monkeypatch):
     # The disk is full: autosave says where every answer went and shows the exact command
     # that puts them back, as text (escaped), to read and copy; so does the page a button
@@ -854,3 +900,75 @@ def test_the_browser_is_opened_without_the_token_on_its_command_line(browser, tm
             process.send_signal(signal.SIGINT)
             process.communicate(timeout=30)
         assert not launcher.exists()  # removed when the server stops
+
+
+
+
+def test_a_save_still_in_the_browser_when_the_page_is_left_reaches_the_file(page, live):
+    # The autosave has been started but has not left the browser (held here by the test)
+    # when the person goes to another page: leaving must not cancel it.
+    slug = new_draft(live, "Gruppe hvis gemning holdes i browseren")
+    path = live.root / "answers" / f"{slug}.yaml"
+    held = []
+    page.route(f"**/k/{slug}/afsnit/afslutning",
+               lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
+    page.goto(f"{live.base}/k/{slug}/afsnit/afslutning")
+    field = page.get_by_label("Hvordan afsluttes gruppens arbejde?")
+    field.fill("Med en rapport.")
+    field.press("Tab")
+    deadline = time.monotonic() + 15
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert len(held) == 1
+    page.goto(f"{live.base}/")
+    held[0].continue_()
+    deadline = time.monotonic() + 15
+    while "Med en rapport." not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert "Med en rapport." in path.read_text(encoding="utf-8")
+
+
+def test_a_reload_keeps_typing_over_an_empty_answer_whose_suggestion_shows(page, live):
+    # The author was emptied and saved, so the page shows the profile's author as a
+    # suggestion in its place; what is typed there next is kept in the browser when the
+    # page is reloaded before it is saved, and put back (the reload's page names the
+    # suggestion beside the file's empty answer, the last save's reply does not).
+    slug = new_draft(live, "Gruppe med en foreslået forfatter")
+    path = live.root / "answers" / f"{slug}.yaml"
+    page.goto(f"{live.base}/k/{slug}/afsnit/dokument")
+    author = page.get_by_label("Hvem står som forfatter på dokumentet?")
+    before = saves(page)
+    author.fill("")
+    author.press("Tab")
+    wait_saved(page, before)
+    held = []  # the save on leaving is held in the browser until the new page is there
+    page.route(f"**/k/{slug}/afsnit/dokument",
+               lambda route: held.append(route) if route.request.method == "POST" and not held else route.continue_())
+    author.fill("Anne Hansen")
+    page.reload()
+    assert author.input_value() == "Anne Hansen"
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => !localStorage.getItem('drafter-kladde:' + location.pathname)")
+    assert "Anne Hansen" in path.read_text(encoding="utf-8")
+
+
+def test_an_optional_answer_cleared_stays_empty_after_a_reload(page, live, check_page):
+    # The profile suggests the secretariat's text; the person empties the field (autosave),
+    # reloads: the field stays empty, says which suggestion was declined, and is saved empty.
+    slug = new_draft(live, "Gruppe uden sekretariatstekst", kind="arbejdsgruppe")
+    path = live.root / "answers" / f"{slug}.yaml"
+    page.goto(f"{live.base}/k/{slug}/afsnit/sekretariat")
+    field = page.get_by_label("Hvem sekretariatsbetjener gruppen (kan springes over)?")
+    assert field.input_value().startswith("Gruppen sekretariatsbetjenes af")
+    before = saves(page)
+    field.fill("")
+    field.press("Tab")
+    wait_saved(page, before)
+    assert "sekretariat:\n  tekst: ''\n" in path.read_text(encoding="utf-8")
+    page.reload()
+    assert field.input_value() == ""
+    assert page.get_by_text("Du har ladet feltet stå tomt. Forslaget var:").is_visible()
+    check_page(page, "19-tomt-med-vilje")
+    next_section(page)
+    assert "sekretariat:\n  tekst: ''\n" in path.read_text(encoding="utf-8")

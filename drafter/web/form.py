@@ -126,13 +126,23 @@ def sentence(message: str) -> str:
 
 def apply_action(section: Section, data: SectionInput, action: str) -> str | None:
     """'tilfoej:<path>', 'fjern:<path>:<i>', 'op:<path>:<i>', 'ned:<path>:<i>' on a list or
-    table of *section*; returns the form name to put the focus on, or None."""
+    table of *section*, and 'toem:<path>' (an optional one emptied at once: left empty on
+    purpose); returns the form name to put the focus on, or None."""
     verb, _, rest = action.partition(":")
     path, _, index_text = rest.partition(":")
     question = next((q for q in section.questions if q.path == path and q.is_repeating), None)
-    if question is None or verb not in ("tilfoej", "fjern", "op", "ned"):
+    if question is None or verb not in ("tilfoej", "fjern", "op", "ned", "toem"):
         return None
     rows = data.rows.setdefault(question.key, [])
+    if verb == "toem":
+        if question.required:
+            return None
+        rows[:] = [{} if question.type == "records" else None]
+        for table in (data.typed, data.errors):  # the rows' typed text and messages go with them
+            for key in [k for k in table if k.startswith(path + ".")]:
+                del table[key]
+        data.values[question.key] = []
+        return f"{path}.tilfoej"
     if verb == "tilfoej":
         if len(rows) >= MAX_ROWS:
             return None

@@ -9,6 +9,7 @@ from typing import Callable
 from drafter import api
 from drafter.errors import DrafterError, InvalidValue
 from drafter.web import form as forms
+from drafter.session import is_left_empty
 from drafter.web.commission import Commission, words
 from drafter.web.sections import label_for
 from drafter.web.server import Request, Response
@@ -34,6 +35,7 @@ class ReviewPage:
             waivers=session.waivers,
             messages=messages or [],
             layout=layout_rows(commission),
+            left_empty={q.path for q in commission.questionnaire.questions if is_left_empty(session, q)},
         )
 
     def after(self, commission: Commission, status: int, messages: list[str]) -> Response:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from drafter import api
 from drafter.errors import DrafterError, KindError
-from drafter.session import AutosaveFailed, answer_digest
+from drafter.session import AutosaveFailed, answer_digest, held_digest, is_left_empty, note_left_empty
 from drafter.web import form as forms
 from drafter.web.commission import Commission, browser_words, command_of, not_saved, would_lose_message
 from drafter.web.server import Request, Response
@@ -19,13 +19,15 @@ if TYPE_CHECKING:  # a name for annotations only: the web reaches the kinds thro
     from drafter.questionnaire import Section
 
 
-def section_base(section: Section, values: dict[str, Any], shown: dict[str, Any] | None = None) -> str:
+def section_base(section: Section, values: dict[str, Any], shown: dict[str, Any] | None = None,
+                 left_empty: Any = ()) -> str:
     """The answers of a section as the page was made from them, for merging a later save
     (``DraftSession.merge_typed``): 'key:digest,...'. Where the page shows a suggestion in
-    place of an empty answer, both count: 'key:digest|digest'."""
+    place of an empty answer, both count: 'key:digest|digest'. An answer left empty on
+    purpose (a path in *left_empty*) has a digest of its own."""
     parts = []
     for question in section.questions:
-        digests = [answer_digest(values.get(question.key))]
+        digests = [held_digest(question, values.get(question.key), question.path in left_empty)]
         if shown is not None and answer_digest(shown.get(question.key)) not in digests:
             digests.append(answer_digest(shown.get(question.key)))
         parts.append(f"{question.key}:{'|'.join(digests)}")
@@ -61,7 +63,8 @@ class SectionPages:
         still lacks a required answer; the review when nothing is missing."""
         values = commission.values
         sections = commission.questionnaire.sections
-        answered = [i for i, s in enumerate(sections) if any(not is_empty(values[s.key].get(q.key)) for q in s.questions)]
+        answered = [i for i, s in enumerate(sections) if any(not is_empty(values[s.key].get(q.key))
+                                                              or is_left_empty(commission.session, q) for q in s.questions)]
         last = max(answered, default=0)
         for index in range(last, len(sections)):
             section = sections[index]
@@ -71,18 +74,33 @@ class SectionPages:
 
     def section_values(self, commission: Commission, section: Section) -> dict[str, Any]:
         """The section's answers; a question not reached yet (after the last one answered)
-        shows its suggestion, as the terminal's interview offers it."""
-        values = commission.values
+        shows its suggestion, as the terminal's interview offers it; one left empty on purpose
+        stays empty."""
+        values, session = commission.values, commission.session
         order = commission.questionnaire.questions
-        answered = [i for i, q in enumerate(order) if not is_empty(values[q.path.split(".")[0]].get(q.key))]
+        answered = [i for i, q in enumerate(order)
+                    if not is_empty(values[q.path.split(".")[0]].get(q.key)) or is_left_empty(session, q)]
         last = max(answered, default=-1)
         shown = dict(values[section.key])
         for question in section.questions:
-            if is_empty(shown.get(question.key)) and order.index(question) > last:
+            if is_empty(shown.get(question.key)) and order.index(question) > last and not is_left_empty(session, question):
                 if question.default == "today" and not question.required:
                     continue  # an optional date is never invented; the calendar offers today
                 shown[question.key] = question.default_value(self.today, values)
         return shown
+
+    def declined(self, commission: Commission, section: Section) -> dict[str, str]:
+        """The section's questions left empty on purpose, and the suggestion that was declined
+        (said under the field, as the terminal says "Tab: forslaget igen")."""
+        declined = {}
+        for question in section.questions:
+            if is_left_empty(commission.session, question):
+                suggested = question.default_value(self.today, commission.values)
+                if isinstance(suggested, list):
+                    suggested = "; ".join(str(item) for item in suggested if not isinstance(item, dict))
+                if not is_empty(suggested):
+                    declined[question.key] = forms.shown_text(question, suggested)
+        return declined
 
     def page(
         self, commission: Commission, section: Section, data: forms.SectionInput | None = None,
@@ -110,7 +128,8 @@ class SectionPages:
             values=values, rows=rows, typed=data.typed if data is not None else {}, errors=errors,
             error_list=[(name, label_for(section, name), message) for name, message in errors.items()],
             banner=banner, focus=focus, saved=saved, conflicts=conflicts or {}, skip_to=first_field(section),
-            base=section_base(section, commission.values[section.key], values),
+            declined=self.declined(commission, section),
+            base=section_base(section, commission.values[section.key], values, commission.session.left_empty),
             previous=sections[index - 1] if index > 0 else None,
             next=sections[index + 1] if index + 1 < len(sections) else None,
         )
@@ -119,6 +138,7 @@ class SectionPages:
         action = request.value("action", "gem")
         session = commission.session
         current = commission.values[section.key]  # the file as it is now
+        before = section_base(section, current, None, set(session.left_empty))
         data = forms.read_section(section, request.form, current, self.today)
         focus = forms.apply_action(section, data, action) if ":" in action else None
         shown = dict(data.values)  # what the page shows again: the typed answers
@@ -131,6 +151,8 @@ class SectionPages:
                 conflicts[questions[key].path] = api.full_text(questions[key], current.get(key))
         else:
             session.values[section.key] = dict(data.values)
+            for key, value in data.values.items():  # a field sent empty: left empty on purpose
+                note_left_empty(session, f"{section.key}.{key}", value)
         banner = follow_kind(commission, section, data)
         section = commission.questionnaire.section(section.key) or section
         session.clear_unasked(section.questions)
@@ -141,7 +163,7 @@ class SectionPages:
                 if forms.path_name((section.key, key)) not in conflicts:
                     shown[key] = value
         # Autosave got there first: nothing to write.
-        unchanged = section_base(section, data.values) == section_base(section, current) and not banner
+        unchanged = section_base(section, data.values, None, session.left_empty) == before and not banner
         if not unchanged and session.complete and session.problems(complete=True):
             session.complete = False
             banner = banner or ("Kommissoriet er en kladde igen, indtil alle spørgsmål er besvaret: "
@@ -162,7 +184,7 @@ class SectionPages:
                                    status=HTTPStatus.CONFLICT, banner=message)
         if request.wants_json:
             return Response.json({"saved": True, "version": commission.version,
-                                  "base": section_base(section, data.values), "errors": data.errors,
+                                  "base": section_base(section, data.values, None, session.left_empty), "errors": data.errors,
                                   "banner": banner, "conflicts": conflicts,
                                   "labels": {n: label_for(section, n) for n in data.errors}})
         data.values = shown

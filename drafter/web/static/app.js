@@ -134,7 +134,12 @@
   if (!form || !window.fetch) return;
   var status = document.getElementById("autosave");
   var summary = document.getElementById("fejl");
-  var timer = null, busy = false, again = false, waiting = null, leaving = false;
+  // leaving: the page is being left (Back, reload, a link, a button): a reply that arrives now
+  // no longer clears the kept draft, since the next page may have been made before that save
+  // reached the file (it restores the draft where the file is still as typed over).
+  // keptInFlight: the save under way is a keepalive request, which leaving does not cancel.
+  var timer = null, busy = false, again = false, waiting = null, leaving = false, keptInFlight = false;
+  var KEEPALIVE_BYTES = 60000;  // a browser keeps at most 64 KB of keepalive requests under way
   var draftKey = "drafter-kladde:" + form.getAttribute("action");
   var baseInput = form.querySelector("input[name=base]");
 
@@ -155,6 +160,9 @@
     return map;
   }
   function questionOf(name) { return name.split(".")[1] || ""; }
+  // A base names the file's answer first, then any suggestion the page showed in its place
+  // ("key:digest|digest"); only the file's answer says whether it changed since.
+  function fileDigest(digests) { return (digests || "").split("|")[0]; }
   function fieldValue(name) {
     var fields = form.elements[name];
     if (!fields) return null;
@@ -179,7 +187,7 @@
       var q = questionOf(name);
       var fields = form.elements[name];
       // Only where the file still holds what the text was typed over (not saved since, not changed elsewhere).
-      if (!fields || saved[q] !== now[q]) { delete draft.fields[name]; return; }
+      if (!fields || fileDigest(saved[q]) !== fileDigest(now[q])) { delete draft.fields[name]; return; }
       var value = draft.fields[name];
       if (fieldValue(name) === value) return;
       if (fields.length !== undefined && fields.tagName !== "SELECT") {
@@ -244,7 +252,14 @@
   function body() {
     var data = new URLSearchParams(new FormData(form));
     data.set("action", "autosave");
-    return data;
+    return data.toString();  // percent-encoded: its length is its size in bytes
+  }
+
+  function post(payload, keepalive) {
+    return fetch(form.getAttribute("action"), {  // form.action is the button named "action"
+      method: "POST", body: payload, credentials: "same-origin", keepalive: keepalive,
+      headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8" }
+    });
   }
 
   function save() {
@@ -253,10 +268,11 @@
     if (busy) { again = true; return; }
     busy = true;
     var sent = (readDraft() || { fields: {} }).fields;
-    fetch(form.getAttribute("action"), {  // form.action is the button named "action"
-      method: "POST", body: body(), credentials: "same-origin",
-      headers: { "Accept": "application/json" }
-    }).then(function (r) {
+    var payload = body();
+    // A keepalive request is not cancelled when the page is left, so a save once started
+    // reaches the file; one too big for that is sent again by flush() on leaving.
+    keptInFlight = payload.length <= KEEPALIVE_BYTES;
+    post(payload, keptInFlight).then(function (r) {
       return r.json().then(function (data) { return data; }, function () { return { saved: false, status: r.status }; });
     }).then(function (data) {
       if (data.saved) {
@@ -266,7 +282,7 @@
         var errors = data.errors || {}, conflicts = data.conflicts || {};
         showErrors(errors, data.labels || {});
         showConflicts(conflicts);
-        var draft = readDraft();
+        var draft = leaving ? null : readDraft();
         if (draft) {  // saved now: forget it, unless retyped since or refused
           Object.keys(draft.fields).forEach(function (name) {
             if (sent[name] === draft.fields[name] && !errors[name] && conflicts[name.split(".").slice(0, 2).join(".")] === undefined) delete draft.fields[name];
@@ -292,6 +308,7 @@
              "husket i browseren, til serveren kører igen.");
     }).then(function () {
       busy = false;
+      keptInFlight = false;
       if (waiting) {  // a button was pressed while saving: send the form now, with the new version
         var button = waiting;
         waiting = null;
@@ -304,23 +321,31 @@
   }
 
   // Leaving the page (Back, reload, another address) with typing not yet saved (waiting for its
-  // timer, or for the save under way to finish): send it now; keepalive lets the request finish
-  // after the page is gone. The draft above is the fallback.
+  // timer, queued behind the save under way, or in a save the leaving cancels): send it now;
+  // keepalive lets the request finish after the page is gone. The draft above is the fallback.
   function flush() {
-    if (timer === null && !again) return;  // nothing typed since the last save was sent
+    leaving = true;
+    if (timer === null && !again && !(busy && !keptInFlight)) return;  // everything typed is on its way
     clearTimeout(timer);
     timer = null;
     again = false;
-    leaving = true;
+    if (busy) keptInFlight = true;  // sent now (a second event of the same leaving sends nothing more)
     try {
-      fetch(form.getAttribute("action"), { method: "POST", body: body(), credentials: "same-origin",
-        headers: { "Accept": "application/json" }, keepalive: true }).catch(function () {});
+      post(body(), true).catch(function () {});
     } catch (e) { /* the draft is kept */ }
   }
   window.addEventListener("pagehide", flush);
   window.addEventListener("beforeunload", flush);
+  // Still here after all (a navigation stopped, a page back from the browser's cache, typing again).
+  window.addEventListener("pageshow", function () { leaving = false; });
 
-  form.addEventListener("change", function (event) { remember(event.target); clearTimeout(timer); timer = null; save(); });
+  form.addEventListener("change", function (event) {
+    leaving = false;
+    remember(event.target);
+    clearTimeout(timer);
+    timer = null;
+    save();
+  });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
     timer = null;
@@ -332,6 +357,7 @@
     }
   });
   form.addEventListener("input", function (event) {
+    leaving = false;
     remember(event.target);
     clearTimeout(timer);
     timer = setTimeout(save, 1200);
