@@ -32,13 +32,24 @@ ADHOC_EXAMPLE = ANSWERS_DIR / "udskrivelse-af-skroebelige-aeldre.yaml"
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run `python -m drafter ARGS` as a real process, as a user's shell would."""
+            timeout: float = 120, fresh: bool = False) -> subprocess.CompletedProcess:
+    """Run `python -m drafter ARGS` as a real process, as a user's shell would.
+
+    The process is forked from a server that has imported drafter already (tests/cli_server.py:
+    the same run, ~60 ms of CPU less each); *fresh* starts a new Python instead, for the tests
+    of what start-up does (imports, encodings, signals, the installed command)."""
     # PYTHONPATH: the drafter of this checkout, whatever else is installed.
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
     full_env.pop("DRAFTER_DEBUG", None)
+    args = [str(arg) for arg in args]
+    if not fresh and os.environ.get("DRAFTER_TESTS_FRESH") != "1":
+        server = cli_server()
+        if server is not None and server.can_run(full_env):
+            result = server.run(args, str(cwd or REPO), full_env, input, timeout)
+            if result is not None:
+                return result
     return subprocess.run(
-        [sys.executable, "-m", "drafter", *map(str, args)],
+        [sys.executable, "-m", "drafter", *args],
         cwd=cwd or REPO,
         env=full_env,
         input=input,
@@ -47,6 +58,30 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
         timeout=timeout,
         stdin=None if input is not None else subprocess.DEVNULL,
     )
+
+
+_cli_servers = []  # this process's one server, once started
+
+
+def cli_server():
+    """This test process's CLI server (tests/cli_server.py), started at its first use; None
+    where it cannot run (no fork, no passing of descriptors). It starts in the environment
+    run_cli gives, without the settings of whichever test happens to start it (DRAFTER_*)."""
+    if not _cli_servers:
+        if not (hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(__import__("socket"), "send_fds")):
+            _cli_servers.append(None)
+        else:
+            import atexit
+            import tempfile
+
+            from cli_server import CliServer
+
+            env = {name: value for name, value in os.environ.items() if not name.startswith("DRAFTER_")}
+            env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO)})  # as run_cli's
+            log = os.path.join(tempfile.gettempdir(), f"drafter-cli-server-{os.getpid()}.log")
+            _cli_servers.append(CliServer(str(REPO), env, log))
+            atexit.register(_cli_servers[0].close)
+    return _cli_servers[0]
 
 
 @contextlib.contextmanager

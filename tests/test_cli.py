@@ -9,7 +9,7 @@ from drafter import __version__
 
 
 def test_version():
-    result = run_cli("--version")
+    result = run_cli("--version", fresh=True)  # the entry point as a user starts it
     assert result.returncode == 0
     assert result.stdout.strip() == f"drafter {__version__}"
 
@@ -64,7 +64,7 @@ def test_usage_errors_exit_2_in_danish():
 
 
 def test_no_command_prints_help():
-    result = run_cli()
+    result = run_cli(fresh=True)
     assert result.returncode == 2
     assert "KOMMANDO" in result.stdout
 

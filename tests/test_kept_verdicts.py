@@ -314,5 +314,5 @@ def test_a_replay_loads_neither_argparse_nor_the_checks(workdir, tmp_path):
     assert second.stdout == first.stdout
     assert "LOADED []" in second.stderr and second.stderr.split("LOADED")[0] == first.stderr.split("LOADED")[0], second.stderr
     # And the `drafter` command's own way in, as a user runs it (python -m drafter).
-    again = run_cli("check", ADHOC, cwd=workdir, env={privcache.CACHE_ENV: str(tmp_path / "c")})
+    again = run_cli("check", ADHOC, cwd=workdir, env={privcache.CACHE_ENV: str(tmp_path / "c")}, fresh=True)
     assert again.returncode == 0 and again.stdout == f"{ADHOC}: i orden\n"
