@@ -263,3 +263,16 @@ def test_a_ceased_name_spoken_of_as_past_is_no_warning():
     assert dated(api.check(data)) == []
     data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjælland deltager."
     assert [m.split(",")[0] for m in dated(api.check(data))] == ['nævner "Region Sjælland"']
+
+
+def test_the_kinds_a_council_uses_state_no_chair_model_of_their_own():
+    # The chair model is the profile's (a council's has none yet): a kind's intro or help that
+    # says "as a rule the chair is two-part" would tell a council what only a cluster decided.
+    from drafter.questionnaire import load_questionnaire
+
+    for kind in ("adhoc", "projektgruppe", "arbejdsgruppe"):
+        questionnaire = load_questionnaire(kind)
+        said = [s.intro for s in questionnaire.sections]
+        for question in questionnaire.questions:
+            said += [question.prompt, question.help, *(f.help for f in question.fields)]
+        assert [t for t in said if t and "udgangspunkt" in t and "formand" in t] == [], kind
