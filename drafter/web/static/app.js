@@ -208,7 +208,7 @@
       var fields = form.elements[name];
       if (!keep[name]) { delete draft.fields[name]; return; }
       var value = draft.fields[name];
-      if (fieldValue(name) === value) return;
+      if (fieldValue(name) === value) { delete draft.fields[name]; return; }  // the page shows it: the file has it
       if (fields.length !== undefined && fields.tagName !== "SELECT") {
         for (var i = 0; i < fields.length; i++) fields[i].checked = fields[i].value === value;
       } else {
