@@ -61,8 +61,8 @@ def receive(sock: socket.socket, maxfds: int = 0) -> tuple[dict | None, list[int
 # What `python -m drafter` imports for the commands the tests run (the union of sys.modules at
 # the end of check, render --pdf, template check, import, diff, status, replace, init ...),
 # named by the modules that pull the rest in (and ctypes, which each child uses at its start).
-# The interactive front ends (prompt_toolkit)
-# and the web server are left out: the tests run those in tmux and as `drafter serve`.
+# The interactive front ends (prompt_toolkit) and the web server are left out: the tests run
+# those in tmux and as `drafter serve`.
 PRELOAD = (
     "ctypes", "runpy", "argparse", "json", "subprocess", "tempfile", "shutil", "zipfile", "difflib",
     "multiprocessing.context", "multiprocessing.connection", "concurrent.futures.process",
