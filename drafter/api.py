@@ -214,7 +214,7 @@ def set(data: Mapping[str, Any] | Answers, key: str, typed: str, kind: str | Non
 
     *typed* is read as every front end reads typed text (drafter.values: 'quoted' text, a
     list ``[a, b]``, ja/nej, Danish dates such as "4. januar 2027"; empty text removes the
-    answer) and checked by the question's own rule. *key* is an answer path as drafter
+    answer, or keeps an optional one with a suggestion empty on purpose: ``''``) and checked by the question's own rule. *key* is an answer path as drafter
     prints it: ``tidsplan.slut``, ``opgaver.opgaver[2]``, ``formandskab.medlemmer[1].titel``
     (1-based). *kind* is the questionnaire; without it, ``data["kind"]``. Raises
     :class:`~drafter.errors.UsageError` for an unknown key or a value its question refuses.

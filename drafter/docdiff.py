@@ -31,8 +31,14 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # with anything else (a drawing, a hyperlink) is compared as a whole: deleted and inserted
 # if it changed.
 # (w:lastRenderedPageBreak, which Word writes where it last broke the page, has no content.)
-_RUN_CONTENT = {W + "t", W + "tab", W + "br", W + "cr", W + "lastRenderedPageBreak"}
+_SOFT_HYPHEN = W + "softHyphen"
+_RUN_CONTENT = {W + "t", W + "tab", W + "br", W + "cr", W + "lastRenderedPageBreak", _SOFT_HYPHEN}
 _MARKS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}  # each a token of its own
+# A soft hyphen (w:softHyphen: the optional hyphen drafter puts in a long word of a narrow
+# table column, where Word and LibreOffice may break it) stays inside its word, as this
+# character, which XML text can never hold; a word is compared without it (and without a
+# typed U+00AD), since where a word may break is no change of its text.
+_SHY = "\x01"
 _PARAGRAPH_CONTENT = {W + "pPr", W + "r", W + "proofErr", W + "bookmarkStart", W + "bookmarkEnd"}
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -247,14 +253,25 @@ def _tokens(p) -> list[tuple[str, bytes, object]] | None:
             return None
         rpr = child.find(W + "rPr")
         rpr_xml = etree.tostring(rpr) if rpr is not None else b""
-        for c in content:
-            if c.tag == W + "t":
-                tokens.extend((word, rpr_xml, None) for word in _TOKEN.findall(c.text or ""))
-            elif c.tag in _MARKS:
-                tokens.append((_MARKS[c.tag], rpr_xml, c))
+        text: list[str] = []  # the run's text up to its next mark, soft hyphens in it
+        for c in [*content, None]:
+            if c is not None and c.tag == W + "t":
+                text.append(c.text or "")
+            elif c is not None and c.tag == _SOFT_HYPHEN:
+                text.append(_SHY)
+            elif c is None or c.tag in _MARKS:
+                tokens.extend((word, rpr_xml, None) for word in _TOKEN.findall("".join(text)))
+                text = []
+                if c is not None:
+                    tokens.append((_MARKS[c.tag], rpr_xml, c))
     if field is not None:
         return None
     return [(t[2].key, t[1], t[2]) if isinstance(t[2], _Field) else t for t in tokens]
+
+
+def _word_key(text: str) -> str:
+    """A token as it is compared: without soft hyphens."""
+    return text.replace(_SHY, "").replace("\u00ad", "") if (_SHY in text or "\u00ad" in text) else text
 
 
 def _plain_run(run) -> bool:
@@ -265,7 +282,7 @@ def _compare_text(p) -> str:
     """What decides whether two paragraphs are the same: the text, with each field as its
     instruction rather than its last shown result."""
     tokens = _tokens(p)
-    return paragraph_text(p) if tokens is None else "".join(t[0] for t in tokens)
+    return paragraph_text(p).replace("\u00ad", "") if tokens is None else "".join(_word_key(t[0]) for t in tokens)
 
 
 def _field_runs(field: _Field, change: str, stamp: Stamp) -> list:
@@ -333,11 +350,14 @@ def _text_runs(p, tokens: list, change: str | None, stamp: Stamp) -> list:
         pending: list[str] = []
 
         def flush() -> None:
-            if pending:
-                t = etree.SubElement(run, text_tag)
-                t.text = "".join(pending)
-                t.set(XML_SPACE, "preserve")
-                pending.clear()
+            for number, piece in enumerate("".join(pending).split(_SHY)):
+                if number:
+                    etree.SubElement(run, _SOFT_HYPHEN)
+                if piece:
+                    t = etree.SubElement(run, text_tag)
+                    t.text = piece
+                    t.set(XML_SPACE, "preserve")
+            pending.clear()
 
         for text, _, element in group:
             if element is None:
@@ -362,7 +382,8 @@ def _diff_paragraph(old_p, new_p, stamp: Stamp) -> list:
     old_tokens, new_tokens = _tokens(old_p), _tokens(new_p)
     if old_tokens is None or new_tokens is None:
         return [_mark_block(old_p, "del", stamp), _mark_block(new_p, "ins", stamp)]
-    matcher = difflib.SequenceMatcher(None, [t[0] for t in old_tokens], [t[0] for t in new_tokens], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [_word_key(t[0]) for t in old_tokens], [_word_key(t[0]) for t in new_tokens],
+                                      autojunk=False)
     result = new_p.makeelement(W + "p", dict(new_p.attrib))
     ppr = new_p.find(W + "pPr")
     if ppr is not None:

@@ -81,7 +81,7 @@ def refuse_unwritable_target(target: Path) -> None:
 
 def atomic_write(
     path: str | os.PathLike, data: bytes | str, mode: int | None = None, before_replace: Callable[[], None] | None = None,
-    durable: bool = True,
+    durable: bool = True, sweep: bool = True,
 ) -> None:
     """Write *data* to *path* so that readers see the old file or the whole new one.
 
@@ -91,7 +91,9 @@ def atomic_write(
     *before_replace* runs just before the rename and may raise to stop it: the last
     moment to see that someone else changed the target meanwhile. *durable=False* skips
     the flushes to disk (a cache entry: after a crash it is missing or fails its digest,
-    which costs only time), still whole or not at all for every reader.
+    which costs only time), still whole or not at all for every reader. *sweep=False*
+    leaves the temporary files killed writers left beside *target* to the caller (the
+    private cache removes them now and then, see privcache.prune).
     """
     target = Path(path)
     if isinstance(data, str):
@@ -99,7 +101,8 @@ def atomic_write(
     refuse_unwritable_target(target)
     refuse_too_long_path(target)
     folder = target.parent if str(target.parent) else Path(".")
-    remove_stale_temp_files(target)
+    if sweep:
+        remove_stale_temp_files(target)
     created: list[str] = []  # the temporary file's name, once this call has made the file
     handle = None
     try:
@@ -277,33 +280,70 @@ def temp_file_pattern(target: Path) -> re.Pattern:
     return re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
 
 
+# Any name atomic_write gives a temporary file: ".<target's name>.<8 characters>.tmp".
+_TEMP_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
+
+# Per folder, the temporary files of killed writers found there (by their target's name), and
+# when it was listed: a folder is listed once per process (again after STALE_TEMP_SECONDS, for
+# a long-running `drafter serve`), not at every write, which in a folder of thousands of
+# documents or cache entries would cost more than the write itself. A file left by a writer
+# killed after the listing is removed by a later process.
+_leftovers: dict[str, tuple[float, dict[str, tuple[str, ...]]]] = {}
+
+
+def _leftovers_in(folder: Path) -> dict[str, tuple[str, ...]]:
+    key = os.path.abspath(folder)
+    now = time.monotonic()
+    known = _leftovers.get(key)
+    if known is not None and now - known[0] < STALE_TEMP_SECONDS:
+        return known[1]
+    found: dict[str, tuple[str, ...]] = {}
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        names = []
+    for name in names:
+        # A plain test first: no pattern matched for each of thousands of names.
+        if name.startswith(".") and name.endswith(".tmp"):
+            match = _TEMP_NAME.fullmatch(name)
+            if match:
+                found[match.group(1)] = found.get(match.group(1), ()) + (name,)
+    _leftovers[key] = (now, found)
+    return found
+
+
 def remove_stale_temp_files(target: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
     """Remove temporary files a killed drafter left beside *target*; return what was removed.
 
     Only regular files named exactly like atomic_write's own temporary files for this
     target, and only when they are old enough that no running drafter can be writing them.
+    The folder is listed once per process (see _leftovers), so a write costs no listing.
     """
     folder = target.parent if str(target.parent) else Path(".")
-    removed: list[Path] = []
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return removed
-    # In a folder of thousands of documents, a plain prefix test first (no pattern compiled
-    # and matched for each name, for each document written).
-    prefix = f".{target.name}."
-    candidates = [name for name in names if name.startswith(prefix)]
+    leftovers = _leftovers_in(folder)
+    candidates = leftovers.get(target.name)
     if not candidates:
-        return removed
-    pattern = temp_file_pattern(target)
+        return []
+    removed = _remove_stale(folder, candidates, older_than)
+    leftovers[target.name] = tuple(name for name in candidates if folder / name not in removed)
+    return removed
+
+
+def remove_stale_temp_files_in(folder: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove the temporary files killed writers left in *folder*, for any target (listed afresh:
+    the private cache does it now and then, instead of at each write)."""
+    _leftovers.pop(os.path.abspath(folder), None)
+    return _remove_stale(folder, [name for names in _leftovers_in(folder).values() for name in names], older_than)
+
+
+def _remove_stale(folder: Path, names, older_than: float) -> list[Path]:
+    removed: list[Path] = []
     now = time.time()
-    for name in candidates:
-        if not pattern.fullmatch(name):
-            continue
+    for name in names:
         path = folder / name
         try:
             info = path.lstat()
-            if not path.is_symlink() and path.is_file() and now - info.st_mtime > older_than:
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
                 path.unlink()
                 removed.append(path)
         except OSError:

@@ -206,17 +206,23 @@ def store(name: str, magic: bytes, content: bytes, max_bytes: int, durable: bool
             folder.mkdir(mode=0o700, exist_ok=True)
         if not usable_folder(folder):
             return False  # someone else's, or open to others: not a place for what we read back
-        atomic_write(folder / name, data, mode=0o600, durable=durable)
+        # No look for temporary files killed writers left (a listing of the whole folder):
+        # prune removes them now and then.
+        atomic_write(folder / name, data, mode=0o600, durable=durable, sweep=False)
     except (OSError, DrafterError):
         return False  # no cache this time; the next run does the work again
     return True
 
 
 def prune(pattern: str, keep: int) -> None:
-    """Keep the *keep* newest entries whose names match *pattern* (a glob)."""
+    """Keep the *keep* newest entries whose names match *pattern* (a glob); and remove the
+    temporary files of writes that were killed, which store leaves alone."""
+    from drafter.fsutil import remove_stale_temp_files_in  # lazy: see the imports above
+
     folder = cache_dir()
     if folder is None:
         return
+    remove_stale_temp_files_in(folder)
     try:
         entries = sorted(folder.glob(pattern), key=lambda p: p.lstat().st_mtime, reverse=True)
         for old in entries[keep:]:

@@ -54,7 +54,7 @@ STYLE = Style.from_dict({
 
 KEYS_HINT = "Enter: gem · Tab: næste felt · Skift-Tab: forrige"
 DECLINE_HINT = "Backspace: lad feltet stå tomt"  # an optional field showing its suggestion
-CHOICE_KEYS_HINT = "↑/↓: vælg i listen · Tab: tag det valgte og gå videre · Enter: tag det valgte og gem"
+CHOICE_KEYS_HINT = "↑/↓: vælg i listen · Tab: tag det valgte (ellers det øverste) og gå videre · Enter: tag det og gem"
 LABEL_GAP = 2  # columns between the longest label and its field: a value never touches a label
 FIELD_INDENT = 4  # a field under its label starts here
 MENU_ROOM = 6  # lines kept free below the form while a list of choices is open
@@ -77,6 +77,12 @@ class FormField:
     declined: bool = False  # left empty on purpose before: it starts declined, as after Backspace
 
 
+def matching(choices: list[str], typed: str) -> list[str]:
+    """The choices that contain *typed* (anywhere, ignoring case); all of them for nothing typed."""
+    wanted = typed.strip().lower()
+    return [choice for choice in choices if not wanted or wanted in choice.lower()]
+
+
 class _ChoiceCompleter(Completer):
     """The choices that contain what is typed (anywhere, ignoring case)."""
 
@@ -84,10 +90,8 @@ class _ChoiceCompleter(Completer):
         self.choices = choices
 
     def get_completions(self, document, complete_event):
-        typed = document.text.strip().lower()
-        for choice in self.choices:
-            if not typed or typed in choice.lower():
-                yield Completion(choice, start_position=-len(document.text), display=choice)
+        for choice in matching(self.choices, document.text):
+            yield Completion(choice, start_position=-len(document.text), display=choice)
 
 
 class _Placeholder(Processor):
@@ -329,6 +333,7 @@ class RecordForm:
         @bindings.add("down", filter=~menu_open)
         def _next(event):
             event.app.current_buffer.complete_state = None  # keeps a chosen completion's text
+            self._take_listed(self._focused())
             self._move(event, +1)
 
         @bindings.add("s-tab")
@@ -349,9 +354,24 @@ class RecordForm:
         @bindings.add("escape", "enter")
         def _enter(event):
             event.app.current_buffer.complete_state = None
+            self._take_listed(self._focused())
             self._submit(event)
 
         return bindings
+
+    def _take_listed(self, index: int) -> None:
+        """Typed text that the list of choices matches becomes the first match, as a choice
+        with search takes the item it points at ("Næs" is "Næstved Kommune"): what the list
+        showed is what is saved, never the fragment that found it. Text that matches no
+        choice stays the person's own."""
+        choices, buffer = self.fields[index].choices, self.buffers[index]
+        typed = buffer.text.strip()
+        if not choices or not typed:
+            return
+        exact = next((c for c in choices if c.lower() == typed.lower()), None)
+        listed = exact or next(iter(matching(choices, typed)), None)
+        if listed is not None and listed != buffer.text:
+            buffer.document = Document(listed, len(listed))
 
     def _completion_chosen(self) -> bool:
         state = self.app.current_buffer.complete_state

@@ -719,6 +719,19 @@ def texts(data: Any, where: tuple = ()) -> Iterator[tuple[tuple, str]]:
         yield where, data
 
 
+# A word just before a name that says the text speaks of it as past ("den tidligere
+# sundhedsklynge", "den daværende Region Sjælland"): history, not a name still in use.
+_PAST_MARKERS = frozenset({"tidligere", "daværende", "forhenværende", "hidtidige", "hidtidig", "nedlagte",
+                           "ophørte", "gamle", "forrige"})
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+
+
+def _named_as_past(text: str, start: int) -> bool:
+    """Whether the word before *start* in *text* marks the name there as one of the past."""
+    before = _LAST_WORD.search(text[max(0, start - 40):start])
+    return bool(before) and before.group(1).lower() in _PAST_MARKERS
+
+
 def name_pattern(forms: Iterable[str]) -> re.Pattern:
     """Any of *forms* as a whole word (case-folded, any white space between words), with the
     Danish genitive -s ("Region Sjællands"). Forms are text, never patterns: escaped."""
@@ -751,7 +764,7 @@ def _dated_names(ctx: Context) -> Iterator[Hit]:
     patterns = [(entry, when, name_pattern([entry["navn"], *(entry.get("former") or [])])) for entry, when in relevant]
     for where, text in texts(ctx.answers.data):
         for entry, when, pattern in patterns:
-            found = pattern.search(text)
+            found = next((m for m in pattern.finditer(text) if not _named_as_past(text, m.start())), None)
             if not found:
                 continue
             message = f'nævner "{found.group(0)}", som {when}, men kommissoriet er dateret {long_date(day)}'

@@ -277,6 +277,13 @@ def is_left_empty(session: "DraftSession", question: Question) -> bool:
     return question.path in session.left_empty and keeps_empty(question) and is_empty(session.get(question.path))
 
 
+def kept_left_empty(session: "DraftSession") -> set[str]:
+    """The answers left empty on purpose that the file records: of questions still asked (a
+    "no" that switches one off clears it; it was never the person's decision to keep)."""
+    return {path for path in session.left_empty
+            if (question := session.questionnaire.question(path)) is not None and is_asked(question, session.values)}
+
+
 def held_digest(question: Question | None, value: Any, left_empty: bool) -> str:
     """answer_digest of an answer, where one left empty on purpose differs from one not given."""
     if left_empty and question is not None and keeps_empty(question) and is_empty(value):
@@ -284,7 +291,8 @@ def held_digest(question: Question | None, value: Any, left_empty: bool) -> str:
     return answer_digest(value)
 
 
-def merge_typed(session: "DraftSession", section: str, typed: dict[str, Any], base: Mapping[str, Collection[str]]) -> list[str]:
+def merge_typed(session: "DraftSession", section: str, typed: dict[str, Any],
+                base: Mapping[str, Collection[str]]) -> list[str]:
     """DraftSession.merge_typed: an answer typed empty on a page is left empty on purpose."""
     now = session.values.get(section) if isinstance(session.values.get(section), dict) else {}
     merged, conflicts = dict(now), []
@@ -624,7 +632,8 @@ class DraftSession:
         """Why saving now would write a file too big to be read again (over the reader's
         limit), in Danish; None when it fits. For a front end that keeps the typed answers
         itself (the web form): it refuses the save instead of ``save`` writing a recovery file."""
-        size = len(yamlio.answers_text(self.questionnaire, self.values, self.complete, self.meta, self.base, self.left_empty))
+        size = len(yamlio.answers_text(self.questionnaire, self.values, self.complete, self.meta, self.base,
+                                       kept_left_empty(self)))
         if size <= MAX_FILE_BYTES:
             return None
 
@@ -649,7 +658,7 @@ class DraftSession:
         try:
             with deferred():  # a closed terminal (SIGHUP) waits for the answer to be on disk
                 self.base = save_answers(self.path, self.questionnaire, self.values, complete=self.complete,
-                                         meta=self.meta, base=self.base, left_empty=self.left_empty)
+                                         meta=self.meta, base=self.base, left_empty=kept_left_empty(self))
         except NewFileExists:  # the name was taken meanwhile: the next free one
             self.path = free_path(self.path.parent, self.path.stem, self.out_dir or DEFAULT_OUT_DIR)
             return self.save()
@@ -721,7 +730,7 @@ def not_saved_lines(session: DraftSession, path: Path, reason: str, recovery: Pa
     lines = [f"Svarene kan ikke gemmes: {reason}."]
     if recovery is None:
         return lines + ["Der kunne heller ikke skrives en gendannelsesfil; her er dine svar, som de ville stå i filen:",
-                        to_yaml(session.questionnaire, session.values, False, session.meta, left_empty=session.left_empty)]
+                        to_yaml(session.questionnaire, session.values, False, session.meta, left_empty=kept_left_empty(session))]
     if session.resumes_in_interview:
         return lines + [f"Alle dine svar er gemt i {recovery}.", "Fortsæt, hvor du slap, med:",
                         f"  drafter new {session.questionnaire.kind} --resume {shellquote.quote(recovery)}"]
@@ -743,7 +752,7 @@ def write_recovery(session: DraftSession, path: Path) -> Path | None:
     header = [f"Gendannelsesfil fra drafter ({questionnaire.name}): svarene kunne ikke gemmes i den svarfil,",
               "som 'gendannelse' nævner. Den er ikke et kommissorium i sig selv. Læg svarene tilbage med:",
               f"drafter restore <denne fil>, eller fortsæt med spørgsmålene: drafter new {questionnaire.kind} --resume <denne fil>"]
-    data = to_yaml(questionnaire, session.values, False, meta, header, session.left_empty).encode("utf-8")
+    data = to_yaml(questionnaire, session.values, False, meta, header, kept_left_empty(session)).encode("utf-8")
     if session.recovered_from is not None:
         try:
             atomic_write(session.recovered_from, data)

@@ -164,8 +164,9 @@ def without_empty(value: Any) -> Any:
 
 def keeps_empty(question) -> bool:
     """Whether the answer file records *question* answered empty: optional, with a suggestion.
-    (An optional date suggested as "today" is never offered: it has nothing to decline.)"""
-    if question.required or (question.type == "date" and question.default == "today"):
+    (An optional date suggested as "today" is never offered: it has nothing to decline; a
+    yes/no is answered yes or no, never empty.)"""
+    if question.required or question.type == "bool" or (question.type == "date" and question.default == "today"):
         return False
     return question.default_from is not None or not is_empty(question.default)
 

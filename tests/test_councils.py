@@ -247,3 +247,32 @@ def test_replace_refuses_bad_words_and_a_broken_file_is_left_alone(tmp_path):
     assert "brudt.yaml" in result.stderr and "Traceback" not in result.stderr
     assert broken.read_bytes() == before
     assert "Sundhedsråd Test" in (folder / "god.yaml").read_text(encoding="utf-8")
+
+
+def test_a_ceased_name_spoken_of_as_past_is_no_warning():
+    # A council's commission may say where its work comes from ("the former cluster"); only a
+    # name still used as current is warned about (in-process: api.check).
+    from drafter import api
+
+    data = yaml.safe_load(ADHOC_EXAMPLE.read_text(encoding="utf-8"))
+    data["dokument"]["dato"] = "2027-01-15"
+    data["formaal"]["tekst"] = ("Arbejdet bygger på erfaringerne fra den tidligere sundhedsklynge og "
+                                "det daværende samarbejde med den\nforhenværende Region Sjælland.")
+    data["kommunikation"]["interessenter"] = ["Almen praksis i Region Østdanmark"]
+    dated = lambda found: [p.message for p in found if p.rule == "navne-med-dato" and p.field == "formaal.tekst"]
+    assert dated(api.check(data)) == []
+    data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjælland deltager."
+    assert [m.split(",")[0] for m in dated(api.check(data))] == ['nævner "Region Sjælland"']
+
+
+def test_the_kinds_a_council_uses_state_no_chair_model_of_their_own():
+    # The chair model is the profile's (a council's has none yet): a kind's intro or help that
+    # says "as a rule the chair is two-part" would tell a council what only a cluster decided.
+    from drafter.questionnaire import load_questionnaire
+
+    for kind in ("adhoc", "projektgruppe", "arbejdsgruppe"):
+        questionnaire = load_questionnaire(kind)
+        said = [s.intro for s in questionnaire.sections]
+        for question in questionnaire.questions:
+            said += [question.prompt, question.help, *(f.help for f in question.fields)]
+        assert [t for t in said if t and "udgangspunkt" in t and "formand" in t] == [], kind

@@ -212,6 +212,39 @@ def test_stale_temporary_files_of_killed_renders_are_cleaned_up(workdir):
     assert all(path.exists() for path in others)
 
 
+def test_writes_look_for_leftovers_once_per_folder_and_cache_writes_never(tmp_path, monkeypatch):
+    # The search for killed writers' temporary files lists the folder: once per process and
+    # folder, not at every write (a batch into a folder of thousands of documents, the cache);
+    # the private cache's writes not at all, its prune removes them now and then.
+    from drafter import fsutil, privcache
+
+    listed = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda folder=".": listed.append(str(folder)) or real_listdir(folder))
+    long_ago = time.time() - STALE_TEMP_SECONDS - 60
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = [out / f".dok-{n}.docx.abcdefgh.tmp" for n in range(3)]
+    for path in stale:
+        path.write_bytes(b"half")
+        os.utime(path, (long_ago, long_ago))
+    for n in range(3):
+        fsutil.atomic_write(out / f"dok-{n}.docx", b"whole", durable=False)
+        assert not stale[n].exists() and stale[n + 1:] == [p for p in stale[n + 1:] if p.exists()]
+    assert listed == [str(out)]
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(cache))
+    assert privcache.store("x-1.test", b"T", b"content", 100)
+    left = cache / ".x-0.test.abcdefgh.tmp"
+    left.write_bytes(b"half")
+    os.utime(left, (long_ago, long_ago))
+    assert privcache.store("x-0.test", b"T", b"content", 100)
+    assert listed == [str(out)] and left.exists()
+    privcache.prune("x-*.test", 10)
+    assert not left.exists() and privcache.read_entry("x-0.test", b"T", 100) == b"content"
+
+
 def test_a_signal_just_after_the_temporary_file_is_made_leaves_no_file(tmp_path, monkeypatch):
     # A signal can arrive between the temporary file's creation and the moment atomic_write
     # holds its name (inside mkstemp, as it once was: a batch stopped by Ctrl-C left one

@@ -15,7 +15,7 @@ from drafter import api, interview, workspace
 from drafter.answers import load_answers
 from drafter.batch import render_file
 from drafter.questionnaire import load_questionnaire
-from drafter.session import DraftSession, is_left_empty
+from drafter.session import ChangedElsewhere, DraftSession, is_left_empty
 from drafter.yamlio import file_data, keeps_empty, kept_meta, save_answers, to_yaml
 
 EXAMPLE = "arbejdsgruppe-faelles-sprog-om-rehabilitering.yaml"
@@ -189,3 +189,20 @@ def test_import_of_a_chairs_edits_keeps_an_answer_left_empty(example, tmp_path):
     after = example.read_text(encoding="utf-8")
     assert "  frekvens: Gruppen mødes 6 gange i perioden.\n" in after
     assert "sekretariat:\n  tekst: ''\n" in after
+
+
+def test_a_reload_after_a_change_elsewhere_keeps_both_sides_decisions(example):
+    """The file changed in an editor while the interview ran: the merge keeps the answer this
+    session left empty, and the one the editor left empty (its key written with nothing)."""
+    session = DraftSession.open(example)
+    session.put("sekretariat.tekst", None)  # left empty here
+    text = example.read_text(encoding="utf-8")
+    example.write_text(text.replace("  organisation: Sundhedssamarbejdet i Vestbyerne\n", "  organisation:\n"), encoding="utf-8")
+    with pytest.raises(ChangedElsewhere):  # the file changed since it was read
+        session.save()
+    conflicts, beside = session.reload()
+    assert (conflicts, beside) == ([], None)
+    assert session.left_empty >= {"sekretariat.tekst", "gruppe.organisation"}
+    after = example.read_text(encoding="utf-8")
+    assert "sekretariat:\n  tekst: ''\n" in after and "  organisation:\n" in after
+    assert DraftSession.open(example).left_empty == {"sekretariat.tekst", "gruppe.organisation"}

@@ -307,6 +307,32 @@ def test_an_optional_form_fields_suggestion_is_declined_by_backspace():
         assert prompts.run(form().app, "Medlem") == {"navn": "Else Berg", "titel": "Konsulent", "rolle": "Tovholder"}
 
 
+def test_a_form_field_with_a_list_saves_the_listed_choice_not_the_typed_fragment():
+    # "Næs" typed, "Næstved Kommune" the one choice listed, Enter: the form saved "Næs" into the
+    # document (a choice with search takes the item it points at). Text matching none stays own.
+    from drafter.recordform import CHOICE_KEYS_HINT, FormField, RecordForm
+    from interview_keys import piped
+
+    parties = ["Region Østdanmark", "Næstved Kommune", "Vordingborg Kommune"]
+
+    def form() -> RecordForm:
+        return RecordForm("Formand", [
+            FormField("navn", "Navn", lambda typed: (None, "")),
+            FormField("organisation", "Organisation", lambda typed: (None, ""), choices=parties),
+            FormField("rolle", "Rolle", lambda typed: (None, ""), choices=parties, optional=True),
+        ], "")
+
+    with piped("Åse Kjærgaard\tnæs\r"):
+        assert prompts.run(form().app, "Formand")["organisation"] == "Næstved Kommune"
+    with piped("Åse Kjærgaard\tKommune\tÆldre Sagen\r"):  # Tab takes the first listed; own text stays
+        assert prompts.run(form().app, "Formand") == {"navn": "Åse Kjærgaard", "organisation": "Næstved Kommune",
+                                                       "rolle": "Ældre Sagen"}
+    with piped("Åse Kjærgaard\tregion østdanmark\t\r"):  # an empty field takes nothing
+        assert prompts.run(form().app, "Formand") == {"navn": "Åse Kjærgaard", "organisation": "Region Østdanmark",
+                                                       "rolle": ""}
+    assert "ellers det øverste" in CHOICE_KEYS_HINT
+
+
 # -- the autosave's check that other tools read the file, entry by entry ------------------------
 
 def test_reading_a_file_entry_by_entry_agrees_with_reading_it_whole():

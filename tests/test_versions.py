@@ -470,3 +470,39 @@ def test_a_field_inserted_in_a_footer_is_one_tracked_insertion():
     assert [c.get(W + "fldCharType") for c in inserted.iter(W + "fldChar")] == ["begin", "separate", "end"]
     assert "6. december 2026" in "".join(inserted.itertext())
     assert footer.find(f".//{W}del") is None
+
+
+def _rendered(text: str) -> bytes:
+    """The document drafter makes of the answer file *text* (in-process)."""
+    from drafter.answers import check_file
+    from drafter.render import render_document, renderer_for
+    from drafter.yamlread import parse_answer_text
+
+    answers = check_file(parse_answer_text(text.encode("utf-8"), str(ADHOC_EXAMPLE)))
+    return render_document(answers, renderer_for(answers.questionnaire.template_path))
+
+
+def test_a_changed_table_cell_with_a_soft_hyphen_is_tracked_word_by_word():
+    """A word too long for its column gets a soft hyphen (w:softHyphen); a changed word
+    elsewhere in that cell is still a change of that word, the soft hyphen kept."""
+    from drafter.docdiff import read_entries, tracked_changes
+
+    from tests.test_ooxml_schema import as_understood
+
+    long_title = "titel: Kvalitetsudviklingskoordinator i akutfunktionen"
+    text = _edit(ADHOC_EXAMPLE.read_text(encoding="utf-8"), ("titel: Sygeplejerske i akutfunktionen", long_title))
+    old = _rendered(text)
+    new = _rendered(_edit(text, (long_title, "titel: Kvalitetsudviklingskoordinator i hjemmeplejen")))
+    body = etree.fromstring(read_entries(tracked_changes(old, new, "Sekretariatet", "2026-12-06T00:00:00Z"))[
+        "word/document.xml"])
+    (cell,) = [tc for tc in body.iter(W + "tc") if "Kvalitetsudviklings" in "".join(tc.itertext())]
+    assert ["".join(d.itertext()) for d in cell.iter(W + "del") if d.getparent().tag == W + "p"] == ["akutfunktionen"]
+    assert ["".join(i.itertext()) for i in cell.iter(W + "ins") if i.getparent().tag == W + "p"] == ["hjemmeplejen"]
+    (kept,) = [r for r in cell.iter(W + "r") if r.find(W + "softHyphen") is not None]
+    assert kept.getparent().tag == W + "p"  # the hyphenated word is unchanged: neither deleted nor inserted
+    assert [c.tag for c in kept if c.tag != W + "rPr"] == [W + "t", W + "softHyphen", W + "t"]
+    schema = etree.XMLSchema(etree.parse(str(_SCHEMAS)))
+    assert schema.validate(as_understood(copy.deepcopy(body))), schema.error_log
+    old_body, new_body = (etree.fromstring(read_entries(d)["word/document.xml"]) for d in (old, new))
+    assert _paragraph_texts(accept_all(body)) == _paragraph_texts(new_body)
+    assert _paragraph_texts(reject_all(body)) == _paragraph_texts(old_body)

@@ -755,7 +755,7 @@ def test_an_optional_answer_cleared_stays_empty_on_reload_and_later_saves(live):
     # The other tab, made before the field was cleared, still shows the suggestion: it is a
     # conflict (the file's empty answer is kept and shown beside it), never a silent save.
     stale = autosave(suggestion, old_version, old_base)
-    assert "sekretariat.tekst" in stale["conflicts"]
+    assert stale["conflicts"] == {"sekretariat.tekst": "(tomt med vilje)"}
     assert "sekretariat:\n  tekst: ''\n" in answer_file(live, slug).read_text(encoding="utf-8")
 
 

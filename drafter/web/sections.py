@@ -148,7 +148,8 @@ class SectionPages:
             # a true conflict keeps the file's value, and the typed one is shown beside it.
             questions = {q.key: q for q in section.questions}
             for key in session.merge_typed(section.key, data.values, parse_base(request.value("base"))):
-                conflicts[questions[key].path] = api.full_text(questions[key], current.get(key))
+                conflicts[questions[key].path] = ("(tomt med vilje)" if is_left_empty(session, questions[key])
+                                                  else api.full_text(questions[key], current.get(key)))
         else:
             session.values[section.key] = dict(data.values)
             for key, value in data.values.items():  # a field sent empty: left empty on purpose
