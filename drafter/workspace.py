@@ -717,6 +717,8 @@ def _profile_text(chosen: Profile, name: str | None, region: str | None) -> tupl
                 f"--region ({', '.join(regions())})"
             )
     if data.get("organisation", {}).get("type") == "sundhedsråd" and not data.get("parter"):
+        if data.get("region"):  # the responsible authority is a party of every council: the law says so
+            data["parter"] = [{"navn": data["region"], "side": "region"}]
         notes.append("rådets kommuner er ikke angivet; tilføj dem under 'parter' i drafter.yaml (side: kommune)")
     if data == chosen.data:
         return text, notes

@@ -306,3 +306,16 @@ def test_a_councils_lists_of_kinds_set_apart_the_kinds_that_need_a_clusters_data
     finally:
         monkeypatch.delenv(workspace.WORKSPACE_ENV)
         workspace.read_afresh()
+
+
+def test_a_councils_region_is_its_first_party(tmp_path):
+    # The region is the responsible authority and a party of the council; without it the
+    # organisation lists of a council's first commission were empty (in-process).
+    from drafter import workspace
+
+    workspace.init(tmp_path / "a", "sundhedsraad", name="Sundhedsråd Sydsjælland", region="Østdanmark")
+    workspace.init(tmp_path / "b", "sundhedsraad", name="Sundhedsråd Vest")  # the region unknown: no party
+    told = yaml.safe_load((tmp_path / "a" / "drafter.yaml").read_text(encoding="utf-8"))
+    assert told["parter"] == [{"navn": "Region Østdanmark", "side": "region"}]
+    assert yaml.safe_load((tmp_path / "b" / "drafter.yaml").read_text(encoding="utf-8"))["parter"] == []
+    assert "# rådets kommuner, som sekretariatet tilføjer." in (tmp_path / "a" / "drafter.yaml").read_text(encoding="utf-8")
