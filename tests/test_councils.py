@@ -319,3 +319,13 @@ def test_a_councils_region_is_its_first_party(tmp_path):
     assert told["parter"] == [{"navn": "Region Østdanmark", "side": "region"}]
     assert yaml.safe_load((tmp_path / "b" / "drafter.yaml").read_text(encoding="utf-8"))["parter"] == []
     assert "# rådets kommuner, som sekretariatet tilføjer." in (tmp_path / "a" / "drafter.yaml").read_text(encoding="utf-8")
+
+
+def test_the_workspace_readme_names_the_organisation_in_the_genitive_within_its_lines():
+    from drafter.workspace import _readme_intro
+
+    long = _readme_intro("Sundhedsråd Sydsjælland og Lolland-Falster")
+    assert long.startswith("Denne mappe er Sundhedsråd Sydsjælland og Lolland-Falsters arbejdsmappe")
+    assert len(long.splitlines()) == 2 and max(len(line) for line in long.splitlines()) <= 100
+    assert _readme_intro("Sundhedsråd Thy-Mors").startswith("Denne mappe er Sundhedsråd Thy-Mors' arbejdsmappe")
+    assert _readme_intro("").startswith("Denne mappe er organisationens arbejdsmappe")
