@@ -265,7 +265,7 @@ def test_a_ceased_name_spoken_of_as_past_is_no_warning():
     assert [m.split(",")[0] for m in dated(api.check(data))] == ['nævner "Region Sjælland"']
 
 
-def test_the_kinds_a_council_uses_state_no_chair_model_of_their_own():
+def test_the_kinds_a_council_uses_name_no_organisations_own_chair_model_or_bodies():
     # The chair model is the profile's (a council's has none yet): a kind's intro or help that
     # says "as a rule the chair is two-part" would tell a council what only a cluster decided.
     from drafter.questionnaire import load_questionnaire
@@ -276,6 +276,9 @@ def test_the_kinds_a_council_uses_state_no_chair_model_of_their_own():
         for question in questionnaire.questions:
             said += [question.prompt, question.help, *(f.help for f in question.fields)]
         assert [t for t in said if t and "udgangspunkt" in t and "formand" in t] == [], kind
+        # Nor a body of one organisation ("Patientinddragelsesudvalget": Region Midtjylland's),
+        # nor a hyphen for a dash ("For hver opgave - hvem ...").
+        assert [t for t in said if t and re.search(r"\b[A-ZÆØÅ]\w+udvalget\b|\w - \w", t)] == [], kind
 
 
 def test_a_councils_lists_of_kinds_set_apart_the_kinds_that_need_a_clusters_data(tmp_path, monkeypatch, capsys):
