@@ -131,7 +131,7 @@ def test_a_profile_adds_its_own_names_with_dates_and_they_are_checked(tmp_path):
         encoding="utf-8",
     )
     result = run_cli("check", "answers/g.yaml", cwd=ws)
-    assert 'nævner "Sundhed og Omsorg", som ophørte 30. juni 2026' in result.stdout, result.stdout + result.stderr
+    assert 'navnet "Sundhed og Omsorg" ophørte 30. juni 2026' in result.stdout, result.stdout + result.stderr
     assert '"Sundhed og Ældre"' in result.stdout
     profile.write_text(profile.read_text(encoding="utf-8").replace("    til: 2026-06-30\n", "    til: 30/6-2026\n"),
                        encoding="utf-8")
@@ -262,7 +262,18 @@ def test_a_ceased_name_spoken_of_as_past_is_no_warning():
     dated = lambda found: [p.message for p in found if p.rule == "navne-med-dato" and p.field == "formaal.tekst"]
     assert dated(api.check(data)) == []
     data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjælland deltager."
-    assert [m.split(",")[0] for m in dated(api.check(data))] == ['nævner "Region Sjælland"']
+    assert [m.split(",")[0] for m in dated(api.check(data))] == ['navnet "Region Sjælland" ophørte 31. december 2026']
+
+    # The review puts the message after 'Svaret på "...":', so it is a sentence of its own.
+    from drafter import interview
+    from drafter.questionnaire import load_questionnaire
+    from drafter.session import DraftSession
+
+    finding = next(p for p in api.check(data) if p.rule == "navne-med-dato" and p.field == "formaal.tekst")
+    review = interview.Interview(DraftSession(load_questionnaire("adhoc"))).review
+    assert review.plain(finding.field, finding.message, False).full_text.startswith(
+        '1. Formål med gruppens arbejde – Svaret på "Hvad er formålet med gruppens arbejde?": Navnet "Region Sjælland" '
+        "ophørte 31. december 2026, men kommissoriet er dateret 15. januar 2027")
 
 
 def test_the_kinds_a_council_uses_name_no_organisations_own_chair_model_or_bodies():
