@@ -180,7 +180,6 @@ def test_every_readme_example_runs_as_written(tmp_path):
     shutil.copytree(ANSWERS_DIR, work / "answers")
     shutil.copy(REPO / "drafter.yaml", work / "drafter.yaml")
     shutil.copy(ADHOC_EXAMPLE, work / "answers" / "x.yaml")
-    (work / "templates").mkdir()  # the checkout's has the letterhead's build, in docx/
     _git(work, "init", "-q")
     _git(work, "add", ".")
     _git(work, "commit", "-q", "-m", "examples")
