@@ -846,8 +846,10 @@ def read_chair_edits(docx_path, answers) -> ImportResult:
     base_values = (base or answers).values
     values, taken, conflicts, kept = merge(answers.questionnaire, base_values, answers.values, theirs)
     result = ImportResult(values, taken, conflicts, kept, unplaced, formatting, tracked, has_base=base is not None)
-    for text in notes:
-        result.unplaced.append(Unplaced("kommentar i Word", text, "kommentar"))
+    for note in notes:
+        where = f'ved "{_clip(note.anchor)}"' if note.anchor else "i dokumentet"
+        result.unplaced.append(Unplaced(where, note.text, f"kommentar i Word fra {note.author}" if note.author
+                                        else "kommentar i Word"))
     return result
 
 

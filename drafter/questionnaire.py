@@ -925,3 +925,43 @@ def find_template(name: str, kind_dir: Path) -> Path:
         if candidate.is_file():
             return candidate
     raise KindError(f'Word-skabelonen "{name}" findes ikke (ledt i: {", ".join(str(d) for d in template_dirs(kind_dir))})')
+
+
+# The profile's lists a kind's required question can take its choices from, and what each
+# is called when the profile lacks it (the lists a cluster kind needs).
+PROFILE_LISTS = {
+    "klynger": "klynger ('klynger')",
+    "perioder": "en plan for rotation i formandskaberne ('rotation')",
+    "temagrupper": "temagrupper (grupper med 'er_temagruppe: true')",
+}
+PROFILE_LISTS_SHORT = {"klynger": "klynger", "perioder": "rotationsplan", "temagrupper": "temagrupper"}
+
+
+def missing_profile_data(questionnaire: "Questionnaire", short: bool = False) -> list[str]:
+    """What a kind needs from the profile that the profile lacks: a required question whose
+    choices come from one of PROFILE_LISTS, or whose entries are the profile's clusters, finds none."""
+    names = PROFILE_LISTS_SHORT if short else PROFILE_LISTS
+    missing: list[str] = []
+    for question in questionnaire.questions:
+        for asked in [question, *question.fields]:
+            if not asked.required:
+                continue
+            needed = asked.choices_from if asked.choices_from in PROFILE_LISTS and not asked.choices else None
+            lookup = (asked.default_from or {}).get("lookup")
+            if lookup == "klynger" and not asked.default_value(None, {}):
+                needed = "klynger"
+            if needed and names[needed] not in missing:
+                missing.append(names[needed])
+    return missing
+
+
+def missing_profile_note(questionnaire: "Questionnaire") -> str:
+    """"mangler temagrupper, klynger og rotationsplan": what a kind lacks in the profile, in
+    a few words beside its name in a list of kinds ("" when it lacks nothing)."""
+    missing = missing_profile_data(questionnaire, short=True)
+    return f"mangler {and_list(missing)}" if missing else ""
+
+
+def and_list(items: list[str]) -> str:
+    """'a, b og c': items joined as Danish lists them."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]

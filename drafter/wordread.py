@@ -221,13 +221,56 @@ def recorded_base(package: WordPackage) -> dict | None:
     return stamp.recorded_base(package.custom)
 
 
-def comments(package: WordPackage) -> list[str]:
-    """The text of every Word comment in the document (they belong to no answer)."""
+@dataclass
+class WordComment:
+    """A Word comment: who wrote it, the text it is anchored on in the body ("" where the
+    body marks none), and what it says."""
+
+    author: str
+    anchor: str
+    text: str
+
+
+def comments(package: WordPackage) -> list[WordComment]:
+    """Every Word comment in the document (they belong to no answer), with its author and
+    the body text it comments on, so a person can find it again."""
     part = "word/comments.xml"
     if part not in package.entries:
         return []
     root = package.root(part)
-    return [" ".join("".join(c.itertext()).split()) for c in root.findall(W + "comment")]
+    anchors = _comment_anchors(package.body())
+    return [WordComment(" ".join((c.get(W + "author") or "").split()), anchors.get(c.get(W + "id"), ""),
+                        " ".join("".join(c.itertext()).split()))
+            for c in root.findall(W + "comment")]
+
+
+def _comment_anchors(body) -> dict[str, str]:
+    """{comment id: the body text between its range start and end} (or, for a comment with
+    only a reference, the text of the paragraph that holds it)."""
+    anchors: dict[str, list[str]] = {}
+    open_ids: list[str] = []
+    paragraph: list[str] = []
+    referenced: list[str] = []
+    for element in body.iter(W + "p", W + "t", W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference"):
+        tag, number = element.tag, element.get(W + "id")
+        if tag == W + "p":
+            for ref in referenced:
+                anchors.setdefault(ref, paragraph)
+            paragraph, referenced = [], []
+        elif tag == W + "t":
+            paragraph.append(element.text or "")
+            for open_id in open_ids:
+                anchors[open_id].append(element.text or "")
+        elif tag == W + "commentRangeStart" and number is not None:
+            anchors[number] = []
+            open_ids.append(number)
+        elif tag == W + "commentRangeEnd" and number in open_ids:
+            open_ids.remove(number)
+        elif tag == W + "commentReference" and number is not None and number not in anchors:
+            referenced.append(number)
+    for ref in referenced:
+        anchors.setdefault(ref, paragraph)
+    return {number: " ".join("".join(parts).split()) for number, parts in anchors.items()}
 
 
 # -- the text as units -----------------------------------------------------------------

@@ -60,10 +60,11 @@ def receive(sock: socket.socket, maxfds: int = 0) -> tuple[dict | None, list[int
 
 # What `python -m drafter` imports for the commands the tests run (the union of sys.modules at
 # the end of check, render --pdf, template check, import, diff, status, replace, init ...),
-# named by the modules that pull the rest in. The interactive front ends (prompt_toolkit)
-# and the web server are left out: the tests run those in tmux and as `drafter serve`.
+# named by the modules that pull the rest in (and ctypes, which each child uses at its start).
+# The interactive front ends (prompt_toolkit) and the web server are left out: the tests run
+# those in tmux and as `drafter serve`.
 PRELOAD = (
-    "runpy", "argparse", "json", "subprocess", "tempfile", "shutil", "zipfile", "difflib",
+    "ctypes", "runpy", "argparse", "json", "subprocess", "tempfile", "shutil", "zipfile", "difflib",
     "multiprocessing.context", "multiprocessing.connection", "concurrent.futures.process",
     "concurrent.futures.thread", "yaml", "jinja2", "jinja2.sandbox", "lxml.etree", "docx",
     "docxtpl",
@@ -113,6 +114,8 @@ def serve(sock: socket.socket, repo: str):
         request, fds = receive(sock, maxfds=3)
         if request is None:  # the test process has ended, however it ended
             os._exit(0)
+        if "args" not in request:  # a signal for a child that had ended before it was sent
+            continue
         pid = os.fork()
         if pid == 0:
             sock.close()
@@ -125,7 +128,8 @@ def serve(sock: socket.socket, repo: str):
 
 
 def supervise(sock: socket.socket, pid: int) -> int:
-    """Wait for the child; kill it when asked (a timeout) or when the test process is gone."""
+    """Wait for the child; signal it when asked (a timeout, a test's kill), kill it when the
+    test process is gone."""
     import select
 
     pidfd = os.pidfd_open(pid)
@@ -134,10 +138,11 @@ def supervise(sock: socket.socket, pid: int) -> int:
             readable, _, _ = select.select([pidfd, sock], [], [])
             if sock in readable:
                 message, _ = receive(sock)
-                os.kill(pid, signal.SIGKILL)
                 if message is None:
+                    os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, 0)
                     os._exit(0)
+                os.kill(pid, message["signal"])  # not yet waited for: the pid is still the child's
             if pidfd in readable:
                 _, status, usage = os.wait4(pid, 0)
                 return os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime
@@ -274,19 +279,18 @@ if __name__ == "__main__":
 class CliServer:
     """One server for this test process, started at the first run, ended with the process."""
 
-    def __init__(self, repo: str, env: dict[str, str], log: str):
+    def __init__(self, repo: str, env: dict[str, str]):
         import subprocess
         import threading
 
         self.lock = threading.Lock()
         self.env = env
-        self.log = log
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        with open(log, "wb") as errors:
-            self.process = subprocess.Popen(
-                [sys.executable, os.path.abspath(__file__), str(theirs.fileno()), repo],
-                pass_fds=[theirs.fileno()], env=env, cwd=repo, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=errors)
+        # Its stderr is read only when it has ended (what it says then: a traceback, small).
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), str(theirs.fileno()), repo],
+            pass_fds=[theirs.fileno()], env=env, cwd=repo, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         theirs.close()
         self.sock = ours
         self.cpu = 0.0
@@ -298,8 +302,8 @@ class CliServer:
         message, _ = receive(self.sock)
         if message is None or key not in message:
             self.process.wait()
-            with open(self.log, encoding="utf-8", errors="replace") as f:
-                raise RuntimeError(f"cli server ended (exit {self.process.returncode}):\n{f.read()}")
+            said = self.process.stderr.read().decode("utf-8", "replace")
+            raise RuntimeError(f"cli server ended (exit {self.process.returncode}):\n{said}")
         return message
 
     def can_run(self, env: dict[str, str]) -> bool:
@@ -316,6 +320,39 @@ class CliServer:
         finally:
             self.lock.release()
 
+    def _fork(self, module, args, cwd, env, fds) -> int:
+        """Have the server fork a child with *fds* as its stdin, stdout and stderr; its pid."""
+        umask = os.umask(0)
+        os.umask(umask)
+        ignored = [int(number) for number in signal.valid_signals()
+                   if number not in (signal.SIGKILL, signal.SIGSTOP) and signal.getsignal(number) == signal.SIG_IGN]
+        request = {"module": module, "args": list(args), "cwd": os.path.abspath(cwd), "env": env, "umask": umask,
+                   "ignored_signals": ignored}
+        try:
+            send(self.sock, request, fds)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        return self.reply("pid")["pid"]
+
+    def _status(self) -> int:
+        reply = self.reply("status")
+        self.cpu += reply["cpu"]  # the children are the server's: the test process's rusage misses them
+        return reply["status"]
+
+    def start(self, args: list[str], cwd: str, env: dict[str, str], module: str = "drafter"):
+        """As subprocess.Popen([python, -m, drafter, *args], cwd, env, stdin, stdout and stderr
+        DEVNULL): a Started to signal and wait for; None when another run is under way."""
+        if not os.path.isdir(cwd) or not self.lock.acquire(blocking=False):
+            return None
+        try:
+            fds = [os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)]
+            fds += [os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC) for _ in range(2)]
+            return Started(self, self._fork(module, args, cwd, env, fds))
+        except BaseException:
+            self.lock.release()
+            raise
+
     def _run(self, module, args, cwd, env, input, timeout):
         import io
         import selectors
@@ -325,24 +362,13 @@ class CliServer:
         command = [sys.executable, "-m", module, *args]
         # subprocess's text mode: the locale's encoding, strict, universal newlines on reading
         encoding = io.TextIOWrapper(io.BytesIO()).encoding
-        umask = os.umask(0)
-        os.umask(umask)
-        ignored = [int(number) for number in signal.valid_signals()
-                   if number not in (signal.SIGKILL, signal.SIGSTOP) and signal.getsignal(number) == signal.SIG_IGN]
-        request = {"module": module, "args": list(args), "cwd": os.path.abspath(cwd), "env": env, "umask": umask,
-                   "ignored_signals": ignored}
         if input is None:
             stdin_child, stdin_ours = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC), None
         else:
             stdin_child, stdin_ours = os.pipe()
         out_ours, out_child = os.pipe()
         err_ours, err_child = os.pipe()
-        try:
-            send(self.sock, request, [stdin_child, out_child, err_child])
-        finally:
-            for fd in (stdin_child, out_child, err_child):
-                os.close(fd)
-        self.reply("pid")
+        self._fork(module, args, cwd, env, [stdin_child, out_child, err_child])
         chunks = {out_ours: [], err_ours: []}
         pending = memoryview(input.encode(encoding)) if input is not None else None
         deadline = time.monotonic() + timeout
@@ -382,10 +408,8 @@ class CliServer:
             for key in list(selector.get_map().values()):  # a timeout: what is still open
                 os.close(key.fd)
         if timed_out:
-            send(self.sock, {"kill": True})
-        reply = self.reply("status")
-        status = reply["status"]
-        self.cpu += reply["cpu"]  # the children are the server's: the test process's rusage misses them
+            send(self.sock, {"signal": int(signal.SIGKILL)})
+        status = self._status()
         stdout, stderr = (b"".join(chunks[fd]) for fd in (out_ours, err_ours))
         if timed_out:
             raise subprocess.TimeoutExpired(command, timeout, output=stdout, stderr=stderr)
@@ -396,12 +420,47 @@ class CliServer:
         return subprocess.CompletedProcess(command, status, text(stdout), text(stderr))
 
     def close(self) -> None:
-        self.sock.close()
-        self.process.wait()
-        try:
-            os.remove(self.log)
-        except OSError:
-            pass
+        """End the server (it reads the end of its socket) and wait for it."""
+        if self.sock.fileno() != -1:
+            self.sock.close()
+            self.process.wait()
+            self.process.stderr.close()
+
+
+class Started:
+    """A run started by CliServer.start, as much of subprocess.Popen as the tests use."""
+
+    def __init__(self, server: CliServer, pid: int):
+        self.server = server
+        self.pid = pid
+        self.returncode = None
+
+    def send_signal(self, number: int) -> None:
+        if self.returncode is None:
+            send(self.server.sock, {"signal": int(number)})
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Its exit code (negative: the signal that ended it)."""
+        if self.returncode is None:
+            import subprocess
+
+            if timeout is not None and not _readable(self.server.sock, timeout):
+                raise subprocess.TimeoutExpired([sys.executable, "-m", "drafter"], timeout)
+            self.returncode = self.server._status()
+            self.server.lock.release()
+        return self.returncode
+
+    def poll(self) -> int | None:
+        return self.wait(0) if _readable(self.server.sock, 0) else None
+
+
+def _readable(sock: socket.socket, timeout: float) -> bool:
+    import select
+
+    return bool(select.select([sock], [], [], timeout)[0])
 
 
 def select_pipe_buf() -> int:

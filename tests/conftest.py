@@ -60,6 +60,22 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
     )
 
 
+def start_cli(*args: str, cwd: Path | None = None, env: dict | None = None, fresh: bool = False):
+    """Start `python -m drafter ARGS` (stdin, stdout and stderr /dev/null) and return at once:
+    a subprocess.Popen, or its like from the CLI server (pid, send_signal, kill, poll, wait)."""
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
+    full_env.pop("DRAFTER_DEBUG", None)
+    args = [str(arg) for arg in args]
+    if not fresh and os.environ.get("DRAFTER_TESTS_FRESH") != "1":
+        server = cli_server()
+        if server is not None and server.can_run(full_env):
+            started = server.start(args, str(cwd or REPO), full_env)
+            if started is not None:
+                return started
+    return subprocess.Popen([sys.executable, "-m", "drafter", *args], cwd=cwd or REPO, env=full_env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 _cli_servers = []  # this process's one server, once started
 
 
@@ -71,16 +87,11 @@ def cli_server():
         if not (hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(__import__("socket"), "send_fds")):
             _cli_servers.append(None)
         else:
-            import atexit
-            import tempfile
-
             from cli_server import CliServer
 
             env = {name: value for name, value in os.environ.items() if not name.startswith("DRAFTER_")}
             env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO)})  # as run_cli's
-            log = os.path.join(tempfile.gettempdir(), f"drafter-cli-server-{os.getpid()}.log")
-            _cli_servers.append(CliServer(str(REPO), env, log))
-            atexit.register(_cli_servers[0].close)
+            _cli_servers.append(CliServer(str(REPO), env))
     return _cli_servers[0]
 
 
@@ -199,6 +210,13 @@ def _signal_handlers_put_back():
     for number, handler in zip(SIGNALS, before):
         if signal.getsignal(number) is not handler and handler is not None:
             signal.signal(number, handler)
+
+
+def pytest_unconfigure(config) -> None:
+    """The CLI server ends with its test process (xdist's workers run no atexit handlers; and
+    without this it would end anyway, at the end of its socket, but unwaited for)."""
+    if _cli_servers and _cli_servers[0] is not None:
+        _cli_servers[0].close()
 
 
 def pytest_configure(config) -> None:

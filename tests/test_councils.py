@@ -276,3 +276,33 @@ def test_the_kinds_a_council_uses_state_no_chair_model_of_their_own():
         for question in questionnaire.questions:
             said += [question.prompt, question.help, *(f.help for f in question.fields)]
         assert [t for t in said if t and "udgangspunkt" in t and "formand" in t] == [], kind
+
+
+def test_a_councils_lists_of_kinds_set_apart_the_kinds_that_need_a_clusters_data(tmp_path, monkeypatch, capsys):
+    # In a council's workspace the web's "Nyt kommissorium" offered Klyngestyregruppe and the
+    # other cluster kinds as if usable, and `drafter kinds` did not say they lack data; the
+    # terminal's `drafter new` lists them apart (in-process: the server in a thread, cli.main).
+    from drafter import cli, workspace
+    from web_support import LiveServer
+
+    workspace.init(tmp_path, "sundhedsraad", name="Sundhedsråd Sydsjælland og Lolland-Falster", region="Østdanmark")
+    monkeypatch.setenv(workspace.WORKSPACE_ENV, str(tmp_path))
+    workspace.read_afresh()
+    try:
+        server = LiveServer(tmp_path, copy_examples=False)
+        try:
+            page = server.get("/ny").text
+        finally:
+            server.stop()
+        usable, _, unusable = page.partition("Kræver data, som profilen ikke har")
+        assert 'value="adhoc"' in usable and 'value="arbejdsgruppe"' in usable and "klynge" not in usable.lower()
+        for kind, missing in (("klyngestyregruppe", "Mangler klynger og rotationsplan"),
+                              ("temagruppe", "Mangler temagrupper, klynger og rotationsplan")):
+            assert re.search(rf'value="{kind}" disabled', unusable) and missing in unusable, kind
+        assert cli.main(["kinds"]) == 0
+        listed = dict(line.split(None, 1) for line in capsys.readouterr().out.splitlines())
+        assert listed["klyngestyregruppe"].startswith("Klyngestyregruppe (profilen mangler klynger og rotationsplan): ")
+        assert listed["adhoc"].startswith("Ad-hoc gruppe eller projektgruppe: ") and "skabelonens" not in listed["adhoc"]
+    finally:
+        monkeypatch.delenv(workspace.WORKSPACE_ENV)
+        workspace.read_afresh()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import ADHOC_EXAMPLE, REPO, run_cli
+from conftest import ADHOC_EXAMPLE, REPO, run_cli, start_cli
 from drafter.fsutil import STALE_TEMP_SECONDS, temp_file_pattern
 
 ANSWERS = f"answers/{ADHOC_EXAMPLE.name}"
@@ -86,8 +86,7 @@ def test_random_kills_leave_the_old_or_the_new_document(workdir):
     # How long a whole render takes here; kills are spread over that span and a little beyond.
     use_version(workdir, "2.0")
     started = time.monotonic()
-    timed = subprocess.run([sys.executable, "-m", "drafter", "render", ANSWERS], cwd=workdir, env=drafter_env(),
-                           capture_output=True, text=True, timeout=120)
+    timed = run_cli("render", ANSWERS, cwd=workdir)
     span = time.monotonic() - started
     assert timed.returncode == 0, timed.stderr
     assert out.read_bytes() == docs["2.0"]
@@ -99,8 +98,7 @@ def test_random_kills_leave_the_old_or_the_new_document(workdir):
     for attempt in range(RANDOM_KILLS):
         target = "1.0" if current == "2.0" else "2.0"
         use_version(workdir, target)
-        process = subprocess.Popen([sys.executable, "-m", "drafter", "render", ANSWERS], cwd=workdir, env=drafter_env(),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = start_cli("render", ANSWERS, cwd=workdir)
         time.sleep(rng.uniform(0.3, 1.1) * span)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)

@@ -245,7 +245,9 @@ def test_import_brings_chair_edits_back(workdir, via_libreoffice):
     assert "punkt 1 nu:  Kortlægge den nuværende praksis i «alle» tre «kommuner.»" in out
     assert "kan ikke placeres" in out.lower() and "Formanden orienterer løbende" in out
     assert "5. Kommunikationsplan" in out  # where the unplaced paragraph stands
-    assert "Skal kommunerne godkende dette?" in out  # a Word comment belongs to no answer
+    # A Word comment belongs to no answer: listed with who wrote it and the text it is on.
+    assert ('kommentar i Word fra Formand, ved "Kortlægge den nuværende praksis i alle tre kommuner.": '
+            "Skal kommunerne godkende dette?") in out, out
 
     saved = answers.read_text(encoding="utf-8")
     assert "slut: 2028-06-30" in saved
