@@ -495,6 +495,11 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
         if own is None:
             raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
         target = own / (LETTERHEAD if letterhead else f"{kind}.docx")
+        if not os.path.lexists(own):  # a workspace of a drafter.yaml alone: its templates/ starts here
+            try:
+                own.mkdir()
+            except OSError:
+                pass  # the copy then says what is wrong with the folder
     if letterhead:
         return templates.copy_template(letterhead_path(), Path(target), force=force)
     return templates.new_template(load_questionnaire(kind), Path(target), force=force)

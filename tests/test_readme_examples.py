@@ -83,6 +83,17 @@ EXPECTED_EXIT = {
 }
 
 
+# The README's examples of what `drafter check` prints for an answer file with problems
+# (```-blocks of `answers/x.yaml:LINE: ...` lines): the first line's field, and the changes to
+# a copy of the adhoc example that make those problems. The line numbers are the README's own.
+SHOWN_PROBLEMS = {
+    "tidsplan.slut": [("nedsat_af:", "nedsat_aff:"), ("slut: 2027-12-17", "slut: 2026-12-17")],
+    "tidsplan.milepaele[4].dato": [("- dato: 2027-11-15", "- dato: 2028-01-15")],
+    "kommunikation.interessenter[4]": [("- Almen praksis i Midtklyngen", "- Region Sjælland"),
+                                       ("dato: 2026-11-25", "dato: 2027-03-01")],
+}
+
+
 def readme_commands(text: str) -> list[tuple[int, str, list[str], str, str]]:
     """Each command of the README's ```sh blocks: (line number, the line as written up to and
     including it (its key in the lists above), its words as the shell splits them, the folder
@@ -169,7 +180,6 @@ def test_every_readme_example_runs_as_written(tmp_path):
     shutil.copytree(ANSWERS_DIR, work / "answers")
     shutil.copy(REPO / "drafter.yaml", work / "drafter.yaml")
     shutil.copy(ADHOC_EXAMPLE, work / "answers" / "x.yaml")
-    (work / "templates").mkdir()  # the checkout's has the letterhead's build, in docx/
     _git(work, "init", "-q")
     _git(work, "add", ".")
     _git(work, "commit", "-q", "-m", "examples")
@@ -205,6 +215,58 @@ def test_every_readme_example_runs_as_written(tmp_path):
     assert (work / "out" / "aendringer.docx").is_file()
     assert not (work / "answers" / "x-gendannet.yaml").exists()  # restore put the answers back
     assert (work / "raadet" / "out" / f"{ARBEJDSGRUPPE_EXAMPLE.stem}.docx").is_file()
+
+
+def shown_problems(text: str) -> list[tuple[int, list[str]]]:
+    """The README's blocks of `answers/x.yaml:LINE: ...` lines: (line number, the lines)."""
+    blocks, lines, info, start = [], None, "", 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("```") and lines is None:
+            lines, info, start = [], line[3:].strip(), number
+        elif line.startswith("```"):
+            if not info and lines and all(shown.startswith("answers/x.yaml:") for shown in lines):
+                blocks.append((start, lines))
+            lines = None
+        elif lines is not None:
+            lines.append(line)
+    return blocks
+
+
+def test_the_problems_the_readme_shows_are_what_check_prints(tmp_path):
+    blocks = shown_problems(README.read_text(encoding="utf-8"))
+    # A line is `file:line: field: message`, or `file:line: [rule] severity: field: message`.
+    fields = [parts[2] if parts[1].startswith("[") else parts[1]
+              for parts in (lines[0].split(": ") for _, lines in blocks)]
+    assert sorted(fields) == sorted(SHOWN_PROBLEMS), "every such block of the README is listed in SHOWN_PROBLEMS"
+    example = ADHOC_EXAMPLE.read_text(encoding="utf-8")
+    for (number, lines), field in zip(blocks, fields):
+        work = tmp_path / field
+        (work / "answers").mkdir(parents=True)
+        shutil.copy(REPO / "drafter.yaml", work / "drafter.yaml")
+        text = example
+        for old, new in SHOWN_PROBLEMS[field]:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        (work / "answers" / "x.yaml").write_text(text, encoding="utf-8")
+        result = run_cli("check", "answers/x.yaml", cwd=work)
+        printed = (result.stdout + result.stderr).splitlines()
+        for shown in lines:  # the same line, at whichever line of the file it stands
+            pattern = re.escape(re.sub(r"^answers/x\.yaml:\d+:", "", shown))
+            assert any(re.fullmatch(r"answers/x\.yaml:\d+:" + pattern, line) for line in printed), \
+                f"README.md:{number}: {shown!r} is not printed:\n" + "\n".join(printed)
+
+
+def test_the_readmes_python_runs_as_written(tmp_path, monkeypatch):
+    """Each ```python block, run in the repository's folder as a reader runs it (a copy here)."""
+    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
+    assert blocks
+    shutil.copytree(ANSWERS_DIR, tmp_path / "answers")
+    shutil.copy(REPO / "drafter.yaml", tmp_path / "drafter.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("drafter.workspace._current", None)  # found from here, and forgotten after
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), {"__name__": "readme"})
+    assert (tmp_path / "out" / "kommissorium.docx").is_file()  # what its api.render writes
 
 
 def _summary_pattern(text: str) -> re.Pattern:
