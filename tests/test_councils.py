@@ -280,6 +280,8 @@ def test_the_kinds_a_council_uses_name_no_organisations_own_chair_model_or_bodie
     # The chair model is the profile's (a council's has none yet): a kind's intro or help that
     # says "as a rule the chair is two-part" would tell a council what only a cluster decided.
     from drafter.questionnaire import load_questionnaire
+    from drafter.rules import name_pattern
+    from drafter.workspace import shipped_dated_names
 
     for kind in ("adhoc", "projektgruppe", "arbejdsgruppe"):
         questionnaire = load_questionnaire(kind)
@@ -290,6 +292,9 @@ def test_the_kinds_a_council_uses_name_no_organisations_own_chair_model_or_bodie
         # Nor a body of one organisation ("Patientinddragelsesudvalget": Region Midtjylland's),
         # nor a hyphen for a dash ("For hver opgave - hvem ...").
         assert [t for t in said if t and re.search(r"\b[A-ZÆØÅ]\w+udvalget\b|\w - \w", t)] == [], kind
+        # Nor, as an example, a name that ceases on 31 December 2026 ("fx sundhedsklynge").
+        ceased = name_pattern([f for e in shipped_dated_names() if e.get("til") for f in [e["navn"], *e.get("former", [])]])
+        assert [t for t in said if t and ceased.search(t)] == [], kind
 
 
 def test_a_councils_lists_of_kinds_set_apart_the_kinds_that_need_a_clusters_data(tmp_path, monkeypatch, capsys):
