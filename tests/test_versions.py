@@ -185,6 +185,10 @@ def test_diff_exit_codes_and_sides(versions, tmp_path):
     docs = run_cli("diff", tmp_path / "out" / "v1.docx", tmp_path / "out" / "v2.docx")
     assert docs.returncode == 1
     assert "4. Tidsplan" in docs.stdout and "30. juni 2028" in docs.stdout
+    # A paragraph edited in place: which one, and the words that changed (never clipped away).
+    assert 'ændret i "Gruppen arbejder fra 4. januar 2027…": «17. december 2027.» er nu «30. juni 2028.»' \
+        in docs.stdout, docs.stdout
+    assert 'ændret i "Version 1.0": «1.0» er nu «1.1»' in docs.stdout  # a tab is a space between words
 
 
 # -- import ------------------------------------------------------------------------------
@@ -508,3 +512,20 @@ def test_a_changed_table_cell_with_a_soft_hyphen_is_tracked_word_by_word():
     old_body, new_body = (etree.fromstring(read_entries(d)["word/document.xml"]) for d in (old, new))
     assert _paragraph_texts(accept_all(body)) == _paragraph_texts(new_body)
     assert _paragraph_texts(reject_all(body)) == _paragraph_texts(old_body)
+
+
+def test_a_changed_text_is_summed_up_by_the_words_that_changed():
+    # "Afslutning: teksten er ændret" told nothing of what the chair added (in-process).
+    from drafter.changes import question_lines
+    from drafter.questionnaire import load_questionnaire
+
+    adhoc = load_questionnaire("adhoc")
+    closing, handover = adhoc.question("afslutning.tekst"), adhoc.question("afslutning.overdragelse")
+    before = "Gruppen afslutter sit arbejde med en slutrapport til sundhedsrådet på mødet i december 2027."
+    assert question_lines(closing, before, before + " Slutrapporten sendes også til kommunernes sundhedsudvalg.") == [
+        "Afslutning: tilføjet «Slutrapporten sendes også til kommunernes sundhedsudvalg.»"]
+    assert question_lines(handover, "Modellen overdrages til driften.\n\nFormanden orienterer.",
+                          "Modellen overdrages til kommunernes drift.") == [
+        "Overdragelse: «driften. Formanden orienterer.» er nu «kommunernes drift.»"]
+    many = " ".join(f"ord{n} x y z" for n in range(6))
+    assert question_lines(closing, many, many.replace("ord", "ORD")).pop().endswith("; og 3 ændringer mere")
