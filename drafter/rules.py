@@ -767,7 +767,8 @@ def _dated_names(ctx: Context) -> Iterator[Hit]:
             found = next((m for m in pattern.finditer(text) if not _named_as_past(text, m.start())), None)
             if not found:
                 continue
-            message = f'nævner "{found.group(0)}", som {when}, men kommissoriet er dateret {long_date(day)}'
+            # A sentence of its own: the review puts it after 'Svaret på "...":'.
+            message = f'navnet "{found.group(0)}" {when}, men kommissoriet er dateret {long_date(day)}'
             if entry.get("afløst_af") and "ophørte" in when:
                 message += f'; brug "{entry["afløst_af"]}" i stedet'
             if entry.get("kilde"):

@@ -593,8 +593,7 @@ def profile() -> Profile:
 README_TEXT = """\
 # Arbejdsmappe til drafter
 
-Denne mappe er {organisation}s arbejdsmappe til kommissorier. drafter finder den selv, når
-du står i mappen (eller i en mappe under den).
+{intro}
 
 - `drafter.yaml` er organisationens profil: navn, parter, grupper, hvem der nedsætter grupper
   og modtager deres afrapportering, formandskabsmodel, rotationsplan og de ord, dokumenterne
@@ -614,6 +613,16 @@ Kom i gang:
     drafter new arbejdsgruppe
     drafter render answers/
 """
+
+
+def _readme_intro(organisation: str) -> str:
+    """The workspace README's first lines, with the organisation's name in the genitive
+    ("Skovby Kommunes"; a name ending in s, x or z takes an apostrophe), wrapped as the rest."""
+    import textwrap
+
+    owner = (organisation + ("'" if organisation[-1:].lower() in "sxz" else "s")) if organisation else "organisationens"
+    return textwrap.fill(f"Denne mappe er {owner} arbejdsmappe til kommissorier. drafter finder den selv, når du står "
+                         "i mappen (eller i en mappe under den).", 100, break_on_hyphens=False, break_long_words=False)
 
 
 class InitResult(Plain):
@@ -663,8 +672,7 @@ def init(root: Path, profile_name: str | None = None, name: str | None = None, r
                 created.append(folder)
         readme = root / "README.md"
         if not readme.exists():
-            organisation = name or chosen.organisation or "organisationen"
-            atomic_write(readme, README_TEXT.format(organisation=organisation).encode("utf-8"))
+            atomic_write(readme, README_TEXT.format(intro=_readme_intro(name or chosen.organisation)).encode("utf-8"))
             created.append(readme)
         header = (
             f"# Organisationsprofil for denne arbejdsmappe, oprettet fra den indbyggede profil \"{chosen.name}\".\n"
@@ -717,6 +725,8 @@ def _profile_text(chosen: Profile, name: str | None, region: str | None) -> tupl
                 f"--region ({', '.join(regions())})"
             )
     if data.get("organisation", {}).get("type") == "sundhedsråd" and not data.get("parter"):
+        if data.get("region"):  # the responsible authority is a party of every council: the law says so
+            data["parter"] = [{"navn": data["region"], "side": "region"}]
         notes.append("rådets kommuner er ikke angivet; tilføj dem under 'parter' i drafter.yaml (side: kommune)")
     if data == chosen.data:
         return text, notes

@@ -150,6 +150,15 @@ def wait_saved(page, before: int) -> None:
     page.wait_for_function("n => +document.getElementById('autosave').getAttribute('data-saves') > n", arg=before)
 
 
+def file_text_once_it_holds(page, path: Path, text: str) -> str:
+    """The text of *path* once it holds *text* (or after 15 s): a save that outlives its page
+    lands in its own time. The page's events are handled meanwhile."""
+    deadline = time.monotonic() + 15
+    while text not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    return path.read_text(encoding="utf-8")
+
+
 def focused(page, element_id: str) -> None:
     """The element with *element_id* has the focus. A page's autofocus is applied when
     Chromium next draws it, which on a busy machine comes after the load event that a
@@ -626,10 +635,7 @@ def test_typing_queued_behind_a_save_under_way_is_sent_when_the_page_is_left(pag
     page.get_by_label("Hvad overdrages, og til hvem?").press("Tab")  # queued behind the held save
     page.goto(f"{live.base}/")
     release.set()
-    deadline = time.monotonic() + 20
-    while "Sekretariatet for søvn" not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    text = path.read_text(encoding="utf-8")
+    text = file_text_once_it_holds(page, path, "Sekretariatet for søvn")
     assert "Med en rapport." in text and "Sekretariatet for søvn" in text
 
 
@@ -949,10 +955,7 @@ def test_typing_sent_on_leaving_beside_a_save_under_way_of_the_same_answer_is_ke
     else:
         page.goto(f"{live.base}/")
         page_read.set()
-        deadline = time.monotonic() + 15
-        while "Ledere i hjemmeplejen" not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
-            page.wait_for_timeout(50)
-    text = path.read_text(encoding="utf-8")
+    text = file_text_once_it_holds(page, path, "Ledere i hjemmeplejen")
     assert "afsender: Formandskabet" in text and "modtager: Ledere i hjemmeplejen" in text
 
 
@@ -974,10 +977,7 @@ def test_a_save_still_in_the_browser_when_the_page_is_left_reaches_the_file(page
     assert len(held) == 1
     page.goto(f"{live.base}/")
     held[0].continue_()
-    deadline = time.monotonic() + 15
-    while "Med en rapport." not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert "Med en rapport." in path.read_text(encoding="utf-8")
+    assert "Med en rapport." in file_text_once_it_holds(page, path, "Med en rapport.")
 
 
 def test_a_reload_keeps_typing_over_an_empty_answer_whose_suggestion_shows(page, live):
