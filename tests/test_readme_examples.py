@@ -276,3 +276,18 @@ def _summary_pattern(text: str) -> re.Pattern:
     assert shown, "the README no longer shows the summary line of a batch"
     pattern = re.sub(r"\d+", r"\\d+", shown.group(1)).replace(" i out.", r" i \S+\.")
     return re.compile(pattern)
+
+
+def test_the_powershell_start_is_the_same_two_commands():
+    """The README's first PowerShell block says the same as its first sh block, in PowerShell's
+    words: `py` for python3, `;` for && (PowerShell 5 has no &&), `\\Scripts\\` for /bin/, and
+    the folder for answers/*.yaml, which PowerShell does not expand (as the README says)."""
+    text = README.read_text(encoding="utf-8")
+    sh = re.search(r"^```sh\n(.*?)^```", text, re.S | re.M).group(1).splitlines()
+    powershell = re.search(r"^```powershell\n(.*?)^```", text, re.S | re.M).group(1).splitlines()
+    said_in_sh = [
+        line.replace("py -m venv", "python3 -m venv").replace("; ", " && ").replace("\\Scripts\\", "/bin/")
+        .replace("drafter render answers", "drafter render answers/*.yaml")
+        for line in powershell
+    ]
+    assert said_in_sh == sh
