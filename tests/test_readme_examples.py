@@ -59,7 +59,7 @@ SKIPPED = {
     "drafter edit answers/x.yaml --section 3": ("an interview, as above", None),
     "drafter new adhoc --resume answers/x-gendannet.yaml": ("an interview, as above", None),
     "cd raadet && drafter new arbejdsgruppe": ("an interview, as above; it leaves an answer file in raadet/answers/",
-                                  _an_interview_wrote("raadet", ARBEJDSGRUPPE_EXAMPLE)),
+                                               _an_interview_wrote("raadet", ARBEJDSGRUPPE_EXAMPLE)),
     "drafter serve": ("a server that runs until Ctrl-C and opens a browser (tests/test_web_browser.py)", None),
     "drafter serve --port 9000 --no-browser": ("a server that runs until Ctrl-C (tests/test_web.py)", None),
     # LibreOffice costs a second or more of CPU a run; these very commands run elsewhere on
@@ -78,7 +78,7 @@ PRECONDITIONS = {
 EXPECTED_EXIT = {
     # "exits 0 when the versions are equal, 1 when they differ": the restore above changed x.yaml.
     "drafter diff answers/x.yaml@HEAD~1 answers/x.yaml --docx out/aendringer.docx": 1,
-    # The README: "with this repository's examples, the render above refuses three of them (exit 1)".
+    # The README: "so with this repository's examples it refuses three of them and exits 1".
     'drafter replace Midtklyngen "Sundhedsråd Midt" --tracked-changes aendringer && drafter render answers/': 1,
 }
 
