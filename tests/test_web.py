@@ -199,8 +199,7 @@ def test_an_invalid_value_is_shown_at_its_field_and_not_saved(live):
 def test_autosave_answers_json_and_keeps_the_draft_valid(live):
     slug = new_commission(live, "Gruppe om autosave")
     url = f"/k/{slug}/afsnit/formaal"
-    version = live.version(url)
-    base = re.search(r'name="base" value="([^"]*)"', live.get(url).text).group(1)
+    _, version, base = live.page_state(url)
     reply = live.post(url, {"version": version, "formaal.tekst": "Første afsnit.\r\n\r\nAndet afsnit.", "action": "autosave"},
                       headers={"Accept": "application/json"})
     assert reply.status == 200
@@ -232,9 +231,7 @@ def test_a_save_sent_beside_its_pages_own_save_under_way_counts_that_one_as_its_
 
     slug = new_commission(live, "Gruppe med to gemninger")
     url = f"/k/{slug}/afsnit/kommunikation"
-    page = live.get(url).text
-    version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
-    base = re.search(r'name="base" value="([^"]*)"', page).group(1)
+    _, version, base = live.page_state(url)
     row = {"kommunikation.plan.0.afsender": "Formandskabet", "kommunikation.plan.0.modtager": "",
            "kommunikation.plan.0.indhold": "", "kommunikation.plan.0.tidspunkt": ""}
     first = {"version": version, "base": base, **row, "action": "autosave"}
@@ -258,9 +255,7 @@ def test_a_suggestion_another_save_stored_is_no_conflict_but_a_changed_answer_is
     # saves, changing the version again, is one: the file's "2.0" is not what it showed.
     slug = new_commission(live, "Gruppe med forslag")
     url = f"/k/{slug}/afsnit/dokument"
-    page = live.get(url).text
-    version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
-    base = re.search(r'name="base" value="([^"]*)"', page).group(1)
+    page, version, base = live.page_state(url)
     shown = {name: re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', page).group(1)
              for name in ("dokument.dato", "dokument.version", "dokument.forfatter")}
     assert shown["dokument.version"] == "1.0" and shown["dokument.forfatter"]
@@ -759,11 +754,9 @@ def test_an_optional_answer_cleared_stays_empty_on_reload_and_later_saves(live):
     slug = new_commission(live, "Gruppe uden sekretariat", kind="arbejdsgruppe")
     url = f"/k/{slug}/afsnit/sekretariat"
     textarea = re.compile(r'<textarea[^>]*name="sekretariat.tekst"[^>]*>([^<]*)</textarea>')
-    page = live.get(url).text
+    page, old_version, old_base = live.page_state(url)
     suggestion = html.unescape(textarea.search(page).group(1)).strip()
     assert suggestion.startswith("Gruppen sekretariatsbetjenes af")
-    old_version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
-    old_base = re.search(r'name="base" value="([^"]*)"', page).group(1)
 
     def autosave(text: str, version: str, base: str) -> dict:
         reply = live.post(url, {"version": version, "base": base, "sekretariat.tekst": text, "action": "autosave"},
