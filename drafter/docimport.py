@@ -360,8 +360,10 @@ class _Reader:
     def note_formatting(self, i: int, unit: Unit, reading: dict[int, str]) -> None:
         extra = unit.formats - self.base[i].formats
         if extra:
-            paths = sorted({field_name(self.slots[k].path) for k in reading} or {""})
-            where = ", ".join(p for p in paths if p) or f"fast tekst {self.place(i)}"
+            # Each answer as the rest of import names it: its label, then its path.
+            named = {field_name(self.slots[k].path): self.slots[k].question for k in reading}
+            where = (", ".join(f"{q.label or q.prompt.rstrip('?')} ({path})" for path, q in sorted(named.items()))
+                     or f"fast tekst {self.place(i)}")
             note = (where, ", ".join(sorted(extra)))
             if note not in self.formatting:
                 self.formatting.append(note)
