@@ -248,7 +248,7 @@ def test_import_brings_chair_edits_back(workdir, via_libreoffice):
     assert "Slutdato (tidsplan.slut)" in out and "nu:  «30. juni 2028»" in out  # the changed words marked
     assert "punkt 1 nu:  Kortlægge den nuværende praksis i «alle» tre «kommuner.»" in out
     assert "kan ikke placeres" in out.lower() and "Formanden orienterer løbende" in out
-    assert "5. Kommunikationsplan" in out  # where the unplaced paragraph stands
+    assert 'nyt afsnit, efter "5. Kommunikationsplan": Formanden orienterer løbende' in out  # where it stands
     # A Word comment belongs to no answer: listed with who wrote it and the text it is on.
     assert ('kommentar i Word fra Formand, ved "Kortlægge den nuværende praksis i alle tre kommuner.": '
             "Skal kommunerne godkende dette?") in out, out
