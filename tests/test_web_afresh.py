@@ -152,3 +152,22 @@ def test_nothing_is_read_again_while_nothing_read_has_changed(live, commission):
     profile.write_text(profile.read_text(encoding="utf-8") + "# rettet\n", encoding="utf-8")
     os.utime(profile, (hour_ago, hour_ago))  # an edit that kept the time still changed the size
     assert api.read_afresh_if_changed()
+
+
+def test_an_answer_to_a_question_renamed_under_an_open_form_is_kept(live, commission):
+    section = f"/k/{commission}/afsnit/formandskab"
+    saved = live.post(section, {"version": live.version(section), "formandskab.sekretariat": "Sekretariatet i Nord"},
+                      headers={"Accept": "application/json"})
+    assert saved.status == 200 and '"saved": true' in saved.text, saved.text
+    kind = own_kind(live)
+    try:
+        kind.write_text(kind.read_text(encoding="utf-8").replace("      - key: sekretariat\n", "      - key: sekretariatet\n"),
+                        encoding="utf-8")
+        page = shown(live.get(section).text)
+        assert "har feltet 'formandskab.sekretariat', som formularen ikke kan gemme" in page, page
+        refused = live.post(section, {"version": live.version(section), "formandskab.sekretariatet": "Andet"},
+                            headers={"Accept": "application/json"})
+        assert refused.status == 409 and '"saved": false' in refused.text
+        assert "sekretariat: Sekretariatet i Nord" in (live.root / "answers" / f"{commission}.yaml").read_text(encoding="utf-8")
+    finally:
+        kind.unlink()

@@ -116,8 +116,8 @@ def open_commission(workspace: Workspace, slug: str) -> Commission:
             raise workspace_file_refused(exc, workspace) from None
         raise Refused(
             HTTPStatus.UNPROCESSABLE_ENTITY,
-            "Svarfilen kan ikke åbnes i formularen: " + "; ".join(w.rstrip(".") for w in words(exc, workspace))
-            + ". Ret filen i en teksteditor, og genindlæs siden.",
+            "Svarfilen kan ikke åbnes i formularen: " + sentences(words(exc, workspace))
+            + " Ret filen i en teksteditor, og genindlæs siden.",
         ) from None
     if RECOVERY_KEY in session.meta:  # what a failed save left: put back from the list, not answered on
         raise Refused(HTTPStatus.CONFLICT, f"{path.name} er en gendannelsesfil, ikke et kommissorium: den rummer svar, "
@@ -135,9 +135,15 @@ def workspace_file_refused(exc: DrafterError, workspace: Workspace) -> Refused:
     field and what is wrong; it is read again on the next page, so no restart is needed."""
     return Refused(
         HTTPStatus.UNPROCESSABLE_ENTITY,
-        "En fil i arbejdsmappen kan ikke bruges: " + "; ".join(w.rstrip(".") for w in words(exc, workspace))
-        + ". Ret filen i en teksteditor, og genindlæs siden; serveren skal ikke genstartes.",
+        "En fil i arbejdsmappen kan ikke bruges: " + sentences(words(exc, workspace))
+        + " Ret filen i en teksteditor, og genindlæs siden; serveren skal ikke genstartes.",
     )
+
+
+def sentences(lines: list[str]) -> str:
+    """Messages (each ending as browser_words ends it) as one sentence: joined by semicolons, one full stop."""
+    text = "; ".join(line[:-1] if line.endswith(".") else line for line in lines)
+    return text if text.endswith(("?", "!")) else text + "."
 
 
 def would_lose(session: DraftSession) -> list[str]:
