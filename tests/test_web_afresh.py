@@ -149,6 +149,11 @@ def test_nothing_is_read_again_while_nothing_read_has_changed(live, commission):
     live.get(f"/k/{commission}/afsnit/gruppe")  # read afresh: drafter.yaml changed
     assert live.get(f"/k/{commission}/afsnit/gruppe").status == 200
     assert not api.read_afresh_if_changed()  # stat signatures alone: the caches are kept
+    (live.root / "drafter.yaml~").write_text("an editor's backup", encoding="utf-8")
+    try:
+        assert not api.read_afresh_if_changed()  # the workspace's folder was looked up, not listed
+    finally:
+        (live.root / "drafter.yaml~").unlink()
     profile.write_text(profile.read_text(encoding="utf-8") + "# rettet\n", encoding="utf-8")
     os.utime(profile, (hour_ago, hour_ago))  # an edit that kept the time still changed the size
     assert api.read_afresh_if_changed()
