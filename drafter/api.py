@@ -68,7 +68,7 @@ __all__ = [
     "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "recovery_note", "render",
     "restore", "set", "set_answers", "typography",
     # workspace and profile
-    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "read_afresh", "use_workspace",
+    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "read_afresh", "read_afresh_if_changed", "use_workspace",
     "workspace_description",
     "workspace_folder", "workspace_root",
     # kinds and rules
@@ -277,6 +277,13 @@ def read_afresh() -> None:
     """Forget the workspace, profile, kinds and names read so far in this process; the next
     use reads each of them again (`drafter check` does, so that its kept verdict notes all it read)."""
     workspace.read_afresh()
+
+
+def read_afresh_if_changed() -> bool:
+    """read_afresh() when a file or folder read so far (drafter.yaml, a kind, its kinds/
+    folder, ...) has changed since, told by its stat signature alone; True when it had.
+    A long-lived process (`drafter serve`) asks before each request."""
+    return workspace.read_afresh_if_changed()
 
 
 def workspace_folder(name: str) -> Path | None:

@@ -474,7 +474,8 @@ def _kind_file(kind: str, exclude: Path | None = None) -> Path | None:
 def load_questionnaire(kind: str) -> Questionnaire:
     path = _kind_file(kind)
     if path is not None:
-        return _load_file(path)
+        with workspace.filling_cache:  # the lookup and the store of the cache within: see workspace.read_afresh
+            return _load_file(path)
     known = available_kinds()
     raise KindError(
         f'ukendt kommissorietype "{kind}"; kendte typer: {", ".join(known)}{suggest(kind, known)}'

@@ -25,12 +25,14 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, tries: int = 1, token: str | None = None):
     """A bound (not yet serving) server for the workspace at *root*, and its guard."""
+    from drafter import api
     from drafter.web.app import WebApp, Workspace
     from drafter.web.server import bind
 
     holder: dict = {}
 
     def app(request):
+        api.read_afresh_if_changed()  # drafter.yaml or a kind edited meanwhile: this page follows it
         return holder["app"](request)
 
     def error_page(status, message):
