@@ -261,7 +261,7 @@ def test_a_ceased_name_spoken_of_as_past_is_no_warning():
     data["kommunikation"]["interessenter"] = ["Almen praksis i Region Østdanmark"]
     dated = lambda found: [p.message for p in found if p.rule == "navne-med-dato" and p.field == "formaal.tekst"]
     assert dated(api.check(data)) == []
-    data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjælland deltager."
+    data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjællands læger deltager."  # the genitive
     assert [m.split(",")[0] for m in dated(api.check(data))] == ['navnet "Region Sjælland" ophørte 31. december 2026']
 
     # The review puts the message after 'Svaret på "...":', so it is a sentence of its own.
