@@ -261,7 +261,7 @@ def test_a_ceased_name_spoken_of_as_past_is_no_warning():
     data["kommunikation"]["interessenter"] = ["Almen praksis i Region Østdanmark"]
     dated = lambda found: [p.message for p in found if p.rule == "navne-med-dato" and p.field == "formaal.tekst"]
     assert dated(api.check(data)) == []
-    data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjælland deltager."
+    data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjællands læger deltager."  # the genitive
     assert [m.split(",")[0] for m in dated(api.check(data))] == ['navnet "Region Sjælland" ophørte 31. december 2026']
 
     # The review puts the message after 'Svaret på "...":', so it is a sentence of its own.
@@ -348,3 +348,15 @@ def test_the_workspace_readme_names_the_organisation_in_the_genitive_within_its_
     assert len(long.splitlines()) == 2 and max(len(line) for line in long.splitlines()) <= 100
     assert _readme_intro("Sundhedsråd Thy-Mors").startswith("Denne mappe er Sundhedsråd Thy-Mors' arbejdsmappe")
     assert _readme_intro("").startswith("Denne mappe er organisationens arbejdsmappe")
+
+
+def test_replace_shows_whole_words_around_a_name():
+    # The dry run showed "…dte model overdrages" (the cut end of "godkendte").
+    from drafter.replace import _excerpt
+
+    text = ("Den godkendte model overdrages til kommunernes og Region Sjællands driftsorganisationer, "
+            "som står for implementeringen fra 2028.")
+    start = text.index("Region Sjælland")
+    shown = _excerpt(text, start, start + len("Region Sjællands"), "Region Østdanmarks")
+    assert shown == "… model overdrages til kommunernes og Region Østdanmarks driftsorganisationer, som står for …"
+    assert _excerpt("Kort: Region Sjælland.", 6, 21) == "Kort: Region Sjælland."

@@ -672,11 +672,18 @@ def test_a_document_edited_in_word_offers_to_take_the_edits_into_the_answers(liv
     paragraph.runs[0].text = paragraph.text.replace("Mette Kjærgaard", "Mette Kjærgård")
     for run in paragraph.runs[1:]:
         run._r.getparent().remove(run._r)
+    # A comment belongs to no answer: the page and the import say so (they said nothing of it).
+    edited.add_comment(paragraph.runs[0], text="Skal Mette have en stedfortræder?", author="Formanden")
     edited.save(str(document))
     page = live.get(f"/k/{slug}/dokument").text
     assert "Word-dokumentet er rettet i Word" in page and "→ Mette Kjærgård (Oversygeplejerske" in page
+    unplaced = 'kommentar i Word fra Formanden, ved "Mette Kjærgård'
+    assert "kommer ikke med, når dokumentet laves igen" in page and unplaced in html.unescape(page)
     reply = live.submit(f"/k/{slug}/dokument", {"handling": "importer"})
     assert reply.status == 200 and "1 svar fra Word-dokumentet er skrevet i svarfilen" in reply.text
+    said = html.unescape(reply.text)
+    assert "hører ikke til et svar og er ikke taget med; det står i kopien" in said and unplaced in said
+    assert "Skal Mette have en stedfortræder?" in said
     assert "navn: Mette Kjærgård" in answer_file(live, slug).read_text(encoding="utf-8")
     assert "Word-dokumentet er rettet i Word" not in reply.text and "forældet" not in reply.text
 
