@@ -40,6 +40,7 @@ from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, le
 from drafter.rules import RULES, check_answers, profile_notes, unknown_rules
 from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
+from drafter.workspace import ProfileError
 from drafter.yamlread import read_answer_file
 
 # `drafter check` needs neither the batch (drafter.batch: rendering many files, its pools
@@ -68,7 +69,7 @@ __all__ = [
     "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "recovery_note", "render",
     "restore", "set", "set_answers", "typography",
     # workspace and profile
-    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "read_afresh", "read_afresh_if_changed", "use_workspace",
+    "WORKSPACE_FILE", "ProfileError", "describe_profile", "init_workspace", "profiles", "read_afresh", "read_afresh_if_changed", "use_workspace",
     "workspace_description",
     "workspace_folder", "workspace_root",
     # kinds and rules

@@ -63,7 +63,7 @@ def _note(entry: tuple) -> None:
     """*entry* is (what, path, ...): logged for a check, and its path watched while filling a cache."""
     global _complete
     if _filling.depth:
-        _watch(entry[1])
+        _watch(entry[1], listed=entry[0] == "names")
     if _log is not None:
         if len(_log) < MAX_NOTES:
             _log.append(entry)
@@ -210,7 +210,6 @@ RACY_NS = 2_000_000_000
 _RACY = ("racy",)
 
 
-
 class _Filling(_thread._local):
     """This thread's depth of watching() blocks, and when the outermost one began."""
 
@@ -219,7 +218,7 @@ class _Filling(_thread._local):
 
 
 _filling = _Filling()
-_watched: dict[str, tuple] = {}
+_watched: dict[tuple[str, bool], tuple] = {}  # (path, listed): its signature
 _watched_lock = _thread.allocate_lock()
 
 
@@ -235,32 +234,36 @@ class watching:
         _filling.depth -= 1
 
 
-def _signature(path: str) -> tuple:
-    """What os.stat() says of *path* (links followed): type, size, mtime_ns, inode; never opens it."""
+def _signature(path: str, listed: bool = False) -> tuple:
+    """What os.stat() says of *path* (links followed): type, size, mtime_ns, inode; never opens
+    it. A folder only looked up (not *listed*) is its type and inode: a file added to it or
+    removed (an editor's backup beside drafter.yaml) changes nothing read from it."""
     try:
         info = os.stat(path)
     except OSError as exc:
         return ("absent",) if exc.errno in _ABSENT else ("error", exc.errno)
     except ValueError:  # a NUL in the name
         return ("absent",)
+    if not listed and stat.S_ISDIR(info.st_mode):
+        return (stat.S_IFDIR, info.st_ino)
     return (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _watch(path: str) -> None:
+def _watch(path: str, listed: bool = False) -> None:
     # While a check's log is open, its inputs are looked at only as noted (tests/test_kept_verdicts.py):
     # what it fills is taken as changed by the next watched_changed().
-    found = _RACY if _log is not None else _signature(path)
+    found = _RACY if _log is not None else _signature(path, listed)
     if len(found) == 4 and found[2] >= _filling.started - RACY_NS:
         found = _RACY
     with _watched_lock:
-        _watched[path] = found
+        _watched[path, listed] = found
 
 
 def watched_changed() -> bool:
     """True when a watched path is not as it was when it was read (or was too new to tell)."""
     with _watched_lock:
         watched = list(_watched.items())
-    return any(seen is _RACY or _signature(path) != seen for path, seen in watched)
+    return any(seen is _RACY or _signature(*watch) != seen for watch, seen in watched)
 
 
 def forget_watched() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from drafter import inputs, reference, workspace
 from drafter.dates import MONTHS_DA, long_date
-from drafter.errors import AnswerFileError, InvalidValue, KindError
+from drafter.errors import AnswerFileError, InvalidValue, KindError, UnknownKind
 from drafter.fsutil import UnsafeFile, describe_oserror, read_regular_file
 from drafter.plain import Plain
 from drafter.problems import Problem
@@ -477,7 +477,7 @@ def load_questionnaire(kind: str) -> Questionnaire:
         with workspace.filling_cache:  # the lookup and the store of the cache within: see workspace.read_afresh
             return _load_file(path)
     known = available_kinds()
-    raise KindError(
+    raise UnknownKind(
         f'ukendt kommissorietype "{kind}"; kendte typer: {", ".join(known)}{suggest(kind, known)}'
     )
 
