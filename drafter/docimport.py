@@ -851,7 +851,7 @@ def read_chair_edits(docx_path, answers) -> ImportResult:
     result = ImportResult(values, taken, conflicts, kept, unplaced, formatting, tracked, has_base=base is not None)
     for note in notes:
         where = f'ved "{_clip(note.anchor)}"' if note.anchor else "i dokumentet"
-        result.unplaced.append(Unplaced(where, note.text, f"kommentar i Word fra {note.author}" if note.author
+        result.unplaced.append(Unplaced(where, note.text, f"kommentar i Word fra {_clip(note.author)}" if note.author
                                         else "kommentar i Word"))
     return result
 

@@ -246,31 +246,38 @@ def comments(package: WordPackage) -> list[WordComment]:
 
 def _comment_anchors(body) -> dict[str, str]:
     """{comment id: the body text between its range start and end} (or, for a comment with
-    only a reference, the text of the paragraph that holds it)."""
-    anchors: dict[str, list[str]] = {}
-    open_ids: list[str] = []
-    paragraph: list[str] = []
-    referenced: list[str] = []
+    only a reference, the text of the paragraph that holds it). One pass over the body, each
+    anchor cut to a few words: a file with many comments open at once costs no more."""
+    pieces: list[str] = []  # the text of every w:t, in body order
+    starts: dict[str, int] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    paragraph_start, referenced = 0, []
     for element in body.iter(W + "p", W + "t", W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference"):
         tag, number = element.tag, element.get(W + "id")
         if tag == W + "p":
             for ref in referenced:
-                anchors.setdefault(ref, paragraph)
-            paragraph, referenced = [], []
+                spans.setdefault(ref, (paragraph_start, len(pieces)))
+            paragraph_start, referenced = len(pieces), []
         elif tag == W + "t":
-            paragraph.append(element.text or "")
-            for open_id in open_ids:
-                anchors[open_id].append(element.text or "")
-        elif tag == W + "commentRangeStart" and number is not None:
-            anchors[number] = []
-            open_ids.append(number)
-        elif tag == W + "commentRangeEnd" and number in open_ids:
-            open_ids.remove(number)
-        elif tag == W + "commentReference" and number is not None and number not in anchors:
+            pieces.append(element.text or "")
+        elif number is None:
+            continue
+        elif tag == W + "commentRangeStart":
+            starts.setdefault(number, len(pieces))
+        elif tag == W + "commentRangeEnd" and number in starts:
+            spans.setdefault(number, (starts[number], len(pieces)))
+        elif tag == W + "commentReference" and number not in starts:
             referenced.append(number)
     for ref in referenced:
-        anchors.setdefault(ref, paragraph)
-    return {number: " ".join("".join(parts).split()) for number, parts in anchors.items()}
+        spans.setdefault(ref, (paragraph_start, len(pieces)))
+    for number, first in starts.items():  # a range never closed: to the end of the body
+        spans.setdefault(number, (first, len(pieces)))
+    return {number: " ".join("".join(pieces[a:min(b, a + _ANCHOR_PIECES)]).split())[:_ANCHOR_CHARS]
+            for number, (a, b) in spans.items()}
+
+
+_ANCHOR_PIECES = 40  # runs of text kept of an anchor (the listing shows its first 60 characters)
+_ANCHOR_CHARS = 400
 
 
 # -- the text as units -----------------------------------------------------------------

@@ -529,3 +529,21 @@ def test_a_changed_text_is_summed_up_by_the_words_that_changed():
         "Overdragelse: «driften. Formanden orienterer.» er nu «kommunernes drift.»"]
     many = " ".join(f"ord{n} x y z" for n in range(6))
     assert question_lines(closing, many, many.replace("ord", "ORD")).pop().endswith("; og 3 ændringer mere")
+
+
+def test_comment_anchors_are_read_in_one_pass_and_bounded():
+    # Many comments left open over a long body: each anchor is cut to a few words (a naive
+    # reading copied the rest of the body into every open comment: memory times comments).
+    from lxml import etree
+
+    from drafter.wordread import _comment_anchors
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = etree.fromstring((
+        f'<w:body xmlns:w="{w}"><w:p>' + "".join(f'<w:commentRangeStart w:id="{i}"/>' for i in range(3000)) + "</w:p>"
+        + '<w:p><w:r><w:t>Tekst med </w:t></w:r><w:commentRangeStart w:id="a"/><w:r><w:t>48 timer</w:t></w:r>'
+        + '<w:commentRangeEnd w:id="a"/><w:r><w:t> efter.</w:t><w:commentReference w:id="b"/></w:r></w:p>'
+        + "".join("<w:p><w:r><w:t>ord </w:t></w:r></w:p>" for _ in range(3000)) + "</w:body>").encode())
+    anchors = _comment_anchors(body)
+    assert anchors["a"] == "48 timer" and anchors["b"] == "Tekst med 48 timer efter."
+    assert len(anchors) == 3002 and max(len(text) for text in anchors.values()) <= 400
