@@ -40,6 +40,7 @@ from drafter.questionnaire import LETTERHEAD, Questionnaire, available_kinds, le
 from drafter.rules import RULES, check_answers, profile_notes, unknown_rules
 from drafter.typography import fixed, problems as typography_problems, suggestions
 from drafter.validate import is_complete, questionnaire_for, validate
+from drafter.workspace import ProfileError
 from drafter.yamlread import read_answer_file
 
 # `drafter check` needs neither the batch (drafter.batch: rendering many files, its pools
@@ -68,7 +69,7 @@ __all__ = [
     "Answers", "Problem", "check", "fix_typography", "load", "missing_answers", "new_draft", "recovery_note", "render",
     "restore", "set", "set_answers", "typography",
     # workspace and profile
-    "WORKSPACE_FILE", "describe_profile", "init_workspace", "profiles", "read_afresh", "use_workspace",
+    "WORKSPACE_FILE", "ProfileError", "describe_profile", "init_workspace", "profiles", "read_afresh", "read_afresh_if_changed", "use_workspace",
     "workspace_description",
     "workspace_folder", "workspace_root",
     # kinds and rules
@@ -277,6 +278,13 @@ def read_afresh() -> None:
     """Forget the workspace, profile, kinds and names read so far in this process; the next
     use reads each of them again (`drafter check` does, so that its kept verdict notes all it read)."""
     workspace.read_afresh()
+
+
+def read_afresh_if_changed() -> bool:
+    """read_afresh() when a file or folder read so far (drafter.yaml, a kind, its kinds/
+    folder, ...) has changed since, told by its stat signature alone; True when it had.
+    A long-lived process (`drafter serve`) asks before each request."""
+    return workspace.read_afresh_if_changed()
 
 
 def workspace_folder(name: str) -> Path | None:
@@ -495,6 +503,11 @@ def new_template(kind: str | None = None, target: str | Path | None = None, *, l
         if own is None:
             raise UsageError("angiv hvor kopien skal skrives (SKABELON.docx); uden for en arbejdsmappe er der ingen templates/")
         target = own / (LETTERHEAD if letterhead else f"{kind}.docx")
+        if not os.path.lexists(own):  # a workspace of a drafter.yaml alone: its templates/ starts here
+            try:
+                own.mkdir()
+            except OSError:
+                pass  # the copy then says what is wrong with the folder
     if letterhead:
         return templates.copy_template(letterhead_path(), Path(target), force=force)
     return templates.new_template(load_questionnaire(kind), Path(target), force=force)

@@ -181,9 +181,41 @@ def _value_change(question: Question, old: Any, new: Any) -> str:
         return f"{name}: fjernet (var: {shown(question, old)})"
     if question.type == "date":
         return f"{name} flyttet fra {shown(question, old)} til {shown(question, new)}"
-    if question.type == "paragraphs":
-        return f"{name}: teksten er ændret"
+    if question.type == "paragraphs" or (isinstance(old, str) and isinstance(new, str)
+                                         and "…" in shown(question, old) + shown(question, new)):
+        return f"{name}: {changed_words(str(old), str(new))}"  # a clipped text could hide the change
     return f"{name} ændret fra {shown(question, old)} til {shown(question, new)}"
+
+
+_MOST_CHANGES_SHOWN = 3
+
+
+def changed_words(old: str, new: str) -> str:
+    """What changed in a text, word for word: 'tilføjet «...»', 'fjernet «...»', '«...» er nu
+    «...»' (a few stretches; the rest counted), so a summary of a long text says how it changed."""
+    import difflib
+
+    def words(text: str) -> list[str]:
+        return [w for w in re.split(r"[^\S\n]+", re.sub(r"\s*\n\s*", " \n ", text.strip())) if w]
+
+    def stretch(part: list[str]) -> str:
+        text = " ".join(w for w in part if w != "\n")
+        return text if len(text) <= 80 else text[:77] + "…"
+
+    a, b = words(old), words(new)
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        removed, added = stretch(a[i1:i2]), stretch(b[j1:j2])
+        if op == "equal" or not (removed or added):
+            continue
+        parts.append(f"«{removed}» er nu «{added}»" if removed and added else
+                     f"tilføjet «{added}»" if added else f"fjernet «{removed}»")
+    if not parts:
+        return "afsnittene er delt anderledes"
+    more = len(parts) - _MOST_CHANGES_SHOWN
+    shown_parts = parts[:_MOST_CHANGES_SHOWN] + ([f"og {more} {'ændring' if more == 1 else 'ændringer'} mere"]
+                                                 if more > 0 else [])
+    return "; ".join(shown_parts)
 
 
 def compare(questionnaire: Questionnaire, old: dict, new: dict) -> list[SectionChanges]:

@@ -591,9 +591,13 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     kinds, broken = api.kinds()
     for exc in broken:  # one broken kind file does not hide the others
         _report(exc)
+    from drafter.questionnaire import missing_profile_note  # lazy
+
     width = max((len(k.kind) for k in kinds), default=0)
     for kind in kinds:
-        _print(f"{kind.kind.ljust(width)}  {kind.name}: {kind.description}")
+        lacking = missing_profile_note(kind)  # a cluster kind in a council's workspace says so
+        note = f" (profilen {lacking})" if lacking else ""
+        _print(f"{kind.kind.ljust(width)}  {kind.name}{note}: {kind.description}")
     return EXIT_FAILED if broken else EXIT_OK
 
 

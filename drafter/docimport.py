@@ -92,7 +92,7 @@ class Conflict:
 class Unplaced:
     """Text in the document that belongs to no answer, or cannot be read safely."""
 
-    where: str  # "efter: <the paragraph before>"
+    where: str  # 'efter "<the paragraph before>"', 'i "<the question>"', 'ved "<the text commented>"'
     text: str
     what: str  # "nyt afsnit", "ændret fast tekst", "slettet fast tekst", "flere mulige læsninger", ...
 
@@ -301,7 +301,7 @@ class _Reader:
 
     def place(self, i: int) -> str:
         k = min(i, len(self.base)) - 1
-        return f"efter: {_clip(self.base[k].text)}" if k >= 0 else "i begyndelsen af dokumentet"
+        return f'efter "{_clip(self.base[k].text)}"' if k >= 0 else "i begyndelsen af dokumentet"
 
     def owner(self, i: int) -> tuple | None:
         ids = self.markers(i)
@@ -360,8 +360,10 @@ class _Reader:
     def note_formatting(self, i: int, unit: Unit, reading: dict[int, str]) -> None:
         extra = unit.formats - self.base[i].formats
         if extra:
-            paths = sorted({field_name(self.slots[k].path) for k in reading} or {""})
-            where = ", ".join(p for p in paths if p) or f"fast tekst {self.place(i)}"
+            # Each answer as the rest of import names it: its label, then its path.
+            named = {field_name(self.slots[k].path): self.slots[k].question for k in reading}
+            where = (", ".join(f"{q.label or q.prompt.rstrip('?')} ({path})" for path, q in sorted(named.items()))
+                     or f"fast tekst {self.place(i)}")
             note = (where, ", ".join(sorted(extra)))
             if note not in self.formatting:
                 self.formatting.append(note)
@@ -553,7 +555,8 @@ class _Reader:
             if slot.question.type == "date":
                 iso = _parse_long_date(text)
                 if iso is None:
-                    self.unplaced.append(Unplaced(field_name(path), text, "dato, der ikke kan læses"))
+                    named = slot.question.label or slot.question.prompt.rstrip("?")
+                    self.unplaced.append(Unplaced(f'i "{named}"', text, "dato, der ikke kan læses"))
                     continue
                 text = iso
             if text != old:
@@ -846,8 +849,10 @@ def read_chair_edits(docx_path, answers) -> ImportResult:
     base_values = (base or answers).values
     values, taken, conflicts, kept = merge(answers.questionnaire, base_values, answers.values, theirs)
     result = ImportResult(values, taken, conflicts, kept, unplaced, formatting, tracked, has_base=base is not None)
-    for text in notes:
-        result.unplaced.append(Unplaced("kommentar i Word", text, "kommentar"))
+    for note in notes:
+        where = f'ved "{_clip(note.anchor)}"' if note.anchor else "i dokumentet"
+        result.unplaced.append(Unplaced(where, note.text, f"kommentar i Word fra {_clip(note.author)}" if note.author
+                                        else "kommentar i Word"))
     return result
 
 

@@ -39,6 +39,10 @@ class KindError(DrafterError):
     """An unknown commission kind, or a kind whose own files are broken."""
 
 
+class UnknownKind(KindError):
+    """No kind of that name (an answer file's "kind", a command's argument): the kinds' own files may be fine."""
+
+
 class RuleViolation(DrafterError):
     """The answers break one of the collaboration's rules (drafter.rules) at severity error."""
 

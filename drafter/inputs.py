@@ -8,6 +8,12 @@ be read (`unreadable`), and a path whose links were followed notes where it led
 (`resolved`). While no log is open (every command but a plain `check`) nothing is noted.
 `unchanged()` looks at each noted input again the same way, and reads each file again.
 
+The same notes keep a long-lived process (`drafter serve`) current: what is read to fill a
+cache (the workspace and its profile, the kinds, the names files; drafter.workspace fills
+them inside `watching()`) is also watched, by each path's stat signature (type, size,
+mtime_ns, inode), whatever log is open. `watched_changed()` stats each watched path again,
+without reading or hashing a file, so a request can ask it cheaply before it begins.
+
 tests/test_kept_verdicts.py watches every stat, listing and open of a fresh check and fails
 when one of them is not noted here.
 """
@@ -17,6 +23,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
+
+# _thread, not threading: threading costs every command's start-up ≈0.5 ms, and these are the same objects.
+import _thread
 
 from drafter.privcache import digest
 
@@ -50,7 +60,10 @@ def finish() -> tuple | None:
 
 
 def _note(entry: tuple) -> None:
+    """*entry* is (what, path, ...): logged for a check, and its path watched while filling a cache."""
     global _complete
+    if _filling.depth:
+        _watch(entry[1], listed=entry[0] == "names")
     if _log is not None:
         if len(_log) < MAX_NOTES:
             _log.append(entry)
@@ -60,20 +73,24 @@ def _note(entry: tuple) -> None:
 
 def read(path: str | Path, raw: bytes) -> None:
     """The reader read *raw* from the file *path* (following links)."""
-    if _log is not None:
+    if _log is not None:  # hashed for a log only
         _note(("read", os.fspath(path), len(raw), digest(raw)))
+    elif _filling.depth:
+        _watch(os.fspath(path))
 
 
 def unreadable(path: str | Path) -> None:
     """The file *path* could not be read (missing, too large, not a file): what came of it is not kept."""
     global _complete
+    if _filling.depth:
+        _watch(os.fspath(path))
     if _log is not None:
         _complete = False
 
 
 def resolved(path: str | Path, result: str | Path) -> None:
     """*path* with its links followed (Path.resolve()) was *result*."""
-    if _log is not None:
+    if _log is not None or _filling.depth:  # noted: watched too (_note)
         _note(("resolved", os.fspath(path), os.fspath(result)))
 
 
@@ -101,6 +118,8 @@ def _kind(path: str) -> str:
     try:
         found = _kind_now(path)
     except OSError:
+        if _filling.depth:
+            _watch(path)
         if _log is not None:
             _complete = False
         raise
@@ -180,3 +199,74 @@ def _same_bytes(path: str, size: int, expected: bytes) -> bool:
     finally:
         os.close(fd)
     return len(data) == size and digest(data) == expected
+
+
+# -- watching (a long-lived process) ---------------------------------------------------------
+
+# A file changed this long before it was read may change again within the same timestamp
+# (coarse clocks: FAT and some network shares count in 2 s), or between its read and its
+# stat: it is looked at as changed until it is older (as git's "racily clean" entries).
+RACY_NS = 2_000_000_000
+_RACY = ("racy",)
+
+
+class _Filling(_thread._local):
+    """This thread's depth of watching() blocks, and when the outermost one began."""
+
+    depth = 0
+    started = 0
+
+
+_filling = _Filling()
+_watched: dict[tuple[str, bool], tuple] = {}  # (path, listed): its signature
+_watched_lock = _thread.allocate_lock()
+
+
+class watching:
+    """`with watching():` what is noted in this thread meanwhile is watched (the caller fills a cache with it)."""
+
+    def __enter__(self) -> None:
+        if not _filling.depth:
+            _filling.started = time.time_ns()
+        _filling.depth += 1
+
+    def __exit__(self, *exc) -> None:
+        _filling.depth -= 1
+
+
+def _signature(path: str, listed: bool = False) -> tuple:
+    """What os.stat() says of *path* (links followed): type, size, mtime_ns, inode; never opens
+    it. A folder only looked up (not *listed*) is its type and inode: a file added to it or
+    removed (an editor's backup beside drafter.yaml) changes nothing read from it."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return ("absent",) if exc.errno in _ABSENT else ("error", exc.errno)
+    except ValueError:  # a NUL in the name
+        return ("absent",)
+    if not listed and stat.S_ISDIR(info.st_mode):
+        return (stat.S_IFDIR, info.st_ino)
+    return (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _watch(path: str, listed: bool = False) -> None:
+    # While a check's log is open, its inputs are looked at only as noted (tests/test_kept_verdicts.py):
+    # what it fills is taken as changed by the next watched_changed().
+    found = _RACY if _log is not None else _signature(path, listed)
+    if len(found) == 4 and found[2] >= _filling.started - RACY_NS:
+        found = _RACY
+    with _watched_lock:
+        _watched[path, listed] = found
+
+
+def watched_changed() -> bool:
+    """True when a watched path is not as it was when it was read (or was too new to tell)."""
+    with _watched_lock:
+        watched = list(_watched.items())
+    return any(seen is _RACY or _signature(*watch) != seen for watch, seen in watched)
+
+
+def forget_watched() -> None:
+    """Watch nothing: the caches were emptied, and what fills them again is watched anew."""
+    with _watched_lock:
+        _watched.clear()

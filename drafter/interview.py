@@ -32,7 +32,8 @@ from drafter.prompts import (
     ECHO_STYLE, HEADING_STYLE, HELP_STYLE, LEFT_EMPTY_HINT, OPTIONAL_SUGGESTION_HINT, SUGGESTION_HINT, WARNING_STYLE, Stopped,
     say, select, text, width,
 )
-from drafter.questionnaire import Question, Questionnaire, Section, available_kinds, load_questionnaire
+from drafter.questionnaire import (Question, Questionnaire, Section, and_list, available_kinds, load_questionnaire,
+                                  missing_profile_data, missing_profile_note)
 from drafter.session import DEFAULT_ANSWERS_DIR, AutosaveFailed, ChangedElsewhere, DraftSession, is_left_empty
 from drafter.yamlread import is_empty
 
@@ -439,42 +440,10 @@ def say_profile() -> None:
         HELP_STYLE)
 
 
-# The profile's lists a kind's required question can take its choices from, and what each
-# is called when the profile lacks it (the lists a cluster kind needs).
-PROFILE_LISTS = {
-    "klynger": "klynger ('klynger')",
-    "perioder": "en plan for rotation i formandskaberne ('rotation')",
-    "temagrupper": "temagrupper (grupper med 'er_temagruppe: true')",
-}
-PROFILE_LISTS_SHORT = {"klynger": "klynger", "perioder": "rotationsplan", "temagrupper": "temagrupper"}
-
-
-def missing_profile_data(questionnaire: Questionnaire, short: bool = False) -> list[str]:
-    """What a kind needs from the profile that the profile lacks: a required question whose
-    choices come from one of PROFILE_LISTS, or whose entries are the profile's clusters, finds none."""
-    names = PROFILE_LISTS_SHORT if short else PROFILE_LISTS
-    missing: list[str] = []
-    for question in questionnaire.questions:
-        for asked in [question, *question.fields]:
-            if not asked.required:
-                continue
-            needed = asked.choices_from if asked.choices_from in PROFILE_LISTS and not asked.choices else None
-            lookup = (asked.default_from or {}).get("lookup")
-            if lookup == "klynger" and not asked.default_value(None, {}):
-                needed = "klynger"
-            if needed and names[needed] not in missing:
-                missing.append(names[needed])
-    return missing
-
-
 def warn_missing_profile_data(questionnaire: Questionnaire) -> None:
     missing = missing_profile_data(questionnaire)
     if missing:
-        say(f"{questionnaire.name}: profilen mangler {_and_list(missing)}; de svar skriver du selv.", WARNING_STYLE)
-
-
-def _and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+        say(f"{questionnaire.name}: profilen mangler {and_list(missing)}; de svar skriver du selv.", WARNING_STYLE)
 
 
 def choose_kind() -> str:
@@ -491,7 +460,7 @@ def choose_kind() -> str:
     if lacking:
         choices.append(Separator("── Kræver data, som profilen ikke har:"))
         for kind in lacking:  # one line each: "- Temagruppe (mangler temagrupper, klynger og rotationsplan)"
-            reason = "mangler " + _and_list(missing_profile_data(kind, short=True))
+            reason = missing_profile_note(kind)
             choices.append(Choice(clip(kind.name, max(10, width() - 12 - len(reason))), disabled=reason))
     try:
         picked = select("Hvilken slags kommissorium vil du skrive?", choices, search=len(labels) > 7)

@@ -366,8 +366,8 @@ class RecordForm:
         choice stays the person's own."""
         choices, buffer = self.fields[index].choices, self.buffers[index]
         typed = buffer.text.strip()
-        if not choices or not typed:
-            return
+        if not choices or not typed or buffer.text == self.fields[index].current:
+            return  # an earlier answer passed over (`edit`) stays as it was written
         exact = next((c for c in choices if c.lower() == typed.lower()), None)
         listed = exact or next(iter(matching(choices, typed)), None)
         if listed is not None and listed != buffer.text:

@@ -101,6 +101,11 @@ def replace_text(text: str, old: str, new: str) -> tuple[str, list[tuple[int, in
 def _excerpt(text: str, start: int, end: int, replacement: str | None = None) -> str:
     left = text[max(0, start - EXCERPT):start]
     right = text[end:end + EXCERPT]
+    # Whole words only: a cut word ("…dte model") reads as a typo.
+    if start > EXCERPT and text[start - EXCERPT - 1].isalnum() and left[:1].isalnum():
+        left = re.sub(r"^\w*", "", left)
+    if end + EXCERPT < len(text) and text[end + EXCERPT].isalnum() and right[-1:].isalnum():
+        right = re.sub(r"\w*$", "", right)
     middle = text[start:end] if replacement is None else replacement
     shown = ("…" if start > EXCERPT else "") + left + middle + right + ("…" if end + EXCERPT < len(text) else "")
     return " ".join(shown.split())

@@ -767,7 +767,13 @@ def _dated_names(ctx: Context) -> Iterator[Hit]:
             found = next((m for m in pattern.finditer(text) if not _named_as_past(text, m.start())), None)
             if not found:
                 continue
-            message = f'nævner "{found.group(0)}", som {when}, men kommissoriet er dateret {long_date(day)}'
+            # A sentence of its own: the review puts it after 'Svaret på "...":'. The name as a
+            # name: "Region Sjællands" in the text is the name "Region Sjælland".
+            named = " ".join(found.group(0).split())
+            forms = {" ".join(f.split()).casefold() for f in [entry["navn"], *(entry.get("former") or [])]}
+            if named.casefold() not in forms and named[:-1].casefold() in forms:
+                named = named[:-1]
+            message = f'navnet "{named}" {when}, men kommissoriet er dateret {long_date(day)}'
             if entry.get("afløst_af") and "ophørte" in when:
                 message += f'; brug "{entry["afløst_af"]}" i stedet'
             if entry.get("kilde"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.answers import check_file, load_answers
-from drafter.changes import SectionChanges, compare as compare_answers, layout_changes
+from drafter.changes import SectionChanges, changed_words, compare as compare_answers, layout_changes
 from drafter.docdiff import tracked_changes
 from drafter.errors import DrafterError
 from drafter.problems import Problem
@@ -206,6 +206,12 @@ def text_changes(old_docx: bytes, new_docx: bytes) -> list:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            # A paragraph edited in place: which one, and its changed words (the whole line
+            # clipped could hide the very words that changed).
+            for (_, before), (heading, after) in zip(old[i1:i2], new[j1:j2]):
+                add(heading, f'ændret i "{_clip(before, 40)}": {changed_words(before, after)}')
+            continue
         for heading, text in old[i1:i2]:
             if text.strip():
                 add(heading, f"fjernet: {_clip(text)}")
@@ -215,9 +221,12 @@ def text_changes(old_docx: bytes, new_docx: bytes) -> list:
     return list(by_heading.values())
 
 
-def _clip(text: str) -> str:
+def _clip(text: str, most: int = 100) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= 100 else text[:97] + "…"
+    if len(text) <= most:
+        return text
+    cut = text[:most - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"  # between words where it can
 
 
 def _headed_paragraphs(docx: bytes) -> list[tuple[str, str]]:

@@ -221,13 +221,63 @@ def recorded_base(package: WordPackage) -> dict | None:
     return stamp.recorded_base(package.custom)
 
 
-def comments(package: WordPackage) -> list[str]:
-    """The text of every Word comment in the document (they belong to no answer)."""
+@dataclass
+class WordComment:
+    """A Word comment: who wrote it, the text it is anchored on in the body ("" where the
+    body marks none), and what it says."""
+
+    author: str
+    anchor: str
+    text: str
+
+
+def comments(package: WordPackage) -> list[WordComment]:
+    """Every Word comment in the document (they belong to no answer), with its author and
+    the body text it comments on, so a person can find it again."""
     part = "word/comments.xml"
     if part not in package.entries:
         return []
     root = package.root(part)
-    return [" ".join("".join(c.itertext()).split()) for c in root.findall(W + "comment")]
+    anchors = _comment_anchors(package.body())
+    return [WordComment(" ".join((c.get(W + "author") or "").split()), anchors.get(c.get(W + "id"), ""),
+                        " ".join("".join(c.itertext()).split()))
+            for c in root.findall(W + "comment")]
+
+
+def _comment_anchors(body) -> dict[str, str]:
+    """{comment id: the body text between its range start and end} (or, for a comment with
+    only a reference, the text of the paragraph that holds it). One pass over the body, each
+    anchor cut to a few words: a file with many comments open at once costs no more."""
+    pieces: list[str] = []  # the text of every w:t, in body order
+    starts: dict[str, int] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    paragraph_start, referenced = 0, []
+    for element in body.iter(W + "p", W + "t", W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference"):
+        tag, number = element.tag, element.get(W + "id")
+        if tag == W + "p":
+            for ref in referenced:
+                spans.setdefault(ref, (paragraph_start, len(pieces)))
+            paragraph_start, referenced = len(pieces), []
+        elif tag == W + "t":
+            pieces.append(element.text or "")
+        elif number is None:
+            continue
+        elif tag == W + "commentRangeStart":
+            starts.setdefault(number, len(pieces))
+        elif tag == W + "commentRangeEnd" and number in starts:
+            spans.setdefault(number, (starts[number], len(pieces)))
+        elif tag == W + "commentReference" and number not in starts:
+            referenced.append(number)
+    for ref in referenced:
+        spans.setdefault(ref, (paragraph_start, len(pieces)))
+    for number, first in starts.items():  # a range never closed: to the end of the body
+        spans.setdefault(number, (first, len(pieces)))
+    return {number: " ".join("".join(pieces[a:min(b, a + _ANCHOR_PIECES)]).split())[:_ANCHOR_CHARS]
+            for number, (a, b) in spans.items()}
+
+
+_ANCHOR_PIECES = 40  # runs of text kept of an anchor (the listing shows its first 60 characters)
+_ANCHOR_CHARS = 400
 
 
 # -- the text as units -----------------------------------------------------------------

@@ -19,6 +19,9 @@ import os
 import re
 from pathlib import Path
 
+# _thread, not threading: the same lock, without threading's cost at every command's start-up.
+import _thread
+
 from drafter import inputs
 from drafter.errors import AnswerFileError, DrafterError
 from drafter.fsutil import atomic_write, describe_oserror, read_regular_file
@@ -187,14 +190,18 @@ _shipped_names: dict[str, list] | None = None
 def _shipped_names_data() -> dict[str, list]:
     """drafter/names/*.yaml, read and checked once: {"navne": [...], "regioner": [...]}."""
     global _shipped_names
-    if _shipped_names is None:
-        merged: dict[str, list] = {"navne": [], "regioner": []}
-        for path in yaml_files(NAMES_DIR):
-            data = _load_names_file(path)
-            for key in merged:
-                merged[key].extend(data.get(key) or [])
-        _shipped_names = merged
-    return _shipped_names
+    found = _shipped_names
+    if found is None:
+        with filling_cache:
+            if _shipped_names is None:
+                merged: dict[str, list] = {"navne": [], "regioner": []}
+                for path in yaml_files(NAMES_DIR):
+                    data = _load_names_file(path)
+                    for key in merged:
+                        merged[key].extend(data.get(key) or [])
+                _shipped_names = merged
+            found = _shipped_names
+    return found
 
 
 def shipped_dated_names() -> list[dict]:
@@ -532,12 +539,38 @@ def find_root(start: Path) -> Path | None:
 _current: Workspace | None = None
 
 
+class _FillingCache:
+    """`with filling_cache:` one thread at a time fills a cache of what was read (the
+    workspace, the names files, drafter.questionnaire's kinds) or empties them
+    (read_afresh), and what it reads meanwhile is watched (drafter.inputs): so a cache is
+    never filled with what was read before it was emptied, nor holds anything unwatched."""
+
+    def __init__(self) -> None:
+        self._lock = _thread.RLock()
+        self._watching = inputs.watching()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        self._watching.__enter__()
+
+    def __exit__(self, *exc) -> None:
+        self._watching.__exit__()
+        self._lock.release()
+
+
+filling_cache = _FillingCache()
+
+
 def current() -> Workspace:
     """The workspace of this process: --workspace (DRAFTER_WORKSPACE), or found from the current folder."""
     global _current
-    if _current is None:
-        _current = _open(os.environ.get(WORKSPACE_ENV) or None)
-    return _current
+    found = _current
+    if found is None:
+        with filling_cache:
+            if _current is None:
+                _current = _open(os.environ.get(WORKSPACE_ENV) or None)
+            found = _current
+    return found
 
 
 def _open(given: str | None) -> Workspace:
@@ -578,10 +611,22 @@ def read_afresh() -> None:
     import sys
 
     global _current, _shipped_names
-    _current = _shipped_names = None
-    questionnaire = sys.modules.get("drafter.questionnaire")
-    if questionnaire is not None:
-        questionnaire._load_file.cache_clear()
+    with filling_cache:
+        _current = _shipped_names = None
+        questionnaire = sys.modules.get("drafter.questionnaire")
+        if questionnaire is not None:
+            questionnaire._load_file.cache_clear()
+        inputs.forget_watched()
+
+
+def read_afresh_if_changed() -> bool:
+    """read_afresh() when a file or folder read so far is not as it was then (by its stat
+    signature: nothing is read or hashed); True when it did. A long-lived process
+    (`drafter serve`) asks before each request, so it works on the files as they are now."""
+    if not inputs.watched_changed():
+        return False
+    read_afresh()
+    return True
 
 
 def profile() -> Profile:
@@ -593,8 +638,7 @@ def profile() -> Profile:
 README_TEXT = """\
 # Arbejdsmappe til drafter
 
-Denne mappe er {organisation}s arbejdsmappe til kommissorier. drafter finder den selv, når
-du står i mappen (eller i en mappe under den).
+{intro}
 
 - `drafter.yaml` er organisationens profil: navn, parter, grupper, hvem der nedsætter grupper
   og modtager deres afrapportering, formandskabsmodel, rotationsplan og de ord, dokumenterne
@@ -614,6 +658,16 @@ Kom i gang:
     drafter new arbejdsgruppe
     drafter render answers/
 """
+
+
+def _readme_intro(organisation: str) -> str:
+    """The workspace README's first lines, with the organisation's name in the genitive
+    ("Skovby Kommunes"; a name ending in s, x or z takes an apostrophe), wrapped as the rest."""
+    import textwrap
+
+    owner = (organisation + ("'" if organisation[-1:].lower() in "sxz" else "s")) if organisation else "organisationens"
+    return textwrap.fill(f"Denne mappe er {owner} arbejdsmappe til kommissorier. drafter finder den selv, når du står "
+                         "i mappen (eller i en mappe under den).", 100, break_on_hyphens=False, break_long_words=False)
 
 
 class InitResult(Plain):
@@ -663,8 +717,7 @@ def init(root: Path, profile_name: str | None = None, name: str | None = None, r
                 created.append(folder)
         readme = root / "README.md"
         if not readme.exists():
-            organisation = name or chosen.organisation or "organisationen"
-            atomic_write(readme, README_TEXT.format(organisation=organisation).encode("utf-8"))
+            atomic_write(readme, README_TEXT.format(intro=_readme_intro(name or chosen.organisation)).encode("utf-8"))
             created.append(readme)
         header = (
             f"# Organisationsprofil for denne arbejdsmappe, oprettet fra den indbyggede profil \"{chosen.name}\".\n"
@@ -717,6 +770,8 @@ def _profile_text(chosen: Profile, name: str | None, region: str | None) -> tupl
                 f"--region ({', '.join(regions())})"
             )
     if data.get("organisation", {}).get("type") == "sundhedsråd" and not data.get("parter"):
+        if data.get("region"):  # the responsible authority is a party of every council: the law says so
+            data["parter"] = [{"navn": data["region"], "side": "region"}]
         notes.append("rådets kommuner er ikke angivet; tilføj dem under 'parter' i drafter.yaml (side: kommune)")
     if data == chosen.data:
         return text, notes

@@ -301,6 +301,15 @@ def test_templates_through_the_api(tmp_path):
         api.new_template()
 
 
+def test_template_new_in_a_workspace_of_a_drafter_yaml_alone_makes_its_templates_folder(tmp_path):
+    # As a process of its own: the kinds this process has loaded stay those of the examples' profile.
+    (tmp_path / "drafter.yaml").write_text("profil: neutral\n", encoding="utf-8")
+    made = run_cli("template", "new", "--letterhead", cwd=tmp_path)
+    assert made.returncode == 0 and made.stdout.strip() == "templates/letterhead.docx", made.stderr
+    checked = run_cli("template", "check", "templates", cwd=tmp_path)
+    assert checked.returncode == 0 and "skabelonen kan bruges til 'adhoc'" in checked.stdout, checked.stderr
+
+
 def test_diff_and_tracked_changes_through_the_api(tmp_path):
     old = tmp_path / "gammel.yaml"
     new = tmp_path / "ny.yaml"

@@ -131,7 +131,7 @@ def test_a_profile_adds_its_own_names_with_dates_and_they_are_checked(tmp_path):
         encoding="utf-8",
     )
     result = run_cli("check", "answers/g.yaml", cwd=ws)
-    assert 'nævner "Sundhed og Omsorg", som ophørte 30. juni 2026' in result.stdout, result.stdout + result.stderr
+    assert 'navnet "Sundhed og Omsorg" ophørte 30. juni 2026' in result.stdout, result.stdout + result.stderr
     assert '"Sundhed og Ældre"' in result.stdout
     profile.write_text(profile.read_text(encoding="utf-8").replace("    til: 2026-06-30\n", "    til: 30/6-2026\n"),
                        encoding="utf-8")
@@ -261,14 +261,27 @@ def test_a_ceased_name_spoken_of_as_past_is_no_warning():
     data["kommunikation"]["interessenter"] = ["Almen praksis i Region Østdanmark"]
     dated = lambda found: [p.message for p in found if p.rule == "navne-med-dato" and p.field == "formaal.tekst"]
     assert dated(api.check(data)) == []
-    data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjælland deltager."
-    assert [m.split(",")[0] for m in dated(api.check(data))] == ['nævner "Region Sjælland"']
+    data["formaal"]["tekst"] += " Det er tidligere aftalt. Region Sjællands læger deltager."  # the genitive
+    assert [m.split(",")[0] for m in dated(api.check(data))] == ['navnet "Region Sjælland" ophørte 31. december 2026']
+
+    # The review puts the message after 'Svaret på "...":', so it is a sentence of its own.
+    from drafter import interview
+    from drafter.questionnaire import load_questionnaire
+    from drafter.session import DraftSession
+
+    finding = next(p for p in api.check(data) if p.rule == "navne-med-dato" and p.field == "formaal.tekst")
+    review = interview.Interview(DraftSession(load_questionnaire("adhoc"))).review
+    assert review.plain(finding.field, finding.message, False).full_text.startswith(
+        '1. Formål med gruppens arbejde – Svaret på "Hvad er formålet med gruppens arbejde?": Navnet "Region Sjælland" '
+        "ophørte 31. december 2026, men kommissoriet er dateret 15. januar 2027")
 
 
-def test_the_kinds_a_council_uses_state_no_chair_model_of_their_own():
+def test_the_kinds_a_council_uses_name_no_organisations_own_chair_model_or_bodies():
     # The chair model is the profile's (a council's has none yet): a kind's intro or help that
     # says "as a rule the chair is two-part" would tell a council what only a cluster decided.
     from drafter.questionnaire import load_questionnaire
+    from drafter.rules import name_pattern
+    from drafter.workspace import shipped_dated_names
 
     for kind in ("adhoc", "projektgruppe", "arbejdsgruppe"):
         questionnaire = load_questionnaire(kind)
@@ -276,3 +289,74 @@ def test_the_kinds_a_council_uses_state_no_chair_model_of_their_own():
         for question in questionnaire.questions:
             said += [question.prompt, question.help, *(f.help for f in question.fields)]
         assert [t for t in said if t and "udgangspunkt" in t and "formand" in t] == [], kind
+        # Nor a body of one organisation ("Patientinddragelsesudvalget": Region Midtjylland's),
+        # nor a hyphen for a dash ("For hver opgave - hvem ...").
+        assert [t for t in said if t and re.search(r"\b[A-ZÆØÅ]\w+udvalget\b|\w - \w", t)] == [], kind
+        # Nor, as an example, a name that ceases on 31 December 2026 ("fx sundhedsklynge").
+        ceased = name_pattern([f for e in shipped_dated_names() if e.get("til") for f in [e["navn"], *e.get("former", [])]])
+        assert [t for t in said if t and ceased.search(t)] == [], kind
+
+
+def test_a_councils_lists_of_kinds_set_apart_the_kinds_that_need_a_clusters_data(tmp_path, monkeypatch, capsys):
+    # In a council's workspace the web's "Nyt kommissorium" offered Klyngestyregruppe and the
+    # other cluster kinds as if usable, and `drafter kinds` did not say they lack data; the
+    # terminal's `drafter new` lists them apart (in-process: the server in a thread, cli.main).
+    from drafter import cli, workspace
+    from web_support import LiveServer
+
+    workspace.init(tmp_path, "sundhedsraad", name="Sundhedsråd Sydsjælland og Lolland-Falster", region="Østdanmark")
+    monkeypatch.setenv(workspace.WORKSPACE_ENV, str(tmp_path))
+    workspace.read_afresh()
+    try:
+        server = LiveServer(tmp_path, copy_examples=False)
+        try:
+            page = server.get("/ny").text
+        finally:
+            server.stop()
+        usable, _, unusable = page.partition("Kræver data, som profilen ikke har")
+        assert 'value="adhoc"' in usable and 'value="arbejdsgruppe"' in usable and "klynge" not in usable.lower()
+        for kind, missing in (("klyngestyregruppe", "Mangler klynger og rotationsplan"),
+                              ("temagruppe", "Mangler temagrupper, klynger og rotationsplan")):
+            assert re.search(rf'value="{kind}" disabled', unusable) and missing in unusable, kind
+        assert cli.main(["kinds"]) == 0
+        listed = dict(line.split(None, 1) for line in capsys.readouterr().out.splitlines())
+        assert listed["klyngestyregruppe"].startswith("Klyngestyregruppe (profilen mangler klynger og rotationsplan): ")
+        assert listed["adhoc"].startswith("Ad-hoc gruppe eller projektgruppe: ") and "skabelonens" not in listed["adhoc"]
+    finally:
+        monkeypatch.delenv(workspace.WORKSPACE_ENV)
+        workspace.read_afresh()
+
+
+def test_a_councils_region_is_its_first_party(tmp_path):
+    # The region is the responsible authority and a party of the council; without it the
+    # organisation lists of a council's first commission were empty (in-process).
+    from drafter import workspace
+
+    workspace.init(tmp_path / "a", "sundhedsraad", name="Sundhedsråd Sydsjælland", region="Østdanmark")
+    workspace.init(tmp_path / "b", "sundhedsraad", name="Sundhedsråd Vest")  # the region unknown: no party
+    told = yaml.safe_load((tmp_path / "a" / "drafter.yaml").read_text(encoding="utf-8"))
+    assert told["parter"] == [{"navn": "Region Østdanmark", "side": "region"}]
+    assert yaml.safe_load((tmp_path / "b" / "drafter.yaml").read_text(encoding="utf-8"))["parter"] == []
+    assert "# rådets kommuner, som sekretariatet tilføjer." in (tmp_path / "a" / "drafter.yaml").read_text(encoding="utf-8")
+
+
+def test_the_workspace_readme_names_the_organisation_in_the_genitive_within_its_lines():
+    from drafter.workspace import _readme_intro
+
+    long = _readme_intro("Sundhedsråd Sydsjælland og Lolland-Falster")
+    assert long.startswith("Denne mappe er Sundhedsråd Sydsjælland og Lolland-Falsters arbejdsmappe")
+    assert len(long.splitlines()) == 2 and max(len(line) for line in long.splitlines()) <= 100
+    assert _readme_intro("Sundhedsråd Thy-Mors").startswith("Denne mappe er Sundhedsråd Thy-Mors' arbejdsmappe")
+    assert _readme_intro("").startswith("Denne mappe er organisationens arbejdsmappe")
+
+
+def test_replace_shows_whole_words_around_a_name():
+    # The dry run showed "…dte model overdrages" (the cut end of "godkendte").
+    from drafter.replace import _excerpt
+
+    text = ("Den godkendte model overdrages til kommunernes og Region Sjællands driftsorganisationer, "
+            "som står for implementeringen fra 2028.")
+    start = text.index("Region Sjælland")
+    shown = _excerpt(text, start, start + len("Region Sjællands"), "Region Østdanmarks")
+    assert shown == "… model overdrages til kommunernes og Region Østdanmarks driftsorganisationer, som står for …"
+    assert _excerpt("Kort: Region Sjælland.", 6, 21) == "Kort: Region Sjælland."

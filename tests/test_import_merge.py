@@ -225,7 +225,7 @@ def test_formatting_drafter_cannot_keep_is_listed_with_its_answer(rendered, work
     result = _import(workdir, document, "--yes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Formatering, som ikke bevares" in result.stdout
-    assert "tidsplan.slut, tidsplan.start: fed" in result.stdout
+    assert "Slutdato (tidsplan.slut), Startdato (tidsplan.start): fed" in result.stdout
 
 
 # -- broken Word files, through diff and import ----------------------------------------------

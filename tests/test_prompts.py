@@ -331,6 +331,10 @@ def test_a_form_field_with_a_list_saves_the_listed_choice_not_the_typed_fragment
         assert prompts.run(form().app, "Formand") == {"navn": "Åse Kjærgaard", "organisation": "Region Østdanmark",
                                                        "rolle": ""}
     assert "ellers det øverste" in CHOICE_KEYS_HINT
+    fields = form().fields
+    fields[1].current = "Næstved"  # an earlier answer (drafter edit), passed over with Tab: not rewritten
+    with piped("Åse\t\t\r"):
+        assert prompts.run(RecordForm("Formand", fields, "").app, "Formand")["organisation"] == "Næstved"
 
 
 # -- the autosave's check that other tools read the file, entry by entry ------------------------

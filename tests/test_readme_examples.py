@@ -59,7 +59,7 @@ SKIPPED = {
     "drafter edit answers/x.yaml --section 3": ("an interview, as above", None),
     "drafter new adhoc --resume answers/x-gendannet.yaml": ("an interview, as above", None),
     "cd raadet && drafter new arbejdsgruppe": ("an interview, as above; it leaves an answer file in raadet/answers/",
-                                  _an_interview_wrote("raadet", ARBEJDSGRUPPE_EXAMPLE)),
+                                               _an_interview_wrote("raadet", ARBEJDSGRUPPE_EXAMPLE)),
     "drafter serve": ("a server that runs until Ctrl-C and opens a browser (tests/test_web_browser.py)", None),
     "drafter serve --port 9000 --no-browser": ("a server that runs until Ctrl-C (tests/test_web.py)", None),
     # LibreOffice costs a second or more of CPU a run; these very commands run elsewhere on
@@ -78,8 +78,19 @@ PRECONDITIONS = {
 EXPECTED_EXIT = {
     # "exits 0 when the versions are equal, 1 when they differ": the restore above changed x.yaml.
     "drafter diff answers/x.yaml@HEAD~1 answers/x.yaml --docx out/aendringer.docx": 1,
-    # The README: "with this repository's examples, the render above refuses three of them (exit 1)".
+    # The README: "so with this repository's examples it refuses three of them and exits 1".
     'drafter replace Midtklyngen "Sundhedsråd Midt" --tracked-changes aendringer && drafter render answers/': 1,
+}
+
+
+# The README's examples of what `drafter check` prints for an answer file with problems
+# (```-blocks of `answers/x.yaml:LINE: ...` lines): the first line's field, and the changes to
+# a copy of the adhoc example that make those problems. The line numbers are the README's own.
+SHOWN_PROBLEMS = {
+    "tidsplan.slut": [("nedsat_af:", "nedsat_aff:"), ("slut: 2027-12-17", "slut: 2026-12-17")],
+    "tidsplan.milepaele[4].dato": [("- dato: 2027-11-15", "- dato: 2028-01-15")],
+    "kommunikation.interessenter[4]": [("- Almen praksis i Midtklyngen", "- Region Sjælland"),
+                                       ("dato: 2026-11-25", "dato: 2027-03-01")],
 }
 
 
@@ -169,7 +180,6 @@ def test_every_readme_example_runs_as_written(tmp_path):
     shutil.copytree(ANSWERS_DIR, work / "answers")
     shutil.copy(REPO / "drafter.yaml", work / "drafter.yaml")
     shutil.copy(ADHOC_EXAMPLE, work / "answers" / "x.yaml")
-    (work / "templates").mkdir()  # the checkout's has the letterhead's build, in docx/
     _git(work, "init", "-q")
     _git(work, "add", ".")
     _git(work, "commit", "-q", "-m", "examples")
@@ -207,6 +217,58 @@ def test_every_readme_example_runs_as_written(tmp_path):
     assert (work / "raadet" / "out" / f"{ARBEJDSGRUPPE_EXAMPLE.stem}.docx").is_file()
 
 
+def shown_problems(text: str) -> list[tuple[int, list[str]]]:
+    """The README's blocks of `answers/x.yaml:LINE: ...` lines: (line number, the lines)."""
+    blocks, lines, info, start = [], None, "", 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("```") and lines is None:
+            lines, info, start = [], line[3:].strip(), number
+        elif line.startswith("```"):
+            if not info and lines and all(shown.startswith("answers/x.yaml:") for shown in lines):
+                blocks.append((start, lines))
+            lines = None
+        elif lines is not None:
+            lines.append(line)
+    return blocks
+
+
+def test_the_problems_the_readme_shows_are_what_check_prints(tmp_path):
+    blocks = shown_problems(README.read_text(encoding="utf-8"))
+    # A line is `file:line: field: message`, or `file:line: [rule] severity: field: message`.
+    fields = [parts[2] if parts[1].startswith("[") else parts[1]
+              for parts in (lines[0].split(": ") for _, lines in blocks)]
+    assert sorted(fields) == sorted(SHOWN_PROBLEMS), "every such block of the README is listed in SHOWN_PROBLEMS"
+    example = ADHOC_EXAMPLE.read_text(encoding="utf-8")
+    for (number, lines), field in zip(blocks, fields):
+        work = tmp_path / field
+        (work / "answers").mkdir(parents=True)
+        shutil.copy(REPO / "drafter.yaml", work / "drafter.yaml")
+        text = example
+        for old, new in SHOWN_PROBLEMS[field]:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        (work / "answers" / "x.yaml").write_text(text, encoding="utf-8")
+        result = run_cli("check", "answers/x.yaml", cwd=work)
+        printed = (result.stdout + result.stderr).splitlines()
+        for shown in lines:  # the same line, at whichever line of the file it stands
+            pattern = re.escape(re.sub(r"^answers/x\.yaml:\d+:", "", shown))
+            assert any(re.fullmatch(r"answers/x\.yaml:\d+:" + pattern, line) for line in printed), \
+                f"README.md:{number}: {shown!r} is not printed:\n" + "\n".join(printed)
+
+
+def test_the_readmes_python_runs_as_written(tmp_path, monkeypatch):
+    """Each ```python block, run in the repository's folder as a reader runs it (a copy here)."""
+    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
+    assert blocks
+    shutil.copytree(ANSWERS_DIR, tmp_path / "answers")
+    shutil.copy(REPO / "drafter.yaml", tmp_path / "drafter.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("drafter.workspace._current", None)  # found from here, and forgotten after
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), {"__name__": "readme"})
+    assert (tmp_path / "out" / "kommissorium.docx").is_file()  # what its api.render writes
+
+
 def _summary_pattern(text: str) -> re.Pattern:
     """The README's summary line of a batch (`Færdig: 998 skrevet, ...`), its numbers and
     folder standing for any."""
@@ -214,3 +276,18 @@ def _summary_pattern(text: str) -> re.Pattern:
     assert shown, "the README no longer shows the summary line of a batch"
     pattern = re.sub(r"\d+", r"\\d+", shown.group(1)).replace(" i out.", r" i \S+\.")
     return re.compile(pattern)
+
+
+def test_the_powershell_start_is_the_same_two_commands():
+    """The README's first PowerShell block says the same as its first sh block, in PowerShell's
+    words: `py` for python3, `;` for && (PowerShell 5 has no &&), `\\Scripts\\` for /bin/, and
+    the folder for answers/*.yaml, which PowerShell does not expand (as the README says)."""
+    text = README.read_text(encoding="utf-8")
+    sh = re.search(r"^```sh\n(.*?)^```", text, re.S | re.M).group(1).splitlines()
+    powershell = re.search(r"^```powershell\n(.*?)^```", text, re.S | re.M).group(1).splitlines()
+    said_in_sh = [
+        line.replace("py -m venv", "python3 -m venv").replace("; ", " && ").replace("\\Scripts\\", "/bin/")
+        .replace("drafter render answers", "drafter render answers/*.yaml")
+        for line in powershell
+    ]
+    assert said_in_sh == sh

@@ -185,6 +185,10 @@ def test_diff_exit_codes_and_sides(versions, tmp_path):
     docs = run_cli("diff", tmp_path / "out" / "v1.docx", tmp_path / "out" / "v2.docx")
     assert docs.returncode == 1
     assert "4. Tidsplan" in docs.stdout and "30. juni 2028" in docs.stdout
+    # A paragraph edited in place: which one, and the words that changed (never clipped away).
+    assert 'ændret i "Gruppen arbejder fra 4. januar 2027…": «17. december 2027.» er nu «30. juni 2028.»' \
+        in docs.stdout, docs.stdout
+    assert 'ændret i "Version 1.0": «1.0» er nu «1.1»' in docs.stdout  # a tab is a space between words
 
 
 # -- import ------------------------------------------------------------------------------
@@ -244,8 +248,10 @@ def test_import_brings_chair_edits_back(workdir, via_libreoffice):
     assert "Slutdato (tidsplan.slut)" in out and "nu:  «30. juni 2028»" in out  # the changed words marked
     assert "punkt 1 nu:  Kortlægge den nuværende praksis i «alle» tre «kommuner.»" in out
     assert "kan ikke placeres" in out.lower() and "Formanden orienterer løbende" in out
-    assert "5. Kommunikationsplan" in out  # where the unplaced paragraph stands
-    assert "Skal kommunerne godkende dette?" in out  # a Word comment belongs to no answer
+    assert 'nyt afsnit, efter "5. Kommunikationsplan": Formanden orienterer løbende' in out  # where it stands
+    # A Word comment belongs to no answer: listed with who wrote it and the text it is on.
+    assert ('kommentar i Word fra Formand, ved "Kortlægge den nuværende praksis i alle tre kommuner.": '
+            "Skal kommunerne godkende dette?") in out, out
 
     saved = answers.read_text(encoding="utf-8")
     assert "slut: 2028-06-30" in saved
@@ -506,3 +512,38 @@ def test_a_changed_table_cell_with_a_soft_hyphen_is_tracked_word_by_word():
     old_body, new_body = (etree.fromstring(read_entries(d)["word/document.xml"]) for d in (old, new))
     assert _paragraph_texts(accept_all(body)) == _paragraph_texts(new_body)
     assert _paragraph_texts(reject_all(body)) == _paragraph_texts(old_body)
+
+
+def test_a_changed_text_is_summed_up_by_the_words_that_changed():
+    # "Afslutning: teksten er ændret" told nothing of what the chair added (in-process).
+    from drafter.changes import question_lines
+    from drafter.questionnaire import load_questionnaire
+
+    adhoc = load_questionnaire("adhoc")
+    closing, handover = adhoc.question("afslutning.tekst"), adhoc.question("afslutning.overdragelse")
+    before = "Gruppen afslutter sit arbejde med en slutrapport til sundhedsrådet på mødet i december 2027."
+    assert question_lines(closing, before, before + " Slutrapporten sendes også til kommunernes sundhedsudvalg.") == [
+        "Afslutning: tilføjet «Slutrapporten sendes også til kommunernes sundhedsudvalg.»"]
+    assert question_lines(handover, "Modellen overdrages til driften.\n\nFormanden orienterer.",
+                          "Modellen overdrages til kommunernes drift.") == [
+        "Overdragelse: «driften. Formanden orienterer.» er nu «kommunernes drift.»"]
+    many = " ".join(f"ord{n} x y z" for n in range(6))
+    assert question_lines(closing, many, many.replace("ord", "ORD")).pop().endswith("; og 3 ændringer mere")
+
+
+def test_comment_anchors_are_read_in_one_pass_and_bounded():
+    # Many comments left open over a long body: each anchor is cut to a few words (a naive
+    # reading copied the rest of the body into every open comment: memory times comments).
+    from lxml import etree
+
+    from drafter.wordread import _comment_anchors
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = etree.fromstring((
+        f'<w:body xmlns:w="{w}"><w:p>' + "".join(f'<w:commentRangeStart w:id="{i}"/>' for i in range(3000)) + "</w:p>"
+        + '<w:p><w:r><w:t>Tekst med </w:t></w:r><w:commentRangeStart w:id="a"/><w:r><w:t>48 timer</w:t></w:r>'
+        + '<w:commentRangeEnd w:id="a"/><w:r><w:t> efter.</w:t><w:commentReference w:id="b"/></w:r></w:p>'
+        + "".join("<w:p><w:r><w:t>ord </w:t></w:r></w:p>" for _ in range(3000)) + "</w:body>").encode())
+    anchors = _comment_anchors(body)
+    assert anchors["a"] == "48 timer" and anchors["b"] == "Tekst med 48 timer efter."
+    assert len(anchors) == 3002 and max(len(text) for text in anchors.values()) <= 400

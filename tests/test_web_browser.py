@@ -150,6 +150,15 @@ def wait_saved(page, before: int) -> None:
     page.wait_for_function("n => +document.getElementById('autosave').getAttribute('data-saves') > n", arg=before)
 
 
+def file_text_once_it_holds(page, path: Path, text: str) -> str:
+    """The text of *path* once it holds *text* (or after 15 s): a save that outlives its page
+    lands in its own time. The page's events are handled meanwhile."""
+    deadline = time.monotonic() + 15
+    while text not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    return path.read_text(encoding="utf-8")
+
+
 def focused(page, element_id: str) -> None:
     """The element with *element_id* has the focus. A page's autofocus is applied when
     Chromium next draws it, which on a busy machine comes after the load event that a
@@ -626,10 +635,7 @@ def test_typing_queued_behind_a_save_under_way_is_sent_when_the_page_is_left(pag
     page.get_by_label("Hvad overdrages, og til hvem?").press("Tab")  # queued behind the held save
     page.goto(f"{live.base}/")
     release.set()
-    deadline = time.monotonic() + 20
-    while "Sekretariatet for søvn" not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    text = path.read_text(encoding="utf-8")
+    text = file_text_once_it_holds(page, path, "Sekretariatet for søvn")
     assert "Med en rapport." in text and "Sekretariatet for søvn" in text
 
 
@@ -904,6 +910,55 @@ def test_the_browser_is_opened_without_the_token_on_its_command_line(browser, tm
 
 
 
+@pytest.mark.parametrize("leave", ["reload", "list"])
+def test_typing_sent_on_leaving_beside_a_save_under_way_of_the_same_answer_is_kept(page, live, monkeypatch, leave):
+    # Two fields of one answer (a row of the communication plan): the first one's save is
+    # under way when the second is typed and the page is left (reloaded, or the list opened),
+    # so the second goes out on leaving, beside the first. Forced here: the first one writes
+    # the file, the next page is read, and only then is the second one handled. Neither the
+    # file nor a reloaded page may lose it: the first save is the page's own change, not one
+    # made elsewhere.
+    slug = new_draft(live, f"Gruppe med to gemninger på vej {leave}")
+    path = live.root / "answers" / f"{slug}.yaml"
+    pages = live.server.app.sections
+    real_save, real_page = pages.save, pages.page
+    entered, page_read = threading.Event(), threading.Event()
+
+    def held_save(commission, section, request):
+        reply = real_save(commission, section, request)
+        if request.value("kommunikation.plan.0.afsender") == "Formandskabet" and not entered.is_set():
+            entered.set()
+            assert page_read.wait(15)  # written; its reply (and every later save) waits for the next page
+        return reply
+
+    def held_page(commission, section, *args, **kwargs):
+        reply = real_page(commission, section, *args, **kwargs)
+        if entered.is_set():
+            page_read.set()
+        return reply
+
+    monkeypatch.setattr(pages, "save", held_save)
+    monkeypatch.setattr(pages, "page", held_page)
+    page.goto(f"{live.base}/k/{slug}/afsnit/kommunikation")
+    first = page.get_by_label("Hvem informerer? (kommunikationsopgave 1)")
+    second = page.get_by_label("Hvem informeres? (kommunikationsopgave 1)")
+    first.fill("Formandskabet")
+    first.press("Tab")
+    assert entered.wait(15)
+    second.fill("Ledere i hjemmeplejen")
+    second.press("Tab")  # queued behind the save under way
+    if leave == "reload":
+        page.reload()
+        assert second.input_value() == "Ledere i hjemmeplejen"
+        assert first.input_value() == "Formandskabet"
+        page.wait_for_function("() => !localStorage.getItem('drafter-kladde:' + location.pathname)")
+    else:
+        page.goto(f"{live.base}/")
+        page_read.set()
+    text = file_text_once_it_holds(page, path, "Ledere i hjemmeplejen")
+    assert "afsender: Formandskabet" in text and "modtager: Ledere i hjemmeplejen" in text
+
+
 def test_a_save_still_in_the_browser_when_the_page_is_left_reaches_the_file(page, live):
     # The autosave has been started but has not left the browser (held here by the test)
     # when the person goes to another page: leaving must not cancel it.
@@ -922,10 +977,7 @@ def test_a_save_still_in_the_browser_when_the_page_is_left_reaches_the_file(page
     assert len(held) == 1
     page.goto(f"{live.base}/")
     held[0].continue_()
-    deadline = time.monotonic() + 15
-    while "Med en rapport." not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert "Med en rapport." in path.read_text(encoding="utf-8")
+    assert "Med en rapport." in file_text_once_it_holds(page, path, "Med en rapport.")
 
 
 def test_a_reload_keeps_typing_over_an_empty_answer_whose_suggestion_shows(page, live):

@@ -82,5 +82,12 @@ class LiveServer:
         return self.get(reply.headers["location"])
 
     def version(self, path: str) -> str:
+        return self.page_state(path)[1]
+
+    def page_state(self, path: str) -> tuple[str, str, str | None]:
+        """(the page, its version, its base): what a section page's autosave sends back (a page
+        without a base, the review say, gives None for it)."""
         page = self.get(path).text
-        return re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
+        version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
+        base = re.search(r'name="base" value="([^"]*)"', page)
+        return page, version, base.group(1) if base else None

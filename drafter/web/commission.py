@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter import api
-from drafter.errors import DrafterError, OutputError
+from drafter.errors import DrafterError, KindError, OutputError, UnknownKind
 from drafter.fsutil import DOCX_MAX_BYTES, UnsafeFile, read_regular_file
 from drafter.session import RECOVERY_KEY, AutosaveFailed, DraftSession, restore_command
 from drafter.web.server import Refused
@@ -112,15 +112,38 @@ def open_commission(workspace: Workspace, slug: str) -> Commission:
     try:
         session = DraftSession.mend(path, answers_dir=workspace.answers_dir, out_dir=workspace.out_dir)
     except DrafterError as exc:
+        if workspace_file_broken(exc):
+            raise workspace_file_refused(exc, workspace) from None
         raise Refused(
             HTTPStatus.UNPROCESSABLE_ENTITY,
-            "Svarfilen kan ikke åbnes i formularen: " + "; ".join(words(exc, workspace))
-            + ". Ret filen i en teksteditor, og genindlæs siden.",
+            "Svarfilen kan ikke åbnes i formularen: " + sentences(words(exc, workspace))
+            + " Ret filen i en teksteditor, og genindlæs siden.",
         ) from None
     if RECOVERY_KEY in session.meta:  # what a failed save left: put back from the list, not answered on
         raise Refused(HTTPStatus.CONFLICT, f"{path.name} er en gendannelsesfil, ikke et kommissorium: den rummer svar, "
                       "der ikke kunne gemmes. Læg dem tilbage med knappen på listen over kommissorier.")
     return Commission(slug, session, would_lose(session))
+
+
+def workspace_file_broken(exc: DrafterError) -> bool:
+    """True when *exc* is about a file of the workspace itself (drafter.yaml, a kind), not an answer file."""
+    return isinstance(exc, (api.ProfileError, KindError)) and not isinstance(exc, UnknownKind)
+
+
+def workspace_file_refused(exc: DrafterError, workspace: Workspace) -> Refused:
+    """The page for a drafter.yaml or a kind that cannot be used (edited while serve runs): file, line,
+    field and what is wrong; it is read again on the next page, so no restart is needed."""
+    return Refused(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "En fil i arbejdsmappen kan ikke bruges: " + sentences(words(exc, workspace))
+        + " Ret filen i en teksteditor, og genindlæs siden; serveren skal ikke genstartes.",
+    )
+
+
+def sentences(lines: list[str]) -> str:
+    """Messages (each ending as browser_words ends it) as one sentence: joined by semicolons, one full stop."""
+    text = "; ".join(line[:-1] if line.endswith(".") else line for line in lines)
+    return text if text.endswith(("?", "!")) else text + "."
 
 
 def would_lose(session: DraftSession) -> list[str]:

@@ -69,8 +69,10 @@ class DocumentPage:
             return "foreign" if docx.exists() else "missing"
         return api.status_of([commission.path], self.workspace.out_dir)[0]["document_state"]
 
-    def word_edits(self, commission: Commission) -> list[tuple[str, str, str]] | None:
-        """The chair's edits in the Word document, as `drafter import` lists them; None if unreadable."""
+    def word_edits(self, commission: Commission) -> dict | None:
+        """The chair's edits in the Word document, as `drafter import` lists them: the changed
+        answers, and what belongs to no answer (a comment, a paragraph of their own), which
+        the next document leaves out; None if unreadable."""
         try:
             edits = api.read_chair_edits(self.workspace.output_path(commission.slug, "docx"), commission.path)
         except (DrafterError, OSError, ValueError):  # ValueError: also a file drafter will not read (UnsafeFile)
@@ -80,7 +82,7 @@ class DocumentPage:
                 for c in result.changes]
         rows += [(api.label(c.question), api.full_text(c.question, c.mine),
                   api.full_text(c.question, c.theirs) + " (ændret begge steder)") for c in result.conflicts]
-        return rows
+        return {"changes": rows, "unplaced": unplaced_lines(result)}
 
     def action(self, commission: Commission, request: Request) -> Response:
         action = request.value("handling")
@@ -119,13 +121,19 @@ class DocumentPage:
                     "dokumentet er lavet af en ældre drafter). Ret svarene selv i formularen ud fra listen herunder; "
                     "intet er skrevet."])
             if not result.changes:
-                return self.after(commission, messages=["Der er ingen ændrede svar i Word-dokumentet."])
+                return self.after(commission, messages=["Der er ingen ændrede svar i Word-dokumentet."] + (
+                    ["Det i Word-dokumentet, der ikke hører til et svar, står på listen herunder."]
+                    if result.unplaced else []))
             imported = api.save_chair_edits(edits, [(c.path, c.new) for c in result.changes], self.workspace.out_dir)
         except DrafterError as exc:
             return self.after(commission, HTTPStatus.UNPROCESSABLE_ENTITY, words(exc, self.workspace))
         messages = [f"{len(result.changes)} svar fra Word-dokumentet er skrevet i svarfilen, og dokumentet er lavet igen."]
         if imported.backup is not None:
             messages.append(f"Det rettede Word-dokument er gemt som en kopi: {Path(imported.backup).name}.")
+        if result.unplaced:  # not in the new document: said here, with where it stands in the copy
+            kept = f"; det står i kopien {Path(imported.backup).name}" if imported.backup is not None else ""
+            messages.append("Dette i Word-dokumentet hører ikke til et svar og er ikke taget med" + kept + ": "
+                            + " · ".join(unplaced_lines(result)))
         return self.after(open_commission(self.workspace, commission.slug), messages=messages)
 
     def make_pdf(self, commission: Commission) -> Response:
@@ -157,3 +165,8 @@ class DocumentPage:
         if body is None:
             raise not_found()
         return Response(200, body, DOWNLOADS[suffix], {"Content-Disposition": disposition})
+
+
+def unplaced_lines(result) -> list[str]:
+    """What of the chair's document belongs to no answer, as `drafter import` lists it."""
+    return [f"{item.what}, {item.where}: {item.text}" for item in result.unplaced]

@@ -10,6 +10,7 @@ from pathlib import Path
 from drafter import api
 from drafter.errors import DrafterError, InvalidValue
 from drafter.fsutil import describe_special
+from drafter.questionnaire import missing_profile_note
 from drafter.session import DraftSession, read_answer, recovery_of, restore_command
 from drafter.web import form as forms
 from drafter.web.commission import SLUG, Notice, Workspace, in_workspace, words
@@ -113,10 +114,15 @@ class Listing:
         return None
 
     def new_page(self, kind: str = "", name: str = "", error: str = "") -> Response:
-        kinds = api.kinds()[0]  # a kind file that cannot be read is left out
+        found = api.kinds()[0]  # a kind file that cannot be read is left out
+        # A kind that needs data the profile lacks (a cluster kind in a council's workspace)
+        # is listed apart, with what is missing, and cannot be chosen, as in `drafter new`.
+        lacking = {k.kind: missing_profile_note(k) for k in found}
+        kinds = [k for k in found if not lacking[k.kind]]
+        unusable = [(k, lacking[k.kind]) for k in found if lacking[k.kind]]
         code = HTTPStatus.UNPROCESSABLE_ENTITY if error else 200
-        return self.site.page("new.html", status=code, title="Nyt kommissorium", kinds=kinds, chosen=kind, name=name,
-                              error=error, skip_to="f-kind-0")
+        return self.site.page("new.html", status=code, title="Nyt kommissorium", kinds=kinds, unusable=unusable,
+                              chosen=kind, name=name, error=error, skip_to="f-kind-0")
 
     def create(self, request: Request) -> Response:
         """A new draft of the chosen kind, named after the group (the kind's first question)."""

@@ -25,13 +25,22 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, tries: int = 1, token: str | None = None):
     """A bound (not yet serving) server for the workspace at *root*, and its guard."""
+    from drafter import api
+    from drafter.errors import DrafterError
     from drafter.web.app import WebApp, Workspace
+    from drafter.web.commission import workspace_file_broken, workspace_file_refused
     from drafter.web.server import bind
 
     holder: dict = {}
 
     def app(request):
-        return holder["app"](request)
+        api.read_afresh_if_changed()  # drafter.yaml or a kind edited meanwhile: this page follows it
+        try:
+            return holder["app"](request)
+        except DrafterError as exc:  # such a file edited into a broken one: said on the page, read again on the next
+            if workspace_file_broken(exc):
+                raise workspace_file_refused(exc, holder["app"].workspace) from None
+            raise
 
     def error_page(status, message):
         return holder["app"].error_page(status, message)

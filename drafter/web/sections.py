@@ -11,7 +11,7 @@ from drafter.errors import DrafterError, KindError
 from drafter.session import AutosaveFailed, answer_digest, held_digest, is_left_empty, note_left_empty
 from drafter.web import form as forms
 from drafter.web.commission import Commission, browser_words, command_of, not_saved, would_lose_message
-from drafter.web.server import Request, Response
+from drafter.web.server import Request, Response, parse_form
 from drafter.web.site import Site
 from drafter.yamlread import is_empty
 
@@ -37,6 +37,31 @@ def section_base(section: Section, values: dict[str, Any], shown: dict[str, Any]
 def parse_base(text: str) -> dict[str, tuple[str, ...]]:
     pairs = (part.partition(":") for part in text.split(",")[:500] if part)
     return {key: tuple(digests.split("|")[:2]) for key, _, digests in pairs}
+
+
+def with_own_save(section: Section, base: dict[str, tuple[str, ...]], own: str, current: dict[str, Any],
+                  today: _dt.date | None) -> dict[str, tuple[str, ...]]:
+    """*base* and, per answer, what the page's own save still under way typed (*own*: that
+    save's form, which app.js sends along when the page is left meanwhile): the file may
+    hold that already, which is no change made elsewhere."""
+    if not own:
+        return base
+    try:
+        form = parse_form(own)
+    except (UnicodeDecodeError, ValueError):
+        return base
+    earlier = forms.read_section(section, form, current, today)
+    widened = dict(base)
+    for question in section.questions:
+        path = question.path
+
+        def its(name: str) -> bool:
+            return name == path or name.startswith(path + ".")
+
+        # Only an answer that save sent and could read (an unreadable one keeps the file's, which says nothing).
+        if any(map(its, form)) and not any(map(its, earlier.errors)) and question.key in earlier.values:
+            widened[question.key] = (*base.get(question.key, ()), answer_digest(earlier.values[question.key]))
+    return widened
 
 
 def label_for(section: Section, name: str) -> str:
@@ -147,7 +172,9 @@ class SectionPages:
             # Saved elsewhere since the page was made (another tab, an editor): merged per answer;
             # a true conflict keeps the file's value, and the typed one is shown beside it.
             questions = {q.key: q for q in section.questions}
-            for key in session.merge_typed(section.key, data.values, parse_base(request.value("base"))):
+            base = with_own_save(section, parse_base(request.value("base")), request.value("forrige"), current,
+                                 self.today)
+            for key in session.merge_typed(section.key, data.values, base):
                 conflicts[questions[key].path] = ("(tomt med vilje)" if is_left_empty(session, questions[key])
                                                   else api.full_text(questions[key], current.get(key)))
         else:

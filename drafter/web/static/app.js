@@ -138,7 +138,8 @@
   // no longer clears the kept draft, since the next page may have been made before that save
   // reached the file (it restores the draft where the file is still as typed over).
   // keptInFlight: the save under way is a keepalive request, which leaving does not cancel.
-  var timer = null, busy = false, again = false, waiting = null, leaving = false, keptInFlight = false;
+  // inFlight: the form the save under way sent.
+  var timer = null, busy = false, again = false, waiting = null, leaving = false, keptInFlight = false, inFlight = null;
   var KEEPALIVE_BYTES = 60000;  // a browser keeps at most 64 KB of keepalive requests under way
   var draftKey = "drafter-kladde:" + form.getAttribute("action");
   var baseInput = form.querySelector("input[name=base]");
@@ -179,17 +180,35 @@
     writeDraft(draft);
   }
 
+  // Whether the page shows the answer to the question of *name* as the form *sent* had it.
+  function showsAsSent(name, sent) {
+    var prefix = name.split(".").slice(0, 2).join("."), names = {}, same = true;
+    function its(n) { return n === prefix || n.indexOf(prefix + ".") === 0; }
+    sent.forEach(function (value, n) { if (its(n)) names[n] = true; });
+    Array.prototype.forEach.call(form.elements, function (el) { if (el.name && its(el.name)) names[el.name] = true; });
+    Object.keys(names).forEach(function (n) { if ((sent.get(n) || "") !== (fieldValue(n) || "")) same = false; });
+    return same;
+  }
+
   (function restore() {
     var draft = readDraft();
     if (!draft || !baseInput) return;
     var saved = baseOf(draft.base), now = baseOf(baseInput.value), restored = 0;
+    var pending = (draft.pending || []).map(function (text) { return new URLSearchParams(text); });
+    // Only where the file still holds what the text was typed over (not changed elsewhere):
+    // as the page it was typed on was made, or as that page's own saves, whose replies it did
+    // not live to see, left it. Decided before any field is filled in.
+    var keep = {};
     Object.keys(draft.fields).forEach(function (name) {
       var q = questionOf(name);
+      keep[name] = !!form.elements[name] && (fileDigest(saved[q]) === fileDigest(now[q]) ||
+        pending.some(function (sent) { return showsAsSent(name, sent); }));
+    });
+    Object.keys(draft.fields).forEach(function (name) {
       var fields = form.elements[name];
-      // Only where the file still holds what the text was typed over (not saved since, not changed elsewhere).
-      if (!fields || fileDigest(saved[q]) !== fileDigest(now[q])) { delete draft.fields[name]; return; }
+      if (!keep[name]) { delete draft.fields[name]; return; }
       var value = draft.fields[name];
-      if (fieldValue(name) === value) return;
+      if (fieldValue(name) === value) { delete draft.fields[name]; return; }  // the page shows it: the file has it
       if (fields.length !== undefined && fields.tagName !== "SELECT") {
         for (var i = 0; i < fields.length; i++) fields[i].checked = fields[i].value === value;
       } else {
@@ -199,6 +218,7 @@
       restored++;
     });
     draft.base = baseInput.value;
+    draft.pending = [];
     writeDraft(draft);
     if (restored) {
       status.textContent = "Det, du skrev, før siden blev forladt, er sat ind igen og gemmes nu.";
@@ -255,6 +275,14 @@
     return data.toString();  // percent-encoded: its length is its size in bytes
   }
 
+  // A form sent: noted in the kept draft until its reply comes (see restore).
+  function sending(payload) {
+    var draft = readDraft();
+    if (!draft) return;
+    draft.pending = (draft.pending || []).concat([payload]).slice(-3);
+    writeDraft(draft);
+  }
+
   function post(payload, keepalive) {
     return fetch(form.getAttribute("action"), {  // form.action is the button named "action"
       method: "POST", body: payload, credentials: "same-origin", keepalive: keepalive,
@@ -272,6 +300,8 @@
     // A keepalive request is not cancelled when the page is left, so a save once started
     // reaches the file; one too big for that is sent again by flush() on leaving.
     keptInFlight = payload.length <= KEEPALIVE_BYTES;
+    inFlight = payload;
+    sending(payload);
     post(payload, keptInFlight).then(function (r) {
       return r.json().then(function (data) { return data; }, function () { return { saved: false, status: r.status }; });
     }).then(function (data) {
@@ -288,6 +318,7 @@
             if (sent[name] === draft.fields[name] && !errors[name] && conflicts[name.split(".").slice(0, 2).join(".")] === undefined) delete draft.fields[name];
           });
           draft.base = baseInput ? baseInput.value : "";
+          draft.pending = [];
           writeDraft(draft);
         }
         var n = Object.keys(errors).length, c = Object.keys(conflicts).length;
@@ -309,6 +340,7 @@
     }).then(function () {
       busy = false;
       keptInFlight = false;
+      inFlight = null;
       if (waiting) {  // a button was pressed while saving: send the form now, with the new version
         var button = waiting;
         waiting = null;
@@ -329,9 +361,16 @@
     clearTimeout(timer);
     timer = null;
     again = false;
-    if (busy) keptInFlight = true;  // sent now (a second event of the same leaving sends nothing more)
+    var payload = body(), sent = payload;
+    if (busy) {
+      keptInFlight = true;  // sent now (a second event of the same leaving sends nothing more)
+      // Sent beside the save under way, from the same page: the server counts what that one
+      // typed as this page's own (it may reach the file first), not as a change made elsewhere.
+      if (inFlight) sent += "&forrige=" + encodeURIComponent(inFlight);
+    }
+    sending(payload);
     try {
-      post(body(), true).catch(function () {});
+      post(sent, true).catch(function () {});
     } catch (e) { /* the draft is kept */ }
   }
   window.addEventListener("pagehide", flush);
