@@ -1,18 +1,20 @@
 """`python -m drafter` for the tests, without paying Python's start-up and imports each time.
 
-Some 500 CLI runs in the suite each spent ~60 ms of CPU importing drafter, PyYAML, Jinja2,
-python-docx and lxml before doing anything: a third of the suite's CPU. Here one server per
-test process (a clean `python`, not a fork of pytest) imports those modules once; for each
-run it forks a child that becomes what `python -m drafter ARGS` would have been in the
-test's place: the test's argv, folder, environment, umask, stdin/stdout/stderr (the pipes
-themselves, passed over a socket), signal handling, standard streams made afresh, and
-then drafter's `__main__` run by runpy exactly as `-m` runs it, ending through the
-interpreter's own exit (threads joined, atexit handlers, streams flushed).
+Some 500 CLI runs in the suite each spent 50-90 ms of CPU starting Python and importing
+drafter, PyYAML, Jinja2, python-docx and lxml before doing anything: some 30 s of the suite's
+150. Here one server per test process (a clean `python`, not a fork of pytest) imports those
+modules once; for each run it forks a child that becomes what `python -m drafter ARGS` would
+have been in the test's place: the test's argv, folder, environment, umask, stdin/stdout/
+stderr (the pipes themselves, passed over a socket), signal handling, standard streams made
+afresh, then drafter's `__main__` run by runpy exactly as `-m` runs it, and Python's exit
+(threads joined, atexit handlers, finalizers, streams flushed, the exit code).
 
 What a forked interpreter cannot become is left to a real process (conftest.run_cli
-decides): another locale, other PYTHON* settings, or a test that asks for one (fresh=True:
-start-up, imports, encodings, signals, packaging). tests/test_cli_server.py shows that the
-examples' check and render give the same bytes both ways.
+decides): another locale, other PYTHON* settings, a request too large for one message, or a
+test that asks for one (fresh=True: start-up, imports, encodings, signals, packaging). Seen
+from outside, in /proc, its command line and first environment are the server's: a test that
+looks there starts its own process. tests/test_cli_server.py shows that a forked run is the
+process a fresh one is, and that every command gives the same bytes both ways.
 
 Run as a script it is the server; imported, CliServer is its client.
 """
@@ -32,7 +34,10 @@ def start_up_variables(env: dict[str, str]) -> dict[str, str]:
             if name.startswith(("PYTHON", "LC_")) or name in ("LANG", "LANGUAGE")}
 
 
-MAX_MESSAGE = 1 << 20  # a request larger than this (argv + environment) runs in a process of its own
+MAX_MESSAGE = 1 << 20  # what one receive takes
+# A request (argv, environment) larger than this runs in a process of its own: a message on a
+# SOCK_SEQPACKET socket must fit its send buffer (some 200 KB by default).
+MAX_REQUEST = 100_000
 
 
 def send(sock: socket.socket, message: dict, fds: list[int] = ()) -> None:
@@ -306,8 +311,9 @@ class CliServer:
             raise RuntimeError(f"cli server ended (exit {self.process.returncode}):\n{said}")
         return message
 
-    def can_run(self, env: dict[str, str]) -> bool:
-        return start_up_variables(env) == start_up_variables(self.env)
+    def can_run(self, env: dict[str, str], args: list[str] = ()) -> bool:
+        size = sum(len(name) + len(value) for name, value in env.items()) + sum(len(arg) for arg in args)
+        return start_up_variables(env) == start_up_variables(self.env) and size * 2 < MAX_REQUEST
 
     def run(self, args: list[str], cwd: str, env: dict[str, str], input: str | None, timeout: float,
             module: str = "drafter"):

@@ -44,7 +44,7 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
     args = [str(arg) for arg in args]
     if not fresh and os.environ.get("DRAFTER_TESTS_FRESH") != "1":
         server = cli_server()
-        if server is not None and server.can_run(full_env):
+        if server is not None and server.can_run(full_env, args):
             result = server.run(args, str(cwd or REPO), full_env, input, timeout)
             if result is not None:
                 return result
@@ -68,7 +68,7 @@ def start_cli(*args: str, cwd: Path | None = None, env: dict | None = None, fres
     args = [str(arg) for arg in args]
     if not fresh and os.environ.get("DRAFTER_TESTS_FRESH") != "1":
         server = cli_server()
-        if server is not None and server.can_run(full_env):
+        if server is not None and server.can_run(full_env, args):
             started = server.start(args, str(cwd or REPO), full_env)
             if started is not None:
                 return started

@@ -659,6 +659,15 @@ def test_the_list_is_paged_and_shows_a_page_at_once(tmp_path):
         server.stop()
 
 
+def test_the_reviews_button_says_finish_for_a_draft_and_make_again_for_a_finished_commission(live):
+    # A finished commission's review asked to "make the commission finished" again.
+    answer_file(live, "knap-faerdig").write_text(answer_file(live, ADHOC).read_text(encoding="utf-8"), encoding="utf-8")
+    finished = live.get("/k/knap-faerdig/gennemse").text
+    assert ">Lav Word-dokumentet igen</button>" in finished and "Gør kommissoriet færdigt" not in finished
+    draft = new_commission(live, "Gruppe om knappen")
+    assert ">Gør kommissoriet færdigt og lav Word-dokumentet</button>" in live.get(f"/k/{draft}/gennemse").text
+
+
 def test_a_document_edited_in_word_offers_to_take_the_edits_into_the_answers(live):
     from docx import Document
 
