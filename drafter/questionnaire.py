@@ -490,14 +490,17 @@ MAX_EXTENDS = 10
 
 @lru_cache(maxsize=None)
 def _load_file(path: Path) -> Questionnaire:
-    data, lines = _read_with_parents(path)
+    data, lines, parents = _read_with_parents(path)
+    # A kind built on others may be broken by one of them: named, so the right file is mended.
+    inherited = f" (typen bygger videre på {and_list([str(p) for p in parents])}, så fejlen kan stå dér)" if parents else ""
     try:
         return _build(data, path)
     except _KindProblem as exc:
         line = lines.get(exc.where) if lines else None
-        raise KindError(Problem(f"spørgeskemaet er ugyldigt: {exc.message}", path=exc.where, file=str(path), line=line)) from None
+        raise KindError(Problem(f"spørgeskemaet er ugyldigt: {exc.message}{inherited}", path=exc.where, file=str(path),
+                                line=line)) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise KindError(f"{path}: spørgeskemaet er ugyldigt: {_reason(exc)}") from None
+        raise KindError(f"{path}: spørgeskemaet er ugyldigt: {_reason(exc)}{inherited}") from None
 
 
 def _reason(exc: Exception) -> str:
@@ -527,9 +530,9 @@ def _read_yaml(path: Path) -> tuple[dict, dict]:
     return parsed.data, parsed.lines
 
 
-def _read_with_parents(path: Path) -> tuple[dict, dict]:
-    """The kind's raw data, with ``extends: <kind>`` resolved (see merge_kind), and the
-    lines of the kind's own file (None when values come from a parent)."""
+def _read_with_parents(path: Path) -> tuple[dict, dict, list[Path]]:
+    """The kind's raw data, with ``extends: <kind>`` resolved (see merge_kind), the
+    lines of the kind's own file (None when values come from a parent), and the files of its parents."""
     chain = [path]
     layers = [_read_yaml(path)]
     while True:
@@ -560,7 +563,7 @@ def _read_with_parents(path: Path) -> tuple[dict, dict]:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise KindError(f"{child_path}: spørgeskemaet er ugyldigt: {_reason(exc)}") from None
         merged["_lineage"] = lineage
-    return merged, (layers[0][1] if len(layers) == 1 else {})
+    return merged, (layers[0][1] if len(layers) == 1 else {}), chain[1:]
 
 
 class _KindProblem(ValueError):

@@ -110,6 +110,10 @@ def test_a_broken_kind_is_named_on_the_page_and_mended_without_a_restart(live, c
             assert f"En fil i arbejdsmappen kan ikke bruges: kinds/adhoc.yaml:{line}: sections[1]:" in text, text
             assert "feltet 'title' mangler" in text and "serveren skal ikke genstartes" in text, text
             assert "intern fejl" not in text and str(live.root) not in text
+        for path in ("/", "/ny"):  # the kind is not silently left out of the list of kinds
+            text = shown(live.get(path).text)
+            assert f"kinds/adhoc.yaml:{line}: sections[1]:" in text, text
+            assert "projektgruppe.yaml" in text and "bygger videre på kinds/adhoc.yaml, så fejlen kan stå dér" in text
 
         kind.write_text(good[: good.index("    title: Gruppen\n") + 12], encoding="utf-8")  # half written by an editor
         assert live.get(f"/k/{commission}/afsnit/gruppe").status == 422

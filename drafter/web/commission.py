@@ -130,14 +130,16 @@ def workspace_file_broken(exc: DrafterError) -> bool:
     return isinstance(exc, (api.ProfileError, KindError)) and not isinstance(exc, UnknownKind)
 
 
+def workspace_file_message(exc: DrafterError, workspace: Workspace) -> str:
+    """A drafter.yaml or a kind that cannot be used (edited while serve runs), as a page says it: file,
+    line, field and what is wrong; it is read again on the next page, so no restart is needed."""
+    return ("En fil i arbejdsmappen kan ikke bruges: " + sentences(words(exc, workspace))
+            + " Ret filen i en teksteditor, og genindlæs siden; serveren skal ikke genstartes.")
+
+
 def workspace_file_refused(exc: DrafterError, workspace: Workspace) -> Refused:
-    """The page for a drafter.yaml or a kind that cannot be used (edited while serve runs): file, line,
-    field and what is wrong; it is read again on the next page, so no restart is needed."""
-    return Refused(
-        HTTPStatus.UNPROCESSABLE_ENTITY,
-        "En fil i arbejdsmappen kan ikke bruges: " + sentences(words(exc, workspace))
-        + " Ret filen i en teksteditor, og genindlæs siden; serveren skal ikke genstartes.",
-    )
+    """The error page of a page that needs the file workspace_file_message names."""
+    return Refused(HTTPStatus.UNPROCESSABLE_ENTITY, workspace_file_message(exc, workspace))
 
 
 def sentences(lines: list[str]) -> str:

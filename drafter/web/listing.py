@@ -13,7 +13,7 @@ from drafter.fsutil import describe_special
 from drafter.questionnaire import missing_profile_note
 from drafter.session import DraftSession, read_answer, recovery_of, restore_command
 from drafter.web import form as forms
-from drafter.web.commission import SLUG, Notice, Workspace, in_workspace, words
+from drafter.web.commission import SLUG, Notice, Workspace, in_workspace, words, workspace_file_message
 from drafter.web.server import Request, Response
 from drafter.web.site import Site
 from drafter.yamlread import MAX_FILE_BYTES, is_empty
@@ -44,7 +44,8 @@ class Listing:
             elif problem:  # "" is a link out of the workspace: not listed at all
                 rows[name] = {"slug": path.stem, "openable": False, "name": path.stem, "kind": "", "state": "kan ikke læses",
                               "problems": [problem], "findings": 0, "errors": 0, "document": "", "restore": False}
-        kinds = {kind.kind: kind.name for kind in api.kinds()[0]}
+        found, broken = api.kinds()
+        kinds = {kind.kind: kind.name for kind in found}
         for path, entry in zip(readable, api.status_of(readable, self.workspace.out_dir)):
             rows[path.name] = status_row(path, entry, kinds, self.workspace)
         # Recovery files the answers folder could not take, kept in the cache folder: first, never forgotten.
@@ -53,7 +54,11 @@ class Listing:
         flashed = self.site.flashed(request, "liste")
         return self.site.page("index.html", status=flashed.get("status", 200), title="Kommissorier",
                               rows=first + [rows[n] for n in shown if n in rows], page_number=number, pages=pages,
-                              total=len(names), messages=flashed.get("messages", []))
+                              total=len(names), messages=[*flashed.get("messages", []), *self.broken_kinds(broken)])
+
+    def broken_kinds(self, broken: list[DrafterError]) -> list[str]:
+        """What a kind file that cannot be read says (edited while serve runs): it is not silently left out."""
+        return [workspace_file_message(exc, self.workspace) for exc in broken]
 
     def restore(self, slug: str) -> Response:
         """The list's "Læg tilbage": a recovery file's answers back in their answer file, as
@@ -114,7 +119,7 @@ class Listing:
         return None
 
     def new_page(self, kind: str = "", name: str = "", error: str = "") -> Response:
-        found = api.kinds()[0]  # a kind file that cannot be read is left out
+        found, broken = api.kinds()  # a kind file that cannot be read is left out, and said why
         # A kind that needs data the profile lacks (a cluster kind in a council's workspace)
         # is listed apart, with what is missing, and cannot be chosen, as in `drafter new`.
         lacking = {k.kind: missing_profile_note(k) for k in found}
@@ -122,7 +127,7 @@ class Listing:
         unusable = [(k, lacking[k.kind]) for k in found if lacking[k.kind]]
         code = HTTPStatus.UNPROCESSABLE_ENTITY if error else 200
         return self.site.page("new.html", status=code, title="Nyt kommissorium", kinds=kinds, unusable=unusable,
-                              chosen=kind, name=name, error=error, skip_to="f-kind-0")
+                              chosen=kind, name=name, error=error, skip_to="f-kind-0", broken=self.broken_kinds(broken))
 
     def create(self, request: Request) -> Response:
         """A new draft of the chosen kind, named after the group (the kind's first question)."""
