@@ -668,6 +668,15 @@ def test_the_reviews_button_says_finish_for_a_draft_and_make_again_for_a_finishe
     assert ">Gør kommissoriet færdigt og lav Word-dokumentet</button>" in live.get(f"/k/{draft}/gennemse").text
 
 
+def test_the_review_names_what_is_missing_in_words_not_answer_paths(live):
+    # It said 'Hvad er formålet med gruppens arbejde?: mangler; udfyld formål eller opgaver
+    # (formaal.tekst, formaal.punkter, opgaver.tekst eller opgaver.opgaver)'.
+    slug = new_commission(live, "Gruppe uden formål", kind="arbejdsgruppe")
+    page = html.unescape(live.get(f"/k/{slug}/gennemse").text)
+    assert "Hvad er formålet med gruppens arbejde: mangler; udfyld formål eller opgaver</a>" in page
+    assert "formaal.tekst" not in page and "?:" not in page
+
+
 def test_a_document_edited_in_word_offers_to_take_the_edits_into_the_answers(live):
     from docx import Document
 

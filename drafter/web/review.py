@@ -3,6 +3,7 @@ the commission's own title, headings and order, and finishing it."""
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Callable
 
@@ -28,8 +29,8 @@ class ReviewPage:
         return self.site.page(
             "review.html", status=status, title=f"Gennemse – {commission.title}", commission=commission,
             sections=commission.questionnaire.sections, values=commission.values,
-            problems=[(field_link(commission, p.path), field_label(commission, p.path), p.message)
-                      for p in problems],
+            problems=[(field_link(commission, p.path), field_label(commission, p.path).rstrip("?"),
+                       plain_message(commission, p.message)) for p in problems],
             findings=[(field_link(commission, f.path), f) for f in findings],
             blocking=bool(problems) or any(f.is_error() for f in findings),
             waivers=session.waivers,
@@ -106,6 +107,19 @@ def layout_rows(commission: Commission) -> dict | None:
             "given": bool(layout.titel or layout.overskrifter or layout.orden), "sections": [
         (s.key, s.title, layout.overskrifter.get(s.key, ""), place) for place, s in enumerate(sections, 1)
     ]}
+
+
+# "(formaal.tekst, formaal.punkter eller opgaver.opgaver)": the answers' paths after a
+# message, for the command line; the page links to the field and names it already.
+_PATHS_IN_BRACKETS = re.compile(r" \((?:[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_.\[\]]*(?:, | eller | og |))+\)")
+
+
+def plain_message(commission: Commission, message: str) -> str:
+    """A problem's message as the page says it: no answer paths, a question by its words."""
+    message = _PATHS_IN_BRACKETS.sub("", message)
+    for question in commission.questionnaire.questions:  # "tidsplan.start" -> its question
+        message = re.sub(rf"\b{re.escape(question.path)}\b", f'svaret på "{question.prompt}"', message)
+    return message
 
 
 def field_label(commission: Commission, path: tuple) -> str:
