@@ -24,7 +24,7 @@ from typing import Any, Callable
 from drafter import prompts, shellquote
 from drafter.dates import long_date
 from drafter.errors import DrafterError, InvalidValue, OutputError, UsageError
-from drafter.interrupts import exit_code, set_grace
+from drafter.interrupts import Terminated, exit_code, set_grace
 from drafter.interview_lists import NO, YES, ListQuestions, amount, clip, together_on_a_form
 from drafter.interview_review import Review
 from drafter.problems import format_problem
@@ -483,7 +483,12 @@ def _guarded(interview: Interview, action: Callable[[], Result]) -> Result:
     try:
         return action()
     except (KeyboardInterrupt, EOFError) as exc:
-        interrupted = Interrupted(interview.interrupted_message())
+        message = interview.interrupted_message()
+        if isinstance(exc, Terminated):
+            # A signal can land while prompt_toolkit is drawing (Ctrl-C never does: it is a
+            # key), leaving the cursor at the end of the question's line: start on a new one.
+            message = "\n" + message
+        interrupted = Interrupted(message)
         if isinstance(exc, KeyboardInterrupt):
             interrupted.exit_code = exit_code(exc)  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
         raise interrupted from None
