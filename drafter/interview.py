@@ -374,15 +374,13 @@ class Interview:
         return self.read(question, typed)
 
     def _ask_choice(self, question: Question, message: str, current: Any, suggested: Any) -> Any:
-        choices = list(question.choices)
+        choices = question.offered_choices(suggested)
         if len(choices) == 1 and question.required and not question.allow_other:
             say(f"{message} {choices[0]}")  # nothing to choose
             return choices[0]
         if isinstance(suggested, str) and suggested in choices:  # the suggested choice first
             choices.remove(suggested)
             choices.insert(0, suggested)
-        elif isinstance(suggested, str) and suggested.strip() and question.allow_other:
-            choices.insert(0, suggested)  # e.g. the workspace's organisation, not in the profile's lists
         if question.allow_other:
             choices.append(OTHER)
         if not question.required:

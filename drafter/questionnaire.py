@@ -183,6 +183,14 @@ class Question(Plain):
             return (today or _dt.date.today()).isoformat()
         return self.default
 
+    def offered_choices(self, value: Any) -> list[str]:
+        """The choices both front ends offer when *value* (the answer, or the suggestion) is
+        shown: the listed ones, and first *value* itself when it is a text of its own the
+        question allows (the workspace's organisation, not in the profile's lists)."""
+        if self.allow_other and isinstance(value, str) and value.strip() and value not in self.choices:
+            return [value, *self.choices]
+        return list(self.choices)
+
     def default_note(self, answers: dict | None) -> str | None:
         """Why the reference data gives no suggestion here (e.g. an unreadable cell), or None."""
         if not self.default_from or answers is None:

@@ -360,3 +360,38 @@ def test_replace_shows_whole_words_around_a_name():
     shown = _excerpt(text, start, start + len("Region Sjællands"), "Region Østdanmarks")
     assert shown == "… model overdrages til kommunernes og Region Østdanmarks driftsorganisationer, som står for …"
     assert _excerpt("Kort: Region Sjælland.", 6, 21) == "Kort: Region Sjælland."
+
+
+def test_a_suggestion_not_in_the_profiles_lists_is_a_choice_of_its_own_in_the_web_as_in_the_terminal(tmp_path, monkeypatch):
+    # A council's own name, suggested as the group's organisation, showed in the web form as
+    # "Andet (skriv selv)" and a text box, where the terminal offers it as a choice (in-process).
+    from drafter import workspace
+    from drafter.questionnaire import load_questionnaire
+    from web_support import LiveServer
+
+    council = "Sundhedsråd Sydsjælland og Lolland-Falster"
+    workspace.init(tmp_path, "sundhedsraad", name=council, region="Østdanmark")
+    monkeypatch.setenv(workspace.WORKSPACE_ENV, str(tmp_path))
+    workspace.read_afresh()
+    try:
+        question = load_questionnaire("arbejdsgruppe").question("gruppe.organisation")
+        assert question.allow_other and council not in question.choices
+        assert question.offered_choices(council)[0] == council  # the list the terminal's interview offers
+        server = LiveServer(tmp_path, copy_examples=False)
+        try:
+            made = server.post("/ny", {"kind": "arbejdsgruppe", "navn": "Arbejdsgruppe om genoptræning"})
+            url = made.headers["location"].rsplit("/", 1)[0] + "/gruppe"
+            page = server.get(url).text
+            select = re.search(r'<select id="f-gruppe-organisation".*?</select>', page, re.S).group(0)
+            assert f"<option selected>{council}</option>" in select
+            assert re.search(r'<option value="__andet__">Andet \(skriv selv\)</option>', select)  # offered, not picked
+            saved = server.submit(url, {"gruppe.organisation": council, "gruppe.organisation~andet": council,
+                                        "version": re.search(r'name="version" value="([^"]*)"', page).group(1)})
+            assert f"<option selected>{council}</option>" in saved.text  # kept as its own choice once saved
+            slug = url.split("/")[2]
+            assert f"organisation: {council}" in (tmp_path / "answers" / f"{slug}.yaml").read_text(encoding="utf-8")
+        finally:
+            server.stop()
+    finally:
+        monkeypatch.delenv(workspace.WORKSPACE_ENV)
+        workspace.read_afresh()

@@ -208,9 +208,11 @@ def shown_text(question: Question, value: Any) -> str:
 
 
 def choice_state(question: Question, value: Any) -> tuple[str, str]:
-    """(the option to select, the free text) for a choice's stored value."""
+    """(the option to select, the free text) for a choice's stored or suggested value: a
+    text of its own is an option of its own (``Question.offered_choices``, as the terminal
+    offers it), and in the free-text field too, to edit after picking "Andet"."""
     if is_empty(value):
         return "", ""
-    if value in question.choices:
+    if value in question.choices or not question.allow_other:
         return value, ""
-    return (OTHER, value) if question.allow_other else (value, "")
+    return value, value
