@@ -281,6 +281,9 @@ if __name__ == "__main__":
 
 # -- the client ---------------------------------------------------------------------------------
 
+SHARED: list = []  # this test process's one CliServer (conftest.cli_server), or None where none can run
+
+
 class CliServer:
     """One server for this test process, started at the first run, ended with the process."""
 

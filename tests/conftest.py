@@ -76,23 +76,22 @@ def start_cli(*args: str, cwd: Path | None = None, env: dict | None = None, fres
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-_cli_servers = []  # this process's one server, once started
-
-
 def cli_server():
     """This test process's CLI server (tests/cli_server.py), started at its first use; None
     where it cannot run (no fork, no passing of descriptors). It starts in the environment
-    run_cli gives, without the settings of whichever test happens to start it (DRAFTER_*)."""
-    if not _cli_servers:
-        if not (hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(__import__("socket"), "send_fds")):
-            _cli_servers.append(None)
-        else:
-            from cli_server import CliServer
+    run_cli gives, without the settings of whichever test happens to start it (DRAFTER_*).
+    Kept in cli_server's module: some test files import this one a second time, as
+    tests.conftest, and there must still be one server per process, ended at the end."""
+    import cli_server
 
+    if not cli_server.SHARED:
+        if not (hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(__import__("socket"), "send_fds")):
+            cli_server.SHARED.append(None)
+        else:
             env = {name: value for name, value in os.environ.items() if not name.startswith("DRAFTER_")}
             env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO)})  # as run_cli's
-            _cli_servers.append(CliServer(str(REPO), env))
-    return _cli_servers[0]
+            cli_server.SHARED.append(cli_server.CliServer(str(REPO), env))
+    return cli_server.SHARED[0]
 
 
 @contextlib.contextmanager
@@ -215,8 +214,9 @@ def _signal_handlers_put_back():
 def pytest_unconfigure(config) -> None:
     """The CLI server ends with its test process (xdist's workers run no atexit handlers; and
     without this it would end anyway, at the end of its socket, but unwaited for)."""
-    if _cli_servers and _cli_servers[0] is not None:
-        _cli_servers[0].close()
+    shared = getattr(sys.modules.get("cli_server"), "SHARED", None)
+    if shared and shared[0] is not None:
+        shared[0].close()
 
 
 def pytest_configure(config) -> None:
