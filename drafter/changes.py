@@ -25,11 +25,7 @@ class SectionChanges:
 def label(question: Question) -> str:
     """The short name of a question for summaries: its `label`, else its prompt (without
     the interview's "(kan springes over)")."""
-    own = getattr(question, "label", "")
-    if own:
-        return own
-    prompt = question.prompt.replace("(kan springes over)", "").rstrip().rstrip("?").strip()
-    return " ".join(prompt.split())
+    return question.short_name
 
 
 def full_text(question: Question, value: Any) -> str:

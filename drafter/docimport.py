@@ -362,7 +362,7 @@ class _Reader:
         if extra:
             # Each answer as the rest of import names it: its label, then its path.
             named = {field_name(self.slots[k].path): self.slots[k].question for k in reading}
-            where = (", ".join(f"{q.label or q.prompt.rstrip('?')} ({path})" for path, q in sorted(named.items()))
+            where = (", ".join(f"{q.short_name} ({path})" for path, q in sorted(named.items()))
                      or f"fast tekst {self.place(i)}")
             note = (where, ", ".join(sorted(extra)))
             if note not in self.formatting:
@@ -555,7 +555,7 @@ class _Reader:
             if slot.question.type == "date":
                 iso = _parse_long_date(text)
                 if iso is None:
-                    named = slot.question.label or slot.question.prompt.rstrip("?")
+                    named = slot.question.short_name
                     self.unplaced.append(Unplaced(f'i "{named}"', text, "dato, der ikke kan læses"))
                     continue
                 text = iso

@@ -207,7 +207,7 @@ class ListQuestions:
             self.session.put(question.path, self.interview.read(question, typed[question.key]))
             self.session.mark_unfinished(question.path, False)
         self.interview.save()
-        shown = [f"{q.label or q.prompt}: {show_value(q, self.session.get(q.path))}"
+        shown = [f"{q.short_name}: {show_value(q, self.session.get(q.path))}"
                  for q in questions if not is_empty(self.session.get(q.path))]
         say(f"✓ {' · '.join(shown) or '(ingen)'}", ECHO_STYLE, indent="    ", first="  ")
 
@@ -221,7 +221,7 @@ class ListQuestions:
             if value.strip() and not self.interview.problem(question, value):
                 self.session.put(question.path, self.interview.read(question, value))
                 self.session.mark_unfinished(question.path)
-                kept.append(question.label or question.prompt)
+                kept.append(question.short_name)
         if kept:
             self.interview.save()
             self.interview.kept = (f"Også det, du havde skrevet under {section.title} ({', '.join(kept)}), er gemt, "
@@ -247,7 +247,7 @@ class ListQuestions:
             if not value.strip():
                 continue
             if self.interview.problem(field_question, value):
-                lost.append(field_question.prompt)
+                lost.append(field_question.short_name)
                 continue
             kept[field_question.key] = self.interview.read(field_question, value)
         if all(is_empty(v) for v in kept.values()):
@@ -364,10 +364,10 @@ def show_value(question: Question, value: Any) -> str:
 
 
 def summary(question: Question, item: Any) -> str:
-    """One entry on one line, its fields labelled: 'Navn: Lone Bæk · Titel: Sygeplejerske'."""
+    """One entry on one line, its fields named by their labels: 'Navn: Lone Bæk · Titel: Sygeplejerske'."""
     if isinstance(item, dict):
         parts = [
-            f"{f.prompt.rstrip('?').split(' (')[0]}: {show_value(f, item[f.key])}"
+            f"{f.short_name}: {show_value(f, item[f.key])}"
             for f in question.fields if not is_empty(item.get(f.key))
         ]
         return " · ".join(parts) or "(tom)"
@@ -375,9 +375,10 @@ def summary(question: Question, item: Any) -> str:
 
 
 def describe(question: Question, value: Any, left_empty: bool = False) -> list[str]:
-    """Lines for the review: '  Prompt: value', entries of lists on lines of their own;
-    *left_empty*: an empty answer was left empty on purpose (its suggestion declined)."""
-    label = question.prompt.rstrip("?").rstrip()
+    """Lines for the review: '  Label: value' (as the web's review names it), entries of
+    lists on lines of their own; *left_empty*: an empty answer was left empty on purpose
+    (its suggestion declined)."""
+    label = question.short_name
     if is_empty(value):
         return [f"  {label}: {LEFT_EMPTY_SHOWN if left_empty else '(ikke besvaret)'}"]
     if question.is_repeating:

@@ -117,7 +117,7 @@ class Review:
                 continue  # switched off by an earlier answer: not part of the commission
             left_empty = is_left_empty(self.session, question)
             for number, line in enumerate(describe(question, self.session.get(question.path), left_empty)):
-                lines.extend((part, None) for part in wrap(line.strip(), indent="      ", first="  " if number == 0 else "    "))
+                lines.extend((part, None) for part in wrap(line.strip(), indent="      " if number == 0 else "       ", first="  " if number == 0 else "    "))
         room = max(4, height() - 7)
         pages = [lines[i:i + room] for i in range(0, len(lines), room)] or [[]]
         page = 0

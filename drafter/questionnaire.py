@@ -169,6 +169,14 @@ class Question(Plain):
     def is_repeating(self) -> bool:
         return self.type in ("list", "records")
 
+    @property
+    def short_name(self) -> str:
+        """The answer's name in a summary or a review, in every front end: its `label`, else
+        its prompt without the "?" and the interview's "(kan springes over)"."""
+        if self.label:
+            return self.label
+        return " ".join(self.prompt.replace("(kan springes over)", "").rstrip().rstrip("?").split())
+
     def field_named(self, key: str) -> "Question | None":
         return next((f for f in self.fields if f.key == key), None)
 

@@ -359,6 +359,28 @@ def test_values_are_html_escaped_everywhere(live):
 
 # -- review, waivers and the document ----------------------------------------------------
 
+def test_both_reviews_name_answers_and_record_fields_by_their_labels(live):
+    # The terminal's review said "Hvem er formand:" and summed up a record as "Hvilken gruppe: …
+    # · Hvad deles eller koordineres med den gruppe: …"; both reviews now name answers by the
+    # kind's labels (Question.short_name), the prompt only where there is none (in-process).
+    from drafter.interview_lists import describe
+    from drafter.questionnaire import load_questionnaire
+    from drafter.yamlread import read_answer_file
+
+    adhoc = load_questionnaire("adhoc")
+    answers = read_answer_file(answer_file(live, ADHOC)).data
+    chairs, links = adhoc.question("formandskab.formaend"), adhoc.question("opgaver.snitflader")
+    terminal = describe(chairs, answers["formandskab"]["formaend"]) + describe(links, answers["opgaver"]["snitflader"])
+    assert terminal[0] == "  Formandskab:"
+    assert "    1. Gruppe: Voksentemagruppen for psykiatri · Hvad deles: Erfaringer med" in "\n".join(terminal)
+    assert not any("Hvem er formand" in line or "Hvilken gruppe" in line for line in terminal)
+    page = html.unescape(live.get(f"/k/{ADHOC}/gennemse").text)
+    assert "<dt>Formandskab</dt>" in page and "<dt>Hvem er formand?</dt>" not in page
+    assert '<th scope="col">Gruppe</th><th scope="col">Hvad deles</th>' in page
+    background = load_questionnaire("arbejdsgruppe").question("baggrund.tekst")  # no label: the prompt, shortened
+    assert describe(background, "x") == ["  Hvad er baggrunden for gruppen: x"]
+
+
 def test_review_lists_what_is_missing_with_links_to_the_fields(live):
     slug = new_commission(live, "Gruppe der mangler svar")
     page = live.get(f"/k/{slug}/gennemse").text
