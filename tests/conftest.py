@@ -38,16 +38,11 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
     The process is forked from a server that has imported drafter already (tests/cli_server.py:
     the same run, ~60 ms of CPU less each); *fresh* starts a new Python instead, for the tests
     of what start-up does (imports, encodings, signals, the installed command)."""
-    # PYTHONPATH: the drafter of this checkout, whatever else is installed.
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
-    full_env.pop("DRAFTER_DEBUG", None)
-    args = [str(arg) for arg in args]
-    if not fresh and os.environ.get("DRAFTER_TESTS_FRESH") != "1":
-        server = cli_server()
-        if server is not None and server.can_run(full_env, args):
-            result = server.run(args, str(cwd or REPO), full_env, input, timeout)
-            if result is not None:
-                return result
+    full_env, args, server = _cli_call(args, env, fresh)
+    if server is not None:
+        result = server.run(args, str(cwd or REPO), full_env, input, timeout)
+        if result is not None:
+            return result
     return subprocess.run(
         [sys.executable, "-m", "drafter", *args],
         cwd=cwd or REPO,
@@ -63,17 +58,27 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
 def start_cli(*args: str, cwd: Path | None = None, env: dict | None = None, fresh: bool = False):
     """Start `python -m drafter ARGS` (stdin, stdout and stderr /dev/null) and return at once:
     a subprocess.Popen, or its like from the CLI server (pid, send_signal, kill, poll, wait)."""
+    full_env, args, server = _cli_call(args, env, fresh)
+    if server is not None:
+        started = server.start(args, str(cwd or REPO), full_env)
+        if started is not None:
+            return started
+    return subprocess.Popen([sys.executable, "-m", "drafter", *args], cwd=cwd or REPO, env=full_env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _cli_call(args, env: dict | None, fresh: bool):
+    """(environment, argv, the CLI server to fork the run from or None for a fresh Python)."""
+    # PYTHONPATH: the drafter of this checkout, whatever else is installed.
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(REPO), **(env or {})}
     full_env.pop("DRAFTER_DEBUG", None)
     args = [str(arg) for arg in args]
+    server = None
     if not fresh and os.environ.get("DRAFTER_TESTS_FRESH") != "1":
         server = cli_server()
-        if server is not None and server.can_run(full_env, args):
-            started = server.start(args, str(cwd or REPO), full_env)
-            if started is not None:
-                return started
-    return subprocess.Popen([sys.executable, "-m", "drafter", *args], cwd=cwd or REPO, env=full_env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if server is not None and not server.can_run(full_env, args):
+            server = None
+    return full_env, args, server
 
 
 def cli_server():
